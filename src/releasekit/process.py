@@ -1,0 +1,146 @@
+"""The one place releasekit runs other programs.
+
+Every call takes an argv list (never a shell string), captures output, and redacts every
+registered secret from anything that could reach a terminal, a log, a journal or an exception.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ProcessError
+
+__all__ = ["Completed", "redact", "register_secret", "run", "start"]
+
+_SECRETS: set[str] = set()
+_MIN_SECRET_LEN = 4  # shorter values would redact ordinary words
+_TAIL_LINES = 25
+REDACTED = "********"
+
+Arg = str | os.PathLike[str]
+
+
+def register_secret(value: str | None) -> None:
+    """Remember ``value`` so that it is replaced by ``********`` wherever it would be shown."""
+    if value and len(value) >= _MIN_SECRET_LEN:
+        _SECRETS.add(value)
+
+
+def redact(text: str) -> str:
+    """Return ``text`` with every registered secret replaced."""
+    for secret in sorted(_SECRETS, key=len, reverse=True):
+        if secret in text:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+@dataclass(frozen=True)
+class Completed:
+    """A finished command: its argv (redacted), exit status, output (redacted) and duration."""
+
+    argv: tuple[str, ...]
+    returncode: int
+    stdout: str
+    stderr: str
+    duration: float
+
+    @property
+    def output(self) -> str:
+        return "\n".join(part for part in (self.stdout, self.stderr) if part)
+
+
+def _argv(argv: Sequence[Arg]) -> list[str]:
+    if isinstance(argv, str | bytes):
+        raise TypeError("process.run takes an argv list, not a string")
+    return [os.fspath(a) for a in argv]
+
+
+def _environ(env: Mapping[str, str] | None, *, inherit: bool) -> dict[str, str]:
+    merged = dict(os.environ) if inherit else {}
+    if env:
+        merged.update(env)
+    return merged
+
+
+def display(argv: Sequence[Arg]) -> str:
+    """The command as a user could type it, with secrets redacted."""
+    return redact(shlex.join(_argv(argv)))
+
+
+def run(
+    argv: Sequence[Arg],
+    *,
+    cwd: Path | str | None = None,
+    env: Mapping[str, str] | None = None,
+    inherit_env: bool = True,
+    check: bool = True,
+    input: str | None = None,  # noqa: A002 - mirrors subprocess.run
+    timeout: float | None = None,
+    what: str | None = None,
+    hint: str | None = None,
+    capture: bool = True,
+) -> Completed:
+    """Run ``argv`` and return its redacted result.
+
+    With ``check`` (the default) a non-zero exit raises :class:`ProcessError` whose message names
+    ``what`` was being done and ends with the last lines of the tool's output.
+    """
+    args = _argv(argv)
+    start_time = time.monotonic()
+    try:
+        proc = subprocess.run(
+            args,
+            cwd=cwd,
+            env=_environ(env, inherit=inherit_env),
+            input=input,
+            capture_output=capture,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except FileNotFoundError as exc:
+        raise ProcessError(
+            f"{what or 'running a tool'}: command not found: {args[0]}",
+            hint=hint or f"install {args[0]} or put it on PATH",
+            returncode=127,
+        ) from exc
+    except subprocess.TimeoutExpired as exc:
+        raise ProcessError(
+            f"{what or display(args)}: timed out after {timeout:g}s",
+            hint=hint,
+            returncode=124,
+        ) from exc
+    done = Completed(
+        argv=tuple(redact(a) for a in args),
+        returncode=proc.returncode,
+        stdout=redact(proc.stdout or ""),
+        stderr=redact(proc.stderr or ""),
+        duration=time.monotonic() - start_time,
+    )
+    if check and done.returncode != 0:
+        tail = "\n".join(done.output.strip().splitlines()[-_TAIL_LINES:])
+        message = f"{what or display(args)} failed (exit {done.returncode})"
+        if tail:
+            message += f":\n{tail}"
+        raise ProcessError(message, hint=hint, returncode=done.returncode, output=done.output)
+    return done
+
+
+def start(
+    argv: Sequence[Arg],
+    *,
+    cwd: Path | str | None = None,
+    env: Mapping[str, str] | None = None,
+    stdout: int | None = subprocess.DEVNULL,
+    stderr: int | None = subprocess.DEVNULL,
+) -> subprocess.Popen[bytes]:
+    """Start a long-running helper (a server) in the background; the caller stops it."""
+    return subprocess.Popen(  # the one background-process entry point
+        _argv(argv), cwd=cwd, env=_environ(env, inherit=True), stdout=stdout, stderr=stderr
+    )
