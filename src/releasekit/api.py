@@ -1,0 +1,289 @@
+"""The library API behind ``releasekit release``, ``plan``, ``status`` and ``--resume/--rollback``.
+
+The CLI only parses arguments and calls these functions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .config import Config, load_config, read_pyproject
+from .context import Context
+from .errors import JournalError, PreflightError, ReleasekitError, UsageError
+from .git import Git, ensure_state_dir
+from .index import LocalIndex, default_index_dir
+from .journal import Journal, ReleaseLock
+from .pipeline import READ_ONLY, Pipeline, default_steps
+from .steps.base import Plan, Result
+from .steps.preflight import problems
+from .targets import Target, resolve_target
+from .ui import Reporter
+from .versioning import bump_from_fragments, find_fragments, next_version, towncrier_settings
+from .workspace import Workspace, load_workspace
+
+__all__ = ["ReleaseOutcome", "plan", "release", "resume", "rollback", "status"]
+
+
+@dataclass
+class ReleaseOutcome:
+    version: str
+    headline: str
+    results: list[Result] = field(default_factory=list)
+    manual: list[str] = field(default_factory=list)  # what a rollback could not undo
+    problems: list[tuple[str, str]] = field(default_factory=list)  # plan: preflight problems
+
+
+def _project(root: Path, overrides: dict[str, Any], *, resuming: bool = False,
+             ) -> tuple[Config, Workspace]:
+    config = load_config(root, overrides=overrides)
+    return config, load_workspace(root, config, lockstep_check=not resuming)
+
+
+def _choose_bump(root: Path, config: Config, bump: str | None) -> str:
+    if bump:
+        return bump
+    settings = towncrier_settings(read_pyproject(root / "pyproject.toml"))
+    fragments = find_fragments(root, settings) if settings else []
+    if not fragments:
+        raise UsageError(
+            "no BUMP given and no changelog fragments to derive it from",
+            hint="pass one (e.g. `releasekit release minor`) or add towncrier fragments",
+        )
+    return bump_from_fragments(fragments, dict(config.bump_map))
+
+
+@contextlib.contextmanager
+def _live_target(target: Target) -> Iterator[Target]:
+    """Start the embedded index for ``--to local``; other targets are already out there."""
+    if not target.local:
+        yield target
+        return
+    with LocalIndex.running(username=target.username, password=target.password) as index:
+        yield target.with_urls(index.url, index.simple_url)
+
+
+def _context(root: Path, config: Config, workspace: Workspace, target: Target, journal: Journal,
+             reporter: Reporter, version: str, bump: str, *, dry_run: bool = False) -> Context:
+    return Context(root=root, config=config, workspace=workspace, target=target, journal=journal,
+                   reporter=reporter, version=version, previous_version=workspace.version,
+                   bump=bump, dry_run=dry_run)
+
+
+def _command() -> str:
+    return "releasekit " + " ".join(sys.argv[1:]) if sys.argv else "releasekit"
+
+
+def plan(root: Path, bump: str | None = None, *, to: str | None = None, skip: Sequence[str] = (),
+         reporter: Reporter | None = None) -> ReleaseOutcome:
+    """What ``release`` would do, and the preflight problems that would stop it. Changes nothing."""
+    reporter = reporter or Reporter()
+    config, workspace = _project(root, {"target": to})
+    bump = _choose_bump(root, config, bump)
+    version = next_version(workspace.version, bump)
+    target = resolve_target(config.target, config)
+    with _live_target(target) as live:
+        journal = Journal.in_memory(version=version, bump=bump, target=live.name)
+        ctx = _context(root, config, workspace, live, journal, reporter, version, bump,
+                       dry_run=True)
+        pipeline = Pipeline(ctx, default_steps(), skip)
+        reporter.plan(f"Release plan: {workspace.version} -> {version} ({bump}) to {live.name}",
+                      pipeline.plans())
+        found = problems(ctx)
+    return ReleaseOutcome(version=version, headline=f"plan for {version}", problems=found)
+
+
+def _confirm(reporter: Reporter, version: str, yes: bool) -> None:
+    if yes:
+        return
+    if not reporter.confirm(f"Release {version} now?"):
+        raise UsageError("release cancelled; nothing was changed")
+
+
+def release(root: Path, bump: str | None = None, *, to: str | None = None, yes: bool = False,
+            skip: Sequence[str] = (), reporter: Reporter | None = None) -> ReleaseOutcome:
+    """Run a complete release. Raises a ReleasekitError (with resume/rollback hints) on failure."""
+    reporter = reporter or Reporter()
+    started = time.monotonic()
+    config, workspace = _project(root, {"target": to})
+    if not Git(root).is_repo():
+        raise PreflightError(f"{root} is not a git repository", hint="run `git init` and commit")
+    bump = _choose_bump(root, config, bump)
+    version = next_version(workspace.version, bump)
+    target = resolve_target(config.target, config)
+    created_state = not (root / ".releasekit").exists()
+    state = ensure_state_dir(root)
+    lock = ReleaseLock(state)
+    with lock.held(_command()):
+        if lock.stale_holder:
+            reporter.warn(f"cleared a stale lock left by pid {lock.stale_holder.get('pid')}")
+        previous = Journal.load(state)
+        if previous is not None and not previous.finished:
+            raise JournalError(
+                f"an unfinished release of {previous.header.get('version')} is recorded in "
+                f"{previous.path}",
+                hint="finish it with `releasekit release --resume` or undo it with "
+                "`releasekit release --rollback`",
+            )
+        if previous is not None:
+            previous.archive()
+        with _live_target(target) as live:
+            scratch = Journal.in_memory(version=version, bump=bump, target=live.name)
+            ctx = _context(root, config, workspace, live, scratch, reporter, version, bump)
+            pipeline = Pipeline(ctx, default_steps(), skip)
+            reporter.plan(f"Release {workspace.version} -> {version} ({bump}) to {live.name}",
+                          pipeline.plans())
+            _confirm(reporter, version, yes)
+            ctx.journal = Journal.start(
+                state, version=version, bump=bump, target=live.name, skip=list(skip),
+                previous_version=workspace.version, index_dir=str(default_index_dir()),
+                packages=[p.name for p in workspace.packages], pid=os.getpid())
+            try:
+                results = pipeline.run()
+            except ReleasekitError as exc:
+                began = {n for n, r in ctx.journal.steps().items() if r.state != "skipped"}
+                if began <= READ_ONLY:  # nothing changed: leave nothing behind
+                    ctx.journal.discard()
+                    _tidy_state(root, created_state)
+                else:
+                    exc.hint = (exc.hint + "; then " if exc.hint else "") + (
+                        "`releasekit release --resume` continues, `releasekit release "
+                        "--rollback` undoes (see `releasekit status`)")
+                raise
+    headline = f"Released {', '.join(p.name for p in workspace.packages)} {version} to {live.name}"
+    reporter.summary(results, started, headline)
+    return ReleaseOutcome(version=version, headline=headline, results=results)
+
+
+def _tidy_state(root: Path, created: bool) -> None:
+    state = root / ".releasekit"
+    if created and state.is_dir() and {p.name for p in state.iterdir()} <= {".gitignore", "lock"}:
+        shutil.rmtree(state, ignore_errors=True)
+
+
+def _load_unfinished(root: Path) -> Journal | None:
+    return Journal.load(root / ".releasekit") if (root / ".releasekit").is_dir() else None
+
+
+def _resumed_context(root: Path, journal: Journal, live: Target, config: Config,
+                     workspace: Workspace, reporter: Reporter) -> Context:
+    header = journal.header
+    return Context(root=root, config=config, workspace=workspace, target=live, journal=journal,
+                   reporter=reporter, version=header["version"],
+                   previous_version=header["previous_version"], bump=header["bump"])
+
+
+def resume(root: Path, *, reporter: Reporter | None = None) -> ReleaseOutcome:
+    """Continue the release recorded in the journal; a finished one is a no-op that says so."""
+    reporter = reporter or Reporter()
+    started = time.monotonic()
+    state = root / ".releasekit"
+    journal = _load_unfinished(root)
+    if journal is None:
+        raise JournalError(f"no release to resume in {root}",
+                           hint="start one with `releasekit release`")
+    if journal.finished:
+        what = "completed" if journal.complete else "rolled back"
+        version = str(journal.header.get("version"))
+        reporter.info(f"Nothing to resume: the release of {version} already {what}.")
+        return ReleaseOutcome(version=version, headline=f"release of {version} already {what}")
+    lock = ReleaseLock(state)
+    with lock.held(_command()):
+        journal = Journal.load(state)
+        assert journal is not None
+        if journal.torn:
+            reporter.warn("the journal's last line was torn (interrupted write); recovered")
+        config, workspace = _project(root, {"target": journal.header["target"]}, resuming=True)
+        workspace = _pin_previous(workspace, journal)
+        target = resolve_target(journal.header["target"], config)
+        with _live_target(target) as live:
+            ctx = _resumed_context(root, journal, live, config, workspace, reporter)
+            pipeline = Pipeline(ctx, default_steps(), journal.header.get("skip", []))
+            reporter.info(f"Resuming the release of {ctx.version} "
+                          f"({journal.release_id}) to {live.name}")
+            results = pipeline.run()
+    headline = f"Released {', '.join(p.name for p in workspace.packages)} {ctx.version} to {live.name}"
+    reporter.summary(results, started, headline)
+    return ReleaseOutcome(version=ctx.version, headline=headline, results=results)
+
+
+def _pin_previous(workspace: Workspace, journal: Journal) -> Workspace:
+    """After the version step the files hold the new version; plans must use the journal's."""
+    from dataclasses import replace
+
+    previous = journal.header["previous_version"]
+    packages = tuple(replace(p, version=previous) for p in workspace.packages)
+    return replace(workspace, packages=packages)
+
+
+def rollback(root: Path, *, reporter: Reporter | None = None) -> ReleaseOutcome:
+    """Undo what the journal says the release did, newest first."""
+    reporter = reporter or Reporter()
+    state = root / ".releasekit"
+    journal = _load_unfinished(root)
+    if journal is None or journal.finished:
+        what = "nothing recorded" if journal is None else (
+            "it completed" if journal.complete else "it was already rolled back")
+        raise JournalError(f"no unfinished release to roll back ({what})",
+                           hint="a completed release is undone by releasing a fix, not a rollback")
+    lock = ReleaseLock(state)
+    with lock.held(_command()):
+        journal = Journal.load(state)
+        assert journal is not None
+        config, workspace = _project(root, {"target": journal.header["target"]}, resuming=True)
+        workspace = _pin_previous(workspace, journal)
+        target = resolve_target(journal.header["target"], config)
+        ctx = _resumed_context(root, journal, target, config, workspace, reporter)
+        reporter.info(f"Rolling back the release of {ctx.version} ({journal.release_id})")
+        manual = Pipeline(ctx, default_steps(), journal.header.get("skip", [])).rollback()
+        journal.archive()
+    headline = f"Rolled back the release of {ctx.version}"
+    return ReleaseOutcome(version=ctx.version, headline=headline, manual=manual)
+
+
+@dataclass
+class StepStatus:
+    step: str
+    state: str
+
+
+@dataclass
+class StatusReport:
+    version: str
+    release_id: str
+    state: str  # complete | rolled back | unfinished
+    steps: list[StepStatus]
+    next_commands: list[str]
+
+
+def status(root: Path) -> StatusReport | None:
+    """The current release from its journal, or the last finished one; None if there is none."""
+    state = root / ".releasekit"
+    journal = _load_unfinished(root)
+    if journal is None:
+        history = sorted((state / "history").glob("*.jsonl")) if state.is_dir() else []
+        if not history:
+            return None
+        journal = Journal.load_file(history[-1])
+    records = journal.steps()
+    steps = [StepStatus(s.name, records[s.name].state if s.name in records else "not started")
+             for s in default_steps()]
+    if journal.complete:
+        label, commands = "complete", []
+    elif journal.rolled_back:
+        label, commands = "rolled back", []
+    else:
+        label = "unfinished"
+        commands = ["releasekit release --resume", "releasekit release --rollback"]
+    return StatusReport(str(journal.header.get("version")), journal.release_id, label, steps,
+                        commands)
+
+
+__all__ += ["StatusReport", "StepStatus", "Plan"]

@@ -1,0 +1,127 @@
+"""``releasekit``: a thin command line over the library. It parses arguments, calls
+:mod:`releasekit.release` (and friends), and maps a ReleasekitError to one ``ERROR`` line and
+its exit code. Any other exception is a bug and shows a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import ReleasekitError
+from .ui import Reporter
+
+__all__ = ["main"]
+
+EPILOG = """\
+exit codes: 0 ok, 1 internal error, 2 usage or config error, 3 preflight refused,
+4 quality gate failed, 5 a step failed (resume or roll back), 6 index unreachable,
+7 journal problem, 8 another release is running, 130 interrupted.
+docs: https://releasekit.readthedocs.io"""
+
+
+def _release_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("bump", nargs="?", metavar="BUMP",
+                        help="major, minor, patch, alpha, beta, rc, release, post, dev, "
+                        "'minor,rc', or a PEP 440 version; default: from the changelog fragments")
+    parser.add_argument("--to", metavar="TARGET", help="local (default), pypi, testpypi, an "
+                        "upload URL, a [tool.releasekit.repositories] or ~/.pypirc name")
+    parser.add_argument("--skip", metavar="STEP", action="append", default=[],
+                        help="skip a step (repeatable): gate, changelog, verify, image, docs, "
+                        "publish, verify-published, promote")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="releasekit", description="From 'tests pass' to 'released', atomically.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"releasekit {__version__}")
+    parser.add_argument("-C", "--root", type=Path, default=Path.cwd(),
+                        help="the project's root (default: the current directory)")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="show tool output and tracebacks")
+    parser.add_argument("-q", "--quiet", action="store_true", help="only errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    release = sub.add_parser("release", help="release the project (plan, confirm, run)",
+                             epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _release_args(release)
+    release.add_argument("-y", "--yes", action="store_true",
+                         help="do not ask for confirmation (needed without a terminal)")
+    release.add_argument("-n", "--dry-run", action="store_true",
+                         help="show the plan and the preflight result; change nothing")
+    mode = release.add_mutually_exclusive_group()
+    mode.add_argument("--resume", action="store_true",
+                      help="continue the interrupted release recorded in .releasekit/")
+    mode.add_argument("--rollback", action="store_true",
+                      help="undo the interrupted release recorded in .releasekit/")
+
+    plan = sub.add_parser("plan", help="show what `release` would do (= release --dry-run)")
+    _release_args(plan)
+
+    sub.add_parser("status", help="the current or last release, step by step")
+
+    doctor = sub.add_parser("doctor", help="check config, tools, git remote, credentials, index")
+    doctor.add_argument("--to", metavar="TARGET", help="check this target instead")
+
+    config = sub.add_parser("config", help="show the effective configuration and its sources")
+    config.add_argument("--keys", action="store_true", help="list every key with its meaning")
+
+    index = sub.add_parser("index", help="the embedded local package index")
+    index_sub = index.add_subparsers(dest="index_command", metavar="ACTION", required=True)
+    serve = index_sub.add_parser("serve", help="serve the local index in the foreground")
+    serve.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
+    serve.add_argument("--dir", type=Path, help="package directory (default: the cache dir, or "
+                       "RELEASEKIT_INDEX_DIR)")
+    return parser
+
+
+def _run(args: argparse.Namespace, reporter: Reporter) -> int:
+    from . import commands
+
+    root = args.root.resolve()
+    if args.command == "plan" or (args.command == "release" and args.dry_run):
+        return commands.show_plan(root, args.bump, args.to, args.skip, reporter)
+    if args.command == "release":
+        if args.resume or args.rollback:
+            if args.bump or args.to or args.skip:
+                from .errors import UsageError
+
+                raise UsageError("--resume/--rollback take no BUMP, --to or --skip",
+                                 hint="they continue or undo the release in the journal as it is")
+            return commands.resume_or_rollback(root, reporter, rollback=args.rollback)
+        return commands.run_release(root, args.bump, args.to, args.skip, args.yes, reporter)
+    if args.command == "status":
+        return commands.show_status(root, reporter)
+    if args.command == "doctor":
+        return commands.doctor(root, args.to, reporter)
+    if args.command == "config":
+        return commands.show_config(root, reporter, keys=args.keys)
+    if args.command == "index":
+        return commands.serve_index(args.port, args.dir, reporter)
+    raise AssertionError(args.command)  # pragma: no cover
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    reporter = Reporter(verbose=args.verbose, quiet=args.quiet)
+    try:
+        return _run(args, reporter)
+    except ReleasekitError as exc:
+        first, _, rest = exc.message.partition("\n")
+        reporter.error(first + (f" -- {exc.hint}" if exc.hint else ""))
+        if args.verbose:
+            if rest:
+                reporter.console.print(rest, markup=False, style="dim")
+            reporter.console.print(traceback.format_exc(), markup=False, style="dim")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        reporter.error("interrupted")
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,157 @@
+"""What each CLI command prints around the library call. No decisions are made here."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.table import Table
+
+from . import api
+from .config import Config, load_config
+from .errors import ConfigError, Interrupted, ReleasekitError
+from .ui import Reporter
+
+__all__ = ["doctor", "resume_or_rollback", "run_release", "serve_index", "show_config",
+           "show_plan", "show_status"]
+
+
+def show_plan(root: Path, bump: str | None, to: str | None, skip: Sequence[str],
+              reporter: Reporter) -> int:
+    outcome = api.plan(root, bump, to=to, skip=skip, reporter=reporter)
+    if outcome.problems:
+        for what, fix in outcome.problems:
+            reporter.error(f"{what} -- {fix}" if fix else what)
+        reporter.info(f"preflight would refuse this release ({len(outcome.problems)} problem(s))")
+        return 3
+    reporter.info(f"preflight: ready to release {outcome.version}. Nothing was changed.")
+    return 0
+
+
+
+
+def run_release(root: Path, bump: str | None, to: str | None, skip: Sequence[str], yes: bool,
+                reporter: Reporter) -> int:
+    try:
+        api.release(root, bump, to=to, yes=yes, skip=skip, reporter=reporter)
+    except KeyboardInterrupt:
+        raise Interrupted("interrupted", hint="`releasekit release --resume` continues, "
+                          "`releasekit release --rollback` undoes") from None
+    return 0
+
+
+def resume_or_rollback(root: Path, reporter: Reporter, *, rollback: bool) -> int:
+    if rollback:
+        outcome = api.rollback(root, reporter=reporter)
+        reporter.info(outcome.headline + ".")
+        for note in outcome.manual:
+            reporter.warn(f"not undone: {note}")
+        return 0
+    api.resume(root, reporter=reporter)
+    return 0
+
+
+def show_status(root: Path, reporter: Reporter) -> int:
+    report = api.status(root)
+    if report is None:
+        reporter.info("No release recorded in this repository.")
+        return 0
+    table = Table(title=f"Release {report.version} ({report.release_id}): {report.state}",
+                  title_justify="left")
+    table.add_column("step")
+    table.add_column("state")
+    for item in report.steps:
+        table.add_row(item.step, item.state)
+    reporter.console.print(table)
+    for command in report.next_commands:
+        reporter.info(f"  {command}")
+    return 0
+
+
+def show_config(root: Path, reporter: Reporter, *, keys: bool) -> int:
+    if keys:
+        for name, field in Config.model_fields.items():
+            if name == "sources":
+                continue
+            reporter.console.print(f"[bold]{name}[/]: {field.description or ''}")
+        return 0
+    config = load_config(root)
+    for name in Config.model_fields:
+        if name == "sources":
+            continue
+        where = config.sources.get(name, "default")
+        reporter.console.print(f"{name} = {getattr(config, name)!r}  [dim]({where})[/]",
+                               markup=True, highlight=False)
+    return 0
+
+
+def _tool_problems() -> list[str]:
+    found = []
+    if not shutil.which("git"):
+        found.append("git is not installed -- install git")
+    for module, dist in (("build", "build"), ("twine", "twine"), ("towncrier", "towncrier"),
+                         ("bumpversion", "bump-my-version"), ("pypiserver", "pypiserver")):
+        if importlib.util.find_spec(module) is None:
+            found.append(f"{dist} is not installed -- pip install {dist}")
+    return found
+
+
+def doctor(root: Path, to: str | None, reporter: Reporter) -> int:
+    """Every problem at once, each with its fix; exit 1 if there is any."""
+    from .context import Context
+    from .journal import Journal
+    from .steps.preflight import problems
+    from .targets import resolve_target
+    from .workspace import load_workspace
+
+    found: list[str] = list(_tool_problems())
+    try:
+        config = load_config(root, overrides={"target": to})
+        workspace = load_workspace(root, config)
+        target = resolve_target(config.target, config)
+        with api._live_target(target) as live:  # noqa: SLF001 - same package
+            ctx = Context(root=root, config=config, workspace=workspace, target=live,
+                          journal=Journal.in_memory(), reporter=reporter,
+                          version=workspace.version, previous_version=workspace.version,
+                          bump="none", dry_run=True)
+            for what, fix in problems(ctx):
+                if "already exists" in what or " is already on " in what:
+                    continue  # the current version being released already is no problem here
+                found.append(f"{what} -- {fix}")
+    except (ConfigError, ReleasekitError) as exc:
+        found.append(str(exc))
+    if found:
+        for line in found:
+            reporter.error(line)
+        reporter.info(f"{len(found)} problem(s) found")
+        return 1
+    reporter.info(f"All checks passed: ready to release to {target.name}.")
+    return 0
+
+
+def serve_index(port: int, directory: Path | None, reporter: Reporter) -> int:
+    import os
+
+    from .index import INDEX_PASSWORD_ENV, LocalIndex
+
+    password = os.environ.get(INDEX_PASSWORD_ENV)
+    from .process import register_secret
+
+    register_secret(password)
+    with LocalIndex.running(directory, port=port, password=password) as index:
+        reporter.info(f"Serving {index.directory} at {index.url}")
+        reporter.info(f"  pip install --index-url {index.simple_url} NAME")
+        reporter.info("Press Ctrl-C to stop.")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            reporter.info("stopped")
+    return 0
+
+
+del sys

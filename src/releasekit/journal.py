@@ -1,0 +1,243 @@
+"""The release journal: an append-only, fsync'ed JSON-lines record of everything a release did.
+
+One file per release, ``.releasekit/journal.jsonl`` while it is current, moved to
+``.releasekit/history/`` when a new release starts after it finished or was rolled back.
+Each line is one event; a torn last line (power loss mid-write) is ignored on load.
+Values are redacted before they are written: secrets never reach the disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import JournalError, LockHeld
+from .process import redact
+from .steps.base import StepRecord
+
+__all__ = ["Journal", "ReleaseLock"]
+
+JOURNAL = "journal.jsonl"
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@dataclass
+class Journal:
+    path: Path | None  # None: an in-memory journal for --dry-run, never written
+    records: list[dict[str, Any]]
+    torn: bool = False  # the last line was incomplete when loaded
+
+    @classmethod
+    def in_memory(cls, **header: Any) -> Journal:
+        journal = cls(path=None, records=[])
+        journal.append("release", "start", release_id="dry-run", **header)
+        return journal
+
+    # ------------------------------------------------------------ creating / loading
+    @classmethod
+    def start(cls, state_dir: Path, **header: Any) -> Journal:
+        path = state_dir / JOURNAL
+        if path.exists():
+            raise JournalError(
+                f"{path}: a release journal already exists",
+                hint="finish it with `releasekit release --resume` or undo it with --rollback",
+            )
+        journal = cls(path=path, records=[])
+        release_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+        journal.append("release", "start", release_id=release_id, **header)
+        _fsync_dir(state_dir)
+        return journal
+
+    @classmethod
+    def load(cls, state_dir: Path) -> Journal | None:
+        return cls.load_file(state_dir / JOURNAL)
+
+    @classmethod
+    def load_file(cls, path: Path) -> Journal | None:
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        records: list[dict[str, Any]] = []
+        lines = raw.split(b"\n")
+        torn = False
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError:
+                if number >= len(lines) - 1:  # only the last line may be torn
+                    torn = True
+                    break
+                raise JournalError(
+                    f"{path}:{number}: corrupt journal line",
+                    hint="the journal was edited by hand; restore it or remove it after checking "
+                    "the repository and index by hand",
+                ) from None
+        if not records or records[0].get("event") != "start":
+            raise JournalError(f"{path}: not a releasekit journal (no start record)")
+        journal = cls(path=path, records=records, torn=torn)
+        if torn:  # rewrite without the torn line so appends stay well-formed
+            journal._rewrite()
+        return journal
+
+    def _rewrite(self) -> None:
+        assert self.path is not None
+        tmp = self.path.with_suffix(".tmp")
+        with tmp.open("w", encoding="utf-8") as handle:
+            for record in self.records:
+                handle.write(json.dumps(record, sort_keys=True) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        tmp.replace(self.path)
+        _fsync_dir(self.path.parent)
+
+    # ------------------------------------------------------------ writing
+    def append(self, step: str, event: str, **data: Any) -> None:
+        record = {"ts": round(time.time(), 3), "step": step, "event": event, **data}
+        line = redact(json.dumps(record, sort_keys=True, default=str))
+        if self.path is None:
+            self.records.append(json.loads(line))
+            return
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        self.records.append(json.loads(line))
+
+    def discard(self) -> None:
+        """Forget a journal whose release changed nothing (it failed in preflight or gate)."""
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+
+    def archive(self) -> Path:
+        assert self.path is not None
+        history = self.path.parent / "history"
+        history.mkdir(exist_ok=True)
+        target = history / f"{self.release_id}.jsonl"
+        self.path.replace(target)
+        return target
+
+    # ------------------------------------------------------------ reading
+    @property
+    def header(self) -> dict[str, Any]:
+        return self.records[0]
+
+    @property
+    def release_id(self) -> str:
+        return str(self.header["release_id"])
+
+    @property
+    def complete(self) -> bool:
+        return any(r["event"] == "complete" for r in self.records)
+
+    @property
+    def rolled_back(self) -> bool:
+        return any(r["event"] == "rolled-back" for r in self.records)
+
+    @property
+    def finished(self) -> bool:
+        return self.complete or self.rolled_back
+
+    def steps(self) -> dict[str, StepRecord]:
+        """Fold the events into one record per step, in the order steps first appeared."""
+        result: dict[str, StepRecord] = {}
+        for rec in self.records[1:]:
+            name = rec["step"]
+            if name == "release":
+                continue
+            state = result.setdefault(name, StepRecord(step=name))
+            event = rec["event"]
+            if event == "begin":
+                state.state = "in flight"
+            elif event == "effect":
+                state.effects.append({k: v for k, v in rec.items() if k not in {"step", "event"}})
+            elif event == "done":
+                state.state = "done"
+                state.facts = dict(rec.get("facts", {}))
+            elif event == "skipped":
+                state.state = "skipped"
+            elif event == "failed":
+                state.state = "in flight"  # its effects may be partial
+            elif event == "undone":
+                state.state = "undone"
+        return result
+
+
+class ReleaseLock:
+    """One release per repository: an flock on ``.releasekit/lock`` naming its holder.
+
+    The kernel drops the lock when its process dies (even by SIGKILL), so a stale lock file left
+    by a dead process is detected by simply acquiring it, and its leftover contents are cleared.
+    """
+
+    def __init__(self, state_dir: Path) -> None:
+        self.path = state_dir / "lock"
+        self._fd: int | None = None
+        self.stale_holder: dict[str, Any] | None = None
+
+    def _holder(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.path.read_text("utf-8") or "{}")
+        except (OSError, json.JSONDecodeError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def acquire(self, command: str) -> None:
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            holder = self._holder()
+            pid = holder.get("pid", "?")
+            raise LockHeld(
+                f"another release is running in this repository (pid {pid}, "
+                f"`{holder.get('command', 'releasekit')}`, started {holder.get('started', '?')})",
+                hint="wait for it to finish, or stop that process and run "
+                "`releasekit release --resume`",
+            ) from None
+        previous = self._holder()
+        if previous.get("pid"):
+            self.stale_holder = previous  # its process is gone: the kernel released the lock
+        os.ftruncate(fd, 0)
+        os.write(
+            fd,
+            json.dumps(
+                {"pid": os.getpid(), "command": command, "started": time.strftime("%H:%M:%S")}
+            ).encode(),
+        )
+        os.fsync(fd)
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        os.ftruncate(self._fd, 0)
+        fcntl.flock(self._fd, fcntl.LOCK_UN)
+        os.close(self._fd)
+        self._fd = None
+
+    @contextlib.contextmanager
+    def held(self, command: str) -> Iterator[ReleaseLock]:
+        self.acquire(command)
+        try:
+            yield self
+        finally:
+            self.release()

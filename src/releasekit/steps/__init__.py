@@ -1,0 +1,1 @@
+"""Release steps: one small module per step, each a :class:`~releasekit.steps.base.Step`."""

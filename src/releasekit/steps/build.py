@@ -1,0 +1,110 @@
+"""build: sdist and wheel of every package into a fresh, private directory.
+
+Builds run in a detached git worktree of the release commit, so exactly what was committed is
+built: no untracked or ignored file of the work tree can slip into an sdist.
+``SOURCE_DATE_EPOCH`` is the release commit's time, so two builds of one commit are byte-identical.
+Packages build in parallel (each in its own isolated environment, with uv when installed).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import process
+from ..git import Git
+from ..index import sha256_of
+from ..venv import uv_binary
+from ..workspace import Package
+from .base import Facts, Plan, Step, StepRecord
+
+if TYPE_CHECKING:
+    from ..context import Context
+
+__all__ = ["BuildStep", "build_package"]
+
+
+def build_package(package: Package, source: Path, outdir: Path, *, epoch: int) -> list[Path]:
+    """Build one package's sdist and wheel (wheel from the sdist) from ``source`` into ``outdir``."""
+    staging = outdir / f".{package.canonical}"
+    staging.mkdir(parents=True)
+    argv = [sys.executable, "-m", "build", "--sdist", "--wheel", "--outdir", staging]
+    if uv_binary():
+        argv += ["--installer", "uv"]
+    process.run([*argv, source], cwd=source,
+                env={"SOURCE_DATE_EPOCH": str(epoch), "PYTHONHASHSEED": "0"},
+                what=f"building {package.name} (python -m build)",
+                hint="run `python -m build` in the package to see the backend's error")
+    built = []
+    for path in sorted(staging.iterdir()):
+        target = outdir / path.name
+        path.replace(target)
+        built.append(target)
+    staging.rmdir()
+    return built
+
+
+class BuildStep(Step):
+    name = "build"
+
+    def outdir(self, ctx: Context) -> Path:
+        return ctx.release_dir / "dist"
+
+    def plan(self, ctx: Context) -> Plan:
+        return Plan(self.name, "build sdist + wheel (reproducible, into a fresh directory)",
+                    actions=tuple(f"{p.name} -> {self.outdir(ctx)}" for p in ctx.workspace.packages))
+
+    def apply(self, ctx: Context) -> Facts:
+        outdir = self.outdir(ctx)
+        if outdir.exists():
+            shutil.rmtree(outdir)  # our private dir from an interrupted attempt: never reuse it
+        outdir.mkdir(parents=True)
+        epoch = int(ctx.facts["commit"]["timestamp"])
+        packages = ctx.workspace.packages
+        with checkout(ctx.root, ctx.facts["commit"]["sha"], ctx.release_dir / "src") as tree:
+            def one(package: Package) -> list[Path]:
+                source = tree / package.path.relative_to(ctx.root.resolve())
+                return build_package(package, source, outdir, epoch=epoch)
+
+            with ThreadPoolExecutor(max_workers=min(4, len(packages))) as pool:
+                results = list(pool.map(one, packages))
+        files: list[dict[str, Any]] = []
+        for package, paths in zip(packages, results, strict=True):
+            for path in paths:
+                files.append({"path": str(path), "filename": path.name, "sha256": sha256_of(path),
+                              "package": package.name,
+                              "kind": "wheel" if path.suffix == ".whl" else "sdist"})
+        return {"dir": str(outdir), "files": files}
+
+    def undo(self, ctx: Context, record: StepRecord) -> list[str]:
+        shutil.rmtree(self.outdir(ctx), ignore_errors=True)
+        return []
+
+
+@contextlib.contextmanager
+def checkout(root: Path, sha: str, where: Path) -> Iterator[Path]:
+    """A detached worktree of ``sha`` at ``where``, removed afterwards."""
+    repo = Git(root)
+    if where.exists():
+        shutil.rmtree(where)
+        repo.run("worktree", "prune")
+    repo.run("worktree", "add", "--quiet", "--detach", "--force", str(where), sha,
+             what="checking out the release commit to build it")
+    try:
+        yield where
+    finally:
+        repo.run("worktree", "remove", "--force", str(where), check=False)
+        shutil.rmtree(where, ignore_errors=True)
+        repo.run("worktree", "prune", check=False)
+
+
+def artifact_paths(ctx: Context, kind: str | None = None) -> list[Path]:
+    return [Path(f["path"]) for f in ctx.facts["build"]["files"] if kind in (None, f["kind"])]
+
+
+__all__ += ["artifact_paths"]

@@ -1,0 +1,138 @@
+"""preflight: refuse to start unless the repository, the target and the tools are ready.
+
+Every check returns a problem sentence (or nothing); ``releasekit doctor`` runs the same checks and
+lists them all, ``release`` stops at the first with a PreflightError. Nothing here changes anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+from .. import git as gitmod
+from ..errors import IndexUnavailable, PreflightError
+from ..index import list_files
+from ..versioning import find_fragments, towncrier_settings
+from ..config import read_pyproject
+from .base import Facts, Plan, Step
+
+if TYPE_CHECKING:
+    from ..context import Context
+
+__all__ = ["PreflightStep", "problems", "tag_names"]
+
+Problem = tuple[str, str]  # (what is wrong, how to fix it)
+
+
+def tag_names(ctx: Context) -> list[str]:
+    per_package = ctx.config.tag_per_package
+    if per_package is None:
+        per_package = ctx.workspace.multi
+    fmt = ctx.config.tag_format or ("{name}-v{version}" if per_package else "v{version}")
+    if per_package:
+        return [fmt.format(name=p.name, version=ctx.version) for p in ctx.workspace.packages]
+    return [fmt.format(name=ctx.workspace.packages[0].name, version=ctx.version)]
+
+
+def _git_checks(ctx: Context) -> Iterator[Problem]:
+    repo = gitmod.Git(ctx.root)
+    if not repo.is_repo():
+        yield (f"{ctx.root} is not a git repository", "run `git init` and commit the project")
+        return
+    dirty = repo.dirty_paths()
+    if dirty:
+        shown = ", ".join(dirty[:5]) + (" ..." if len(dirty) > 5 else "")
+        yield (f"the work tree has uncommitted changes ({shown})",
+               "commit or stash them, then release from a clean tree")
+    branch = repo.branch()
+    if not gitmod.branch_allowed(branch, ctx.config.branches):
+        yield (f"releases are not cut from branch {branch or '(detached HEAD)'!r} "
+               f"(allowed: {', '.join(ctx.config.branches)})",
+               "switch to an allowed branch or add it to [tool.releasekit] branches")
+    if not repo.user_configured():
+        yield ("git has no user.name / user.email for the release commit",
+               "set them with `git config user.name ...` and `git config user.email ...`")
+    for tag in tag_names(ctx):
+        if repo.tag_sha(tag):
+            yield (f"tag {tag} already exists", "choose another version, or delete the tag if it "
+                   "was made by mistake (`git tag -d " + tag + "`)")
+    if ctx.config.push:
+        if not repo.has_remote(ctx.config.remote):
+            yield (f"no git remote {ctx.config.remote!r} to push the release to",
+                   f"add it with `git remote add {ctx.config.remote} URL`, or set push = false")
+            return
+        remote_tags = repo.remote_refs(ctx.config.remote, "refs/tags/*")
+        for tag in tag_names(ctx):
+            if f"refs/tags/{tag}" in remote_tags:
+                yield (f"tag {tag} already exists on remote {ctx.config.remote!r}",
+                       "choose another version")
+
+
+def _fragment_checks(ctx: Context) -> Iterator[Problem]:
+    settings = towncrier_settings(read_pyproject(ctx.root / "pyproject.toml"))
+    if not ctx.config.changelog or settings is None or not ctx.config.require_fragments:
+        return
+    if not find_fragments(ctx.root, settings):
+        directory = settings.get("directory", "newsfragments")
+        yield (f"no changelog fragments in {directory}/ to release",
+               f"add one (e.g. `towncrier create 123.feature.md`), or set "
+               "require_fragments = false")
+
+
+def _target_checks(ctx: Context) -> Iterator[Problem]:
+    target = ctx.target
+    if not target.local and not target.password:
+        yield (f"no credentials for target {target.name!r}",
+               f"set {target.password_source} (an API token) in the environment")
+    if not target.index_url:
+        return
+    for package in ctx.workspace.packages:
+        try:
+            files = list_files(target.index_url, package.name)
+        except IndexUnavailable as exc:
+            yield (exc.message, exc.hint or "")
+            return
+        taken = [f.filename for f in files if _is_version(f.filename, package.name, ctx.version)]
+        if taken:
+            yield (f"{package.name} {ctx.version} is already on {target.name} ({taken[0]})",
+                   "choose another version; an index never accepts the same version twice")
+
+
+def _is_version(filename: str, name: str, version: str) -> bool:
+    from packaging.utils import (InvalidSdistFilename, InvalidWheelFilename, canonicalize_name,
+                                 parse_sdist_filename, parse_wheel_filename)
+    from packaging.version import Version
+
+    try:
+        if filename.endswith(".whl"):
+            dist, ver, *_ = parse_wheel_filename(filename)
+        else:
+            dist, ver = parse_sdist_filename(filename)
+    except (InvalidWheelFilename, InvalidSdistFilename):
+        return False
+    return dist == canonicalize_name(name) and ver == Version(version)
+
+
+CHECKS: tuple[Callable[[Context], Iterator[Problem]], ...] = (
+    _git_checks, _fragment_checks, _target_checks,
+)
+
+
+def problems(ctx: Context) -> list[Problem]:
+    return [problem for check in CHECKS for problem in check(ctx)]
+
+
+class PreflightStep(Step):
+    name = "preflight"
+
+    def plan(self, ctx: Context) -> Plan:
+        return Plan(self.name, "check the tree, branch, tags, fragments, credentials and index",
+                    actions=(f"release {', '.join(p.name for p in ctx.workspace.packages)} "
+                             f"{ctx.previous_version} -> {ctx.version} to {ctx.target.name}",))
+
+    def apply(self, ctx: Context) -> Facts:
+        for check in CHECKS:
+            for what, fix in check(ctx):
+                raise PreflightError(what, hint=fix or None)
+        repo = gitmod.Git(ctx.root)
+        return {"base": repo.head(), "branch": repo.branch()}

@@ -1,0 +1,92 @@
+"""publish: upload every file with twine, idempotently.
+
+Before uploading anything, compare with what the index already has for this version: the same
+file name with the same sha256 is already done; the same name with other bytes stops the release
+before any upload (an index never accepts a file name twice).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import process
+from ..errors import StepFailed
+from ..index import IndexFile, list_files
+from .base import Facts, Plan, Step, StepRecord
+
+if TYPE_CHECKING:
+    from ..context import Context
+
+__all__ = ["PublishStep"]
+
+
+class PublishStep(Step):
+    name = "publish"
+    irreversible = True
+
+    def plan(self, ctx: Context) -> Plan:
+        target = ctx.target
+        where = "the embedded local index" if target.local else target.upload_url or target.name
+        return Plan(self.name, f"upload with twine to {where}",
+                    actions=tuple(p.name for p in ctx.workspace.packages),
+                    irreversible=target.public)
+
+    def _remote(self, ctx: Context) -> dict[str, IndexFile]:
+        assert ctx.target.index_url
+        found: dict[str, IndexFile] = {}
+        for package in ctx.workspace.packages:
+            for item in list_files(ctx.target.index_url, package.name):
+                found[item.filename] = item
+        return found
+
+    def apply(self, ctx: Context) -> Facts:
+        files: list[dict[str, Any]] = ctx.facts["build"]["files"]
+        remote = self._remote(ctx)
+        for item in files:  # decide everything before uploading anything
+            there = remote.get(item["filename"])
+            if there and there.sha256 and there.sha256 != item["sha256"]:
+                raise StepFailed(
+                    f"{item['filename']} is already on {ctx.target.name} with different "
+                    f"content (sha256 {there.sha256[:12]}… there, {item['sha256'][:12]}… here)",
+                    hint="an index never accepts the same file name twice; release a new version "
+                    "(e.g. a .post1) instead; nothing was uploaded",
+                )
+        uploaded, present = [], []
+        for number, item in enumerate(files, start=1):
+            if item["filename"] in remote:
+                ctx.effect(self.name, "already-present", filename=item["filename"])
+                present.append(item["filename"])
+                continue
+            ctx.effect(self.name, "uploading", filename=item["filename"], number=number)
+            self._upload(ctx, item["path"])
+            ctx.checkpoint(f"publish:uploaded-unrecorded:{number}")
+            ctx.effect(self.name, "uploaded", filename=item["filename"], sha256=item["sha256"])
+            uploaded.append(item["filename"])
+        return {"uploaded": uploaded, "already_present": present, "index": ctx.target.index_url}
+
+    def _upload(self, ctx: Context, path: str) -> None:
+        target = ctx.target
+        env = {"TWINE_USERNAME": target.username or "__token__",
+               "TWINE_PASSWORD": target.password or "", "TWINE_NON_INTERACTIVE": "1"}
+        argv = [sys.executable, "-m", "twine", "upload", "--non-interactive",
+                "--disable-progress-bar", "--repository-url", str(target.upload_url), path]
+        process.run(argv, env=env, what=f"uploading {path.rsplit('/', 1)[-1]} with twine",
+                    hint="check the target URL and the credentials in the environment")
+
+    def undo(self, ctx: Context, record: StepRecord) -> list[str]:
+        names = sorted({e["filename"] for e in record.effects if e.get("action") == "uploading"})
+        if not names:
+            return []
+        if ctx.target.can_remove:
+            from ..index import default_index_dir
+
+            directory = Path(ctx.journal.header.get("index_dir") or default_index_dir())
+            for name in names:
+                (directory / name).unlink(missing_ok=True)
+            return []
+        version = ctx.version
+        return [f"{name} stays on {ctx.target.name}: indexes do not allow deleting files. Yank "
+                f"{version} (on PyPI: Manage project -> Releases -> Options -> Yank) and release "
+                "a fixed version." for name in names]

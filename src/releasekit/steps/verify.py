@@ -1,0 +1,75 @@
+"""verify: ``twine check --strict``, no forbidden files or secrets inside, and the wheels install
+into a fresh venv where the smoke command passes. The three checks run in parallel."""
+
+from __future__ import annotations
+
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .. import process
+from ..artifacts import scan, top_level_names
+from ..errors import StepFailed
+from ..venv import VirtualEnv
+from .base import Facts, Plan, Step
+from .build import artifact_paths
+
+if TYPE_CHECKING:
+    from ..context import Context
+
+__all__ = ["VerifyStep", "smoke_argv", "smoke_test"]
+
+
+def smoke_argv(ctx: Context, wheels: list[Path]) -> list[str]:
+    if ctx.config.smoke_command:
+        return list(ctx.config.smoke_command)
+    names = sorted({name for wheel in wheels for name in top_level_names(wheel)})
+    return ["python", "-c", "; ".join(f"import {n}" for n in names) or "pass"]
+
+
+def smoke_test(ctx: Context, venv_dir: Path, wheels: list[Path], *, label: str) -> str:
+    """Install ``wheels`` into a fresh venv and run the smoke command there (outside the repo)."""
+    venv = VirtualEnv.create(venv_dir)
+    venv.install(wheels, what=f"installing the {label} into a fresh venv")
+    argv = smoke_argv(ctx, wheels)
+    venv.run(argv, cwd=venv_dir, what=f"smoke test of the {label} ({process.display(argv)})")
+    return process.display(argv)
+
+
+class VerifyStep(Step):
+    name = "verify"
+
+    def plan(self, ctx: Context) -> Plan:
+        return Plan(self.name, "check the artifacts before anything leaves this machine", actions=(
+            "twine check --strict", "no VCS dirs, .env, keys, .pypirc or token-like content",
+            "install the wheels into a fresh venv and run the smoke command"))
+
+    def apply(self, ctx: Context) -> Facts:
+        files = artifact_paths(ctx)
+        wheels = artifact_paths(ctx, "wheel")
+
+        def twine_check() -> None:
+            process.run([sys.executable, "-m", "twine", "check", "--strict", *files],
+                        what="twine check --strict",
+                        hint="fix the package metadata (readme, content type) it names")
+
+        def contents() -> list[str]:
+            return [f for path in files for f in
+                    scan(path, forbid=ctx.config.artifact_forbid, allow=ctx.config.artifact_allow)]
+
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            smoke = pool.submit(smoke_test, ctx, ctx.release_dir / "venv-verify", wheels,
+                                label="built wheels")
+            check = pool.submit(twine_check)
+            found = pool.submit(contents)
+            findings = found.result()
+            check.result()
+            smoke_cmd = smoke.result()
+        if findings:
+            raise StepFailed(
+                f"forbidden content in the artifacts: {'; '.join(findings[:5])}",
+                hint="exclude it from the build (e.g. [tool.hatch.build] exclude) or allow it "
+                "with [tool.releasekit] artifact_allow",
+            )
+        return {"smoke": smoke_cmd, "checked": [p.name for p in files]}

@@ -1,0 +1,64 @@
+"""verify-published: install the released version FROM THE INDEX into a fresh venv; the files
+pip downloads must have the sha256 of the files built here; the smoke command must pass."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .. import process
+from ..errors import ProcessError, StepFailed
+from ..index import sha256_of
+from .base import Facts, Plan, Step
+from .verify import smoke_test
+
+if TYPE_CHECKING:
+    from ..context import Context
+
+__all__ = ["VerifyPublishedStep"]
+
+ATTEMPTS = 6  # public indexes take a moment to show a new upload
+
+
+class VerifyPublishedStep(Step):
+    name = "verify-published"
+
+    def plan(self, ctx: Context) -> Plan:
+        return Plan(self.name, f"install {ctx.version} from {ctx.target.name} into a fresh venv",
+                    actions=("compare the downloaded files' sha256 with the built ones",
+                             "run the smoke command"))
+
+    def _download(self, ctx: Context, dest: Path) -> None:
+        assert ctx.target.index_url
+        argv = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                "--disable-pip-version-check", "--no-cache-dir", "--only-binary", ":all:",
+                "--index-url", ctx.target.index_url, "--dest", dest,
+                *(f"{p.name}=={ctx.version}" for p in ctx.workspace.packages)]
+        for attempt in range(ATTEMPTS):
+            try:
+                process.run(argv, what=f"downloading {ctx.version} from {ctx.target.name}")
+                return
+            except ProcessError:
+                if attempt == ATTEMPTS - 1:
+                    raise
+                time.sleep(2 ** attempt)
+
+    def apply(self, ctx: Context) -> Facts:
+        work = ctx.release_dir / "from-index"
+        shutil.rmtree(work, ignore_errors=True)
+        downloads = work / "downloads"
+        downloads.mkdir(parents=True)
+        self._download(ctx, downloads)
+        built = {f["filename"]: f["sha256"] for f in ctx.facts["build"]["files"]}
+        got = sorted(downloads.iterdir())
+        for path in got:
+            if built.get(path.name) != sha256_of(path):
+                raise StepFailed(
+                    f"{path.name} on {ctx.target.name} differs from the file built here",
+                    hint="someone else uploaded this version; investigate before tagging",
+                )
+        smoke = smoke_test(ctx, work / "venv", got, label=f"{ctx.version} from {ctx.target.name}")
+        return {"verified": [p.name for p in got], "smoke": smoke}

@@ -1,0 +1,149 @@
+"""Where a release goes: the embedded local index, PyPI, TestPyPI, a URL or a named repository.
+
+Credentials come from the environment (or keyring for PyPI-style targets) and are registered as
+secrets the moment they are read, so they never appear in output, logs or the journal.
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import process
+from .config import Config
+from .errors import ConfigError, PreflightError
+
+__all__ = ["Target", "resolve_target"]
+
+PUBLIC = {
+    "pypi": ("https://upload.pypi.org/legacy/", "https://pypi.org/simple/", "PYPI_TOKEN"),
+    "testpypi": ("https://test.pypi.org/legacy/", "https://test.pypi.org/simple/", "TESTPYPI_TOKEN"),
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A resolved upload target. ``password`` is a secret: never print the object's fields."""
+
+    name: str
+    upload_url: str | None  # None for "local" until the embedded index is started
+    index_url: str | None
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    password_source: str = ""  # which variable to set, for error messages
+    local: bool = False  # the embedded index: releasekit starts it and can remove files
+    public: bool = False  # uploads can never be deleted or replaced
+
+    @property
+    def can_remove(self) -> bool:
+        return self.local
+
+    def with_urls(self, upload_url: str, index_url: str) -> Target:
+        return Target(
+            name=self.name,
+            upload_url=upload_url,
+            index_url=index_url,
+            username=self.username,
+            password=self.password,
+            password_source=self.password_source,
+            local=self.local,
+            public=self.public,
+        )
+
+    def require_credentials(self) -> None:
+        if not self.local and not self.password:
+            raise PreflightError(
+                f"no credentials for target {self.name!r}",
+                hint=f"set {self.password_source} (an API token) in the environment",
+            )
+
+
+def _from_keyring(url: str, username: str) -> str | None:
+    try:
+        import keyring
+    except ImportError:  # pragma: no cover - keyring is optional
+        return None
+    try:
+        return keyring.get_password(url, username)
+    except Exception:  # noqa: BLE001 - a broken keyring backend must not stop a release
+        return None
+
+
+def _env(*names: str) -> tuple[str | None, str]:
+    for name in names:
+        value = os.environ.get(name)
+        if value:
+            return value, name
+    return None, names[0]
+
+
+def _pypirc(name: str) -> configparser.SectionProxy | None:
+    path = Path(os.environ.get("PYPIRC", Path.home() / ".pypirc")).expanduser()
+    if not path.is_file():
+        return None
+    parser = configparser.RawConfigParser()
+    parser.read(path, encoding="utf-8")
+    return parser[name] if parser.has_section(name) else None
+
+
+def _derive_index(upload_url: str) -> str:
+    if upload_url.rstrip("/").endswith("/legacy"):
+        return upload_url.rstrip("/")[: -len("legacy")] + "simple/"
+    return upload_url.rstrip("/") + "/simple/"
+
+
+def resolve_target(name: str, config: Config) -> Target:
+    """Turn ``--to NAME`` into a Target with credentials (registered as secrets)."""
+    if name == "local":
+        password = os.environ.get("RELEASEKIT_INDEX_PASSWORD")
+        process.register_secret(password)
+        user = os.environ.get("RELEASEKIT_INDEX_USERNAME", "releasekit") if password else None
+        return Target(
+            name="local", upload_url=None, index_url=None, username=user, password=password,
+            local=True,
+        )
+    if name in PUBLIC:
+        upload, index, token_env = PUBLIC[name]
+        password, source = _env(token_env, "TWINE_PASSWORD")
+        password = password or _from_keyring(upload, "__token__")
+        process.register_secret(password)
+        return Target(
+            name=name, upload_url=upload, index_url=index, username="__token__",
+            password=password, password_source=token_env, public=True,
+        )
+    if name in config.repositories:
+        repo = config.repositories[name]
+        env_name = f"RELEASEKIT_{name.upper().replace('-', '_')}_TOKEN"
+        password, source = _env(env_name, "TWINE_PASSWORD")
+        process.register_secret(password)
+        return Target(
+            name=name, upload_url=repo.url, index_url=repo.index_url or _derive_index(repo.url),
+            username=repo.username, password=password, password_source=env_name,
+        )
+    if name.startswith(("http://", "https://")):
+        password, source = _env("TWINE_PASSWORD")
+        process.register_secret(password)
+        return Target(
+            name=name, upload_url=name, index_url=_derive_index(name),
+            username=os.environ.get("TWINE_USERNAME", "__token__"), password=password,
+            password_source="TWINE_PASSWORD",
+        )
+    section = _pypirc(name)
+    if section is not None:
+        url = section.get("repository")
+        if not url:
+            raise ConfigError(f"~/.pypirc: [{name}] has no 'repository' URL", hint="add one")
+        password = section.get("password") or _env("TWINE_PASSWORD")[0]
+        process.register_secret(password)
+        return Target(
+            name=name, upload_url=url, index_url=_derive_index(url),
+            username=section.get("username", "__token__"), password=password,
+            password_source=f"password in ~/.pypirc [{name}] or TWINE_PASSWORD",
+        )
+    known = ", ".join(["local", *PUBLIC, *config.repositories])
+    raise ConfigError(
+        f"unknown release target {name!r} (from {config.sources.get('target', '--to')})",
+        hint=f"use one of {known}, an https:// upload URL, or a ~/.pypirc section name",
+    )

@@ -1,0 +1,66 @@
+"""Fresh virtual environments for verifying artifacts: uv when installed, venv + pip otherwise."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import process
+
+__all__ = ["VirtualEnv", "uv_binary"]
+
+
+def uv_binary() -> str | None:
+    """The uv executable, unless ``RELEASEKIT_NO_UV`` is set (to compare, or to debug)."""
+    if os.environ.get("RELEASEKIT_NO_UV"):
+        return None
+    found = shutil.which("uv")
+    if found:
+        return found
+    try:
+        from uv import find_uv_bin  # the PyPI package ships the binary
+
+        return str(find_uv_bin())
+    except (ImportError, FileNotFoundError):
+        return None
+
+
+class VirtualEnv:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @property
+    def python(self) -> Path:
+        return self.path / "bin" / "python"
+
+    @classmethod
+    def create(cls, path: Path, *, what: str = "creating a fresh virtual environment") -> VirtualEnv:
+        if path.exists():
+            shutil.rmtree(path)
+        uv = uv_binary()
+        if uv:
+            process.run([uv, "venv", "--quiet", "--python", sys.executable, path], what=what)
+        else:
+            process.run([sys.executable, "-m", "venv", path], what=what)
+        return cls(path)
+
+    def install(self, requirements: Sequence[str | Path], *, extra: Sequence[str] = (),
+                what: str = "installing into a fresh virtual environment") -> None:
+        uv = uv_binary()
+        args = [str(r) for r in requirements]
+        if uv:
+            process.run([uv, "pip", "install", "--quiet", "--python", self.python, *extra, *args],
+                        what=what)
+        else:
+            process.run([self.python, "-m", "pip", "install", "--quiet",
+                         "--disable-pip-version-check", *extra, *args], what=what)
+
+    def run(self, argv: Sequence[str], *, cwd: Path, what: str) -> process.Completed:
+        """Run a command inside the venv (its bin/ first on PATH), from ``cwd``."""
+        env = {"PATH": f"{self.path / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+               "VIRTUAL_ENV": str(self.path)}
+        command = [str(self.python), *argv[1:]] if argv and argv[0] == "python" else list(argv)
+        return process.run(command, cwd=cwd, env=env, what=what)

@@ -1,0 +1,5 @@
+from simple_pkg import greet
+
+
+def test_greet() -> None:
+    assert greet("you") == "hello, you"
