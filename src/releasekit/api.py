@@ -17,7 +17,7 @@ from typing import Any
 
 from .config import Config, load_config, read_pyproject
 from .context import Context
-from .errors import JournalError, PreflightError, ReleasekitError, UsageError
+from .errors import Interrupted, JournalError, PreflightError, ReleasekitError, UsageError
 from .git import Git, ensure_state_dir
 from .index import LocalIndex, default_index_dir
 from .journal import Journal, ReleaseLock
@@ -148,18 +148,40 @@ def release(root: Path, bump: str | None = None, *, to: str | None = None, yes: 
             try:
                 results = pipeline.run()
             except ReleasekitError as exc:
-                began = {n for n, r in ctx.journal.steps().items() if r.state != "skipped"}
-                if began <= READ_ONLY:  # nothing changed: leave nothing behind
-                    ctx.journal.discard()
-                    _tidy_state(root, created_state)
-                else:
-                    exc.hint = (exc.hint + "; then " if exc.hint else "") + (
-                        "`releasekit release --resume` continues, `releasekit release "
-                        "--rollback` undoes (see `releasekit status`)")
+                _after_failure(exc, pipeline, root, created_state)
                 raise
     headline = f"Released {', '.join(p.name for p in workspace.packages)} {version} to {live.name}"
     reporter.summary(results, started, headline)
     return ReleaseOutcome(version=version, headline=headline, results=results)
+
+
+def _after_failure(exc: ReleasekitError, pipeline: Pipeline, root: Path, created: bool) -> None:
+    """Leave nothing behind when nothing left this machine; otherwise say how to go on."""
+    journal = pipeline.ctx.journal
+    began = {n for n, r in journal.steps().items() if r.state != "skipped"}
+    external = {s.name for s in pipeline.steps if s.external}
+    resume_hint = ("`releasekit release --resume` continues, `releasekit release --rollback` "
+                   "undoes (see `releasekit status`)")
+    if began <= READ_ONLY:
+        journal.discard()
+        _tidy_state(root, created)
+    elif began & external or isinstance(exc, Interrupted):
+        exc.hint = (exc.hint + "; then " if exc.hint else "") + resume_hint
+    else:  # only local changes so far: undo them so a failed release changes nothing
+        quiet = pipeline.ctx.reporter.quiet
+        pipeline.ctx.reporter.quiet = True
+        try:
+            pipeline.rollback()
+        finally:
+            pipeline.ctx.reporter.quiet = quiet
+        journal.archive()
+        _tidy_work(root, journal.release_id)
+        exc.hint = (exc.hint + "; " if exc.hint else "") + (
+            "the release was rolled back automatically, nothing was changed")
+
+
+def _tidy_work(root: Path, release_id: str) -> None:
+    shutil.rmtree(root / ".releasekit" / "work" / release_id, ignore_errors=True)
 
 
 def _tidy_state(root: Path, created: bool) -> None:
@@ -244,6 +266,7 @@ def rollback(root: Path, *, reporter: Reporter | None = None) -> ReleaseOutcome:
         reporter.info(f"Rolling back the release of {ctx.version} ({journal.release_id})")
         manual = Pipeline(ctx, default_steps(), journal.header.get("skip", [])).rollback()
         journal.archive()
+        _tidy_work(root, journal.release_id)
     headline = f"Rolled back the release of {ctx.version}"
     return ReleaseOutcome(version=ctx.version, headline=headline, manual=manual)
 

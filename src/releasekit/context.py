@@ -16,10 +16,12 @@ if TYPE_CHECKING:
     from .ui import Reporter
     from .workspace import Workspace
 
-__all__ = ["KILL_ENV", "Context"]
+__all__ = ["KILL_ENV", "TRACE_ENV", "Context"]
 
 #: Test-only fault injection: when set to a checkpoint name, the process SIGKILLs itself there.
 KILL_ENV = "RELEASEKIT_TEST_KILL_AT"
+#: Test-only: a file every checkpoint passed is appended to (to enumerate all kill points).
+TRACE_ENV = "RELEASEKIT_TEST_CHECKPOINTS"
 
 
 @dataclass
@@ -49,13 +51,17 @@ class Context:
         """A work area private to this release (dist files, venvs, site builds)."""
         return self.state_dir / "work" / self.journal.release_id
 
-    def effect(self, step: str, action: str, **data: Any) -> None:
+    def effect(self, step: str, action: str, *, point: str | None = None, **data: Any) -> None:
         """Journal one side effect of ``step`` (fsync'ed) so resume/rollback know it happened."""
         self.journal.append(step, "effect", action=action, **data)
-        self.checkpoint(f"effect:{step}:{action}")
+        self.checkpoint(f"{step}:{action}" + (f":{point}" if point else ""))
 
     def checkpoint(self, name: str) -> None:
         """A named point where the fault-injection tests may kill the release for real."""
+        trace = os.environ.get(TRACE_ENV)
+        if trace:
+            with open(trace, "a", encoding="utf-8") as handle:
+                handle.write(name + "\n")
         wanted = os.environ.get(KILL_ENV)
         if wanted and wanted == name:
             os.kill(os.getpid(), signal.SIGKILL)

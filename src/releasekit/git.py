@@ -39,7 +39,8 @@ class Git:
 
     def dirty_paths(self) -> list[str]:
         """Changed or untracked paths, ignoring releasekit's own state directory."""
-        out = self.run("status", "--porcelain", "--untracked-files=all")
+        out = process.run(["git", "status", "--porcelain", "--untracked-files=all"],
+                          cwd=self.root, what="git status").stdout  # not stripped: columns matter
         paths = [line[3:] for line in out.splitlines() if line.strip()]
         return [p for p in paths if not p.startswith(f"{STATE_DIR}/")]
 

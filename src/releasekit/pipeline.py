@@ -6,6 +6,7 @@ duration). A failure stops the run and leaves the journal for ``--resume`` or ``
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Sequence
 
@@ -95,6 +96,8 @@ class Pipeline:
             results.append(self._apply(step, started))
         journal.append("release", "complete", version=ctx.version)
         ctx.checkpoint("complete")
+        for scratch in ("venv-verify", "from-index"):  # keep dist/, drop throwaway venvs
+            shutil.rmtree(ctx.release_dir / scratch, ignore_errors=True)
         return results
 
     def _apply(self, step: Step, started: float) -> Result:

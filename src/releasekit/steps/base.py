@@ -79,6 +79,9 @@ class Step(abc.ABC):
     #: True when ``apply`` can have an effect that ``undo`` cannot reverse on some targets
     #: (an upload to a public index). The pipeline runs such steps after everything that can fail.
     irreversible: ClassVar[bool] = False
+    #: True when ``apply`` changes something outside this machine (an index, a registry, a git
+    #: remote). A release that fails before any such step began is rolled back automatically.
+    external: ClassVar[bool] = False
 
     def skip_reason(self, ctx: Context) -> str | None:
         """Why this step does not apply to this project (``None``: it runs)."""

@@ -76,10 +76,11 @@ class BuildStep(Step):
         files: list[dict[str, Any]] = []
         for package, paths in zip(packages, results, strict=True):
             for path in paths:
-                files.append({"path": str(path), "filename": path.name, "sha256": sha256_of(path),
+                files.append({"path": str(path.relative_to(ctx.root)), "filename": path.name,
+                              "sha256": sha256_of(path),
                               "package": package.name,
                               "kind": "wheel" if path.suffix == ".whl" else "sdist"})
-        return {"dir": str(outdir), "files": files}
+        return {"dir": str(outdir.relative_to(ctx.root)), "files": files}
 
     def undo(self, ctx: Context, record: StepRecord) -> list[str]:
         shutil.rmtree(self.outdir(ctx), ignore_errors=True)
@@ -104,7 +105,7 @@ def checkout(root: Path, sha: str, where: Path) -> Iterator[Path]:
 
 
 def artifact_paths(ctx: Context, kind: str | None = None) -> list[Path]:
-    return [Path(f["path"]) for f in ctx.facts["build"]["files"] if kind in (None, f["kind"])]
+    return [ctx.root / f["path"] for f in ctx.facts["build"]["files"] if kind in (None, f["kind"])]
 
 
 __all__ += ["artifact_paths"]

@@ -84,6 +84,7 @@ def _target_checks(ctx: Context) -> Iterator[Problem]:
     if not target.local and not target.password:
         yield (f"no credentials for target {target.name!r}",
                f"set {target.password_source} (an API token) in the environment")
+        return  # no point asking an index we could not upload to
     if not target.index_url:
         return
     for package in ctx.workspace.packages:

@@ -25,6 +25,7 @@ __all__ = ["PublishStep"]
 class PublishStep(Step):
     name = "publish"
     irreversible = True
+    external = True
 
     def plan(self, ctx: Context) -> Plan:
         target = ctx.target
@@ -56,13 +57,16 @@ class PublishStep(Step):
         uploaded, present = [], []
         for number, item in enumerate(files, start=1):
             if item["filename"] in remote:
-                ctx.effect(self.name, "already-present", filename=item["filename"])
+                ctx.effect(self.name, "already-present", point=str(number),
+                           filename=item["filename"])
                 present.append(item["filename"])
                 continue
-            ctx.effect(self.name, "uploading", filename=item["filename"], number=number)
-            self._upload(ctx, item["path"])
+            ctx.effect(self.name, "uploading", point=str(number), filename=item["filename"])
+            self._upload(ctx, str(ctx.root / item["path"]))
+            # the file is on the index but the journal does not say so yet: resume must notice
             ctx.checkpoint(f"publish:uploaded-unrecorded:{number}")
-            ctx.effect(self.name, "uploaded", filename=item["filename"], sha256=item["sha256"])
+            ctx.effect(self.name, "uploaded", point=str(number), filename=item["filename"],
+                       sha256=item["sha256"])
             uploaded.append(item["filename"])
         return {"uploaded": uploaded, "already_present": present, "index": ctx.target.index_url}
 

@@ -20,6 +20,7 @@ __all__ = ["TagStep"]
 
 
 class TagStep(Step):
+    external = True
     name = "tag"
 
     def plan(self, ctx: Context) -> Plan:

@@ -58,6 +58,13 @@ class VerifyStep(Step):
             return [f for path in files for f in
                     scan(path, forbid=ctx.config.artifact_forbid, allow=ctx.config.artifact_allow)]
 
+        empty = [w.name for w in wheels if not top_level_names(w)]
+        if empty and not ctx.config.smoke_command:
+            raise StepFailed(
+                f"{empty[0]} contains no importable package or module",
+                hint="check the build backend's package selection (e.g. [tool.hatch.build."
+                "targets.wheel] packages), or set smoke_command if this is intended",
+            )
         with ThreadPoolExecutor(max_workers=3) as pool:
             smoke = pool.submit(smoke_test, ctx, ctx.release_dir / "venv-verify", wheels,
                                 label="built wheels")

@@ -24,6 +24,7 @@ ATTEMPTS = 6  # public indexes take a moment to show a new upload
 
 
 class VerifyPublishedStep(Step):
+    external = True
     name = "verify-published"
 
     def plan(self, ctx: Context) -> Plan:

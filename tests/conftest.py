@@ -1,0 +1,179 @@
+"""Shared fixtures: real git repositories with bare remotes, a private index directory per test,
+and a snapshot of everything a release could change (to prove that failures change nothing)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+PROJECTS = Path(__file__).parent / "projects"
+FIXED_DATE = "2026-11-20T12:00:00+00:00"
+
+
+def git(cwd: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+@dataclass
+class Sandbox:
+    """A fixture project in a git repo whose ``origin`` is a bare repo, plus its own index dir."""
+
+    base: Path
+    repo: Path
+    remote: Path
+    index: Path
+    env: dict[str, str]
+
+    def run(self, *args: str, env: dict[str, str] | None = None, check: bool | None = None,
+            timeout: float = 300) -> subprocess.CompletedProcess[str]:
+        """Run the real ``releasekit`` CLI in a subprocess, in the repository."""
+        merged = {**self.env, **(env or {})}
+        done = subprocess.run([sys.executable, "-m", "releasekit", *args], cwd=self.repo,
+                              env=merged, capture_output=True, text=True, timeout=timeout,
+                              check=False)
+        if check:
+            assert done.returncode == 0, f"exit {done.returncode}\n{done.stdout}\n{done.stderr}"
+        return done
+
+    def git(self, *args: str) -> str:
+        return git(self.repo, *args)
+
+    def remote_git(self, *args: str) -> str:
+        return git(self.remote, *args)
+
+    def index_files(self) -> dict[str, str]:
+        if not self.index.is_dir():
+            return {}
+        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(self.index.iterdir()) if p.is_file()}
+
+    def snapshot(self) -> dict[str, object]:
+        """Work tree (tracked + untracked, not ignored), refs here and on the remote, the index."""
+        listed = git(self.repo, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+        tree = {}
+        for name in sorted(set(filter(None, listed.split("\0")))):
+            path = self.repo / name
+            tree[name] = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+        dist = self.repo / "dist"
+        return {
+            "tree": tree,
+            "head": git(self.repo, "rev-parse", "HEAD"),
+            "refs": git(self.repo, "for-each-ref", "--format=%(refname) %(objectname)"),
+            "remote": git(self.remote, "for-each-ref", "--format=%(refname) %(objectname)"),
+            "index": self.index_files(),
+            "dist": sorted(p.name for p in dist.iterdir()) if dist.is_dir() else None,
+            "status": git(self.repo, "status", "--porcelain"),
+        }
+
+
+def make_sandbox(base: Path, project: str, *, edit: dict[str, str] | None = None) -> Sandbox:
+    repo, remote, index = base / "work", base / "remote.git", base / "index"
+    shutil.copytree(PROJECTS / project, repo)
+    for rel, text in (edit or {}).items():
+        (repo / rel).write_text(text, encoding="utf-8")
+    env = {**os.environ, "RELEASEKIT_INDEX_DIR": str(index), "NO_COLOR": "1",
+           "GIT_AUTHOR_DATE": FIXED_DATE, "GIT_COMMITTER_DATE": FIXED_DATE,
+           "RELEASEKIT_GATE_COMMAND": f"{sys.executable} -c pass", "COLUMNS": "200"}
+    for key in ("RELEASEKIT_TEST_KILL_AT", "RELEASEKIT_TEST_CHECKPOINTS", "RELEASEKIT_TARGET",
+                "RELEASEKIT_INDEX_PASSWORD", "TWINE_PASSWORD", "PYPI_TOKEN"):
+        env.pop(key, None)
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(remote)], check=True)
+    for args in (["init", "-q", "-b", "main"], ["config", "user.name", "Release Tester"],
+                 ["config", "user.email", "tester@example.invalid"],
+                 ["config", "commit.gpgsign", "false"], ["add", "-A"],
+                 ["commit", "-q", "-m", "Initial commit"],
+                 ["remote", "add", "origin", "../remote.git"], ["push", "-q", "origin", "main"]):
+        subprocess.run(["git", *args], cwd=repo, check=True, env=env, capture_output=True)
+    return Sandbox(base=base, repo=repo, remote=remote, index=index, env=env)
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Sandbox:
+    """The single-package fixture project, ready to release."""
+    return make_sandbox(tmp_path, "simple")
+
+
+@pytest.fixture
+def workspace_sandbox(tmp_path: Path) -> Sandbox:
+    """Two packages, one depending on the other."""
+    return make_sandbox(tmp_path, "workspace")
+
+
+@pytest.fixture
+def venv_python(tmp_path: Path) -> Iterator[Path]:
+    """A fresh, empty virtual environment's python (for installing released packages)."""
+    env_dir = tmp_path / "check-venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env_dir)], check=True)
+    yield env_dir / "bin" / "python"
+
+
+def assert_one_error_line(done: subprocess.CompletedProcess[str], *needles: str) -> str:
+    """A bad-input failure: non-zero exit, exactly one ERROR line naming the problem, no traceback."""
+    assert done.returncode != 0, done.stderr
+    output = done.stdout + done.stderr
+    assert "Traceback" not in output, output
+    errors = [line for line in output.splitlines() if line.startswith("ERROR")]
+    assert len(errors) == 1, output
+    for needle in needles:
+        assert needle in errors[0], errors[0]
+    return errors[0]
+
+
+@dataclass
+class RemoteIndex:
+    url: str
+    directory: Path
+    username: str
+    password: str
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def remote_index(tmp_path: Path) -> Iterator[RemoteIndex]:
+    """A separate, password-protected pypiserver process on loopback: a 'remote' URL target."""
+    import time
+    import urllib.request
+
+    from passlib.apache import HtpasswdFile
+
+    directory = tmp_path / "remote-index"
+    directory.mkdir()
+    htpasswd = HtpasswdFile(str(tmp_path / "htpasswd"), new=True)
+    htpasswd.set_password("uploader", "s3cret-upload-pass")
+    htpasswd.save()
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pypiserver", "run", "-p", str(port), "-i", "127.0.0.1",
+         "-a", "update", "-P", str(tmp_path / "htpasswd"), "--disable-fallback",
+         "--backend", "simple-dir", str(directory)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url + "simple/", timeout=1).close()  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("pypiserver did not start")
+        yield RemoteIndex(url, directory, "uploader", "s3cret-upload-pass")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -1,0 +1,137 @@
+"""Complete releases with the real tools: git + bare remote, build, twine, pypiserver, venvs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from releasekit.index import LocalIndex
+
+from ..conftest import Sandbox
+
+
+def _journal_events(sandbox: Sandbox) -> list[dict[str, object]]:
+    history = sorted((sandbox.repo / ".releasekit" / "history").glob("*.jsonl"))
+    path = history[-1] if history else sandbox.repo / ".releasekit" / "journal.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def _install_from_index(sandbox: Sandbox, python: Path, requirement: str) -> None:
+    """Install with pip from the embedded index, served the way `releasekit index serve` does."""
+    with LocalIndex.running(sandbox.index) as index:
+        subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q",
+                        "--no-cache-dir", "--disable-pip-version-check", "--index-url",
+                        index.simple_url, requirement], check=True)
+
+
+def test_release_minor_to_local_index(sandbox: Sandbox, venv_python: Path) -> None:
+    done = sandbox.run("release", "minor", "--to", "local", "--yes", check=True)
+    assert "Released simple-pkg 1.1.0 to local" in done.stderr
+
+    # version bumped in the configured file, changelog written, fragment consumed
+    assert 'version = "1.1.0"' in (sandbox.repo / "pyproject.toml").read_text()
+    changelog = (sandbox.repo / "CHANGELOG.md").read_text()
+    assert "## 1.1.0" in changelog and "Added a greeting." in changelog
+    assert not (sandbox.repo / "changelog.d" / "1.feature.md").exists()
+
+    # exactly one release commit, one tag, both on the remote; nothing left uncommitted
+    assert sandbox.git("log", "--format=%s") == "Release 1.1.0\nInitial commit"
+    assert sandbox.remote_git("tag") == "v1.1.0"
+    assert sandbox.remote_git("rev-parse", "main") == sandbox.git("rev-parse", "HEAD")
+    assert sandbox.remote_git("rev-parse", "v1.1.0^{commit}") == sandbox.git("rev-parse", "HEAD")
+    assert sandbox.remote_git("cat-file", "-t", "v1.1.0") == "tag"  # annotated
+    assert sandbox.git("status", "--porcelain") == ""
+
+    # sdist and wheel on the index, byte for byte what was built
+    files = sandbox.index_files()
+    assert sorted(files) == ["simple_pkg-1.1.0-py3-none-any.whl", "simple_pkg-1.1.0.tar.gz"]
+    built = {f["filename"]: f["sha256"] for e in _journal_events(sandbox)
+             if e["step"] == "build" and e["event"] == "done" for f in e["facts"]["files"]}
+    assert built == files
+
+    # installable from the index into a fresh venv, and it works
+    _install_from_index(sandbox, venv_python, "simple-pkg==1.1.0")
+    out = subprocess.run([venv_python.parent / "simple-pkg", "--version"], capture_output=True,
+                         text=True, check=True).stdout
+    assert out.strip() == "simple-pkg 1.1.0"
+
+    # every step ran and the journal says the release is complete
+    events = _journal_events(sandbox)
+    done_steps = [e["step"] for e in events if e["event"] == "done"]
+    assert done_steps == ["preflight", "gate", "version", "changelog", "commit", "build",
+                          "verify", "publish", "verify-published", "tag"]
+    assert events[-1]["event"] == "complete"
+
+    # re-running a finished release is a no-op that says so
+    again = sandbox.run("release", "--resume", check=True)
+    assert "already completed" in again.stderr
+
+
+def test_two_package_workspace_in_dependency_order(workspace_sandbox: Sandbox,
+                                                   venv_python: Path) -> None:
+    sb = workspace_sandbox
+    sb.run("release", "patch", "--yes", check=True)
+    assert sorted(sb.remote_git("tag").split()) == ["app-tool-v2.0.1", "core-lib-v2.0.1"]
+    for package in ("core", "app"):
+        text = (sb.repo / "packages" / package / "pyproject.toml").read_text()
+        assert 'version = "2.0.1"' in text
+    uploads = [e["filename"] for e in _journal_events(sb)
+               if e["step"] == "publish" and e.get("action") == "uploaded"]
+    # configured as [app, core]; released core first because app depends on it
+    assert [name.split("-")[0] for name in uploads] == ["core_lib", "core_lib", "app_tool",
+                                                         "app_tool"]
+    assert len(sb.index_files()) == 4
+    _install_from_index(sb, venv_python, "app-tool==2.0.1")
+    out = subprocess.run([venv_python.parent / "app-tool"], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "the answer is 42"
+
+
+def test_plan_and_dry_run_change_nothing(sandbox: Sandbox) -> None:
+    before = sandbox.snapshot()
+    plan = sandbox.run("plan", "minor", check=True)
+    assert "1.0.0 -> 1.1.0" in plan.stderr
+    assert "ready to release 1.1.0" in plan.stderr
+    dry = sandbox.run("release", "--dry-run", check=True)  # BUMP from the fragment: feature
+    assert "1.0.0 -> 1.1.0 (minor)" in dry.stderr
+    assert sandbox.snapshot() == before
+    assert not (sandbox.repo / ".releasekit").exists()
+
+
+def test_bump_derived_from_fragment_types(sandbox: Sandbox) -> None:
+    (sandbox.repo / "changelog.d" / "1.feature.md").unlink()
+    (sandbox.repo / "changelog.d" / "2.bugfix.md").write_text("Fixed it.\n")
+    sandbox.git("add", "-A")
+    sandbox.git("commit", "-qm", "bugfix only")
+    assert "1.0.0 -> 1.0.1 (patch)" in sandbox.run("plan", check=True).stderr
+
+
+def test_same_commit_builds_byte_identical_artifacts(sandbox: Sandbox, tmp_path: Path) -> None:
+    from releasekit.steps.build import build_package
+    from releasekit.workspace import load_workspace
+    from releasekit.config import load_config
+
+    package = load_workspace(sandbox.repo, load_config(sandbox.repo)).packages[0]
+    epoch = int(sandbox.git("show", "-s", "--format=%ct", "HEAD"))
+    first = build_package(package, sandbox.repo, tmp_path / "one", epoch=epoch)
+    second = build_package(package, sandbox.repo, tmp_path / "two", epoch=epoch)
+    assert [p.name for p in first] == [p.name for p in second] == [
+        "simple_pkg-1.0.0-py3-none-any.whl", "simple_pkg-1.0.0.tar.gz"]
+    for a, b in zip(first, second, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_token_for_authenticated_index_never_leaks(sandbox: Sandbox) -> None:
+    token = "pypi-SECRETTOKEN-0123456789abcdef-do-not-print"
+    done = sandbox.run("-v", "release", "minor", "--yes",
+                       env={"RELEASEKIT_INDEX_PASSWORD": token}, check=True)
+    assert token not in done.stdout + done.stderr
+    for root in (sandbox.repo, sandbox.index):
+        for path in root.rglob("*"):
+            if path.is_file() and ".git/objects" not in str(path):
+                assert token.encode() not in path.read_bytes(), path
+    assert len(sandbox.index_files()) == 2
+
+

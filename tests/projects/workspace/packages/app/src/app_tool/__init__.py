@@ -1,0 +1,5 @@
+from core_lib import answer
+
+
+def main() -> None:
+    print(f"the answer is {answer()}")
