@@ -122,8 +122,7 @@ def release(root: Path, bump: str | None = None, *, to: str | None = None, yes: 
     state = ensure_state_dir(root)
     lock = ReleaseLock(state)
     with lock.held(_command()):
-        if lock.stale_holder:
-            reporter.warn(f"cleared a stale lock left by pid {lock.stale_holder.get('pid')}")
+        _warn_stale(lock, reporter)
         previous = Journal.load(state)
         if previous is not None and not previous.finished:
             raise JournalError(
@@ -155,6 +154,12 @@ def release(root: Path, bump: str | None = None, *, to: str | None = None, yes: 
     return ReleaseOutcome(version=version, headline=headline, results=results)
 
 
+def _warn_stale(lock: ReleaseLock, reporter: Reporter) -> None:
+    if lock.stale_holder:
+        reporter.warn(f"cleared a stale lock left by pid {lock.stale_holder.get('pid')}, "
+                      "which is no longer running")
+
+
 def _after_failure(exc: ReleasekitError, pipeline: Pipeline, root: Path, created: bool) -> None:
     """Leave nothing behind when nothing left this machine; otherwise say how to go on."""
     journal = pipeline.ctx.journal
@@ -165,6 +170,8 @@ def _after_failure(exc: ReleasekitError, pipeline: Pipeline, root: Path, created
     if began <= READ_ONLY:
         journal.discard()
         _tidy_state(root, created)
+        if isinstance(exc, Interrupted):
+            exc.hint = "nothing was changed"
     elif began & external or isinstance(exc, Interrupted):
         exc.hint = (exc.hint + "; then " if exc.hint else "") + resume_hint
     else:  # only local changes so far: undo them so a failed release changes nothing
@@ -218,10 +225,12 @@ def resume(root: Path, *, reporter: Reporter | None = None) -> ReleaseOutcome:
         return ReleaseOutcome(version=version, headline=f"release of {version} already {what}")
     lock = ReleaseLock(state)
     with lock.held(_command()):
+        _warn_stale(lock, reporter)
         journal = Journal.load(state)
         assert journal is not None
         if journal.torn:
             reporter.warn("the journal's last line was torn (interrupted write); recovered")
+            journal.repair()
         config, workspace = _project(root, {"target": journal.header["target"]}, resuming=True)
         workspace = _pin_previous(workspace, journal)
         target = resolve_target(journal.header["target"], config)
@@ -257,8 +266,12 @@ def rollback(root: Path, *, reporter: Reporter | None = None) -> ReleaseOutcome:
                            hint="a completed release is undone by releasing a fix, not a rollback")
     lock = ReleaseLock(state)
     with lock.held(_command()):
+        _warn_stale(lock, reporter)
         journal = Journal.load(state)
         assert journal is not None
+        if journal.torn:
+            reporter.warn("the journal's last line was torn (interrupted write); recovered")
+            journal.repair()
         config, workspace = _project(root, {"target": journal.header["target"]}, resuming=True)
         workspace = _pin_previous(workspace, journal)
         target = resolve_target(journal.header["target"], config)

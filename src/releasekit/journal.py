@@ -92,10 +92,13 @@ class Journal:
                 ) from None
         if not records or records[0].get("event") != "start":
             raise JournalError(f"{path}: not a releasekit journal (no start record)")
-        journal = cls(path=path, records=records, torn=torn)
-        if torn:  # rewrite without the torn line so appends stay well-formed
-            journal._rewrite()
-        return journal
+        return cls(path=path, records=records, torn=torn)
+
+    def repair(self) -> None:
+        """Rewrite the file without a torn last line, so appends stay well-formed."""
+        if self.torn:
+            self._rewrite()
+            self.torn = False
 
     def _rewrite(self) -> None:
         assert self.path is not None

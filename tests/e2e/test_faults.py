@@ -1,0 +1,155 @@
+"""Atomic releases, proven by killing the release (SIGKILL, for real) at every step boundary and
+inside the upload, then resuming -- or, from the same killed state, rolling back."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from releasekit.context import KILL_ENV, TRACE_ENV
+
+from ..conftest import Sandbox, assert_one_error_line, make_sandbox
+
+STEPS = ["preflight", "gate", "version", "changelog", "commit", "build", "verify", "publish",
+         "verify-published", "tag"]
+INSIDE = {
+    "publish": ["publish:uploading:1", "publish:uploaded-unrecorded:1", "publish:uploaded:1",
+                "publish:uploading:2", "publish:uploaded-unrecorded:2", "publish:uploaded:2"],
+    "tag": ["tag:tagged", "tag:pushing", "tag:pushed"],
+}
+KILL_POINTS = [p for s in STEPS for p in (f"before:{s}", *INSIDE.get(s, []), f"after:{s}")]
+KILL_POINTS.append("complete")
+FRESH_AFTER_ROLLBACK = {"after:commit", "publish:uploaded-unrecorded:2", "tag:pushed"}
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """An uninterrupted release: the files it puts on the index and every checkpoint it passes."""
+    sandbox = make_sandbox(tmp_path_factory.mktemp("reference"), "simple")
+    trace = sandbox.base / "checkpoints.txt"
+    sandbox.run("release", "minor", "--yes", env={TRACE_ENV: str(trace)}, check=True)
+    return {"index": sandbox.index_files(), "points": trace.read_text().split(),
+            "head": sandbox.git("rev-parse", "HEAD")}
+
+
+def test_kill_points_cover_every_checkpoint(reference: dict[str, object]) -> None:
+    """If a checkpoint is added to the pipeline, this fails until the kill tests cover it."""
+    assert reference["points"] == KILL_POINTS
+    print(f"kill points covered: {len(KILL_POINTS)} of {len(reference['points'])}")
+
+
+def _killed(tmp_path: Path, name: str, point: str) -> tuple[Sandbox, dict[str, object]]:
+    sandbox = make_sandbox(tmp_path / name, "simple")
+    before = sandbox.snapshot()
+    done = sandbox.run("release", "minor", "--yes", env={KILL_ENV: point})
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    return sandbox, before
+
+
+@pytest.mark.parametrize("point", KILL_POINTS)
+def test_kill_then_resume_or_rollback(point: str, tmp_path: Path,
+                                      reference: dict[str, object]) -> None:
+    # --resume finishes exactly the release an uninterrupted run makes
+    sandbox, _ = _killed(tmp_path, "resume", point)
+    resumed = sandbox.run("release", "--resume", check=True)
+    if point != "complete":
+        assert "cleared a stale lock" in resumed.stderr
+    assert sandbox.index_files() == reference["index"]  # same files, same sha256, once each
+    assert sandbox.remote_git("log", "--format=%s", "main") == "Release 1.1.0\nInitial commit"
+    assert sandbox.remote_git("tag") == "v1.1.0"
+    assert sandbox.git("rev-parse", "HEAD") == reference["head"]
+    assert sandbox.git("status", "--porcelain") == ""
+
+    # from the same killed state, --rollback restores everything as it was before the release
+    sandbox, before = _killed(tmp_path, "rollback", point)
+    undone = sandbox.run("release", "--rollback")
+    if point == "complete":  # nothing to undo: the release had finished
+        assert_one_error_line(undone, "no unfinished release to roll back", "it completed")
+        return
+    assert undone.returncode == 0, undone.stderr
+    assert sandbox.snapshot() == before
+    assert not sandbox.remote_git("tag")
+    if point in FRESH_AFTER_ROLLBACK:  # and after a rollback a fresh release starts clean
+        sandbox.run("release", "minor", "--yes", check=True)
+        assert sandbox.index_files() == reference["index"]
+
+
+def test_same_name_different_bytes_refused_before_any_upload(tmp_path: Path) -> None:
+    sandbox, _ = _killed(tmp_path, "race", "before:publish")
+    build = [json.loads(line) for line in
+             (sandbox.repo / ".releasekit" / "journal.jsonl").read_text().splitlines()
+             if '"build"' in line and '"done"' in line][0]
+    sdist = next(f["filename"] for f in build["facts"]["files"] if f["kind"] == "sdist")
+    sandbox.index.mkdir(exist_ok=True)
+    (sandbox.index / sdist).write_bytes(b"not the bytes releasekit built")
+    before = sandbox.snapshot()
+    done = sandbox.run("release", "--resume")
+    assert done.returncode == 5
+    assert_one_error_line(done, sdist, "different content", "new version", "nothing was uploaded")
+    assert sandbox.snapshot() == before  # the wheel was not uploaded either
+
+
+def test_torn_last_journal_line_is_recovered(tmp_path: Path, reference: dict[str, object]) -> None:
+    sandbox, _ = _killed(tmp_path, "torn", "publish:uploading:2")
+    journal = sandbox.repo / ".releasekit" / "journal.jsonl"
+    with journal.open("ab") as handle:
+        handle.write(b'{"ts": 1763726400.0, "step": "publish", "event": "eff')  # power loss
+    done = sandbox.run("release", "--resume", check=True)
+    assert "torn" in done.stderr
+    assert sandbox.index_files() == reference["index"]
+    assert all(json.loads(line) for line in journal.read_text().splitlines())
+
+
+def test_two_concurrent_releases_exactly_one_proceeds(sandbox: Sandbox) -> None:
+    slow_gate = f"{sys.executable} -c 'import time; time.sleep(4)'"
+    env = {**sandbox.env, "RELEASEKIT_GATE_COMMAND": slow_gate}
+    first = subprocess.Popen([sys.executable, "-m", "releasekit", "release", "minor", "--yes"],
+                             cwd=sandbox.repo, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    lock = sandbox.repo / ".releasekit" / "lock"
+    deadline = time.monotonic() + 30
+    while not (lock.exists() and lock.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    second = sandbox.run("release", "minor", "--yes")
+    _, first_err = first.communicate(timeout=120)
+    assert first.returncode == 0, first_err
+    assert second.returncode == 8
+    assert_one_error_line(second, "another release is running", f"pid {first.pid}")
+    assert sandbox.remote_git("tag") == "v1.1.0"
+    assert len(sandbox.index_files()) == 2
+
+
+def test_ctrl_c_stops_journals_and_resumes(sandbox: Sandbox,
+                                           reference: dict[str, object]) -> None:
+    slow_smoke = f"{sys.executable} -c 'import time; time.sleep(30)'"
+    env = {**sandbox.env, "RELEASEKIT_SMOKE_COMMAND": slow_smoke}
+    proc = subprocess.Popen([sys.executable, "-m", "releasekit", "release", "minor", "--yes"],
+                            cwd=sandbox.repo, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    journal = sandbox.repo / ".releasekit" / "journal.jsonl"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if journal.exists() and '"step": "verify"' in journal.read_text():
+            break
+        time.sleep(0.05)
+    time.sleep(0.5)  # inside the smoke test
+    os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C does
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "--resume" in err and "--rollback" in err
+    status = sandbox.run("status", check=True)
+    assert "unfinished" in status.stderr
+    assert "verify" in status.stderr and "in flight" in status.stderr
+    sandbox.run("release", "--resume", check=True)
+    assert sandbox.index_files() == reference["index"]
+
+
+def test_status_without_any_release(sandbox: Sandbox) -> None:
+    assert "No release recorded" in sandbox.run("status", check=True).stderr
