@@ -33,13 +33,24 @@ class Sandbox:
     index: Path
     env: dict[str, str]
 
-    def run(self, *args: str, env: dict[str, str] | None = None, check: bool | None = None,
-            timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    def run(
+        self,
+        *args: str,
+        env: dict[str, str] | None = None,
+        check: bool | None = None,
+        timeout: float = 300,
+    ) -> subprocess.CompletedProcess[str]:
         """Run the real ``releasekit`` CLI in a subprocess, in the repository."""
         merged = {**self.env, **(env or {})}
-        done = subprocess.run([sys.executable, "-m", "releasekit", *args], cwd=self.repo,
-                              env=merged, capture_output=True, text=True, timeout=timeout,
-                              check=False)
+        done = subprocess.run(
+            [sys.executable, "-m", "releasekit", *args],
+            cwd=self.repo,
+            env=merged,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
         if check:
             assert done.returncode == 0, f"exit {done.returncode}\n{done.stdout}\n{done.stderr}"
         return done
@@ -53,8 +64,11 @@ class Sandbox:
     def index_files(self) -> dict[str, str]:
         if not self.index.is_dir():
             return {}
-        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in sorted(self.index.iterdir()) if p.is_file()}
+        return {
+            p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(self.index.iterdir())
+            if p.is_file()
+        }
 
     def snapshot(self) -> dict[str, object]:
         """Work tree (tracked + untracked, not ignored), refs here and on the remote, the index."""
@@ -80,18 +94,35 @@ def make_sandbox(base: Path, project: str, *, edit: dict[str, str] | None = None
     shutil.copytree(PROJECTS / project, repo)
     for rel, text in (edit or {}).items():
         (repo / rel).write_text(text, encoding="utf-8")
-    env = {**os.environ, "RELEASEKIT_INDEX_DIR": str(index), "NO_COLOR": "1",
-           "GIT_AUTHOR_DATE": FIXED_DATE, "GIT_COMMITTER_DATE": FIXED_DATE,
-           "RELEASEKIT_GATE_COMMAND": f"{sys.executable} -c pass", "COLUMNS": "200"}
-    for key in ("RELEASEKIT_TEST_KILL_AT", "RELEASEKIT_TEST_CHECKPOINTS", "RELEASEKIT_TARGET",
-                "RELEASEKIT_INDEX_PASSWORD", "TWINE_PASSWORD", "PYPI_TOKEN"):
+    env = {
+        **os.environ,
+        "RELEASEKIT_INDEX_DIR": str(index),
+        "NO_COLOR": "1",
+        "GIT_AUTHOR_DATE": FIXED_DATE,
+        "GIT_COMMITTER_DATE": FIXED_DATE,
+        "RELEASEKIT_GATE_COMMAND": f"{sys.executable} -c pass",
+        "COLUMNS": "200",
+    }
+    for key in (
+        "RELEASEKIT_TEST_KILL_AT",
+        "RELEASEKIT_TEST_CHECKPOINTS",
+        "RELEASEKIT_TARGET",
+        "RELEASEKIT_INDEX_PASSWORD",
+        "TWINE_PASSWORD",
+        "PYPI_TOKEN",
+    ):
         env.pop(key, None)
     subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(remote)], check=True)
-    for args in (["init", "-q", "-b", "main"], ["config", "user.name", "Release Tester"],
-                 ["config", "user.email", "tester@example.invalid"],
-                 ["config", "commit.gpgsign", "false"], ["add", "-A"],
-                 ["commit", "-q", "-m", "Initial commit"],
-                 ["remote", "add", "origin", "../remote.git"], ["push", "-q", "origin", "main"]):
+    for args in (
+        ["init", "-q", "-b", "main"],
+        ["config", "user.name", "Release Tester"],
+        ["config", "user.email", "tester@example.invalid"],
+        ["config", "commit.gpgsign", "false"],
+        ["add", "-A"],
+        ["commit", "-q", "-m", "Initial commit"],
+        ["remote", "add", "origin", "../remote.git"],
+        ["push", "-q", "origin", "main"],
+    ):
         subprocess.run(["git", *args], cwd=repo, check=True, env=env, capture_output=True)
     return Sandbox(base=base, repo=repo, remote=remote, index=index, env=env)
 
@@ -109,15 +140,15 @@ def workspace_sandbox(tmp_path: Path) -> Sandbox:
 
 
 @pytest.fixture
-def venv_python(tmp_path: Path) -> Iterator[Path]:
+def venv_python(tmp_path: Path) -> Path:
     """A fresh, empty virtual environment's python (for installing released packages)."""
     env_dir = tmp_path / "check-venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env_dir)], check=True)
-    yield env_dir / "bin" / "python"
+    return env_dir / "bin" / "python"
 
 
 def assert_one_error_line(done: subprocess.CompletedProcess[str], *needles: str) -> str:
-    """A bad-input failure: non-zero exit, exactly one ERROR line naming the problem, no traceback."""
+    """Bad input: non-zero exit, exactly one ERROR line naming the problem, no traceback."""
     assert done.returncode != 0, done.stderr
     output = done.stdout + done.stderr
     assert "Traceback" not in output, output
@@ -159,10 +190,27 @@ def remote_index(tmp_path: Path) -> Iterator[RemoteIndex]:
     htpasswd.save()
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "pypiserver", "run", "-p", str(port), "-i", "127.0.0.1",
-         "-a", "update", "-P", str(tmp_path / "htpasswd"), "--disable-fallback",
-         "--backend", "simple-dir", str(directory)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "pypiserver",
+            "run",
+            "-p",
+            str(port),
+            "-i",
+            "127.0.0.1",
+            "-a",
+            "update",
+            "-P",
+            str(tmp_path / "htpasswd"),
+            "--disable-fallback",
+            "--backend",
+            "simple-dir",
+            str(directory),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}/"
     try:
         for _ in range(100):

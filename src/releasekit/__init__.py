@@ -7,14 +7,24 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .api import ReleaseOutcome, plan, release, resume, rollback, status
 from .config import Config, load_config
 from .errors import ReleasekitError
-from .api import ReleaseOutcome, plan, release, resume, rollback, status
 
 try:
     __version__ = version("releasekit")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
-__all__ = ["Config", "ReleaseOutcome", "ReleasekitError", "__version__", "load_config", "plan",
-           "release", "resume", "rollback", "status"]
+__all__ = [
+    "Config",
+    "ReleaseOutcome",
+    "ReleasekitError",
+    "__version__",
+    "load_config",
+    "plan",
+    "release",
+    "resume",
+    "rollback",
+    "status",
+]

@@ -41,8 +41,12 @@ class ReleaseOutcome:
     problems: list[tuple[str, str]] = field(default_factory=list)  # plan: preflight problems
 
 
-def _project(root: Path, overrides: dict[str, Any], *, resuming: bool = False,
-             ) -> tuple[Config, Workspace]:
+def _project(
+    root: Path,
+    overrides: dict[str, Any],
+    *,
+    resuming: bool = False,
+) -> tuple[Config, Workspace]:
     config = load_config(root, overrides=overrides)
     return config, load_workspace(root, config, lockstep_check=not resuming)
 
@@ -70,19 +74,44 @@ def _live_target(target: Target) -> Iterator[Target]:
         yield target.with_urls(index.url, index.simple_url)
 
 
-def _context(root: Path, config: Config, workspace: Workspace, target: Target, journal: Journal,
-             reporter: Reporter, version: str, bump: str, *, dry_run: bool = False) -> Context:
-    return Context(root=root, config=config, workspace=workspace, target=target, journal=journal,
-                   reporter=reporter, version=version, previous_version=workspace.version,
-                   bump=bump, dry_run=dry_run)
+def _context(
+    root: Path,
+    config: Config,
+    workspace: Workspace,
+    target: Target,
+    journal: Journal,
+    reporter: Reporter,
+    version: str,
+    bump: str,
+    *,
+    dry_run: bool = False,
+) -> Context:
+    return Context(
+        root=root,
+        config=config,
+        workspace=workspace,
+        target=target,
+        journal=journal,
+        reporter=reporter,
+        version=version,
+        previous_version=workspace.version,
+        bump=bump,
+        dry_run=dry_run,
+    )
 
 
 def _command() -> str:
     return "releasekit " + " ".join(sys.argv[1:]) if sys.argv else "releasekit"
 
 
-def plan(root: Path, bump: str | None = None, *, to: str | None = None, skip: Sequence[str] = (),
-         reporter: Reporter | None = None) -> ReleaseOutcome:
+def plan(
+    root: Path,
+    bump: str | None = None,
+    *,
+    to: str | None = None,
+    skip: Sequence[str] = (),
+    reporter: Reporter | None = None,
+) -> ReleaseOutcome:
     """What ``release`` would do, and the preflight problems that would stop it. Changes nothing."""
     reporter = reporter or Reporter()
     config, workspace = _project(root, {"target": to})
@@ -91,11 +120,14 @@ def plan(root: Path, bump: str | None = None, *, to: str | None = None, skip: Se
     target = resolve_target(config.target, config)
     with _live_target(target) as live:
         journal = Journal.in_memory(version=version, bump=bump, target=live.name)
-        ctx = _context(root, config, workspace, live, journal, reporter, version, bump,
-                       dry_run=True)
+        ctx = _context(
+            root, config, workspace, live, journal, reporter, version, bump, dry_run=True
+        )
         pipeline = Pipeline(ctx, default_steps(), skip)
-        reporter.plan(f"Release plan: {workspace.version} -> {version} ({bump}) to {live.name}",
-                      pipeline.plans())
+        reporter.plan(
+            f"Release plan: {workspace.version} -> {version} ({bump}) to {live.name}",
+            pipeline.plans(),
+        )
         found = problems(ctx)
     return ReleaseOutcome(version=version, headline=f"plan for {version}", problems=found)
 
@@ -107,8 +139,15 @@ def _confirm(reporter: Reporter, version: str, yes: bool) -> None:
         raise UsageError("release cancelled; nothing was changed")
 
 
-def release(root: Path, bump: str | None = None, *, to: str | None = None, yes: bool = False,
-            skip: Sequence[str] = (), reporter: Reporter | None = None) -> ReleaseOutcome:
+def release(
+    root: Path,
+    bump: str | None = None,
+    *,
+    to: str | None = None,
+    yes: bool = False,
+    skip: Sequence[str] = (),
+    reporter: Reporter | None = None,
+) -> ReleaseOutcome:
     """Run a complete release. Raises a ReleasekitError (with resume/rollback hints) on failure."""
     reporter = reporter or Reporter()
     started = time.monotonic()
@@ -137,13 +176,22 @@ def release(root: Path, bump: str | None = None, *, to: str | None = None, yes: 
             scratch = Journal.in_memory(version=version, bump=bump, target=live.name)
             ctx = _context(root, config, workspace, live, scratch, reporter, version, bump)
             pipeline = Pipeline(ctx, default_steps(), skip)
-            reporter.plan(f"Release {workspace.version} -> {version} ({bump}) to {live.name}",
-                          pipeline.plans())
+            reporter.plan(
+                f"Release {workspace.version} -> {version} ({bump}) to {live.name}",
+                pipeline.plans(),
+            )
             _confirm(reporter, version, yes)
             ctx.journal = Journal.start(
-                state, version=version, bump=bump, target=live.name, skip=list(skip),
-                previous_version=workspace.version, index_dir=str(default_index_dir()),
-                packages=[p.name for p in workspace.packages], pid=os.getpid())
+                state,
+                version=version,
+                bump=bump,
+                target=live.name,
+                skip=list(skip),
+                previous_version=workspace.version,
+                index_dir=str(default_index_dir()),
+                packages=[p.name for p in workspace.packages],
+                pid=os.getpid(),
+            )
             try:
                 results = pipeline.run()
             except ReleasekitError as exc:
@@ -154,10 +202,23 @@ def release(root: Path, bump: str | None = None, *, to: str | None = None, yes: 
     return ReleaseOutcome(version=version, headline=headline, results=results)
 
 
+def _locked_journal(state: Path, reporter: Reporter) -> Journal:
+    """Reload the journal once the lock is held (it may have changed), repairing a torn line."""
+    journal = Journal.load(state)
+    if journal is None:
+        raise JournalError(f"{state / 'journal.jsonl'} disappeared", hint="see `releasekit status`")
+    if journal.torn:
+        reporter.warn("the journal's last line was torn (interrupted write); recovered")
+        journal.repair()
+    return journal
+
+
 def _warn_stale(lock: ReleaseLock, reporter: Reporter) -> None:
     if lock.stale_holder:
-        reporter.warn(f"cleared a stale lock left by pid {lock.stale_holder.get('pid')}, "
-                      "which is no longer running")
+        reporter.warn(
+            f"cleared a stale lock left by pid {lock.stale_holder.get('pid')}, "
+            "which is no longer running"
+        )
 
 
 def _after_failure(exc: ReleasekitError, pipeline: Pipeline, root: Path, created: bool) -> None:
@@ -165,8 +226,10 @@ def _after_failure(exc: ReleasekitError, pipeline: Pipeline, root: Path, created
     journal = pipeline.ctx.journal
     began = {n for n, r in journal.steps().items() if r.state != "skipped"}
     external = {s.name for s in pipeline.steps if s.external}
-    resume_hint = ("`releasekit release --resume` continues, `releasekit release --rollback` "
-                   "undoes (see `releasekit status`)")
+    resume_hint = (
+        "`releasekit release --resume` continues, `releasekit release --rollback` "
+        "undoes (see `releasekit status`)"
+    )
     if began <= READ_ONLY:
         journal.discard()
         _tidy_state(root, created)
@@ -184,7 +247,8 @@ def _after_failure(exc: ReleasekitError, pipeline: Pipeline, root: Path, created
         journal.archive()
         _tidy_work(root, journal.release_id)
         exc.hint = (exc.hint + "; " if exc.hint else "") + (
-            "the release was rolled back automatically, nothing was changed")
+            "the release was rolled back automatically, nothing was changed"
+        )
 
 
 def _tidy_work(root: Path, release_id: str) -> None:
@@ -201,12 +265,26 @@ def _load_unfinished(root: Path) -> Journal | None:
     return Journal.load(root / ".releasekit") if (root / ".releasekit").is_dir() else None
 
 
-def _resumed_context(root: Path, journal: Journal, live: Target, config: Config,
-                     workspace: Workspace, reporter: Reporter) -> Context:
+def _resumed_context(
+    root: Path,
+    journal: Journal,
+    live: Target,
+    config: Config,
+    workspace: Workspace,
+    reporter: Reporter,
+) -> Context:
     header = journal.header
-    return Context(root=root, config=config, workspace=workspace, target=live, journal=journal,
-                   reporter=reporter, version=header["version"],
-                   previous_version=header["previous_version"], bump=header["bump"])
+    return Context(
+        root=root,
+        config=config,
+        workspace=workspace,
+        target=live,
+        journal=journal,
+        reporter=reporter,
+        version=header["version"],
+        previous_version=header["previous_version"],
+        bump=header["bump"],
+    )
 
 
 def resume(root: Path, *, reporter: Reporter | None = None) -> ReleaseOutcome:
@@ -216,8 +294,9 @@ def resume(root: Path, *, reporter: Reporter | None = None) -> ReleaseOutcome:
     state = root / ".releasekit"
     journal = _load_unfinished(root)
     if journal is None:
-        raise JournalError(f"no release to resume in {root}",
-                           hint="start one with `releasekit release`")
+        raise JournalError(
+            f"no release to resume in {root}", hint="start one with `releasekit release`"
+        )
     if journal.finished:
         what = "completed" if journal.complete else "rolled back"
         version = str(journal.header.get("version"))
@@ -226,21 +305,20 @@ def resume(root: Path, *, reporter: Reporter | None = None) -> ReleaseOutcome:
     lock = ReleaseLock(state)
     with lock.held(_command()):
         _warn_stale(lock, reporter)
-        journal = Journal.load(state)
-        assert journal is not None
-        if journal.torn:
-            reporter.warn("the journal's last line was torn (interrupted write); recovered")
-            journal.repair()
+        journal = _locked_journal(state, reporter)
         config, workspace = _project(root, {"target": journal.header["target"]}, resuming=True)
         workspace = _pin_previous(workspace, journal)
         target = resolve_target(journal.header["target"], config)
         with _live_target(target) as live:
             ctx = _resumed_context(root, journal, live, config, workspace, reporter)
             pipeline = Pipeline(ctx, default_steps(), journal.header.get("skip", []))
-            reporter.info(f"Resuming the release of {ctx.version} "
-                          f"({journal.release_id}) to {live.name}")
+            reporter.info(
+                f"Resuming the release of {ctx.version} ({journal.release_id}) to {live.name}"
+            )
             results = pipeline.run()
-    headline = f"Released {', '.join(p.name for p in workspace.packages)} {ctx.version} to {live.name}"
+    headline = (
+        f"Released {', '.join(p.name for p in workspace.packages)} {ctx.version} to {live.name}"
+    )
     reporter.summary(results, started, headline)
     return ReleaseOutcome(version=ctx.version, headline=headline, results=results)
 
@@ -260,18 +338,19 @@ def rollback(root: Path, *, reporter: Reporter | None = None) -> ReleaseOutcome:
     state = root / ".releasekit"
     journal = _load_unfinished(root)
     if journal is None or journal.finished:
-        what = "nothing recorded" if journal is None else (
-            "it completed" if journal.complete else "it was already rolled back")
-        raise JournalError(f"no unfinished release to roll back ({what})",
-                           hint="a completed release is undone by releasing a fix, not a rollback")
+        what = (
+            "nothing recorded"
+            if journal is None
+            else ("it completed" if journal.complete else "it was already rolled back")
+        )
+        raise JournalError(
+            f"no unfinished release to roll back ({what})",
+            hint="a completed release is undone by releasing a fix, not a rollback",
+        )
     lock = ReleaseLock(state)
     with lock.held(_command()):
         _warn_stale(lock, reporter)
-        journal = Journal.load(state)
-        assert journal is not None
-        if journal.torn:
-            reporter.warn("the journal's last line was torn (interrupted write); recovered")
-            journal.repair()
+        journal = _locked_journal(state, reporter)
         config, workspace = _project(root, {"target": journal.header["target"]}, resuming=True)
         workspace = _pin_previous(workspace, journal)
         target = resolve_target(journal.header["target"], config)
@@ -308,18 +387,24 @@ def status(root: Path) -> StatusReport | None:
         if not history:
             return None
         journal = Journal.load_file(history[-1])
+        if journal is None:
+            return None
     records = journal.steps()
-    steps = [StepStatus(s.name, records[s.name].state if s.name in records else "not started")
-             for s in default_steps()]
+    steps = [
+        StepStatus(s.name, records[s.name].state if s.name in records else "not started")
+        for s in default_steps()
+    ]
+    commands: list[str] = []
     if journal.complete:
-        label, commands = "complete", []
+        label = "complete"
     elif journal.rolled_back:
-        label, commands = "rolled back", []
+        label = "rolled back"
     else:
         label = "unfinished"
         commands = ["releasekit release --resume", "releasekit release --rollback"]
-    return StatusReport(str(journal.header.get("version")), journal.release_id, label, steps,
-                        commands)
+    return StatusReport(
+        str(journal.header.get("version")), journal.release_id, label, steps, commands
+    )
 
 
-__all__ += ["StatusReport", "StepStatus", "Plan"]
+__all__ += ["Plan", "StatusReport", "StepStatus"]

@@ -13,10 +13,32 @@ __all__ = ["FORBIDDEN", "Finding", "scan", "top_level_names"]
 
 #: Built-in patterns no distribution should ship (matched against every path component suffix).
 FORBIDDEN: tuple[str, ...] = (
-    ".git", ".git/*", ".hg/*", ".svn/*", ".env", ".env.*", "*.env", ".pypirc", ".netrc",
-    ".npmrc", "id_rsa*", "id_dsa*", "id_ecdsa*", "id_ed25519*", "*.pem", "*.key", "*.p12",
-    "*.pfx", "*.keystore", "*.token", "*token*.txt", "credentials.json", "*.kdbx",
-    ".releasekit/*", ".coverage", ".coverage.*",
+    ".git",
+    ".git/*",
+    ".hg/*",
+    ".svn/*",
+    ".env",
+    ".env.*",
+    "*.env",
+    ".pypirc",
+    ".netrc",
+    ".npmrc",
+    "id_rsa*",
+    "id_dsa*",
+    "id_ecdsa*",
+    "id_ed25519*",
+    "*.pem",
+    "*.key",
+    "*.p12",
+    "*.pfx",
+    "*.keystore",
+    "*.token",
+    "*token*.txt",
+    "credentials.json",
+    "*.kdbx",
+    ".releasekit/*",
+    ".coverage",
+    ".coverage.*",
 )
 _SECRET_CONTENT = re.compile(
     rb"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----"
@@ -83,7 +105,9 @@ def top_level_names(wheel: Path) -> list[str]:
             first, _, rest = name.partition("/")
             if first.endswith((".dist-info", ".data")):
                 continue
-            if rest and rest == "__init__.py" or (rest and rest.endswith("/__init__.py") and "/" not in rest[:-12]):
+            if (rest and rest == "__init__.py") or (
+                rest and rest.endswith("/__init__.py") and "/" not in rest[:-12]
+            ):
                 names.add(first)
             elif not rest and first.endswith(".py"):
                 names.add(first[:-3])

@@ -24,40 +24,80 @@ docs: https://releasekit.readthedocs.io"""
 
 
 def _release_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("bump", nargs="?", metavar="BUMP",
-                        help="major, minor, patch, alpha, beta, rc, release, post, dev, "
-                        "'minor,rc', or a PEP 440 version; default: from the changelog fragments")
-    parser.add_argument("--to", metavar="TARGET", help="local (default), pypi, testpypi, an "
-                        "upload URL, a [tool.releasekit.repositories] or ~/.pypirc name")
-    parser.add_argument("--skip", metavar="STEP", action="append", default=[],
-                        help="skip a step (repeatable): gate, changelog, verify, image, docs, "
-                        "publish, verify-published, promote")
+    parser.add_argument(
+        "bump",
+        nargs="?",
+        metavar="BUMP",
+        help="major, minor, patch, alpha, beta, rc, release, post, dev, "
+        "'minor,rc', or a PEP 440 version; default: from the changelog fragments",
+    )
+    parser.add_argument(
+        "--to",
+        metavar="TARGET",
+        help="local (default), pypi, testpypi, an "
+        "upload URL, a [tool.releasekit.repositories] or ~/.pypirc name",
+    )
+    parser.add_argument(
+        "--skip",
+        metavar="STEP",
+        action="append",
+        default=[],
+        help="skip a step (repeatable): gate, changelog, verify, image, docs, "
+        "publish, verify-published, promote",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="releasekit", description="From 'tests pass' to 'released', atomically.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        prog="releasekit",
+        description="From 'tests pass' to 'released', atomically.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"releasekit {__version__}")
-    parser.add_argument("-C", "--root", type=Path, default=Path.cwd(),
-                        help="the project's root (default: the current directory)")
-    parser.add_argument("-v", "--verbose", action="store_true",
-                        help="show tool output and tracebacks")
+    parser.add_argument(
+        "-C",
+        "--root",
+        type=Path,
+        default=Path.cwd(),
+        help="the project's root (default: the current directory)",
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="show tool output and tracebacks"
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="only errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    release = sub.add_parser("release", help="release the project (plan, confirm, run)",
-                             epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    release = sub.add_parser(
+        "release",
+        help="release the project (plan, confirm, run)",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     _release_args(release)
-    release.add_argument("-y", "--yes", action="store_true",
-                         help="do not ask for confirmation (needed without a terminal)")
-    release.add_argument("-n", "--dry-run", action="store_true",
-                         help="show the plan and the preflight result; change nothing")
+    release.add_argument(
+        "-y",
+        "--yes",
+        action="store_true",
+        help="do not ask for confirmation (needed without a terminal)",
+    )
+    release.add_argument(
+        "-n",
+        "--dry-run",
+        action="store_true",
+        help="show the plan and the preflight result; change nothing",
+    )
     mode = release.add_mutually_exclusive_group()
-    mode.add_argument("--resume", action="store_true",
-                      help="continue the interrupted release recorded in .releasekit/")
-    mode.add_argument("--rollback", action="store_true",
-                      help="undo the interrupted release recorded in .releasekit/")
+    mode.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue the interrupted release recorded in .releasekit/",
+    )
+    mode.add_argument(
+        "--rollback",
+        action="store_true",
+        help="undo the interrupted release recorded in .releasekit/",
+    )
 
     plan = sub.add_parser("plan", help="show what `release` would do (= release --dry-run)")
     _release_args(plan)
@@ -70,12 +110,18 @@ def build_parser() -> argparse.ArgumentParser:
     config = sub.add_parser("config", help="show the effective configuration and its sources")
     config.add_argument("--keys", action="store_true", help="list every key with its meaning")
 
+    demo = sub.add_parser("demo", help="release an example project onto a private local index")
+    demo.add_argument("--dir", type=Path, help="where to create it (default: a new temp dir)")
+
     index = sub.add_parser("index", help="the embedded local package index")
     index_sub = index.add_subparsers(dest="index_command", metavar="ACTION", required=True)
     serve = index_sub.add_parser("serve", help="serve the local index in the foreground")
     serve.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
-    serve.add_argument("--dir", type=Path, help="package directory (default: the cache dir, or "
-                       "RELEASEKIT_INDEX_DIR)")
+    serve.add_argument(
+        "--dir",
+        type=Path,
+        help="package directory (default: the cache dir, or RELEASEKIT_INDEX_DIR)",
+    )
     return parser
 
 
@@ -90,8 +136,10 @@ def _run(args: argparse.Namespace, reporter: Reporter) -> int:
             if args.bump or args.to or args.skip:
                 from .errors import UsageError
 
-                raise UsageError("--resume/--rollback take no BUMP, --to or --skip",
-                                 hint="they continue or undo the release in the journal as it is")
+                raise UsageError(
+                    "--resume/--rollback take no BUMP, --to or --skip",
+                    hint="they continue or undo the release in the journal as it is",
+                )
             return commands.resume_or_rollback(root, reporter, rollback=args.rollback)
         return commands.run_release(root, args.bump, args.to, args.skip, args.yes, reporter)
     if args.command == "status":
@@ -100,6 +148,11 @@ def _run(args: argparse.Namespace, reporter: Reporter) -> int:
         return commands.doctor(root, args.to, reporter)
     if args.command == "config":
         return commands.show_config(root, reporter, keys=args.keys)
+    if args.command == "demo":
+        from .demo import run_demo
+
+        run_demo(args.dir, reporter)
+        return 0
     if args.command == "index":
         return commands.serve_index(args.port, args.dir, reporter)
     raise AssertionError(args.command)  # pragma: no cover

@@ -16,12 +16,20 @@ from .config import Config, load_config
 from .errors import ConfigError, Interrupted, ReleasekitError
 from .ui import Reporter
 
-__all__ = ["doctor", "resume_or_rollback", "run_release", "serve_index", "show_config",
-           "show_plan", "show_status"]
+__all__ = [
+    "doctor",
+    "resume_or_rollback",
+    "run_release",
+    "serve_index",
+    "show_config",
+    "show_plan",
+    "show_status",
+]
 
 
-def show_plan(root: Path, bump: str | None, to: str | None, skip: Sequence[str],
-              reporter: Reporter) -> int:
+def show_plan(
+    root: Path, bump: str | None, to: str | None, skip: Sequence[str], reporter: Reporter
+) -> int:
     outcome = api.plan(root, bump, to=to, skip=skip, reporter=reporter)
     if outcome.problems:
         for what, fix in outcome.problems:
@@ -32,15 +40,16 @@ def show_plan(root: Path, bump: str | None, to: str | None, skip: Sequence[str],
     return 0
 
 
-
-
-def run_release(root: Path, bump: str | None, to: str | None, skip: Sequence[str], yes: bool,
-                reporter: Reporter) -> int:
+def run_release(
+    root: Path, bump: str | None, to: str | None, skip: Sequence[str], yes: bool, reporter: Reporter
+) -> int:
     try:
         api.release(root, bump, to=to, yes=yes, skip=skip, reporter=reporter)
     except KeyboardInterrupt:
-        raise Interrupted("interrupted", hint="`releasekit release --resume` continues, "
-                          "`releasekit release --rollback` undoes") from None
+        raise Interrupted(
+            "interrupted",
+            hint="`releasekit release --resume` continues, `releasekit release --rollback` undoes",
+        ) from None
     return 0
 
 
@@ -60,8 +69,10 @@ def show_status(root: Path, reporter: Reporter) -> int:
     if report is None:
         reporter.info("No release recorded in this repository.")
         return 0
-    table = Table(title=f"Release {report.version} ({report.release_id}): {report.state}",
-                  title_justify="left")
+    table = Table(
+        title=f"Release {report.version} ({report.release_id}): {report.state}",
+        title_justify="left",
+    )
     table.add_column("step")
     table.add_column("state")
     for item in report.steps:
@@ -84,8 +95,9 @@ def show_config(root: Path, reporter: Reporter, *, keys: bool) -> int:
         if name == "sources":
             continue
         where = config.sources.get(name, "default")
-        reporter.console.print(f"{name} = {getattr(config, name)!r}  [dim]({where})[/]",
-                               markup=True, highlight=False)
+        reporter.console.print(
+            f"{name} = {getattr(config, name)!r}  [dim]({where})[/]", markup=True, highlight=False
+        )
     return 0
 
 
@@ -93,8 +105,13 @@ def _tool_problems() -> list[str]:
     found = []
     if not shutil.which("git"):
         found.append("git is not installed -- install git")
-    for module, dist in (("build", "build"), ("twine", "twine"), ("towncrier", "towncrier"),
-                         ("bumpversion", "bump-my-version"), ("pypiserver", "pypiserver")):
+    for module, dist in (
+        ("build", "build"),
+        ("twine", "twine"),
+        ("towncrier", "towncrier"),
+        ("bumpversion", "bump-my-version"),
+        ("pypiserver", "pypiserver"),
+    ):
         if importlib.util.find_spec(module) is None:
             found.append(f"{dist} is not installed -- pip install {dist}")
     return found
@@ -113,11 +130,19 @@ def doctor(root: Path, to: str | None, reporter: Reporter) -> int:
         config = load_config(root, overrides={"target": to})
         workspace = load_workspace(root, config)
         target = resolve_target(config.target, config)
-        with api._live_target(target) as live:  # noqa: SLF001 - same package
-            ctx = Context(root=root, config=config, workspace=workspace, target=live,
-                          journal=Journal.in_memory(), reporter=reporter,
-                          version=workspace.version, previous_version=workspace.version,
-                          bump="none", dry_run=True)
+        with api._live_target(target) as live:
+            ctx = Context(
+                root=root,
+                config=config,
+                workspace=workspace,
+                target=live,
+                journal=Journal.in_memory(),
+                reporter=reporter,
+                version=workspace.version,
+                previous_version=workspace.version,
+                bump="none",
+                dry_run=True,
+            )
             for what, fix in problems(ctx):
                 if "already exists" in what or " is already on " in what:
                     continue  # the current version being released already is no problem here

@@ -1,4 +1,4 @@
-"""What a release step sees: the project, its config, the new version, the journal and the target."""
+"""What a release step sees: the project, its config, the new version, journal and target."""
 
 from __future__ import annotations
 

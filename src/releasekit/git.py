@@ -20,7 +20,9 @@ class Git:
         self.root = root
 
     def run(self, *args: str, what: str | None = None, check: bool = True) -> str:
-        done = process.run(["git", *args], cwd=self.root, what=what or f"git {args[0]}", check=check)
+        done = process.run(
+            ["git", *args], cwd=self.root, what=what or f"git {args[0]}", check=check
+        )
         return done.stdout.strip()
 
     def ok(self, *args: str) -> bool:
@@ -39,8 +41,11 @@ class Git:
 
     def dirty_paths(self) -> list[str]:
         """Changed or untracked paths, ignoring releasekit's own state directory."""
-        out = process.run(["git", "status", "--porcelain", "--untracked-files=all"],
-                          cwd=self.root, what="git status").stdout  # not stripped: columns matter
+        out = process.run(
+            ["git", "status", "--porcelain", "--untracked-files=all"],
+            cwd=self.root,
+            what="git status",
+        ).stdout  # not stripped: columns matter
         paths = [line[3:] for line in out.splitlines() if line.strip()]
         return [p for p in paths if not p.startswith(f"{STATE_DIR}/")]
 
@@ -71,7 +76,9 @@ class Git:
     def remote_refs(self, remote: str, *patterns: str) -> dict[str, str]:
         """``{ref: sha}`` on the remote (tags peeled to their commit)."""
         try:
-            out = self.run("ls-remote", remote, *patterns, what=f"reading refs of remote {remote!r}")
+            out = self.run(
+                "ls-remote", remote, *patterns, what=f"reading refs of remote {remote!r}"
+            )
         except ProcessError as exc:
             raise PreflightError(
                 f"cannot reach git remote {remote!r}: {exc.message.splitlines()[-1]}",

@@ -17,6 +17,7 @@ import socketserver
 import tempfile
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ __all__ = ["IndexFile", "LocalIndex", "default_index_dir", "list_files", "sha256
 
 INDEX_DIR_ENV = "RELEASEKIT_INDEX_DIR"
 INDEX_USER_ENV = "RELEASEKIT_INDEX_USERNAME"
-INDEX_PASSWORD_ENV = "RELEASEKIT_INDEX_PASSWORD"
+INDEX_PASSWORD_ENV = "RELEASEKIT_INDEX_PASSWORD"  # noqa: S105 - a variable name
 
 
 def default_index_dir() -> Path:
@@ -55,7 +56,7 @@ class _ThreadingServer(socketserver.ThreadingMixIn, WSGIServer):
 
 
 class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         logging.getLogger("releasekit.index").debug(format, *args)
 
 
@@ -103,7 +104,7 @@ class LocalIndex:
                 htpasswd.save()
                 settings.update(password_file=str(tmp / "htpasswd"), authenticate=["update"])
             else:
-                settings.update(password_file=".", authenticate=[])
+                settings.update(password_file=".", authenticate=[])  # noqa: S106 - "." means none
             app = pypiserver.app(**settings)
             try:
                 server = make_server(
@@ -114,7 +115,9 @@ class LocalIndex:
                     f"cannot start the local index on {host}:{port}: {exc.strerror}",
                     hint="choose another port with --port, or stop what is using it",
                 ) from None
-            thread = threading.Thread(target=server.serve_forever, name="releasekit-index", daemon=True)
+            thread = threading.Thread(
+                target=server.serve_forever, name="releasekit-index", daemon=True
+            )
             thread.start()
             stack.callback(server.server_close)
             stack.callback(server.shutdown)

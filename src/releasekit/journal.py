@@ -100,16 +100,20 @@ class Journal:
             self._rewrite()
             self.torn = False
 
+    def _file(self) -> Path:
+        if self.path is None:
+            raise JournalError("a --dry-run journal is never written")
+        return self.path
+
     def _rewrite(self) -> None:
-        assert self.path is not None
-        tmp = self.path.with_suffix(".tmp")
+        tmp = self._file().with_suffix(".tmp")
         with tmp.open("w", encoding="utf-8") as handle:
             for record in self.records:
                 handle.write(json.dumps(record, sort_keys=True) + "\n")
             handle.flush()
             os.fsync(handle.fileno())
-        tmp.replace(self.path)
-        _fsync_dir(self.path.parent)
+        tmp.replace(self._file())
+        _fsync_dir(self._file().parent)
 
     # ------------------------------------------------------------ writing
     def append(self, step: str, event: str, **data: Any) -> None:
@@ -130,11 +134,10 @@ class Journal:
             self.path.unlink(missing_ok=True)
 
     def archive(self) -> Path:
-        assert self.path is not None
-        history = self.path.parent / "history"
+        history = self._file().parent / "history"
         history.mkdir(exist_ok=True)
         target = history / f"{self.release_id}.jsonl"
-        self.path.replace(target)
+        self._file().replace(target)
         return target
 
     # ------------------------------------------------------------ reading

@@ -26,16 +26,27 @@ from .steps.version import VersionStep
 
 __all__ = ["SKIPPABLE", "Pipeline", "default_steps"]
 
-#: Steps with no side effects: a release that fails in them leaves nothing behind, not even a journal.
+#: Steps without side effects: a release failing in them leaves nothing behind, not even a journal.
 READ_ONLY = frozenset({"preflight", "gate"})
-SKIPPABLE = frozenset({"gate", "changelog", "verify", "image", "docs", "publish",
-                       "verify-published", "promote"})
+SKIPPABLE = frozenset(
+    {"gate", "changelog", "verify", "image", "docs", "publish", "verify-published", "promote"}
+)
 
 
 def default_steps() -> list[Step]:
     """The release, in order. Irreversible steps come after everything that can fail."""
-    return [PreflightStep(), GateStep(), VersionStep(), ChangelogStep(), CommitStep(),
-            BuildStep(), VerifyStep(), PublishStep(), VerifyPublishedStep(), TagStep()]
+    return [
+        PreflightStep(),
+        GateStep(),
+        VersionStep(),
+        ChangelogStep(),
+        CommitStep(),
+        BuildStep(),
+        VerifyStep(),
+        PublishStep(),
+        VerifyPublishedStep(),
+        TagStep(),
+    ]
 
 
 class Pipeline:
@@ -43,12 +54,15 @@ class Pipeline:
         names = [s.name for s in steps]
         unknown = sorted(set(skip) - set(names))
         if unknown:
-            raise UsageError(f"--skip {unknown[0]}: no such step",
-                             hint=f"steps are: {', '.join(names)}")
+            raise UsageError(
+                f"--skip {unknown[0]}: no such step", hint=f"steps are: {', '.join(names)}"
+            )
         fixed = sorted(set(skip) - SKIPPABLE)
         if fixed:
-            raise UsageError(f"--skip {fixed[0]}: this step cannot be skipped",
-                             hint=f"skippable steps: {', '.join(sorted(SKIPPABLE & set(names)))}")
+            raise UsageError(
+                f"--skip {fixed[0]}: this step cannot be skipped",
+                hint=f"skippable steps: {', '.join(sorted(SKIPPABLE & set(names)))}",
+            )
         self.ctx = ctx
         self.steps = list(steps)
         self.skip = set(skip)
@@ -88,8 +102,9 @@ class Pipeline:
                 if facts is not None:
                     journal.append(step.name, "done", facts=facts, reconciled=True)
                     ctx.facts[step.name] = facts
-                    result = Result(step.name, Status.RESUMED, "found complete",
-                                    time.monotonic() - started)
+                    result = Result(
+                        step.name, Status.RESUMED, "found complete", time.monotonic() - started
+                    )
                     ctx.reporter.result(result)
                     results.append(result)
                     continue
@@ -109,8 +124,9 @@ class Pipeline:
                 facts = step.apply(ctx)
         except KeyboardInterrupt:
             journal.append(step.name, "failed", error="interrupted")
-            ctx.reporter.result(Result(step.name, Status.FAILED, "interrupted",
-                                       time.monotonic() - started))
+            ctx.reporter.result(
+                Result(step.name, Status.FAILED, "interrupted", time.monotonic() - started)
+            )
             raise Interrupted(f"interrupted during {step.name}") from None
         except ReleasekitError as exc:
             journal.append(step.name, "failed", error=exc.message.splitlines()[0])

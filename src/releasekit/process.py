@@ -80,7 +80,7 @@ def run(
     env: Mapping[str, str] | None = None,
     inherit_env: bool = True,
     check: bool = True,
-    input: str | None = None,  # noqa: A002 - mirrors subprocess.run
+    input: str | None = None,
     timeout: float | None = None,
     what: str | None = None,
     hint: str | None = None,

@@ -19,7 +19,11 @@ __all__ = ["Target", "resolve_target"]
 
 PUBLIC = {
     "pypi": ("https://upload.pypi.org/legacy/", "https://pypi.org/simple/", "PYPI_TOKEN"),
-    "testpypi": ("https://test.pypi.org/legacy/", "https://test.pypi.org/simple/", "TESTPYPI_TOKEN"),
+    "testpypi": (
+        "https://test.pypi.org/legacy/",
+        "https://test.pypi.org/simple/",
+        "TESTPYPI_TOKEN",
+    ),
 }
 
 
@@ -35,6 +39,7 @@ class Target:
     password_source: str = ""  # which variable to set, for error messages
     local: bool = False  # the embedded index: releasekit starts it and can remove files
     public: bool = False  # uploads can never be deleted or replaced
+    trusted_publishing: bool = False  # no token: twine trades the CI's OIDC identity for one
 
     @property
     def can_remove(self) -> bool:
@@ -50,10 +55,23 @@ class Target:
             password_source=self.password_source,
             local=self.local,
             public=self.public,
+            trusted_publishing=self.trusted_publishing,
         )
 
+    def require_index_url(self) -> str:
+        if not self.index_url:
+            raise PreflightError(
+                f"target {self.name!r} has no index URL to check uploads against",
+                hint="set index_url in [tool.releasekit.repositories]",
+            )
+        return self.index_url
+
+    @property
+    def has_credentials(self) -> bool:
+        return self.local or bool(self.password) or self.trusted_publishing
+
     def require_credentials(self) -> None:
-        if not self.local and not self.password:
+        if not self.has_credentials:
             raise PreflightError(
                 f"no credentials for target {self.name!r}",
                 hint=f"set {self.password_source} (an API token) in the environment",
@@ -67,7 +85,7 @@ def _from_keyring(url: str, username: str) -> str | None:
         return None
     try:
         return keyring.get_password(url, username)
-    except Exception:  # noqa: BLE001 - a broken keyring backend must not stop a release
+    except Exception:
         return None
 
 
@@ -77,6 +95,14 @@ def _env(*names: str) -> tuple[str | None, str]:
         if value:
             return value, name
     return None, names[0]
+
+
+def _oidc_available() -> bool:
+    """GitHub Actions with ``permissions: id-token: write`` (twine does the token exchange)."""
+    return bool(
+        os.environ.get("ACTIONS_ID_TOKEN_REQUEST_URL")
+        and os.environ.get("ACTIONS_ID_TOKEN_REQUEST_TOKEN")
+    )
 
 
 def _pypirc(name: str) -> configparser.SectionProxy | None:
@@ -101,34 +127,51 @@ def resolve_target(name: str, config: Config) -> Target:
         process.register_secret(password)
         user = os.environ.get("RELEASEKIT_INDEX_USERNAME", "releasekit") if password else None
         return Target(
-            name="local", upload_url=None, index_url=None, username=user, password=password,
+            name="local",
+            upload_url=None,
+            index_url=None,
+            username=user,
+            password=password,
             local=True,
         )
     if name in PUBLIC:
         upload, index, token_env = PUBLIC[name]
-        password, source = _env(token_env, "TWINE_PASSWORD")
+        password, _ = _env(token_env, "TWINE_PASSWORD")
         password = password or _from_keyring(upload, "__token__")
         process.register_secret(password)
         return Target(
-            name=name, upload_url=upload, index_url=index, username="__token__",
-            password=password, password_source=token_env, public=True,
+            name=name,
+            upload_url=upload,
+            index_url=index,
+            username="__token__",
+            password=password,
+            password_source=token_env,
+            public=True,
+            trusted_publishing=not password and _oidc_available(),
         )
     if name in config.repositories:
         repo = config.repositories[name]
         env_name = f"RELEASEKIT_{name.upper().replace('-', '_')}_TOKEN"
-        password, source = _env(env_name, "TWINE_PASSWORD")
+        password, _ = _env(env_name, "TWINE_PASSWORD")
         process.register_secret(password)
         return Target(
-            name=name, upload_url=repo.url, index_url=repo.index_url or _derive_index(repo.url),
-            username=repo.username, password=password, password_source=env_name,
+            name=name,
+            upload_url=repo.url,
+            index_url=repo.index_url or _derive_index(repo.url),
+            username=repo.username,
+            password=password,
+            password_source=env_name,
         )
     if name.startswith(("http://", "https://")):
-        password, source = _env("TWINE_PASSWORD")
+        password, _ = _env("TWINE_PASSWORD")
         process.register_secret(password)
         return Target(
-            name=name, upload_url=name, index_url=_derive_index(name),
-            username=os.environ.get("TWINE_USERNAME", "__token__"), password=password,
-            password_source="TWINE_PASSWORD",
+            name=name,
+            upload_url=name,
+            index_url=_derive_index(name),
+            username=os.environ.get("TWINE_USERNAME", "__token__"),
+            password=password,
+            password_source="TWINE_PASSWORD",  # noqa: S106 - a variable name, not a secret
         )
     section = _pypirc(name)
     if section is not None:
@@ -138,8 +181,11 @@ def resolve_target(name: str, config: Config) -> Target:
         password = section.get("password") or _env("TWINE_PASSWORD")[0]
         process.register_secret(password)
         return Target(
-            name=name, upload_url=url, index_url=_derive_index(url),
-            username=section.get("username", "__token__"), password=password,
+            name=name,
+            upload_url=url,
+            index_url=_derive_index(url),
+            username=section.get("username", "__token__"),
+            password=password,
             password_source=f"password in ~/.pypirc [{name}] or TWINE_PASSWORD",
         )
     known = ", ".join(["local", *PUBLIC, *config.repositories])

@@ -21,13 +21,18 @@ from .steps.base import Plan, Result, Status
 
 __all__ = ["Reporter"]
 
-_MARK = {Status.OK: "[green]✓[/]", Status.SKIPPED: "[dim]-[/]", Status.FAILED: "[red]✗[/]",
-         Status.RESUMED: "[cyan]↺[/]"}
+_MARK = {
+    Status.OK: "[green]✓[/]",
+    Status.SKIPPED: "[dim]-[/]",
+    Status.FAILED: "[red]✗[/]",
+    Status.RESUMED: "[cyan]↺[/]",
+}
 
 
 class Reporter:
-    def __init__(self, *, verbose: bool = False, quiet: bool = False,
-                 console: Console | None = None) -> None:
+    def __init__(
+        self, *, verbose: bool = False, quiet: bool = False, console: Console | None = None
+    ) -> None:
         self.console = console or Console(stderr=True, highlight=False)
         self.verbose = verbose
         self.quiet = quiet
@@ -58,7 +63,9 @@ class Reporter:
         table.add_column("what it will do")
         for plan in plans:
             if plan.skipped:
-                table.add_row(f"[dim]{plan.step}[/]", f"[dim]skipped: {escape(plan.skip_reason or '')}[/]")
+                table.add_row(
+                    f"[dim]{plan.step}[/]", f"[dim]skipped: {escape(plan.skip_reason or '')}[/]"
+                )
                 continue
             text = escape(redact(plan.summary + "".join(f"\n  • {a}" for a in plan.actions)))
             if plan.irreversible:
@@ -92,8 +99,9 @@ class Reporter:
         if self.quiet and result.status is not Status.FAILED:
             return
         reason = f" [dim]{escape(redact(result.reason))}[/]" if result.reason else ""
-        self.console.print(f"{_MARK[result.status]} {result.step} "
-                           f"[dim]({result.duration:.1f}s)[/]{reason}")
+        self.console.print(
+            f"{_MARK[result.status]} {result.step} [dim]({result.duration:.1f}s)[/]{reason}"
+        )
 
     def summary(self, results: Sequence[Result], started: float, headline: str) -> None:
         if self.quiet:

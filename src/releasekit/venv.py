@@ -37,7 +37,9 @@ class VirtualEnv:
         return self.path / "bin" / "python"
 
     @classmethod
-    def create(cls, path: Path, *, what: str = "creating a fresh virtual environment") -> VirtualEnv:
+    def create(
+        cls, path: Path, *, what: str = "creating a fresh virtual environment"
+    ) -> VirtualEnv:
         if path.exists():
             shutil.rmtree(path)
         uv = uv_binary()
@@ -47,20 +49,39 @@ class VirtualEnv:
             process.run([sys.executable, "-m", "venv", path], what=what)
         return cls(path)
 
-    def install(self, requirements: Sequence[str | Path], *, extra: Sequence[str] = (),
-                what: str = "installing into a fresh virtual environment") -> None:
+    def install(
+        self,
+        requirements: Sequence[str | Path],
+        *,
+        extra: Sequence[str] = (),
+        what: str = "installing into a fresh virtual environment",
+    ) -> None:
         uv = uv_binary()
         args = [str(r) for r in requirements]
         if uv:
-            process.run([uv, "pip", "install", "--quiet", "--python", self.python, *extra, *args],
-                        what=what)
+            process.run(
+                [uv, "pip", "install", "--quiet", "--python", self.python, *extra, *args], what=what
+            )
         else:
-            process.run([self.python, "-m", "pip", "install", "--quiet",
-                         "--disable-pip-version-check", *extra, *args], what=what)
+            process.run(
+                [
+                    self.python,
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                    *extra,
+                    *args,
+                ],
+                what=what,
+            )
 
     def run(self, argv: Sequence[str], *, cwd: Path, what: str) -> process.Completed:
         """Run a command inside the venv (its bin/ first on PATH), from ``cwd``."""
-        env = {"PATH": f"{self.path / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
-               "VIRTUAL_ENV": str(self.path)}
+        env = {
+            "PATH": f"{self.path / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+            "VIRTUAL_ENV": str(self.path),
+        }
         command = [str(self.python), *argv[1:]] if argv and argv[0] == "python" else list(argv)
         return process.run(command, cwd=cwd, env=env, what=what)

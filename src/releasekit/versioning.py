@@ -11,7 +11,13 @@ from packaging.version import InvalidVersion, Version
 
 from .errors import UsageError
 
-__all__ = ["Fragment", "bump_from_fragments", "find_fragments", "next_version", "towncrier_settings"]
+__all__ = [
+    "Fragment",
+    "bump_from_fragments",
+    "find_fragments",
+    "next_version",
+    "towncrier_settings",
+]
 
 PARTS = ("major", "minor", "patch")
 PRE = {"alpha": "a", "beta": "b", "rc": "rc"}
@@ -25,7 +31,7 @@ TOWNCRIER_DEFAULT_TYPES = ("feature", "bugfix", "doc", "removal", "misc")
 
 
 def _release(version: Version, part: str) -> tuple[int, int, int]:
-    major, minor, patch = (list(version.release) + [0, 0, 0])[:3]
+    major, minor, patch = [*version.release, 0, 0, 0][:3]
     if part == "major":
         return major + 1, 0, 0
     if part == "minor":
@@ -33,8 +39,13 @@ def _release(version: Version, part: str) -> tuple[int, int, int]:
     return major, minor, patch + 1
 
 
-def _fmt(release: tuple[int, ...], pre: tuple[str, int] | None = None, post: int | None = None,
-         dev: int | None = None, epoch: int = 0) -> str:
+def _fmt(
+    release: tuple[int, ...],
+    pre: tuple[str, int] | None = None,
+    post: int | None = None,
+    dev: int | None = None,
+    epoch: int = 0,
+) -> str:
     text = (f"{epoch}!" if epoch else "") + ".".join(str(n) for n in release)
     if pre:
         text += f"{pre[0]}{pre[1]}"
@@ -75,14 +86,21 @@ def _step(now: Version, words: list[str]) -> str:
     release = tuple(now.release)
     if others == ["release"]:
         if not (now.is_prerelease or now.is_devrelease):
-            raise UsageError(f"{now} is not a pre-release; 'release' has nothing to finish",
-                             hint="use major, minor or patch")
+            raise UsageError(
+                f"{now} is not a pre-release; 'release' has nothing to finish",
+                hint="use major, minor or patch",
+            )
         return _fmt(release, epoch=now.epoch)
     if others == ["post"]:
         return _fmt(release, now.pre, (now.post or 0) + 1, epoch=now.epoch)
     if others == ["dev"]:
-        return _fmt(release, now.pre, now.post, (now.dev or 0) + 1 if now.dev is not None else 1,
-                    epoch=now.epoch)
+        return _fmt(
+            release,
+            now.pre,
+            now.post,
+            (now.dev or 0) + 1 if now.dev is not None else 1,
+            epoch=now.epoch,
+        )
     if parts:
         release = _release(now, parts[0])
         return _fmt(release, (pres[0], 1) if pres else None, epoch=now.epoch)
@@ -94,8 +112,10 @@ def _step(now: Version, words: list[str]) -> str:
     if phase == current_phase:
         return _fmt(release, (phase, number + 1), epoch=now.epoch)
     if PRE_ORDER.index(phase) < PRE_ORDER.index(current_phase):
-        raise UsageError(f"cannot go back from {now} to an earlier pre-release phase ({phase})",
-                         hint="use the same or a later phase (a < b < rc), or 'release'")
+        raise UsageError(
+            f"cannot go back from {now} to an earlier pre-release phase ({phase})",
+            hint="use the same or a later phase (a < b < rc), or 'release'",
+        )
     return _fmt(release, (phase, 1), epoch=now.epoch)
 
 
@@ -125,9 +145,12 @@ def find_fragments(root: Path, settings: dict[str, Any]) -> list[Fragment]:
     types = _types(settings)
     found = []
     for path in sorted(directory.iterdir()):
-        if not path.is_file() or path.name.startswith(".") or path.name.lower() in {
-            "readme", "readme.md", "readme.rst", "template.md", "template.rst", ".gitignore"
-        }:
+        if (
+            not path.is_file()
+            or path.name.startswith(".")
+            or path.name.lower()
+            in {"readme", "readme.md", "readme.rst", "template.md", "template.rst", ".gitignore"}
+        ):
             continue
         kind = next((part for part in path.name.split(".")[1:] if part in types), None)
         if kind is not None:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
@@ -68,7 +69,9 @@ class Workspace:
         raise KeyError(name)
 
 
-def _static_or_dynamic_version(project: dict[str, object], data: dict, pyproject: Path) -> tuple[str, list[VersionFile]]:  # type: ignore[type-arg]
+def _static_or_dynamic_version(
+    project: dict[str, Any], data: dict[str, Any], pyproject: Path
+) -> tuple[str, list[VersionFile]]:
     version = project.get("version")
     if isinstance(version, str):
         search = 'version = "{current_version}"'
@@ -85,8 +88,8 @@ def _static_or_dynamic_version(project: dict[str, object], data: dict, pyproject
                     search = "__version__ = '{current_version}'"
                 return match.group(1), [VersionFile(source, search)]
             raise ConfigError(
-                f"{source}: no __version__ = \"...\" line, but [tool.hatch.version] path points here",
-                hint="add __version__ = \"0.1.0\" to that file",
+                f'{source}: no __version__ = "..." line, but [tool.hatch.version] path points here',
+                hint='add __version__ = "0.1.0" to that file',
             )
         bump = data.get("tool", {}).get("bumpversion", {}).get("current_version")
         if isinstance(bump, str):
@@ -175,4 +178,6 @@ def load_workspace(root: Path, config: Config, *, lockstep_check: bool = True) -
         )
     root_data = read_pyproject(root / "pyproject.toml")
     uses_bumpversion = "bumpversion" in root_data.get("tool", {})
-    return Workspace(root=root, packages=_dependency_order(packages), uses_bumpversion=uses_bumpversion)
+    return Workspace(
+        root=root, packages=_dependency_order(packages), uses_bumpversion=uses_bumpversion
+    )

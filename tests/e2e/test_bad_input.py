@@ -1,5 +1,5 @@
 """Bad input: one ERROR line saying what and how to fix, a meaningful exit code, no traceback,
-and nothing changed -- not the work tree, not git (here or on the remote), not dist/, not the index."""
+and nothing changed: not the work tree, not git (here or on the remote), not dist/, the index."""
 
 from __future__ import annotations
 
@@ -21,8 +21,9 @@ def _commit(sandbox: Sandbox, message: str = "setup") -> None:
     sandbox.git("commit", "-qm", message)
 
 
-def _refused(sandbox: Sandbox, args: list[str], code: int, *needles: str,
-             env: dict[str, str] | None = None) -> str:
+def _refused(
+    sandbox: Sandbox, args: list[str], code: int, *needles: str, env: dict[str, str] | None = None
+) -> str:
     before = sandbox.snapshot()
     done = sandbox.run(*args, env=env)
     line = assert_one_error_line(done, *needles)
@@ -33,8 +34,14 @@ def _refused(sandbox: Sandbox, args: list[str], code: int, *needles: str,
 
 def test_dirty_tree(sandbox: Sandbox) -> None:
     (sandbox.repo / "README.md").write_text("edited\n")
-    _refused(sandbox, ["release", "minor", "--yes"], 3, "uncommitted changes", "README.md",
-             "commit or stash")
+    _refused(
+        sandbox,
+        ["release", "minor", "--yes"],
+        3,
+        "uncommitted changes",
+        "README.md",
+        "commit or stash",
+    )
 
 
 def test_untracked_file_counts_as_dirty(sandbox: Sandbox) -> None:
@@ -57,22 +64,33 @@ def test_tag_already_exists_on_remote(sandbox: Sandbox) -> None:
 def test_version_already_on_index(sandbox: Sandbox) -> None:
     sandbox.index.mkdir()
     (sandbox.index / "simple_pkg-1.1.0.tar.gz").write_bytes(b"someone else's upload")
-    _refused(sandbox, ["release", "minor", "--yes"], 3, "simple-pkg 1.1.0 is already on local",
-             "choose another version")
+    _refused(
+        sandbox,
+        ["release", "minor", "--yes"],
+        3,
+        "simple-pkg 1.1.0 is already on local",
+        "choose another version",
+    )
 
 
 def test_malformed_pyproject(sandbox: Sandbox) -> None:
     text = (sandbox.repo / "pyproject.toml").read_text()
     (sandbox.repo / "pyproject.toml").write_text(text.replace('name = "simple-pkg"', "name = "))
     _commit(sandbox)
-    _refused(sandbox, ["release", "minor", "--yes"], 2, "pyproject.toml", "malformed TOML",
-             "line")
+    _refused(sandbox, ["release", "minor", "--yes"], 2, "pyproject.toml", "malformed TOML", "line")
 
 
 def test_unknown_config_key(sandbox: Sandbox) -> None:
     _set_in_releasekit_table(sandbox, "tagformat = 'v{version}'")
-    _refused(sandbox, ["release", "minor", "--yes"], 2, "pyproject.toml", "'tagformat'",
-             "unknown key", "spelling")
+    _refused(
+        sandbox,
+        ["release", "minor", "--yes"],
+        2,
+        "pyproject.toml",
+        "'tagformat'",
+        "unknown key",
+        "spelling",
+    )
 
 
 def test_wrong_type(sandbox: Sandbox) -> None:
@@ -81,17 +99,26 @@ def test_wrong_type(sandbox: Sandbox) -> None:
 
 
 def test_wrong_type_from_environment(sandbox: Sandbox) -> None:
-    _refused(sandbox, ["release", "minor", "--yes"], 2, "RELEASEKIT_PUSH", "'push'",
-             env={"RELEASEKIT_PUSH": "perhaps"})
+    _refused(
+        sandbox,
+        ["release", "minor", "--yes"],
+        2,
+        "RELEASEKIT_PUSH",
+        "'push'",
+        env={"RELEASEKIT_PUSH": "perhaps"},
+    )
 
 
-@pytest.mark.parametrize(("bump", "needle"), [
-    ("huge", "invalid BUMP 'huge'"),
-    ("1.0.0", "not greater than the current version 1.0.0"),
-    ("0.9", "not greater"),
-    ("release", "not a pre-release"),
-    ("major,minor", "conflicting BUMP"),
-])
+@pytest.mark.parametrize(
+    ("bump", "needle"),
+    [
+        ("huge", "invalid BUMP 'huge'"),
+        ("1.0.0", "not greater than the current version 1.0.0"),
+        ("0.9", "not greater"),
+        ("release", "not a pre-release"),
+        ("major,minor", "conflicting BUMP"),
+    ],
+)
 def test_invalid_bump(sandbox: Sandbox, bump: str, needle: str) -> None:
     _refused(sandbox, ["release", bump, "--yes"], 2, needle)
 
@@ -99,8 +126,13 @@ def test_invalid_bump(sandbox: Sandbox, bump: str, needle: str) -> None:
 def test_no_fragments_when_required(sandbox: Sandbox) -> None:
     (sandbox.repo / "changelog.d" / "1.feature.md").unlink()
     _commit(sandbox)
-    _refused(sandbox, ["release", "minor", "--yes"], 3, "no changelog fragments",
-             "require_fragments = false")
+    _refused(
+        sandbox,
+        ["release", "minor", "--yes"],
+        3,
+        "no changelog fragments",
+        "require_fragments = false",
+    )
 
 
 def test_no_fragments_and_no_bump(sandbox: Sandbox) -> None:
@@ -111,35 +143,61 @@ def test_no_fragments_and_no_bump(sandbox: Sandbox) -> None:
 
 def test_missing_credentials_for_remote_target(sandbox: Sandbox) -> None:
     # PyPI itself cannot be reached from a test; the check fails before any request is made.
-    _refused(sandbox, ["release", "minor", "--to", "pypi", "--yes"], 3,
-             "no credentials for target 'pypi'", "PYPI_TOKEN")
+    _refused(
+        sandbox,
+        ["release", "minor", "--to", "pypi", "--yes"],
+        3,
+        "no credentials for target 'pypi'",
+        "PYPI_TOKEN",
+    )
 
 
 def test_unknown_target(sandbox: Sandbox) -> None:
-    _refused(sandbox, ["release", "minor", "--to", "prod", "--yes"], 2,
-             "unknown release target 'prod'", "pypi")
+    _refused(
+        sandbox,
+        ["release", "minor", "--to", "prod", "--yes"],
+        2,
+        "unknown release target 'prod'",
+        "pypi",
+    )
 
 
 def test_unreachable_index(sandbox: Sandbox) -> None:
     url = f"http://127.0.0.1:{free_port()}/"  # nothing listens there
-    _refused(sandbox, ["release", "minor", "--to", url, "--yes"], 3, "cannot reach the package index",
-             env={"TWINE_PASSWORD": "tok-unused-1234"})
+    _refused(
+        sandbox,
+        ["release", "minor", "--to", url, "--yes"],
+        3,
+        "cannot reach the package index",
+        env={"TWINE_PASSWORD": "tok-unused-1234"},
+    )
 
 
 def test_build_backend_failure_is_rolled_back(sandbox: Sandbox) -> None:
     path = sandbox.repo / "pyproject.toml"
     path.write_text(path.read_text().replace('license = "MIT"', 'license = "NOT A LICENSE"'))
     _commit(sandbox)
-    line = _refused(sandbox, ["release", "minor", "--yes"], 5, "building simple-pkg",
-                    "rolled back automatically")
+    line = _refused(
+        sandbox,
+        ["release", "minor", "--yes"],
+        5,
+        "building simple-pkg",
+        "rolled back automatically",
+    )
     assert "Traceback" not in line
     assert not (sandbox.repo / ".releasekit" / "journal.jsonl").exists()
 
 
 def test_failing_gate(sandbox: Sandbox) -> None:
     failing = f"{sys.executable} -c 'import sys; sys.exit(3)'"
-    _refused(sandbox, ["release", "minor", "--yes"], 4, "quality gate failed", "exited 3",
-             env={"RELEASEKIT_GATE_COMMAND": failing})
+    _refused(
+        sandbox,
+        ["release", "minor", "--yes"],
+        4,
+        "quality gate failed",
+        "exited 3",
+        env={"RELEASEKIT_GATE_COMMAND": failing},
+    )
     assert not (sandbox.repo / ".releasekit").exists()
 
 
@@ -158,8 +216,9 @@ def test_no_terminal_without_yes(sandbox: Sandbox) -> None:
 
 
 def test_unknown_skip_step(sandbox: Sandbox) -> None:
-    _refused(sandbox, ["release", "minor", "--yes", "--skip", "tests"], 2, "--skip tests",
-             "steps are")
+    _refused(
+        sandbox, ["release", "minor", "--yes", "--skip", "tests"], 2, "--skip tests", "steps are"
+    )
 
 
 def test_remote_url_target_with_wrong_password(sandbox: Sandbox, remote_index: RemoteIndex) -> None:
@@ -177,7 +236,9 @@ def test_remote_url_target_release(sandbox: Sandbox, remote_index: RemoteIndex) 
     done = sandbox.run("release", "minor", "--to", remote_index.url, "--yes", env=env, check=True)
     assert remote_index.password not in done.stdout + done.stderr
     assert sorted(p.name for p in remote_index.directory.iterdir()) == [
-        "simple_pkg-1.1.0-py3-none-any.whl", "simple_pkg-1.1.0.tar.gz"]
+        "simple_pkg-1.1.0-py3-none-any.whl",
+        "simple_pkg-1.1.0.tar.gz",
+    ]
     assert sandbox.remote_git("tag") == "v1.1.0"
 
 
@@ -185,5 +246,10 @@ def test_empty_wheel_is_refused_and_rolled_back(sandbox: Sandbox) -> None:
     with (sandbox.repo / "pyproject.toml").open("a") as handle:
         handle.write('\n[tool.hatch.build.targets.wheel]\npackages = ["src/no_such_package"]\n')
     _commit(sandbox)
-    _refused(sandbox, ["release", "minor", "--yes"], 5, "no importable package",
-             "rolled back automatically")
+    _refused(
+        sandbox,
+        ["release", "minor", "--yes"],
+        5,
+        "no importable package",
+        "rolled back automatically",
+    )

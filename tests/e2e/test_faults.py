@@ -17,11 +17,27 @@ from releasekit.context import KILL_ENV, TRACE_ENV
 
 from ..conftest import Sandbox, assert_one_error_line, make_sandbox
 
-STEPS = ["preflight", "gate", "version", "changelog", "commit", "build", "verify", "publish",
-         "verify-published", "tag"]
+STEPS = [
+    "preflight",
+    "gate",
+    "version",
+    "changelog",
+    "commit",
+    "build",
+    "verify",
+    "publish",
+    "verify-published",
+    "tag",
+]
 INSIDE = {
-    "publish": ["publish:uploading:1", "publish:uploaded-unrecorded:1", "publish:uploaded:1",
-                "publish:uploading:2", "publish:uploaded-unrecorded:2", "publish:uploaded:2"],
+    "publish": [
+        "publish:uploading:1",
+        "publish:uploaded-unrecorded:1",
+        "publish:uploaded:1",
+        "publish:uploading:2",
+        "publish:uploaded-unrecorded:2",
+        "publish:uploaded:2",
+    ],
     "tag": ["tag:tagged", "tag:pushing", "tag:pushed"],
 }
 KILL_POINTS = [p for s in STEPS for p in (f"before:{s}", *INSIDE.get(s, []), f"after:{s}")]
@@ -35,8 +51,11 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     sandbox = make_sandbox(tmp_path_factory.mktemp("reference"), "simple")
     trace = sandbox.base / "checkpoints.txt"
     sandbox.run("release", "minor", "--yes", env={TRACE_ENV: str(trace)}, check=True)
-    return {"index": sandbox.index_files(), "points": trace.read_text().split(),
-            "head": sandbox.git("rev-parse", "HEAD")}
+    return {
+        "index": sandbox.index_files(),
+        "points": trace.read_text().split(),
+        "head": sandbox.git("rev-parse", "HEAD"),
+    }
 
 
 def test_kill_points_cover_every_checkpoint(reference: dict[str, object]) -> None:
@@ -54,8 +73,9 @@ def _killed(tmp_path: Path, name: str, point: str) -> tuple[Sandbox, dict[str, o
 
 
 @pytest.mark.parametrize("point", KILL_POINTS)
-def test_kill_then_resume_or_rollback(point: str, tmp_path: Path,
-                                      reference: dict[str, object]) -> None:
+def test_kill_then_resume_or_rollback(
+    point: str, tmp_path: Path, reference: dict[str, object]
+) -> None:
     # --resume finishes exactly the release an uninterrupted run makes
     sandbox, _ = _killed(tmp_path, "resume", point)
     resumed = sandbox.run("release", "--resume", check=True)
@@ -83,9 +103,8 @@ def test_kill_then_resume_or_rollback(point: str, tmp_path: Path,
 
 def test_same_name_different_bytes_refused_before_any_upload(tmp_path: Path) -> None:
     sandbox, _ = _killed(tmp_path, "race", "before:publish")
-    build = [json.loads(line) for line in
-             (sandbox.repo / ".releasekit" / "journal.jsonl").read_text().splitlines()
-             if '"build"' in line and '"done"' in line][0]
+    lines = (sandbox.repo / ".releasekit" / "journal.jsonl").read_text().splitlines()
+    build = next(json.loads(x) for x in lines if '"build"' in x and '"done"' in x)
     sdist = next(f["filename"] for f in build["facts"]["files"] if f["kind"] == "sdist")
     sandbox.index.mkdir(exist_ok=True)
     (sandbox.index / sdist).write_bytes(b"not the bytes releasekit built")
@@ -110,9 +129,14 @@ def test_torn_last_journal_line_is_recovered(tmp_path: Path, reference: dict[str
 def test_two_concurrent_releases_exactly_one_proceeds(sandbox: Sandbox) -> None:
     slow_gate = f"{sys.executable} -c 'import time; time.sleep(4)'"
     env = {**sandbox.env, "RELEASEKIT_GATE_COMMAND": slow_gate}
-    first = subprocess.Popen([sys.executable, "-m", "releasekit", "release", "minor", "--yes"],
-                             cwd=sandbox.repo, env=env, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        [sys.executable, "-m", "releasekit", "release", "minor", "--yes"],
+        cwd=sandbox.repo,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     lock = sandbox.repo / ".releasekit" / "lock"
     deadline = time.monotonic() + 30
     while not (lock.exists() and lock.read_text()) and time.monotonic() < deadline:
@@ -126,13 +150,18 @@ def test_two_concurrent_releases_exactly_one_proceeds(sandbox: Sandbox) -> None:
     assert len(sandbox.index_files()) == 2
 
 
-def test_ctrl_c_stops_journals_and_resumes(sandbox: Sandbox,
-                                           reference: dict[str, object]) -> None:
+def test_ctrl_c_stops_journals_and_resumes(sandbox: Sandbox, reference: dict[str, object]) -> None:
     slow_smoke = f"{sys.executable} -c 'import time; time.sleep(30)'"
     env = {**sandbox.env, "RELEASEKIT_SMOKE_COMMAND": slow_smoke}
-    proc = subprocess.Popen([sys.executable, "-m", "releasekit", "release", "minor", "--yes"],
-                            cwd=sandbox.repo, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "releasekit", "release", "minor", "--yes"],
+        cwd=sandbox.repo,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     journal = sandbox.repo / ".releasekit" / "journal.jsonl"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -21,9 +21,23 @@ def _journal_events(sandbox: Sandbox) -> list[dict[str, object]]:
 def _install_from_index(sandbox: Sandbox, python: Path, requirement: str) -> None:
     """Install with pip from the embedded index, served the way `releasekit index serve` does."""
     with LocalIndex.running(sandbox.index) as index:
-        subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q",
-                        "--no-cache-dir", "--disable-pip-version-check", "--index-url",
-                        index.simple_url, requirement], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "--python",
+                str(python),
+                "install",
+                "-q",
+                "--no-cache-dir",
+                "--disable-pip-version-check",
+                "--index-url",
+                index.simple_url,
+                requirement,
+            ],
+            check=True,
+        )
 
 
 def test_release_minor_to_local_index(sandbox: Sandbox, venv_python: Path) -> None:
@@ -47,21 +61,36 @@ def test_release_minor_to_local_index(sandbox: Sandbox, venv_python: Path) -> No
     # sdist and wheel on the index, byte for byte what was built
     files = sandbox.index_files()
     assert sorted(files) == ["simple_pkg-1.1.0-py3-none-any.whl", "simple_pkg-1.1.0.tar.gz"]
-    built = {f["filename"]: f["sha256"] for e in _journal_events(sandbox)
-             if e["step"] == "build" and e["event"] == "done" for f in e["facts"]["files"]}
+    built = {
+        f["filename"]: f["sha256"]
+        for e in _journal_events(sandbox)
+        if e["step"] == "build" and e["event"] == "done"
+        for f in e["facts"]["files"]
+    }
     assert built == files
 
     # installable from the index into a fresh venv, and it works
     _install_from_index(sandbox, venv_python, "simple-pkg==1.1.0")
-    out = subprocess.run([venv_python.parent / "simple-pkg", "--version"], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [venv_python.parent / "simple-pkg", "--version"], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "simple-pkg 1.1.0"
 
     # every step ran and the journal says the release is complete
     events = _journal_events(sandbox)
     done_steps = [e["step"] for e in events if e["event"] == "done"]
-    assert done_steps == ["preflight", "gate", "version", "changelog", "commit", "build",
-                          "verify", "publish", "verify-published", "tag"]
+    assert done_steps == [
+        "preflight",
+        "gate",
+        "version",
+        "changelog",
+        "commit",
+        "build",
+        "verify",
+        "publish",
+        "verify-published",
+        "tag",
+    ]
     assert events[-1]["event"] == "complete"
 
     # re-running a finished release is a no-op that says so
@@ -69,23 +98,32 @@ def test_release_minor_to_local_index(sandbox: Sandbox, venv_python: Path) -> No
     assert "already completed" in again.stderr
 
 
-def test_two_package_workspace_in_dependency_order(workspace_sandbox: Sandbox,
-                                                   venv_python: Path) -> None:
+def test_two_package_workspace_in_dependency_order(
+    workspace_sandbox: Sandbox, venv_python: Path
+) -> None:
     sb = workspace_sandbox
     sb.run("release", "patch", "--yes", check=True)
     assert sorted(sb.remote_git("tag").split()) == ["app-tool-v2.0.1", "core-lib-v2.0.1"]
     for package in ("core", "app"):
         text = (sb.repo / "packages" / package / "pyproject.toml").read_text()
         assert 'version = "2.0.1"' in text
-    uploads = [e["filename"] for e in _journal_events(sb)
-               if e["step"] == "publish" and e.get("action") == "uploaded"]
+    uploads = [
+        e["filename"]
+        for e in _journal_events(sb)
+        if e["step"] == "publish" and e.get("action") == "uploaded"
+    ]
     # configured as [app, core]; released core first because app depends on it
-    assert [name.split("-")[0] for name in uploads] == ["core_lib", "core_lib", "app_tool",
-                                                         "app_tool"]
+    assert [name.split("-")[0] for name in uploads] == [
+        "core_lib",
+        "core_lib",
+        "app_tool",
+        "app_tool",
+    ]
     assert len(sb.index_files()) == 4
     _install_from_index(sb, venv_python, "app-tool==2.0.1")
-    out = subprocess.run([venv_python.parent / "app-tool"], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        [venv_python.parent / "app-tool"], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "the answer is 42"
 
 
@@ -109,29 +147,31 @@ def test_bump_derived_from_fragment_types(sandbox: Sandbox) -> None:
 
 
 def test_same_commit_builds_byte_identical_artifacts(sandbox: Sandbox, tmp_path: Path) -> None:
+    from releasekit.config import load_config
     from releasekit.steps.build import build_package
     from releasekit.workspace import load_workspace
-    from releasekit.config import load_config
 
     package = load_workspace(sandbox.repo, load_config(sandbox.repo)).packages[0]
     epoch = int(sandbox.git("show", "-s", "--format=%ct", "HEAD"))
     first = build_package(package, sandbox.repo, tmp_path / "one", epoch=epoch)
     second = build_package(package, sandbox.repo, tmp_path / "two", epoch=epoch)
-    assert [p.name for p in first] == [p.name for p in second] == [
-        "simple_pkg-1.0.0-py3-none-any.whl", "simple_pkg-1.0.0.tar.gz"]
+    assert (
+        [p.name for p in first]
+        == [p.name for p in second]
+        == ["simple_pkg-1.0.0-py3-none-any.whl", "simple_pkg-1.0.0.tar.gz"]
+    )
     for a, b in zip(first, second, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
 
 
 def test_token_for_authenticated_index_never_leaks(sandbox: Sandbox) -> None:
     token = "pypi-SECRETTOKEN-0123456789abcdef-do-not-print"
-    done = sandbox.run("-v", "release", "minor", "--yes",
-                       env={"RELEASEKIT_INDEX_PASSWORD": token}, check=True)
+    done = sandbox.run(
+        "-v", "release", "minor", "--yes", env={"RELEASEKIT_INDEX_PASSWORD": token}, check=True
+    )
     assert token not in done.stdout + done.stderr
     for root in (sandbox.repo, sandbox.index):
         for path in root.rglob("*"):
             if path.is_file() and ".git/objects" not in str(path):
                 assert token.encode() not in path.read_bytes(), path
     assert len(sandbox.index_files()) == 2
-
-

@@ -11,7 +11,7 @@ A step is a small object with a name and three operations:
 
 On ``--resume`` a step that was in flight when the release died is first asked to
 :meth:`Step.reconcile` with reality: if its work is in fact complete it returns the facts and is
-recorded as done, otherwise it is run again (``apply`` must therefore tolerate partial earlier work).
+recorded as done, otherwise it is run again (so ``apply`` must tolerate partial earlier work).
 """
 
 from __future__ import annotations

@@ -11,8 +11,8 @@ from __future__ import annotations
 import contextlib
 import shutil
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,16 +30,27 @@ __all__ = ["BuildStep", "build_package"]
 
 
 def build_package(package: Package, source: Path, outdir: Path, *, epoch: int) -> list[Path]:
-    """Build one package's sdist and wheel (wheel from the sdist) from ``source`` into ``outdir``."""
+    """Build one package's sdist, then its wheel from the sdist, from ``source`` into ``outdir``."""
     staging = outdir / f".{package.canonical}"
     staging.mkdir(parents=True)
-    argv = [sys.executable, "-m", "build", "--sdist", "--wheel", "--outdir", staging]
+    argv: list[str | Path] = [
+        sys.executable,
+        "-m",
+        "build",
+        "--sdist",
+        "--wheel",
+        "--outdir",
+        staging,
+    ]
     if uv_binary():
         argv += ["--installer", "uv"]
-    process.run([*argv, source], cwd=source,
-                env={"SOURCE_DATE_EPOCH": str(epoch), "PYTHONHASHSEED": "0"},
-                what=f"building {package.name} (python -m build)",
-                hint="run `python -m build` in the package to see the backend's error")
+    process.run(
+        [*argv, source],
+        cwd=source,
+        env={"SOURCE_DATE_EPOCH": str(epoch), "PYTHONHASHSEED": "0"},
+        what=f"building {package.name} (python -m build)",
+        hint="run `python -m build` in the package to see the backend's error",
+    )
     built = []
     for path in sorted(staging.iterdir()):
         target = outdir / path.name
@@ -56,8 +67,11 @@ class BuildStep(Step):
         return ctx.release_dir / "dist"
 
     def plan(self, ctx: Context) -> Plan:
-        return Plan(self.name, "build sdist + wheel (reproducible, into a fresh directory)",
-                    actions=tuple(f"{p.name} -> {self.outdir(ctx)}" for p in ctx.workspace.packages))
+        return Plan(
+            self.name,
+            "build sdist + wheel (reproducible, into a fresh directory)",
+            actions=tuple(f"{p.name} -> {self.outdir(ctx)}" for p in ctx.workspace.packages),
+        )
 
     def apply(self, ctx: Context) -> Facts:
         outdir = self.outdir(ctx)
@@ -67,6 +81,7 @@ class BuildStep(Step):
         epoch = int(ctx.facts["commit"]["timestamp"])
         packages = ctx.workspace.packages
         with checkout(ctx.root, ctx.facts["commit"]["sha"], ctx.release_dir / "src") as tree:
+
             def one(package: Package) -> list[Path]:
                 source = tree / package.path.relative_to(ctx.root.resolve())
                 return build_package(package, source, outdir, epoch=epoch)
@@ -76,10 +91,15 @@ class BuildStep(Step):
         files: list[dict[str, Any]] = []
         for package, paths in zip(packages, results, strict=True):
             for path in paths:
-                files.append({"path": str(path.relative_to(ctx.root)), "filename": path.name,
-                              "sha256": sha256_of(path),
-                              "package": package.name,
-                              "kind": "wheel" if path.suffix == ".whl" else "sdist"})
+                files.append(
+                    {
+                        "path": str(path.relative_to(ctx.root)),
+                        "filename": path.name,
+                        "sha256": sha256_of(path),
+                        "package": package.name,
+                        "kind": "wheel" if path.suffix == ".whl" else "sdist",
+                    }
+                )
         return {"dir": str(outdir.relative_to(ctx.root)), "files": files}
 
     def undo(self, ctx: Context, record: StepRecord) -> list[str]:
@@ -94,8 +114,16 @@ def checkout(root: Path, sha: str, where: Path) -> Iterator[Path]:
     if where.exists():
         shutil.rmtree(where)
         repo.run("worktree", "prune")
-    repo.run("worktree", "add", "--quiet", "--detach", "--force", str(where), sha,
-             what="checking out the release commit to build it")
+    repo.run(
+        "worktree",
+        "add",
+        "--quiet",
+        "--detach",
+        "--force",
+        str(where),
+        sha,
+        what="checking out the release commit to build it",
+    )
     try:
         yield where
     finally:

@@ -34,9 +34,14 @@ class ChangelogStep(Step):
         settings = self._settings(ctx) or {}
         fragments = find_fragments(ctx.root, settings)
         target = settings.get("filename", "NEWS.rst")
-        return Plan(self.name, f"write {target} for {ctx.version} with towncrier",
-                    actions=(f"consume {len(fragments)} fragment(s) from "
-                             f"{settings.get('directory', 'newsfragments')}/",))
+        return Plan(
+            self.name,
+            f"write {target} for {ctx.version} with towncrier",
+            actions=(
+                f"consume {len(fragments)} fragment(s) from "
+                f"{settings.get('directory', 'newsfragments')}/",
+            ),
+        )
 
     def apply(self, ctx: Context) -> Facts:
         settings = self._settings(ctx) or {}
@@ -47,9 +52,12 @@ class ChangelogStep(Step):
         directory = str(settings.get("directory", "newsfragments"))
         repo.run("checkout", base, "--", directory, check=False)
         created = not (ctx.root / filename).exists()
-        process.run([sys.executable, "-m", "towncrier", "build", "--yes", "--version",
-                     ctx.version], cwd=ctx.root, what="writing the changelog with towncrier",
-                    hint="check [tool.towncrier] and the fragments in " + directory)
+        process.run(
+            [sys.executable, "-m", "towncrier", "build", "--yes", "--version", ctx.version],
+            cwd=ctx.root,
+            what="writing the changelog with towncrier",
+            hint="check [tool.towncrier] and the fragments in " + directory,
+        )
         return {"file": filename, "created": created}
 
     def undo(self, ctx: Context, record: StepRecord) -> list[str]:

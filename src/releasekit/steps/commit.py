@@ -36,8 +36,11 @@ class CommitStep(Step):
         repo = Git(ctx.root)
         base = ctx.facts["preflight"]["base"]
         head = repo.head()
-        if head != base and repo.run("rev-parse", f"{head}^") == base and \
-                repo.commit_subject(head) == self.message(ctx):
+        if (
+            head != base
+            and repo.run("rev-parse", f"{head}^") == base
+            and repo.commit_subject(head) == self.message(ctx)
+        ):
             return self._facts(repo, head, base)
         return None
 
@@ -48,10 +51,10 @@ class CommitStep(Step):
         if sha and head == sha:
             repo.reset_hard(base)
         elif head != base:
-            if not sha:  # in flight: the commit may or may not have happened
-                if repo.commit_subject(head) == self.message(ctx):
-                    repo.reset_hard(base)
-                    return []
+            # in flight: the commit may or may not have happened
+            if not sha and repo.commit_subject(head) == self.message(ctx):
+                repo.reset_hard(base)
+                return []
             raise StepFailed(
                 f"HEAD moved to {head[:12]} since the release commit; refusing to reset it",
                 hint=f"inspect the history and run `git reset --hard {base[:12]}` if it is safe",

@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from .. import git as gitmod
+from ..config import read_pyproject
 from ..errors import IndexUnavailable, PreflightError
 from ..index import list_files
 from ..versioning import find_fragments, towncrier_settings
-from ..config import read_pyproject
 from .base import Facts, Plan, Step
 
 if TYPE_CHECKING:
@@ -42,30 +42,43 @@ def _git_checks(ctx: Context) -> Iterator[Problem]:
     dirty = repo.dirty_paths()
     if dirty:
         shown = ", ".join(dirty[:5]) + (" ..." if len(dirty) > 5 else "")
-        yield (f"the work tree has uncommitted changes ({shown})",
-               "commit or stash them, then release from a clean tree")
+        yield (
+            f"the work tree has uncommitted changes ({shown})",
+            "commit or stash them, then release from a clean tree",
+        )
     branch = repo.branch()
     if not gitmod.branch_allowed(branch, ctx.config.branches):
-        yield (f"releases are not cut from branch {branch or '(detached HEAD)'!r} "
-               f"(allowed: {', '.join(ctx.config.branches)})",
-               "switch to an allowed branch or add it to [tool.releasekit] branches")
+        yield (
+            f"releases are not cut from branch {branch or '(detached HEAD)'!r} "
+            f"(allowed: {', '.join(ctx.config.branches)})",
+            "switch to an allowed branch or add it to [tool.releasekit] branches",
+        )
     if not repo.user_configured():
-        yield ("git has no user.name / user.email for the release commit",
-               "set them with `git config user.name ...` and `git config user.email ...`")
+        yield (
+            "git has no user.name / user.email for the release commit",
+            "set them with `git config user.name ...` and `git config user.email ...`",
+        )
     for tag in tag_names(ctx):
         if repo.tag_sha(tag):
-            yield (f"tag {tag} already exists", "choose another version, or delete the tag if it "
-                   "was made by mistake (`git tag -d " + tag + "`)")
+            yield (
+                f"tag {tag} already exists",
+                "choose another version, or delete the tag if it "
+                "was made by mistake (`git tag -d " + tag + "`)",
+            )
     if ctx.config.push:
         if not repo.has_remote(ctx.config.remote):
-            yield (f"no git remote {ctx.config.remote!r} to push the release to",
-                   f"add it with `git remote add {ctx.config.remote} URL`, or set push = false")
+            yield (
+                f"no git remote {ctx.config.remote!r} to push the release to",
+                f"add it with `git remote add {ctx.config.remote} URL`, or set push = false",
+            )
             return
         remote_tags = repo.remote_refs(ctx.config.remote, "refs/tags/*")
         for tag in tag_names(ctx):
             if f"refs/tags/{tag}" in remote_tags:
-                yield (f"tag {tag} already exists on remote {ctx.config.remote!r}",
-                       "choose another version")
+                yield (
+                    f"tag {tag} already exists on remote {ctx.config.remote!r}",
+                    "choose another version",
+                )
 
 
 def _fragment_checks(ctx: Context) -> Iterator[Problem]:
@@ -74,16 +87,20 @@ def _fragment_checks(ctx: Context) -> Iterator[Problem]:
         return
     if not find_fragments(ctx.root, settings):
         directory = settings.get("directory", "newsfragments")
-        yield (f"no changelog fragments in {directory}/ to release",
-               f"add one (e.g. `towncrier create 123.feature.md`), or set "
-               "require_fragments = false")
+        yield (
+            f"no changelog fragments in {directory}/ to release",
+            "add one (e.g. `towncrier create 123.feature.md`), or set require_fragments = false",
+        )
 
 
 def _target_checks(ctx: Context) -> Iterator[Problem]:
     target = ctx.target
-    if not target.local and not target.password:
-        yield (f"no credentials for target {target.name!r}",
-               f"set {target.password_source} (an API token) in the environment")
+    if not target.has_credentials:
+        yield (
+            f"no credentials for target {target.name!r}",
+            f"set {target.password_source} (an API token) in the environment, or publish "
+            "from CI with trusted publishing (GitHub Actions: permissions id-token: write)",
+        )
         return  # no point asking an index we could not upload to
     if not target.index_url:
         return
@@ -95,13 +112,20 @@ def _target_checks(ctx: Context) -> Iterator[Problem]:
             return
         taken = [f.filename for f in files if _is_version(f.filename, package.name, ctx.version)]
         if taken:
-            yield (f"{package.name} {ctx.version} is already on {target.name} ({taken[0]})",
-                   "choose another version; an index never accepts the same version twice")
+            yield (
+                f"{package.name} {ctx.version} is already on {target.name} ({taken[0]})",
+                "choose another version; an index never accepts the same version twice",
+            )
 
 
 def _is_version(filename: str, name: str, version: str) -> bool:
-    from packaging.utils import (InvalidSdistFilename, InvalidWheelFilename, canonicalize_name,
-                                 parse_sdist_filename, parse_wheel_filename)
+    from packaging.utils import (
+        InvalidSdistFilename,
+        InvalidWheelFilename,
+        canonicalize_name,
+        parse_sdist_filename,
+        parse_wheel_filename,
+    )
     from packaging.version import Version
 
     try:
@@ -115,7 +139,9 @@ def _is_version(filename: str, name: str, version: str) -> bool:
 
 
 CHECKS: tuple[Callable[[Context], Iterator[Problem]], ...] = (
-    _git_checks, _fragment_checks, _target_checks,
+    _git_checks,
+    _fragment_checks,
+    _target_checks,
 )
 
 
@@ -127,9 +153,14 @@ class PreflightStep(Step):
     name = "preflight"
 
     def plan(self, ctx: Context) -> Plan:
-        return Plan(self.name, "check the tree, branch, tags, fragments, credentials and index",
-                    actions=(f"release {', '.join(p.name for p in ctx.workspace.packages)} "
-                             f"{ctx.previous_version} -> {ctx.version} to {ctx.target.name}",))
+        return Plan(
+            self.name,
+            "check the tree, branch, tags, fragments, credentials and index",
+            actions=(
+                f"release {', '.join(p.name for p in ctx.workspace.packages)} "
+                f"{ctx.previous_version} -> {ctx.version} to {ctx.target.name}",
+            ),
+        )
 
     def apply(self, ctx: Context) -> Facts:
         for check in CHECKS:

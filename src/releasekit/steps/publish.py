@@ -30,15 +30,17 @@ class PublishStep(Step):
     def plan(self, ctx: Context) -> Plan:
         target = ctx.target
         where = "the embedded local index" if target.local else target.upload_url or target.name
-        return Plan(self.name, f"upload with twine to {where}",
-                    actions=tuple(p.name for p in ctx.workspace.packages),
-                    irreversible=target.public)
+        return Plan(
+            self.name,
+            f"upload with twine to {where}",
+            actions=tuple(p.name for p in ctx.workspace.packages),
+            irreversible=target.public,
+        )
 
     def _remote(self, ctx: Context) -> dict[str, IndexFile]:
-        assert ctx.target.index_url
         found: dict[str, IndexFile] = {}
         for package in ctx.workspace.packages:
-            for item in list_files(ctx.target.index_url, package.name):
+            for item in list_files(ctx.target.require_index_url(), package.name):
                 found[item.filename] = item
         return found
 
@@ -57,27 +59,47 @@ class PublishStep(Step):
         uploaded, present = [], []
         for number, item in enumerate(files, start=1):
             if item["filename"] in remote:
-                ctx.effect(self.name, "already-present", point=str(number),
-                           filename=item["filename"])
+                ctx.effect(
+                    self.name, "already-present", point=str(number), filename=item["filename"]
+                )
                 present.append(item["filename"])
                 continue
             ctx.effect(self.name, "uploading", point=str(number), filename=item["filename"])
             self._upload(ctx, str(ctx.root / item["path"]))
             # the file is on the index but the journal does not say so yet: resume must notice
             ctx.checkpoint(f"publish:uploaded-unrecorded:{number}")
-            ctx.effect(self.name, "uploaded", point=str(number), filename=item["filename"],
-                       sha256=item["sha256"])
+            ctx.effect(
+                self.name,
+                "uploaded",
+                point=str(number),
+                filename=item["filename"],
+                sha256=item["sha256"],
+            )
             uploaded.append(item["filename"])
         return {"uploaded": uploaded, "already_present": present, "index": ctx.target.index_url}
 
     def _upload(self, ctx: Context, path: str) -> None:
         target = ctx.target
-        env = {"TWINE_USERNAME": target.username or "__token__",
-               "TWINE_PASSWORD": target.password or "", "TWINE_NON_INTERACTIVE": "1"}
-        argv = [sys.executable, "-m", "twine", "upload", "--non-interactive",
-                "--disable-progress-bar", "--repository-url", str(target.upload_url), path]
-        process.run(argv, env=env, what=f"uploading {path.rsplit('/', 1)[-1]} with twine",
-                    hint="check the target URL and the credentials in the environment")
+        env = {"TWINE_USERNAME": target.username or "__token__", "TWINE_NON_INTERACTIVE": "1"}
+        if not target.trusted_publishing:  # with it, twine trades the CI's OIDC identity
+            env["TWINE_PASSWORD"] = target.password or ""
+        argv = [
+            sys.executable,
+            "-m",
+            "twine",
+            "upload",
+            "--non-interactive",
+            "--disable-progress-bar",
+            "--repository-url",
+            str(target.upload_url),
+            path,
+        ]
+        process.run(
+            argv,
+            env=env,
+            what=f"uploading {path.rsplit('/', 1)[-1]} with twine",
+            hint="check the target URL and the credentials in the environment",
+        )
 
     def undo(self, ctx: Context, record: StepRecord) -> list[str]:
         names = sorted({e["filename"] for e in record.effects if e.get("action") == "uploading"})
@@ -91,6 +113,9 @@ class PublishStep(Step):
                 (directory / name).unlink(missing_ok=True)
             return []
         version = ctx.version
-        return [f"{name} stays on {ctx.target.name}: indexes do not allow deleting files. Yank "
-                f"{version} (on PyPI: Manage project -> Releases -> Options -> Yank) and release "
-                "a fixed version." for name in names]
+        return [
+            f"{name} stays on {ctx.target.name}: indexes do not allow deleting files. Yank "
+            f"{version} (on PyPI: Manage project -> Releases -> Options -> Yank) and release "
+            "a fixed version."
+            for name in names
+        ]

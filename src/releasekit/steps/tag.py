@@ -37,8 +37,11 @@ class TagStep(Step):
         for tag in tags:
             existing = repo.tag_sha(tag)
             if existing and existing != sha:
-                raise StepFailed(f"tag {tag} exists and points at {existing[:12]}, not the "
-                                 f"release commit {sha[:12]}", hint=f"inspect it: git show {tag}")
+                raise StepFailed(
+                    f"tag {tag} exists and points at {existing[:12]}, not the "
+                    f"release commit {sha[:12]}",
+                    hint=f"inspect it: git show {tag}",
+                )
             if not existing:
                 repo.create_tag(tag, sha, f"Release {ctx.version}")
                 ctx.effect(self.name, "tagged", tag=tag)
@@ -62,11 +65,18 @@ class TagStep(Step):
         remote, branch = ctx.config.remote, ctx.facts["preflight"]["branch"]
         refs = repo.remote_refs(remote)
         if refs.get(f"refs/heads/{branch}") == sha and all(
-                refs.get(f"refs/tags/{t}") == sha for t in tags):
-            previous = next((e.get("previous") for e in record.effects
-                             if e.get("action") == "pushing"), None)
-            return {"tags": tags, "pushed": True, "remote": remote, "branch": branch,
-                    "previous": previous}
+            refs.get(f"refs/tags/{t}") == sha for t in tags
+        ):
+            previous = next(
+                (e.get("previous") for e in record.effects if e.get("action") == "pushing"), None
+            )
+            return {
+                "tags": tags,
+                "pushed": True,
+                "remote": remote,
+                "branch": branch,
+                "previous": previous,
+            }
         return None
 
     def undo(self, ctx: Context, record: StepRecord) -> list[str]:
@@ -83,8 +93,11 @@ class TagStep(Step):
             if sha and refs.get(f"refs/heads/{branch}") == sha:
                 previous = pushing.get("previous")
                 if previous:
-                    repo.push(remote, f"{previous}:refs/heads/{branch}",
-                              force_with_lease=f"refs/heads/{branch}:{sha}")
+                    repo.push(
+                        remote,
+                        f"{previous}:refs/heads/{branch}",
+                        force_with_lease=f"refs/heads/{branch}:{sha}",
+                    )
                 else:
                     repo.delete_remote_ref(remote, f"refs/heads/{branch}")
         for tag in tags:

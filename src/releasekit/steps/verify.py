@@ -41,22 +41,35 @@ class VerifyStep(Step):
     name = "verify"
 
     def plan(self, ctx: Context) -> Plan:
-        return Plan(self.name, "check the artifacts before anything leaves this machine", actions=(
-            "twine check --strict", "no VCS dirs, .env, keys, .pypirc or token-like content",
-            "install the wheels into a fresh venv and run the smoke command"))
+        return Plan(
+            self.name,
+            "check the artifacts before anything leaves this machine",
+            actions=(
+                "twine check --strict",
+                "no VCS dirs, .env, keys, .pypirc or token-like content",
+                "install the wheels into a fresh venv and run the smoke command",
+            ),
+        )
 
     def apply(self, ctx: Context) -> Facts:
         files = artifact_paths(ctx)
         wheels = artifact_paths(ctx, "wheel")
 
         def twine_check() -> None:
-            process.run([sys.executable, "-m", "twine", "check", "--strict", *files],
-                        what="twine check --strict",
-                        hint="fix the package metadata (readme, content type) it names")
+            process.run(
+                [sys.executable, "-m", "twine", "check", "--strict", *files],
+                what="twine check --strict",
+                hint="fix the package metadata (readme, content type) it names",
+            )
 
         def contents() -> list[str]:
-            return [f for path in files for f in
-                    scan(path, forbid=ctx.config.artifact_forbid, allow=ctx.config.artifact_allow)]
+            return [
+                f
+                for path in files
+                for f in scan(
+                    path, forbid=ctx.config.artifact_forbid, allow=ctx.config.artifact_allow
+                )
+            ]
 
         empty = [w.name for w in wheels if not top_level_names(w)]
         if empty and not ctx.config.smoke_command:
@@ -66,8 +79,9 @@ class VerifyStep(Step):
                 "targets.wheel] packages), or set smoke_command if this is intended",
             )
         with ThreadPoolExecutor(max_workers=3) as pool:
-            smoke = pool.submit(smoke_test, ctx, ctx.release_dir / "venv-verify", wheels,
-                                label="built wheels")
+            smoke = pool.submit(
+                smoke_test, ctx, ctx.release_dir / "venv-verify", wheels, label="built wheels"
+            )
             check = pool.submit(twine_check)
             found = pool.submit(contents)
             findings = found.result()

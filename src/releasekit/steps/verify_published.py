@@ -28,24 +28,42 @@ class VerifyPublishedStep(Step):
     name = "verify-published"
 
     def plan(self, ctx: Context) -> Plan:
-        return Plan(self.name, f"install {ctx.version} from {ctx.target.name} into a fresh venv",
-                    actions=("compare the downloaded files' sha256 with the built ones",
-                             "run the smoke command"))
+        return Plan(
+            self.name,
+            f"install {ctx.version} from {ctx.target.name} into a fresh venv",
+            actions=(
+                "compare the downloaded files' sha256 with the built ones",
+                "run the smoke command",
+            ),
+        )
 
     def _download(self, ctx: Context, dest: Path) -> None:
-        assert ctx.target.index_url
-        argv = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-                "--disable-pip-version-check", "--no-cache-dir", "--only-binary", ":all:",
-                "--index-url", ctx.target.index_url, "--dest", dest,
-                *(f"{p.name}=={ctx.version}" for p in ctx.workspace.packages)]
+        argv: list[str | Path] = [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--disable-pip-version-check",
+            "--no-cache-dir",
+            "--only-binary",
+            ":all:",
+            "--index-url",
+            ctx.target.require_index_url(),
+            "--dest",
+            dest,
+            *(f"{p.name}=={ctx.version}" for p in ctx.workspace.packages),
+        ]
         for attempt in range(ATTEMPTS):
             try:
                 process.run(argv, what=f"downloading {ctx.version} from {ctx.target.name}")
-                return
             except ProcessError:
                 if attempt == ATTEMPTS - 1:
                     raise
-                time.sleep(2 ** attempt)
+                time.sleep(2**attempt)
+            else:
+                return
 
     def apply(self, ctx: Context) -> Facts:
         work = ctx.release_dir / "from-index"

@@ -25,17 +25,32 @@ def _bump_my_version() -> list[str]:
 
 
 def _argvs(ctx: Context) -> list[list[str]]:
-    common = ["--current-version", ctx.previous_version, "--new-version", ctx.version,
-              "--allow-dirty"]
+    common = [
+        "--current-version",
+        ctx.previous_version,
+        "--new-version",
+        ctx.version,
+        "--allow-dirty",
+    ]
     if ctx.workspace.uses_bumpversion:
         return [[*_bump_my_version(), "bump", *common, "--no-commit", "--no-tag"]]
     argvs = []
     for package in ctx.workspace.packages:
         for vfile in package.version_files:
             search = vfile.search
-            argvs.append([*_bump_my_version(), "replace", *common, "--no-configured-files",
-                          "--search", search, "--replace", search.replace("current", "new"),
-                          str(vfile.path.relative_to(ctx.root))])
+            argvs.append(
+                [
+                    *_bump_my_version(),
+                    "replace",
+                    *common,
+                    "--no-configured-files",
+                    "--search",
+                    search,
+                    "--replace",
+                    search.replace("current", "new"),
+                    str(vfile.path.relative_to(ctx.root)),
+                ]
+            )
     return argvs
 
 
@@ -43,11 +58,20 @@ class VersionStep(Step):
     name = "version"
 
     def plan(self, ctx: Context) -> Plan:
-        how = ("[tool.bumpversion] files" if ctx.workspace.uses_bumpversion else
-               ", ".join(str(f.path.relative_to(ctx.root)) for p in ctx.workspace.packages
-                         for f in p.version_files))
-        return Plan(self.name, f"bump {ctx.previous_version} -> {ctx.version}",
-                    actions=(f"bump-my-version: {how}",))
+        how = (
+            "[tool.bumpversion] files"
+            if ctx.workspace.uses_bumpversion
+            else ", ".join(
+                str(f.path.relative_to(ctx.root))
+                for p in ctx.workspace.packages
+                for f in p.version_files
+            )
+        )
+        return Plan(
+            self.name,
+            f"bump {ctx.previous_version} -> {ctx.version}",
+            actions=(f"bump-my-version: {how}",),
+        )
 
     def apply(self, ctx: Context) -> Facts:
         repo = Git(ctx.root)
@@ -55,8 +79,12 @@ class VersionStep(Step):
         repo.run("checkout", base, "--", ".", what="restoring the tree before the bump")
         before = set(repo.dirty_paths())
         for argv in _argvs(ctx):
-            process.run(argv, cwd=ctx.root, what="bumping the version with bump-my-version",
-                        hint="check [tool.bumpversion] and that the files contain the version")
+            process.run(
+                argv,
+                cwd=ctx.root,
+                what="bumping the version with bump-my-version",
+                hint="check [tool.bumpversion] and that the files contain the version",
+            )
         return {"files": sorted(set(repo.dirty_paths()) - before)}
 
     def undo(self, ctx: Context, record: StepRecord) -> list[str]:

@@ -1,0 +1,65 @@
+import io
+import tarfile
+import zipfile
+from pathlib import Path
+
+from releasekit.artifacts import scan, top_level_names
+
+
+def _wheel(path: Path, files: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return path
+
+
+def _sdist(path: Path, files: dict[str, bytes]) -> Path:
+    with tarfile.open(path, "w:gz") as archive:
+        for name, data in files.items():
+            info = tarfile.TarInfo(f"pkg-1.0/{name}")
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return path
+
+
+def test_clean_wheel_and_top_level_names(tmp_path: Path) -> None:
+    wheel = _wheel(
+        tmp_path / "pkg-1.0-py3-none-any.whl",
+        {
+            "pkg/__init__.py": b"",
+            "pkg/sub/__init__.py": b"",
+            "single.py": b"",
+            "pkg-1.0.dist-info/METADATA": b"",
+            "_native.cpython-311-x86_64-linux-gnu.so": b"",
+        },
+    )
+    assert scan(wheel, forbid=[], allow=[]) == []
+    assert top_level_names(wheel) == ["_native", "pkg", "single"]
+
+
+def test_forbidden_names_and_secret_content(tmp_path: Path) -> None:
+    key = b"-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n"
+    sdist = _sdist(
+        tmp_path / "pkg-1.0.tar.gz",
+        {
+            ".env": b"A=1",
+            "src/.git/config": b"",
+            "deploy/id_rsa": b"x",
+            "notes/.pypirc": b"",
+            "src/pkg/data.txt": key,
+            "src/pkg/ok.py": b"print('fine')",
+            "src/pkg/tok.py": b"T = 'ghp_" + b"a" * 36 + b"'",
+        },
+    )
+    findings = scan(sdist, forbid=[], allow=[])
+    text = "\n".join(findings)
+    for needle in (".env", ".git/config", "id_rsa", ".pypirc", "data.txt", "tok.py"):
+        assert needle in text
+    assert "src/pkg/ok.py" not in text
+    assert len(findings) == 6
+
+
+def test_allow_and_extra_forbid(tmp_path: Path) -> None:
+    sdist = _sdist(tmp_path / "pkg-1.0.tar.gz", {"tests/fixtures/.env": b"", "secret.cfg": b""})
+    findings = scan(sdist, forbid=["secret.cfg"], allow=["tests/fixtures/*"])
+    assert [f.split(": contains ")[1].split(" ")[0] for f in findings] == ["secret.cfg"]

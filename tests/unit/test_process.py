@@ -1,0 +1,29 @@
+import sys
+
+import pytest
+
+from releasekit import process
+from releasekit.errors import ProcessError
+
+
+def test_output_and_failure_are_redacted() -> None:
+    process.register_secret("tok-abcdef-123456")
+    done = process.run([sys.executable, "-c", "print('tok-abcdef-123456')"])
+    assert done.stdout.strip() == process.REDACTED
+    with pytest.raises(ProcessError) as info:
+        process.run(
+            [sys.executable, "-c", "import sys; sys.exit('bad tok-abcdef-123456')"],
+            what="the thing",
+        )
+    assert "tok-abcdef" not in str(info.value)
+    assert info.value.returncode == 1
+    assert str(info.value).startswith("the thing failed (exit 1)")
+
+
+def test_argv_only_and_missing_tool() -> None:
+    with pytest.raises(TypeError):
+        process.run("echo hi")  # type: ignore[arg-type]
+    with pytest.raises(ProcessError, match="command not found") as info:
+        process.run(["definitely-not-a-tool-xyz"], what="running it")
+    assert info.value.returncode == 127
+    assert process.redact("short") == "short"

@@ -1,0 +1,68 @@
+from pathlib import Path
+
+import pytest
+
+from releasekit.config import Config
+from releasekit.errors import ConfigError, PreflightError
+from releasekit.targets import resolve_target
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in (
+        "PYPI_TOKEN",
+        "TESTPYPI_TOKEN",
+        "TWINE_PASSWORD",
+        "TWINE_USERNAME",
+        "ACTIONS_ID_TOKEN_REQUEST_URL",
+        "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+        "RELEASEKIT_INDEX_PASSWORD",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+
+
+def test_local_needs_no_credentials() -> None:
+    target = resolve_target("local", Config())
+    assert target.local and target.has_credentials and target.can_remove
+
+
+def test_pypi_token_from_env_is_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYPI_TOKEN", "pypi-AgEIcHlwaS5vcmc-secret-value")
+    target = resolve_target("pypi", Config())
+    assert target.public and not target.can_remove and target.username == "__token__"
+    assert "secret-value" not in repr(target)
+
+
+def test_pypi_without_credentials() -> None:
+    target = resolve_target("pypi", Config())
+    with pytest.raises(PreflightError, match="PYPI_TOKEN"):
+        target.require_credentials()
+
+
+def test_trusted_publishing_on_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
+    # GitHub's OIDC endpoint cannot exist on this machine: only its environment is simulated.
+    monkeypatch.setenv("ACTIONS_ID_TOKEN_REQUEST_URL", "https://token.actions.example/x")
+    monkeypatch.setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "opaque")
+    target = resolve_target("pypi", Config())
+    assert target.trusted_publishing and target.has_credentials and target.password is None
+
+
+def test_named_repository_and_url() -> None:
+    config = Config.model_validate({"repositories": {"corp": {"url": "https://pkgs.corp/legacy/"}}})
+    corp = resolve_target("corp", config)
+    assert corp.index_url == "https://pkgs.corp/simple/"
+    assert corp.password_source == "RELEASEKIT_CORP_TOKEN"
+    url = resolve_target("http://127.0.0.1:9/", config)
+    assert url.index_url == "http://127.0.0.1:9/simple/"
+
+
+def test_pypirc_section(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pypirc").write_text(
+        "[internal]\nrepository = https://idx.example/\nusername = bot\npassword = pw-from-pypirc\n"
+    )
+    monkeypatch.setenv("PYPIRC", str(tmp_path / "pypirc"))
+    target = resolve_target("internal", Config())
+    assert (target.username, target.upload_url) == ("bot", "https://idx.example/")
+    with pytest.raises(ConfigError, match="unknown release target 'nope'"):
+        resolve_target("nope", Config())
