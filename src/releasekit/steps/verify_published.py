@@ -79,5 +79,10 @@ class VerifyPublishedStep(Step):
                     f"{path.name} on {ctx.target.name} differs from the file built here",
                     hint="someone else uploaded this version; investigate before tagging",
                 )
-        smoke = smoke_test(ctx, work / "venv", got, label=f"{ctx.version} from {ctx.target.name}")
+        smoke = smoke_test(
+            work / "venv",
+            got,
+            ctx.config.smoke_command,
+            label=f"{ctx.version} from {ctx.target.name}",
+        )
         return {"verified": [p.name for p in got], "smoke": smoke}
