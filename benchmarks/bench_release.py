@@ -64,7 +64,7 @@ def main() -> int:
         source = Path(tmp) / "project"
         shutil.copytree(FIXTURE, source)
         # warm both paths once (caches of pip and uv), not counted
-        for name, func in (("releasekit", releasekit_pipeline), ("by hand", by_hand)):
+        for func in (releasekit_pipeline, by_hand):
             func(source, Path(tempfile.mkdtemp(dir=tmp)))
         for round_ in range(rounds):
             order = [("releasekit", releasekit_pipeline), ("by hand", by_hand)]
