@@ -110,6 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     config = sub.add_parser("config", help="show the effective configuration and its sources")
     config.add_argument("--keys", action="store_true", help="list every key with its meaning")
 
+    init = sub.add_parser("init", help="set the project up for releasekit (adds, never clobbers)")
+    init.add_argument("-n", "--dry-run", action="store_true", help="say what it would do")
+
     demo = sub.add_parser("demo", help="release an example project onto a private local index")
     demo.add_argument("--dir", type=Path, help="where to create it (default: a new temp dir)")
 
@@ -148,6 +151,8 @@ def _run(args: argparse.Namespace, reporter: Reporter) -> int:
         return commands.doctor(root, args.to, reporter)
     if args.command == "config":
         return commands.show_config(root, reporter, keys=args.keys)
+    if args.command == "init":
+        return commands.init(root, reporter, dry_run=args.dry_run)
     if args.command == "demo":
         from .demo import run_demo
 

@@ -158,6 +158,22 @@ def doctor(root: Path, to: str | None, reporter: Reporter) -> int:
     return 0
 
 
+def init(root: Path, reporter: Reporter, *, dry_run: bool) -> int:
+    from .init import init_project
+
+    report = init_project(root, dry_run=dry_run)
+    prefix = "would have " if dry_run else ""
+    for line in report.done:
+        reporter.info(f"  + {prefix}{line}")
+    for line in report.kept:
+        reporter.info(f"  = kept {line}")
+    if not report.done:
+        reporter.info("Nothing to do: the project is already set up.")
+    else:
+        reporter.info("Next: `releasekit doctor`, then `releasekit plan`.")
+    return 0
+
+
 def serve_index(port: int, directory: Path | None, reporter: Reporter) -> int:
     import os
 

@@ -38,7 +38,7 @@ def test_clean_wheel_and_top_level_names(tmp_path: Path) -> None:
 
 
 def test_forbidden_names_and_secret_content(tmp_path: Path) -> None:
-    key = b"-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n"
+    key = b"-----BEGIN OPENSSH " + b"PRIVATE KEY-----\nabc\n"  # split: our sdist ships tests
     sdist = _sdist(
         tmp_path / "pkg-1.0.tar.gz",
         {
