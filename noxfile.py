@@ -36,6 +36,7 @@ def _system_tools(session: nox.Session) -> None:
         return
     if os.geteuid() == 0 and shutil.which("apt-get"):
         session.log(f"installing system tools: {', '.join(missing)}")
+        session.run("apt-get", "update", "-qq", external=True)
         session.run("bash", ".ci/image-setup.sh", external=True)
         return
     session.error(
@@ -44,7 +45,7 @@ def _system_tools(session: nox.Session) -> None:
     )
 
 
-@nox.session(python=PYTHONS[0])
+@nox.session
 def tests(session: nox.Session) -> None:
     """The whole test suite with the real tools (git, pypiserver, build, twine, buildah)."""
     _system_tools(session)
@@ -60,7 +61,7 @@ def tests_matrix(session: nox.Session) -> None:
     session.run("pytest", "-n", "2", "tests/unit", "pytest_plugin/tests", *session.posargs)
 
 
-@nox.session(python=PYTHONS[0])
+@nox.session
 def lint(session: nox.Session) -> None:
     """ruff (lint + format check) and mypy --strict over both distributions."""
     _install_project(session, "lint")
@@ -69,14 +70,14 @@ def lint(session: nox.Session) -> None:
     session.run("mypy")
 
 
-@nox.session(python=PYTHONS[0])
+@nox.session
 def docs(session: nox.Session) -> None:
     """Build the documentation site with --strict (warnings and broken links fail)."""
     _install_project(session, "docs")
     session.run("mkdocs", "build", "--strict", "--site-dir", str(ROOT / "site"))
 
 
-@nox.session(python=PYTHONS[0])
+@nox.session
 def bench(session: nox.Session) -> None:
     """Speed targets as ratios against named baselines in the same run (no wall-clock asserts)."""
     _install_project(session, "bench")
@@ -94,7 +95,7 @@ def bench(session: nox.Session) -> None:
     )
 
 
-@nox.session(python=PYTHONS[0], name="bench-gate")
+@nox.session(name="bench-gate")
 def bench_gate(session: nox.Session) -> None:
     """The benchmark-gate experiment: A/A and A/B false-alarm and detection rates vs
     pytest-benchmark's own compare-fail, written to docs/gate/benchmark-results.md."""
@@ -102,7 +103,7 @@ def bench_gate(session: nox.Session) -> None:
     session.run("python", "benchmarks/bench_gate.py", *session.posargs)
 
 
-@nox.session(python=PYTHONS[0])
+@nox.session
 def demo(session: nox.Session) -> None:
     """A complete release of an example project onto the embedded local index: no account,
     no credentials, nothing outside a temporary directory changed."""
@@ -110,7 +111,7 @@ def demo(session: nox.Session) -> None:
     session.run("releasekit", "demo", *session.posargs)
 
 
-@nox.session(python=PYTHONS[0])
+@nox.session
 def release(session: nox.Session) -> None:
     """Release releasekit and pytest-releasekit together, with releasekit itself.
 

@@ -224,8 +224,13 @@ def _warn_stale(lock: ReleaseLock, reporter: Reporter) -> None:
 def _after_failure(exc: ReleasekitError, pipeline: Pipeline, root: Path, created: bool) -> None:
     """Leave nothing behind when nothing left this machine; otherwise say how to go on."""
     journal = pipeline.ctx.journal
-    began = {n for n, r in journal.steps().items() if r.state != "skipped"}
+    records = journal.steps()
+    began = {n for n, r in records.items() if r.state != "skipped"}
     external = {s.name for s in pipeline.steps if s.external}
+    # an external step that failed before recording any effect changed nothing outside
+    external = {
+        n for n in external if n in records and (records[n].effects or records[n].state == "done")
+    }
     resume_hint = (
         "`releasekit release --resume` continues, `releasekit release --rollback` "
         "undoes (see `releasekit status`)"
@@ -343,10 +348,12 @@ def rollback(root: Path, *, reporter: Reporter | None = None) -> ReleaseOutcome:
             if journal is None
             else ("it completed" if journal.complete else "it was already rolled back")
         )
-        raise JournalError(
-            f"no unfinished release to roll back ({what})",
-            hint="a completed release is undone by releasing a fix, not a rollback",
+        hint = (
+            "a completed release is undone by releasing a fix, not a rollback"
+            if journal is not None and journal.complete
+            else "see `releasekit status`"
         )
+        raise JournalError(f"no unfinished release to roll back ({what})", hint=hint)
     lock = ReleaseLock(state)
     with lock.held(_command()):
         _warn_stale(lock, reporter)

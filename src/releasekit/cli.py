@@ -17,7 +17,8 @@ from .ui import Reporter
 __all__ = ["main"]
 
 EPILOG = """\
-exit codes: 0 ok, 1 internal error, 2 usage or config error, 3 preflight refused,
+exit codes: 0 ok, 1 internal error, 2 usage or config error, 3 preflight refused (or doctor
+found problems),
 4 quality gate failed, 5 a step failed (resume or roll back), 6 index unreachable,
 7 journal problem, 8 another release is running, 130 interrupted.
 docs: https://releasekit.readthedocs.io"""

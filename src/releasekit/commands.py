@@ -153,7 +153,7 @@ def doctor(root: Path, to: str | None, reporter: Reporter) -> int:
         for line in found:
             reporter.error(line)
         reporter.info(f"{len(found)} problem(s) found")
-        return 1
+        return 3
     reporter.info(f"All checks passed: ready to release to {target.name}.")
     return 0
 
@@ -177,13 +177,14 @@ def init(root: Path, reporter: Reporter, *, dry_run: bool) -> int:
 def serve_index(port: int, directory: Path | None, reporter: Reporter) -> int:
     import os
 
-    from .index import INDEX_PASSWORD_ENV, LocalIndex
+    from .index import INDEX_PASSWORD_ENV, INDEX_USER_ENV, LocalIndex
 
     password = os.environ.get(INDEX_PASSWORD_ENV)
+    username = os.environ.get(INDEX_USER_ENV)
     from .process import register_secret
 
     register_secret(password)
-    with LocalIndex.running(directory, port=port, password=password) as index:
+    with LocalIndex.running(directory, port=port, username=username, password=password) as index:
         reporter.info(f"Serving {index.directory} at {index.url}")
         reporter.info(f"  pip install --index-url {index.simple_url} NAME")
         reporter.info("Press Ctrl-C to stop.")

@@ -73,6 +73,15 @@ def display(argv: Sequence[Arg]) -> str:
     return redact(shlex.join(_argv(argv)))
 
 
+def _last_words(lines: list[str]) -> str:
+    """The line of a tool's output that best says why it failed (its last error, else its last)."""
+    for line in reversed(lines):
+        lowered = line.lower()
+        if any(word in lowered for word in ("error", "failed", "forbidden", "denied", "invalid")):
+            return line[:300]
+    return lines[-1][:300]
+
+
 def run(
     argv: Sequence[Arg],
     *,
@@ -124,10 +133,10 @@ def run(
         duration=time.monotonic() - start_time,
     )
     if check and done.returncode != 0:
-        tail = "\n".join(done.output.strip().splitlines()[-_TAIL_LINES:])
+        lines = [line.strip() for line in done.output.strip().splitlines() if line.strip()]
         message = f"{what or display(args)} failed (exit {done.returncode})"
-        if tail:
-            message += f":\n{tail}"
+        if lines:
+            message += f": {_last_words(lines)}\n" + "\n".join(lines[-_TAIL_LINES:])
         raise ProcessError(message, hint=hint, returncode=done.returncode, output=done.output)
     return done
 

@@ -40,7 +40,10 @@ INSIDE = {
     ],
     "tag": ["tag:tagged", "tag:pushing", "tag:pushed"],
 }
-KILL_POINTS = [p for s in STEPS for p in (f"before:{s}", *INSIDE.get(s, []), f"after:{s}")]
+# "applied:<step>": the step's work is done but not yet journaled -- the hardest case to resume.
+KILL_POINTS = [
+    p for s in STEPS for p in (f"before:{s}", *INSIDE.get(s, []), f"applied:{s}", f"after:{s}")
+]
 KILL_POINTS.append("complete")
 FRESH_AFTER_ROLLBACK = {"after:commit", "publish:uploaded-unrecorded:2", "tag:pushed"}
 

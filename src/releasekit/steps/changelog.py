@@ -48,10 +48,16 @@ class ChangelogStep(Step):
         filename = str(settings.get("filename", "NEWS.rst"))
         repo = Git(ctx.root)
         base = ctx.facts["preflight"]["base"]
-        # Idempotent on resume: start from the release base for the changelog and fragments.
+        # Idempotent on resume: start from the release base for the changelog and fragments,
+        # so a changelog towncrier already wrote before the release died is written afresh.
         directory = str(settings.get("directory", "newsfragments"))
         repo.run("checkout", base, "--", directory, check=False)
-        created = not (ctx.root / filename).exists()
+        created = not repo.ok("cat-file", "-e", f"{base}:{filename}")
+        if created:
+            repo.run("rm", "--cached", "--quiet", "--ignore-unmatch", "--", filename)
+            (ctx.root / filename).unlink(missing_ok=True)
+        else:
+            repo.run("checkout", base, "--", filename)
         process.run(
             [sys.executable, "-m", "towncrier", "build", "--yes", "--version", ctx.version],
             cwd=ctx.root,

@@ -25,13 +25,13 @@ Problem = tuple[str, str]  # (what is wrong, how to fix it)
 
 
 def tag_names(ctx: Context) -> list[str]:
+    """The release's tags: one per package when the format names the package, else one."""
     per_package = ctx.config.tag_per_package
     if per_package is None:
         per_package = ctx.workspace.multi
     fmt = ctx.config.tag_format or ("{name}-v{version}" if per_package else "v{version}")
-    if per_package:
-        return [fmt.format(name=p.name, version=ctx.version) for p in ctx.workspace.packages]
-    return [fmt.format(name=ctx.workspace.packages[0].name, version=ctx.version)]
+    names = [fmt.format(name=p.name, version=ctx.version) for p in ctx.workspace.packages]
+    return list(dict.fromkeys(names))  # "v{version}" for a workspace is one tag, not two
 
 
 def _git_checks(ctx: Context) -> Iterator[Problem]:
