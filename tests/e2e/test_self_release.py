@@ -37,13 +37,18 @@ def self_sandbox(tmp_path: Path, sandbox: Sandbox) -> Sandbox:
     shutil.rmtree(sandbox.repo)
     sandbox.repo.mkdir()
     _copy_repository(sandbox.repo)
-    for args in (["init", "-q", "-b", "main"], ["config", "user.name", "Release Tester"],
-                 ["config", "user.email", "tester@example.invalid"], ["add", "-A"],
-                 ["commit", "-q", "-m", "releasekit"],
-                 ["push", "-q", "--force", str(sandbox.remote), "main"],
-                 ["remote", "add", "origin", str(sandbox.remote)]):
-        subprocess.run(["git", *args], cwd=sandbox.repo, check=True, env=sandbox.env,
-                       capture_output=True)
+    for args in (
+        ["init", "-q", "-b", "main"],
+        ["config", "user.name", "Release Tester"],
+        ["config", "user.email", "tester@example.invalid"],
+        ["add", "-A"],
+        ["commit", "-q", "-m", "releasekit"],
+        ["push", "-q", "--force", str(sandbox.remote), "main"],
+        ["remote", "add", "origin", str(sandbox.remote)],
+    ):
+        subprocess.run(
+            ["git", *args], cwd=sandbox.repo, check=True, env=sandbox.env, capture_output=True
+        )
     sandbox.env.pop("RELEASEKIT_GATE_COMMAND")  # use the project's own gate from pyproject
     return sandbox
 
@@ -54,9 +59,14 @@ def test_releasekit_releases_itself(self_sandbox: Sandbox) -> None:
     current = next(line for line in version.stderr.splitlines() if " -> " in line)
     old, new = current.split("Release plan: ")[1].split(" (")[0].split(" -> ")
     sb.run("release", "patch", "--yes", check=True, timeout=900)
-    assert sorted(sb.index_files()) == sorted([
-        f"pytest_releasekit-{new}-py3-none-any.whl", f"pytest_releasekit-{new}.tar.gz",
-        f"releasekit-{new}-py3-none-any.whl", f"releasekit-{new}.tar.gz"])
+    assert sorted(sb.index_files()) == sorted(
+        [
+            f"pytest_releasekit-{new}-py3-none-any.whl",
+            f"pytest_releasekit-{new}.tar.gz",
+            f"releasekit-{new}-py3-none-any.whl",
+            f"releasekit-{new}.tar.gz",
+        ]
+    )
     pyproject = (sb.repo / "pyproject.toml").read_text()
     assert f'version = "{new}"' in pyproject and f"pytest-releasekit=={new}" in pyproject
     assert f'version = "{new}"' in (sb.repo / "pytest_plugin" / "pyproject.toml").read_text()
@@ -67,16 +77,26 @@ def test_releasekit_releases_itself(self_sandbox: Sandbox) -> None:
 
 def test_own_distributions_ship_exactly_what_they_should(tmp_path: Path) -> None:
     for source in (ROOT, ROOT / "pytest_plugin"):
-        subprocess.run([sys.executable, "-m", "build", "--outdir", str(tmp_path), str(source)],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "build", "--outdir", str(tmp_path), str(source)],
+            check=True,
+            capture_output=True,
+        )
     sdists = {p.name.split("-")[0]: p for p in tmp_path.glob("*.tar.gz")}
     wheels = {p.name.split("-")[0]: p for p in tmp_path.glob("*.whl")}
 
     with tarfile.open(sdists["releasekit"]) as archive:
         names = {m.name.split("/", 1)[1] for m in archive.getmembers() if m.isfile()}
     tops = {name.split("/")[0] for name in names}
-    assert tops == {"src", "tests", "README.md", "CHANGELOG.md", "LICENSE", "pyproject.toml",
-                    "PKG-INFO"}, tops
+    assert tops == {
+        "src",
+        "tests",
+        "README.md",
+        "CHANGELOG.md",
+        "LICENSE",
+        "pyproject.toml",
+        "PKG-INFO",
+    }, tops
     assert "src/releasekit/py.typed" in names and "src/releasekit/cli.py" in names
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
 
@@ -89,5 +109,7 @@ def test_own_distributions_ship_exactly_what_they_should(tmp_path: Path) -> None
     assert "pytest_releasekit/plugin.py" in names and "pytest_releasekit/py.typed" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     with zipfile.ZipFile(wheels["pytest_releasekit"]) as archive:
-        assert "[pytest11]\nreleasekit = pytest_releasekit.plugin" in archive.read(
-            entry_points).decode()
+        assert (
+            "[pytest11]\nreleasekit = pytest_releasekit.plugin"
+            in archive.read(entry_points).decode()
+        )
