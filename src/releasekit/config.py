@@ -24,6 +24,11 @@ from .errors import ConfigError
 __all__ = ["Config", "DocsSettings", "ImageSettings", "load_config", "read_pyproject"]
 
 BumpKind = Literal["major", "minor", "patch"]
+DEFAULT_BUMP_MAP: dict[str, BumpKind] = {
+    "breaking": "major",
+    "removal": "major",
+    "feature": "minor",
+}
 
 
 class _Model(BaseModel):
@@ -44,24 +49,55 @@ class ImageSettings(_Model):
         None, description="Build an image. Default: on when a Dockerfile or this table exists."
     )
     dockerfile: str | None = Field(
-        None, description="Path of the project's Dockerfile. Default: ./Dockerfile if present, "
-        "otherwise one is generated from releasekit's template."
+        None,
+        description="Path of the project's Dockerfile. Default: ./Dockerfile if present, "
+        "otherwise one is generated from releasekit's template.",
+    )
+    context: str = Field(
+        ".",
+        description="Build context of the project's own Dockerfile, relative to the root. "
+        "The release's wheels arrive separately, as the named build context `wheels`.",
+    )
+    build_args: dict[str, str] = Field(
+        default_factory=dict,
+        description="Extra --build-arg values. VERSION, WHEEL, REVISION, SOURCE and CREATED "
+        "are always passed.",
     )
     builder: Literal["auto", "docker", "podman", "buildah"] = Field(
         "auto", description="Builder backend; auto tries docker buildx, podman, buildah in order."
     )
+    isolation: Literal["chroot", "oci"] = Field(
+        "chroot",
+        description="Process isolation of RUN instructions for podman and buildah "
+        "(chroot works inside containers and CI runners); docker ignores it.",
+    )
     base_image: str = Field(
-        "python:3.12-slim", description="Base image of the generated Dockerfile's stages."
+        "docker.io/library/python:3.12-slim",
+        description="Base image of the generated Dockerfile's build stage (needs python3 with "
+        "the venv module).",
+    )
+    runtime_image: str | None = Field(
+        None,
+        description="Base image of the generated Dockerfile's final stage. Default: "
+        "base_image (Python must live at the same path in both).",
+    )
+    package: str | None = Field(
+        None,
+        description="The package whose wheel and console script the image runs. Default: "
+        "the first package with a console script, else the first package.",
     )
     name: str | None = Field(
-        None, description="Image repository name. Default: the first package's name."
+        None, description="Image repository name, e.g. `acme/tool`. Default: the package's name."
     )
     registry: str | None = Field(
         None, description="Registry host[:port] to push to; no registry means build and smoke only."
     )
     command: list[str] | None = Field(
-        None, description="ENTRYPOINT of the generated image. Default: the first console script."
+        None,
+        description="ENTRYPOINT of the generated image. Default: the package's first "
+        "console script.",
     )
+    user: str = Field("10001:10001", description="Non-root uid:gid the generated image runs as.")
     smoke_command: list[str] = Field(
         default_factory=lambda: ["--version"],
         description="Arguments passed to the image when smoke-testing it; must exit 0.",
@@ -82,8 +118,16 @@ class DocsSettings(_Model):
         None, description="Build and publish docs. Default: on when mkdocs.yml exists."
     )
     config_file: str = Field("mkdocs.yml", description="The MkDocs configuration file.")
-    branch: str = Field("gh-pages", description="Branch of the git remote the site is published to.")
+    remote: str | None = Field(
+        None, description="Git remote the site is pushed to. Default: the release's remote."
+    )
+    branch: str = Field(
+        "gh-pages", description="Branch of the git remote the site is published to."
+    )
     alias: str = Field("latest", description="Alias moved to the new version after the release.")
+    set_default: bool = Field(
+        True, description="Make the site's root redirect to the alias (mike set-default)."
+    )
     strict: bool = Field(True, description="Build with --strict: warnings fail the release.")
 
 
@@ -131,7 +175,7 @@ class Config(_Model):
     )
     changelog: bool = Field(True, description="Write the changelog with towncrier build.")
     bump_map: dict[str, BumpKind] = Field(
-        default_factory=lambda: {"breaking": "major", "removal": "major", "feature": "minor"},
+        default_factory=lambda: dict(DEFAULT_BUMP_MAP),
         description="Fragment type -> bump, used when BUMP is omitted; other types bump patch.",
     )
     gate_command: list[str] = Field(
@@ -168,7 +212,7 @@ class Config(_Model):
     @classmethod
     def _non_empty(cls, value: list[str]) -> list[str]:
         if not value:
-            raise ValueError("must name at least one package path, e.g. [\".\"]")
+            raise ValueError('must name at least one package path, e.g. ["."]')
         return value
 
 
@@ -214,7 +258,7 @@ def _format_validation(error: ValidationError, where: Mapping[str, str], path: P
         origin = where.get(str(loc[0]), str(path)) if loc else str(path)
         if item["type"] == "extra_forbidden":
             what = "unknown key"
-            fix = f"remove it or check the spelling (see `releasekit config --keys`)"
+            fix = "remove it or check the spelling (see `releasekit config --keys`)"
         else:
             what = f"{item['msg'].lower()}, got {item.get('input')!r}"
             fix = "correct the value"

@@ -16,8 +16,11 @@ from .steps.base import Plan, Result, Status, Step
 from .steps.build import BuildStep
 from .steps.changelog import ChangelogStep
 from .steps.commit import CommitStep
+from .steps.docs import DocsStep
 from .steps.gate import GateStep
+from .steps.image import ImageStep
 from .steps.preflight import PreflightStep
+from .steps.promote import PromoteStep
 from .steps.publish import PublishStep
 from .steps.tag import TagStep
 from .steps.verify import VerifyStep
@@ -43,9 +46,12 @@ def default_steps() -> list[Step]:
         CommitStep(),
         BuildStep(),
         VerifyStep(),
+        ImageStep(),
+        DocsStep(),
         PublishStep(),
         VerifyPublishedStep(),
         TagStep(),
+        PromoteStep(),
     ]
 
 
@@ -132,6 +138,7 @@ class Pipeline:
             journal.append(step.name, "failed", error=exc.message.splitlines()[0])
             ctx.reporter.result(Result(step.name, Status.FAILED, "", time.monotonic() - started))
             raise
+        ctx.checkpoint(f"applied:{step.name}")  # done, but the journal does not know yet
         journal.append(step.name, "done", facts=facts)
         ctx.facts[step.name] = facts
         result = Result(step.name, Status.OK, "", time.monotonic() - started, facts)

@@ -88,7 +88,9 @@ def test_own_distributions_ship_exactly_what_they_should(tmp_path: Path) -> None
     with tarfile.open(sdists["releasekit"]) as archive:
         names = {m.name.split("/", 1)[1] for m in archive.getmembers() if m.isfile()}
     tops = {name.split("/")[0] for name in names}
+    # hatchling always adds pyproject.toml, .gitignore and PKG-INFO to an sdist
     assert tops == {
+        ".gitignore",
         "src",
         "tests",
         "README.md",

@@ -1,0 +1,185 @@
+"""`releasekit release` end to end with the image and docs steps on: the real CLI in a subprocess,
+the embedded local index, buildah, Debian's docker-registry, mike and a bare git remote.
+
+Skipped until the image/docs/promote steps are part of ``pipeline.default_steps()``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from releasekit.context import KILL_ENV
+from releasekit.image import Buildah
+from releasekit.pipeline import default_steps
+
+from ..conftest import PROJECTS, Sandbox, assert_one_error_line, make_sandbox
+from . import infra
+
+WIRED = {"image", "docs", "promote"} <= {step.name for step in default_steps()}
+pytestmark = pytest.mark.skipif(not WIRED, reason="image/docs/promote not in default_steps yet")
+
+SIMPLE = (PROJECTS / "simple" / "pyproject.toml").read_text()
+SITE = {
+    "mkdocs.yml": "site_name: simple-pkg\ntheme:\n  name: material\n"
+    "extra:\n  version:\n    provider: mike\n",
+    "docs/index.md": "# simple-pkg\n\nA tiny project.\n",
+}
+
+
+def _with_image(tmp_path: Path, registry: infra.LocalRegistry, files: dict[str, str]) -> Sandbox:
+    table = (
+        f'\n[tool.releasekit.image]\nbase_image = "{infra.BASE_IMAGE}"\n'
+        f'registry = "{registry.host}"\ntls_verify = false\n'
+    )
+    sandbox = make_sandbox(tmp_path, "simple", edit={"pyproject.toml": SIMPLE + table})
+    _add(sandbox, files)
+    return sandbox
+
+
+def _add(sandbox: Sandbox, files: dict[str, str]) -> None:
+    if not files:
+        return
+    for rel, text in files.items():
+        (sandbox.repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (sandbox.repo / rel).write_text(text)
+    sandbox.git("add", "-A")
+    sandbox.git("commit", "-q", "-m", "Add files")
+    sandbox.git("push", "-q", "origin", "main")
+
+
+def _facts(sandbox: Sandbox, step: str) -> dict[str, object]:
+    state = sandbox.repo / ".releasekit"
+    current = state / "journal.jsonl"  # a finished release stays here until the next one starts
+    path = current if current.exists() else sorted((state / "history").glob("*.jsonl"))[-1]
+    events = [json.loads(line) for line in path.read_text().splitlines()]
+    done = [e for e in events if e["step"] == step and e["event"] == "done"]
+    facts = done[-1]["facts"]
+    assert isinstance(facts, dict)
+    return facts
+
+
+def _pull_and_run(registry: infra.LocalRegistry, digest: str) -> str:
+    builder = Buildah()
+    for tag in ("1.1.0", "latest"):
+        builder.remove(f"{registry.host}/simple-pkg:{tag}")
+    by_digest = f"{registry.host}/simple-pkg@{digest}"
+    builder.pull(by_digest, tls_verify=False)
+    done = builder.run(by_digest, ["--version"])
+    assert done.returncode == 0, done.output
+    return done.stdout.strip()
+
+
+@pytest.mark.parametrize("own_dockerfile", [False, True], ids=["generated", "own-dockerfile"])
+def test_release_with_image(
+    tmp_path: Path, base_image: str, registry: infra.LocalRegistry, own_dockerfile: bool
+) -> None:
+    files = {}
+    if own_dockerfile:
+        files["Dockerfile"] = (
+            f"FROM {base_image}\nARG WHEEL\nCOPY --from=wheels / /wheels/\n"
+            'RUN python3 -m venv /opt/app && /opt/app/bin/pip install --no-index "/wheels/$WHEEL"\n'
+            'USER 1000\nENTRYPOINT ["/opt/app/bin/simple-pkg"]\n'
+        )
+    sandbox = _with_image(tmp_path, registry, files)
+    done = sandbox.run("release", "minor", "--to", "local", "--yes", check=True)
+    assert "Released simple-pkg 1.1.0" in done.stderr
+    assert sorted(sandbox.index_files()) == [
+        "simple_pkg-1.1.0-py3-none-any.whl",
+        "simple_pkg-1.1.0.tar.gz",
+    ]
+    image = _facts(sandbox, "image")
+    assert image["generated"] is not own_dockerfile
+    assert registry.tags("simple-pkg") == ["1.1.0", "latest"]
+    assert _pull_and_run(registry, str(image["digest"])) == "simple-pkg 1.1.0"
+
+
+def test_docs_two_releases_and_rollback_of_the_second(tmp_path: Path) -> None:
+    sandbox = make_sandbox(tmp_path, "simple")
+    _add(sandbox, SITE)
+    sandbox.run("release", "minor", "--to", "local", "--yes", check=True)
+    _add(sandbox, {"changelog.d/2.feature.md": "More.\n"})
+    killed = sandbox.run(
+        "release", "minor", "--to", "local", "--yes", env={KILL_ENV: "promote:moved-docs-alias"}
+    )
+    assert killed.returncode < 0  # SIGKILLed after latest moved, before the step finished
+
+    def versions() -> dict[str, list[str]]:
+        out = subprocess.run(
+            ["git", "show", "gh-pages:versions.json"],
+            cwd=sandbox.remote,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        return {v["version"]: v["aliases"] for v in json.loads(out)}
+
+    assert versions() == {"1.2.0": ["latest"], "1.1.0": []}
+    sandbox.run("release", "--rollback", check=True)
+    assert versions() == {"1.1.0": ["latest"]}
+
+
+def _path_without_builders(tmp_path: Path) -> str:
+    """A PATH with git (and this Python's bin dir) but no docker, podman or buildah."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "git").symlink_to(shutil.which("git") or "/usr/bin/git")
+    return f"{bin_dir}{os.pathsep}{Path(sys.executable).parent}"
+
+
+BAD_IMAGE = {
+    "syntax-error": ({"Dockerfile": "FROM {base}\nCOPPY x /x\n"}, 'Unknown instruction: "COPPY"'),
+    "smoke-fails": (
+        {"Dockerfile": 'FROM {base}\nENTRYPOINT ["python3", "-c", "print(\'boom\'); exit(3)"]\n'},
+        "image smoke test failed",
+    ),
+    "no-builder": ({}, "no container builder found (docker buildx: not installed; podman"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_IMAGE))
+def test_bad_image_input_is_one_line_before_anything_is_published(
+    tmp_path: Path, base_image: str, registry: infra.LocalRegistry, case: str
+) -> None:
+    files, needle = BAD_IMAGE[case]
+    sandbox = _with_image(
+        tmp_path, registry, {k: v.format(base=base_image) for k, v in files.items()}
+    )
+    env = {"PATH": _path_without_builders(tmp_path)} if case == "no-builder" else None
+    done = sandbox.run("release", "minor", "--to", "local", "--yes", env=env)
+    assert_one_error_line(done, needle)
+    assert sandbox.index_files() == {}
+    assert registry.tags("simple-pkg") == []
+    assert sandbox.remote_git("tag") == ""
+
+
+BAD_DOCS = {
+    "strict-warning": (
+        {**SITE, "docs/index.md": "# simple-pkg\n\nSee [the guide](guide.md).\n"},
+        "",
+        "mkdocs build --strict failed",
+    ),
+    "missing-mkdocs-yml": (
+        {},
+        "\n[tool.releasekit.docs]\nenabled = true\n",
+        "no MkDocs configuration",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_DOCS))
+def test_bad_docs_input_is_one_line_before_anything_is_published(tmp_path: Path, case: str) -> None:
+    files, table, needle = BAD_DOCS[case]
+    sandbox = make_sandbox(tmp_path, "simple", edit={"pyproject.toml": SIMPLE + table})
+    _add(sandbox, files)
+    done = sandbox.run("release", "minor", "--to", "local", "--yes")
+    assert_one_error_line(done, needle)
+    assert sandbox.index_files() == {}
+    assert sandbox.remote_git("branch", "--list", "gh-pages") == ""
+    assert sandbox.remote_git("tag") == ""
