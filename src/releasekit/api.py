@@ -197,7 +197,7 @@ def release(
             except ReleasekitError as exc:
                 _after_failure(exc, pipeline, root, created_state)
                 raise
-    headline = f"Released {', '.join(p.name for p in workspace.packages)} {version} to {live.name}"
+    headline = _headline(workspace, version, live)
     reporter.summary(results, started, headline)
     return ReleaseOutcome(version=version, headline=headline, results=results)
 
@@ -296,7 +296,6 @@ def resume(root: Path, *, reporter: Reporter | None = None) -> ReleaseOutcome:
     """Continue the release recorded in the journal; a finished one is a no-op that says so."""
     reporter = reporter or Reporter()
     started = time.monotonic()
-    state = root / ".releasekit"
     journal = _load_unfinished(root)
     if journal is None:
         raise JournalError(
@@ -307,25 +306,38 @@ def resume(root: Path, *, reporter: Reporter | None = None) -> ReleaseOutcome:
         version = str(journal.header.get("version"))
         reporter.info(f"Nothing to resume: the release of {version} already {what}.")
         return ReleaseOutcome(version=version, headline=f"release of {version} already {what}")
+    with contextlib.ExitStack() as stack:
+        journal, config, workspace, target = stack.enter_context(_reopened(root, reporter))
+        live = stack.enter_context(_live_target(target))
+        ctx = _resumed_context(root, journal, live, config, workspace, reporter)
+        pipeline = Pipeline(ctx, default_steps(), journal.header.get("skip", []))
+        reporter.info(
+            f"Resuming the release of {ctx.version} ({journal.release_id}) to {live.name}"
+        )
+        results = pipeline.run()
+    headline = _headline(workspace, ctx.version, live)
+    reporter.summary(results, started, headline)
+    return ReleaseOutcome(version=ctx.version, headline=headline, results=results)
+
+
+@contextlib.contextmanager
+def _reopened(
+    root: Path, reporter: Reporter
+) -> Iterator[tuple[Journal, Config, Workspace, Target]]:
+    """The journaled release, under the lock, with its project and target as they were."""
+    state = root / ".releasekit"
     lock = ReleaseLock(state)
     with lock.held(_command()):
         _warn_stale(lock, reporter)
         journal = _locked_journal(state, reporter)
-        config, workspace = _project(root, {"target": journal.header["target"]}, resuming=True)
-        workspace = _pin_previous(workspace, journal)
-        target = resolve_target(journal.header["target"], config)
-        with _live_target(target) as live:
-            ctx = _resumed_context(root, journal, live, config, workspace, reporter)
-            pipeline = Pipeline(ctx, default_steps(), journal.header.get("skip", []))
-            reporter.info(
-                f"Resuming the release of {ctx.version} ({journal.release_id}) to {live.name}"
-            )
-            results = pipeline.run()
-    headline = (
-        f"Released {', '.join(p.name for p in workspace.packages)} {ctx.version} to {live.name}"
-    )
-    reporter.summary(results, started, headline)
-    return ReleaseOutcome(version=ctx.version, headline=headline, results=results)
+        name = journal.header["target"]
+        config, workspace = _project(root, {"target": name}, resuming=True)
+        yield journal, config, _pin_previous(workspace, journal), resolve_target(name, config)
+
+
+def _headline(workspace: Workspace, version: str, target: Target) -> str:
+    names = ", ".join(p.name for p in workspace.packages)
+    return f"Released {names} {version} to {target.name}"
 
 
 def _pin_previous(workspace: Workspace, journal: Journal) -> Workspace:
@@ -340,7 +352,6 @@ def _pin_previous(workspace: Workspace, journal: Journal) -> Workspace:
 def rollback(root: Path, *, reporter: Reporter | None = None) -> ReleaseOutcome:
     """Undo what the journal says the release did, newest first."""
     reporter = reporter or Reporter()
-    state = root / ".releasekit"
     journal = _load_unfinished(root)
     if journal is None or journal.finished:
         what = (
@@ -354,13 +365,7 @@ def rollback(root: Path, *, reporter: Reporter | None = None) -> ReleaseOutcome:
             else "see `releasekit status`"
         )
         raise JournalError(f"no unfinished release to roll back ({what})", hint=hint)
-    lock = ReleaseLock(state)
-    with lock.held(_command()):
-        _warn_stale(lock, reporter)
-        journal = _locked_journal(state, reporter)
-        config, workspace = _project(root, {"target": journal.header["target"]}, resuming=True)
-        workspace = _pin_previous(workspace, journal)
-        target = resolve_target(journal.header["target"], config)
+    with _reopened(root, reporter) as (journal, config, workspace, target):
         ctx = _resumed_context(root, journal, target, config, workspace, reporter)
         reporter.info(f"Rolling back the release of {ctx.version} ({journal.release_id})")
         manual = Pipeline(ctx, default_steps(), journal.header.get("skip", [])).rollback()

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from .verdict import Outcome, Verdict
+from .verdict import EXIT_GATE_FAILED, GateResult, Outcome, Verdict
 
-__all__ = ["Outcome", "Verdict"]
+__all__ = ["EXIT_GATE_FAILED", "GateResult", "Outcome", "Verdict"]

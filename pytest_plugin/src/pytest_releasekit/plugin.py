@@ -1,0 +1,180 @@
+"""pytest hooks of pytest-releasekit (the ``pytest11`` entry point). Hooks only: the work is done
+by :mod:`.session` (the gate), :mod:`.tiers`, :mod:`.gates` and :mod:`.report`."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+import pytest
+
+from . import report
+from .gates import rules
+from .session import PAYLOAD, STATE, GateSession, loaded
+from .settings import OFF_SOURCE
+from .tiers import DEFAULT_AUTO_MARK, MARKERS, UNIT, item_tiers
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("releasekit", "test tiers and quality gate (pytest-releasekit)")
+    group.addoption(
+        "--gate", action="store_true", default=False,
+        help="evaluate the rules of [tool.releasekit.gate] after the run and fail when one fails "
+        "(ini: releasekit_gate)",
+    )
+    group.addoption(
+        "--gate-set", action="append", default=[], metavar="KEY=VALUE",
+        help="override one key of [tool.releasekit.gate] (repeatable), e.g. coverage_total=90 "
+        "or min_tests.e2e=1; implies --gate",
+    )
+    group.addoption(
+        "--gate-base", metavar="REF", default=None,
+        help="base ref of the diff_coverage rule (default: diff_base, else the merge-base with "
+        "the default branch); implies --gate",
+    )
+    group.addoption(
+        "--gate-report", metavar="PATH", default=None,
+        help="write every rule's value, threshold and verdict as JSON to PATH; implies --gate "
+        "(ini: releasekit_gate_report)",
+    )
+    group.addoption(
+        "--gate-coverage-file", metavar="PATH", default=None,
+        help="judge the coverage rules on this coverage.py data file instead of measuring; "
+        "implies --gate (ini: releasekit_gate_coverage_file)",
+    )
+    group.addoption(
+        "--tier", metavar="TIERS", default=None,
+        help="run only these comma-separated tiers: unit, integration, e2e, performance, "
+        "regression (ini: releasekit_tier)",
+    )
+    for rule in rules():  # options contributed by rules (e.g. the benchmark gate's)
+        rule.add_options(group)
+    parser.addini("releasekit_gate", "evaluate the quality gate (like --gate)", type="bool",
+                  default=False)
+    parser.addini("releasekit_gate_report", "JSON report path (like --gate-report)", default="")
+    parser.addini("releasekit_gate_coverage_file", "coverage data file (like --gate-coverage-file)",
+                  default="")
+    parser.addini("releasekit_tier", "default tier selection (like --tier)", default="")
+    parser.addini(
+        "releasekit_auto_mark",
+        "lines 'TIER: GLOB ...': tests under matching paths get the tier marker",
+        type="linelist", default=DEFAULT_AUTO_MARK,
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(
+    early_config: pytest.Config, parser: pytest.Parser, args: list[str]
+) -> None:
+    """Start measuring coverage before conftest files are imported, as pytest-cov does."""
+    state = GateSession.create(early_config, early_config.known_args_namespace)
+    early_config.stash[STATE] = state
+    state.start_measuring()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for line in MARKERS.values():
+        config.addinivalue_line("markers", line)
+    state = config.stash.get(STATE, None)  # created in pytest_load_initial_conftests
+    if state is None:
+        state = config.stash[STATE] = GateSession.create(config)
+    if not state.options.gate:
+        return
+    config.pluginmanager.register(GateHooks(state), "releasekit-gate")
+    if hasattr(config, "workerinput"):
+        state.obey_controller(config.workerinput.get(PAYLOAD))
+    else:
+        state.start_measuring()
+    if loaded(config, "xdist"):
+        config.pluginmanager.register(XdistHooks(state), "releasekit-xdist")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    """Auto-mark tiers by directory (before ``-m`` is applied), record tiers, apply ``--tier``."""
+    state = config.stash[STATE]
+    selection = state.options.tiers
+    marker = state.automarker
+    if not state.options.gate and selection is None:
+        if marker is not None:
+            for item in items:
+                if marker.tier_for(item.path) is not None:
+                    item_tiers(item, marker)
+        return
+    kept, deselected = [], []
+    by_nodeid = state.tally.tiers_by_nodeid
+    for item in items:
+        tiers = item_tiers(item, marker)
+        if tiers != (UNIT,):
+            by_nodeid[item.nodeid] = tiers
+        if selection is None or not selection.isdisjoint(tiers):
+            kept.append(item)
+        else:
+            deselected.append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    state = config.stash.get(STATE, None)
+    if state is None or state.settings is None:
+        return None
+    configured = sorted(k for k, source in state.settings.sources.items()
+                        if source not in ("default", OFF_SOURCE))
+    return f"releasekit gate: {', '.join(configured) or 'no rules configured'}"
+
+
+class GateHooks:
+    """Registered only with ``--gate``: nothing is counted or evaluated otherwise."""
+
+    def __init__(self, state: GateSession) -> None:
+        self.state = state
+        self.counting = True
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        self.counting = self.state.role != "controller"  # the controller merges workers' tallies
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if self.counting:
+            self.state.tally.record(report)
+
+    @pytest.hookimpl(wrapper=True, trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> Generator[None, Any, Any]:
+        # After every plain sessionfinish (and pytest-cov's runtestloop): data is complete, the
+        # JUnit file is written; before the terminal summary (an outer wrapper) prints.
+        result = yield
+        if self.state.role == "worker":
+            session.config.workeroutput[PAYLOAD] = self.state.worker_payload()  # type: ignore[attr-defined]
+        else:
+            self.state.finish(session)
+        return result
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_terminal_summary(
+        self, terminalreporter: pytest.TerminalReporter, config: pytest.Config
+    ) -> None:
+        state = self.state
+        terminalreporter.write_sep("=", "releasekit gate")
+        if state.result is None:
+            terminalreporter.write_line(f"gate: not evaluated ({state.not_evaluated})", yellow=True)
+            return
+        for line, markup in report.terminal_lines(
+            state.result, state.exit_status, verbose=config.get_verbosity()
+        ):
+            terminalreporter.write_line(line, **markup)
+
+
+class XdistHooks:
+    """Registered only when pytest-xdist is loaded (and ``--gate`` is on)."""
+
+    def __init__(self, state: GateSession) -> None:
+        self.state = state
+
+    def pytest_configure_node(self, node: Any) -> None:
+        node.workerinput[PAYLOAD] = {"measure": self.state.measure}
+
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        self.state.merge(node.gateway.id, getattr(node, "workeroutput", {}).get(PAYLOAD))

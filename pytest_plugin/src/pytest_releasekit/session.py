@@ -1,0 +1,294 @@
+"""The state of one ``pytest --gate`` session and what the hooks in ``plugin.py`` ask of it.
+
+Roles: ``plain`` (no xdist) runs tests and decides; an xdist ``worker`` runs tests and ships
+its tally, coverage data and rule data to the ``controller`` through ``workeroutput``; the
+controller merges them and alone evaluates the rules and sets the exit status.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from . import report
+from .gates import GateRun, Unmeasurable, all_keys, evaluate, rules
+from .measure import CoverageSource, Measurement, combine
+from .settings import GateSettings, load_settings, read_gate_table
+from .tiers import AutoMarker, Tally, parse_auto_mark, parse_tiers
+from .verdict import GateResult, Outcome, Verdict
+
+__all__ = ["STATE", "GateSession", "Options", "loaded"]
+
+PAYLOAD = "releasekit"  # key of workerinput / workeroutput
+#: plugins rules may care about -> the names they are registered under (entry point or ``-p``)
+_PLUGINS = {
+    "xdist": ("xdist", "xdist.plugin"),
+    "pytest_cov": ("_cov",),
+    "rerunfailures": ("rerunfailures", "pytest_rerunfailures"),
+    "benchmark": ("benchmark", "pytest_benchmark.plugin"),
+}
+
+
+def loaded(config: pytest.Config, plugin: str) -> bool:
+    """Whether ``plugin`` (a key of ``_PLUGINS``) is registered, however it was loaded."""
+    return any(config.pluginmanager.hasplugin(name) for name in _PLUGINS[plugin])
+
+
+@dataclass(frozen=True)
+class Options:
+    """The plugin's command-line options, each falling back to its ini twin."""
+
+    gate: bool
+    sets: tuple[str, ...]
+    base: str | None
+    report: str | None
+    coverage_file: str | None
+    tiers: frozenset[str] | None
+    auto_mark: tuple[str, ...]
+
+    @classmethod
+    def read(cls, config: pytest.Config, namespace: Any = None) -> Options:
+        ns = namespace if namespace is not None else config.option
+
+        def pick(dest: str, ini: str) -> Any:
+            value = getattr(ns, dest, None)
+            return value if value not in (None, "", []) else (config.getini(ini) or None)
+
+        sets = tuple(getattr(ns, "gate_set", None) or ())
+        base = getattr(ns, "gate_base", None)
+        report_path = pick("gate_report", "releasekit_gate_report")
+        coverage_file = pick("gate_coverage_file", "releasekit_gate_coverage_file")
+        gate = bool(getattr(ns, "gate", False) or config.getini("releasekit_gate")
+                    or sets or base or report_path or coverage_file)
+        tier_text = pick("tier", "releasekit_tier")
+        try:
+            tiers = parse_tiers(tier_text) if tier_text else None
+        except ValueError as exc:
+            raise pytest.UsageError(f"releasekit: {exc}") from None
+        return cls(gate, sets, base, report_path, coverage_file, tiers,
+                   tuple(config.getini("releasekit_auto_mark")))
+
+
+def pytest_cov_active(config: pytest.Config, namespace: Any = None) -> bool:
+    ns = namespace if namespace is not None else config.option
+    return bool(getattr(ns, "cov_source", None)) and not getattr(ns, "no_cov", False)
+
+
+def coverage_disabled(config: pytest.Config, namespace: Any = None) -> bool:
+    """pytest-cov's ``--no-cov``: the user turned coverage off (e.g. to debug)."""
+    return bool(getattr(namespace if namespace is not None else config.option, "no_cov", False))
+
+
+@dataclass
+class GateSession:
+    config: pytest.Config
+    options: Options
+    settings: GateSettings | None = None
+    automarker: AutoMarker | None = None
+    tally: Tally = field(default_factory=Tally)
+    measurement: Measurement = field(default_factory=Measurement)
+    #: the controller (or plain process) decided the gate measures coverage itself
+    measure: bool = False
+    #: coverage.py was already running when the gate wanted to start it (``coverage run``)
+    foreign_coverage: bool = False
+    pieces: list[bytes] = field(default_factory=list)
+    collected: dict[str, list[Any]] = field(default_factory=dict)
+    missing_workers: list[str] = field(default_factory=list)
+    result: GateResult | None = None
+    exit_status: int = 0
+    not_evaluated: str | None = None
+    #: when this session was set up (to tell a report written in this run from a stale one)
+    started: float = field(default_factory=time.time)
+
+    # ------------------------------------------------------------------ set-up
+    @classmethod
+    def create(cls, config: pytest.Config, namespace: Any = None) -> GateSession:
+        options = Options.read(config, namespace)
+        state = cls(config, options)
+        try:
+            rules_ = parse_auto_mark(options.auto_mark)
+        except ValueError as exc:
+            raise pytest.UsageError(f"releasekit: {exc}") from None
+        state.automarker = AutoMarker(rules_, config.rootpath) if rules_ else None
+        state.tally.selection = options.tiers
+        if options.gate:
+            try:
+                table, label = read_gate_table(config.rootpath)
+                state.settings = load_settings(table, options.sets, all_keys(),
+                                               table_source=label, base=options.base)
+            except pytest.UsageError as exc:  # no stale report for CI to read
+                state.not_evaluated = str(exc)
+                state.exit_status = int(pytest.ExitCode.USAGE_ERROR)
+                state._write_reports(state.exit_status)
+                raise
+            wants = any(rule.needs_coverage(state.settings) for rule in rules())
+            state.measure = (wants and not options.coverage_file
+                             and not pytest_cov_active(config, namespace)
+                             and not coverage_disabled(config, namespace))
+        return state
+
+    @property
+    def role(self) -> str:
+        if hasattr(self.config, "workerinput"):
+            return "worker"
+        return "controller" if self.config.pluginmanager.hasplugin("dsession") else "plain"
+
+    def start_measuring(self) -> None:
+        """Start coverage.py here if this process must measure and is not measuring yet."""
+        if not self.measure or self.measurement.active:
+            return
+        import coverage
+
+        if coverage.Coverage.current() is not None:
+            self.foreign_coverage = True
+            return
+        self.measurement.start()
+
+    def obey_controller(self, instructions: dict[str, Any] | None) -> None:
+        """On an xdist worker: measure exactly when the controller says so."""
+        self.measure = bool(instructions and instructions.get("measure"))
+        if not self.measure and self.measurement.active:
+            self.measurement.stop()
+        self.start_measuring()
+
+    # ------------------------------------------------------------------ finish
+    def worker_payload(self) -> dict[str, Any]:
+        piece = self.measurement.stop()
+        return {
+            "tally": self.tally.to_json(),
+            "coverage": piece,
+            "foreign_coverage": self.foreign_coverage,
+            "collected": self._collect(),
+        }
+
+    def _collect(self) -> dict[str, Any]:
+        return {rule.name: value for rule in rules()
+                if (value := rule.collect(self.config)) is not None}
+
+    def merge(self, worker: str, payload: dict[str, Any] | None) -> None:
+        if payload is None:
+            self.missing_workers.append(worker)
+            return
+        self.tally.merge(payload["tally"])
+        if payload.get("coverage") is not None:
+            self.pieces.append(payload["coverage"])
+        self.foreign_coverage |= bool(payload.get("foreign_coverage"))
+        for name, value in payload.get("collected", {}).items():
+            self.collected.setdefault(name, []).append(value)
+
+    def finish(self, session: pytest.Session) -> None:
+        """Evaluate the gate (controller or plain process) and set the exit status."""
+        status = int(session.exitstatus)
+        piece = self.measurement.stop()
+        if piece is not None:
+            self.pieces.append(piece)
+        if self.role == "plain":
+            for name, value in self._collect().items():
+                self.collected.setdefault(name, []).append(value)
+        if status in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR,
+                      pytest.ExitCode.USAGE_ERROR) or self.config.option.collectonly:
+            self.not_evaluated = ("collect-only run" if self.config.option.collectonly
+                                  else f"the session ended with exit status {status}")
+            self.exit_status = status
+            self._write_reports(status)
+            return
+        assert self.settings is not None  # noqa: S101 - set whenever the gate is enabled
+        run = GateRun(
+            settings=self.settings, tally=self.tally, coverage=self._coverage_source(),
+            rootdir=self.config.rootpath, invocation_dir=self.config.invocation_params.dir,
+            plugins=frozenset(name for name in _PLUGINS if loaded(self.config, name)),
+            collected=self.collected, config=self.config,
+        )
+        result = evaluate(run)
+        if self.missing_workers:
+            result = GateResult.of([*result.verdicts, Verdict(
+                "workers", Outcome.ERROR, measured=len(self.missing_workers), threshold=0,
+                summary=f"no gate data from {', '.join(self.missing_workers)} (crashed?)",
+                fix="see the worker's error above; the gate's counts are incomplete",
+            )])
+        self.result = result
+        self.exit_status = result.exit_status(status)
+        session.exitstatus = self.exit_status
+        self._write_reports(status)
+
+    def _coverage_source(self) -> CoverageSource:
+        cwd = self.config.invocation_params.dir
+        assert self.settings is not None  # noqa: S101 - set whenever the gate is enabled
+        if not any(rule.needs_coverage(self.settings) for rule in rules()):
+            return CoverageSource("none", cwd=cwd, problem=Unmeasurable(
+                "no coverage rule is configured", "configure a coverage rule"))
+        if self.options.coverage_file:
+            data = str(cwd / self.options.coverage_file)
+            return CoverageSource("--gate-coverage-file", data, cwd=cwd)
+        if pytest_cov_active(self.config):
+            import coverage
+
+            config_file = self.config.getoption("cov_config", ".coveragerc")
+            with contextlib.chdir(cwd):
+                cov = coverage.Coverage(config_file=config_file)
+                data_file = os.path.abspath(cov.config.data_file)
+                json_file = self._pytest_cov_json(cov.config.json_output)
+            return CoverageSource("pytest-cov", data_file, config_file=config_file, cwd=cwd,
+                                  json_file=json_file)
+        if coverage_disabled(self.config):
+            return CoverageSource("--no-cov", cwd=cwd, problem=Unmeasurable(
+                "coverage measurement is disabled (--no-cov)",
+                "drop --no-cov, or switch the coverage rules off for this run "
+                "(e.g. --gate-set coverage_total=off)",
+            ))
+        if self.foreign_coverage:
+            return CoverageSource("coverage run", cwd=cwd, problem=Unmeasurable(
+                "coverage.py was already measuring this process (`coverage run`?) and saves its "
+                "data only after pytest exits",
+                "run `pytest --gate --cov=PKG` (pytest-cov) or plain `pytest --gate` (the gate "
+                "measures), or gate saved data with --gate-coverage-file",
+            ))
+        if not self.measurement.data_file:
+            return CoverageSource("none", cwd=cwd, problem=Unmeasurable(
+                "the gate did not measure coverage in this process", "pass --cov=PKG"))
+        data_file = self.measurement.data_file
+        combine(self.pieces, data_file)
+        return CoverageSource("measured by the gate", data_file, cwd=cwd)
+
+    def _pytest_cov_json(self, default: str) -> str | None:
+        """pytest-cov's ``--cov-report=json[:PATH]`` written in this run, if any (absolute)."""
+        reports = self.config.getoption("cov_report", None)
+        if not isinstance(reports, dict) or "json" not in reports:
+            return None
+        path = os.path.abspath(reports["json"] or default)
+        try:
+            fresh = os.stat(path).st_mtime >= self.started
+        except OSError:
+            return None
+        return path if fresh else None
+
+    def _write_reports(self, pytest_status: int) -> None:
+        extra: dict[str, Any] = {
+            "tiers": self.tally.to_json(),
+            "settings": self.settings.to_json() if self.settings else {},
+        }
+        if self.not_evaluated:
+            extra["reason"] = self.not_evaluated
+        if self.options.report:
+            path = self.config.invocation_params.dir / self.options.report
+            report.write_json(path, report.to_json(
+                self.result, exit_status=self.exit_status, pytest_exit_status=pytest_status,
+                extra=extra))
+        if self.result is None:
+            return
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            report.append_markdown(Path(summary), report.markdown(self.result, self.exit_status))
+        xmlpath = self.config.getoption("xmlpath", None)
+        if xmlpath:
+            report.add_junit_properties(self.config.invocation_params.dir / xmlpath, self.result)
+
+
+STATE = pytest.StashKey[GateSession]()
+
