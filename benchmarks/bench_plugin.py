@@ -30,8 +30,18 @@ from pathlib import Path
 from typing import Any
 
 # plugins installed in the dev environment that have nothing to do with what is measured
-UNRELATED = ["-p", "no:hypothesispytest", "-p", "no:benchmark", "-p", "no:anyio",
-             "-p", "no:randomly", "-p", "no:cacheprovider"]
+UNRELATED = [
+    "-p",
+    "no:hypothesispytest",
+    "-p",
+    "no:benchmark",
+    "-p",
+    "no:anyio",
+    "-p",
+    "no:randomly",
+    "-p",
+    "no:cacheprovider",
+]
 
 
 def write(path: Path, text: str) -> None:
@@ -44,18 +54,25 @@ def make_suite(root: Path, tests: int) -> None:
     files = 50
     per_file = max(1, tests // files)
     for m in range(10):
-        write(root / f"src/benchpkg/mod{m}.py", "".join(
-            f"def f{j}(x):\n    if x > {j}:\n        return x - {j}\n    return x + {j}\n\n\n"
-            for j in range(20)
-        ))
+        write(
+            root / f"src/benchpkg/mod{m}.py",
+            "".join(
+                f"def f{j}(x):\n    if x > {j}:\n        return x - {j}\n    return x + {j}\n\n\n"
+                for j in range(20)
+            ),
+        )
     write(root / "src/benchpkg/__init__.py", "")
     for t in range(files):
         module = t % 10
         body = [f"from benchpkg import mod{module}\n\n"]
-        body += [f"def test_{t}_{i}():\n    assert mod{module}.f{i % 20}({i % 40}) is not None\n\n"
-                 for i in range(per_file)]
+        body += [
+            f"def test_{t}_{i}():\n    assert mod{module}.f{i % 20}({i % 40}) is not None\n\n"
+            for i in range(per_file)
+        ]
         write(root / f"tests/test_bench_{t}.py", "".join(body))
-    write(root / "pyproject.toml", textwrap.dedent("""
+    write(
+        root / "pyproject.toml",
+        textwrap.dedent("""
         [tool.pytest.ini_options]
         pythonpath = ["src"]
         testpaths = ["tests"]
@@ -66,7 +83,8 @@ def make_suite(root: Path, tests: int) -> None:
 
         [tool.releasekit.gate]
         min_tests = {unit = 100}
-    """))
+    """),
+    )
 
 
 def _children_cpu() -> float:
@@ -81,8 +99,10 @@ def timed(argv: Sequence[str], cwd: Path) -> tuple[float, float]:
     done = subprocess.run(list(argv), cwd=cwd, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
-        raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stdout[-3000:]}"
-                         f"\n{done.stderr[-3000:]}")
+        raise SystemExit(
+            f"{' '.join(argv)} failed ({done.returncode}):\n{done.stdout[-3000:]}"
+            f"\n{done.stderr[-3000:]}"
+        )
     return elapsed, _children_cpu() - cpu
 
 
@@ -100,10 +120,16 @@ def compare(variants: dict[str, list[str]], cwd: Path, rounds: int) -> dict[str,
             w, c = timed(argv, cwd)
             wall[name].append(w)
             cpu[name].append(c)
-    return {name: {"best": min(cpu[name]), "median": statistics.median(cpu[name]),
-                   "wall_best": min(wall[name]), "wall_median": statistics.median(wall[name]),
-                   "runs": len(cpu[name])}
-            for name in variants}
+    return {
+        name: {
+            "best": min(cpu[name]),
+            "median": statistics.median(cpu[name]),
+            "wall_best": min(wall[name]),
+            "wall_median": statistics.median(wall[name]),
+            "runs": len(cpu[name]),
+        }
+        for name in variants
+    }
 
 
 def run_overhead(tests: int, rounds: int) -> dict[str, Any]:
@@ -111,24 +137,44 @@ def run_overhead(tests: int, rounds: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-gate-") as tmp:
         root = Path(tmp)
         make_suite(root, tests)
-        plain = compare({
-            "pytest -p no:releasekit": [*pytest, "-p", "no:releasekit"],
-            "pytest --gate": [*pytest, "--gate"],
-        }, root, rounds)
-        cov = compare({
-            "pytest --cov": [*pytest, "--cov", "-p", "no:releasekit"],
-            "pytest --cov --gate (coverage rules)": [
-                *pytest, "--cov", "--gate", "--gate-set", "coverage_total=40",
-                "--gate-set", "coverage_per_file=10", "--gate-set", "coverage_branch=0",
-            ],
-        }, root, rounds)
+        plain = compare(
+            {
+                "pytest -p no:releasekit": [*pytest, "-p", "no:releasekit"],
+                "pytest --gate": [*pytest, "--gate"],
+            },
+            root,
+            rounds,
+        )
+        cov = compare(
+            {
+                "pytest --cov": [*pytest, "--cov", "-p", "no:releasekit"],
+                "pytest --cov --gate (coverage rules)": [
+                    *pytest,
+                    "--cov",
+                    "--gate",
+                    "--gate-set",
+                    "coverage_total=40",
+                    "--gate-set",
+                    "coverage_per_file=10",
+                    "--gate-set",
+                    "coverage_branch=0",
+                ],
+            },
+            root,
+            rounds,
+        )
     return {"gate": plain, "cov": cov}
 
 
 # ----------------------------------------------------------------------- rule evaluation
 def git(cwd: Path, *args: str) -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@invalid",
-           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@invalid"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "bench",
+        "GIT_AUTHOR_EMAIL": "bench@invalid",
+        "GIT_COMMITTER_NAME": "bench",
+        "GIT_COMMITTER_EMAIL": "bench@invalid",
+    }
     subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env=env)
 
 
@@ -139,6 +185,7 @@ def make_big_project(root: Path, statements: int) -> None:
 
     funcs_per_file = 50  # 4 statements each
     files = max(1, statements // (funcs_per_file * 4))
+
     def source(i: int, extra: bool) -> str:
         text = "".join(
             f"def f{j}(x):\n    if x > {j}:\n        return x + {j}\n    return x - {j}\n"
@@ -187,9 +234,16 @@ def run_evaluation(statements: int, rounds: int) -> dict[str, Any]:
         root = Path(tmp)
         make_big_project(root, statements)
         settings = load_settings(
-            {"coverage_per_file": 70, "coverage_per_file_overrides": {"src/big/m1*.py": 60},
-             "coverage_per_file_exclude": ["src/big/m99*.py"], "diff_coverage": 80,
-             "diff_base": "main"}, (), all_keys())
+            {
+                "coverage_per_file": 70,
+                "coverage_per_file_overrides": {"src/big/m1*.py": 60},
+                "coverage_per_file_exclude": ["src/big/m99*.py"],
+                "diff_coverage": 80,
+                "diff_base": "main",
+            },
+            (),
+            all_keys(),
+        )
         selected = [CoverageRule(), DiffRule()]
         cold: list[float] = []
         rules_only: list[float] = []
@@ -203,8 +257,10 @@ def run_evaluation(statements: int, rounds: int) -> dict[str, Any]:
             start = time.perf_counter()  # again, on the analysis coverage.py already did
             evaluate(run, selected)
             rules_only.append(time.perf_counter() - start)
-            verdicts = [{"rule": v.rule, "verdict": v.outcome.value, "measured": v.measured}
-                        for v in result.verdicts]
+            verdicts = [
+                {"rule": v.rule, "verdict": v.outcome.value, "measured": v.measured}
+                for v in result.verdicts
+            ]
         report = source.report()
         reference: list[float] = []
         for _ in range(rounds):  # what `coverage report` costs on the same data, for scale
@@ -227,8 +283,11 @@ def run_evaluation(statements: int, rounds: int) -> dict[str, Any]:
 # ----------------------------------------------------------------------- output
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="smaller inputs and fewer rounds (a smoke run, not a measurement)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="smaller inputs and fewer rounds (a smoke run, not a measurement)",
+    )
     parser.add_argument("--json", type=Path, help="write the figures to this JSON file")
     parser.add_argument("--rounds", type=int, help="timed runs per variant (default 5; quick 2)")
     args = parser.parse_args(argv)
@@ -249,20 +308,44 @@ def main(argv: Sequence[str] | None = None) -> int:
         / cov["pytest --cov"]["wall_best"],
     }
     rows = [
-        (f"pytest --gate vs -p no:releasekit ({tests} tests), CPU",
-         f"{ratios['gate_vs_disabled']:.3f}x", "<= 1.03x", ratios["gate_vs_disabled"] <= 1.03),
+        (
+            f"pytest --gate vs -p no:releasekit ({tests} tests), CPU",
+            f"{ratios['gate_vs_disabled']:.3f}x",
+            "<= 1.03x",
+            ratios["gate_vs_disabled"] <= 1.03,
+        ),
         ("  same, wall clock", f"{ratios['gate_vs_disabled_wall']:.3f}x", "", None),
-        ("pytest --cov --gate (coverage rules) vs pytest --cov, CPU",
-         f"{ratios['gate_cov_vs_cov']:.3f}x", "<= 1.05x", ratios["gate_cov_vs_cov"] <= 1.05),
+        (
+            "pytest --cov --gate (coverage rules) vs pytest --cov, CPU",
+            f"{ratios['gate_cov_vs_cov']:.3f}x",
+            "<= 1.05x",
+            ratios["gate_cov_vs_cov"] <= 1.05,
+        ),
         ("  same, wall clock", f"{ratios['gate_cov_vs_cov_wall']:.3f}x", "", None),
-        (f"per-file + diff rules, {evaluation['statements']:,} statements (end to end)",
-         f"{evaluation['end_to_end_best']:.2f} s", "< 1 s", evaluation["end_to_end_best"] < 1),
-        ("  of which the gate's rule logic", f"{evaluation['rules_only_best']:.3f} s", "< 1 s",
-         evaluation["rules_only_best"] < 1),
-        ("  of which coverage.py's source analysis",
-         f"{evaluation['coverage_analysis_best']:.2f} s", "", None),
-        ("  for scale: `coverage report` on the same data",
-         f"{evaluation['coverage_report_best']:.2f} s", "", None),
+        (
+            f"per-file + diff rules, {evaluation['statements']:,} statements (end to end)",
+            f"{evaluation['end_to_end_best']:.2f} s",
+            "< 1 s",
+            evaluation["end_to_end_best"] < 1,
+        ),
+        (
+            "  of which the gate's rule logic",
+            f"{evaluation['rules_only_best']:.3f} s",
+            "< 1 s",
+            evaluation["rules_only_best"] < 1,
+        ),
+        (
+            "  of which coverage.py's source analysis",
+            f"{evaluation['coverage_analysis_best']:.2f} s",
+            "",
+            None,
+        ),
+        (
+            "  for scale: `coverage report` on the same data",
+            f"{evaluation['coverage_report_best']:.2f} s",
+            "",
+            None,
+        ),
     ]
     width = max(len(r[0]) for r in rows)
     print(f"{'measure'.ljust(width)}  {'value':>10}  {'target':>8}  met")
@@ -272,14 +355,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     for group in (gate, cov):
         for name, figures in group.items():
-            print(f"  {name}: CPU best {figures['best']:.2f} s, median {figures['median']:.2f} s;"
-                  f" wall best {figures['wall_best']:.2f} s, median {figures['wall_median']:.2f} s"
-                  f" ({figures['runs']} runs)")
+            print(
+                f"  {name}: CPU best {figures['best']:.2f} s, median {figures['median']:.2f} s;"
+                f" wall best {figures['wall_best']:.2f} s, median {figures['wall_median']:.2f} s"
+                f" ({figures['runs']} runs)"
+            )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(
-            {"quick": args.quick, "rounds": rounds, "tests": tests, "ratios": ratios,
-             "overhead": overhead, "evaluation": evaluation}, indent=2) + "\n")
+        args.json.write_text(
+            json.dumps(
+                {
+                    "quick": args.quick,
+                    "rounds": rounds,
+                    "tests": tests,
+                    "ratios": ratios,
+                    "overhead": overhead,
+                    "evaluation": evaluation,
+                },
+                indent=2,
+            )
+            + "\n"
+        )
     return 0
 
 

@@ -11,8 +11,14 @@ pytest_plugins = ["pytester"]
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Inner runs must not write to a real step summary or inherit the outer run's options."""
-    for name in ("GITHUB_STEP_SUMMARY", "PYTEST_ADDOPTS", "PYTEST_PLUGINS",
-                 "COVERAGE_PROCESS_START", "COVERAGE_FILE", "COVERAGE_RCFILE"):
+    for name in (
+        "GITHUB_STEP_SUMMARY",
+        "PYTEST_ADDOPTS",
+        "PYTEST_PLUGINS",
+        "COVERAGE_PROCESS_START",
+        "COVERAGE_FILE",
+        "COVERAGE_RCFILE",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 

@@ -19,8 +19,16 @@ import pytest
 #: the execution modes the issue asks for: plain, ``-n 2`` and ``-p no:xdist``
 MODES = ("plain", "xdist", "no-xdist")
 #: plugins installed here that the inner runs do not need (hypothesis's is slow to start)
-UNRELATED = ("-p", "no:cacheprovider", "-p", "no:hypothesispytest", "-p", "no:benchmark",
-             "-p", "no:anyio")
+UNRELATED = (
+    "-p",
+    "no:cacheprovider",
+    "-p",
+    "no:hypothesispytest",
+    "-p",
+    "no:benchmark",
+    "-p",
+    "no:anyio",
+)
 
 
 @dataclass
@@ -64,17 +72,21 @@ class Project:
             target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
 
     def configure(self, gate: str = "", *, coverage: str = "", pytest_ini: str = "") -> None:
-        self.write({"pyproject.toml": (
-            "[tool.pytest.ini_options]\n"
-            f"addopts = {json.dumps(['--strict-markers', *UNRELATED])}\n"
-            'pythonpath = ["src"]\n'
-            f"{textwrap.dedent(pytest_ini)}\n"
-            "[tool.coverage.run]\n"
-            'source = ["src"]\n'
-            f"{textwrap.dedent(coverage)}\n"
-            "[tool.releasekit.gate]\n"
-            f"{textwrap.dedent(gate)}\n"
-        )})
+        self.write(
+            {
+                "pyproject.toml": (
+                    "[tool.pytest.ini_options]\n"
+                    f"addopts = {json.dumps(['--strict-markers', *UNRELATED])}\n"
+                    'pythonpath = ["src"]\n'
+                    f"{textwrap.dedent(pytest_ini)}\n"
+                    "[tool.coverage.run]\n"
+                    'source = ["src"]\n'
+                    f"{textwrap.dedent(coverage)}\n"
+                    "[tool.releasekit.gate]\n"
+                    f"{textwrap.dedent(gate)}\n"
+                )
+            }
+        )
 
     def run(
         self,

@@ -30,8 +30,15 @@ def coverage_json(project: Project) -> dict[str, Any]:
 def gate_run(project: Project, source: str, mode: str, *args: str) -> Run:
     extra = ("--cov", "--cov-report=") if source == "pytest-cov" else ()
     plugins = ("pytest_cov.plugin",) if source == "pytest-cov" else ()
-    return project.run("--gate", "--gate-report=gate-report.json", *extra, *args,
-                       mode=mode, subprocess=True, plugins=plugins)
+    return project.run(
+        "--gate",
+        "--gate-report=gate-report.json",
+        *extra,
+        *args,
+        mode=mode,
+        subprocess=True,
+        plugins=plugins,
+    )
 
 
 @pytest.mark.parametrize("source", ["gate", "pytest-cov"])
@@ -57,18 +64,23 @@ def test_total_and_per_file_agree_with_coverage_py(
     legacy = reference["files"]["src/pkg/legacy.py"]["summary"]["percent_covered"]
     assert reference["files"]["src/pkg/never.py"]["summary"]["percent_covered"] == 0.0
     assert per_file["measured"] == 0.0
-    assert per_file["details"] == ["src/pkg/never.py: 0.00% < 80%",
-                                   f"src/pkg/legacy.py: {legacy:.2f}% < 80%"]
+    assert per_file["details"] == [
+        "src/pkg/never.py: 0.00% < 80%",
+        f"src/pkg/legacy.py: {legacy:.2f}% < 80%",
+    ]
     assert list(per_file["data"]["failing"]) == ["src/pkg/never.py", "src/pkg/legacy.py"]
     # conftest-imported module lines (def statements) count as covered in every mode
     assert reference["files"]["src/pkg/core.py"]["summary"]["percent_covered"] == 100.0
     run.result.stdout.fnmatch_lines(
-        ["coverage_per_file * FAIL *", "    src/pkg/legacy.py: *% < 80%"])
+        ["coverage_per_file * FAIL *", "    src/pkg/legacy.py: *% < 80%"]
+    )
 
 
 def test_xdist_gives_the_same_verdicts_as_a_plain_run(project: Project) -> None:
-    project.configure("coverage_total = 60\ncoverage_branch = 50\ncoverage_per_file = 80\n"
-                      "min_tests = {unit = 5}", coverage=BRANCH)
+    project.configure(
+        "coverage_total = 60\ncoverage_branch = 50\ncoverage_per_file = 80\nmin_tests = {unit = 5}",
+        coverage=BRANCH,
+    )
     project.write({**SOURCES, **TESTS})
     plain = gate_run(project, "gate", "plain").report["rules"]
     (project.path / ".coverage").unlink()
@@ -85,11 +97,13 @@ def test_lines_and_branch_rules(project: Project) -> None:
     lines = run.rule("coverage_lines")
     assert lines["verdict"] == "pass"
     assert lines["measured"] == pytest.approx(
-        100 * reference["covered_lines"] / reference["num_statements"])
+        100 * reference["covered_lines"] / reference["num_statements"]
+    )
     branch = run.rule("coverage_branch")
     assert branch["verdict"] == "fail"
     assert branch["measured"] == pytest.approx(
-        100 * reference["covered_branches"] / reference["num_branches"])
+        100 * reference["covered_branches"] / reference["num_branches"]
+    )
     assert run.ret == EXIT_GATE_FAILED
 
 
@@ -108,11 +122,14 @@ def test_branch_rule_without_branch_data_is_an_error(project: Project, mode: str
 
 
 def test_per_file_overrides_and_excludes(project: Project) -> None:
-    project.configure("""
+    project.configure(
+        """
         coverage_per_file = 80
         coverage_per_file_overrides = {"src/pkg/leg*.py" = 40, "src/gone/*.py" = 10}
         coverage_per_file_exclude = ["**/__init__.py", "never.py"]
-    """, coverage=BRANCH)
+    """,
+        coverage=BRANCH,
+    )
     project.write({**SOURCES, **TESTS})
     run = gate_run(project, "gate", "plain")
     per_file = run.rule("coverage_per_file")
@@ -131,8 +148,13 @@ def test_per_file_overrides_and_excludes(project: Project) -> None:
 def test_no_coverage_data_is_an_error_not_a_pass(project: Project, source: str) -> None:
     project.configure("coverage_total = 0")
     project.write({**SOURCES, **TESTS})
-    project.write({"pyproject.toml": (project.path / "pyproject.toml").read_text()
-                   .replace('source = ["src"]', 'source = ["nothere"]')})
+    project.write(
+        {
+            "pyproject.toml": (project.path / "pyproject.toml")
+            .read_text()
+            .replace('source = ["src"]', 'source = ["nothere"]')
+        }
+    )
     args = ("--cov=nothere",) if source == "pytest-cov" else ()
     run = gate_run(project, source, "plain", *args)
     assert run.ret == EXIT_GATE_FAILED
@@ -149,8 +171,11 @@ def test_gate_coverage_file_option(project: Project) -> None:
     assert gate_run(project, "gate", "plain").ret == 0
     (project.path / ".coverage").rename(project.path / "saved.coverage")
     # in-process: no measurement, only the saved data is judged
-    run = project.run("--gate-coverage-file=saved.coverage", "--gate-report=gate-report.json",
-                      "tests/test_legacy.py")
+    run = project.run(
+        "--gate-coverage-file=saved.coverage",
+        "--gate-report=gate-report.json",
+        "tests/test_legacy.py",
+    )
     total = run.rule("coverage_total")
     assert total["verdict"] == "pass"
     assert total["data"]["origin"] == "--gate-coverage-file"
@@ -167,8 +192,15 @@ def test_coverage_run_around_pytest_is_an_explicit_error(project: Project) -> No
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
         result = project.pytester.run(
-            "coverage", "run", "-m", "pytest", "-p", "pytest_releasekit.plugin", "--gate",
-            "--gate-report=gate-report.json")
+            "coverage",
+            "run",
+            "-m",
+            "pytest",
+            "-p",
+            "pytest_releasekit.plugin",
+            "--gate",
+            "--gate-report=gate-report.json",
+        )
     run = Run(result, project.path / "gate-report.json")
     assert run.ret == EXIT_GATE_FAILED
     total = run.rule("coverage_total")
@@ -197,8 +229,10 @@ def test_pytest_cov_json_report_is_reused(project: Project) -> None:
     written = json.loads((project.path / "out/cov.json").read_text())
     assert run.rule("coverage_total")["measured"] == written["totals"]["percent_covered"]
     assert run.rule("coverage_per_file")["verdict"] == "fail"
-    assert run.rule("coverage_total")["measured"] == coverage_json(project)["totals"][
-        "percent_covered"]
+    assert (
+        run.rule("coverage_total")["measured"]
+        == coverage_json(project)["totals"]["percent_covered"]
+    )
 
 
 def test_coverage_source_reads_a_given_json_report(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -207,13 +241,21 @@ def test_coverage_source_reads_a_given_json_report(tmp_path) -> None:  # type: i
     document = {
         "meta": {"branch_coverage": False},
         "totals": {"percent_covered": 42.5, "num_statements": 40, "covered_lines": 17},
-        "files": {"src/a.py": {"summary": {"percent_covered": 42.5, "num_statements": 40,
-                                           "covered_lines": 17},
-                               "executed_lines": [1, 2], "missing_lines": [3]}},
+        "files": {
+            "src/a.py": {
+                "summary": {"percent_covered": 42.5, "num_statements": 40, "covered_lines": 17},
+                "executed_lines": [1, 2],
+                "missing_lines": [3],
+            }
+        },
     }
     (tmp_path / "cov.json").write_text(json.dumps(document))
-    source = CoverageSource("pytest-cov", str(tmp_path / "no-such-data-file"), cwd=tmp_path,
-                            json_file=str(tmp_path / "cov.json"))
+    source = CoverageSource(
+        "pytest-cov",
+        str(tmp_path / "no-such-data-file"),
+        cwd=tmp_path,
+        json_file=str(tmp_path / "cov.json"),
+    )
     report = source.report()
     assert report.percent == 42.5
     assert report.files[0].path == str(tmp_path / "src/a.py")

@@ -11,13 +11,13 @@ from pytest_releasekit import _run
 from pytest_releasekit.gates.diff import format_ranges, parse_diff
 from pytest_releasekit.verdict import EXIT_GATE_FAILED
 
-NEW_CODE = '''
+NEW_CODE = """
 
 def new(x):
     if x:
         return "new"
     return "old"
-'''
+"""
 NEW_TEST = "\nfrom pkg.legacy import new\n\ndef test_new(): assert new(1) == 'new'\n"
 
 
@@ -44,8 +44,13 @@ def uncovered_line(path: Path) -> int:
 def repo(project: Project) -> Project:
     """main (pushed to a bare origin, origin/HEAD set) + a checked-out feature branch."""
     project.configure("diff_coverage = 70", coverage=BRANCH)
-    project.write({**SOURCES, **TESTS, ".gitignore": ".coverage*\ngate-report.json\ncov.json\n"
-                   "__pycache__/\nrunpytest-*/\n"})
+    project.write(
+        {
+            **SOURCES,
+            **TESTS,
+            ".gitignore": ".coverage*\ngate-report.json\ncov.json\n__pycache__/\nrunpytest-*/\n",
+        }
+    )
     path = project.path
     git(path, "init", "-q", "-b", "main")
     git(path, "add", ".")
@@ -65,8 +70,9 @@ def repo(project: Project) -> Project:
 
 
 def gate(project: Project, *args: str, mode: str = "plain", cwd: Path | None = None) -> Run:
-    return project.run("--gate", "--gate-report=gate-report.json", *args, mode=mode,
-                       subprocess=True, cwd=cwd)
+    return project.run(
+        "--gate", "--gate-report=gate-report.json", *args, mode=mode, subprocess=True, cwd=cwd
+    )
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -81,8 +87,12 @@ def test_diff_coverage_against_default_branch(repo: Project, mode: str) -> None:
     assert verdict["data"]["base"] == "origin/main"
     assert verdict["data"]["uncovered"] == {"src/pkg/legacy.py": [line]}
     assert verdict["data"]["merge_base"] == git(repo.path, "rev-parse", "main")
-    run.result.stdout.fnmatch_lines(["diff_coverage * 75.00% * >= 80% * FAIL * 3 of 4 changed*",
-                                     f"    src/pkg/legacy.py: {line}"])
+    run.result.stdout.fnmatch_lines(
+        [
+            "diff_coverage * 75.00% * >= 80% * FAIL * 3 of 4 changed*",
+            f"    src/pkg/legacy.py: {line}",
+        ]
+    )
 
 
 def test_diff_coverage_pass_and_working_tree_changes(repo: Project) -> None:
@@ -119,8 +129,9 @@ def test_missing_base_ref_is_an_error(repo: Project) -> None:
     assert verdict["summary"] == "base ref 'origin/nope' does not exist"
     assert "git fetch origin nope" in verdict["fix"]
     assert run.ret == EXIT_GATE_FAILED
-    run.result.stdout.fnmatch_lines(["diff_coverage * n/a * ERROR * base ref 'origin/nope'*",
-                                     "    fix: fetch it*"])
+    run.result.stdout.fnmatch_lines(
+        ["diff_coverage * n/a * ERROR * base ref 'origin/nope'*", "    fix: fetch it*"]
+    )
 
 
 def test_not_a_git_repository_is_an_error(project: Project) -> None:
@@ -135,8 +146,17 @@ def test_not_a_git_repository_is_an_error(project: Project) -> None:
 def test_shallow_clone(repo: Project) -> None:
     origin = repo.path.parent / f"{repo.path.name}-origin.git"
     clone = repo.path / "shallow"
-    git(repo.path, "clone", "-q", "--depth", "1", "--branch", "feature", f"file://{origin}",
-        str(clone))
+    git(
+        repo.path,
+        "clone",
+        "-q",
+        "--depth",
+        "1",
+        "--branch",
+        "feature",
+        f"file://{origin}",
+        str(clone),
+    )
     # only the feature branch was fetched: no default branch to compare with
     run = gate(repo, cwd=clone)
     verdict = run.rule("diff_coverage")
@@ -153,7 +173,8 @@ def test_shallow_clone(repo: Project) -> None:
     git(clone, "fetch", "-q", "--depth", "1", "origin", "main:refs/remotes/origin/main")
     verdict = gate(repo, "--gate-base=origin/main", cwd=clone).rule("diff_coverage")
     assert verdict["summary"] == (
-        "HEAD and 'origin/main' have no common ancestor in this shallow clone")
+        "HEAD and 'origin/main' have no common ancestor in this shallow clone"
+    )
     # following the fix makes it measurable
     git(clone, "fetch", "-q", "--unshallow", "origin")
     run = gate(repo, "--gate-base=origin/main", cwd=clone)
@@ -163,24 +184,26 @@ def test_shallow_clone(repo: Project) -> None:
 
 
 def test_parse_diff() -> None:
-    diff = "\n".join([
-        "diff --git a/src/a.py b/src/a.py",
-        "--- a/src/a.py",
-        "+++ b/src/a.py",
-        "@@ -1,0 +2,3 @@",
-        "+x",
-        "@@ -10 +12 @@",
-        "@@ -20,2 +21,0 @@",
-        "diff --git a/old.py b/old.py",
-        "--- a/old.py",
-        "+++ /dev/null",
-        "@@ -1,3 +0,0 @@",
-        "diff --git a/x.py b/new name.py",
-        "rename from x.py",
-        "--- a/x.py",
-        '+++ "b/sp\\303\\251cial.py"',
-        "@@ -5 +5 @@",
-    ])
+    diff = "\n".join(
+        [
+            "diff --git a/src/a.py b/src/a.py",
+            "--- a/src/a.py",
+            "+++ b/src/a.py",
+            "@@ -1,0 +2,3 @@",
+            "+x",
+            "@@ -10 +12 @@",
+            "@@ -20,2 +21,0 @@",
+            "diff --git a/old.py b/old.py",
+            "--- a/old.py",
+            "+++ /dev/null",
+            "@@ -1,3 +0,0 @@",
+            "diff --git a/x.py b/new name.py",
+            "rename from x.py",
+            "--- a/x.py",
+            '+++ "b/sp\\303\\251cial.py"',
+            "@@ -5 +5 @@",
+        ]
+    )
     assert parse_diff(diff) == {"src/a.py": {2, 3, 4, 12}, "spécial.py": {5}}
 
 

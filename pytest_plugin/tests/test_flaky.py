@@ -23,8 +23,13 @@ TESTS = {
 
 
 def gate(project: Project, *args: str, mode: str = "plain"):  # type: ignore[no-untyped-def]
-    return project.run("--gate", "--gate-report=gate-report.json", *args, mode=mode,
-                       plugins=("pytest_rerunfailures",))
+    return project.run(
+        "--gate",
+        "--gate-report=gate-report.json",
+        *args,
+        mode=mode,
+        plugins=("pytest_rerunfailures",),
+    )
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -38,10 +43,12 @@ def test_flaky_test_fails_the_gate_by_default(project: Project, mode: str) -> No
     assert (verdict["verdict"], verdict["measured"], verdict["threshold"]) == ("fail", 1, 0)
     assert verdict["details"] == ["tests/test_sometimes.py::test_flaky"]
     assert verdict["data"]["reruns"] == 1
-    run.result.stdout.fnmatch_lines([
-        "max_flaky * 1 * <= 0 * FAIL * 1 tests passed only on a rerun*",
-        "    tests/test_sometimes.py::test_flaky",
-    ])
+    run.result.stdout.fnmatch_lines(
+        [
+            "max_flaky * 1 * <= 0 * FAIL * 1 tests passed only on a rerun*",
+            "    tests/test_sometimes.py::test_flaky",
+        ]
+    )
 
 
 @pytest.mark.parametrize("mode", ["plain", "xdist"])

@@ -36,11 +36,14 @@ def test_min_tests_pass(project: Project, mode: str) -> None:
     assert run.rule("min_tests.unit")["measured"] == 2
     assert run.rule("min_tests.e2e")["measured"] == 1
     assert run.report["tiers"]["counts"] == {
-        "unit": {"passed": 2, "xfailed": 1}, "e2e": {"passed": 1}, "integration": {"skipped": 1},
+        "unit": {"passed": 2, "xfailed": 1},
+        "e2e": {"passed": 1},
+        "integration": {"skipped": 1},
     }
     assert run.report["verdict"] == "pass"
-    run.result.stdout.fnmatch_lines(["*= releasekit gate =*", "min_tests.e2e * 1 * >= 1 * PASS*",
-                                     "gate: PASSED (3 rules)"])
+    run.result.stdout.fnmatch_lines(
+        ["*= releasekit gate =*", "min_tests.e2e * 1 * >= 1 * PASS*", "gate: PASSED (3 rules)"]
+    )
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -54,8 +57,9 @@ def test_min_tests_fail_sets_exit_status_although_tests_pass(project: Project, m
     assert (verdict["verdict"], verdict["measured"], verdict["threshold"]) == ("fail", 2, 3)
     assert run.report["exit_status"] == EXIT_GATE_FAILED
     assert run.report["pytest_exit_status"] == 0
-    run.result.stdout.fnmatch_lines(["min_tests.unit * 2 * >= 3 * FAIL *",
-                                     "gate: FAILED - 1 failed (exit status 6)"])
+    run.result.stdout.fnmatch_lines(
+        ["min_tests.unit * 2 * >= 3 * FAIL *", "gate: FAILED - 1 failed (exit status 6)"]
+    )
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -87,7 +91,9 @@ def test_required_tier_deselected_by_tier_option_says_so(project: Project) -> No
 @pytest.mark.parametrize("mode", MODES)
 def test_failing_test_keeps_pytest_exit_status(project: Project, mode: str) -> None:
     project.configure("min_tests = {unit = 1}")
-    project.write({"tests/test_bad.py": """
+    project.write(
+        {
+            "tests/test_bad.py": """
         import pytest
 
         def test_ok(): pass
@@ -98,7 +104,9 @@ def test_failing_test_keeps_pytest_exit_status(project: Project, mode: str) -> N
             raise RuntimeError("setup")
 
         def test_error(broken): pass
-    """})
+    """
+        }
+    )
     run = project.run("--gate", "--gate-report=gate-report.json", mode=mode)
     assert run.ret == pytest.ExitCode.TESTS_FAILED
     tests = run.rule("tests")
@@ -114,7 +122,8 @@ def test_gate_without_rules_still_reports_tests(project: Project) -> None:
     run = project.run("--gate")
     assert run.ret == 0
     run.result.stdout.fnmatch_lines(
-        ["tests * 3 passed, 1 skipped, 1 xfailed * no failures * PASS*"])
+        ["tests * 3 passed, 1 skipped, 1 xfailed * no failures * PASS*"]
+    )
 
 
 def test_no_tests_collected_keeps_exit_5_and_reports_error(project: Project) -> None:
@@ -169,12 +178,16 @@ def test_entry_point_registration_in_a_fresh_process(project: Project) -> None:
 
 def test_crashed_worker_is_an_error(project: Project) -> None:
     project.configure("min_tests = {unit = 1}")
-    project.write({"tests/test_crash.py": """
+    project.write(
+        {
+            "tests/test_crash.py": """
         import os
 
         def test_ok(): pass
         def test_crash(): os._exit(3)
-    """})
+    """
+        }
+    )
     run = project.run("--gate", "--gate-report=gate-report.json", mode="xdist")
     assert run.ret == pytest.ExitCode.TESTS_FAILED
     workers = run.rule("workers")

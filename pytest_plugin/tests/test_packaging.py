@@ -17,9 +17,19 @@ def test_wheel_metadata(tmp_path: Path) -> None:
     pytest.importorskip("build")
     pytest.importorskip("hatchling")
     subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path),
-         str(PLUGIN_ROOT)],
-        check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(tmp_path),
+            str(PLUGIN_ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     (wheel,) = tmp_path.glob("pytest_releasekit-*.whl")
     with zipfile.ZipFile(wheel) as archive:
@@ -30,7 +40,18 @@ def test_wheel_metadata(tmp_path: Path) -> None:
     required = [r for r in metadata.get_all("Requires-Dist") or [] if "extra ==" not in r]
     assert sorted(required) == ["coverage[toml]>=7.4", "pytest>=8"]
     assert "[pytest11]\nreleasekit = pytest_releasekit.plugin" in entry_points
-    for module in ("plugin.py", "settings.py", "tiers.py", "report.py", "_run.py", "measure.py",
-                   "gates/__init__.py", "gates/coverage.py", "gates/diff.py", "gates/tiers.py",
-                   "gates/flaky.py", "py.typed"):
+    for module in (
+        "plugin.py",
+        "settings.py",
+        "tiers.py",
+        "report.py",
+        "_run.py",
+        "measure.py",
+        "gates/__init__.py",
+        "gates/coverage.py",
+        "gates/diff.py",
+        "gates/tiers.py",
+        "gates/flaky.py",
+        "py.typed",
+    ):
         assert f"pytest_releasekit/{module}" in names

@@ -31,17 +31,26 @@ class DemoRule(Rule):
 
 def make_run(table: dict[str, Any], collected: dict[str, Any] | None = None) -> GateRun:
     settings = load_settings(table, (), [*all_keys(), LIMIT])
-    return GateRun(settings, Tally(), CoverageSource("none"), Path.cwd(), Path.cwd(),
-                   collected=collected or {})
+    return GateRun(
+        settings, Tally(), CoverageSource("none"), Path.cwd(), Path.cwd(), collected=collected or {}
+    )
 
 
 def test_builtin_rules_in_report_order() -> None:
     names = [rule.name for rule in rules()]
     assert names[:5] == ["tests", "min_tests", "coverage", "diff", "flaky"]
     keys = {key.name for key in all_keys()}
-    assert {"coverage_total", "coverage_branch", "coverage_per_file", "coverage_per_file_overrides",
-            "coverage_per_file_exclude", "diff_coverage", "diff_base", "min_tests",
-            "max_flaky"} <= keys
+    assert {
+        "coverage_total",
+        "coverage_branch",
+        "coverage_per_file",
+        "coverage_per_file_overrides",
+        "coverage_per_file_exclude",
+        "diff_coverage",
+        "diff_base",
+        "min_tests",
+        "max_flaky",
+    } <= keys
 
 
 def test_unconfigured_rule_gives_no_verdict_and_unmeasurable_becomes_error() -> None:
@@ -49,7 +58,11 @@ def test_unconfigured_rule_gives_no_verdict_and_unmeasurable_becomes_error() -> 
     result = evaluate(make_run({"demo_limit": 5}), [DemoRule()])
     (verdict,) = result.verdicts
     assert (verdict.rule, verdict.outcome, verdict.summary, verdict.fix) == (
-        "demo_limit", Outcome.ERROR, "no demo data", "produce some")
+        "demo_limit",
+        Outcome.ERROR,
+        "no demo data",
+        "produce some",
+    )
     assert not result.passed
     assert result.exit_status(0) == 6
     assert result.exit_status(1) == 1
@@ -63,7 +76,8 @@ def test_coverage_rules_without_data_are_errors() -> None:
     run.coverage = CoverageSource("none", problem=Unmeasurable("no coverage was measured", "x"))
     result = evaluate(run)
     assert [(v.rule, v.outcome) for v in result.verdicts if v.rule.startswith("coverage")] == [
-        ("coverage_total", Outcome.ERROR)]
+        ("coverage_total", Outcome.ERROR)
+    ]
 
 
 def test_plugin_stays_light(tmp_path: Path) -> None:
@@ -78,8 +92,12 @@ def test_plugin_stays_light(tmp_path: Path) -> None:
     env = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PATH": "/usr/bin:/bin"}
     for args in ([], ["--gate", "--gate-set", "min_tests.unit=1"]):
         out = subprocess.run(
-            [sys.executable, "-c", code, *args], cwd=tmp_path, capture_output=True, text=True,
-            env=env, check=True,
+            [sys.executable, "-c", code, *args],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
         ).stdout
         assert out.strip().splitlines()[-1] == "0 False False", out
 
@@ -91,7 +109,11 @@ def test_every_builtin_key_is_documented() -> None:
 
         pytest.skip("docs/gate/rules.md is not part of this checkout")
     text = rules_md.read_text(encoding="utf-8")
-    builtin = [k.name for r in rules() if r.name in {"coverage", "diff", "min_tests", "flaky"}
-               for k in r.keys]
+    builtin = [
+        k.name
+        for r in rules()
+        if r.name in {"coverage", "diff", "min_tests", "flaky"}
+        for k in r.keys
+    ]
     missing = [name for name in builtin if f"| `{name}` |" not in text]
     assert not missing

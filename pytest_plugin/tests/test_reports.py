@@ -12,16 +12,38 @@ from gate_helpers import Project
 from pytest_releasekit import report
 from pytest_releasekit.verdict import EXIT_GATE_FAILED, GateResult, Outcome, Verdict
 
-CUSTOM = GateResult.of([
-    Verdict("coverage_total", Outcome.PASS, measured=91.234, threshold=90.0, unit="%", op=">=",
-            summary="120 of 130 statements"),
-    Verdict("benchmark.parse", Outcome.FAIL, measured="+12.5 %", threshold="+5 %",
-            summary="slower", details=tuple(f"round {i}" for i in range(12)),
-            data={"p_value": 0.001, "samples": [1, 2, 3]}),
-    Verdict("diff_coverage", Outcome.ERROR, threshold=80.0, unit="%", op=">=",
-            summary="base ref 'x|y' does not exist", fix="fetch it"),
-    Verdict("api", Outcome.WARN, measured=3, summary="3 deprecations"),
-])
+CUSTOM = GateResult.of(
+    [
+        Verdict(
+            "coverage_total",
+            Outcome.PASS,
+            measured=91.234,
+            threshold=90.0,
+            unit="%",
+            op=">=",
+            summary="120 of 130 statements",
+        ),
+        Verdict(
+            "benchmark.parse",
+            Outcome.FAIL,
+            measured="+12.5 %",
+            threshold="+5 %",
+            summary="slower",
+            details=tuple(f"round {i}" for i in range(12)),
+            data={"p_value": 0.001, "samples": [1, 2, 3]},
+        ),
+        Verdict(
+            "diff_coverage",
+            Outcome.ERROR,
+            threshold=80.0,
+            unit="%",
+            op=">=",
+            summary="base ref 'x|y' does not exist",
+            fix="fetch it",
+        ),
+        Verdict("api", Outcome.WARN, measured=3, summary="3 deprecations"),
+    ]
+)
 
 
 def test_terminal_table_is_generic() -> None:
@@ -34,8 +56,8 @@ def test_terminal_table_is_generic() -> None:
     assert "FAIL" in lines[2]
     assert lines[3:13] == [f"    round {i}" for i in range(10)]
     assert lines[13] == "    ... 2 more (-v)"
-    assert '    p_value: 0.001' in lines
-    assert '    samples: [1, 2, 3]' in lines
+    assert "    p_value: 0.001" in lines
+    assert "    samples: [1, 2, 3]" in lines
     assert "    fix: fetch it" in lines
     assert any(line.startswith("api ") and "WARN" in line for line in lines)
     assert lines[-1] == "gate: FAILED - 1 failed, 1 could not be measured (exit status 6)"
@@ -59,9 +81,16 @@ def test_json_round_trip() -> None:
     assert document["verdict"] == "fail"
     assert document["x"] == 1
     assert document["rules"][1] == {
-        "rule": "benchmark.parse", "verdict": "fail", "measured": "+12.5 %", "threshold": "+5 %",
-        "unit": "", "op": "", "summary": "slower", "details": [f"round {i}" for i in range(12)],
-        "fix": None, "data": {"p_value": 0.001, "samples": [1, 2, 3]},
+        "rule": "benchmark.parse",
+        "verdict": "fail",
+        "measured": "+12.5 %",
+        "threshold": "+5 %",
+        "unit": "",
+        "op": "",
+        "summary": "slower",
+        "details": [f"round {i}" for i in range(12)],
+        "fix": None,
+        "data": {"p_value": 0.001, "samples": [1, 2, 3]},
     }
     assert json.loads(json.dumps(document)) == document
 
@@ -69,23 +98,31 @@ def test_json_round_trip() -> None:
 TESTS = {"tests/test_it.py": "def test_a(): pass\ndef test_b(): pass\n"}
 
 
-def test_step_summary_json_and_junit_from_a_run(project: Project, tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_step_summary_json_and_junit_from_a_run(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     project.configure("min_tests = {unit = 2, e2e = 0}")
     project.write(TESTS)
     summary = tmp_path / "summary.md"
     summary.write_text("previous step\n")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
-    run = project.run("--gate", "--gate-report=out/gate.json", "--junitxml=junit.xml",
-                      "--gate-set", "min_tests.unit=3")
+    run = project.run(
+        "--gate",
+        "--gate-report=out/gate.json",
+        "--junitxml=junit.xml",
+        "--gate-set",
+        "min_tests.unit=3",
+    )
     assert run.ret == EXIT_GATE_FAILED
     # JSON
     document = json.loads((project.path / "out/gate.json").read_text())
     assert document["verdict"] == "fail"
     assert document["exit_status"] == EXIT_GATE_FAILED
     assert [r["rule"] for r in document["rules"]] == ["tests", "min_tests.unit", "min_tests.e2e"]
-    assert document["settings"]["min_tests"] == {"value": {"unit": 3, "e2e": 0},
-                                                 "source": "--gate-set"}
+    assert document["settings"]["min_tests"] == {
+        "value": {"unit": 3, "e2e": 0},
+        "source": "--gate-set",
+    }
     # Markdown appended, not overwritten
     text = summary.read_text()
     assert text.startswith("previous step\n### ❌ releasekit gate: FAILED")
@@ -105,10 +142,14 @@ def test_step_summary_json_and_junit_from_a_run(project: Project, tmp_path: Path
 
 def test_junit_keeps_existing_properties(project: Project) -> None:
     project.configure()
-    project.write({"tests/test_prop.py": """
+    project.write(
+        {
+            "tests/test_prop.py": """
         def test_a(record_testsuite_property):
             record_testsuite_property("build", "42")
-    """})
+    """
+        }
+    )
     run = project.run("--gate", "--junitxml=junit.xml")
     assert run.ret == 0
     tree = ET.parse(project.path / "junit.xml")  # noqa: S314 - pytest's own output

@@ -29,8 +29,12 @@ def test_defaults_are_unset() -> None:
 
 
 def test_pyproject_then_cli_precedence_and_sources() -> None:
-    settings = load({"coverage_total": 80, "min_tests": {"e2e": 1}}, "coverage_total=91.5",
-                    "min_tests.unit=3", base="origin/dev")
+    settings = load(
+        {"coverage_total": 80, "min_tests": {"e2e": 1}},
+        "coverage_total=91.5",
+        "min_tests.unit=3",
+        base="origin/dev",
+    )
     assert settings.values["coverage_total"] == 91.5
     assert settings.values["min_tests"] == {"e2e": 1, "unit": 3}
     assert settings.values["diff_base"] == "origin/dev"
@@ -54,7 +58,9 @@ def test_cli_values_are_toml_or_strings() -> None:
     assert parse_assignment("diff_base=origin/main") == ("diff_base", "origin/main")
     assert parse_assignment("min_tests={e2e = 2}") == ("min_tests", {"e2e": 2})
     assert parse_assignment("coverage_per_file_exclude=['a/**']") == (
-        "coverage_per_file_exclude", ["a/**"])
+        "coverage_per_file_exclude",
+        ["a/**"],
+    )
 
 
 def test_dotted_table_key_with_glob() -> None:
@@ -71,23 +77,35 @@ def test_percent_accepts_percent_sign_on_cli() -> None:
 @pytest.mark.parametrize(
     ("table", "sets", "expected"),
     [
-        ({"coverage_totl": 90}, (),
-         "unknown key 'coverage_totl' (= 90): did you mean 'coverage_total'?"),
-        ({"coverage_total": 101}, (),
-         "coverage_total = 101: must be a percentage between 0 and 100"),
+        (
+            {"coverage_totl": 90},
+            (),
+            "unknown key 'coverage_totl' (= 90): did you mean 'coverage_total'?",
+        ),
+        (
+            {"coverage_total": 101},
+            (),
+            "coverage_total = 101: must be a percentage between 0 and 100",
+        ),
         ({"coverage_total": -1}, (), "coverage_total = -1: must be a percentage"),
         ({"coverage_total": "high"}, (), "coverage_total = 'high': must be a percentage"),
         ({"coverage_total": True}, (), "coverage_total = true: must be a percentage"),
         ({"max_flaky": 1.5}, (), "max_flaky = 1.5: must be a whole number >= 0"),
         ({"max_flaky": -2}, (), "max_flaky = -2: must be a whole number >= 0"),
         ({"min_tests": 3}, (), "min_tests = 3: must be a table"),
-        ({"min_tests": {"smoke": 1}}, (),
-         "min_tests = {smoke = 1}: ['smoke'] = 1 has unknown tier 'smoke'"),
+        (
+            {"min_tests": {"smoke": 1}},
+            (),
+            "min_tests = {smoke = 1}: ['smoke'] = 1 has unknown tier 'smoke'",
+        ),
         ({"min_tests": {"e2e": "one"}}, (), "['e2e'] = 'one' must be a whole number >= 0"),
         ({"coverage_per_file_exclude": ["src/[x"]}, (), "bad glob: unclosed '[' in 'src/[x'"),
         ({"coverage_per_file_overrides": {"src/a**": 50}}, (), "'**' must be a whole path segment"),
-        ({"coverage_per_file_overrides": {"src/*.py": 150}}, (),
-         "['src/*.py'] = 150 must be a percentage"),
+        (
+            {"coverage_per_file_overrides": {"src/*.py": 150}},
+            (),
+            "['src/*.py'] = 150 must be a percentage",
+        ),
         ({"diff_base": ""}, (), "diff_base = '': must be a non-empty string"),
         ({}, ("coverage_total=abc",), "--gate-set coverage_total = 'abc': must be a percentage"),
         ({}, ("nope=1",), "--gate-set unknown key 'nope' (= 1)"),
@@ -133,8 +151,11 @@ def test_read_gate_table(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("gate", "args", "expected"),
     [
-        ("coverage_total = 120", (),
-         "coverage_total = 120: must be a percentage between 0 and 100"),
+        (
+            "coverage_total = 120",
+            (),
+            "coverage_total = 120: must be a percentage between 0 and 100",
+        ),
         ("covrage_total = 90", (), "unknown key 'covrage_total'"),
         ("", ("--gate-set", "max_flaky=many"), "--gate-set max_flaky = 'many'"),
         ('coverage_per_file_exclude = ["a/[b"]', (), "bad glob"),
@@ -155,8 +176,9 @@ def test_bad_config_replaces_a_stale_json_report(project) -> None:  # type: igno
     import json
 
     project.configure("coverage_total = 120")
-    project.write({"tests/test_x.py": "def test_x(): pass\n",
-                   "gate-report.json": '{"verdict": "pass"}'})
+    project.write(
+        {"tests/test_x.py": "def test_x(): pass\n", "gate-report.json": '{"verdict": "pass"}'}
+    )
     run = project.run("--gate-report=gate-report.json")
     assert run.ret == pytest.ExitCode.USAGE_ERROR
     document = json.loads(run.report_path.read_text())

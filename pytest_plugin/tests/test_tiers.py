@@ -82,13 +82,16 @@ def test_auto_marking_makes_m_work_without_tier_option(tiered: Project) -> None:
 
 
 def test_auto_mark_is_configurable_and_explicit_markers_win(project: Project) -> None:
-    project.configure(pytest_ini="""
+    project.configure(
+        pytest_ini="""
         releasekit_auto_mark = ["integration: it/** tests/it_*.py", "e2e: tests/e2e/**"]
-    """)
-    project.write({
-        "it/test_db.py": "def test_db(): pass\n",
-        "tests/it_api.py": "def test_api(): pass\n",
-        "tests/e2e/test_flow.py": """
+    """
+    )
+    project.write(
+        {
+            "it/test_db.py": "def test_db(): pass\n",
+            "tests/it_api.py": "def test_api(): pass\n",
+            "tests/e2e/test_flow.py": """
             import pytest
 
             def test_flow(): pass
@@ -96,8 +99,9 @@ def test_auto_mark_is_configurable_and_explicit_markers_win(project: Project) ->
             @pytest.mark.performance
             def test_flow_perf(): pass
         """,
-        "tests/test_plain.py": "def test_plain(): pass\n",
-    })
+            "tests/test_plain.py": "def test_plain(): pass\n",
+        }
+    )
     run = project.run("-m", "integration", "-v", "it", "tests/it_api.py")
     run.result.assert_outcomes(passed=2)
     run = project.run("-m", "e2e", "-v", "tests")

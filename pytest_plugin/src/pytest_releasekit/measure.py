@@ -195,7 +195,10 @@ class CoverageSource:
             self._full = _report(document, self.data_file, self.origin, self.cwd, [])
             return self._full
         report = analyse(
-            self.data_file, config_file=self.config_file, cwd=self.cwd, origin=self.origin,
+            self.data_file,
+            config_file=self.config_file,
+            cwd=self.cwd,
+            origin=self.origin,
             paths=paths,
         )
         if paths is None:

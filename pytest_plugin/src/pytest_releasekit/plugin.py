@@ -18,47 +18,65 @@ from .tiers import DEFAULT_AUTO_MARK, MARKERS, UNIT, item_tiers
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("releasekit", "test tiers and quality gate (pytest-releasekit)")
     group.addoption(
-        "--gate", action="store_true", default=False,
+        "--gate",
+        action="store_true",
+        default=False,
         help="evaluate the rules of [tool.releasekit.gate] after the run and fail when one fails "
         "(ini: releasekit_gate)",
     )
     group.addoption(
-        "--gate-set", action="append", default=[], metavar="KEY=VALUE",
+        "--gate-set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
         help="override one key of [tool.releasekit.gate] (repeatable), e.g. coverage_total=90 "
         "or min_tests.e2e=1; implies --gate",
     )
     group.addoption(
-        "--gate-base", metavar="REF", default=None,
+        "--gate-base",
+        metavar="REF",
+        default=None,
         help="base ref of the diff_coverage rule (default: diff_base, else the merge-base with "
         "the default branch); implies --gate",
     )
     group.addoption(
-        "--gate-report", metavar="PATH", default=None,
+        "--gate-report",
+        metavar="PATH",
+        default=None,
         help="write every rule's value, threshold and verdict as JSON to PATH; implies --gate "
         "(ini: releasekit_gate_report)",
     )
     group.addoption(
-        "--gate-coverage-file", metavar="PATH", default=None,
+        "--gate-coverage-file",
+        metavar="PATH",
+        default=None,
         help="judge the coverage rules on this coverage.py data file instead of measuring; "
         "implies --gate (ini: releasekit_gate_coverage_file)",
     )
     group.addoption(
-        "--tier", metavar="TIERS", default=None,
+        "--tier",
+        metavar="TIERS",
+        default=None,
         help="run only these comma-separated tiers: unit, integration, e2e, performance, "
         "regression (ini: releasekit_tier)",
     )
     for rule in rules():  # options contributed by rules (e.g. the benchmark gate's)
         rule.add_options(group)
-    parser.addini("releasekit_gate", "evaluate the quality gate (like --gate)", type="bool",
-                  default=False)
+    parser.addini(
+        "releasekit_gate", "evaluate the quality gate (like --gate)", type="bool", default=False
+    )
     parser.addini("releasekit_gate_report", "JSON report path (like --gate-report)", default="")
-    parser.addini("releasekit_gate_coverage_file", "coverage data file (like --gate-coverage-file)",
-                  default="")
+    parser.addini(
+        "releasekit_gate_coverage_file",
+        "coverage data file (like --gate-coverage-file)",
+        default="",
+    )
     parser.addini("releasekit_tier", "default tier selection (like --tier)", default="")
     parser.addini(
         "releasekit_auto_mark",
         "lines 'TIER: GLOB ...': tests under matching paths get the tier marker",
-        type="linelist", default=DEFAULT_AUTO_MARK,
+        type="linelist",
+        default=DEFAULT_AUTO_MARK,
     )
 
 
@@ -122,8 +140,9 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     state = config.stash.get(STATE, None)
     if state is None or state.settings is None:
         return None
-    configured = sorted(k for k, source in state.settings.sources.items()
-                        if source not in ("default", OFF_SOURCE))
+    configured = sorted(
+        k for k, source in state.settings.sources.items() if source not in ("default", OFF_SOURCE)
+    )
     return f"releasekit gate: {', '.join(configured) or 'no rules configured'}"
 
 

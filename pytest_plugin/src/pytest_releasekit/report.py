@@ -139,8 +139,12 @@ def _cell(text: str) -> str:
 def markdown(result: GateResult, exit_status: int) -> str:
     """A GitHub step summary: the table, then details, fixes and data of each rule."""
     icon = "✅" if result.passed else "❌"
-    lines = [f"### {icon} releasekit {headline(result, exit_status)}", "",
-             "| rule | measured | threshold | verdict | summary |", "|---|---|---|---|---|"]
+    lines = [
+        f"### {icon} releasekit {headline(result, exit_status)}",
+        "",
+        "| rule | measured | threshold | verdict | summary |",
+        "|---|---|---|---|---|",
+    ]
     for v in result.verdicts:
         lines.append(
             f"| `{_cell(v.rule)}` | {_cell(format_measured(v))} | {_cell(format_threshold(v))} "
@@ -149,14 +153,22 @@ def markdown(result: GateResult, exit_status: int) -> str:
     for v in result.verdicts:
         if not (v.details or v.data or (v.fix and v.failed)):
             continue
-        lines += ["", f"<details{' open' if v.failed else ''}><summary><code>{v.rule}</code>"
-                  f" {v.outcome.value}</summary>", ""]
+        lines += [
+            "",
+            f"<details{' open' if v.failed else ''}><summary><code>{v.rule}</code>"
+            f" {v.outcome.value}</summary>",
+            "",
+        ]
         if v.fix and v.failed:
             lines += [f"**Fix:** {v.fix}", ""]
         lines += [f"- {_cell(d)}" for d in v.details]
         if v.data:
-            lines += ["", "```json", json.dumps(v.data, indent=1, default=str, sort_keys=True),
-                      "```"]
+            lines += [
+                "",
+                "```json",
+                json.dumps(v.data, indent=1, default=str, sort_keys=True),
+                "```",
+            ]
         lines += ["", "</details>"]
     return "\n".join(lines) + "\n"
 

@@ -64,15 +64,28 @@ class Options:
         base = getattr(ns, "gate_base", None)
         report_path = pick("gate_report", "releasekit_gate_report")
         coverage_file = pick("gate_coverage_file", "releasekit_gate_coverage_file")
-        gate = bool(getattr(ns, "gate", False) or config.getini("releasekit_gate")
-                    or sets or base or report_path or coverage_file)
+        gate = bool(
+            getattr(ns, "gate", False)
+            or config.getini("releasekit_gate")
+            or sets
+            or base
+            or report_path
+            or coverage_file
+        )
         tier_text = pick("tier", "releasekit_tier")
         try:
             tiers = parse_tiers(tier_text) if tier_text else None
         except ValueError as exc:
             raise pytest.UsageError(f"releasekit: {exc}") from None
-        return cls(gate, sets, base, report_path, coverage_file, tiers,
-                   tuple(config.getini("releasekit_auto_mark")))
+        return cls(
+            gate,
+            sets,
+            base,
+            report_path,
+            coverage_file,
+            tiers,
+            tuple(config.getini("releasekit_auto_mark")),
+        )
 
 
 def pytest_cov_active(config: pytest.Config, namespace: Any = None) -> bool:
@@ -120,17 +133,21 @@ class GateSession:
         if options.gate:
             try:
                 table, label = read_gate_table(config.rootpath)
-                state.settings = load_settings(table, options.sets, all_keys(),
-                                               table_source=label, base=options.base)
+                state.settings = load_settings(
+                    table, options.sets, all_keys(), table_source=label, base=options.base
+                )
             except pytest.UsageError as exc:  # no stale report for CI to read
                 state.not_evaluated = str(exc)
                 state.exit_status = int(pytest.ExitCode.USAGE_ERROR)
                 state._write_reports(state.exit_status)
                 raise
             wants = any(rule.needs_coverage(state.settings) for rule in rules())
-            state.measure = (wants and not options.coverage_file
-                             and not pytest_cov_active(config, namespace)
-                             and not coverage_disabled(config, namespace))
+            state.measure = (
+                wants
+                and not options.coverage_file
+                and not pytest_cov_active(config, namespace)
+                and not coverage_disabled(config, namespace)
+            )
         return state
 
     @property
@@ -168,8 +185,9 @@ class GateSession:
         }
 
     def _collect(self) -> dict[str, Any]:
-        return {rule.name: value for rule in rules()
-                if (value := rule.collect(self.config)) is not None}
+        return {
+            rule.name: value for rule in rules() if (value := rule.collect(self.config)) is not None
+        }
 
     def merge(self, worker: str, payload: dict[str, Any] | None) -> None:
         if payload is None:
@@ -191,27 +209,49 @@ class GateSession:
         if self.role == "plain":
             for name, value in self._collect().items():
                 self.collected.setdefault(name, []).append(value)
-        if status in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR,
-                      pytest.ExitCode.USAGE_ERROR) or self.config.option.collectonly:
-            self.not_evaluated = ("collect-only run" if self.config.option.collectonly
-                                  else f"the session ended with exit status {status}")
+        if (
+            status
+            in (
+                pytest.ExitCode.INTERRUPTED,
+                pytest.ExitCode.INTERNAL_ERROR,
+                pytest.ExitCode.USAGE_ERROR,
+            )
+            or self.config.option.collectonly
+        ):
+            self.not_evaluated = (
+                "collect-only run"
+                if self.config.option.collectonly
+                else f"the session ended with exit status {status}"
+            )
             self.exit_status = status
             self._write_reports(status)
             return
         assert self.settings is not None  # noqa: S101 - set whenever the gate is enabled
         run = GateRun(
-            settings=self.settings, tally=self.tally, coverage=self._coverage_source(),
-            rootdir=self.config.rootpath, invocation_dir=self.config.invocation_params.dir,
+            settings=self.settings,
+            tally=self.tally,
+            coverage=self._coverage_source(),
+            rootdir=self.config.rootpath,
+            invocation_dir=self.config.invocation_params.dir,
             plugins=frozenset(name for name in _PLUGINS if loaded(self.config, name)),
-            collected=self.collected, config=self.config,
+            collected=self.collected,
+            config=self.config,
         )
         result = evaluate(run)
         if self.missing_workers:
-            result = GateResult.of([*result.verdicts, Verdict(
-                "workers", Outcome.ERROR, measured=len(self.missing_workers), threshold=0,
-                summary=f"no gate data from {', '.join(self.missing_workers)} (crashed?)",
-                fix="see the worker's error above; the gate's counts are incomplete",
-            )])
+            result = GateResult.of(
+                [
+                    *result.verdicts,
+                    Verdict(
+                        "workers",
+                        Outcome.ERROR,
+                        measured=len(self.missing_workers),
+                        threshold=0,
+                        summary=f"no gate data from {', '.join(self.missing_workers)} (crashed?)",
+                        fix="see the worker's error above; the gate's counts are incomplete",
+                    ),
+                ]
+            )
         self.result = result
         self.exit_status = result.exit_status(status)
         session.exitstatus = self.exit_status
@@ -221,8 +261,11 @@ class GateSession:
         cwd = self.config.invocation_params.dir
         assert self.settings is not None  # noqa: S101 - set whenever the gate is enabled
         if not any(rule.needs_coverage(self.settings) for rule in rules()):
-            return CoverageSource("none", cwd=cwd, problem=Unmeasurable(
-                "no coverage rule is configured", "configure a coverage rule"))
+            return CoverageSource(
+                "none",
+                cwd=cwd,
+                problem=Unmeasurable("no coverage rule is configured", "configure a coverage rule"),
+            )
         if self.options.coverage_file:
             data = str(cwd / self.options.coverage_file)
             return CoverageSource("--gate-coverage-file", data, cwd=cwd)
@@ -234,24 +277,38 @@ class GateSession:
                 cov = coverage.Coverage(config_file=config_file)
                 data_file = os.path.abspath(cov.config.data_file)
                 json_file = self._pytest_cov_json(cov.config.json_output)
-            return CoverageSource("pytest-cov", data_file, config_file=config_file, cwd=cwd,
-                                  json_file=json_file)
+            return CoverageSource(
+                "pytest-cov", data_file, config_file=config_file, cwd=cwd, json_file=json_file
+            )
         if coverage_disabled(self.config):
-            return CoverageSource("--no-cov", cwd=cwd, problem=Unmeasurable(
-                "coverage measurement is disabled (--no-cov)",
-                "drop --no-cov, or switch the coverage rules off for this run "
-                "(e.g. --gate-set coverage_total=off)",
-            ))
+            return CoverageSource(
+                "--no-cov",
+                cwd=cwd,
+                problem=Unmeasurable(
+                    "coverage measurement is disabled (--no-cov)",
+                    "drop --no-cov, or switch the coverage rules off for this run "
+                    "(e.g. --gate-set coverage_total=off)",
+                ),
+            )
         if self.foreign_coverage:
-            return CoverageSource("coverage run", cwd=cwd, problem=Unmeasurable(
-                "coverage.py was already measuring this process (`coverage run`?) and saves its "
-                "data only after pytest exits",
-                "run `pytest --gate --cov=PKG` (pytest-cov) or plain `pytest --gate` (the gate "
-                "measures), or gate saved data with --gate-coverage-file",
-            ))
+            return CoverageSource(
+                "coverage run",
+                cwd=cwd,
+                problem=Unmeasurable(
+                    "coverage.py was already measuring this process (`coverage run`?) and "
+                    "saves its data only after pytest exits",
+                    "run `pytest --gate --cov=PKG` (pytest-cov) or plain `pytest --gate` (the gate "
+                    "measures), or gate saved data with --gate-coverage-file",
+                ),
+            )
         if not self.measurement.data_file:
-            return CoverageSource("none", cwd=cwd, problem=Unmeasurable(
-                "the gate did not measure coverage in this process", "pass --cov=PKG"))
+            return CoverageSource(
+                "none",
+                cwd=cwd,
+                problem=Unmeasurable(
+                    "the gate did not measure coverage in this process", "pass --cov=PKG"
+                ),
+            )
         data_file = self.measurement.data_file
         combine(self.pieces, data_file)
         return CoverageSource("measured by the gate", data_file, cwd=cwd)
@@ -277,9 +334,15 @@ class GateSession:
             extra["reason"] = self.not_evaluated
         if self.options.report:
             path = self.config.invocation_params.dir / self.options.report
-            report.write_json(path, report.to_json(
-                self.result, exit_status=self.exit_status, pytest_exit_status=pytest_status,
-                extra=extra))
+            report.write_json(
+                path,
+                report.to_json(
+                    self.result,
+                    exit_status=self.exit_status,
+                    pytest_exit_status=pytest_status,
+                    extra=extra,
+                ),
+            )
         if self.result is None:
             return
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
@@ -291,4 +354,3 @@ class GateSession:
 
 
 STATE = pytest.StashKey[GateSession]()
-

@@ -152,7 +152,6 @@ def one_of(*choices: str) -> Callable[[Any], str]:
     return convert
 
 
-
 # ------------------------------------------------------------------------------- schema
 @dataclass(frozen=True)
 class Key(Generic[T]):

@@ -24,12 +24,16 @@ from .coverage import meets
 __all__ = ["DIFF_BASE", "DIFF_COVERAGE", "DiffRule", "changed_lines", "format_ranges"]
 
 DIFF_COVERAGE: Key[float | None] = Key(
-    "diff_coverage", percent, None,
+    "diff_coverage",
+    percent,
+    None,
     help="Minimum coverage of the executable lines changed since the base (diff coverage).",
     example="diff_coverage = 80",
 )
 DIFF_BASE: Key[str | None] = Key(
-    "diff_base", text, None,
+    "diff_base",
+    text,
+    None,
     help="Ref the diff is taken against (its merge-base with HEAD). Default: the default branch. "
     "--gate-base overrides it.",
     example='diff_base = "origin/main"',
@@ -78,8 +82,8 @@ def resolve_base(rootdir: Path, ref: str | None) -> Base:
         if top.returncode == 127:
             raise Unmeasurable("git is not installed", "install git and put it on PATH")
         raise Unmeasurable(
-            f"{rootdir} is not inside a git repository", "run the gate in a git checkout, "
-            "or remove diff_coverage"
+            f"{rootdir} is not inside a git repository",
+            "run the gate in a git checkout, or remove diff_coverage",
         )
     toplevel = Path(top.stdout.strip())
     if ref is None:
@@ -142,13 +146,22 @@ def parse_diff(diff: str) -> dict[str, set[int]]:
 def changed_lines(base: Base) -> dict[str, set[int]]:
     """{absolute real path: changed lines} of the working tree relative to ``base.merge_base``."""
     diff = _git(
-        ["diff", "--no-color", "--no-ext-diff", "--find-renames", "--unified=0",
-         base.merge_base, "--"],
+        [
+            "diff",
+            "--no-color",
+            "--no-ext-diff",
+            "--find-renames",
+            "--unified=0",
+            base.merge_base,
+            "--",
+        ],
         base.toplevel,
     )
     if not diff.ok:
-        raise Unmeasurable(f"`git diff {base.merge_base}` failed: {diff.stderr.strip()}",
-                           "check the repository with `git status`")
+        raise Unmeasurable(
+            f"`git diff {base.merge_base}` failed: {diff.stderr.strip()}",
+            "check the repository with `git status`",
+        )
     return {
         os.path.realpath(base.toplevel / path): lines
         for path, lines in parse_diff(diff.stdout).items()
@@ -181,8 +194,17 @@ class DiffRule(Rule):
         try:
             base = resolve_base(run.rootdir, run.settings.get(DIFF_BASE))
         except Unmeasurable as exc:
-            return [Verdict(rule, Outcome.ERROR, threshold=threshold, unit="%", op=">=",
-                            summary=exc.reason, fix=exc.fix)]
+            return [
+                Verdict(
+                    rule,
+                    Outcome.ERROR,
+                    threshold=threshold,
+                    unit="%",
+                    op=">=",
+                    summary=exc.reason,
+                    fix=exc.fix,
+                )
+            ]
         changed = changed_lines(base)
         report = run.coverage.report(paths=sorted(changed))
         total = covered = 0
@@ -196,23 +218,48 @@ class DiffRule(Rule):
             total += len(executable)
             covered += len(executable) - len(missed)
             if missed:
-                uncovered[Path(file.path).relative_to(base.toplevel).as_posix()
-                          if file.path.startswith(str(base.toplevel)) else file.name] = missed
-        data = {"base": base.ref, "merge_base": base.merge_base, "changed_files": len(changed),
-                "changed_lines": total, "covered_lines": covered, "uncovered": uncovered}
+                uncovered[
+                    Path(file.path).relative_to(base.toplevel).as_posix()
+                    if file.path.startswith(str(base.toplevel))
+                    else file.name
+                ] = missed
+        data = {
+            "base": base.ref,
+            "merge_base": base.merge_base,
+            "changed_files": len(changed),
+            "changed_lines": total,
+            "covered_lines": covered,
+            "uncovered": uncovered,
+        }
         since = f"since {base.ref} ({base.merge_base[:10]})"
         if not total:
-            return [Verdict(rule, Outcome.PASS, threshold=threshold, unit="%", op=">=",
-                            summary=f"no changed executable lines {since}", data=data)]
+            return [
+                Verdict(
+                    rule,
+                    Outcome.PASS,
+                    threshold=threshold,
+                    unit="%",
+                    op=">=",
+                    summary=f"no changed executable lines {since}",
+                    data=data,
+                )
+            ]
         measured = 100.0 * covered / total
-        return [Verdict(
-            rule, Outcome.PASS if meets(measured, threshold) else Outcome.FAIL,
-            measured=measured, threshold=threshold, unit="%", op=">=",
-            summary=f"{covered} of {total} changed executable lines covered {since}",
-            details=tuple(f"{name}: {format_ranges(lines)}"
-                          for name, lines in sorted(uncovered.items())),
-            data=data,
-        )]
+        return [
+            Verdict(
+                rule,
+                Outcome.PASS if meets(measured, threshold) else Outcome.FAIL,
+                measured=measured,
+                threshold=threshold,
+                unit="%",
+                op=">=",
+                summary=f"{covered} of {total} changed executable lines covered {since}",
+                details=tuple(
+                    f"{name}: {format_ranges(lines)}" for name, lines in sorted(uncovered.items())
+                ),
+                data=data,
+            )
+        ]
 
 
 RULES = (DiffRule(),)

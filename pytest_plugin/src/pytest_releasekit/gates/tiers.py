@@ -19,7 +19,9 @@ def _tier(value: Any) -> str:
 
 
 MIN_TESTS: Key[dict[str, int]] = Key(
-    "min_tests", table_of(count, keys=_tier), {},
+    "min_tests",
+    table_of(count, keys=_tier),
+    {},
     help="Minimum number of passed tests per tier; a required tier with no test run is an error.",
     example="min_tests = {unit = 100, e2e = 1}",
     table=True,
@@ -43,13 +45,26 @@ class TestsRule(Rule):
             if tier in tally.counts
         )
         if not any(totals.values()):
-            return [Verdict("tests", Outcome.ERROR, measured=0, summary="no tests ran",
-                            fix="check the test paths and the selection (--tier, -m, -k)")]
-        return [Verdict(
-            "tests", Outcome.FAIL if bad else Outcome.PASS, measured=shown,
-            threshold="no failures", summary=f"{bad} failed or errored" if bad else "",
-            details=per_tier, data={"counts": tally.counts},
-        )]
+            return [
+                Verdict(
+                    "tests",
+                    Outcome.ERROR,
+                    measured=0,
+                    summary="no tests ran",
+                    fix="check the test paths and the selection (--tier, -m, -k)",
+                )
+            ]
+        return [
+            Verdict(
+                "tests",
+                Outcome.FAIL if bad else Outcome.PASS,
+                measured=shown,
+                threshold="no failures",
+                summary=f"{bad} failed or errored" if bad else "",
+                details=per_tier,
+                data={"counts": tally.counts},
+            )
+        ]
 
 
 class MinTestsRule(Rule):
@@ -59,27 +74,42 @@ class MinTestsRule(Rule):
     def evaluate(self, run: GateRun) -> list[Verdict]:
         verdicts = []
         tally = run.tally
-        for tier, required in sorted(run.settings.get(MIN_TESTS).items(),
-                                     key=lambda item: ALL_TIERS.index(item[0])):
+        for tier, required in sorted(
+            run.settings.get(MIN_TESTS).items(), key=lambda item: ALL_TIERS.index(item[0])
+        ):
             rule = f"min_tests.{tier}"
             passed = tally.get(tier, "passed")
             if required and not tally.ran(tier):
                 deselected = tally.selection is not None and tier not in tally.selection
-                verdicts.append(Verdict(
-                    rule, Outcome.ERROR, measured=0, threshold=required, op=">=",
-                    summary=f"no {tier} test ran"
-                    + (f" (--tier={','.join(sorted(tally.selection or ()))} excludes it)"
-                       if deselected else ""),
-                    fix=f"run the {tier} tests (--tier, -m, -k), mark them ({_how(tier)}), or "
-                    f"lower the requirement (--gate-set min_tests.{tier}=0)",
-                ))
+                verdicts.append(
+                    Verdict(
+                        rule,
+                        Outcome.ERROR,
+                        measured=0,
+                        threshold=required,
+                        op=">=",
+                        summary=f"no {tier} test ran"
+                        + (
+                            f" (--tier={','.join(sorted(tally.selection or ()))} excludes it)"
+                            if deselected
+                            else ""
+                        ),
+                        fix=f"run the {tier} tests (--tier, -m, -k), mark them ({_how(tier)}), or "
+                        f"lower the requirement (--gate-set min_tests.{tier}=0)",
+                    )
+                )
                 continue
-            verdicts.append(Verdict(
-                rule, Outcome.PASS if passed >= required else Outcome.FAIL,
-                measured=passed, threshold=required, op=">=",
-                summary=f"{passed} {tier} tests passed",
-                data={"counts": tally.counts.get(tier, {})},
-            ))
+            verdicts.append(
+                Verdict(
+                    rule,
+                    Outcome.PASS if passed >= required else Outcome.FAIL,
+                    measured=passed,
+                    threshold=required,
+                    op=">=",
+                    summary=f"{passed} {tier} tests passed",
+                    data={"counts": tally.counts.get(tier, {})},
+                )
+            )
         return verdicts
 
 
