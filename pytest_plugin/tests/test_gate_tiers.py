@@ -171,6 +171,9 @@ def test_entry_point_registration_in_a_fresh_process(project: Project) -> None:
     project.write(TESTS)
     run = project.run("--gate", subprocess=True, autoload=True)
     assert run.ret == EXIT_GATE_FAILED
+    # without the plugin its tier markers are unknown, which --strict-markers rejects (pytest
+    # 9.2 checks them at collection), so the disabled run leaves out the file that uses one
+    (project.path / "tests" / "test_skips.py").unlink()
     run = project.run("-p", "no:releasekit", "-p", "no:xdist", subprocess=True, autoload=True)
     assert run.ret == 0
     assert "releasekit gate" not in run.out
