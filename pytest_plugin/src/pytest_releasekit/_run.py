@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,18 +24,34 @@ class Completed:
     def ok(self) -> bool:
         return self.returncode == 0
 
+    @property
+    def output(self) -> str:
+        return "\n".join(part for part in (self.stdout, self.stderr) if part)
 
-def run(argv: Sequence[Arg], *, cwd: Path | str | None = None, timeout: float = 120) -> Completed:
+
+def run(
+    argv: Sequence[Arg],
+    *,
+    cwd: Path | str | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float | None = 120,
+) -> Completed:
     """Run ``argv`` and return its result; a missing program is returncode 127, not an exception."""
     if isinstance(argv, str | bytes):
         raise TypeError("_run.run takes an argv list, not a string")
     args = tuple(os.fspath(a) for a in argv)
     try:
         proc = subprocess.run(
-            args, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
+            args,
+            cwd=cwd,
+            env=dict(env) if env is not None else None,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
         )
     except FileNotFoundError:
         return Completed(args, 127, "", f"{args[0]}: command not found")
     except subprocess.TimeoutExpired:
-        return Completed(args, 124, "", f"{args[0]}: timed out after {timeout:g}s")
+        return Completed(args, 124, "", f"{args[0]}: timed out after {timeout}s")
     return Completed(args, proc.returncode, proc.stdout, proc.stderr)

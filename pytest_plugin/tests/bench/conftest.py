@@ -1,0 +1,56 @@
+"""A tiny benchmark project in a real git repository, for the end-to-end tests."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+BENCH = """
+import os, time
+import pytest
+
+def work():
+    time.sleep(0.002 * float(os.environ.get("TINY_FACTOR", FACTOR)))
+
+FACTOR = {factor}
+
+def test_sleep(benchmark):
+    benchmark(work)
+
+@pytest.mark.skip(reason="never measured")
+def test_skipped(benchmark):
+    benchmark(work)
+"""
+
+PYPROJECT = """
+[tool.pytest.ini_options]
+markers = ["performance: performance tier"]
+"""
+
+#: pytest-benchmark options that keep every measuring process short
+FAST = ("--benchmark-max-time=0.03", "--benchmark-min-rounds=6", "--benchmark-warmup=off")
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
+@pytest.fixture
+def tiny_project(tmp_path: Path) -> Path:
+    root = tmp_path / "proj"
+    (root / "perf").mkdir(parents=True)
+    (root / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    (root / "perf" / "test_tiny.py").write_text(BENCH.format(factor=1.0), encoding="utf-8")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "-c", "user.email=t@example.invalid", "-c", "user.name=t", "add", ".")
+    git(root, "-c", "user.email=t@example.invalid", "-c", "user.name=t", "commit", "-qm", "base")
+    return root
+
+
+def set_factor(root: Path, factor: float, *, extra: str = "") -> None:
+    text = BENCH.format(factor=factor) + extra
+    (root / "perf" / "test_tiny.py").write_text(text, encoding="utf-8")

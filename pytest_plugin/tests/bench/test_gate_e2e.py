@@ -1,0 +1,147 @@
+"""``pytest --gate`` end to end with pytester: both modes on a tiny suite, under the real plugin.
+
+The benchmarks sleep (2 ms; 4 ms when slowed 2x) so that verdicts do not depend on the load of
+the machine. The measuring processes are real pytest-benchmark runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from conftest import Project
+from pytest_releasekit.verdict import EXIT_GATE_FAILED
+
+from .conftest import FAST, git
+
+SUITE = """
+    import os, time
+    import pytest
+
+    FACTOR = {factor}
+
+    def work():
+        time.sleep(0.002 * float(os.environ.get("TINY_FACTOR", FACTOR)))
+
+    def test_sleep(benchmark):
+        benchmark(work)
+
+    @pytest.mark.benchmark_gate(max_regression=400)
+    def test_tolerant(benchmark):
+        benchmark(work)
+"""
+
+
+def _configure(project: Project) -> None:
+    project.write(
+        {
+            "pyproject.toml": f"""
+        [tool.pytest.ini_options]
+        addopts = ["-p", "no:cacheprovider", "-p", "no:hypothesispytest"]
+        markers = ["benchmark_gate(max_regression): per-benchmark threshold"]
+
+        [tool.releasekit.gate]
+        benchmark_rounds = 2
+        benchmark_confirm_rounds = 2
+        benchmark_plugin_autoload = false
+        benchmark_pytest_args = {json.dumps(list(FAST))}
+    """
+        }
+    )
+
+
+@pytest.fixture
+def bench_project(project: Project, monkeypatch: pytest.MonkeyPatch) -> Project:
+    monkeypatch.delenv("TINY_FACTOR", raising=False)
+    _configure(project)
+    project.write({"perf/test_tiny.py": SUITE.format(factor=1.0)})
+    return project
+
+
+def _bench(run_verdicts: dict[str, str]) -> dict[str, str]:
+    return {
+        k.rsplit(".", 1)[-1]: v
+        for k, v in run_verdicts.items()
+        if k.startswith("benchmark_max_regression")
+    }
+
+
+def test_stored_baseline_mode_end_to_end(
+    bench_project: Project,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    summary = tmp_path_factory.mktemp("summary") / "step-summary.md"
+    missing = bench_project.run("--gate", "--gate-report=gate-report.json", "--benchmark-disable")
+    assert missing.ret == EXIT_GATE_FAILED
+    assert set(_bench(missing.verdicts()).values()) == {"error"}
+    assert "gate-save-baseline" in missing.rule("benchmark_max_regression.test_sleep")["fix"]
+
+    # the flag the docs name, then its config twin
+    for save in (["--gate-save-baseline"], ["--gate-set", "benchmark_save_baseline=true"]):
+        saved = bench_project.run(
+            "--gate", *save, "--gate-report=gate-report.json", "--benchmark-disable"
+        )
+        assert saved.ret == 0, saved.out
+    stored = list((bench_project.path / ".benchmarks" / "releasekit").glob("*.json"))
+    assert len(stored) == 2
+    doc = json.loads(stored[0].read_text(encoding="utf-8"))
+    assert doc["fingerprint"]["cpu_count"] >= 1
+    assert len(doc["sessions"]) == 2
+
+    same = bench_project.run("--gate", "--gate-report=gate-report.json", "--benchmark-disable")
+    assert same.ret == 0, same.out
+    assert _bench(same.verdicts()) == {"test_sleep": "pass", "test_tolerant": "pass"}
+
+    monkeypatch.setenv("TINY_FACTOR", "2")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    slower = bench_project.run("--gate", "--gate-report=gate-report.json", "--benchmark-disable")
+    assert slower.ret == EXIT_GATE_FAILED
+    assert _bench(slower.verdicts()) == {"test_sleep": "fail", "test_tolerant": "pass"}
+    data = slower.rule("benchmark_max_regression.test_sleep")["data"]
+    assert data["mode"] == "stored-baseline"
+    assert data["confirmed"] is True
+    assert data["ratio"] > 1.5
+    assert data["ci_low"] > 1.0
+    assert data["base_estimate_s"] > 0.0019
+    tolerant = slower.rule("benchmark_max_regression.test_tolerant")
+    assert tolerant["threshold"] == 400
+    assert tolerant["data"]["decision"] == "slower-within-threshold"
+    assert "benchmark_max_regression.test_sleep" in slower.out
+    if summary.exists():  # the step summary is the report module's (colleague's) business
+        assert "benchmark_max_regression.test_sleep" in summary.read_text(encoding="utf-8")
+
+
+def test_same_job_mode_end_to_end(bench_project: Project) -> None:
+    root = bench_project.path
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "-c", "user.email=t@example.invalid", "-c", "user.name=t", "commit", "-qm", "A")
+    bench_project.write({"perf/test_tiny.py": SUITE.format(factor=2.0)})
+    run = bench_project.run(
+        "--gate", "--gate-bench-base=HEAD", "--gate-report=gate-report.json", "--benchmark-disable"
+    )
+    assert run.ret == EXIT_GATE_FAILED, run.out
+    assert _bench(run.verdicts()) == {"test_sleep": "fail", "test_tolerant": "pass"}
+    data = run.rule("benchmark_max_regression.test_sleep")["data"]
+    assert data["mode"] == "same-job"
+    assert data["counts"]["rounds"] == 4  # 2 rounds, then 2 to confirm
+    assert len(data["base_commit"]) == 40
+
+    bench_project.write({"perf/test_tiny.py": SUITE.format(factor=1.0)})
+    same = bench_project.run(
+        "--gate",
+        "--gate-set",
+        "benchmark_base=HEAD",
+        "--gate-report=gate-report.json",
+        "--benchmark-disable",
+        "-n",
+        "2",
+        mode="plain",
+    )
+    assert same.ret == 0, same.out
+    assert _bench(same.verdicts()) == {"test_sleep": "pass", "test_tolerant": "pass"}
+    worktrees = root / ".git" / "worktrees"
+    assert not worktrees.exists() or not os.listdir(worktrees)  # the worktree was removed

@@ -1,0 +1,186 @@
+"""The statistics on known distributions: seeded samples with known shifts, and scipy as oracle."""
+
+from __future__ import annotations
+
+import math
+import random
+import statistics
+
+import pytest
+
+from pytest_releasekit import stats
+from pytest_releasekit.bench.decide import REGRESSION, Assessment, decide
+
+scipy_stats = pytest.importorskip("scipy.stats")
+
+
+def _rng(seed: int) -> random.Random:
+    return random.Random(seed)  # noqa: S311 - seeded test data, not secrets
+
+
+@pytest.mark.parametrize("df", [1, 2, 4, 9, 30, 200])
+@pytest.mark.parametrize("t", [-3.5, -1.0, 0.0, 0.7, 2.0, 6.0])
+def test_t_cdf_matches_scipy(t: float, df: int) -> None:
+    assert stats.t_cdf(t, df) == pytest.approx(scipy_stats.t.cdf(t, df), abs=1e-9)
+
+
+@pytest.mark.parametrize("df", [1, 3, 7, 25, math.inf])
+@pytest.mark.parametrize("p", [0.0005, 0.025, 0.5, 0.9, 0.999])
+def test_t_ppf_matches_scipy(p: float, df: float) -> None:
+    assert stats.t_ppf(p, df) == pytest.approx(scipy_stats.t.ppf(p, df), rel=1e-6, abs=1e-7)
+
+
+def test_mann_whitney_matches_scipy_with_ties() -> None:
+    rng = _rng(7)
+    base = [round(rng.gauss(10, 1), 1) for _ in range(40)]
+    cur = [round(rng.gauss(10.4, 1), 1) for _ in range(35)]
+    ours = stats.mann_whitney(base, cur)
+    ref = scipy_stats.mannwhitneyu(cur, base, alternative="greater", method="asymptotic")
+    assert ours.u == pytest.approx(ref.statistic)
+    assert ours.p_greater == pytest.approx(ref.pvalue, rel=1e-6)
+
+
+def test_mann_whitney_direction() -> None:
+    rng = _rng(1)
+    base = [rng.lognormvariate(0, 0.05) for _ in range(30)]
+    slower = [x * 1.10 for x in (rng.lognormvariate(0, 0.05) for _ in range(30))]
+    assert stats.mann_whitney(base, slower).p_greater < 1e-4
+    assert stats.mann_whitney(slower, base).p_greater > 0.99
+
+
+def test_bootstrap_ratio_ci_covers_known_shift() -> None:
+    rng = _rng(3)
+    base = [rng.lognormvariate(0, 0.03) for _ in range(60)]
+    cur = [1.08 * rng.lognormvariate(0, 0.03) for _ in range(60)]
+    ratio, lo, hi = stats.bootstrap_ratio_ci(base, cur, seed=11)
+    assert lo < 1.08 < hi
+    assert lo > 1.0
+    assert ratio == pytest.approx(statistics.median(cur) / statistics.median(base))
+    # seeded: the same inputs give the same interval
+    assert stats.bootstrap_ratio_ci(base, cur, seed=11) == (ratio, lo, hi)
+
+
+def test_bootstrap_log_median_var_scales_with_n() -> None:
+    rng = _rng(5)
+    small = [rng.lognormvariate(0, 0.05) for _ in range(20)]
+    large = [rng.lognormvariate(0, 0.05) for _ in range(320)]
+    assert stats.bootstrap_log_median_var(large) < stats.bootstrap_log_median_var(small)
+
+
+def test_holm_and_bh_on_textbook_example() -> None:
+    p = [0.01, 0.04, 0.03, 0.005]
+    assert [r for r, _ in stats.holm(p, 0.05)] == [True, False, False, True]
+    assert stats.holm(p, 0.05)[3][1] == pytest.approx(0.05 / 4)
+    assert stats.benjamini_hochberg(p, 0.05) == [True, True, True, True]
+    assert stats.benjamini_hochberg([0.2, 0.5], 0.05) == [False, False]
+
+
+def _rounds(rng: random.Random, n: int, shift: float, noise: float) -> tuple[list[float], ...]:
+    base = [math.exp(rng.gauss(0, noise)) for _ in range(n)]
+    cur = [math.exp(rng.gauss(math.log(shift), noise)) for _ in range(n)]
+    order = [1 if i % 2 else -1 for i in range(n)]
+    return base, cur, order  # type: ignore[return-value]
+
+
+def test_paired_rounds_recovers_known_shift() -> None:
+    rng = _rng(2)
+    base, cur, order = _rounds(rng, 10, 1.10, 0.01)
+    effect = stats.paired_rounds(base, cur, order=order)
+    assert effect.ratio == pytest.approx(1.10, rel=0.02)
+    assert effect.p_slower < 1e-6
+    lo, hi = effect.interval(0.005)
+    assert lo < 1.10 < hi
+
+
+def test_paired_fit_removes_an_order_effect() -> None:
+    # The second process of each round is 3% slower: the order model absorbs it.
+    base, cur, order = [], [], []
+    rng = _rng(4)
+    for i in range(8):
+        second_is_current = i % 2 == 1
+        b, c = math.exp(rng.gauss(0, 0.002)), math.exp(rng.gauss(0, 0.002))
+        (c := c * 1.03) if second_is_current else (b := b * 1.03)
+        base.append(b)
+        cur.append(c)
+        order.append(1 if second_is_current else -1)
+    d, var, df, _ = stats.paired_fit(base, cur, order)
+    _, var0, _, _ = stats.paired_fit(base, cur)
+    assert abs(d) < 0.005
+    assert df == 6
+    assert var < var0 / 10
+
+
+def test_paired_rounds_pooled_variance_used_when_larger() -> None:
+    rng = _rng(8)
+    base, cur, order = _rounds(rng, 6, 1.0, 0.001)
+    own = stats.paired_rounds(base, cur, order=order)
+    pooled = stats.paired_rounds(base, cur, order=order, pooled=(0.02**2, 40))
+    assert pooled.se > own.se
+    assert pooled.df == 40
+
+
+def test_session_effect_uses_floor_and_session_spread() -> None:
+    effect = stats.session_effect([0.0], math.log(1.03), pooled_var=0.0, pooled_df=0, floor=0.01)
+    assert effect.df == math.inf
+    assert effect.se == pytest.approx(0.01 * math.sqrt(2))
+    spread = stats.session_effect([0.0, 0.05, -0.05], 0.0, pooled_var=0.0, pooled_df=0, floor=0.01)
+    assert spread.se == pytest.approx(0.05 * math.sqrt(1 + 1 / 3))
+    _, df = stats.pooled_session_variance([[0.0, 0.02], [0.01, 0.01, 0.04], [0.3]])
+    assert df == 3
+
+
+def _assess(name: str, effect: stats.LogEffect) -> Assessment:
+    return Assessment(name=name, status="compared", threshold=0.05, effect=effect)
+
+
+def test_gate_false_alarm_rate_is_controlled_across_many_benchmarks() -> None:
+    """A/A on simulated paired rounds: the whole gate (8 benchmarks) flags < ~alpha."""
+    rng = _rng(12345)
+    runs, flagged = 1500, 0
+    for _ in range(runs):
+        family = []
+        for j in range(8):
+            base, cur, order = _rounds(rng, 6, 1.0, 0.03)
+            family.append(_assess(f"b{j}", stats.paired_rounds(base, cur, order=order)))
+        decided = decide(family, 0.05)
+        flagged += any(a.decision == REGRESSION for a in decided)
+    # Holm controls the family-wise rate at 5%; allow Monte Carlo error.
+    assert flagged / runs < 0.065
+
+
+def test_decision_needs_effect_and_significance() -> None:
+    precise_small = stats.LogEffect(d=math.log(1.02), se=0.002, df=30, method="t")
+    noisy_big = stats.LogEffect(d=math.log(1.20), se=0.2, df=30, method="t")
+    clear = stats.LogEffect(d=math.log(1.10), se=0.01, df=30, method="t")
+    at_threshold = stats.LogEffect(d=math.log(1.045), se=0.008, df=30, method="t")
+    faster = stats.LogEffect(d=math.log(0.8), se=0.01, df=30, method="t")
+    out = {
+        a.name: a
+        for a in decide(
+            [
+                _assess("small", precise_small),
+                _assess("noisy", noisy_big),
+                _assess("clear", clear),
+                _assess("edge", at_threshold),
+                _assess("fast", faster),
+            ],
+            0.01,
+        )
+    }
+    assert out["small"].decision == "slower-within-threshold"
+    assert out["noisy"].decision == "no-significant-change"
+    assert out["clear"].decision == REGRESSION
+    assert out["edge"].decision == REGRESSION  # a 5% regression cannot be ruled out
+    assert out["fast"].decision == "faster"
+    assert out["clear"].low is not None
+    assert out["clear"].low > 1.0
+
+
+def test_decide_only_counts_the_others_with_p_one() -> None:
+    e = stats.LogEffect(d=math.log(1.10), se=0.02, df=20, method="t")
+    family = [_assess("a", e), _assess("b", e), _assess("c", e)]
+    full = decide(family, 0.01)
+    only = decide(family, 0.01, only={"a"})
+    assert [a.decision for a in full] == [REGRESSION] * 3
+    assert only[0].decision == REGRESSION
+    assert only[1].p_value == 1.0
