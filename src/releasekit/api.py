@@ -278,17 +278,10 @@ def _resumed_context(
     workspace: Workspace,
     reporter: Reporter,
 ) -> Context:
+    """The journaled release's context (``workspace`` already pinned to its previous version)."""
     header = journal.header
-    return Context(
-        root=root,
-        config=config,
-        workspace=workspace,
-        target=live,
-        journal=journal,
-        reporter=reporter,
-        version=header["version"],
-        previous_version=header["previous_version"],
-        bump=header["bump"],
+    return _context(
+        root, config, workspace, live, journal, reporter, header["version"], header["bump"]
     )
 
 
