@@ -22,8 +22,14 @@ from releasekit.pipeline import default_steps
 from ..conftest import PROJECTS, Sandbox, assert_one_error_line, make_sandbox
 from . import infra
 
-WIRED = {"image", "docs", "promote"} <= {step.name for step in default_steps()}
-pytestmark = pytest.mark.skipif(not WIRED, reason="image/docs/promote not in default_steps yet")
+
+def test_image_docs_and_promote_are_release_steps() -> None:
+    names = [step.name for step in default_steps()]
+    assert names.index("verify") < names.index("image") < names.index("docs")
+    assert (
+        names.index("docs") < names.index("publish") < names.index("tag") < names.index("promote")
+    )
+
 
 SIMPLE = (PROJECTS / "simple" / "pyproject.toml").read_text()
 SITE = {

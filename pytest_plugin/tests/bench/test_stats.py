@@ -7,11 +7,10 @@ import random
 import statistics
 
 import pytest
+import scipy.stats as scipy_stats  # the reference the stdlib implementation is checked against
 
 from pytest_releasekit import stats
 from pytest_releasekit.bench.decide import REGRESSION, Assessment, decide
-
-scipy_stats = pytest.importorskip("scipy.stats")
 
 
 def _rng(seed: int) -> random.Random:
