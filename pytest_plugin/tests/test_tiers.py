@@ -45,6 +45,24 @@ def test_markers_are_registered_for_strict_markers(tiered: Project) -> None:
     run.result.assert_outcomes(passed=7)
 
 
+def test_benchmark_gate_marker_is_registered(project: Project) -> None:
+    project.write(
+        {
+            "tests/test_marked.py": """
+            import pytest
+
+            @pytest.mark.benchmark_gate(max_regression=10)
+            def test_noisy():
+                pass
+            """
+        }
+    )
+    run = project.run("--markers")
+    run.result.stdout.fnmatch_lines(["@pytest.mark.benchmark_gate(max_regression): *"])
+    run = project.run("--strict-markers")
+    run.result.assert_outcomes(passed=1)
+
+
 def outcomes(mode: str, passed: int, deselected: int) -> dict[str, int]:
     """xdist's controller does not report the workers' deselected count."""
     return {"passed": passed, "deselected": 0 if mode == "xdist" else deselected}

@@ -12,7 +12,7 @@ from . import report
 from .gates import rules
 from .session import PAYLOAD, STATE, GateSession, loaded
 from .settings import OFF_SOURCE
-from .tiers import DEFAULT_AUTO_MARK, MARKERS, UNIT, item_tiers
+from .tiers import DEFAULT_AUTO_MARK, MARKERS, OTHER_MARKERS, UNIT, item_tiers
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -91,7 +91,7 @@ def pytest_load_initial_conftests(
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    for line in MARKERS.values():
+    for line in (*MARKERS.values(), *OTHER_MARKERS):
         config.addinivalue_line("markers", line)
     state = config.stash.get(STATE, None)  # created in pytest_load_initial_conftests
     if state is None:

@@ -21,6 +21,7 @@ __all__ = [
     "ALL_TIERS",
     "DEFAULT_AUTO_MARK",
     "MARKERS",
+    "OTHER_MARKERS",
     "TIERS",
     "UNIT",
     "AutoMarker",
@@ -38,6 +39,11 @@ MARKERS = {
     "performance": "performance: performance tier (pytest-releasekit; select with --tier)",
     "regression": "regression: regression tier (pytest-releasekit; select with --tier)",
 }
+#: markers that are not tiers, registered alongside them so --strict-markers stays clean
+OTHER_MARKERS = (
+    "benchmark_gate(max_regression): per-benchmark threshold of the benchmark gate, in percent "
+    "(pytest-releasekit)",
+)
 #: the ``releasekit_auto_mark`` ini default: ``tests/<tier>/**`` at any depth
 DEFAULT_AUTO_MARK = [f"{tier}: **/tests/{tier}/**" for tier in TIERS]
 
