@@ -33,30 +33,27 @@ def build_package(package: Package, source: Path, outdir: Path, *, epoch: int) -
     """Build one package's sdist, then its wheel from the sdist, from ``source`` into ``outdir``."""
     staging = outdir / f".{package.canonical}"
     staging.mkdir(parents=True)
-    argv: list[str | Path] = [
-        sys.executable,
-        "-m",
-        "build",
-        "--sdist",
-        "--wheel",
-        "--outdir",
-        staging,
-    ]
-    if uv_binary():
-        argv += ["--installer", "uv"]
+    uv = uv_binary()
+    if uv:  # uv build caches build environments; like build, it makes the wheel from the sdist
+        argv: list[str | Path] = [uv, "build", "--quiet", "--out-dir", staging, source]
+        tool = "uv build"
+    else:
+        argv = [sys.executable, "-m", "build", "--sdist", "--wheel", "--outdir", staging, source]
+        tool = "python -m build"
     process.run(
-        [*argv, source],
+        argv,
         cwd=source,
         env={"SOURCE_DATE_EPOCH": str(epoch), "PYTHONHASHSEED": "0"},
-        what=f"building {package.name} (python -m build)",
-        hint="run `python -m build` in the package to see the backend's error",
+        what=f"building {package.name} ({tool})",
+        hint=f"run `{tool}` in the package to see the backend's error",
     )
     built = []
     for path in sorted(staging.iterdir()):
-        target = outdir / path.name
-        path.replace(target)
-        built.append(target)
-    staging.rmdir()
+        if path.name.endswith((".whl", ".tar.gz")):  # uv build also leaves a .gitignore
+            target = outdir / path.name
+            path.replace(target)
+            built.append(target)
+    shutil.rmtree(staging)
     return built
 
 
