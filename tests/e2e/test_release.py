@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from releasekit.index import LocalIndex
 
 from ..conftest import Sandbox
@@ -162,6 +164,22 @@ def test_same_commit_builds_byte_identical_artifacts(sandbox: Sandbox, tmp_path:
     )
     for a, b in zip(first, second, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_python_build_fallback_gives_the_same_bytes(
+    sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without uv, releasekit builds with `python -m build`: the artifacts are identical."""
+    from releasekit.config import load_config
+    from releasekit.steps.build import build_package
+    from releasekit.workspace import load_workspace
+
+    package = load_workspace(sandbox.repo, load_config(sandbox.repo)).packages[0]
+    epoch = int(sandbox.git("show", "-s", "--format=%ct", "HEAD"))
+    with_uv = build_package(package, sandbox.repo, tmp_path / "uv", epoch=epoch)
+    monkeypatch.setenv("RELEASEKIT_NO_UV", "1")
+    without = build_package(package, sandbox.repo, tmp_path / "build", epoch=epoch)
+    assert [p.read_bytes() for p in with_uv] == [p.read_bytes() for p in without]
 
 
 def test_token_for_authenticated_index_never_leaks(sandbox: Sandbox) -> None:
