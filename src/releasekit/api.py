@@ -22,14 +22,23 @@ from .git import Git, ensure_state_dir
 from .index import LocalIndex, default_index_dir
 from .journal import Journal, ReleaseLock
 from .pipeline import READ_ONLY, Pipeline, default_steps
-from .steps.base import Plan, Result
+from .steps.base import Result
 from .steps.preflight import problems
 from .targets import Target, resolve_target
 from .ui import Reporter
 from .versioning import bump_from_fragments, find_fragments, next_version, towncrier_settings
 from .workspace import Workspace, load_workspace
 
-__all__ = ["ReleaseOutcome", "plan", "release", "resume", "rollback", "status"]
+__all__ = [
+    "ReleaseOutcome",
+    "StatusReport",
+    "StepStatus",
+    "plan",
+    "release",
+    "resume",
+    "rollback",
+    "status",
+]
 
 
 @dataclass
@@ -410,6 +419,3 @@ def status(root: Path) -> StatusReport | None:
     return StatusReport(
         str(journal.header.get("version")), journal.release_id, label, steps, commands
     )
-
-
-__all__ += ["Plan", "StatusReport", "StepStatus"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
-import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -194,6 +193,3 @@ def serve_index(port: int, directory: Path | None, reporter: Reporter) -> int:
         except KeyboardInterrupt:
             reporter.info("stopped")
     return 0
-
-
-del sys

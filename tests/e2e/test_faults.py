@@ -129,17 +129,25 @@ def test_torn_last_journal_line_is_recovered(tmp_path: Path, reference: dict[str
     assert all(json.loads(line) for line in journal.read_text().splitlines())
 
 
-def test_two_concurrent_releases_exactly_one_proceeds(sandbox: Sandbox) -> None:
-    slow_gate = f"{sys.executable} -c 'import time; time.sleep(4)'"
-    env = {**sandbox.env, "RELEASEKIT_GATE_COMMAND": slow_gate}
-    first = subprocess.Popen(
+def _start_release(
+    sandbox: Sandbox, env: dict[str, str], *, start_new_session: bool = False
+) -> subprocess.Popen[str]:
+    """`releasekit release minor --yes` in the background, output captured."""
+    return subprocess.Popen(
         [sys.executable, "-m", "releasekit", "release", "minor", "--yes"],
         cwd=sandbox.repo,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=start_new_session,
     )
+
+
+def test_two_concurrent_releases_exactly_one_proceeds(sandbox: Sandbox) -> None:
+    slow_gate = f"{sys.executable} -c 'import time; time.sleep(4)'"
+    env = {**sandbox.env, "RELEASEKIT_GATE_COMMAND": slow_gate}
+    first = _start_release(sandbox, env)
     lock = sandbox.repo / ".releasekit" / "lock"
     deadline = time.monotonic() + 30
     while not (lock.exists() and lock.read_text()) and time.monotonic() < deadline:
@@ -156,15 +164,7 @@ def test_two_concurrent_releases_exactly_one_proceeds(sandbox: Sandbox) -> None:
 def test_ctrl_c_stops_journals_and_resumes(sandbox: Sandbox, reference: dict[str, object]) -> None:
     slow_smoke = f"{sys.executable} -c 'import time; time.sleep(30)'"
     env = {**sandbox.env, "RELEASEKIT_SMOKE_COMMAND": slow_smoke}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "releasekit", "release", "minor", "--yes"],
-        cwd=sandbox.repo,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    proc = _start_release(sandbox, env, start_new_session=True)
     journal = sandbox.repo / ".releasekit" / "journal.jsonl"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -26,7 +26,7 @@ from .base import Facts, Plan, Step, StepRecord
 if TYPE_CHECKING:
     from ..context import Context
 
-__all__ = ["BuildStep", "build_package"]
+__all__ = ["BuildStep", "artifact_paths", "build_package"]
 
 
 def build_package(package: Package, source: Path, outdir: Path, *, epoch: int) -> list[Path]:
@@ -131,6 +131,3 @@ def checkout(root: Path, sha: str, where: Path) -> Iterator[Path]:
 
 def artifact_paths(ctx: Context, kind: str | None = None) -> list[Path]:
     return [ctx.root / f["path"] for f in ctx.facts["build"]["files"] if kind in (None, f["kind"])]
-
-
-__all__ += ["artifact_paths"]
