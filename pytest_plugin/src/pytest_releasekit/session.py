@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from . import report
+from .bench import CHILD_ENV
 from .gates import GateRun, Unmeasurable, all_keys, evaluate, rules
 from .measure import CoverageSource, Measurement, combine
 from .settings import GateSettings, load_settings, read_gate_table
@@ -64,13 +65,14 @@ class Options:
         base = getattr(ns, "gate_base", None)
         report_path = pick("gate_report", "releasekit_gate_report")
         coverage_file = pick("gate_coverage_file", "releasekit_gate_coverage_file")
-        gate = bool(
+        gate = not os.environ.get(CHILD_ENV) and bool(
             getattr(ns, "gate", False)
             or config.getini("releasekit_gate")
             or sets
             or base
             or report_path
             or coverage_file
+            or any(getattr(ns, dest, None) for rule in rules() for dest in rule.implies_gate)
         )
         tier_text = pick("tier", "releasekit_tier")
         try:

@@ -12,6 +12,7 @@ import os
 import pytest
 
 from conftest import Project
+from pytest_releasekit.bench import CHILD_ENV
 from pytest_releasekit.verdict import EXIT_GATE_FAILED
 
 from .conftest import FAST, git
@@ -79,12 +80,18 @@ def test_stored_baseline_mode_end_to_end(
     assert set(_bench(missing.verdicts()).values()) == {"error"}
     assert "gate-save-baseline" in missing.rule("benchmark_max_regression.test_sleep")["fix"]
 
-    # the flag the docs name, then its config twin
-    for save in (["--gate-save-baseline"], ["--gate-set", "benchmark_save_baseline=true"]):
-        saved = bench_project.run(
-            "--gate", *save, "--gate-report=gate-report.json", "--benchmark-disable"
-        )
-        assert saved.ret == 0, saved.out
+    # the flag the docs name (alone: it implies --gate), then its config twin
+    saved = bench_project.run("--gate-save-baseline", "--benchmark-disable")
+    assert saved.ret == 0, saved.out
+    assert "baseline saved: session 1" in saved.out
+    saved = bench_project.run(
+        "--gate",
+        "--gate-set",
+        "benchmark_save_baseline=true",
+        "--gate-report=gate-report.json",
+        "--benchmark-disable",
+    )
+    assert saved.ret == 0, saved.out
     stored = list((bench_project.path / ".benchmarks" / "releasekit").glob("*.json"))
     assert len(stored) == 2
     doc = json.loads(stored[0].read_text(encoding="utf-8"))
@@ -120,6 +127,9 @@ def test_same_job_mode_end_to_end(bench_project: Project) -> None:
     git(root, "add", ".")
     git(root, "-c", "user.email=t@example.invalid", "-c", "user.name=t", "commit", "-qm", "A")
     bench_project.write({"perf/test_tiny.py": SUITE.format(factor=2.0)})
+    alone = bench_project.run("--gate-bench-base=HEAD", "--benchmark-disable")  # implies --gate
+    assert alone.ret == EXIT_GATE_FAILED, alone.out
+    assert "benchmark_max_regression.test_sleep" in alone.out
     run = bench_project.run(
         "--gate", "--gate-bench-base=HEAD", "--gate-report=gate-report.json", "--benchmark-disable"
     )
@@ -145,3 +155,21 @@ def test_same_job_mode_end_to_end(bench_project: Project) -> None:
     assert _bench(same.verdicts()) == {"test_sleep": "pass", "test_tolerant": "pass"}
     worktrees = root / ".git" / "worktrees"
     assert not worktrees.exists() or not os.listdir(worktrees)  # the worktree was removed
+
+
+def test_measuring_processes_run_without_the_gate(
+    bench_project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ``--gate`` that reaches a measuring process (e.g. through addopts) is off there: no rule
+    is evaluated and no coverage is measured, so nothing but the benchmark costs time."""
+    bench_project.write({"test_plain.py": "def test_one():\n    assert True\n"})
+    argv = ("--gate", "--gate-set", "coverage_total=100", "--gate-set", "min_tests.e2e=1")
+    gated = bench_project.run(*argv, "--benchmark-disable")
+    assert gated.ret == EXIT_GATE_FAILED, gated.out
+    (bench_project.path / ".coverage").unlink()  # the gate measured coverage there
+    monkeypatch.setenv(CHILD_ENV, "1")
+    child = bench_project.run(*argv, "--benchmark-disable")
+    assert child.ret == 0, child.out
+    assert "releasekit gate" in gated.out
+    assert "releasekit gate" not in child.out
+    assert not (bench_project.path / ".coverage").exists()

@@ -18,13 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .._run import Completed, run
+from . import CHILD_ENV
 from .samples import read_benchmark_json
 
 __all__ = ["CHILD_ENV", "Measured", "Measurer", "WorktreeError", "git", "tree_files", "worktree"]
 
-#: Set in every measuring process: a ``--gate`` that reaches a child (e.g. through ``addopts``)
-#: must not evaluate the gate again there.
-CHILD_ENV = "PYTEST_RELEASEKIT_BENCH_CHILD"
 _TAIL = 30
 
 

@@ -106,6 +106,8 @@ class Rule(abc.ABC):
     name: ClassVar[str]
     #: the keys of ``[tool.releasekit.gate]`` this rule owns
     keys: ClassVar[tuple[Key[Any], ...]] = ()
+    #: ``dest`` names of options from :meth:`add_options` that imply ``--gate`` when given
+    implies_gate: ClassVar[tuple[str, ...]] = ()
 
     def configured(self, settings: GateSettings) -> bool:
         """Whether the user set any of this rule's keys."""

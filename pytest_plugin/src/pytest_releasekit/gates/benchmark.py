@@ -12,7 +12,6 @@ The heavy lifting lives in :mod:`pytest_releasekit.bench`, imported lazily in :m
 
 from __future__ import annotations
 
-import os
 import shlex
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +26,6 @@ __all__ = ["MARKER", "BenchmarkRule"]
 
 #: ``@pytest.mark.benchmark_gate(max_regression=15)``: a per-benchmark threshold, in percent.
 MARKER = "benchmark_gate"
-_CHILD_ENV = "PYTEST_RELEASEKIT_BENCH_CHILD"  # same value as bench.runner.CHILD_ENV
 
 
 def _strings(value: Any) -> tuple[str, ...]:
@@ -204,6 +202,7 @@ def _option(config: pytest.Config | None, name: str) -> Any:
 class BenchmarkRule(Rule):
     name = "benchmark"
     keys = KEYS
+    implies_gate = ("gate_save_baseline", "gate_bench_base")
 
     def add_options(self, group: pytest.OptionGroup) -> None:
         group.addoption(
@@ -236,8 +235,6 @@ class BenchmarkRule(Rule):
         return {"benchmarks": found}
 
     def evaluate(self, run: GateRun) -> list[Verdict]:
-        if os.environ.get(_CHILD_ENV):
-            return []  # a measuring process of this very gate
         base = _option(run.config, "gate_bench_base") or run.settings.get(BASE)
         save = bool(_option(run.config, "gate_save_baseline")) or run.settings.get(SAVE)
         if not (self.configured(run.settings) or base or save):
