@@ -6,10 +6,13 @@ by ``FACTOR`` in ``workload.py`` or the ``BENCH_GATE_WORK`` environment variable
 
 - same-job mode: ``pytest --gate --gate-bench-base=HEAD`` with the working tree's ``FACTOR`` at
   1.00 (A/A), 1.05 or 1.10 (A/B);
-- stored-baseline mode: ``pytest --gate --gate-save-baseline`` (several sessions) once, then
-  ``pytest --gate`` with ``BENCH_GATE_WORK`` at 1.00, 1.05 or 1.10;
-- pytest-benchmark alone: ``--benchmark-save`` once, then ``--benchmark-compare
-  --benchmark-compare-fail=mean:5%`` with the same work factors.
+- stored-baseline mode: ``pytest --gate --gate-save-baseline`` (several sessions) at the start,
+  then ``pytest --gate`` with ``BENCH_GATE_WORK`` at 1.00, 1.05 or 1.10; every ``--resave-every``
+  stored runs one more baseline session is saved (the last 5 are kept), as the documented CI
+  set-up does on every run of the main branch, so the noise model sees the machine over time;
+- pytest-benchmark alone: ``--benchmark-save`` at the start and at every re-save, then
+  ``--benchmark-compare --benchmark-compare-fail=mean:5%`` against the latest saved run, with
+  the same work factors.
 
 Conditions are interleaved (A/A, +10%, +5%, A/A, ...) so that the machine's load hits them alike.
 The table (mode, change, runs, flagged %) is printed and written to
@@ -34,7 +37,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -67,6 +70,7 @@ class Outcome:
     seconds: float
     ratios: dict[str, float | None]
     exit_status: int
+    at: float = 0.0  #: when the run ended (Unix time), for looking at drift afterwards
 
 
 def git(cwd: Path, *args: str) -> None:
@@ -162,7 +166,7 @@ def pb_outcome(change: str, root: Path, storage: str) -> Outcome:
         [
             "--benchmark-only",
             f"--benchmark-storage={storage}",
-            "--benchmark-compare=0001",
+            "--benchmark-compare",  # the latest saved run
             "--benchmark-compare-fail=mean:5%",
             "-q",
         ],
@@ -204,23 +208,31 @@ def same_job_stream(work: Path, aa: int, ab: int, raw: Path) -> Iterator[Outcome
         yield record(raw, gate_outcome("same-job", change, root, base_flag, None))
 
 
-def stored_stream(
-    work: Path, aa: int, ab: int, raw: Path, sessions: int, pb_every: int
-) -> Iterator[Outcome]:
-    root = make_project(work / "stored")
-    _, save_flag = flags(root)
+def save_baselines(root: Path, save_flag: list[str], storage: str, sessions: int) -> None:
+    """Append ``sessions`` gate baseline sessions, and save one pytest-benchmark run (the code
+    at FACTOR 1.0: the reference both compare with)."""
     for i in range(sessions):
         status, output, _ = pytest(root, ["--gate", "--benchmark-disable", "-q", *save_flag])
         if status != 0:
             raise SystemExit(f"saving baseline session {i + 1} failed:\n{output[-3000:]}")
-    storage = f"file://{work / 'pb-storage'}"
     status, output, _ = pytest(
         root, ["--benchmark-only", f"--benchmark-storage={storage}", "--benchmark-save=base", "-q"]
     )
     if status != 0:
         raise SystemExit(f"pytest-benchmark --benchmark-save failed:\n{output[-3000:]}")
+
+
+def stored_stream(
+    work: Path, aa: int, ab: int, raw: Path, sessions: int, pb_every: int, resave_every: int
+) -> Iterator[Outcome]:
+    root = make_project(work / "stored")
+    _, save_flag = flags(root)
+    storage = f"file://{work / 'pb-storage'}"
+    save_baselines(root, save_flag, storage, sessions)
     seen = dict.fromkeys(CHANGES, 0)
-    for change in schedule(aa, ab):
+    for i, change in enumerate(schedule(aa, ab)):
+        if resave_every and i and i % resave_every == 0:
+            save_baselines(root, save_flag, storage, 1)
         yield record(raw, gate_outcome("stored-baseline", change, root, [], CHANGES[change]))
         if seen[change] % pb_every == 0:
             yield record(raw, pb_outcome(change, root, storage))
@@ -241,6 +253,7 @@ def interleave(*streams: Iterator[Outcome]) -> list[Outcome]:
 
 
 def record(raw: Path, outcome: Outcome) -> Outcome:
+    outcome = replace(outcome, at=round(time.time(), 1))
     with raw.open("a", encoding="utf-8") as stream:
         stream.write(json.dumps(asdict(outcome)) + "\n")
     ratios = {k: None if v is None else round(v, 4) for k, v in outcome.ratios.items()}
@@ -321,6 +334,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--sessions", type=int, default=5, help="baseline sessions saved")
     parser.add_argument(
+        "--resave-every",
+        type=int,
+        default=10,
+        help="save one more baseline session every N stored runs (0: only at the start)",
+    )
+    parser.add_argument(
         "--pb-every",
         type=int,
         default=2,
@@ -349,7 +368,7 @@ def main(argv: list[str] | None = None) -> int:
             work = Path(tmp)
             streams = (
                 same_job_stream(work, aa, ab, raw),
-                stored_stream(work, aa, ab, raw, args.sessions, args.pb_every),
+                stored_stream(work, aa, ab, raw, args.sessions, args.pb_every, args.resave_every),
             )
             if args.jobs == 1:
                 outcomes = interleave(*streams)
@@ -366,9 +385,12 @@ def main(argv: list[str] | None = None) -> int:
         f"{platform.python_version()}; {minutes:.0f} min of gate runs, {args.jobs} stream(s) "
         f"at a time (modes interleaved run by run) on a "
         f"machine shared with other jobs. Gate: threshold 5%, family-wise false-alarm rate 1%, "
-        f"default rounds; measuring processes with `{' '.join(MEASURE_ARGS)}`; stored baseline "
-        f'of {args.sessions} sessions saved at the start. "flagged" = the gate (or '
-        f"pytest-benchmark) failed the run; errors are counted as flagged.\n\n"
+        f"default rounds; measuring processes with `{' '.join(MEASURE_ARGS)}`. Stored baseline: "
+        f"{args.sessions} sessions saved at the start, then one more every "
+        f"{args.resave_every} stored runs, the last 5 kept (as a main-branch CI job keeps it); "
+        f"pytest-benchmark compares with its run saved at the same moments. "
+        f'"flagged" = the gate (or pytest-benchmark) failed the run; errors are counted as '
+        f"flagged.\n\n"
     )
     body += (
         "\nStored-baseline mode at other `benchmark_noise_floor` values, re-decided from the "
