@@ -40,6 +40,7 @@ def test_wheel_metadata(tmp_path: Path) -> None:
     required = [r for r in metadata.get_all("Requires-Dist") or [] if "extra ==" not in r]
     assert sorted(required) == ["coverage[toml]>=7.4", "pytest>=8"]
     assert "[pytest11]\nreleasekit = pytest_releasekit.plugin" in entry_points
+    assert "[console_scripts]\npytest-releasekit = pytest_releasekit.combine:main" in entry_points
     for module in (
         "plugin.py",
         "settings.py",
@@ -47,6 +48,9 @@ def test_wheel_metadata(tmp_path: Path) -> None:
         "report.py",
         "_run.py",
         "measure.py",
+        "covmemo.py",
+        "shards.py",
+        "combine.py",
         "gates/__init__.py",
         "gates/coverage.py",
         "gates/diff.py",

@@ -12,6 +12,7 @@ from . import report
 from .gates import rules
 from .session import PAYLOAD, STATE, GateSession, loaded
 from .settings import OFF_SOURCE
+from .shards import DEFAULT_DIR, split
 from .tiers import DEFAULT_AUTO_MARK, MARKERS, OTHER_MARKERS, UNIT, item_tiers
 
 
@@ -52,6 +53,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="judge the coverage rules on this coverage.py data file instead of measuring; "
         "implies --gate (ini: releasekit_gate_coverage_file)",
+    )
+    group.addoption(
+        "--gate-shard",
+        metavar="K/N",
+        default=None,
+        help="run shard K of N (whole test files, balanced by test count) and write this "
+        "shard's gate evidence instead of deciding; decide over all shards with "
+        "`pytest-releasekit combine`; implies --gate",
+    )
+    group.addoption(
+        "--gate-shard-dir",
+        metavar="DIR",
+        default=None,
+        help=f"where --gate-shard writes shard-K-of-N.json (default: {DEFAULT_DIR})",
     )
     group.addoption(
         "--tier",
@@ -155,6 +170,19 @@ class GateHooks:
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         self.counting = self.state.role != "controller"  # the controller merges workers' tallies
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(
+        self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        """``--gate-shard=K/N``: keep shard K's files, after every other selection."""
+        if self.state.options.shard is None:
+            return
+        mine = split([item.nodeid for item in items], *self.state.options.shard)
+        deselected = [item for i, item in enumerate(items) if i not in mine]
+        if deselected:
+            config.hook.pytest_deselected(items=deselected)
+            items[:] = [item for i, item in enumerate(items) if i in mine]
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if self.counting:

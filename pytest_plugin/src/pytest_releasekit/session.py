@@ -21,6 +21,7 @@ from .bench import CHILD_ENV
 from .gates import GateRun, Unmeasurable, all_keys, evaluate, rules
 from .measure import CoverageSource, Measurement, combine
 from .settings import GateSettings, load_settings, read_gate_table
+from .shards import DEFAULT_DIR, Evidence, ShardError, parse_shard, read_data
 from .tiers import AutoMarker, Tally, parse_auto_mark, parse_tiers
 from .verdict import GateResult, Outcome, Verdict
 
@@ -52,6 +53,9 @@ class Options:
     coverage_file: str | None
     tiers: frozenset[str] | None
     auto_mark: tuple[str, ...]
+    #: --gate-shard=K/N as (K, N)
+    shard: tuple[int, int] | None = None
+    shard_dir: str = DEFAULT_DIR
 
     @classmethod
     def read(cls, config: pytest.Config, namespace: Any = None) -> Options:
@@ -65,8 +69,14 @@ class Options:
         base = getattr(ns, "gate_base", None)
         report_path = pick("gate_report", "releasekit_gate_report")
         coverage_file = pick("gate_coverage_file", "releasekit_gate_coverage_file")
+        shard_text = getattr(ns, "gate_shard", None)
+        try:
+            shard = parse_shard(shard_text) if shard_text else None
+        except ShardError as exc:
+            raise pytest.UsageError(f"releasekit: {exc}") from None
         gate = not os.environ.get(CHILD_ENV) and bool(
-            getattr(ns, "gate", False)
+            shard
+            or getattr(ns, "gate", False)
             or config.getini("releasekit_gate")
             or sets
             or base
@@ -87,6 +97,8 @@ class Options:
             coverage_file,
             tiers,
             tuple(config.getini("releasekit_auto_mark")),
+            shard,
+            getattr(ns, "gate_shard_dir", None) or DEFAULT_DIR,
         )
 
 
@@ -228,6 +240,9 @@ class GateSession:
             self.exit_status = status
             self._write_reports(status)
             return
+        if self.options.shard is not None:
+            self._write_shard(status)
+            return
         assert self.settings is not None  # noqa: S101 - set whenever the gate is enabled
         run = GateRun(
             settings=self.settings,
@@ -319,6 +334,37 @@ class GateSession:
         data_file = self.measurement.data_file
         combine(self.pieces, data_file)
         return CoverageSource("measured by the gate", data_file, cwd=cwd, memo_dir=self._memo_dir())
+
+    def _write_shard(self, status: int) -> None:
+        """``--gate-shard``: record this shard's evidence for ``pytest-releasekit combine``."""
+        assert self.options.shard is not None  # noqa: S101 - only called for a shard
+        source = self._coverage_source()
+        blob, problem = None, None
+        if source.problem is not None:
+            problem = (source.problem.reason, source.problem.fix)
+        elif source.data_file is None or not os.path.isfile(source.data_file):
+            problem = (f"no coverage data: {source.data_file} does not exist", "pass --cov=PKG")
+        else:
+            blob = read_data(source.data_file)
+        evidence = Evidence(
+            shard=self.options.shard[0],
+            shards=self.options.shard[1],
+            pytest_exit_status=status,
+            tally=self.tally.to_json(),
+            collected=self.collected,
+            plugins=[name for name in _PLUGINS if loaded(self.config, name)],
+            coverage=blob,
+            coverage_problem=problem,
+            missing_workers=self.missing_workers,
+        )
+        path = evidence.write(self.config.invocation_params.dir / self.options.shard_dir)
+        k, n = self.options.shard
+        self.not_evaluated = (
+            f"shard {k}/{n}: evidence written to {path}; decide over all shards with "
+            f"`pytest-releasekit combine {self.options.shard_dir}`"
+        )
+        self.exit_status = status
+        self._write_reports(status)
 
     def _memo_dir(self) -> Path | None:
         """pytest's cache directory for coverage.py's memoised per-file results (None under

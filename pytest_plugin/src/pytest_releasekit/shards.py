@@ -1,0 +1,222 @@
+"""One gate verdict over a test run split across CI jobs ("shards").
+
+Each shard runs ``pytest --gate --gate-shard=K/N``: it runs its part of the tests (whole files,
+balanced by test count, the same split on every machine) and, instead of deciding, writes its
+evidence (what an xdist worker ships to the controller: test counts per tier, flaky tests, the
+rules' collected data, its coverage data) to ``.releasekit-gate/shard-K-of-N.json``. A final
+job gathers the files and runs ``pytest-releasekit combine``: coverage.py combines the coverage
+data (with ``[tool.coverage.paths]`` remapping, as ``coverage combine`` does), and the gate
+decides once, over everything. A shard whose file is missing is an error verdict, never a pass.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+__all__ = [
+    "DEFAULT_DIR",
+    "KIND",
+    "Evidence",
+    "ShardError",
+    "combine_coverage",
+    "find",
+    "load",
+    "parse_shard",
+    "split",
+]
+
+KIND = "pytest-releasekit shard"
+SCHEMA = 1
+DEFAULT_DIR = ".releasekit-gate"
+T = TypeVar("T")
+
+
+class ShardError(ValueError):
+    """Bad shard input: the message names the file or value and says how to fix it."""
+
+
+def parse_shard(value: str) -> tuple[int, int]:
+    """``"K/N"`` -> (K, N), 1 <= K <= N."""
+    k, sep, n = value.partition("/")
+    try:
+        shard, shards = int(k), int(n)
+    except ValueError:
+        shard = shards = 0
+    if not sep or not 1 <= shard <= shards:
+        raise ShardError(
+            f"--gate-shard={value!r}: expected K/N with 1 <= K <= N, e.g. --gate-shard=2/4"
+        )
+    return shard, shards
+
+
+def split(nodeids: Sequence[str], shard: int, shards: int) -> set[int]:
+    """Indexes of the tests of shard ``shard`` (1-based) of ``shards``.
+
+    Whole files go to one shard (module fixtures run once); the largest files are placed first,
+    each on the shard with the fewest tests so far. Depends only on the node ids, so every
+    shard (and every xdist worker) computes the same split."""
+    files: dict[str, list[int]] = {}
+    for i, nodeid in enumerate(nodeids):
+        files.setdefault(nodeid.split("::", 1)[0], []).append(i)
+    load_ = [0] * shards
+    mine: set[int] = set()
+    for name in sorted(files, key=lambda f: (-len(files[f]), f)):
+        target = min(range(shards), key=lambda s: (load_[s], s))
+        load_[target] += len(files[name])
+        if target == shard - 1:
+            mine.update(files[name])
+    return mine
+
+
+def shard_file(directory: Path, shard: int, shards: int) -> Path:
+    return directory / f"shard-{shard}-of-{shards}.json"
+
+
+def read_data(data_file: str) -> bytes:
+    """A coverage.py data file, serialised (``CoverageData.dumps``)."""
+    from coverage import CoverageData
+
+    data = CoverageData(basename=data_file)
+    data.read()
+    blob: bytes = data.dumps()
+    return blob
+
+
+@dataclass
+class Evidence:
+    """What one shard recorded: the input of the combined verdict."""
+
+    shard: int
+    shards: int
+    pytest_exit_status: int
+    tally: dict[str, Any]
+    collected: dict[str, list[Any]] = field(default_factory=dict)
+    plugins: list[str] = field(default_factory=list)
+    coverage: bytes | None = None
+    #: why this shard has no coverage data (reason, fix), when it has none
+    coverage_problem: tuple[str, str] | None = None
+    missing_workers: list[str] = field(default_factory=list)
+    path: Path | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": KIND,
+            "schema": SCHEMA,
+            "shard": self.shard,
+            "shards": self.shards,
+            "pytest_exit_status": self.pytest_exit_status,
+            "tally": self.tally,
+            "collected": self.collected,
+            "plugins": sorted(self.plugins),
+            "coverage": None if self.coverage is None else base64.b64encode(self.coverage).decode(),
+            "coverage_problem": list(self.coverage_problem) if self.coverage_problem else None,
+            "missing_workers": self.missing_workers,
+        }
+
+    def write(self, directory: Path) -> Path:
+        directory.mkdir(parents=True, exist_ok=True)
+        path = shard_file(directory, self.shard, self.shards)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(self.to_json()), encoding="utf-8")
+        os.replace(tmp, path)
+        return path
+
+    @classmethod
+    def from_json(cls, doc: Mapping[str, Any], path: Path) -> Evidence:
+        problem = doc.get("coverage_problem")
+        blob = doc.get("coverage")
+        return cls(
+            shard=int(doc["shard"]),
+            shards=int(doc["shards"]),
+            pytest_exit_status=int(doc["pytest_exit_status"]),
+            tally=dict(doc["tally"]),
+            collected={str(k): list(v) for k, v in doc.get("collected", {}).items()},
+            plugins=[str(p) for p in doc.get("plugins", [])],
+            coverage=None if blob is None else base64.b64decode(blob, validate=True),
+            coverage_problem=(str(problem[0]), str(problem[1])) if problem else None,
+            missing_workers=[str(w) for w in doc.get("missing_workers", [])],
+            path=path,
+        )
+
+
+def find(paths: Iterable[Path]) -> list[Path]:
+    """The shard files named by ``paths`` (files, or directories holding ``shard-*.json``)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(path.glob("shard-*-of-*.json"))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise ShardError(
+                f"{path}: no such file or directory; pass the shard files written by "
+                f"`pytest --gate --gate-shard=K/N` (default directory {DEFAULT_DIR}/)"
+            )
+    if not found:
+        raise ShardError(
+            f"no shard files in {', '.join(map(str, paths))}; run each shard with "
+            "`pytest --gate --gate-shard=K/N` and gather their files here"
+        )
+    return found
+
+
+def _read(path: Path) -> Evidence:
+    def bad(why: object) -> ShardError:
+        return ShardError(
+            f"{path}: not a shard file of `pytest --gate --gate-shard=K/N` ({why}); "
+            "pass only the files the shards wrote"
+        )
+
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise bad(exc) from None
+    if not isinstance(doc, dict) or doc.get("kind") != KIND:
+        raise bad("no shard header")
+    if doc.get("schema") != SCHEMA:
+        raise bad(f"schema {doc.get('schema')!r}; this version reads {SCHEMA}")
+    try:
+        return Evidence.from_json(doc, path)
+    except (ValueError, KeyError, TypeError, IndexError) as exc:
+        raise bad(f"{type(exc).__name__}: {exc}") from None
+
+
+def load(paths: Sequence[Path]) -> list[Evidence]:
+    """Read and cross-check shard files; :class:`ShardError` for anything unusable."""
+    out = [_read(path) for path in paths]
+    counts = {e.shards for e in out}
+    if len(counts) > 1:
+        listing = ", ".join(f"{e.path} says {e.shards}" for e in out)
+        raise ShardError(f"the shard files disagree on the number of shards ({listing})")
+    seen: dict[int, Path | None] = {}
+    for e in out:
+        if e.shard in seen:
+            raise ShardError(
+                f"shard {e.shard} of {e.shards} given twice ({seen[e.shard]} and {e.path}); "
+                "pass each shard's file once"
+            )
+        seen[e.shard] = e.path
+    return sorted(out, key=lambda e: e.shard)
+
+
+def combine_coverage(pieces: Sequence[bytes], data_file: str, config_file: str | bool) -> None:
+    """coverage.py combines the shards' data into ``data_file`` (``[paths]`` remapping applies)."""
+    import coverage
+    from coverage import CoverageData
+
+    with tempfile.TemporaryDirectory(prefix="releasekit-shards-") as tmp:
+        files = []
+        for i, piece in enumerate(pieces):
+            name = str(Path(tmp, f".coverage.shard{i}"))
+            CoverageData(basename=name).loads(piece)
+            files.append(name)
+        cov = coverage.Coverage(data_file=data_file, config_file=config_file)
+        cov.combine(data_paths=files, strict=True, keep=True)
+        cov.save()
