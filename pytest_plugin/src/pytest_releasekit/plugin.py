@@ -166,10 +166,12 @@ class GateHooks:
 
     def __init__(self, state: GateSession) -> None:
         self.state = state
-        self.counting = True
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
-        self.counting = self.state.role != "controller"  # the controller merges workers' tallies
+        # Every process that runs tests counts them; the controller merges workers' tallies. The
+        # tally itself is the hook (one call per report: this runs thrice per test).
+        if self.state.role != "controller":
+            session.config.pluginmanager.register(self.state.tally, "releasekit-tally")
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(
@@ -183,10 +185,6 @@ class GateHooks:
         if deselected:
             config.hook.pytest_deselected(items=deselected)
             items[:] = [item for i, item in enumerate(items) if i in mine]
-
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if self.counting:
-            self.state.tally.record(report)
 
     @pytest.hookimpl(wrapper=True, trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> Generator[None, Any, Any]:

@@ -120,7 +120,7 @@ _UNIT_ONLY = (UNIT,)
 OUTCOMES = ("passed", "failed", "error", "skipped", "xfailed", "xpassed")
 
 
-@dataclass
+@dataclass(eq=False)  # identity: it is registered as a pytest plugin
 class Tally:
     """Test outcomes per tier, and tests that passed only on a rerun (pytest-rerunfailures)."""
 
@@ -138,8 +138,9 @@ class Tally:
             per_tier = self.counts.setdefault(tier, {})
             per_tier[outcome] = per_tier.get(outcome, 0) + 1
 
-    def record(self, report: pytest.TestReport) -> None:
-        """Count one report (call this from ``pytest_runtest_logreport``)."""
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """Count one report. Also the hook: registered as a plugin, the tally counts every
+        report of its process (one call per report; this runs three times per test)."""
         outcome: str = report.outcome  # pytest-rerunfailures adds "rerun"
         when = report.when
         if when == "call":
@@ -161,6 +162,8 @@ class Tally:
             self._add(report.nodeid, "error")
         elif outcome == "skipped" and when == "setup":
             self._add(report.nodeid, "xfailed" if hasattr(report, "wasxfail") else "skipped")
+
+    record = pytest_runtest_logreport
 
     def _rerun_seen(self, nodeid: str) -> None:
         self.reruns += 1
