@@ -82,12 +82,17 @@ def git(cwd: Path, *args: str) -> None:
     )
 
 
+#: extra lines of the gate table (``--gate-key``): a variant of the defaults, named in the header
+EXTRA_KEYS: list[str] = []
+
+
 def make_project(root: Path) -> Path:
     root.mkdir(parents=True)
     for name in ("workload.py", "test_workload.py"):
         shutil.copy(SUITE / name, root / name)
     (root / "pyproject.toml").write_text(
-        PYPROJECT.format(args=json.dumps(MEASURE_ARGS)), encoding="utf-8"
+        PYPROJECT.format(args=json.dumps(MEASURE_ARGS)) + "".join(f"{k}\n" for k in EXTRA_KEYS),
+        encoding="utf-8",
     )
     git(root, "init", "-q", "-b", "main")
     git(root, "add", ".")
@@ -351,10 +356,19 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="only rebuild the table from the JSON lines of an earlier run",
     )
+    parser.add_argument(
+        "--gate-key",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a gate key (TOML) to add to the suite's [tool.releasekit.gate], e.g. "
+        "benchmark_confirm_rounds=4; named in the results",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS, help="Markdown table to write")
     parser.add_argument("--raw", type=Path, default=None, help="JSON lines of every run")
     args = parser.parse_args(argv)
     aa, ab = (4, 2) if args.quick else (args.runs_aa, args.runs_ab)
+    EXTRA_KEYS[:] = [k.replace("=", " = ", 1) for k in args.gate_key]
     started = time.time()
     if args.table_from:
         lines = args.table_from.read_text(encoding="utf-8").splitlines()
@@ -385,7 +399,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{platform.python_version()}; {minutes:.0f} min of gate runs, {args.jobs} stream(s) "
         f"at a time (modes interleaved run by run) on a "
         f"machine shared with other jobs. Gate: threshold 5%, family-wise false-alarm rate 1%, "
-        f"default rounds; measuring processes with `{' '.join(MEASURE_ARGS)}`. Stored baseline: "
+        f"{'; '.join(EXTRA_KEYS) or 'default rounds'}; "
+        f"measuring processes with `{' '.join(MEASURE_ARGS)}`. Stored baseline: "
         f"{args.sessions} sessions saved at the start, then one more every "
         f"{args.resave_every} stored runs, the last 5 kept (as a main-branch CI job keeps it); "
         f"pytest-benchmark compares with its run saved at the same moments. "
