@@ -211,7 +211,7 @@ class BenchmarkRule(Rule):
             dest="gate_save_baseline",
             default=False,
             help="record this run's benchmark samples and machine fingerprint as a baseline "
-            "session instead of comparing (config twin: benchmark_save_baseline)",
+            "session instead of comparing; implies --gate (config twin: benchmark_save_baseline)",
         )
         group.addoption(
             "--gate-bench-base",
@@ -219,7 +219,7 @@ class BenchmarkRule(Rule):
             dest="gate_bench_base",
             default=None,
             help="same-job mode: measure git REF in a temporary worktree and the working tree "
-            "alternately, and compare (config twin: benchmark_base)",
+            "alternately, and compare; implies --gate (config twin: benchmark_base)",
         )
 
     def collect(self, config: pytest.Config) -> Any:
