@@ -49,6 +49,7 @@ def test_wheel_metadata(tmp_path: Path) -> None:
         "_run.py",
         "measure.py",
         "covmemo.py",
+        "jsonfile.py",
         "shards.py",
         "combine.py",
         "gates/__init__.py",

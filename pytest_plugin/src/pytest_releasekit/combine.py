@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import report
+from .covmemo import CACHE_NAME
 from .gates import GateRun, Unmeasurable, all_keys, evaluate, rules
 from .measure import CoverageSource
 from .settings import GateSettings, SettingsError, load_settings, read_gate_table
@@ -77,7 +78,7 @@ def _coverage(
                     "source paths with [tool.coverage.paths]",
                 ),
             )
-    memo = rootdir / ".pytest_cache" / "d" / "releasekit-coverage"
+    memo = rootdir / ".pytest_cache" / "d" / CACHE_NAME  # where pytest's cache keeps it
     return CoverageSource("shards", data_file, config_file=config_file, cwd=rootdir, memo_dir=memo)
 
 
@@ -105,13 +106,7 @@ def combine(
         plugins.update(e.plugins)
     wants = any(rule.needs_coverage(settings) for rule in rules())
     source = (
-        _coverage(evidence, rootdir, config_file)
-        if wants
-        else CoverageSource(
-            "none",
-            cwd=rootdir,
-            problem=Unmeasurable("no coverage rule is configured", "configure a coverage rule"),
-        )
+        _coverage(evidence, rootdir, config_file) if wants else CoverageSource.unneeded(rootdir)
     )
     run = GateRun(
         settings=settings,
@@ -226,22 +221,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     ):
         on = [codes[k] for k, v in markup.items() if v and k in codes]
         print(f"\x1b[{';'.join(on)}m{line}\x1b[0m" if colour and on else line)
-    extra = {"tiers": combined.tally.to_json(), "settings": combined.settings.to_json()}
-    if args.gate_report:
-        report.write_json(
-            args.gate_report,
-            report.to_json(
-                combined.result,
-                exit_status=combined.exit_status,
-                pytest_exit_status=combined.pytest_exit_status,
-                extra={**extra, "shards": [str(e.path) for e in combined.shards]},
-            ),
-        )
-    summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if summary:
-        report.append_markdown(
-            Path(summary), report.markdown(combined.result, combined.exit_status)
-        )
+    report.publish(
+        combined.result,
+        exit_status=combined.exit_status,
+        pytest_exit_status=combined.pytest_exit_status,
+        extra={
+            "tiers": combined.tally.to_json(),
+            "settings": combined.settings.to_json(),
+            "shards": [str(e.path) for e in combined.shards],
+        },
+        json_path=args.gate_report,
+    )
     return combined.exit_status
 
 

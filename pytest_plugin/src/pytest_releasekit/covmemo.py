@@ -26,8 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["FILE_NAME", "Memo", "slim", "totals"]
+from . import jsonfile
 
+__all__ = ["CACHE_NAME", "FILE_NAME", "Memo", "slim", "totals"]
+
+#: the memo's directory in pytest's cache (``.pytest_cache/d/<CACHE_NAME>``)
+CACHE_NAME = "releasekit-coverage"
 FILE_NAME = "analysis.json"
 SCHEMA = 1
 #: options that change how a file is analysed or named (part of the memo's key)
@@ -153,10 +157,6 @@ class Memo:
             if name is not None:
                 new[morf] = {"inputs": list(inputs), "name": name, "entry": files[name]}
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            doc = {"schema": SCHEMA, "key": self.key, "files": new}
-            tmp.write_text(json.dumps(doc, separators=(",", ":")), encoding="utf-8")
-            os.replace(tmp, self.path)
+            jsonfile.write(self.path, {"schema": SCHEMA, "key": self.key, "files": new})
         except OSError:
             return  # a memo that cannot be written costs time next run, nothing else

@@ -124,7 +124,7 @@ def analyse(
             if misses:
                 out = Path(tmp, "coverage.json")
                 # every file: None, so coverage.py's own "No data to report" check applies
-                every = misses == sorted(measured)
+                every = paths is None and len(misses) == len(morfs)
                 cov.json_report(morfs=None if every else misses, outfile=str(out))
                 document = json.loads(out.read_text(encoding="utf-8"))
             if memo is not None:
@@ -199,6 +199,15 @@ class CoverageSource:
     #: where coverage.py's per-file results are memoised between runs (None: not at all)
     memo_dir: Path | None = None
     _full: CoverageReport | None = field(default=None, init=False, repr=False)
+
+    @classmethod
+    def unneeded(cls, cwd: Path) -> CoverageSource:
+        """The source of a run without coverage rules: asking it for data is an error."""
+        return cls(
+            "none",
+            cwd=cwd,
+            problem=Unmeasurable("no coverage rule is configured", "configure a coverage rule"),
+        )
 
     def report(self, paths: Sequence[str] | None = None) -> CoverageReport:
         """The full report, or one restricted to ``paths`` (absolute) when no full one exists."""

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from . import jsonfile
 from .verdict import GateResult, Outcome, Verdict
 
 __all__ = [
@@ -126,10 +127,32 @@ def to_json(
 
 
 def write_json(path: Path, document: Mapping[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(document, indent=2, default=str) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    jsonfile.write(path, document, indent=2)
+
+
+def publish(
+    result: GateResult | None,
+    *,
+    exit_status: int,
+    pytest_exit_status: int,
+    extra: Mapping[str, Any],
+    json_path: Path | None,
+) -> None:
+    """The gate's outputs besides the terminal: the JSON report (also when not evaluated) and
+    the Markdown table appended to ``$GITHUB_STEP_SUMMARY`` when that is set."""
+    if json_path is not None:
+        write_json(
+            json_path,
+            to_json(
+                result,
+                exit_status=exit_status,
+                pytest_exit_status=pytest_exit_status,
+                extra=extra,
+            ),
+        )
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if result is not None and summary:
+        append_markdown(Path(summary), markdown(result, exit_status))
 
 
 def _cell(text: str) -> str:

@@ -18,6 +18,7 @@ import pytest
 
 from . import report
 from .bench import CHILD_ENV
+from .covmemo import CACHE_NAME
 from .gates import GateRun, Unmeasurable, all_keys, evaluate, rules
 from .measure import CoverageSource, Measurement, combine
 from .settings import GateSettings, load_settings, read_gate_table
@@ -278,11 +279,7 @@ class GateSession:
         cwd = self.config.invocation_params.dir
         assert self.settings is not None  # noqa: S101 - set whenever the gate is enabled
         if not any(rule.needs_coverage(self.settings) for rule in rules()):
-            return CoverageSource(
-                "none",
-                cwd=cwd,
-                problem=Unmeasurable("no coverage rule is configured", "configure a coverage rule"),
-            )
+            return CoverageSource.unneeded(cwd)
         if self.options.coverage_file:
             data = str(cwd / self.options.coverage_file)
             return CoverageSource("--gate-coverage-file", data, cwd=cwd, memo_dir=self._memo_dir())
@@ -370,7 +367,7 @@ class GateSession:
         """pytest's cache directory for coverage.py's memoised per-file results (None under
         ``-p no:cacheprovider``)."""
         cache = getattr(self.config, "cache", None)
-        return None if cache is None else Path(cache.mkdir("releasekit-coverage"))
+        return None if cache is None else Path(cache.mkdir(CACHE_NAME))
 
     def _pytest_cov_json(self, default: str) -> str | None:
         """pytest-cov's ``--cov-report=json[:PATH]`` written in this run, if any (absolute)."""
@@ -391,22 +388,19 @@ class GateSession:
         }
         if self.not_evaluated:
             extra["reason"] = self.not_evaluated
-        if self.options.report:
-            path = self.config.invocation_params.dir / self.options.report
-            report.write_json(
-                path,
-                report.to_json(
-                    self.result,
-                    exit_status=self.exit_status,
-                    pytest_exit_status=pytest_status,
-                    extra=extra,
-                ),
-            )
+        report.publish(
+            self.result,
+            exit_status=self.exit_status,
+            pytest_exit_status=pytest_status,
+            extra=extra,
+            json_path=(
+                self.config.invocation_params.dir / self.options.report
+                if self.options.report
+                else None
+            ),
+        )
         if self.result is None:
             return
-        summary = os.environ.get("GITHUB_STEP_SUMMARY")
-        if summary:
-            report.append_markdown(Path(summary), report.markdown(self.result, self.exit_status))
         xmlpath = self.config.getoption("xmlpath", None)
         if xmlpath:
             report.add_junit_properties(self.config.invocation_params.dir / xmlpath, self.result)

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
+
+from . import jsonfile
 
 __all__ = [
     "DEFAULT_DIR",
@@ -121,11 +122,8 @@ class Evidence:
         }
 
     def write(self, directory: Path) -> Path:
-        directory.mkdir(parents=True, exist_ok=True)
         path = shard_file(directory, self.shard, self.shards)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(self.to_json()), encoding="utf-8")
-        os.replace(tmp, path)
+        jsonfile.write(path, self.to_json())
         return path
 
     @classmethod

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import jsonfile
 from .fingerprint import Fingerprint
 
 __all__ = ["SCHEMA", "Baseline", "load", "load_all", "save", "slug"]
@@ -124,7 +125,5 @@ def save(
         "fingerprint": fingerprint.to_json(),
         "sessions": sessions,
     }
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    jsonfile.write(path, doc, indent=1)
     return _parse(path, doc)
