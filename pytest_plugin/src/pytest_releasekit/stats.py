@@ -176,21 +176,25 @@ def paired_rounds(
     current: Sequence[float],
     *,
     order: Sequence[int] | None = None,
-    pooled: tuple[float, int] | None = None,
+    prior: tuple[float, float] | None = None,
     min_sd: float = 0.0,
 ) -> LogEffect:
     """Same-job effect from alternating rounds (see :func:`paired_fit`).
 
     The rounds are the independent units (samples within one process share its memory layout,
-    hash seed, ...), so the t interval uses the rounds' spread. ``pooled`` is the residual
-    variance learned across the suite's benchmarks (e.g. their median) with the degrees of
-    freedom it rests on; the larger of the own and the suite's variance is used. ``min_sd``
-    is a floor on the per-round standard deviation (relative).
+    hash seed, ...), so the t interval uses the rounds' spread. With a handful of rounds the
+    benchmark's own residual variance rests on 2-4 degrees of freedom, which makes a t test
+    nearly powerless; ``prior = (s0², d0)`` moderates it (Smyth 2004, the "moderated t"): the
+    suite's noise ``s0²`` counts as ``d0`` extra degrees of freedom,
+    ``s² = (d0·s0² + df·own) / (d0 + df)`` on ``d0 + df`` degrees of freedom. A benchmark
+    noisier than the suite keeps most of its own variance; a quiet one is not judged by the
+    noisiest. ``min_sd`` is a floor on the per-round standard deviation (relative).
     """
     d, var, df, factor = paired_fit(base, current, order)
     dof = float(df)
-    if pooled is not None and pooled[1] > df and pooled[0] >= var:
-        var, dof = pooled[0], float(pooled[1])
+    if prior is not None and prior[1] > 0:
+        s0, d0 = prior
+        var, dof = (d0 * s0 + df * var) / (d0 + df), d0 + df
     var = max(var, min_sd**2)
     return LogEffect(d=d, se=math.sqrt(var * factor), df=dof, method="paired-rounds")
 

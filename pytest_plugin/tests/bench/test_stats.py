@@ -109,13 +109,36 @@ def test_paired_fit_removes_an_order_effect() -> None:
     assert var < var0 / 10
 
 
-def test_paired_rounds_pooled_variance_used_when_larger() -> None:
+def test_paired_rounds_moderates_its_variance_towards_the_suite() -> None:
     rng = _rng(8)
     base, cur, order = _rounds(rng, 6, 1.0, 0.001)
+    _, own_var, own_df, factor = stats.paired_fit(base, cur, order)
     own = stats.paired_rounds(base, cur, order=order)
-    pooled = stats.paired_rounds(base, cur, order=order, pooled=(0.02**2, 40))
-    assert pooled.se > own.se
-    assert pooled.df == 40
+    assert own.df == own_df == 4
+    assert own.se == pytest.approx(math.sqrt(own_var * factor))
+    suite = 0.02**2
+    moderated = stats.paired_rounds(base, cur, order=order, prior=(suite, 4.0))
+    # Smyth's moderated variance: the suite's noise counts as 4 more degrees of freedom.
+    assert moderated.df == 8
+    assert moderated.se == pytest.approx(math.sqrt((4 * suite + 4 * own_var) / 8 * factor))
+    assert own.se < moderated.se < math.sqrt(suite * factor)
+    # no prior degrees of freedom: the benchmark's own rounds alone
+    assert stats.paired_rounds(base, cur, order=order, prior=(suite, 0.0)) == own
+
+
+def test_moderated_t_is_calibrated_when_the_prior_is_right() -> None:
+    """A/A: benchmarks whose noise differs 4x around the suite's level (a spread of variances
+    like the one the experiment measured); the moderated t keeps its nominal level. The prior is
+    the suite's typical per-round variance of ``d``: twice a side's variance."""
+    rng = _rng(99)
+    hits = trials = 0
+    for _ in range(4000):
+        sd = 0.02 * math.sqrt(rng.choice([0.5, 1.0, 2.0]))
+        base, cur, order = _rounds(rng, 4, 1.0, sd)
+        effect = stats.paired_rounds(base, cur, order=order, prior=(2 * 0.02**2, 4.0))
+        trials += 1
+        hits += effect.p_slower < 0.05
+    assert hits / trials < 0.05 + 0.01  # nominal 5%, Monte Carlo error ~0.35%
 
 
 def test_session_effect_uses_floor_and_session_spread() -> None:
@@ -183,3 +206,49 @@ def test_decide_only_counts_the_others_with_p_one() -> None:
     assert [a.decision for a in full] == [REGRESSION] * 3
     assert only[0].decision == REGRESSION
     assert only[1].p_value == 1.0
+
+
+def _suite_rounds(rng: random.Random, sds: list[float], n: int, shift: float) -> dict[str, object]:
+    from pytest_releasekit.bench.engine import _Pairs
+
+    pairs = {}
+    for j, sd in enumerate(sds):
+        base, cur, order = _rounds(rng, n, shift, sd)
+        pairs[f"b{j}"] = _Pairs(base=base, current=cur, order=order)
+    return pairs
+
+
+def _suite_flag_rate(sds: list[float], rounds: int, shift: float, runs: int, seed: int) -> float:
+    """How often the same-job noise model (moderated variances, then Holm at 5%) flags a
+    simulated suite: one benchmark per standard deviation in ``sds``."""
+    from pytest_releasekit.bench.config import BenchSettings
+    from pytest_releasekit.bench.engine import Request, _same_job_assess
+
+    names = [f"b{j}" for j in range(len(sds))]
+    req = Request(rootdir=None, benchmarks=names, thresholds={}, settings=BenchSettings())  # type: ignore[arg-type]
+    rng = _rng(seed)
+    hits = 0
+    for _ in range(runs):
+        pairs = _suite_rounds(rng, sds, rounds, shift)
+        decided = decide(_same_job_assess(req, pairs, names), 0.05)  # type: ignore[arg-type]
+        hits += any(a.decision == REGRESSION for a in decided)
+    return hits / runs
+
+
+@pytest.mark.parametrize("rounds", [4, 8])
+def test_moderated_suite_keeps_the_false_alarm_rate_with_unequal_noise(rounds: int) -> None:
+    """A/A: a suite whose benchmarks' variances differ 36x is flagged in fewer than 5% of runs."""
+    rate = _suite_flag_rate([0.005, 0.01, 0.03], rounds, 1.0, 3000, seed=2024)
+    assert rate < 0.05 + 0.01  # nominal 5%; Monte Carlo error ~0.4%
+
+
+def test_moderation_gives_power_a_few_rounds_alone_lack(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With 4 rounds a benchmark's own variance has 2 degrees of freedom; borrowing the suite's
+    noise catches a 3% slowdown far more often than the own variance alone does."""
+    from pytest_releasekit.bench import engine
+
+    sds = [0.01, 0.014, 0.022]
+    moderated = _suite_flag_rate(sds, 4, 1.03, 500, seed=7)
+    monkeypatch.setattr(engine, "PRIOR_DF", 0)
+    alone = _suite_flag_rate(sds, 4, 1.03, 500, seed=7)
+    assert moderated > alone + 0.15

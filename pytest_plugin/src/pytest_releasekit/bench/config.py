@@ -21,7 +21,7 @@ class BenchSettings:
     #: benchmark_rounds: measuring processes per side in the first pass.
     rounds: int = 4
     #: benchmark_confirm_rounds: extra processes per side for benchmarks flagged by the first pass.
-    confirm_rounds: int = 2
+    confirm_rounds: int = 4
     baseline_dir: str = ".benchmarks/releasekit"
     #: benchmark_baseline_sessions: stored sessions kept per benchmark (the noise model's data).
     baseline_sessions: int = 5

@@ -25,7 +25,10 @@ from .fingerprint import Fingerprint, current, differences
 from .runner import Measured, Measurer, tree_files, worktree
 from .samples import Rounds, location
 
-__all__ = ["Request", "Result", "same_job", "save_baseline", "stored"]
+__all__ = ["PRIOR_DF", "Request", "Result", "same_job", "save_baseline", "stored"]
+
+#: Same-job mode: degrees of freedom the suite's noise adds to each benchmark's own estimate.
+PRIOR_DF = 4
 
 
 @dataclass
@@ -317,17 +320,20 @@ def _same_job_assess(
         if len(pairs[n].base) >= 2
     }
     # Noise model learned across the suite: the median residual variance (robust to one
-    # benchmark hit by a burst, which must not blur every other benchmark), on the pooled df.
-    df = sum(f[2] for f in fits.values())
+    # benchmark hit by a burst, which must not blur every other benchmark). Each benchmark's
+    # own variance is moderated towards it with PRIOR_DF degrees of freedom, at most as many
+    # as the other benchmarks measured (a lone benchmark stands on its own rounds).
+    total = sum(f[2] for f in fits.values())
     variances = [f[1] for f in fits.values() if f[2] > 0]
-    pooled = (statistics.median(variances), df) if variances else None
+    suite = statistics.median(variances) if variances else 0.0
     out = []
     for n in names:
         p = pairs[n]
         if n not in fits:
             out.append(_too_few(req, n, f"{len(p.base)} usable round(s)"))
             continue
-        effect = stats.paired_rounds(p.base, p.current, order=p.order, pooled=pooled)
+        prior = (suite, float(min(PRIOR_DF, total - fits[n][2])))
+        effect = stats.paired_rounds(p.base, p.current, order=p.order, prior=prior)
         out.append(
             Assessment(
                 name=n,

@@ -78,9 +78,9 @@ ROUNDS: Key[int] = Key(
 CONFIRM_ROUNDS: Key[int] = Key(
     "benchmark_confirm_rounds",
     count,
-    2,
+    4,
     help="Extra measuring processes per side for benchmarks flagged by the first pass.",
-    example="benchmark_confirm_rounds = 5",
+    example="benchmark_confirm_rounds = 6",
 )
 BASELINE_DIR: Key[str] = Key(
     "benchmark_baseline_dir",
