@@ -36,7 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -82,16 +82,13 @@ def git(cwd: Path, *args: str) -> None:
     )
 
 
-#: extra lines of the gate table (``--gate-key``): a variant of the defaults, named in the header
-EXTRA_KEYS: list[str] = []
-
-
-def make_project(root: Path) -> Path:
+def make_project(root: Path, keys: Sequence[str] = ()) -> Path:
+    """The experiment's project; ``keys`` are extra lines of its gate table (``--gate-key``)."""
     root.mkdir(parents=True)
     for name in ("workload.py", "test_workload.py"):
         shutil.copy(SUITE / name, root / name)
     (root / "pyproject.toml").write_text(
-        PYPROJECT.format(args=json.dumps(MEASURE_ARGS)) + "".join(f"{k}\n" for k in EXTRA_KEYS),
+        PYPROJECT.format(args=json.dumps(MEASURE_ARGS)) + "".join(f"{k}\n" for k in keys),
         encoding="utf-8",
     )
     git(root, "init", "-q", "-b", "main")
@@ -205,8 +202,10 @@ def schedule(aa: int, ab: int) -> Iterator[str]:
             yield "+5%"
 
 
-def same_job_stream(work: Path, aa: int, ab: int, raw: Path) -> Iterator[Outcome]:
-    root = make_project(work / "same-job")
+def same_job_stream(
+    work: Path, aa: int, ab: int, raw: Path, keys: Sequence[str]
+) -> Iterator[Outcome]:
+    root = make_project(work / "same-job", keys)
     base_flag, _ = flags(root)
     for change in schedule(aa, ab):
         set_factor(root, CHANGES[change])
@@ -228,9 +227,16 @@ def save_baselines(root: Path, save_flag: list[str], storage: str, sessions: int
 
 
 def stored_stream(
-    work: Path, aa: int, ab: int, raw: Path, sessions: int, pb_every: int, resave_every: int
+    work: Path,
+    aa: int,
+    ab: int,
+    raw: Path,
+    keys: Sequence[str],
+    sessions: int,
+    pb_every: int,
+    resave_every: int,
 ) -> Iterator[Outcome]:
-    root = make_project(work / "stored")
+    root = make_project(work / "stored", keys)
     _, save_flag = flags(root)
     storage = f"file://{work / 'pb-storage'}"
     save_baselines(root, save_flag, storage, sessions)
@@ -368,7 +374,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--raw", type=Path, default=None, help="JSON lines of every run")
     args = parser.parse_args(argv)
     aa, ab = (4, 2) if args.quick else (args.runs_aa, args.runs_ab)
-    EXTRA_KEYS[:] = [k.replace("=", " = ", 1) for k in args.gate_key]
+    keys = [k.replace("=", " = ", 1) for k in args.gate_key]
     started = time.time()
     if args.table_from:
         lines = args.table_from.read_text(encoding="utf-8").splitlines()
@@ -381,8 +387,10 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="bench-gate-") as tmp:
             work = Path(tmp)
             streams = (
-                same_job_stream(work, aa, ab, raw),
-                stored_stream(work, aa, ab, raw, args.sessions, args.pb_every, args.resave_every),
+                same_job_stream(work, aa, ab, raw, keys),
+                stored_stream(
+                    work, aa, ab, raw, keys, args.sessions, args.pb_every, args.resave_every
+                ),
             )
             if args.jobs == 1:
                 outcomes = interleave(*streams)
@@ -399,7 +407,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{platform.python_version()}; {minutes:.0f} min of gate runs, {args.jobs} stream(s) "
         f"at a time (modes interleaved run by run) on a "
         f"machine shared with other jobs. Gate: threshold 5%, family-wise false-alarm rate 1%, "
-        f"{'; '.join(EXTRA_KEYS) or 'default rounds'}; "
+        f"{'; '.join(keys) or 'default rounds'}; "
         f"measuring processes with `{' '.join(MEASURE_ARGS)}`. Stored baseline: "
         f"{args.sessions} sessions saved at the start, then one more every "
         f"{args.resave_every} stored runs, the last 5 kept (as a main-branch CI job keeps it); "

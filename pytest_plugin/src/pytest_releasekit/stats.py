@@ -177,7 +177,6 @@ def paired_rounds(
     *,
     order: Sequence[int] | None = None,
     prior: tuple[float, float] | None = None,
-    min_sd: float = 0.0,
 ) -> LogEffect:
     """Same-job effect from alternating rounds (see :func:`paired_fit`).
 
@@ -188,14 +187,13 @@ def paired_rounds(
     suite's noise ``s0²`` counts as ``d0`` extra degrees of freedom,
     ``s² = (d0·s0² + df·own) / (d0 + df)`` on ``d0 + df`` degrees of freedom. A benchmark
     noisier than the suite keeps most of its own variance; a quiet one is not judged by the
-    noisiest. ``min_sd`` is a floor on the per-round standard deviation (relative).
+    noisiest.
     """
     d, var, df, factor = paired_fit(base, current, order)
     dof = float(df)
     if prior is not None and prior[1] > 0:
         s0, d0 = prior
         var, dof = (d0 * s0 + df * var) / (d0 + df), d0 + df
-    var = max(var, min_sd**2)
     return LogEffect(d=d, se=math.sqrt(var * factor), df=dof, method="paired-rounds")
 
 

@@ -324,8 +324,7 @@ def _same_job_assess(
     # own variance is moderated towards it with PRIOR_DF degrees of freedom, at most as many
     # as the other benchmarks measured (a lone benchmark stands on its own rounds).
     total = sum(f[2] for f in fits.values())
-    variances = [f[1] for f in fits.values() if f[2] > 0]
-    suite = statistics.median(variances) if variances else 0.0
+    suite = statistics.median(f[1] for f in fits.values()) if fits else 0.0
     out = []
     for n in names:
         p = pairs[n]
