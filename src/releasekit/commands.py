@@ -117,7 +117,10 @@ def _tool_problems() -> list[str]:
 
 
 def doctor(root: Path, to: str | None, reporter: Reporter) -> int:
-    """Every problem at once, each with its fix; exit 1 if there is any."""
+    """Every problem at once (preflight + every step's prerequisites), each with its fix.
+
+    Exit 3 if there is any. Nothing is changed.
+    """
     from .context import Context
     from .journal import Journal
     from .steps.preflight import problems

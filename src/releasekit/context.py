@@ -38,6 +38,8 @@ class Context:
     previous_version: str
     bump: str
     dry_run: bool = False
+    #: Steps skipped with ``--skip`` (set by the pipeline; preflight skips their checks).
+    skip: frozenset[str] = frozenset()
     #: Facts each finished step returned, by step name (rebuilt from the journal on --resume).
     facts: dict[str, dict[str, Any]] = field(default_factory=dict)
 

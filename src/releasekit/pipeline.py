@@ -72,6 +72,7 @@ class Pipeline:
         self.ctx = ctx
         self.steps = list(steps)
         self.skip = set(skip)
+        ctx.skip = frozenset(skip)
 
     def skip_reason(self, step: Step) -> str | None:
         if step.name in self.skip:

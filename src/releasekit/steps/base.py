@@ -18,16 +18,18 @@ from __future__ import annotations
 
 import abc
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from ..context import Context
 
-__all__ = ["Facts", "Plan", "Result", "Status", "Step", "StepRecord"]
+__all__ = ["Facts", "Plan", "Problem", "Result", "Status", "Step", "StepRecord"]
 
 Facts = dict[str, Any]
+#: A prerequisite that is not met: (what is wrong, how to fix it).
+Problem = tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,15 @@ class Step(abc.ABC):
     def skip_reason(self, ctx: Context) -> str | None:
         """Why this step does not apply to this project (``None``: it runs)."""
         return None
+
+    def check(self, ctx: Context) -> Iterator[Problem]:
+        """The prerequisites of :meth:`apply` that are not met (tools, files, coherent config).
+
+        Preflight and ``releasekit doctor`` run this for every step that is not skipped, so a
+        release never fails later for a reason that could have been known before it started.
+        Must not change anything.
+        """
+        return iter(())
 
     @abc.abstractmethod
     def plan(self, ctx: Context) -> Plan:

@@ -14,14 +14,12 @@ from ..config import read_pyproject
 from ..errors import IndexUnavailable, PreflightError
 from ..index import list_files
 from ..versioning import find_fragments, towncrier_settings
-from .base import Facts, Plan, Step
+from .base import Facts, Plan, Problem, Step
 
 if TYPE_CHECKING:
     from ..context import Context
 
 __all__ = ["PreflightStep", "problems", "tag_names"]
-
-Problem = tuple[str, str]  # (what is wrong, how to fix it)
 
 
 def tag_names(ctx: Context) -> list[str]:
@@ -145,8 +143,25 @@ CHECKS: tuple[Callable[[Context], Iterator[Problem]], ...] = (
 )
 
 
+def step_problems(ctx: Context) -> Iterator[Problem]:
+    """The prerequisites of every step of the release that is not skipped."""
+    from ..pipeline import default_steps  # the pipeline imports this module
+
+    for step in default_steps():
+        if step.name in ctx.skip or step.skip_reason(ctx) is not None:
+            continue
+        yield from step.check(ctx)
+
+
+def iter_problems(ctx: Context) -> Iterator[Problem]:
+    """Everything that would stop the release: the repository, target and every step's needs."""
+    for check in CHECKS:
+        yield from check(ctx)
+    yield from step_problems(ctx)
+
+
 def problems(ctx: Context) -> list[Problem]:
-    return [problem for check in CHECKS for problem in check(ctx)]
+    return list(iter_problems(ctx))
 
 
 class PreflightStep(Step):
@@ -163,8 +178,7 @@ class PreflightStep(Step):
         )
 
     def apply(self, ctx: Context) -> Facts:
-        for check in CHECKS:
-            for what, fix in check(ctx):
-                raise PreflightError(what, hint=fix or None)
+        for what, fix in iter_problems(ctx):  # the first problem stops the release
+            raise PreflightError(what, hint=fix or None)
         repo = gitmod.Git(ctx.root)
         return {"base": repo.head(), "branch": repo.branch()}
