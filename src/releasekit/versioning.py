@@ -1,5 +1,35 @@
 """The next version: from BUMP (``major|minor|patch``, a pre-release step, or an explicit PEP 440
-version), or derived from the towncrier fragment types when BUMP is omitted."""
+version), or derived from the towncrier fragment types when BUMP is omitted.
+
+Every result is strictly greater than the current version (PEP 440 ordering) or a
+:class:`~releasekit.errors.UsageError` naming both versions. The keywords, with ``N`` counting
+from 1:
+
+* ``major`` / ``minor`` / ``patch``: the next release at that level. From a pre-release or
+  development version of an unreleased X.Y.Z the bump finishes it when X.Y.Z already is at that
+  level (the convention of semver, npm and poetry): ``8.5.0.dev0 patch -> 8.5.0``,
+  ``4.0.2rc1 patch -> 4.0.2``, ``2.0.0b1 major -> 2.0.0``, ``1.3.2a1 minor -> 1.4.0``.
+  hatch (``hatch version patch``) would give 8.5.1 and skip the version the pre-release was
+  heading for; that is the one place releasekit deliberately differs from hatch.
+* ``alpha`` / ``beta`` / ``rc``: from a final (or post) release, the first pre-release of the next
+  patch (``1.2.3 rc -> 1.2.4rc1``); in the same phase the next number (``rc1 -> rc2``); a later
+  phase starts at 1 (``a2 beta -> b1``); an earlier phase is refused; from a dev version of a
+  pre-release, that pre-release (``1.2.4rc1.dev2 rc -> 1.2.4rc1``).
+  Combined with a level (``minor,rc``) the level is bumped first.
+* ``release``: drops the pre-release and development parts (``4.0.2rc1 -> 4.0.2``,
+  ``8.5.0.dev0 -> 8.5.0``, ``1.2.3.post1.dev1 -> 1.2.3.post1``); refused on a final release.
+* ``post``: the next post-release of a released version (``1.2.3 -> 1.2.3.post1``,
+  ``.post1 -> .post2``, ``1.2.3.post2.dev1 -> 1.2.3.post2``); refused on a development version
+  of an unreleased version (there is no release to follow up yet).
+* ``dev``: the next development version, always above the current one: a final (or post) release
+  gives the next patch's ``.dev1`` (``1.2.3 -> 1.2.4.dev1``), a dev version counts on
+  (``.dev1 -> .dev2``), a pre-release gives the next pre-release's first dev version
+  (``1.2.4rc1 -> 1.2.4rc2.dev1``). ``dev`` may be combined with a level or a phase
+  (``minor,dev -> 1.3.0.dev1``, ``rc,dev -> 1.2.4rc1.dev1``).
+
+Explicit versions are normalised (``2.0.0-RC1 -> 2.0.0rc1``); local versions (``+abc``) are
+refused because no index accepts them.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +42,7 @@ from packaging.version import InvalidVersion, Version
 from .errors import UsageError
 
 __all__ = [
+    "BUMP_HELP",
     "Fragment",
     "bump_from_fragments",
     "find_fragments",
@@ -30,8 +61,39 @@ BUMP_HELP = (
 TOWNCRIER_DEFAULT_TYPES = ("feature", "bugfix", "doc", "removal", "misc")
 
 
-def _release(version: Version, part: str) -> tuple[int, int, int]:
-    major, minor, patch = [*version.release, 0, 0, 0][:3]
+@dataclass(frozen=True)
+class _V:
+    """The parts of a version being built (epoch kept from the current version)."""
+
+    epoch: int
+    release: tuple[int, ...]
+    pre: tuple[str, int] | None = None
+    post: int | None = None
+    dev: int | None = None
+
+    def __str__(self) -> str:
+        text = (f"{self.epoch}!" if self.epoch else "") + ".".join(map(str, self.release))
+        if self.pre:
+            text += f"{self.pre[0]}{self.pre[1]}"
+        if self.post is not None:
+            text += f".post{self.post}"
+        if self.dev is not None:
+            text += f".dev{self.dev}"
+        return text
+
+
+def _unreleased(now: Version) -> bool:
+    """A pre-release, or a development version of a version not released yet."""
+    return now.pre is not None or (now.dev is not None and now.post is None)
+
+
+def _level(now: Version, part: str) -> tuple[int, int, int]:
+    """The release ``part`` leads to (an unreleased version at that level is finished)."""
+    major, minor, patch = [*now.release, 0, 0, 0][:3]
+    rest = now.release[3:]
+    index = PARTS.index(part)
+    if _unreleased(now) and not any(rest) and not any((major, minor, patch)[index + 1 :]):
+        return major, minor, patch
     if part == "major":
         return major + 1, 0, 0
     if part == "minor":
@@ -39,84 +101,105 @@ def _release(version: Version, part: str) -> tuple[int, int, int]:
     return major, minor, patch + 1
 
 
-def _fmt(
-    release: tuple[int, ...],
-    pre: tuple[str, int] | None = None,
-    post: int | None = None,
-    dev: int | None = None,
-    epoch: int = 0,
-) -> str:
-    text = (f"{epoch}!" if epoch else "") + ".".join(str(n) for n in release)
-    if pre:
-        text += f"{pre[0]}{pre[1]}"
-    if post is not None:
-        text += f".post{post}"
-    if dev is not None:
-        text += f".dev{dev}"
-    return text
+def _pre(now: Version, phase: str) -> _V:
+    """A lone alpha/beta/rc step (see the module docstring)."""
+    if now.pre is None:
+        if now.dev is not None and now.post is None:  # X.devN -> XaN..: the first pre of X
+            return _V(now.epoch, now.release, (phase, 1))
+        return _V(now.epoch, _level(now, "patch"), (phase, 1))
+    current_phase, number = now.pre
+    if PRE_ORDER.index(phase) < PRE_ORDER.index(current_phase):
+        raise UsageError(
+            f"cannot go back from {now} to an earlier pre-release phase ({phase})",
+            hint="use the same or a later phase (a < b < rc), or 'release'",
+        )
+    if phase != current_phase:
+        return _V(now.epoch, now.release, (phase, 1))
+    if now.dev is not None and now.post is None:  # finishing X rcN.devM -> X rcN
+        return _V(now.epoch, now.release, now.pre)
+    return _V(now.epoch, now.release, (phase, number + 1))
+
+
+def _dev(now: Version) -> _V:
+    if now.dev is not None:
+        return _V(now.epoch, now.release, now.pre, now.post, now.dev + 1)
+    if now.pre is not None:
+        return _V(now.epoch, now.release, (now.pre[0], now.pre[1] + 1), None, 1)
+    return _V(now.epoch, _level(now, "patch"), None, None, 1)
+
+
+def _post(now: Version) -> _V:
+    if now.post is not None and now.dev is not None:
+        return _V(now.epoch, now.release, now.pre, now.post)
+    if now.dev is not None:
+        raise UsageError(
+            f"{now} is a development version of an unreleased version; a post-release follows "
+            "a release",
+            hint="use 'release' to release it first",
+        )
+    return _V(now.epoch, now.release, now.pre, (now.post or 0) + 1)
 
 
 def next_version(current: str, bump: str) -> str:
-    """The version after ``current`` for ``bump``. Raises UsageError for anything invalid."""
+    """The version after ``current`` for ``bump``; always greater. Raises UsageError otherwise."""
     try:
         now = Version(current)
     except InvalidVersion:
         raise UsageError(f"current version {current!r} is not PEP 440") from None
     words = [w.strip().lower() for w in bump.split(",") if w.strip()]
     if words and all(w in PARTS or w in PRE or w in OTHER for w in words):
-        return _step(now, words)
-    try:
-        explicit = Version(bump)
-    except InvalidVersion:
-        raise UsageError(f"invalid BUMP {bump!r}", hint=BUMP_HELP) from None
-    if explicit <= now:
+        result = str(_step(now, words))
+        what = f"{bump!r} on {current}"
+    else:
+        try:
+            explicit = Version(bump)
+        except InvalidVersion:
+            raise UsageError(f"invalid BUMP {bump!r}", hint=BUMP_HELP) from None
+        if explicit.local is not None:
+            raise UsageError(
+                f"version {bump} has a local part (+{explicit.local}); package indexes refuse "
+                "local versions",
+                hint=f"give a public version such as {explicit.public}",
+            )
+        result, what = str(explicit), f"version {bump}"
+    if Version(result) <= now:
         raise UsageError(
-            f"version {bump} is not greater than the current version {current}",
+            f"{what} gives {result}, which is not greater than the current version {current}",
             hint="give a higher version, or a bump such as patch",
         )
-    return str(explicit)
+    return result
 
 
-def _step(now: Version, words: list[str]) -> str:
+def _step(now: Version, words: list[str]) -> _V:
     parts = [w for w in words if w in PARTS]
     pres = [PRE[w] for w in words if w in PRE]
-    others = [w for w in words if w in OTHER]
-    if len(parts) > 1 or len(pres) > 1 or (others and (parts or pres)) or len(others) > 1:
+    others = [w for w in words if w in OTHER and w != "dev"]
+    dev = "dev" in words
+    if (
+        len(parts) > 1
+        or len(pres) > 1
+        or len(others) > 1
+        or (others and (parts or pres or dev))
+        or len(words) != len(set(words))
+    ):
         raise UsageError(f"conflicting BUMP {','.join(words)!r}", hint=BUMP_HELP)
-    release = tuple(now.release)
     if others == ["release"]:
-        if not (now.is_prerelease or now.is_devrelease):
+        if now.pre is None and now.dev is None:
             raise UsageError(
-                f"{now} is not a pre-release; 'release' has nothing to finish",
+                f"{now} is not a pre-release or development version; 'release' has nothing to "
+                "finish",
                 hint="use major, minor or patch",
             )
-        return _fmt(release, epoch=now.epoch)
+        return _V(now.epoch, now.release, None, now.post if now.pre is None else None)
     if others == ["post"]:
-        return _fmt(release, now.pre, (now.post or 0) + 1, epoch=now.epoch)
-    if others == ["dev"]:
-        return _fmt(
-            release,
-            now.pre,
-            now.post,
-            (now.dev or 0) + 1 if now.dev is not None else 1,
-            epoch=now.epoch,
-        )
+        return _post(now)
     if parts:
-        release = _release(now, parts[0])
-        return _fmt(release, (pres[0], 1) if pres else None, epoch=now.epoch)
-    # a lone pre-release step
-    phase = pres[0]
-    if now.pre is None:  # final -> pre-release of the next patch
-        return _fmt(_release(now, "patch"), (phase, 1), epoch=now.epoch)
-    current_phase, number = now.pre
-    if phase == current_phase:
-        return _fmt(release, (phase, number + 1), epoch=now.epoch)
-    if PRE_ORDER.index(phase) < PRE_ORDER.index(current_phase):
-        raise UsageError(
-            f"cannot go back from {now} to an earlier pre-release phase ({phase})",
-            hint="use the same or a later phase (a < b < rc), or 'release'",
-        )
-    return _fmt(release, (phase, 1), epoch=now.epoch)
+        made = _V(now.epoch, _level(now, parts[0]), (pres[0], 1) if pres else None)
+    elif pres:
+        made = _pre(now, pres[0])
+    else:
+        return _dev(now)
+    return _V(made.epoch, made.release, made.pre, None, 1) if dev else made
 
 
 @dataclass(frozen=True)
