@@ -20,6 +20,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
+from .git import branch_allowed, detect_remote, remote_default_branch
+from .tags import validate_tag_format
 
 __all__ = ["Config", "DocsSettings", "ImageSettings", "load_config", "read_pyproject"]
 
@@ -163,9 +165,14 @@ class Config(_Model):
     )
     branches: list[str] = Field(
         default_factory=lambda: ["main", "master", "release/*"],
-        description="Branches (glob patterns) a release may be cut from.",
+        description="Branches (glob patterns) a release may be cut from. Default: main, "
+        "master, release/* and the remote's default branch.",
     )
-    remote: str = Field("origin", description="Git remote the release commit and tags go to.")
+    remote: str = Field(
+        "origin",
+        description="Git remote the release commit and tags go to. Default: the current "
+        "branch's upstream remote, else origin, else the only remote.",
+    )
     push: bool = Field(True, description="Push the release commit and tags to the remote.")
     commit_message: str = Field(
         "Release {version}", description="Message of the release commit ({version} is replaced)."
@@ -173,7 +180,12 @@ class Config(_Model):
     require_fragments: bool = Field(
         True, description="Refuse to release when changelog.d/ has no towncrier fragments."
     )
-    changelog: bool = Field(True, description="Write the changelog with towncrier build.")
+    changelog: bool | str | None = Field(
+        None,
+        description="The changelog kind: towncrier, keepachangelog, file (CHANGES/HISTORY/NEWS/"
+        "CHANGELOG in Markdown or reStructuredText), none (notes from the commits since the last "
+        "tag, nothing written), or a file's path; false turns the step off. Default: detected.",
+    )
     bump_map: dict[str, BumpKind] = Field(
         default_factory=lambda: dict(DEFAULT_BUMP_MAP),
         description="Fragment type -> bump, used when BUMP is omitted; other types bump patch.",
@@ -205,6 +217,8 @@ class Config(_Model):
         description="Quality-gate rules for `pytest --gate`; validated by pytest-releasekit.",
     )
     sources: dict[str, str] = Field(default_factory=dict, exclude=True, repr=False)
+    #: Keys whose value was detected from the repository rather than set: key -> how.
+    detected: dict[str, str] = Field(default_factory=dict, exclude=True, repr=False)
 
     _split = field_validator("gate_command", "smoke_command", mode="before")(_split_command)
 
@@ -308,4 +322,16 @@ def load_config(
         config = Config.model_validate(values)
     except ValidationError as exc:
         raise ConfigError(_format_validation(exc, sources, pyproject)) from None
-    return config.model_copy(update={"sources": sources})
+    if config.tag_format is not None:
+        validate_tag_format(config.tag_format, where=sources.get("tag_format", str(pyproject)))
+    update: dict[str, Any] = {"sources": sources, "detected": {}}
+    if "remote" not in sources:
+        remote, how = detect_remote(root)
+        update["remote"] = remote
+        update["detected"]["remote"] = how
+    if "branches" not in sources:
+        branch = remote_default_branch(root, update.get("remote", config.remote))
+        if branch and not branch_allowed(branch, config.branches):
+            update["branches"] = [*config.branches, branch]
+            update["detected"]["branches"] = f"default, with the remote's default branch {branch}"
+    return config.model_copy(update=update)

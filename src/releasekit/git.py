@@ -137,6 +137,33 @@ def branch_allowed(branch: str | None, patterns: list[str]) -> bool:
     return branch is not None and any(fnmatch.fnmatchcase(branch, p) for p in patterns)
 
 
+def _git_out(root: Path, *args: str) -> str | None:
+    done = process.run(["git", *args], cwd=root, check=False)
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def detect_remote(root: Path) -> tuple[str, str]:
+    """``(remote, how it was chosen)``: the branch's upstream, else origin, else the only one."""
+    branch = _git_out(root, "symbolic-ref", "--quiet", "--short", "HEAD")
+    if branch:
+        upstream = _git_out(root, "config", "--get", f"branch.{branch}.remote")
+        if upstream and upstream != ".":
+            return upstream, f"detected: upstream of branch {branch}"
+    remotes = (_git_out(root, "remote") or "").split()
+    if "origin" in remotes or not remotes:
+        return "origin", "default"
+    if len(remotes) == 1:
+        return remotes[0], "detected: the only git remote"
+    return "origin", "default"
+
+
+def remote_default_branch(root: Path, remote: str) -> str | None:
+    """The remote's default branch (``refs/remotes/REMOTE/HEAD``), if git knows it."""
+    ref = _git_out(root, "symbolic-ref", "--quiet", f"refs/remotes/{remote}/HEAD")
+    prefix = f"refs/remotes/{remote}/"
+    return ref[len(prefix) :] if ref and ref.startswith(prefix) else None
+
+
 def ensure_state_dir(root: Path) -> Path:
     """Create ``.releasekit/`` with a ``.gitignore`` of ``*`` so it never dirties the tree."""
     state = root / STATE_DIR

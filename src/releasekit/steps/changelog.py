@@ -24,7 +24,7 @@ class ChangelogStep(Step):
         return towncrier_settings(read_pyproject(ctx.root / "pyproject.toml"))
 
     def skip_reason(self, ctx: Context) -> str | None:
-        if not ctx.config.changelog:
+        if ctx.config.changelog is False:
             return "changelog = false"
         if self._settings(ctx) is None:
             return "no [tool.towncrier] in pyproject.toml"

@@ -13,6 +13,7 @@ from .. import git as gitmod
 from ..config import read_pyproject
 from ..errors import IndexUnavailable, PreflightError
 from ..index import list_files
+from ..tags import tag_names
 from ..versioning import find_fragments, towncrier_settings
 from .base import Facts, Plan, Problem, Step
 
@@ -20,16 +21,6 @@ if TYPE_CHECKING:
     from ..context import Context
 
 __all__ = ["PreflightStep", "problems", "tag_names"]
-
-
-def tag_names(ctx: Context) -> list[str]:
-    """The release's tags: one per package when the format names the package, else one."""
-    per_package = ctx.config.tag_per_package
-    if per_package is None:
-        per_package = ctx.workspace.multi
-    fmt = ctx.config.tag_format or ("{name}-v{version}" if per_package else "v{version}")
-    names = [fmt.format(name=p.name, version=ctx.version) for p in ctx.workspace.packages]
-    return list(dict.fromkeys(names))  # "v{version}" for a workspace is one tag, not two
 
 
 def _git_checks(ctx: Context) -> Iterator[Problem]:
@@ -81,7 +72,7 @@ def _git_checks(ctx: Context) -> Iterator[Problem]:
 
 def _fragment_checks(ctx: Context) -> Iterator[Problem]:
     settings = towncrier_settings(read_pyproject(ctx.root / "pyproject.toml"))
-    if not ctx.config.changelog or settings is None or not ctx.config.require_fragments:
+    if ctx.config.changelog is False or settings is None or not ctx.config.require_fragments:
         return
     if not find_fragments(ctx.root, settings):
         directory = settings.get("directory", "newsfragments")

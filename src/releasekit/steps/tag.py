@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 from ..errors import StepFailed
 from ..git import Git
+from ..tags import tag_names
 from .base import Facts, Plan, Step, StepRecord
-from .preflight import tag_names
 
 if TYPE_CHECKING:
     from ..context import Context

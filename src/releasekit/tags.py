@@ -1,0 +1,197 @@
+"""Tag names as the project has them: the style is learned from existing tags.
+
+``v1.2.3``, ``1.2.3``, ``name-1.2.3``, ``name-v1.2.3`` and ``name@1.2.3`` are recognised; the
+style of the highest version tagged wins (the most recent release). Without tags the default is
+``v{version}`` (``{name}-v{version}`` when packages are tagged separately). A configured
+``tag_format`` always wins and is validated here (:func:`validate_tag_format`).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from packaging.version import InvalidVersion, Version
+
+from . import process
+from .errors import ConfigError
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .context import Context
+
+__all__ = [
+    "TagStyle",
+    "detect_tag_format",
+    "effective_tag_format",
+    "last_release_tag",
+    "latest_version_tag",
+    "tag_names",
+    "validate_tag_format",
+]
+
+FIELDS = ("name", "version")
+_SEPARATORS = "-@_/"
+FORMAT_HINT = "use the fields {version} and {name} only, e.g. tag_format = 'v{version}'"
+
+
+def validate_tag_format(fmt: str, *, where: str = "") -> None:
+    """Raise ConfigError naming the key and the field when ``fmt`` is not a usable template.
+
+    ``where`` names the file or variable the value came from, for the message.
+    """
+    key = (f"{where}: " if where else "") + "[tool.releasekit] key 'tag_format'"
+    try:
+        fields = [name for _, name, _, _ in string.Formatter().parse(fmt) if name is not None]
+    except ValueError as exc:
+        raise ConfigError(
+            f"{key}: {fmt!r} is not a valid template ({exc})", hint=FORMAT_HINT
+        ) from None
+    for name in fields:
+        if name not in FIELDS:
+            raise ConfigError(f"{key}: unknown field {{{name}}} in {fmt!r}", hint=FORMAT_HINT)
+    if "version" not in fields:
+        raise ConfigError(f"{key}: {fmt!r} has no {{version}} field", hint=FORMAT_HINT)
+
+
+def _git_lines(root: Path, *args: str) -> list[str]:
+    done = process.run(["git", *args], cwd=root, check=False)
+    return done.stdout.split() if done.returncode == 0 else []
+
+
+def _all_tags(root: Path) -> list[str]:
+    """Every tag, newest first (by the date of the tag or its commit)."""
+    return _git_lines(
+        root, "for-each-ref", "--sort=-creatordate", "--format=%(refname:short)", "refs/tags"
+    )
+
+
+def _split(tag: str) -> tuple[str, str, Version] | None:
+    """``(prefix, "v" or "", version)`` of a version-looking tag, shortest prefix first."""
+    for i in range(len(tag)):
+        if i and tag[i - 1] not in _SEPARATORS:
+            continue
+        rest = tag[i:]
+        v = "v" if rest[:1] == "v" and rest[1:2].isdigit() else ""
+        number = rest[len(v) :]
+        if not number[:1].isdigit():
+            continue
+        try:
+            return tag[:i], v, Version(number)
+        except InvalidVersion:
+            continue
+    return None
+
+
+@dataclass(frozen=True)
+class TagStyle:
+    """A tag format learned from tags, and the tags it was learned from (oldest, newest)."""
+
+    format: str
+    oldest: str
+    newest: str
+
+    @property
+    def source(self) -> str:
+        span = self.newest if self.oldest == self.newest else f"{self.oldest}..{self.newest}"
+        return f"detected from tags {span}"
+
+
+def _format_of(prefix: str, v: str, names: Sequence[str]) -> str:
+    if not prefix:
+        return v + "{version}"
+    name_part, sep = prefix[:-1], prefix[-1]
+    if name_part in names:
+        return "{name}" + sep + v + "{version}"
+    return prefix.replace("{", "{{").replace("}", "}}") + v + "{version}"
+
+
+def _styles(root: Path, names: Sequence[str]) -> list[tuple[Version, str, str]]:
+    found = []
+    for tag in _all_tags(root):
+        parts = _split(tag)
+        if parts is not None:
+            found.append((parts[2], _format_of(parts[0], parts[1], names), tag))
+    return found
+
+
+def detect_style(root: Path, names: Sequence[str]) -> TagStyle | None:
+    """The style of the highest version tagged (ties: the newest tag), or None without tags."""
+    found = _styles(root, names)
+    if not found:
+        return None
+    best = max(found, key=lambda item: item[0])  # max keeps the first (newest) of equals
+    same = sorted((item for item in found if item[1] == best[1]), key=lambda item: item[0])
+    return TagStyle(best[1], same[0][2], same[-1][2])
+
+
+def detect_tag_format(root: Path, names: Sequence[str]) -> str | None:
+    """The tag format the repository at ``root`` uses for packages ``names``, or None."""
+    style = detect_style(root, names)
+    return style.format if style else None
+
+
+def default_tag_format(per_package: bool) -> str:
+    return "{name}-v{version}" if per_package else "v{version}"
+
+
+def effective_tag_format(root: Path, config: Config, names: Sequence[str]) -> tuple[str, str]:
+    """``(format, where it came from)``: configured, else detected from tags, else the default."""
+    if config.tag_format:
+        return config.tag_format, config.sources.get("tag_format", "configured")
+    per_package = config.tag_per_package
+    style = detect_style(root, names)
+    if style is not None and (per_package is None or ("{name}" in style.format) == per_package):
+        return style.format, style.source
+    if per_package is None:
+        per_package = len(names) > 1
+    return default_tag_format(per_package), "default (no release tags yet)"
+
+
+def tag_names(ctx: Context) -> list[str]:
+    """The release's tags: one per package when the format names the package, else one."""
+    names = [p.name for p in ctx.workspace.packages]
+    fmt, _ = effective_tag_format(ctx.root, ctx.config, names)
+    tags = [fmt.format(name=p.name, version=ctx.version) for p in ctx.workspace.packages]
+    return list(dict.fromkeys(tags))  # "v{version}" for a workspace is one tag, not two
+
+
+def _pattern(fmt: str, name: str | None) -> re.Pattern[str]:
+    regex = ""
+    for literal, field, _, _ in string.Formatter().parse(fmt):
+        regex += re.escape(literal)
+        if field == "version":
+            regex += r"(?P<version>[0-9][^/]*)"
+        elif field == "name":
+            regex += re.escape(name) if name is not None else r".+?"
+    return re.compile(regex)
+
+
+def latest_version_tag(
+    root: Path, fmt: str, *, name: str | None = None
+) -> tuple[str, Version] | None:
+    """The highest-versioned tag reachable from HEAD that ``fmt`` could have made, or None."""
+    pattern = _pattern(fmt, name)
+    best: tuple[str, Version] | None = None
+    for tag in _git_lines(root, "tag", "--merged", "HEAD"):
+        match = pattern.fullmatch(tag)
+        if match is None:
+            continue
+        try:
+            version = Version(match.group("version"))
+        except InvalidVersion:
+            continue
+        if best is None or version > best[1]:
+            best = (tag, version)
+    return best
+
+
+def last_release_tag(root: Path, config: Config, names: Sequence[str]) -> str | None:
+    """The tag of the last release of these packages (reachable from HEAD), or None."""
+    fmt, _ = effective_tag_format(root, config, names)
+    found = latest_version_tag(root, fmt, name=names[0] if names else None)
+    return found[0] if found else None
