@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from gate_helpers import MODES, Project
+from gate_helpers import MODES, SOURCES, Project
+from gate_helpers import TESTS as PKG_TESTS
 
 from pytest_releasekit.verdict import EXIT_GATE_FAILED
 
@@ -196,3 +197,51 @@ def test_crashed_worker_is_an_error(project: Project) -> None:
     workers = run.rule("workers")
     assert workers["verdict"] == "error"
     assert "no gate data from gw" in workers["summary"]
+
+
+def test_coverage_fail_under_failing_the_session_is_the_gate_verdict(project: Project) -> None:
+    """pytest-cov's fail_under fails a session whose tests all passed: the gate must say FAILED
+    and why, never PASSED over exit status 1 (issue 11)."""
+    project.configure(coverage="[tool.coverage.report]\nfail_under = 99\n")
+    project.write({**SOURCES, **PKG_TESTS})
+    run = project.run(
+        "--gate",
+        "--gate-report=gate-report.json",
+        "--cov=pkg",
+        subprocess=True,
+        plugins=("pytest_cov.plugin",),
+    )
+    assert run.ret == pytest.ExitCode.TESTS_FAILED
+    assert run.report["verdict"] == "fail"
+    assert run.report["exit_status"] == 1
+    verdict = run.rule("pytest")
+    assert verdict["verdict"] == "fail"
+    assert "fail_under = 99" in verdict["summary"]
+    assert "gate: PASSED" not in run.out
+    run.result.stdout.fnmatch_lines(["gate: FAILED - 1 failed (exit status 1)"])
+
+
+def test_a_plugin_setting_the_exit_status_is_reported(project: Project) -> None:
+    project.configure()
+    project.write(
+        {
+            **TESTS,
+            "conftest.py": """
+                def pytest_sessionfinish(session):
+                    session.exitstatus = 1
+            """,
+        }
+    )
+    run = project.run("--gate", "--gate-report=gate-report.json")
+    assert run.report["verdict"] == "fail"
+    assert "a plugin or conftest.py set it" in run.rule("pytest")["summary"]
+
+
+def test_a_collection_error_is_named_as_the_reason(project: Project) -> None:
+    project.configure()
+    project.write({**TESTS, "tests/test_broken.py": "import no_such_module_here\n"})
+    run = project.run("--gate", "--gate-report=gate-report.json")
+    assert run.ret == pytest.ExitCode.INTERRUPTED
+    assert run.report["verdict"] == "not-evaluated"
+    assert "1 error(s) during collection" in run.report["reason"]
+    assert "gate: PASSED" not in run.out

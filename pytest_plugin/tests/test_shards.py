@@ -106,6 +106,12 @@ def test_bad_shard_values_are_rejected(bad: str) -> None:
         parse_shard(bad)
 
 
+@pytest.mark.parametrize("huge", ["1/99999999999999999999", "1/1025"])
+def test_absurd_shard_counts_are_rejected_not_allocated(huge: str) -> None:
+    with pytest.raises(ShardError, match="at most 1024 shards"):
+        parse_shard(huge)
+
+
 def test_a_bad_shard_option_is_a_usage_error(sharded: Project) -> None:
     run = sharded.run("--gate-shard=3/2")
     assert run.ret == pytest.ExitCode.USAGE_ERROR
@@ -186,6 +192,20 @@ def test_a_shard_without_coverage_data_makes_coverage_an_error(sharded: Project)
     total = next(r for r in verdicts if r["rule"] == "coverage_total")
     assert total["verdict"] == "error"
     assert "shard 2/2" in total["summary"]
+
+
+def test_shards_from_different_collections_are_refused(sharded: Project) -> None:
+    """A test file added between two shard jobs: the combined verdict would count tests that
+    never ran (or miss some), so combine refuses instead of passing."""
+    assert sharded.run("--gate-shard=1/2", subprocess=True).ret == 0
+    sharded.write({"tests/test_new.py": "def test_new():\n    assert True\n"})
+    assert sharded.run("--gate-shard=2/2", subprocess=True).ret == 0
+    done = combine(sharded, "--gate-report=combined.json")
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert "different test collections" in lines[0]
+    assert not (sharded.path / "combined.json").exists()
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from . import report
 from .gates import rules
 from .session import PAYLOAD, STATE, GateSession, loaded
 from .settings import OFF_SOURCE
-from .shards import DEFAULT_DIR, split
+from .shards import DEFAULT_DIR, fingerprint, split
 from .tiers import DEFAULT_AUTO_MARK, MARKERS, OTHER_MARKERS, UNIT, item_tiers
 
 
@@ -180,6 +180,7 @@ class GateHooks:
         """``--gate-shard=K/N``: keep shard K's files, after every other selection."""
         if self.state.options.shard is None:
             return
+        self.state.collection = fingerprint([item.nodeid for item in items])
         mine = split([item.nodeid for item in items], *self.state.options.shard)
         deselected = [item for i, item in enumerate(items) if i not in mine]
         if deselected:

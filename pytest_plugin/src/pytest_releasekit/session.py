@@ -20,9 +20,10 @@ from . import report
 from .bench import CHILD_ENV
 from .covmemo import CACHE_NAME
 from .gates import GateRun, Unmeasurable, all_keys, evaluate, rules
+from .gates.tiers import pytest_status_verdict
 from .measure import CoverageSource, Measurement, combine
 from .settings import GateSettings, load_settings, read_gate_table
-from .shards import DEFAULT_DIR, Evidence, ShardError, parse_shard, read_data
+from .shards import DEFAULT_DIR, Evidence, ShardError, fingerprint, parse_shard, read_data
 from .tiers import AutoMarker, Tally, parse_auto_mark, parse_tiers
 from .verdict import GateResult, Outcome, Verdict
 
@@ -128,6 +129,8 @@ class GateSession:
     pieces: list[bytes] = field(default_factory=list)
     collected: dict[str, list[Any]] = field(default_factory=dict)
     missing_workers: list[str] = field(default_factory=list)
+    #: ``--gate-shard``: fingerprint of the collection the shard was split from
+    collection: dict[str, Any] = field(default_factory=dict)
     result: GateResult | None = None
     exit_status: int = 0
     not_evaluated: str | None = None
@@ -197,6 +200,7 @@ class GateSession:
             "coverage": piece,
             "foreign_coverage": self.foreign_coverage,
             "collected": self._collect(),
+            "collection": self.collection,
         }
 
     def _collect(self) -> dict[str, Any]:
@@ -212,6 +216,7 @@ class GateSession:
         if payload.get("coverage") is not None:
             self.pieces.append(payload["coverage"])
         self.foreign_coverage |= bool(payload.get("foreign_coverage"))
+        self.collection = self.collection or dict(payload.get("collection") or {})
         for name, value in payload.get("collected", {}).items():
             self.collected.setdefault(name, []).append(value)
 
@@ -236,7 +241,7 @@ class GateSession:
             self.not_evaluated = (
                 "collect-only run"
                 if self.config.option.collectonly
-                else f"the session ended with exit status {status}"
+                else _ended(status, session)
             )
             self.exit_status = status
             self._write_reports(status)
@@ -270,6 +275,9 @@ class GateSession:
                     ),
                 ]
             )
+        unexplained = pytest_status_verdict(status, not result.passed, self.config)
+        if unexplained is not None:
+            result = GateResult.of([*result.verdicts, unexplained])
         self.result = result
         self.exit_status = result.exit_status(status)
         session.exitstatus = self.exit_status
@@ -353,6 +361,7 @@ class GateSession:
             coverage=blob,
             coverage_problem=problem,
             missing_workers=self.missing_workers,
+            collection=self.collection or fingerprint([]),
         )
         path = evidence.write(self.config.invocation_params.dir / self.options.shard_dir)
         k, n = self.options.shard
@@ -404,6 +413,20 @@ class GateSession:
         xmlpath = self.config.getoption("xmlpath", None)
         if xmlpath:
             report.add_junit_properties(self.config.invocation_params.dir / xmlpath, self.result)
+
+
+def _ended(status: int, session: pytest.Session) -> str:
+    """Why the gate was not evaluated, in pytest's words."""
+    if status == pytest.ExitCode.INTERRUPTED and session.testsfailed:
+        return (
+            f"pytest stopped with exit status {status}: {session.testsfailed} error(s) during "
+            "collection (see the ERRORS section above)"
+        )
+    try:
+        name = pytest.ExitCode(status).name.lower().replace("_", " ")
+    except ValueError:  # a plugin's own status
+        return f"pytest ended the session with exit status {status}"
+    return f"pytest ended the session with exit status {status} ({name})"
 
 
 STATE = pytest.StashKey[GateSession]()

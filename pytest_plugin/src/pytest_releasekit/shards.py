@@ -12,6 +12,7 @@ decides once, over everything. A shard whose file is missing is an error verdict
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -28,14 +29,17 @@ __all__ = [
     "ShardError",
     "combine_coverage",
     "find",
+    "fingerprint",
     "load",
     "parse_shard",
     "split",
 ]
 
 KIND = "pytest-releasekit shard"
-SCHEMA = 1
+SCHEMA = 2  # 2: each shard records a fingerprint of the collection it was split from
 DEFAULT_DIR = ".releasekit-gate"
+#: More shards than any CI matrix runs (GitHub Actions allows 256 jobs per matrix).
+MAX_SHARDS = 1024
 T = TypeVar("T")
 
 
@@ -54,7 +58,20 @@ def parse_shard(value: str) -> tuple[int, int]:
         raise ShardError(
             f"--gate-shard={value!r}: expected K/N with 1 <= K <= N, e.g. --gate-shard=2/4"
         )
+    if shards > MAX_SHARDS:
+        raise ShardError(
+            f"--gate-shard={value!r}: at most {MAX_SHARDS} shards; use fewer CI jobs"
+        )
     return shard, shards
+
+
+def fingerprint(nodeids: Sequence[str]) -> dict[str, Any]:
+    """What a shard was split from: the number of collected tests and a digest of their ids.
+
+    Every shard of one run collects the same tests; shards whose collections differ (a test file
+    added between jobs, another commit, another ``-k``) cannot be combined into one verdict."""
+    digest = hashlib.sha256("\n".join(sorted(nodeids)).encode("utf-8", "surrogateescape"))
+    return {"tests": len(nodeids), "sha256": digest.hexdigest()}
 
 
 def split(nodeids: Sequence[str], shard: int, shards: int) -> set[int]:
@@ -104,6 +121,8 @@ class Evidence:
     #: why this shard has no coverage data (reason, fix), when it has none
     coverage_problem: tuple[str, str] | None = None
     missing_workers: list[str] = field(default_factory=list)
+    #: :func:`fingerprint` of the collection this shard was split from
+    collection: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -119,6 +138,7 @@ class Evidence:
             "coverage": None if self.coverage is None else base64.b64encode(self.coverage).decode(),
             "coverage_problem": list(self.coverage_problem) if self.coverage_problem else None,
             "missing_workers": self.missing_workers,
+            "collection": self.collection,
         }
 
     def write(self, directory: Path) -> Path:
@@ -140,6 +160,10 @@ class Evidence:
             coverage=None if blob is None else base64.b64decode(blob, validate=True),
             coverage_problem=(str(problem[0]), str(problem[1])) if problem else None,
             missing_workers=[str(w) for w in doc.get("missing_workers", [])],
+            collection={
+                "tests": int(doc["collection"]["tests"]),
+                "sha256": str(doc["collection"]["sha256"]),
+            },
             path=path,
         )
 
@@ -178,6 +202,8 @@ def _read(path: Path) -> Evidence:
         raise bad(exc) from None
     if not isinstance(doc, dict) or doc.get("kind") != KIND:
         raise bad("no shard header")
+    if not isinstance(doc.get("shards"), int) or not 1 <= doc["shards"] <= MAX_SHARDS:
+        raise bad(f"shards = {doc.get('shards')!r}, expected 1 to {MAX_SHARDS}")
     if doc.get("schema") != SCHEMA:
         raise bad(f"schema {doc.get('schema')!r}; this version reads {SCHEMA}")
     try:
@@ -201,6 +227,16 @@ def load(paths: Sequence[Path]) -> list[Evidence]:
                 "pass each shard's file once"
             )
         seen[e.shard] = e.path
+    collections = {(e.collection["tests"], e.collection["sha256"]) for e in out}
+    if len(collections) > 1:
+        listing = ", ".join(
+            f"shard {e.shard}: {e.collection['tests']} tests ({e.collection['sha256'][:12]})"
+            for e in sorted(out, key=lambda e: e.shard)
+        )
+        raise ShardError(
+            f"the shard files come from different test collections ({listing}); every shard "
+            "must run the same commit with the same selection -- re-run all shards"
+        )
     return sorted(out, key=lambda e: e.shard)
 
 

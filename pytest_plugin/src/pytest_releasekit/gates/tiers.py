@@ -9,7 +9,7 @@ from ..tiers import ALL_TIERS, OUTCOMES
 from ..verdict import Outcome, Verdict
 from . import GateRun, Rule
 
-__all__ = ["MIN_TESTS", "MinTestsRule", "TestsRule"]
+__all__ = ["MIN_TESTS", "MinTestsRule", "TestsRule", "pytest_status_verdict"]
 
 
 def _tier(value: Any) -> str:
@@ -120,3 +120,44 @@ def _how(tier: str) -> str:
 
 
 RULES = (TestsRule(), MinTestsRule())
+
+
+def _fail_under(config: Any) -> float | None:
+    """coverage's ``fail_under`` as pytest-cov applies it (its option, else coverage's config)."""
+    option = config.getoption("cov_fail_under", None)
+    if option:
+        return float(option)
+    if not getattr(config.option, "cov_source", None):
+        return None
+    import coverage
+
+    config_file = config.getoption("cov_config", ".coveragerc")
+    value = coverage.Coverage(config_file=config_file).get_option("report:fail_under")
+    return float(value) if isinstance(value, int | float) and value else None
+
+
+def pytest_status_verdict(status: int, failed_rules: bool, config: Any) -> Verdict | None:
+    """A verdict for a non-zero pytest exit status that no rule explains.
+
+    pytest-cov's ``fail_under`` (and any plugin or conftest) can fail a session in which every
+    test passed; the gate must not print PASSED over an exit status of 1."""
+    if status == 0 or failed_rules:
+        return None
+    fail_under = _fail_under(config) if config is not None else None
+    if fail_under is not None:
+        cause = f"coverage's fail_under = {fail_under:g} is not met (pytest-cov)"
+        fix = (
+            "raise coverage or lower fail_under ([tool.coverage.report] or --cov-fail-under); "
+            "or judge coverage with the gate's own coverage_total rule"
+        )
+    else:
+        cause = "a plugin or conftest.py set it although every test passed"
+        fix = "see pytest's output above for the plugin's message"
+    return Verdict(
+        "pytest",
+        Outcome.FAIL,
+        measured=f"exit status {status}",
+        threshold="exit status 0",
+        summary=f"pytest exited {status}: {cause}",
+        fix=fix,
+    )
