@@ -239,9 +239,7 @@ class GateSession:
             or self.config.option.collectonly
         ):
             self.not_evaluated = (
-                "collect-only run"
-                if self.config.option.collectonly
-                else _ended(status, session)
+                "collect-only run" if self.config.option.collectonly else _ended(status, session)
             )
             self.exit_status = status
             self._write_reports(status)

@@ -59,9 +59,7 @@ def parse_shard(value: str) -> tuple[int, int]:
             f"--gate-shard={value!r}: expected K/N with 1 <= K <= N, e.g. --gate-shard=2/4"
         )
     if shards > MAX_SHARDS:
-        raise ShardError(
-            f"--gate-shard={value!r}: at most {MAX_SHARDS} shards; use fewer CI jobs"
-        )
+        raise ShardError(f"--gate-shard={value!r}: at most {MAX_SHARDS} shards; use fewer CI jobs")
     return shard, shards
 
 
