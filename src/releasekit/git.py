@@ -6,7 +6,7 @@ import fnmatch
 from pathlib import Path
 
 from . import process
-from .errors import PreflightError, ProcessError
+from .errors import PreflightError, ProcessError, StepFailed
 
 __all__ = ["Git"]
 
@@ -39,14 +39,22 @@ class Git:
         name = self.run("rev-parse", "--abbrev-ref", "HEAD")
         return None if name == "HEAD" else name
 
-    def dirty_paths(self) -> list[str]:
-        """Changed or untracked paths, ignoring releasekit's own state directory."""
+    def dirty_paths(self, *pathspecs: str) -> list[str]:
+        """Changed, deleted or untracked paths (relative to the top level), ignoring releasekit's
+        own state directory; limited to ``pathspecs`` when given."""
         out = process.run(
-            ["git", "status", "--porcelain", "--untracked-files=all"],
+            ["git", "status", "--porcelain", "-z", "--untracked-files=all", "--", *pathspecs],
             cwd=self.root,
             what="git status",
         ).stdout  # not stripped: columns matter
-        paths = [line[3:] for line in out.splitlines() if line.strip()]
+        entries = iter(out.split("\0"))
+        paths = []
+        for entry in entries:
+            if len(entry) < 4:
+                continue
+            paths.append(entry[3:])
+            if entry[0] in "RC":
+                next(entries, None)  # a rename's source follows its destination
         return [p for p in paths if not p.startswith(f"{STATE_DIR}/")]
 
     def commit_exists(self, sha: str) -> bool:
@@ -99,14 +107,96 @@ class Git:
     def remote_branch_sha(self, remote: str, branch: str) -> str | None:
         return self.remote_refs(remote, f"refs/heads/{branch}").get(f"refs/heads/{branch}")
 
+    def fetch_branch(self, remote: str, branch: str) -> str | None:
+        """The remote's ``branch`` tip, fetched (objects only: no local branch or remote-tracking
+        ref changes), or None when the remote has no such branch."""
+        if f"refs/heads/{branch}" not in self.remote_refs(remote, f"refs/heads/{branch}"):
+            return None
+        try:
+            process.run(
+                ["git", "fetch", "--quiet", "--no-tags", "--no-recurse-submodules", "--refmap=",
+                 remote, f"refs/heads/{branch}"],
+                cwd=self.root,
+                env={"GIT_TERMINAL_PROMPT": "0"},
+                what=f"fetching {branch} from {remote}",
+            )  # fmt: skip
+        except ProcessError as exc:
+            raise PreflightError(
+                f"cannot fetch {branch} from git remote {remote!r}: {exc.message.splitlines()[0]}",
+                hint="check the remote's URL with `git remote -v` and your access to it",
+            ) from None
+        return self.run("rev-parse", "--verify", "FETCH_HEAD^{commit}")
+
+    def is_ancestor(self, older: str, newer: str) -> bool:
+        return self.ok("merge-base", "--is-ancestor", older, newer)
+
+    def count(self, revisions: str) -> int:
+        return int(self.run("rev-list", "--count", revisions))
+
+    def push_refused(self, remote: str, *refspecs: str) -> str | None:
+        """Why ``git push --dry-run --atomic`` of ``refspecs`` would be refused, or None.
+
+        A dry run reaches the remote's receive-pack (authentication, write access, a read-only
+        service, existing refs) without sending anything; it does NOT run the remote's hooks,
+        so a pre-receive hook's verdict cannot be known before the real push.
+        """
+        done = process.run(
+            ["git", "push", "--dry-run", "--atomic", "--porcelain", remote, *refspecs],
+            cwd=self.root,
+            env={"GIT_TERMINAL_PROMPT": "0"},
+            check=False,
+        )
+        if done.returncode == 0:
+            return None
+        lines = [line.strip() for line in done.output.splitlines() if line.strip()]
+        rejected = [line for line in lines if line.startswith("!")]
+        reasons = rejected or [line for line in lines if "fatal" in line or "error" in line]
+        return (reasons or lines or [f"exit {done.returncode}"])[-1]
+
+    def identity(self) -> dict[str, object]:
+        """What makes this repository itself: its git directory, top level and root commits."""
+        return {
+            "git_dir": self.run("rev-parse", "--absolute-git-dir"),
+            "toplevel": self.run("rev-parse", "--show-toplevel"),
+            "roots": sorted(self.run("rev-list", "--max-parents=0", "HEAD").split()),
+        }
+
     def user_configured(self) -> bool:
         return bool(self.run("config", "user.email", check=False)) and bool(
             self.run("config", "user.name", check=False)
         )
 
+    def ignored(self, paths: list[str]) -> list[str]:
+        """Those of ``paths`` that are untracked and git-ignored."""
+        done = process.run(["git", "check-ignore", "-z", "--", *paths], cwd=self.root, check=False)
+        return [p for p in done.stdout.split("\0") if p]
+
     # -------------------------------------------------------------- changes
-    def commit_all(self, message: str) -> str:
-        self.run("add", "--all", "--", ".", f":(exclude){STATE_DIR}")
+    def stage_exactly(self, paths: list[str]) -> None:
+        """Stage exactly ``paths`` (new, changed or deleted); refuse if anything else is staged.
+
+        Never ``git add --all``: a release commit holds what the release changed, not whatever
+        else a test suite left in the tree.
+        """
+        present = [p for p in paths if (self.root / p).exists() or (self.root / p).is_symlink()]
+        gone = [p for p in paths if p not in present]
+        if present:
+            self.run("add", "--", *present, what="staging the release files")
+        if gone:
+            self.run(
+                "rm", "--cached", "--quiet", "--ignore-unmatch", "--", *gone,
+                what="staging the removed release files",
+            )  # fmt: skip
+        staged = self.run("diff", "--cached", "--name-only", "-z").split("\0")
+        extra = sorted(set(filter(None, staged)) - set(paths))
+        if extra:
+            raise StepFailed(
+                f"files other than the release's are staged: {', '.join(extra[:5])}",
+                hint="unstage them (`git restore --staged PATH`) and resume the release",
+            )
+
+    def commit(self, message: str) -> str:
+        """Commit what is staged (see :meth:`stage_exactly`); return the new HEAD."""
         self.run("commit", "--no-verify", "--quiet", "-m", message, what="committing the release")
         return self.head()
 

@@ -1,17 +1,44 @@
-"""commit: one release commit with the bumped version and the changelog."""
+"""commit: one release commit holding exactly the files the version and changelog steps changed.
+
+The files come from those steps' facts (``files``: paths relative to the repository root,
+deleted fragments included); nothing else in the tree is ever committed. When there is nothing
+to commit (a version taken from the tag and no changelog) there is no release commit: the facts
+name the base commit, and the build and the tag use it.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..config import read_pyproject
 from ..errors import StepFailed
 from ..git import Git
+from ..versioning import towncrier_settings
 from .base import Facts, Plan, Step, StepRecord
 
 if TYPE_CHECKING:
     from ..context import Context
 
-__all__ = ["CommitStep"]
+__all__ = ["CommitStep", "release_files"]
+
+
+def _changelog_files(ctx: Context, repo: Git) -> list[str]:
+    facts = ctx.facts.get("changelog")
+    if not facts:
+        return []
+    if "files" in facts:
+        return [str(f) for f in facts["files"]]
+    # a changelog step that reports only its file: add the fragments towncrier consumed
+    settings = towncrier_settings(read_pyproject(ctx.root / "pyproject.toml")) or {}
+    directory = str(settings.get("directory", "newsfragments"))
+    return [str(facts["file"]), *repo.dirty_paths(directory)]
+
+
+def release_files(ctx: Context, repo: Git) -> list[str]:
+    """The paths the release commit holds: the version and changelog steps' ``files``."""
+    files = {str(f) for f in ctx.facts.get("version", {}).get("files", [])}
+    files.update(_changelog_files(ctx, repo))
+    return sorted(files)
 
 
 class CommitStep(Step):
@@ -21,16 +48,37 @@ class CommitStep(Step):
         return ctx.config.commit_message.format(version=ctx.version)
 
     def plan(self, ctx: Context) -> Plan:
-        return Plan(self.name, f"commit {self.message(ctx)!r}")
+        return Plan(
+            self.name,
+            f"commit {self.message(ctx)!r}",
+            actions=("exactly the files the version and changelog steps changed",),
+        )
 
-    def _facts(self, repo: Git, sha: str, base: str) -> Facts:
-        return {"sha": sha, "base": base, "timestamp": repo.commit_timestamp(sha)}
+    def _facts(self, repo: Git, sha: str, base: str, files: list[str]) -> Facts:
+        return {
+            "sha": sha,
+            "base": base,
+            "timestamp": repo.commit_timestamp(sha),
+            "committed": sha != base,
+            "files": files,
+        }
 
     def apply(self, ctx: Context) -> Facts:
         repo = Git(ctx.root)
         base = ctx.facts["preflight"]["base"]
-        sha = repo.commit_all(self.message(ctx))
-        return self._facts(repo, sha, base)
+        files = release_files(ctx, repo)
+        if not files:
+            return self._facts(repo, base, base, [])  # nothing changed: the tag goes on base
+        ignored = repo.ignored(files)
+        if ignored:
+            raise StepFailed(
+                f"the release changed {ignored[0]}, but .gitignore ignores it",
+                hint=f"stop ignoring it (`git check-ignore -v {ignored[0]}` shows the rule), "
+                "then `releasekit release --resume`",
+            )
+        repo.stage_exactly(files)
+        sha = repo.commit(self.message(ctx))
+        return self._facts(repo, sha, base, files)
 
     def reconcile(self, ctx: Context, record: StepRecord) -> Facts | None:
         repo = Git(ctx.root)
@@ -41,12 +89,15 @@ class CommitStep(Step):
             and repo.run("rev-parse", f"{head}^") == base
             and repo.commit_subject(head) == self.message(ctx)
         ):
-            return self._facts(repo, head, base)
+            changed = repo.run("diff-tree", "--no-commit-id", "--name-only", "-r", "-z", head)
+            return self._facts(repo, head, base, sorted(filter(None, changed.split("\0"))))
         return None
 
     def undo(self, ctx: Context, record: StepRecord) -> list[str]:
         repo = Git(ctx.root)
         sha, base = record.facts.get("sha"), ctx.facts["preflight"]["base"]
+        if record.facts.get("committed") is False:
+            return []  # there was no release commit
         head = repo.head()
         if sha and head == sha:
             repo.reset_hard(base)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from .. import process
 from ..errors import GateFailed, ProcessError
+from ..git import Git
 from .base import Facts, Plan, Step
 
 if TYPE_CHECKING:
@@ -39,4 +40,12 @@ class GateStep(Step):
                 hint="fix the failures (run the command to see them), or skip with --skip gate",
             ) from None
         ctx.reporter.detail(done.output[-3000:])
+        changed = Git(ctx.root).dirty_paths()  # preflight saw a clean tree
+        if changed:
+            raise GateFailed(
+                f"the quality gate changed the work tree: {', '.join(changed[:5])}"
+                + (" ..." if len(changed) > 5 else ""),
+                hint="make the tests write to a temporary directory (or git-ignore what they "
+                "write), restore the tree (`git status`), then release again",
+            )
         return {"command": process.display(argv), "seconds": round(done.duration, 2)}

@@ -16,6 +16,7 @@ from ..index import list_files
 from ..tags import tag_names
 from ..versioning import find_fragments, towncrier_settings
 from .base import Facts, Plan, Problem, Step
+from .preflight_remote import remote_problems
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -62,12 +63,17 @@ def _git_checks(ctx: Context) -> Iterator[Problem]:
             )
             return
         remote_tags = repo.remote_refs(ctx.config.remote, "refs/tags/*")
+        new_tags = []
         for tag in tag_names(ctx):
             if f"refs/tags/{tag}" in remote_tags:
                 yield (
                     f"tag {tag} already exists on remote {ctx.config.remote!r}",
                     "choose another version",
                 )
+            else:
+                new_tags.append(tag)
+        if branch is not None:
+            yield from remote_problems(repo, ctx.config.remote, branch, new_tags)
 
 
 def _fragment_checks(ctx: Context) -> Iterator[Problem]:

@@ -1,0 +1,149 @@
+"""Preflight knows the state the release depends on, and refuses before any side effect:
+a branch behind or diverged from its remote, a remote that refuses pushes, a gate that writes
+into the tree. The release commit holds exactly the files the release changed."""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from releasekit.git import Git
+
+from ..conftest import Sandbox, assert_one_error_line, free_port, git
+
+
+def _refused(sandbox: Sandbox, code: int, *needles: str, env: dict[str, str] | None = None) -> str:
+    before = sandbox.snapshot()
+    done = sandbox.run("release", "minor", "--yes", env=env)
+    line = assert_one_error_line(done, *needles)
+    assert done.returncode == code, done.stderr
+    assert sandbox.snapshot() == before
+    assert not (sandbox.repo / ".releasekit" / "journal.jsonl").exists()
+    return line
+
+
+def _push_from_elsewhere(sandbox: Sandbox) -> None:
+    """Someone else pushes a commit to the remote's main."""
+    other = sandbox.base / "other"
+    git(sandbox.base, "clone", "-q", str(sandbox.remote), str(other))
+    (other / "THEIRS.md").write_text("theirs\n")
+    for args in (
+        ("add", "THEIRS.md"),
+        ("-c", "user.name=Other", "-c", "user.email=o@example.invalid", "commit", "-qm", "theirs"),
+        ("push", "-q", "origin", "main"),
+    ):
+        git(other, *args)
+
+
+def _commit_locally(sandbox: Sandbox, name: str = "MINE.md") -> None:
+    (sandbox.repo / name).write_text("mine\n")
+    sandbox.git("add", name)
+    sandbox.git("commit", "-qm", "mine")
+
+
+def test_branch_behind_its_remote_is_refused(sandbox: Sandbox) -> None:
+    _push_from_elsewhere(sandbox)
+    _refused(sandbox, 3, "branch 'main' is behind origin/main by 1 commit(s)", "git pull --rebase")
+    # the fetch moved no ref: not main, not origin/main
+    assert "THEIRS.md" not in sandbox.git("ls-tree", "-r", "--name-only", "origin/main")
+
+
+def test_branch_diverged_from_its_remote_is_refused(sandbox: Sandbox) -> None:
+    _push_from_elsewhere(sandbox)
+    _commit_locally(sandbox)
+    _refused(
+        sandbox,
+        3,
+        "branch 'main' has diverged from origin/main (1 local and 1 remote commit(s) differ)",
+        "git pull --rebase origin main",
+    )
+
+
+def test_branch_ahead_of_its_remote_is_fine(sandbox: Sandbox) -> None:
+    _commit_locally(sandbox)
+    done = sandbox.run("plan", "minor", check=True)
+    assert "ready to release 1.1.0" in done.stderr
+
+
+@contextlib.contextmanager
+def _read_only_git_daemon(base: Path) -> Iterator[str]:
+    """``git daemon``: fetches are served, pushes refused (its receive-pack is off by default)."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            "git",
+            "daemon",
+            "--export-all",
+            "--reuseaddr",
+            f"--base-path={base}",
+            "--listen=127.0.0.1",
+            f"--port={port}",
+            str(base),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"git://127.0.0.1:{port}/remote.git"
+    try:
+        for _ in range(100):
+            probe = subprocess.run(["git", "ls-remote", url], capture_output=True, check=False)
+            if probe.returncode == 0:
+                break
+            time.sleep(0.1)
+        else:
+            raise RuntimeError("git daemon did not start")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_remote_that_refuses_pushes_is_refused(sandbox: Sandbox) -> None:
+    with _read_only_git_daemon(sandbox.base) as url:
+        sandbox.git("remote", "set-url", "origin", url)
+        _refused(sandbox, 3, "git remote 'origin' would refuse the release push", url)
+
+
+def test_a_dry_run_push_cannot_know_a_pre_receive_hooks_verdict(sandbox: Sandbox) -> None:
+    """What cannot be known without a side effect: hooks only run on a real push. This pins the
+    limitation documented in cut-a-release.md (if git ever changes, preflight can do better)."""
+    hook = sandbox.remote / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'protected branch' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    repo = Git(sandbox.repo)
+    assert repo.push_refused("origin", "HEAD:refs/heads/main", "HEAD:refs/tags/v9") is None
+
+
+def test_gate_that_writes_into_the_tree_is_refused(sandbox: Sandbox) -> None:
+    gate = "python -c \"open('leftover.txt', 'w').write('from the tests')\""
+    before = sandbox.snapshot()
+    done = sandbox.run("release", "minor", "--yes", env={"RELEASEKIT_GATE_COMMAND": gate})
+    assert_one_error_line(done, "the quality gate changed the work tree: leftover.txt")
+    assert done.returncode == 4
+    after = sandbox.snapshot()
+    assert isinstance(after["tree"], dict) and after["tree"].pop("leftover.txt")
+    for key in ("tree", "head", "refs", "remote", "index", "dist"):
+        assert after[key] == before[key], key
+    assert not (sandbox.repo / ".releasekit" / "journal.jsonl").exists()
+    assert sandbox.git("log", "--format=%s") == "Initial commit"
+
+
+def test_release_commit_holds_exactly_the_release_files_with_state_dir_ignored(
+    sandbox: Sandbox,
+) -> None:
+    ignore = sandbox.repo / ".gitignore"
+    ignore.write_text(ignore.read_text() + ".releasekit/\n")
+    sandbox.git("commit", "-qam", "ignore releasekit's state")
+    sandbox.git("push", "-q", "origin", "main")
+    sandbox.run("release", "minor", "--to", "local", "--yes", check=True)
+    changed = sandbox.git("show", "--name-status", "--format=", "HEAD").splitlines()
+    assert sorted(changed) == [
+        "D\tchangelog.d/1.feature.md",
+        "M\tCHANGELOG.md",
+        "M\tpyproject.toml",
+    ]
+    assert sandbox.git("status", "--porcelain") == ""
+    assert sandbox.remote_git("rev-parse", "v1.1.0^{commit}") == sandbox.git("rev-parse", "HEAD")
