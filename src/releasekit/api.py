@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import Config, load_config, read_pyproject
+from .changelogs import choose_bump
+from .config import Config, load_config
 from .context import Context
 from .errors import Interrupted, JournalError, PreflightError, ReleasekitError, UsageError
 from .git import Git, ensure_state_dir
@@ -24,9 +25,10 @@ from .journal import Journal, ReleaseLock
 from .pipeline import READ_ONLY, Pipeline, default_steps
 from .steps.base import Result
 from .steps.preflight import problems
+from .tags import last_release_tag
 from .targets import Target, resolve_target
 from .ui import Reporter
-from .versioning import bump_from_fragments, find_fragments, next_version, towncrier_settings
+from .versioning import next_version
 from .workspace import Workspace, load_workspace
 
 __all__ = [
@@ -60,17 +62,11 @@ def _project(
     return config, load_workspace(root, config, lockstep_check=not resuming)
 
 
-def _choose_bump(root: Path, config: Config, bump: str | None) -> str:
+def _choose_bump(root: Path, config: Config, bump: str | None, workspace: Workspace) -> str:
     if bump:
         return bump
-    settings = towncrier_settings(read_pyproject(root / "pyproject.toml"))
-    fragments = find_fragments(root, settings) if settings else []
-    if not fragments:
-        raise UsageError(
-            "no BUMP given and no changelog fragments to derive it from",
-            hint="pass one (e.g. `releasekit release minor`) or add towncrier fragments",
-        )
-    return bump_from_fragments(fragments, dict(config.bump_map))
+    last_tag = last_release_tag(root, config, [p.name for p in workspace.packages])
+    return choose_bump(root, config, bump, last_tag)
 
 
 @contextlib.contextmanager
@@ -124,7 +120,7 @@ def plan(
     """What ``release`` would do, and the preflight problems that would stop it. Changes nothing."""
     reporter = reporter or Reporter()
     config, workspace = _project(root, {"target": to})
-    bump = _choose_bump(root, config, bump)
+    bump = _choose_bump(root, config, bump, workspace)
     version = next_version(workspace.version, bump)
     target = resolve_target(config.target, config)
     with _live_target(target) as live:
@@ -163,7 +159,7 @@ def release(
     config, workspace = _project(root, {"target": to})
     if not Git(root).is_repo():
         raise PreflightError(f"{root} is not a git repository", hint="run `git init` and commit")
-    bump = _choose_bump(root, config, bump)
+    bump = _choose_bump(root, config, bump, workspace)
     version = next_version(workspace.version, bump)
     target = resolve_target(config.target, config)
     created_state = not (root / ".releasekit").exists()

@@ -1,76 +1,115 @@
-"""changelog: ``towncrier build`` for the new version; the fragments are consumed."""
+"""changelog: write the release's entry in the project's own kind of changelog.
+
+The kind (towncrier, keep-a-changelog, a hand-kept CHANGES/HISTORY/NEWS file, or none) comes from
+:mod:`releasekit.changelogs`. The facts name every file changed (deleted fragments included), so
+the release commit holds exactly those, and keep the release notes for a forge release.
+"""
 
 from __future__ import annotations
 
-import sys
+import datetime
+import os
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from .. import process
-from ..config import read_pyproject
+from ..changelogs import Changelog, ReleaseInfo, Towncrier, commits_since, resolve
+from ..errors import ConfigError
 from ..git import Git
-from ..versioning import find_fragments, towncrier_settings
-from .base import Facts, Plan, Step, StepRecord
+from ..tags import last_release_tag, tag_names
+from .base import Facts, Plan, Problem, Step, StepRecord
 
 if TYPE_CHECKING:
     from ..context import Context
 
-__all__ = ["ChangelogStep"]
+__all__ = ["ChangelogStep", "fragment_problems", "release_date"]
+
+
+def release_date() -> str:
+    """Today (UTC), or the day of ``SOURCE_DATE_EPOCH`` when it is set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    moment = (
+        datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
+        if epoch.isdigit()
+        else datetime.datetime.now(datetime.UTC)
+    )
+    return moment.date().isoformat()
+
+
+def release_info(ctx: Context) -> ReleaseInfo:
+    names = [p.name for p in ctx.workspace.packages]
+    previous = last_release_tag(ctx.root, ctx.config, names)
+    return ReleaseInfo(
+        version=ctx.version,
+        date=release_date(),
+        tag=tag_names(ctx)[0],
+        previous_tag=previous,
+        commits=tuple(commits_since(ctx.root, previous)),
+    )
+
+
+def fragment_problems(ctx: Context) -> Iterator[Problem]:
+    """``require_fragments``: a towncrier project must have fragments to release."""
+    if not ctx.config.require_fragments or ctx.config.changelog is False:
+        return
+    kind = resolve(ctx.root, ctx.config)
+    if isinstance(kind, Towncrier) and not kind.fragments():
+        yield (
+            f"no changelog fragments in {kind.directory}/ to release",
+            "add one (e.g. `towncrier create 123.feature.md`), or set require_fragments = false",
+        )
+
+
+def _restore(ctx: Context, base: str, paths: list[str]) -> None:
+    """Put ``paths`` back as they were at ``base`` (files the release created are removed)."""
+    repo = Git(ctx.root)
+    for rel in paths:
+        if repo.ok("cat-file", "-e", f"{base}:{rel}"):
+            repo.run("checkout", base, "--", rel, what=f"restoring {rel}")
+        elif (ctx.root / rel).is_file():
+            repo.run("rm", "--cached", "--quiet", "--ignore-unmatch", "--", rel)
+            (ctx.root / rel).unlink()
 
 
 class ChangelogStep(Step):
     name = "changelog"
 
-    def _settings(self, ctx: Context) -> dict[str, object] | None:
-        return towncrier_settings(read_pyproject(ctx.root / "pyproject.toml"))
-
     def skip_reason(self, ctx: Context) -> str | None:
         if ctx.config.changelog is False:
             return "changelog = false"
-        if self._settings(ctx) is None:
-            return "no [tool.towncrier] in pyproject.toml"
         return None
 
+    def _kind(self, ctx: Context) -> Changelog:
+        kind = resolve(ctx.root, ctx.config)
+        if kind is None:  # changelog = false: skip_reason skips the step first
+            raise ConfigError("the changelog step is off (changelog = false)")
+        return kind
+
     def plan(self, ctx: Context) -> Plan:
-        settings = self._settings(ctx) or {}
-        fragments = find_fragments(ctx.root, settings)
-        target = settings.get("filename", "NEWS.rst")
-        return Plan(
-            self.name,
-            f"write {target} for {ctx.version} with towncrier",
-            actions=(
-                f"consume {len(fragments)} fragment(s) from "
-                f"{settings.get('directory', 'newsfragments')}/",
-            ),
-        )
+        summary, actions = self._kind(ctx).plan(release_info(ctx))
+        return Plan(self.name, summary, actions=tuple(actions))
+
+    def check(self, ctx: Context) -> Iterator[Problem]:
+        if self.skip_reason(ctx) is None:
+            yield from self._kind(ctx).check()
+            yield from fragment_problems(ctx)
 
     def apply(self, ctx: Context) -> Facts:
-        settings = self._settings(ctx) or {}
-        filename = str(settings.get("filename", "NEWS.rst"))
-        repo = Git(ctx.root)
-        base = ctx.facts["preflight"]["base"]
-        # Idempotent on resume: start from the release base for the changelog and fragments,
-        # so a changelog towncrier already wrote before the release died is written afresh.
-        directory = str(settings.get("directory", "newsfragments"))
-        repo.run("checkout", base, "--", directory, check=False)
-        created = not repo.ok("cat-file", "-e", f"{base}:{filename}")
-        if created:
-            repo.run("rm", "--cached", "--quiet", "--ignore-unmatch", "--", filename)
-            (ctx.root / filename).unlink(missing_ok=True)
-        else:
-            repo.run("checkout", base, "--", filename)
-        process.run(
-            [sys.executable, "-m", "towncrier", "build", "--yes", "--version", ctx.version],
-            cwd=ctx.root,
-            what="writing the changelog with towncrier",
-            hint="check [tool.towncrier] and the fragments in " + directory,
-        )
-        return {"file": filename, "created": created}
+        kind = self._kind(ctx)
+        # Idempotent on resume: start from the release base, so a changelog written before the
+        # release died is written afresh and consumed fragments are back.
+        _restore(ctx, ctx.facts["preflight"]["base"], kind.touched())
+        applied = kind.apply(release_info(ctx))
+        return {
+            "kind": kind.kind,
+            "file": kind.rel(kind.path) if kind.path else None,
+            "files": applied.files,
+            "notes": applied.notes,
+        }
 
     def undo(self, ctx: Context, record: StepRecord) -> list[str]:
         base = ctx.facts.get("preflight", {}).get("base")
-        repo = Git(ctx.root)
-        if base and repo.head() == base:
-            repo.run("checkout", base, "--", ".", what="restoring the changelog and fragments")
-            if record.facts.get("created"):
-                repo.remove_untracked([str(record.facts["file"])])
+        if base and Git(ctx.root).head() == base:
+            paths = list(record.facts.get("files", []))
+            kind = resolve(ctx.root, ctx.config)
+            _restore(ctx, base, [*(kind.touched() if kind else []), *paths])
         return []

@@ -10,11 +10,9 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from .. import git as gitmod
-from ..config import read_pyproject
 from ..errors import IndexUnavailable, PreflightError
 from ..index import list_files
 from ..tags import tag_names
-from ..versioning import find_fragments, towncrier_settings
 from .base import Facts, Plan, Problem, Step
 from .preflight_remote import remote_problems
 
@@ -76,18 +74,6 @@ def _git_checks(ctx: Context) -> Iterator[Problem]:
             yield from remote_problems(repo, ctx.config.remote, branch, new_tags)
 
 
-def _fragment_checks(ctx: Context) -> Iterator[Problem]:
-    settings = towncrier_settings(read_pyproject(ctx.root / "pyproject.toml"))
-    if ctx.config.changelog is False or settings is None or not ctx.config.require_fragments:
-        return
-    if not find_fragments(ctx.root, settings):
-        directory = settings.get("directory", "newsfragments")
-        yield (
-            f"no changelog fragments in {directory}/ to release",
-            "add one (e.g. `towncrier create 123.feature.md`), or set require_fragments = false",
-        )
-
-
 def _target_checks(ctx: Context) -> Iterator[Problem]:
     target = ctx.target
     if not target.has_credentials:
@@ -135,7 +121,6 @@ def _is_version(filename: str, name: str, version: str) -> bool:
 
 CHECKS: tuple[Callable[[Context], Iterator[Problem]], ...] = (
     _git_checks,
-    _fragment_checks,
     _target_checks,
 )
 

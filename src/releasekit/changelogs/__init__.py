@@ -1,0 +1,114 @@
+"""Changelog kinds: one class per way projects keep their release notes.
+
+:func:`resolve` picks the project's kind -- configured with ``changelog`` or detected: towncrier
+(``[tool.towncrier]``), keep-a-changelog (a Markdown file with ``## [Unreleased]``), a hand-kept
+``CHANGES``/``HISTORY``/``NEWS``/``CHANGELOG`` file, or none (notes from the commits). Adding a kind
+is one class and one line in :data:`KINDS`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..config import Config, read_pyproject
+from ..errors import ConfigError, UsageError
+from ..versioning import bump_from_fragments
+from .base import Applied, Changelog, ReleaseInfo
+from .commits import Commit, bump_from_commits, commits_since
+from .keepachangelog import KeepAChangelog
+from .none import NoChangelog
+from .textfile import TextFile
+from .towncrier import Towncrier
+
+__all__ = [
+    "KINDS",
+    "Applied",
+    "Changelog",
+    "Commit",
+    "KeepAChangelog",
+    "NoChangelog",
+    "ReleaseInfo",
+    "TextFile",
+    "Towncrier",
+    "choose_bump",
+    "commits_since",
+    "detect",
+    "resolve",
+]
+
+#: Detection order: the first kind that recognises the project wins.
+KINDS: tuple[type[Changelog], ...] = (Towncrier, KeepAChangelog, TextFile, NoChangelog)
+_NAMES = {kind.kind: kind for kind in KINDS}
+HINT = (
+    "set [tool.releasekit] changelog to towncrier, keepachangelog, file, none, a file's path, "
+    "or false to turn the changelog step off"
+)
+
+
+def detect(root: Path, pyproject: dict[str, Any] | None = None) -> Changelog:
+    """The changelog kind the project at ``root`` uses (``none`` when it keeps no changelog)."""
+    data = read_pyproject(root / "pyproject.toml") if pyproject is None else pyproject
+    for kind in KINDS:
+        found = kind.detect(root, data)
+        if found is not None:
+            return found
+    return NoChangelog(root)  # pragma: no cover - NoChangelog always detects
+
+
+def resolve(root: Path, config: Config) -> Changelog | None:
+    """The configured or detected kind; None when ``changelog = false``."""
+    value = config.changelog
+    if value is False:
+        return None
+    if value is None or value is True:
+        return detect(root)
+    where = config.sources.get("changelog", "configuration")
+    data = read_pyproject(root / "pyproject.toml")
+    if value in _NAMES:
+        found = _NAMES[value].detect(root, data)
+        if found is None:
+            raise ConfigError(
+                f"{where}: [tool.releasekit] key 'changelog': {value!r}, but the project has "
+                f"no {value} changelog",
+                hint=_missing_hint(value),
+            )
+        return found
+    path = root / value
+    if not path.is_file():
+        raise ConfigError(
+            f"{where}: [tool.releasekit] key 'changelog': {value!r} is neither a kind nor a "
+            f"file in {root}",
+            hint=HINT,
+        )
+    if KeepAChangelog.recognises(path):
+        return KeepAChangelog(root, path)
+    return TextFile(root, path)
+
+
+def _missing_hint(kind: str) -> str:
+    return {
+        "towncrier": "add a [tool.towncrier] table (see `releasekit init`)",
+        "keepachangelog": "add a '## [Unreleased]' section to CHANGELOG.md",
+        "file": "create CHANGES.md (or CHANGES.rst, HISTORY.rst, ...)",
+    }.get(kind, HINT)
+
+
+def choose_bump(root: Path, config: Config, bump: str | None, last_tag: str | None) -> str:
+    """BUMP as given; else from towncrier fragment types; else from conventional commits."""
+    if bump:
+        return bump
+    kind = resolve(root, config)
+    if isinstance(kind, Towncrier):
+        fragments = kind.fragments()
+        if fragments:
+            return bump_from_fragments(fragments, dict(config.bump_map))
+    wanted = bump_from_commits(commits_since(root, last_tag))
+    if wanted is None:
+        since = f"since {last_tag}" if last_tag else "in the history"
+        raise UsageError(
+            f"no BUMP given, and no towncrier fragments nor conventional commits (feat:, fix:) "
+            f"{since} to derive it from",
+            hint="pass one, e.g. `releasekit release patch` (or minor, major, rc, 2.0.0)",
+        )
+    return wanted

@@ -1,0 +1,79 @@
+"""What every changelog kind is: detected from the project, planned, applied, and what it changed.
+
+A kind never decides the version; it is told the release (:class:`ReleaseInfo`) and writes its
+file for it. ``apply`` returns every path it changed, relative to the repository root (deleted
+fragment files included), so the release commit contains exactly those, and the release notes it
+wrote, which the journal keeps for a forge release.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from .commits import Commit
+
+__all__ = ["Applied", "Changelog", "Problem", "ReleaseInfo"]
+
+Problem = tuple[str, str]  # (what is wrong, how to fix it)
+
+
+@dataclass(frozen=True)
+class ReleaseInfo:
+    """The release a changelog is written for."""
+
+    version: str
+    date: str  # YYYY-MM-DD
+    tag: str  # the tag the release will get
+    previous_tag: str | None = None  # the last release's tag, if any
+    commits: tuple[Commit, ...] = ()  # since previous_tag, newest first
+
+
+@dataclass(frozen=True)
+class Applied:
+    files: list[str]  # changed paths relative to the root, deleted ones included
+    notes: str = ""  # the release's notes as written (Markdown or reStructuredText)
+
+
+class Changelog(abc.ABC):
+    """One kind of changelog. Subclasses are small; detection lives in their ``detect``."""
+
+    kind: ClassVar[str]
+
+    def __init__(
+        self, root: Path, path: Path | None = None, settings: dict[str, Any] | None = None
+    ) -> None:
+        self.root = root
+        self.path = path  # the changelog file, when the kind has one
+        self.settings = settings or {}
+
+    @classmethod
+    @abc.abstractmethod
+    def detect(cls, root: Path, pyproject: dict[str, Any]) -> Changelog | None:
+        """This kind for the project at ``root``, or None when the project does not use it."""
+
+    @abc.abstractmethod
+    def describe(self) -> str:
+        """One line for ``init`` and ``config``: the kind and its file."""
+
+    @abc.abstractmethod
+    def touched(self) -> list[str]:
+        """Paths (files or directories, relative) that ``apply`` may change: restored on resume."""
+
+    @abc.abstractmethod
+    def plan(self, release: ReleaseInfo) -> tuple[str, list[str]]:
+        """``(summary, actions)`` of what ``apply`` would do. Changes nothing."""
+
+    @abc.abstractmethod
+    def apply(self, release: ReleaseInfo) -> Applied:
+        """Write the changelog for ``release``."""
+
+    def check(self) -> Iterator[Problem]:
+        """What would make ``apply`` fail, known before anything changes."""
+        return iter(())
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()

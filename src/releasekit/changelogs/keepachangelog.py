@@ -1,0 +1,102 @@
+"""keep-a-changelog (https://keepachangelog.com/en/1.1.0/): the ``## [Unreleased]`` section
+becomes ``## [X.Y.Z] - YYYY-MM-DD`` under a fresh, empty Unreleased section, and the link
+references at the bottom (``[Unreleased]: .../compare/v1.0.0...HEAD``) follow.
+
+The ``keepachangelog`` package was considered: its ``release()`` raises on any heading that is not
+strict SemVer (``## [1.0]``, PEP 440 ``2.0.0.post1``) and always stamps today's local date, so the
+few lines it takes are written here.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from ..errors import StepFailed
+from .base import Applied, Changelog, ReleaseInfo
+
+__all__ = ["KeepAChangelog", "release_text", "unreleased_section"]
+
+UNRELEASED = re.compile(r"^## +\[Unreleased\][^\n]*$", re.MULTILINE | re.IGNORECASE)
+_NEXT = re.compile(r"^(## |\[[^\]\n]+\]: )", re.MULTILINE)
+_LINK = re.compile(r"^\[Unreleased\]: *(?P<url>\S+)[ \t]*$", re.MULTILINE | re.IGNORECASE)
+_COMPARE = re.compile(r"^(?P<base>.+/compare/)(?P<prev>.+?)\.\.\.(?P<head>\S+)$")
+CANDIDATES = ("CHANGELOG.md", "CHANGES.md", "HISTORY.md", "NEWS.md")
+
+
+def unreleased_section(text: str) -> str | None:
+    """The body of the Unreleased section (None when there is no such section)."""
+    match = UNRELEASED.search(text)
+    if match is None:
+        return None
+    following = _NEXT.search(text, match.end())
+    return text[match.end() : following.start() if following else len(text)].strip()
+
+
+def release_text(text: str, version: str, date: str, tag: str) -> str:
+    """``text`` with its Unreleased section released as ``version`` on ``date`` (tag ``tag``)."""
+    match = UNRELEASED.search(text)
+    if match is None:
+        raise ValueError("no ## [Unreleased] section")
+    heading = f"## [{version}] - {date}"
+    text = text[: match.end()] + "\n\n" + heading + text[match.end() :]
+    link = _LINK.search(text)
+    compare = _COMPARE.match(link.group("url")) if link else None
+    if link is not None and compare is not None:
+        base, prev = compare.group("base"), compare.group("prev")
+        lines = (
+            f"[Unreleased]: {base}{tag}...{compare.group('head')}\n"
+            f"[{version}]: {base}{prev}...{tag}"
+        )
+        text = text[: link.start()] + lines + text[link.end() :]
+    return text
+
+
+class KeepAChangelog(Changelog):
+    kind = "keepachangelog"
+
+    @classmethod
+    def detect(cls, root: Path, pyproject: dict[str, Any]) -> KeepAChangelog | None:
+        for name in CANDIDATES:
+            path = root / name
+            if path.is_file() and cls.recognises(path):
+                return cls(root, path)
+        return None
+
+    @staticmethod
+    def recognises(path: Path) -> bool:
+        try:
+            return UNRELEASED.search(path.read_text(encoding="utf-8")) is not None
+        except (OSError, UnicodeDecodeError):
+            return False
+
+    @property
+    def file(self) -> Path:
+        return self.path or self.root / "CHANGELOG.md"
+
+    def describe(self) -> str:
+        return f"keep-a-changelog ({self.rel(self.file)}, ## [Unreleased] section)"
+
+    def touched(self) -> list[str]:
+        return [self.rel(self.file)]
+
+    def plan(self, release: ReleaseInfo) -> tuple[str, list[str]]:
+        body = unreleased_section(self.file.read_text(encoding="utf-8"))
+        empty = " (the section is empty)" if not body else ""
+        return (
+            f"release the [Unreleased] section of {self.rel(self.file)}{empty}",
+            [f"## [Unreleased] -> ## [{release.version}] - {release.date}"],
+        )
+
+    def apply(self, release: ReleaseInfo) -> Applied:
+        text = self.file.read_text(encoding="utf-8")
+        body = unreleased_section(text)
+        if body is None:
+            raise StepFailed(
+                f"{self.rel(self.file)} has no '## [Unreleased]' section",
+                hint="add one above the latest release, with the changes under it",
+            )
+        new = release_text(text, release.version, release.date, release.tag)
+        self.file.write_text(new, encoding="utf-8")
+        return Applied([self.rel(self.file)], notes=body + "\n" if body else "")

@@ -1,0 +1,245 @@
+"""A hand-kept ``CHANGES``/``HISTORY``/``NEWS``/``CHANGELOG`` file, Markdown or reStructuredText.
+
+The heading style is learned from the latest released entry (``## 8.5.0``, ``Version 3.1.0`` over
+a line of dashes followed by ``Released 2024-11-13`` as Flask, Click and Jinja write them, ...).
+An entry marked unreleased -- a heading ``Unreleased``, a heading ``3.2.0 (unreleased)``, or a
+version heading whose first line says ``Unreleased`` -- gets the version and the date. Without
+one, a new entry is written from the commits since the last tag.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .base import Applied, Changelog, ReleaseInfo
+from .commits import note_lines
+
+__all__ = ["TextFile", "release_text"]
+
+STEMS = ("CHANGELOG", "CHANGES", "HISTORY", "NEWS")
+SUFFIXES = (".md", ".rst", ".markdown", ".txt", "")
+_VERSION = re.compile(r"(?<![\w.])v?(\d+(?:\.\d+)+(?:[-.]?(?:a|b|rc|post|dev)\.?\d*)*)(?![\w.])")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_UNRELEASED = re.compile(r"\bunreleased\b", re.IGNORECASE)
+_ATX = re.compile(r"^(#{1,6}[ \t]+)(.*?)[ \t]*#*[ \t]*$")
+_BULLET = re.compile(r"^([-*+][ \t]+)\S")
+
+
+@dataclass(frozen=True)
+class Heading:
+    start: int  # first line (the overline, if any)
+    end: int  # the line after the heading
+    text: str
+    prefix: str = ""  # "## " for an ATX heading
+    char: str = ""  # the underline character of an underlined heading
+    overline: bool = False
+    width: int = 0  # the underline's length
+
+    @property
+    def style(self) -> tuple[str, str, bool]:
+        return (self.prefix, self.char, self.overline)
+
+    def render(self, text: str) -> list[str]:
+        if self.prefix:
+            return [self.prefix + text]
+        width = len(text) if self.width == len(self.text) else max(self.width, len(text))
+        line = self.char * width
+        return [line, text, line] if self.overline else [text, line]
+
+
+def _underline(line: str, text: str, markdown: bool) -> str:
+    chars = "=-" if markdown else "=-~^\"'`#*+_:."
+    stripped = line.rstrip()
+    if len(stripped) >= 3 and stripped[0] in chars and stripped == stripped[0] * len(stripped):
+        return stripped[0] if markdown or len(stripped) >= len(text.rstrip()) else ""
+    return ""
+
+
+def headings(lines: list[str], markdown: bool) -> list[Heading]:
+    found: list[Heading] = []
+    fence = False
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if markdown and line.lstrip().startswith("```"):
+            fence = not fence
+        elif markdown and not fence and (atx := _ATX.match(line)):
+            found.append(Heading(i, i + 1, atx.group(2), prefix=atx.group(1)))
+        elif not fence and line.strip() and i + 1 < len(lines):
+            char = _underline(lines[i + 1], line, markdown)
+            over = i > 0 and not markdown and _underline(lines[i - 1], line, markdown) == char
+            if char and not line.startswith((" ", "\t")) and not _underline(line, line, markdown):
+                width = len(lines[i + 1].rstrip())
+                start = i - 1 if over and char else i
+                found.append(
+                    Heading(start, i + 2, line.strip(), char=char, overline=bool(over), width=width)
+                )
+                i += 2
+                continue
+        i += 1
+    return found
+
+
+def _entries(lines: list[str], markdown: bool) -> list[Heading]:
+    """Headings of entries: those naming a version or 'unreleased', at the first one's level."""
+    candidates = [
+        h
+        for h in headings(lines, markdown)
+        if _VERSION.search(h.text) or _UNRELEASED.search(h.text)
+    ]
+    if not candidates:
+        return []
+    level = candidates[0].style
+    return [h for h in candidates if h.style == level]
+
+
+def _template(text: str) -> str:
+    escaped = text.replace("{", "{{").replace("}", "}}")
+    escaped = _VERSION.sub(lambda m: m.group(0).replace(m.group(1), "{version}"), escaped, 1)
+    return _DATE.sub("{date}", escaped, 1)
+
+
+def _first_line(lines: list[str], start: int, stop: int) -> int | None:
+    return next((i for i in range(start, stop) if lines[i].strip()), None)
+
+
+@dataclass(frozen=True)
+class Style:
+    heading: str  # template with {version} and {date}
+    released: str | None  # template of the line under the heading, e.g. "Released {date}"
+    bullet: str
+
+
+def _style(lines: list[str], entries: list[Heading], markdown: bool) -> Style:
+    """The latest released entry's style (a default one when there is none)."""
+    for index, entry in enumerate(entries):
+        if _UNRELEASED.search(entry.text) or not _VERSION.search(entry.text):
+            continue
+        stop = entries[index + 1].start if index + 1 < len(entries) else len(lines)
+        first = _first_line(lines, entry.end, stop)
+        released = None
+        if first is not None and _DATE.search(lines[first]) and not _BULLET.match(lines[first]):
+            released = _template(lines[first].strip())
+        return Style(_template(entry.text), released, _bullet(lines, entry.end, stop))
+    end = entries[0].end if entries else 0
+    return Style("{version} ({date})", None, _bullet(lines, end, len(lines)))
+
+
+def _bullet(lines: list[str], start: int, stop: int) -> str:
+    for line in lines[start:stop]:
+        match = _BULLET.match(line)
+        if match:
+            return match.group(1)
+    return "- "
+
+
+def _new_heading(lines: list[str], markdown: bool) -> Heading:
+    """The heading of a first entry, one level under the file's title."""
+    title = next(iter(headings(lines, markdown)), None)
+    if markdown:
+        return Heading(0, 0, "", prefix="## ")
+    char = "=" if title is None or title.char != "=" or title.overline else "-"
+    return Heading(0, 0, "", char=char)
+
+
+def release_text(text: str, release: ReleaseInfo, *, markdown: bool) -> tuple[str, str]:
+    """``(new text, notes)``: ``text`` with an entry for ``release``."""
+    lines = text.splitlines()
+    entries = _entries(lines, markdown)
+    style = _style(lines, entries, markdown)
+    fields = {"version": release.version, "date": release.date}
+    latest = entries[0] if entries else None
+    stop = entries[1].start if len(entries) > 1 else len(lines)
+    if latest is not None:
+        first = _first_line(lines, latest.end, stop)
+        marked_body = first is not None and _UNRELEASED.fullmatch(lines[first].strip(" *_()[]"))
+        version = _VERSION.search(latest.text)
+        if _UNRELEASED.search(latest.text) or marked_body:
+            if version is None:
+                heading = style.heading.format(**fields)
+            else:
+                heading = latest.text.replace(version.group(1), release.version, 1)
+                heading = _UNRELEASED.sub(release.date, heading)
+            new = lines[: latest.start] + latest.render(heading)
+            body = lines[latest.end : stop]
+            if marked_body and first is not None:
+                released = (style.released or "Released {date}").format(**fields)
+                body[first - latest.end] = released
+            elif version is None and style.released:
+                body = ["", style.released.format(**fields), *body]
+            notes = "\n".join(line for line in body if not _UNRELEASED.fullmatch(line.strip()))
+            return "\n".join(new + body + lines[stop:]) + "\n", _notes(notes, style, fields)
+        if version is not None and version.group(1) == release.version:
+            written = "\n".join(lines[latest.end : stop])
+            return text, written.strip() + "\n"  # the entry is already written
+    shape = latest or _new_heading(lines, markdown)
+    block = shape.render(style.heading.format(**fields))
+    if style.released:
+        block += ["", style.released.format(**fields)]
+    items = [style.bullet + line for line in note_lines(release.commits)]
+    gap = 1
+    if latest is not None:
+        body = lines[latest.end : stop]
+        gap = max(1, len(body) - len("\n".join(body).rstrip().splitlines()))
+    block += ["", *(items or [style.bullet + "No notable changes."]), *[""] * gap]
+    at = latest.start if latest else len(lines)
+    if latest is None and lines and lines[-1].strip():
+        block = ["", *block]
+    new_lines = lines[:at] + block + lines[at:]
+    return "\n".join(new_lines).rstrip("\n") + "\n", "\n".join(items) + "\n"
+
+
+def _notes(body: str, style: Style, fields: dict[str, str]) -> str:
+    released = (style.released or "Released {date}").format(**fields)
+    return "\n".join(ln for ln in body.splitlines() if ln.strip() != released).strip() + "\n"
+
+
+class TextFile(Changelog):
+    kind = "file"
+
+    @classmethod
+    def detect(cls, root: Path, pyproject: dict[str, Any]) -> TextFile | None:
+        path = find_file(root)
+        return cls(root, path) if path else None
+
+    @property
+    def file(self) -> Path:
+        return self.path or self.root / "CHANGELOG.md"
+
+    @property
+    def markdown(self) -> bool:
+        return self.file.suffix.lower() in {".md", ".markdown"}
+
+    def describe(self) -> str:
+        what = "Markdown" if self.markdown else "reStructuredText"
+        return f"file ({self.rel(self.file)}, {what}, kept by hand)"
+
+    def touched(self) -> list[str]:
+        return [self.rel(self.file)]
+
+    def plan(self, release: ReleaseInfo) -> tuple[str, list[str]]:
+        text = self.file.read_text(encoding="utf-8")
+        new, _ = release_text(text, release, markdown=self.markdown)
+        added = [line for line in new.splitlines() if line not in set(text.splitlines())]
+        return (f"write the {release.version} entry of {self.rel(self.file)}", added[:3])
+
+    def apply(self, release: ReleaseInfo) -> Applied:
+        text = self.file.read_text(encoding="utf-8")
+        new, notes = release_text(text, release, markdown=self.markdown)
+        if new == text:
+            return Applied([], notes=notes)
+        self.file.write_text(new, encoding="utf-8")
+        return Applied([self.rel(self.file)], notes=notes)
+
+
+def find_file(root: Path) -> Path | None:
+    """The project's changelog file: CHANGELOG, CHANGES, HISTORY, NEWS (.md, .rst, ...)."""
+    names = {p.name.upper(): p for p in root.iterdir() if p.is_file()}
+    for stem in STEMS:
+        for suffix in SUFFIXES:
+            if (stem + suffix).upper() in names:
+                return names[(stem + suffix).upper()]
+    return None

@@ -1,0 +1,107 @@
+"""towncrier: ``towncrier build`` writes the configured file and consumes the fragments."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .. import process
+from ..versioning import Fragment, find_fragments, towncrier_settings
+from .base import Applied, Changelog, Problem, ReleaseInfo
+
+__all__ = ["Towncrier", "towncrier_table"]
+
+
+def towncrier_table(root: Path, pyproject: dict[str, Any]) -> dict[str, Any] | None:
+    """``[tool.towncrier]`` of towncrier.toml, else of pyproject.toml (towncrier's precedence)."""
+    path = root / "towncrier.toml"
+    if path.is_file():
+        try:
+            settings = towncrier_settings(tomllib.loads(path.read_text(encoding="utf-8")))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+            settings = None
+        if settings is not None:
+            return settings
+    return towncrier_settings(pyproject)
+
+
+class Towncrier(Changelog):
+    kind = "towncrier"
+
+    @classmethod
+    def detect(cls, root: Path, pyproject: dict[str, Any]) -> Towncrier | None:
+        settings = towncrier_table(root, pyproject)
+        if settings is None:
+            return None
+        return cls(root, root / str(settings.get("filename", "NEWS.rst")), settings)
+
+    @property
+    def filename(self) -> str:
+        return str(self.settings.get("filename", "NEWS.rst"))
+
+    @property
+    def directory(self) -> str:
+        """The fragment directory: configured, else towncrier's default next to the package."""
+        if "directory" in self.settings:
+            return str(self.settings["directory"])
+        package = self.settings.get("package")
+        if package:
+            base = Path(str(self.settings.get("package_dir", ".")))
+            return (base / str(package).replace(".", "/") / "newsfragments").as_posix()
+        return "newsfragments"
+
+    def fragments(self) -> list[Fragment]:
+        return find_fragments(self.root, {**self.settings, "directory": self.directory})
+
+    def describe(self) -> str:
+        return f"towncrier ({self.filename}, fragments in {self.directory}/)"
+
+    def touched(self) -> list[str]:
+        return [self.filename, self.directory]
+
+    def plan(self, release: ReleaseInfo) -> tuple[str, list[str]]:
+        count = len(self.fragments())
+        return (
+            f"write {self.filename} for {release.version} with towncrier",
+            [f"consume {count} fragment(s) from {self.directory}/"],
+        )
+
+    def check(self) -> Iterator[Problem]:
+        if importlib.util.find_spec("towncrier") is None:
+            yield ("towncrier is not installed", "pip install towncrier")
+
+    def apply(self, release: ReleaseInfo) -> Applied:
+        consumed = [self.rel(f.path) for f in self.fragments()]
+        path = self.root / self.filename
+        before = path.read_text(encoding="utf-8") if path.is_file() else ""
+        process.run(
+            [
+                sys.executable,
+                "-m",
+                "towncrier",
+                "build",
+                "--yes",
+                "--version",
+                release.version,
+                "--date",
+                release.date,
+            ],
+            cwd=self.root,
+            what="writing the changelog with towncrier",
+            hint=f"check [tool.towncrier] and the fragments in {self.directory}/",
+        )
+        after = path.read_text(encoding="utf-8") if path.is_file() else ""
+        return Applied([self.filename, *consumed], notes=_added(before, after))
+
+
+def _added(before: str, after: str) -> str:
+    """The text towncrier inserted (the new release's section)."""
+    start = 0
+    while start < min(len(before), len(after)) and before[start] == after[start]:
+        start += 1
+    end = len(after) - (len(before) - start)
+    return after[start:end].strip() + "\n" if end > start else ""

@@ -1,0 +1,370 @@
+"""Each changelog kind on real files (and real git where the kind reads history): exact texts."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from releasekit.changelogs import (
+    KeepAChangelog,
+    NoChangelog,
+    ReleaseInfo,
+    TextFile,
+    Towncrier,
+    choose_bump,
+    detect,
+    resolve,
+)
+from releasekit.changelogs.commits import Commit, bump_from_commits, commits_since
+from releasekit.config import load_config
+from releasekit.errors import ConfigError, UsageError
+
+COMMITS = (
+    Commit("1", "chore: bump deps"),
+    Commit("2", "fix(cli): crash on empty input"),
+    Commit("3", "Tidy the README"),
+    Commit("4", "feat: add --json"),
+    Commit("5", "refactor!: drop Python 3.9", ""),
+)
+RELEASE = ReleaseInfo("3.2.0", "2026-12-02", "v3.2.0", "v3.1.0", COMMITS)
+PYPROJECT = "[project]\nname = 'pkg'\nversion = '3.1.0'\n"
+
+
+def _git(root: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def _project(root: Path, files: dict[str, str], pyproject: str = PYPROJECT) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "pyproject.toml").write_text(pyproject)
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+def _repo(root: Path) -> Path:
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "config", "user.name", "T")
+    _git(root, "config", "user.email", "t@example.invalid")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "initial")
+    return root
+
+
+# ------------------------------------------------------------------ keep-a-changelog
+KAC = """\
+# Changelog
+
+All notable changes to this project will be documented in this file.
+
+## [Unreleased]
+
+### Added
+
+- `--json` output.
+
+## [3.1.0] - 2026-01-05
+
+### Fixed
+
+- A crash.
+
+[Unreleased]: https://github.com/o/r/compare/v3.1.0...HEAD
+[3.1.0]: https://github.com/o/r/compare/v3.0.0...v3.1.0
+"""
+KAC_RELEASED = """\
+# Changelog
+
+All notable changes to this project will be documented in this file.
+
+## [Unreleased]
+
+## [3.2.0] - 2026-12-02
+
+### Added
+
+- `--json` output.
+
+## [3.1.0] - 2026-01-05
+
+### Fixed
+
+- A crash.
+
+[Unreleased]: https://github.com/o/r/compare/v3.2.0...HEAD
+[3.2.0]: https://github.com/o/r/compare/v3.1.0...v3.2.0
+[3.1.0]: https://github.com/o/r/compare/v3.0.0...v3.1.0
+"""
+
+
+def test_keepachangelog_releases_the_unreleased_section(tmp_path: Path) -> None:
+    root = _project(tmp_path, {"CHANGELOG.md": KAC})
+    kind = detect(root)
+    assert isinstance(kind, KeepAChangelog)
+    summary, actions = kind.plan(RELEASE)
+    assert summary == "release the [Unreleased] section of CHANGELOG.md"
+    assert actions == ["## [Unreleased] -> ## [3.2.0] - 2026-12-02"]
+    applied = kind.apply(RELEASE)
+    assert (root / "CHANGELOG.md").read_text() == KAC_RELEASED
+    assert applied.files == ["CHANGELOG.md"]
+    assert applied.notes == "### Added\n\n- `--json` output.\n"
+
+
+def test_keepachangelog_without_links_and_with_a_non_semver_history(tmp_path: Path) -> None:
+    text = "# Changelog\n\n## [Unreleased]\n- x\n\n## [1.0] - 2020-01-01\n- first\n"
+    root = _project(tmp_path, {"CHANGES.md": text})
+    kind = detect(root)
+    assert isinstance(kind, KeepAChangelog)
+    kind.apply(ReleaseInfo("1.1.0rc1", "2026-12-02", "1.1.0rc1"))
+    assert (root / "CHANGES.md").read_text() == (
+        "# Changelog\n\n## [Unreleased]\n\n## [1.1.0rc1] - 2026-12-02\n- x\n\n"
+        "## [1.0] - 2020-01-01\n- first\n"
+    )
+
+
+def test_keepachangelog_empty_section_is_said_in_the_plan(tmp_path: Path) -> None:
+    root = _project(tmp_path, {"CHANGELOG.md": "# Changelog\n\n## [Unreleased]\n"})
+    kind = detect(root)
+    assert kind.plan(RELEASE)[0].endswith("(the section is empty)")
+
+
+# ------------------------------------------------------------------ CHANGES.rst / .md
+FLASK = """\
+.. currentmodule:: flask
+
+Version 3.2.0
+-------------
+
+Unreleased
+
+-   Add ``--json``. :issue:`1`
+
+
+Version 3.1.0
+-------------
+
+Released 2024-11-13
+
+-   Drop support for Python 3.8.
+"""
+FLASK_RELEASED = """\
+.. currentmodule:: flask
+
+Version 3.2.0
+-------------
+
+Released 2026-12-02
+
+-   Add ``--json``. :issue:`1`
+
+
+Version 3.1.0
+-------------
+
+Released 2024-11-13
+
+-   Drop support for Python 3.8.
+"""
+FLASK_FROM_COMMITS = """\
+.. currentmodule:: flask
+
+Version 3.2.0
+-------------
+
+Released 2026-12-02
+
+-   drop Python 3.9
+-   add --json
+-   cli: crash on empty input
+-   Tidy the README
+
+Version 3.1.0
+-------------
+
+Released 2024-11-13
+
+-   Drop support for Python 3.8.
+"""
+
+
+def test_changes_rst_unreleased_entry_gets_the_date(tmp_path: Path) -> None:
+    root = _project(tmp_path, {"CHANGES.rst": FLASK})
+    kind = detect(root)
+    assert isinstance(kind, TextFile)
+    assert kind.describe() == "file (CHANGES.rst, reStructuredText, kept by hand)"
+    applied = kind.apply(RELEASE)
+    assert (root / "CHANGES.rst").read_text() == FLASK_RELEASED
+    assert applied.files == ["CHANGES.rst"]
+    assert applied.notes == "-   Add ``--json``. :issue:`1`\n"
+
+
+def test_changes_rst_without_unreleased_entry_gets_notes_from_commits(tmp_path: Path) -> None:
+    released_only = FLASK.split("\n\n\n", 1)[1]
+    root = _project(tmp_path, {"CHANGES.rst": ".. currentmodule:: flask\n\n" + released_only})
+    TextFile(root, root / "CHANGES.rst").apply(RELEASE)
+    assert (root / "CHANGES.rst").read_text() == FLASK_FROM_COMMITS
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (  # a heading "Unreleased" takes the style of the release below it
+            "# Changes\n\n## Unreleased\n\n- new\n\n## 3.1.0 (2024-01-02)\n\n- old\n",
+            "# Changes\n\n## 3.2.0 (2026-12-02)\n\n- new\n\n## 3.1.0 (2024-01-02)\n\n- old\n",
+        ),
+        (  # "X (unreleased)": the version is the release's, the date replaces "unreleased"
+            "# Changes\n\n## 3.1.1 (unreleased)\n\n- new\n\n## 3.1.0 (2024-01-02)\n",
+            "# Changes\n\n## 3.2.0 (2026-12-02)\n\n- new\n\n## 3.1.0 (2024-01-02)\n",
+        ),
+        (  # "## 8.5.0" headings without dates, no unreleased entry: notes from the commits
+            "# Changes\n\n## 3.1.0\n\n* old\n",
+            "# Changes\n\n## 3.2.0\n\n* drop Python 3.9\n* add --json\n"
+            "* cli: crash on empty input\n* Tidy the README\n\n## 3.1.0\n\n* old\n",
+        ),
+        (  # the entry for this version is already written: nothing changes
+            "# Changes\n\n## 3.2.0\n\n- done by hand\n\n## 3.1.0\n",
+            "# Changes\n\n## 3.2.0\n\n- done by hand\n\n## 3.1.0\n",
+        ),
+        (  # no entry yet: one under the title
+            "# Changes\n",
+            "# Changes\n\n## 3.2.0 (2026-12-02)\n\n- drop Python 3.9\n- add --json\n"
+            "- cli: crash on empty input\n- Tidy the README\n",
+        ),
+    ],
+)
+def test_changes_md(tmp_path: Path, before: str, after: str) -> None:
+    root = _project(tmp_path, {"CHANGES.md": before})
+    applied = TextFile(root, root / "CHANGES.md").apply(RELEASE)
+    assert (root / "CHANGES.md").read_text() == after
+    assert applied.files == ([] if before == after else ["CHANGES.md"])
+
+
+def test_history_rst_with_overlined_title_and_no_entry(tmp_path: Path) -> None:
+    root = _project(tmp_path, {"HISTORY.rst": "=======\nHistory\n=======\n"})
+    release = ReleaseInfo("0.1.0", "2026-12-02", "v0.1.0")
+    detect(root).apply(release)
+    assert (root / "HISTORY.rst").read_text() == (
+        "=======\nHistory\n=======\n\n0.1.0 (2026-12-02)\n==================\n\n"
+        "- No notable changes.\n"
+    )
+
+
+# ------------------------------------------------------------------ towncrier
+def test_towncrier_defaults_news_rst_and_fragments_next_to_the_package(tmp_path: Path) -> None:
+    pyproject = PYPROJECT + "[tool.towncrier]\npackage = 'pkg'\npackage_dir = 'src'\n"
+    root = _project(
+        tmp_path,
+        {
+            "src/pkg/__init__.py": "",
+            "src/pkg/newsfragments/12.feature.rst": "Add --json.\n",
+            "src/pkg/newsfragments/13.bugfix.rst": "Fix a crash.\n",
+            "NEWS.rst": "",
+        },
+        pyproject,
+    )
+    _repo(root)
+    kind = detect(root)
+    assert isinstance(kind, Towncrier)
+    assert kind.describe() == "towncrier (NEWS.rst, fragments in src/pkg/newsfragments/)"
+    assert kind.plan(RELEASE) == (
+        "write NEWS.rst for 3.2.0 with towncrier",
+        ["consume 2 fragment(s) from src/pkg/newsfragments/"],
+    )
+    applied = kind.apply(RELEASE)
+    assert applied.files == [
+        "NEWS.rst",
+        "src/pkg/newsfragments/12.feature.rst",
+        "src/pkg/newsfragments/13.bugfix.rst",
+    ]
+    news = (root / "NEWS.rst").read_text()
+    assert news.startswith("pkg 3.2.0 (2026-12-02)\n") and "- Add --json. (#12)" in news
+    assert applied.notes == news.strip() + "\n"
+    assert not (root / "src/pkg/newsfragments/12.feature.rst").exists()
+
+
+def test_towncrier_any_filename_from_towncrier_toml(tmp_path: Path) -> None:
+    root = _project(
+        tmp_path,
+        {"towncrier.toml": "[tool.towncrier]\nfilename = 'docs/changes.md'\ndirectory = 'cl'\n"},
+    )
+    kind = detect(root)
+    assert isinstance(kind, Towncrier) and kind.touched() == ["docs/changes.md", "cl"]
+
+
+# ------------------------------------------------------------------ none: conventional commits
+def test_no_changelog_groups_conventional_commits(tmp_path: Path) -> None:
+    root = _project(tmp_path, {})
+    kind = detect(root)
+    assert isinstance(kind, NoChangelog)
+    assert kind.plan(RELEASE)[0] == (
+        "no changelog file: release notes from 5 commit(s) since v3.1.0, kept in the journal"
+    )
+    applied = kind.apply(RELEASE)
+    assert applied.files == []
+    assert applied.notes == (
+        "### Breaking changes\n\n- drop Python 3.9\n\n"
+        "### Features\n\n- add --json\n\n"
+        "### Fixes\n\n- cli: crash on empty input\n\n"
+        "### Other changes\n\n- Tidy the README\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("subjects", "bodies", "bump"),
+    [
+        (["fix: a", "docs: b"], None, "patch"),
+        (["fix: a", "feat(x): b"], None, "minor"),
+        (["feat!: a", "fix: b"], None, "major"),
+        (["feat: a"], ["BREAKING CHANGE: the API changed"], "major"),
+        (["chore: a", "Update README"], None, None),
+    ],
+)
+def test_bump_from_commits(subjects: list[str], bodies: list[str] | None, bump: str | None) -> None:
+    commits = [
+        Commit(str(i), s, (bodies or [""] * len(subjects))[i]) for i, s in enumerate(subjects)
+    ]
+    assert bump_from_commits(commits) == bump
+
+
+def test_bump_from_the_commits_since_the_last_tag(tmp_path: Path) -> None:
+    root = _repo(_project(tmp_path, {}))
+    _git(root, "commit", "-q", "--allow-empty", "-m", "feat: old feature")
+    _git(root, "tag", "v3.1.0")
+    _git(root, "commit", "-q", "--allow-empty", "-m", "fix: a bug", "-m", "Closes #1.")
+    config = load_config(root, environ={})
+    assert [c.subject for c in commits_since(root, "v3.1.0")] == ["fix: a bug"]
+    assert choose_bump(root, config, None, "v3.1.0") == "patch"
+    assert choose_bump(root, config, "major", "v3.1.0") == "major"
+    _git(root, "tag", "v3.1.1")
+    _git(root, "commit", "-q", "--allow-empty", "-m", "Update the docs")
+    with pytest.raises(UsageError, match="no BUMP given") as info:
+        choose_bump(root, config, None, "v3.1.1")
+    assert "since v3.1.1" in str(info.value) and info.value.hint
+
+
+# ------------------------------------------------------------------ configuration
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [("false", None), ("'none'", NoChangelog), ("'file'", TextFile), ("'CHANGES.md'", TextFile)],
+)
+def test_configured_kind(tmp_path: Path, value: str, kind: type | None) -> None:
+    pyproject = PYPROJECT + f"[tool.releasekit]\nchangelog = {value}\n"
+    root = _project(tmp_path, {"CHANGES.md": "# Changes\n\n## 3.1.0\n"}, pyproject)
+    found = resolve(root, load_config(root, environ={}))
+    assert (type(found) if found else None) is kind
+
+
+@pytest.mark.parametrize(
+    ("value", "needle"),
+    [("'towncrier'", "no towncrier changelog"), ("'CHANGES.txt'", "neither a kind nor a file")],
+)
+def test_configured_kind_that_is_not_there(tmp_path: Path, value: str, needle: str) -> None:
+    pyproject = PYPROJECT + f"[tool.releasekit]\nchangelog = {value}\n"
+    root = _project(tmp_path, {}, pyproject)
+    with pytest.raises(ConfigError, match=needle) as info:
+        resolve(root, load_config(root, environ={}))
+    assert "'changelog'" in str(info.value) and info.value.hint
