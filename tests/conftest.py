@@ -84,6 +84,7 @@ class Sandbox:
             "refs": git(self.repo, "for-each-ref", "--format=%(refname) %(objectname)"),
             "remote": git(self.remote, "for-each-ref", "--format=%(refname) %(objectname)"),
             "index": self.index_files(),
+            "index_exists": self.index.exists(),
             "dist": sorted(p.name for p in dist.iterdir()) if dist.is_dir() else None,
             "status": git(self.repo, "status", "--porcelain"),
         }

@@ -162,10 +162,7 @@ def release(
     bump = _choose_bump(root, config, bump, workspace)
     version = next_version(workspace.version, bump)
     target = resolve_target(config.target, config)
-    created_state = not (root / ".releasekit").exists()
-    state = ensure_state_dir(root)
-    lock = ReleaseLock(state)
-    with lock.held(_command()):
+    with _state_dir(root) as state, ReleaseLock(state).held(_command()) as lock:
         _warn_stale(lock, reporter)
         previous = Journal.load(state)
         if previous is not None and not previous.finished:
@@ -200,7 +197,7 @@ def release(
             try:
                 results = pipeline.run()
             except ReleasekitError as exc:
-                _after_failure(exc, pipeline, root, created_state)
+                _after_failure(exc, pipeline, root)
                 raise
     headline = _headline(workspace, version, live)
     reporter.summary(results, started, headline)
@@ -212,6 +209,7 @@ def _locked_journal(state: Path, reporter: Reporter) -> Journal:
     journal = Journal.load(state)
     if journal is None:
         raise JournalError(f"{state / 'journal.jsonl'} disappeared", hint="see `releasekit status`")
+    journal.require_header()
     if journal.torn:
         reporter.warn("the journal's last line was torn (interrupted write); recovered")
         journal.repair()
@@ -226,7 +224,7 @@ def _warn_stale(lock: ReleaseLock, reporter: Reporter) -> None:
         )
 
 
-def _after_failure(exc: ReleasekitError, pipeline: Pipeline, root: Path, created: bool) -> None:
+def _after_failure(exc: ReleasekitError, pipeline: Pipeline, root: Path) -> None:
     """Leave nothing behind when nothing left this machine; otherwise say how to go on."""
     journal = pipeline.ctx.journal
     records = journal.steps()
@@ -241,8 +239,7 @@ def _after_failure(exc: ReleasekitError, pipeline: Pipeline, root: Path, created
         "undoes (see `releasekit status`)"
     )
     if began <= READ_ONLY:
-        journal.discard()
-        _tidy_state(root, created)
+        journal.discard()  # release() then removes a .releasekit/ this run created
         if isinstance(exc, Interrupted):
             exc.hint = "nothing was changed"
     elif began & external or isinstance(exc, Interrupted):
@@ -259,6 +256,16 @@ def _after_failure(exc: ReleasekitError, pipeline: Pipeline, root: Path, created
         exc.hint = (exc.hint + "; " if exc.hint else "") + (
             "the release was rolled back automatically, nothing was changed"
         )
+
+
+@contextlib.contextmanager
+def _state_dir(root: Path) -> Iterator[Path]:
+    """``.releasekit/`` for a release; removed again when this run created it and refused."""
+    created = not (root / ".releasekit").exists()
+    try:
+        yield ensure_state_dir(root)
+    finally:
+        _tidy_state(root, created)
 
 
 def _tidy_work(root: Path, release_id: str) -> None:

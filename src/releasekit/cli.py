@@ -9,19 +9,43 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from . import __version__
-from .errors import ReleasekitError
+from .checks import check_port
+from .errors import ReleasekitError, UsageError
 from .ui import Reporter
 
 __all__ = ["main"]
 
 EPILOG = """\
-exit codes: 0 ok, 1 internal error, 2 usage or config error, 3 preflight refused (or doctor
-found problems),
-4 quality gate failed, 5 a step failed (resume or roll back), 6 index unreachable,
-7 journal problem, 8 another release is running, 130 interrupted.
+exit codes: 0 ok, 1 internal error (a bug), 2 usage or config error, 3 preflight refused
+(or doctor found problems), 4 quality gate failed, 5 a step failed (resume or roll back),
+6 index unreachable, 7 journal problem, 8 another release is running, 130 interrupted.
 docs: https://releasekit.readthedocs.io"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is a UsageError: one ``ERROR`` line and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message}", hint=f"see `{self.prog} --help`")
+
+
+def _port(text: str) -> int:
+    try:
+        return check_port(int(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"invalid port {text!r}: expected a number from 1 to 65535"
+        ) from None
+
+
+def _directory(text: str) -> Path:
+    path = Path(text)
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a directory")
+    return path
 
 
 def _release_args(parser: argparse.ArgumentParser) -> None:
@@ -49,7 +73,7 @@ def _release_args(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="releasekit",
         description="From 'tests pass' to 'released', atomically.",
         epilog=EPILOG,
@@ -60,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-C",
         "--root",
         type=Path,
-        default=Path.cwd(),
+        default=None,
         help="the project's root (default: the current directory)",
     )
     parser.add_argument(
@@ -115,31 +139,41 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("-n", "--dry-run", action="store_true", help="say what it would do")
 
     demo = sub.add_parser("demo", help="release an example project onto a private local index")
-    demo.add_argument("--dir", type=Path, help="where to create it (default: a new temp dir)")
+    demo.add_argument("--dir", type=_directory, help="where to create it (default: a new temp dir)")
 
     index = sub.add_parser("index", help="the embedded local package index")
     index_sub = index.add_subparsers(dest="index_command", metavar="ACTION", required=True)
     serve = index_sub.add_parser("serve", help="serve the local index in the foreground")
-    serve.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
+    serve.add_argument("--port", type=_port, default=8765, help="port on 127.0.0.1 (default 8765)")
     serve.add_argument(
         "--dir",
-        type=Path,
+        type=_directory,
         help="package directory (default: the cache dir, or RELEASEKIT_INDEX_DIR)",
     )
     return parser
 
 
+def _root(given: Path | None) -> Path:
+    """The project root: -C/--root, else the current directory; it must be a directory."""
+    try:
+        root = (given or Path.cwd()).resolve()
+    except (OSError, RuntimeError) as exc:  # the cwd was removed, or a symlink loop
+        raise UsageError(f"cannot resolve the project root: {exc}", hint="pass -C DIR") from None
+    if not root.is_dir():
+        what = "is not a directory" if root.exists() else "does not exist"
+        raise UsageError(f"-C/--root {str(given)!r} {what}", hint="pass the project's directory")
+    return root
+
+
 def _run(args: argparse.Namespace, reporter: Reporter) -> int:
     from . import commands
 
-    root = args.root.resolve()
+    root = _root(args.root)
     if args.command == "plan" or (args.command == "release" and args.dry_run):
         return commands.show_plan(root, args.bump, args.to, args.skip, reporter)
     if args.command == "release":
         if args.resume or args.rollback:
             if args.bump or args.to or args.skip:
-                from .errors import UsageError
-
                 raise UsageError(
                     "--resume/--rollback take no BUMP, --to or --skip",
                     hint="they continue or undo the release in the journal as it is",
@@ -165,14 +199,16 @@ def _run(args: argparse.Namespace, reporter: Reporter) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    reporter = Reporter(verbose=args.verbose, quiet=args.quiet)
+    args = None
+    reporter = Reporter()
     try:
+        args = build_parser().parse_args(argv)
+        reporter = Reporter(verbose=args.verbose, quiet=args.quiet)
         return _run(args, reporter)
     except ReleasekitError as exc:
         first, _, rest = exc.message.partition("\n")
         reporter.error(first + (f" -- {exc.hint}" if exc.hint else ""))
-        if args.verbose:
+        if args is not None and args.verbose:
             if rest:
                 reporter.console.print(rest, markup=False, style="dim")
             reporter.console.print(traceback.format_exc(), markup=False, style="dim")

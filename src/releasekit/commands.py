@@ -186,7 +186,9 @@ def serve_index(port: int, directory: Path | None, reporter: Reporter) -> int:
     from .process import register_secret
 
     register_secret(password)
-    with LocalIndex.running(directory, port=port, username=username, password=password) as index:
+    with LocalIndex.running(
+        directory, port=port, username=username, password=password, create=True
+    ) as index:
         reporter.info(f"Serving {index.directory} at {index.url}")
         reporter.info(f"  pip install --index-url {index.simple_url} NAME")
         reporter.info("Press Ctrl-C to stop.")

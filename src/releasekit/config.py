@@ -11,17 +11,26 @@ A project already set up for towncrier (``[tool.towncrier]``) and bump-my-versio
 from __future__ import annotations
 
 import os
-import shlex
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from .checks import check_command, check_format, check_ref_name, check_url, non_empty
 from .errors import ConfigError
 from .git import branch_allowed, detect_remote, remote_default_branch
-from .tags import validate_tag_format
+from .tags import FIELDS as TAG_FIELDS
 
 __all__ = ["Config", "DocsSettings", "ImageSettings", "load_config", "read_pyproject"]
 
@@ -37,11 +46,24 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _split_command(value: Any) -> Any:
-    """Commands may be written as a string (split like a shell would) or as a list."""
-    if isinstance(value, str):
-        return shlex.split(value)
+_split_command = check_command
+Text = Annotated[str, AfterValidator(non_empty)]  # a string that must say something
+RefName = Annotated[str, AfterValidator(check_ref_name)]
+Url = Annotated[str, AfterValidator(check_url)]
+_IMAGE_NAME = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$")
+_REGISTRY = re.compile(r"^[A-Za-z0-9.-]+(?::[0-9]{1,5})?$")
+_USER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]*)?$")
+_BUILD_ARG = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _relative_path(value: str) -> str:
+    non_empty(value)
+    if Path(value).is_absolute() or ".." in Path(value).parts:
+        raise ValueError("must be a path inside the repository, relative to its root")
     return value
+
+
+RelPath = Annotated[str, AfterValidator(_relative_path)]
 
 
 class ImageSettings(_Model):
@@ -50,12 +72,12 @@ class ImageSettings(_Model):
     enabled: bool | None = Field(
         None, description="Build an image. Default: on when a Dockerfile or this table exists."
     )
-    dockerfile: str | None = Field(
+    dockerfile: RelPath | None = Field(
         None,
         description="Path of the project's Dockerfile. Default: ./Dockerfile if present, "
         "otherwise one is generated from releasekit's template.",
     )
-    context: str = Field(
+    context: RelPath = Field(
         ".",
         description="Build context of the project's own Dockerfile, relative to the root. "
         "The release's wheels arrive separately, as the named build context `wheels`.",
@@ -73,17 +95,17 @@ class ImageSettings(_Model):
         description="Process isolation of RUN instructions for podman and buildah "
         "(chroot works inside containers and CI runners); docker ignores it.",
     )
-    base_image: str = Field(
+    base_image: Text = Field(
         "docker.io/library/python:3.12-slim",
         description="Base image of the generated Dockerfile's build stage (needs python3 with "
         "the venv module).",
     )
-    runtime_image: str | None = Field(
+    runtime_image: Text | None = Field(
         None,
         description="Base image of the generated Dockerfile's final stage. Default: "
         "base_image (Python must live at the same path in both).",
     )
-    package: str | None = Field(
+    package: Text | None = Field(
         None,
         description="The package whose wheel and console script the image runs. Default: "
         "the first package with a console script, else the first package.",
@@ -110,7 +132,44 @@ class ImageSettings(_Model):
     tls_verify: bool = Field(True, description="Verify the registry's TLS certificate.")
     latest: bool = Field(True, description="Move the `latest` tag after the release succeeds.")
 
-    _split = field_validator("command", "smoke_command", mode="before")(_split_command)
+    _split = field_validator("command", mode="before")(_split_command)
+
+    @field_validator("smoke_command", mode="before")
+    @classmethod
+    def _smoke_args(cls, value: Any) -> Any:
+        return value if value in ([], "") else _split_command(value)
+
+    @field_validator("name")
+    @classmethod
+    def _image_name(cls, value: str | None) -> str | None:
+        if value is not None and not _IMAGE_NAME.match(value):
+            raise ValueError("must be a lowercase image repository name, e.g. acme/tool")
+        return value
+
+    @field_validator("registry")
+    @classmethod
+    def _registry(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        port = value.partition(":")[2]
+        if not _REGISTRY.match(value) or (port and not 1 <= int(port) <= 65535):
+            raise ValueError("must be a registry host[:port] without scheme, e.g. ghcr.io")
+        return value
+
+    @field_validator("user")
+    @classmethod
+    def _user(cls, value: str) -> str:
+        if not _USER.match(value):
+            raise ValueError("must be a user or uid[:gid], e.g. 10001:10001")
+        return value
+
+    @field_validator("build_args")
+    @classmethod
+    def _build_args(cls, value: dict[str, str]) -> dict[str, str]:
+        for key in value:
+            if not _BUILD_ARG.match(key):
+                raise ValueError(f"build argument name {key!r} is not a valid ARG name")
+        return value
 
 
 class DocsSettings(_Model):
@@ -119,14 +178,16 @@ class DocsSettings(_Model):
     enabled: bool | None = Field(
         None, description="Build and publish docs. Default: on when mkdocs.yml exists."
     )
-    config_file: str = Field("mkdocs.yml", description="The MkDocs configuration file.")
-    remote: str | None = Field(
+    config_file: RelPath = Field("mkdocs.yml", description="The MkDocs configuration file.")
+    remote: RefName | None = Field(
         None, description="Git remote the site is pushed to. Default: the release's remote."
     )
-    branch: str = Field(
+    branch: RefName = Field(
         "gh-pages", description="Branch of the git remote the site is published to."
     )
-    alias: str = Field("latest", description="Alias moved to the new version after the release.")
+    alias: RefName = Field(
+        "latest", description="Alias moved to the new version after the release."
+    )
     set_default: bool = Field(
         True, description="Make the site's root redirect to the alias (mike set-default)."
     )
@@ -136,21 +197,21 @@ class DocsSettings(_Model):
 class RepositorySettings(_Model):
     """``[tool.releasekit.repositories.NAME]``: a named upload target besides pypi/testpypi."""
 
-    url: str = Field(description="Upload URL (legacy upload API), e.g. https://host/legacy/")
-    index_url: str | None = Field(
+    url: Url = Field(description="Upload URL (legacy upload API), e.g. https://host/legacy/")
+    index_url: Url | None = Field(
         None, description="Simple index URL to install from. Default: derived from url."
     )
-    username: str = Field("__token__", description="User name; the password comes from the env.")
+    username: Text = Field("__token__", description="User name; the password comes from the env.")
 
 
 class Config(_Model):
     """Everything ``[tool.releasekit]`` can say. Every key has a sensible default."""
 
-    packages: list[str] = Field(
+    packages: list[RelPath] = Field(
         default_factory=lambda: ["."],
         description="Paths (relative to the repository root) of the packages released together.",
     )
-    target: str = Field(
+    target: Text = Field(
         "local",
         description="Where releases go: local (the embedded index), pypi, testpypi, a URL, a "
         "[tool.releasekit.repositories] name or a ~/.pypirc section.",
@@ -163,12 +224,12 @@ class Config(_Model):
     tag_per_package: bool | None = Field(
         None, description="One tag per package. Default: true when there are several packages."
     )
-    branches: list[str] = Field(
+    branches: list[Text] = Field(
         default_factory=lambda: ["main", "master", "release/*"],
         description="Branches (glob patterns) a release may be cut from. Default: main, "
         "master, release/* and the remote's default branch.",
     )
-    remote: str = Field(
+    remote: RefName = Field(
         "origin",
         description="Git remote the release commit and tags go to. Default: the current "
         "branch's upstream remote, else origin, else the only remote.",
@@ -199,11 +260,11 @@ class Config(_Model):
         description="Run in a fresh venv with the built wheels installed. Default: import every "
         "top-level package of every wheel.",
     )
-    artifact_forbid: list[str] = Field(
+    artifact_forbid: list[Text] = Field(
         default_factory=list,
         description="Extra glob patterns that must not appear inside an sdist or wheel.",
     )
-    artifact_allow: list[str] = Field(
+    artifact_allow: list[Text] = Field(
         default_factory=list,
         description="Glob patterns exempted from the built-in forbidden-file checks.",
     )
@@ -229,6 +290,51 @@ class Config(_Model):
             raise ValueError('must name at least one package path, e.g. ["."]')
         return value
 
+    @field_validator("branches")
+    @classmethod
+    def _some_branch(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError('must name at least one branch or glob, e.g. ["main"]')
+        return value
+
+    @field_validator("tag_format")
+    @classmethod
+    def _tag_format(cls, value: str | None) -> str | None:
+        if value is not None:
+            check_format(value, TAG_FIELDS, required="version")
+            check_ref_name(value.format(name="pkg", version="1.2.3"), "the tag it makes")
+        return value
+
+    @field_validator("commit_message")
+    @classmethod
+    def _commit_message(cls, value: str) -> str:
+        return check_format(non_empty(value), ["version"])
+
+    @field_validator("bump_map", "repositories")
+    @classmethod
+    def _named(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for key in value:
+            non_empty(key)
+        return value
+
+    @field_validator("gate")
+    @classmethod
+    def _gate(cls, value: dict[str, Any]) -> dict[str, Any]:
+        from pytest_releasekit.gates import all_keys
+        from pytest_releasekit.settings import SettingsError, load_settings
+
+        try:
+            load_settings(value, [], all_keys(), table_source="")
+        except SettingsError as exc:  # the plugin's one-line message
+            raise ValueError(str(exc).removeprefix("releasekit:").strip()) from None
+        return value
+
+    @model_validator(mode="after")
+    def _target_url(self) -> Config:
+        if self.target.startswith(("http://", "https://")):
+            check_url(self.target)
+        return self
+
 
 # Environment overrides for scalar and command keys. Lists are written like a shell command line.
 ENV_KEYS: dict[str, str] = {
@@ -242,15 +348,32 @@ ENV_KEYS: dict[str, str] = {
 
 
 def read_pyproject(path: Path) -> dict[str, Any]:
-    """Parse a pyproject.toml, turning syntax errors into one actionable line."""
+    """Parse a pyproject.toml, turning unreadable bytes and syntax errors into one line."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(
             f"{path}: no pyproject.toml here",
             hint="run releasekit from the project's root or pass --root",
         ) from None
+    except OSError as exc:
+        raise ConfigError(
+            f"{path}: cannot read it ({exc.strerror})", hint="make it a readable file"
+        ) from None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise ConfigError(
+            f"{path}: starts with a byte-order mark (BOM)", hint="save it as UTF-8 without BOM"
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{path}: not UTF-8 (byte {raw[exc.start : exc.start + 1]!r} at line {line})",
+            hint="TOML files must be UTF-8; re-save it as UTF-8",
+        ) from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(
             f"{path}: malformed TOML: {exc}", hint="fix the syntax at that line and try again"
@@ -264,20 +387,50 @@ def _describe_location(loc: tuple[int | str, ...]) -> str:
     return key
 
 
+_EXPECTED = {  # pydantic error type -> what the value should have been
+    "bool_type": "expected a boolean (true or false)",
+    "bool_parsing": "expected a boolean (true or false)",
+    "string_type": "expected a string",
+    "list_type": "expected a list",
+    "dict_type": "expected a table",
+    "model_type": "expected a table",
+    "model_attributes_type": "expected a table",
+    "missing": "required, missing",
+    "string_too_long": "too long",
+}
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _problem(item: Any, where: Mapping[str, str], path: Path) -> str:
+    loc = tuple(p for p in item["loc"] if not str(p).startswith("function-"))
+    key = _describe_location(loc)
+    origin = where.get(str(loc[0]), str(path)) if loc else str(path)
+    table = "[tool.releasekit]" if origin == str(path) else ""
+    kind = item["type"]
+    if kind == "extra_forbidden":
+        return (
+            f"{origin}: {table} unknown key '{key}' -- remove it or check the spelling "
+            "(see `releasekit config --keys`)"
+        ).replace(":  ", ": ")
+    if kind == "literal_error":
+        what = "expected " + str(item.get("ctx", {}).get("expected", "one of the allowed values"))
+    elif kind in _EXPECTED:
+        what = _EXPECTED[kind]
+    else:
+        what = str(item["msg"]).removeprefix("Value error, ")
+        what = what[0].lower() + what[1:] if what else "invalid"
+    shown = "" if kind == "missing" else f" = {_show(item.get('input'))}"
+    return f"{origin}: {table} key '{key}'{shown}: {what}".replace(":  ", ": ")
+
+
 def _format_validation(error: ValidationError, where: Mapping[str, str], path: Path) -> str:
-    lines = []
-    for item in error.errors():
-        loc = tuple(item["loc"])
-        key = _describe_location(loc)
-        origin = where.get(str(loc[0]), str(path)) if loc else str(path)
-        if item["type"] == "extra_forbidden":
-            what = "unknown key"
-            fix = "remove it or check the spelling (see `releasekit config --keys`)"
-        else:
-            what = f"{item['msg'].lower()}, got {item.get('input')!r}"
-            fix = "correct the value"
-        lines.append(f"{origin}: [tool.releasekit] key '{key}': {what} -- {fix}")
-    return "; ".join(lines)
+    problems = list(dict.fromkeys(_problem(item, where, path) for item in error.errors()))
+    more = len(problems) - 1
+    return problems[0] + (f" (and {more} more problem{'s' * (more > 1)})" if more else "")
 
 
 def _coerce_env(key: str, raw: str) -> Any:
@@ -292,6 +445,45 @@ def _coerce_env(key: str, raw: str) -> Any:
     return raw
 
 
+def _table(data: dict[str, Any], pyproject: Path) -> dict[str, Any]:
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(
+            f"{pyproject}: 'tool' must be a table, got {_show(tool)}",
+            hint="write the tool settings as [tool.NAME] sections",
+        )
+    table = tool.get("releasekit", {})
+    if not isinstance(table, dict):
+        raise ConfigError(
+            f"{pyproject}: [tool.releasekit] must be a table, got {_show(table)}",
+            hint="write it as a [tool.releasekit] section",
+        )
+    return table
+
+
+def _check_files(config: Config, root: Path, pyproject: Path) -> None:
+    """Paths the configuration names that exist but are the wrong kind of thing."""
+    checks = [
+        ("image.context", config.image.context, Path.is_dir, "a directory"),
+        ("docs.config_file", config.docs.config_file, Path.is_file, "a file"),
+    ]
+    if config.image.dockerfile:
+        checks.append(("image.dockerfile", config.image.dockerfile, Path.is_file, "a file"))
+    for key, value, kind, noun in checks:
+        path = root / value
+        if path.exists() and not kind(path):
+            raise ConfigError(
+                f"{pyproject}: [tool.releasekit] key '{key}' = {value!r}: {path} is not {noun}",
+                hint=f"point {key} at {noun}",
+            )
+    if config.docs.enabled and not (root / config.docs.config_file).is_file():
+        raise ConfigError(
+            f"{pyproject}: [tool.releasekit] key 'docs.config_file' = "
+            f"{config.docs.config_file!r}: no such file, but docs.enabled = true",
+            hint="create the MkDocs configuration or set docs.enabled = false",
+        )
+
+
 def load_config(
     root: Path,
     *,
@@ -299,14 +491,10 @@ def load_config(
     environ: Mapping[str, str] | None = None,
 ) -> Config:
     """Read, layer and validate the configuration of the project at ``root``."""
+    from .index import check_index_dir
+
     pyproject = root / "pyproject.toml"
-    data = read_pyproject(pyproject)
-    table = data.get("tool", {}).get("releasekit", {})
-    if not isinstance(table, dict):
-        raise ConfigError(
-            f"{pyproject}: [tool.releasekit] must be a table, got {type(table).__name__}",
-            hint="write it as a [tool.releasekit] section",
-        )
+    table = _table(read_pyproject(pyproject), pyproject)
     values: dict[str, Any] = dict(table)
     sources = {key: str(pyproject) for key in table}
     env = os.environ if environ is None else environ
@@ -321,9 +509,15 @@ def load_config(
     try:
         config = Config.model_validate(values)
     except ValidationError as exc:
-        raise ConfigError(_format_validation(exc, sources, pyproject)) from None
-    if config.tag_format is not None:
-        validate_tag_format(config.tag_format, where=sources.get("tag_format", str(pyproject)))
+        origins = {sources.get(str(e["loc"][0]), str(pyproject)) for e in exc.errors() if e["loc"]}
+        hint = "correct the value" + (
+            " (`releasekit config --keys` lists every key)"
+            if origins <= {str(pyproject)}
+            else f" ({', '.join(sorted(origins))})"
+        )
+        raise ConfigError(_format_validation(exc, sources, pyproject), hint=hint) from None
+    _check_files(config, root, pyproject)
+    check_index_dir(env)
     update: dict[str, Any] = {"sources": sources, "detected": {}}
     if "remote" not in sources:
         remote, how = detect_remote(root)

@@ -6,7 +6,7 @@ import fnmatch
 from pathlib import Path
 
 from . import process
-from .errors import PreflightError, ProcessError, StepFailed
+from .errors import JournalError, PreflightError, ProcessError, StepFailed
 
 __all__ = ["Git"]
 
@@ -257,6 +257,11 @@ def remote_default_branch(root: Path, remote: str) -> str | None:
 def ensure_state_dir(root: Path) -> Path:
     """Create ``.releasekit/`` with a ``.gitignore`` of ``*`` so it never dirties the tree."""
     state = root / STATE_DIR
+    if state.exists() and not state.is_dir():
+        raise JournalError(
+            f"{state} is not a directory",
+            hint="releasekit keeps its journal and lock there; move that file away",
+        )
     state.mkdir(exist_ok=True)
     ignore = state / ".gitignore"
     if not ignore.exists():

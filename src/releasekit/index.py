@@ -19,7 +19,7 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -27,20 +27,43 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 import platformdirs
 from packaging.utils import canonicalize_name
 
-from .errors import IndexUnavailable
+from .checks import writable_dir
+from .errors import ConfigError, IndexUnavailable
 
-__all__ = ["IndexFile", "LocalIndex", "default_index_dir", "list_files", "sha256_of"]
+__all__ = [
+    "IndexFile",
+    "LocalIndex",
+    "check_index_dir",
+    "default_index_dir",
+    "list_files",
+    "sha256_of",
+]
 
 INDEX_DIR_ENV = "RELEASEKIT_INDEX_DIR"
 INDEX_USER_ENV = "RELEASEKIT_INDEX_USERNAME"
 INDEX_PASSWORD_ENV = "RELEASEKIT_INDEX_PASSWORD"  # noqa: S105 - a variable name
 
 
-def default_index_dir() -> Path:
-    override = os.environ.get(INDEX_DIR_ENV)
+def default_index_dir(environ: Mapping[str, str] | None = None) -> Path:
+    override = (os.environ if environ is None else environ).get(INDEX_DIR_ENV)
     if override:
         return Path(override).expanduser().resolve()
     return Path(platformdirs.user_cache_dir("releasekit")) / "index"
+
+
+def check_index_dir(environ: Mapping[str, str] | None = None, path: Path | None = None) -> Path:
+    """The index directory, refused in one line when it is a file or cannot be written."""
+    directory = path or default_index_dir(environ)
+    why = writable_dir(directory)
+    if why:
+        where = "--dir" if path else f"the local index directory {INDEX_DIR_ENV}"
+        if not path and not (os.environ if environ is None else environ).get(INDEX_DIR_ENV):
+            where = "the local index directory (user cache)"
+        raise ConfigError(
+            f"{where} = {str(directory)!r} {why}",
+            hint=f"point {INDEX_DIR_ENV} (or --dir) at a writable directory",
+        )
+    return directory
 
 
 def sha256_of(path: Path) -> str:
@@ -83,11 +106,13 @@ class LocalIndex:
         username: str | None = None,
         password: str | None = None,
         host: str = "127.0.0.1",
+        create: bool = False,
     ) -> Iterator[LocalIndex]:
+        """Serve ``directory``; it is created only with ``create`` (``index serve``) or by
+        :meth:`ensure_directory` right before an upload, so a refused release leaves none."""
         import pypiserver  # heavy; only when an index is actually needed
 
-        directory = directory or default_index_dir()
-        directory.mkdir(parents=True, exist_ok=True)
+        directory = check_index_dir(path=directory)
         with contextlib.ExitStack() as stack:
             settings: dict[str, object] = {
                 "roots": [directory],
@@ -115,6 +140,8 @@ class LocalIndex:
                     f"cannot start the local index on {host}:{port}: {exc.strerror}",
                     hint="choose another port with --port, or stop what is using it",
                 ) from None
+            if create:
+                directory.mkdir(parents=True, exist_ok=True)
             thread = threading.Thread(
                 target=server.serve_forever, name="releasekit-index", daemon=True
             )
@@ -128,6 +155,13 @@ class LocalIndex:
                 username=(username or "releasekit") if password else None,
                 password=password,
             )
+
+    @staticmethod
+    def ensure_directory() -> Path:
+        """Create the default index directory (before the first upload to it)."""
+        directory = check_index_dir()
+        directory.mkdir(parents=True, exist_ok=True)
+        return directory
 
     def remove(self, filename: str) -> bool:
         """Delete one distribution file from the index directory; True if it was there."""

@@ -26,6 +26,8 @@ from .steps.base import StepRecord
 __all__ = ["Journal", "ReleaseLock"]
 
 JOURNAL = "journal.jsonl"
+#: what a release's start record says; resume and rollback need every one
+HEADER_KEYS = ("version", "bump", "target", "previous_version")
 
 
 def _fsync_dir(path: Path) -> None:
@@ -34,6 +36,19 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _record(line: bytes) -> dict[str, Any] | None:
+    """One journal line as a record; None when it is not JSON or not a record."""
+    try:
+        record = json.loads(line)
+    except ValueError:  # JSONDecodeError, or UnicodeDecodeError for bytes that are not text
+        return None
+    if not isinstance(record, dict):
+        return None
+    if not isinstance(record.get("event"), str) or not isinstance(record.get("step"), str):
+        return None
+    return record
 
 
 @dataclass
@@ -73,26 +88,46 @@ class Journal:
             raw = path.read_bytes()
         except FileNotFoundError:
             return None
+        except OSError as exc:
+            raise JournalError(
+                f"{path}: cannot read the journal ({exc.strerror})",
+                hint="it must be the file releasekit wrote; move it away after checking the "
+                "repository and index by hand",
+            ) from None
         records: list[dict[str, Any]] = []
         lines = raw.split(b"\n")
         torn = False
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
-            try:
-                records.append(json.loads(line))
-            except json.JSONDecodeError:
-                if number >= len(lines) - 1:  # only the last line may be torn
-                    torn = True
-                    break
+            record = _record(line)
+            if record is None and number >= len(lines) - 1:  # only the last line may be torn
+                torn = True
+                break
+            if record is None:
                 raise JournalError(
                     f"{path}:{number}: corrupt journal line",
                     hint="the journal was edited by hand; restore it or remove it after checking "
                     "the repository and index by hand",
-                ) from None
-        if not records or records[0].get("event") != "start":
-            raise JournalError(f"{path}: not a releasekit journal (no start record)")
+                )
+            records.append(record)
+        header = records[0] if records else {}
+        if header.get("event") != "start" or not isinstance(header.get("release_id"), str):
+            raise JournalError(
+                f"{path}: not a releasekit journal (no start record)",
+                hint="move it away after checking the repository and index by hand",
+            )
         return cls(path=path, records=records, torn=torn)
+
+    def require_header(self) -> None:
+        """Refuse a start record that lacks what resume and rollback need."""
+        missing = [k for k in HEADER_KEYS if not isinstance(self.header.get(k), str)]
+        if missing:
+            raise JournalError(
+                f"{self.path}: the start record has no {', '.join(missing)}",
+                hint="this journal was not written by this releasekit; move it away after "
+                "checking the repository and index by hand",
+            )
 
     def repair(self) -> None:
         """Rewrite the file without a torn last line, so appends stay well-formed."""
@@ -200,13 +235,19 @@ class ReleaseLock:
 
     def _holder(self) -> dict[str, Any]:
         try:
-            data = json.loads(self.path.read_text("utf-8") or "{}")
-        except (OSError, json.JSONDecodeError):
+            data = json.loads(self.path.read_bytes() or b"{}")
+        except (OSError, ValueError):  # unreadable, not UTF-8 or not JSON: nobody we can name
             return {}
         return data if isinstance(data, dict) else {}
 
     def acquire(self, command: str) -> None:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise JournalError(
+                f"{self.path}: cannot open the release lock ({exc.strerror})",
+                hint=f"remove {self.path} if no release is running",
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

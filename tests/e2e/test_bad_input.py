@@ -167,7 +167,7 @@ def test_unreachable_index(sandbox: Sandbox) -> None:
     _refused(
         sandbox,
         ["release", "minor", "--to", url, "--yes"],
-        3,
+        6,
         "cannot reach the package index",
         env={"TWINE_PASSWORD": "tok-unused-1234"},
     )

@@ -86,6 +86,9 @@ class Options:
             or coverage_file
             or any(getattr(ns, dest, None) for rule in rules() for dest in rule.implies_gate)
         )
+        _check_output(report_path, "--gate-report", directory=False)
+        if shard:
+            _check_output(getattr(ns, "gate_shard_dir", None), "--gate-shard-dir", directory=True)
         tier_text = pick("tier", "releasekit_tier")
         try:
             tiers = parse_tiers(tier_text) if tier_text else None
@@ -102,6 +105,22 @@ class Options:
             shard,
             getattr(ns, "gate_shard_dir", None) or DEFAULT_DIR,
         )
+
+
+def _check_output(value: str | None, option: str, *, directory: bool) -> None:
+    """An output path must not run into an existing file (or, for a file, a directory)."""
+    if not value:
+        return
+    path = Path(value)
+    wrong = path.exists() and path.is_dir() != directory
+    blocked = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if wrong or blocked:
+        what = (
+            f"{blocked} is not a directory"
+            if blocked
+            else ("is a file" if directory else "is a directory")
+        )
+        raise pytest.UsageError(f"releasekit: {option}={value!r}: {what} (choose another path)")
 
 
 def pytest_cov_active(config: pytest.Config, namespace: Any = None) -> bool:

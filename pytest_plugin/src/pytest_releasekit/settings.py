@@ -275,6 +275,8 @@ def read_gate_table(rootdir: Path) -> tuple[dict[str, Any], str]:
             document = tomllib.load(stream)
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"releasekit: {path}: invalid TOML: {exc} (fix the file)") from None
+    except UnicodeDecodeError:
+        raise SettingsError(f"releasekit: {path}: not UTF-8 (save it as UTF-8)") from None
     table: Any = document
     for part in ("tool", "releasekit", "gate"):
         table = table.get(part, {}) if isinstance(table, dict) else None

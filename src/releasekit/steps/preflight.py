@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from .. import git as gitmod
-from ..errors import IndexUnavailable, PreflightError
+from ..errors import PreflightError
 from ..index import list_files
 from ..tags import tag_names
 from .base import Facts, Plan, Problem, Step
@@ -86,11 +86,7 @@ def _target_checks(ctx: Context) -> Iterator[Problem]:
     if not target.index_url:
         return
     for package in ctx.workspace.packages:
-        try:
-            files = list_files(target.index_url, package.name)
-        except IndexUnavailable as exc:
-            yield (exc.message, exc.hint or "")
-            return
+        files = list_files(target.index_url, package.name)  # IndexUnavailable: exit status 6
         taken = [f.filename for f in files if _is_version(f.filename, package.name, ctx.version)]
         if taken:
             yield (

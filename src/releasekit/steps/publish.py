@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import process
 from ..errors import StepFailed
-from ..index import IndexFile, list_files
+from ..index import IndexFile, LocalIndex, list_files
 from .base import Facts, Plan, Step, StepRecord
 
 if TYPE_CHECKING:
@@ -64,6 +64,8 @@ class PublishStep(Step):
                 )
                 present.append(item["filename"])
                 continue
+            if ctx.target.local:  # the local index directory exists once something is in it
+                LocalIndex.ensure_directory()
             ctx.effect(self.name, "uploading", point=str(number), filename=item["filename"])
             self._upload(ctx, str(ctx.root / item["path"]))
             # the file is on the index but the journal does not say so yet: resume must notice
