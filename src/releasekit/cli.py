@@ -137,6 +137,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     init = sub.add_parser("init", help="set the project up for releasekit (adds, never clobbers)")
     init.add_argument("-n", "--dry-run", action="store_true", help="say what it would do")
+    init.add_argument(
+        "--towncrier",
+        action="store_true",
+        help="set towncrier up when the project keeps no changelog yet",
+    )
 
     demo = sub.add_parser("demo", help="release an example project onto a private local index")
     demo.add_argument("--dir", type=_directory, help="where to create it (default: a new temp dir)")
@@ -187,7 +192,7 @@ def _run(args: argparse.Namespace, reporter: Reporter) -> int:
     if args.command == "config":
         return commands.show_config(root, reporter, keys=args.keys)
     if args.command == "init":
-        return commands.init(root, reporter, dry_run=args.dry_run)
+        return commands.init(root, reporter, dry_run=args.dry_run, towncrier=args.towncrier)
     if args.command == "demo":
         from .demo import run_demo
 

@@ -160,10 +160,12 @@ def doctor(root: Path, to: str | None, reporter: Reporter) -> int:
     return 0
 
 
-def init(root: Path, reporter: Reporter, *, dry_run: bool) -> int:
+def init(root: Path, reporter: Reporter, *, dry_run: bool, towncrier: bool = False) -> int:
     from .init import init_project
 
-    report = init_project(root, dry_run=dry_run)
+    report = init_project(root, dry_run=dry_run, towncrier=towncrier)
+    for line in report.detected:
+        reporter.info(f"  detected {line}")
     prefix = "would have " if dry_run else ""
     for line in report.done:
         reporter.info(f"  + {prefix}{line}")

@@ -1,31 +1,43 @@
 """``releasekit init``: set a project up for releasekit without clobbering what it has.
 
-It adds only what is missing -- a ``[tool.towncrier]`` table, the fragment directory, a changelog
-with towncrier's start marker, a noxfile using :mod:`releasekit.nox` -- edits pyproject.toml with
-tomlkit so existing formatting and comments survive, and never overwrites a file.
+It first detects what the project already has -- its changelog kind (towncrier, keep-a-changelog,
+a CHANGES/HISTORY/NEWS file, or none), its tag style and remote -- and reports it. It never adds
+a second changelog: a project that keeps ``CHANGES.rst`` by hand keeps exactly that. It adds only
+what is missing: a ``[tool.releasekit]`` table, the fragment directory of a towncrier project, a
+noxfile using :mod:`releasekit.nox` where the project has no test runner configuration, and --
+only when asked with ``--towncrier`` and the project keeps no changelog -- a towncrier set-up.
+pyproject.toml is edited with tomlkit so existing formatting and comments survive; no file is
+ever overwritten.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import tomlkit
 from tomlkit.exceptions import TOMLKitError
 
+from .changelogs import Changelog, NoChangelog, Towncrier, detect
+from .config import load_config
 from .errors import ConfigError
+from .tags import detect_style, effective_tag_format
 
 __all__ = ["InitReport", "init_project"]
 
 START = "<!-- towncrier release notes start -->"
 NOXFILE = "import releasekit.nox\n\nreleasekit.nox.install()\n"
 CHANGELOG = f"# Changelog\n\n{START}\n"
+#: What towncrier looks for when ``start_string`` is not configured, by file type.
+DEFAULT_START = {".md": START, ".rst": ".. towncrier release notes start"}
 
 
 @dataclass
 class InitReport:
     done: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    detected: list[str] = field(default_factory=list)  # "what: value (how)" lines
 
 
 def _towncrier_table() -> tomlkit.items.Table:
@@ -38,9 +50,7 @@ def _towncrier_table() -> tomlkit.items.Table:
     return table
 
 
-def init_project(root: Path, *, dry_run: bool = False) -> InitReport:
-    """Add what releasekit needs to the project at ``root``; report what was done and kept."""
-    path = root / "pyproject.toml"
+def _parse(path: Path) -> tomlkit.TOMLDocument:
     try:
         document = tomlkit.parse(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -49,21 +59,77 @@ def init_project(root: Path, *, dry_run: bool = False) -> InitReport:
         ) from None
     except TOMLKitError as exc:
         raise ConfigError(f"{path}: malformed TOML: {exc}", hint="fix the syntax first") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text", hint="save it as UTF-8") from None
     if "project" not in document:
         raise ConfigError(
             f"{path}: no [project] table",
             hint="add [project] with name and version (PEP 621) first",
         )
+    return document
+
+
+def _has_test_runner(root: Path, data: dict[str, Any]) -> bool:
+    tool = data.get("tool", {})
+    return (
+        any((root / name).exists() for name in ("noxfile.py", "tox.ini"))
+        or "tox" in tool
+        or "envs" in tool.get("hatch", {})
+    )
+
+
+def _git_lines(root: Path, name: str) -> list[str]:
+    """The tag style and remote, as a release would use them."""
+    try:
+        config = load_config(root)
+    except ConfigError:  # a bad [tool.releasekit] table: say what the tags say
+        style = detect_style(root, [name])
+        fmt, how = (style.format, style.source) if style else ("v{version}", "default")
+        return [f"tag style: {fmt} ({how})"]
+    fmt, how = effective_tag_format(root, config, [name])
+    remote = config.sources.get("remote") or config.detected.get("remote", "default")
+    return [f"tag style: {fmt} ({how})", f"remote: {config.remote} ({remote})"]
+
+
+def _towncrier_notes(root: Path, kind: Towncrier, report: InitReport) -> Path:
+    """Report on an existing towncrier set-up; return its fragment directory."""
+    report.kept.append("[tool.towncrier] (yours)")
+    news = root / kind.filename
+    start = str(kind.settings.get("start_string", DEFAULT_START.get(news.suffix, ""))).strip()
+    if start and news.is_file() and start not in news.read_text(encoding="utf-8"):
+        report.kept.append(
+            f"{kind.filename} has no `{start}` line: add it where new "
+            "releases should go (towncrier writes below it)"
+        )
+    return root / kind.directory
+
+
+def init_project(root: Path, *, dry_run: bool = False, towncrier: bool = False) -> InitReport:
+    """Add what releasekit needs to the project at ``root``; report what was detected and kept.
+
+    ``towncrier``: set towncrier up when the project keeps no changelog yet.
+    """
+    path = root / "pyproject.toml"
+    document = _parse(path)
+    data = document.unwrap()
     report = InitReport()
+    kind: Changelog = detect(root, data)
+    report.detected.append(f"changelog: {kind.describe()}")
+    name = str(data["project"].get("name", root.name))
+    report.detected.extend(_git_lines(root, name))
     tool = document.setdefault("tool", tomlkit.table(is_super_table=True))
     changed = False
-    if "towncrier" in tool:
-        report.kept.append("[tool.towncrier] (yours)")
-        fragments = root / str(tool["towncrier"].get("directory", "newsfragments"))
-    else:
+    files: dict[Path, str] = {}
+    if isinstance(kind, Towncrier):
+        files[_towncrier_notes(root, kind, report) / ".gitkeep"] = ""
+    elif isinstance(kind, NoChangelog) and towncrier:
         tool.add("towncrier", _towncrier_table())
         report.done.append("added [tool.towncrier] to pyproject.toml")
-        fragments, changed = root / "changelog.d", True
+        files[root / "changelog.d" / ".gitkeep"] = ""
+        files[root / "CHANGELOG.md"] = CHANGELOG
+        changed = True
+    elif kind.path is not None:
+        report.kept.append(f"{kind.rel(kind.path)} (your changelog; no other is added)")
     if "releasekit" in tool:
         report.kept.append("[tool.releasekit] (yours)")
     else:
@@ -75,11 +141,10 @@ def init_project(root: Path, *, dry_run: bool = False) -> InitReport:
         tool.add("releasekit", table)
         report.done.append("added [tool.releasekit] to pyproject.toml")
         changed = True
-    files = {
-        fragments / ".gitkeep": "",
-        root / "CHANGELOG.md": CHANGELOG,
-        root / "noxfile.py": NOXFILE,
-    }
+    if (root / "noxfile.py").exists() or not _has_test_runner(root, data):
+        files[root / "noxfile.py"] = NOXFILE
+    else:
+        report.kept.append("your test runner configuration (no noxfile.py is added)")
     if not dry_run and changed:
         path.write_text(tomlkit.dumps(document), encoding="utf-8")
     for target, text in files.items():
@@ -91,10 +156,4 @@ def init_project(root: Path, *, dry_run: bool = False) -> InitReport:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
         report.done.append(f"created {rel}")
-    changelog = root / "CHANGELOG.md"
-    if changelog.exists() and START not in changelog.read_text(encoding="utf-8"):
-        report.kept.append(
-            f"CHANGELOG.md has no `{START}` line: add it where new "
-            "releases should go (towncrier writes below it)"
-        )
     return report

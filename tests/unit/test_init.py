@@ -18,7 +18,7 @@ line-length = 88  # ours
 
 def test_adds_what_is_missing_and_keeps_the_rest(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(ORIGINAL)
-    report = init_project(tmp_path)
+    report = init_project(tmp_path, towncrier=True)
     text = (tmp_path / "pyproject.toml").read_text()
     assert text.startswith(ORIGINAL)  # untouched, only appended to
     data = tomllib.loads(text)
@@ -29,7 +29,10 @@ def test_adds_what_is_missing_and_keeps_the_rest(tmp_path: Path) -> None:
     assert START in (tmp_path / "CHANGELOG.md").read_text()
     assert "releasekit.nox.install()" in (tmp_path / "noxfile.py").read_text()
     assert len(report.done) == 5
-    again = init_project(tmp_path)
+    assert (
+        report.detected[0] == "changelog: none (release notes from the commits since the last tag)"
+    )
+    again = init_project(tmp_path, towncrier=True)
     assert again.done == []
     assert (tmp_path / "pyproject.toml").read_text() == text
 
@@ -37,17 +40,17 @@ def test_adds_what_is_missing_and_keeps_the_rest(tmp_path: Path) -> None:
 def test_never_overwrites(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(ORIGINAL + '\n[tool.towncrier]\ndirectory = "news"\n')
     (tmp_path / "noxfile.py").write_text("# mine\n")
-    (tmp_path / "CHANGELOG.md").write_text("# History\n")
+    (tmp_path / "NEWS.rst").write_text("History\n=======\n")
     report = init_project(tmp_path)
     assert (tmp_path / "noxfile.py").read_text() == "# mine\n"
-    assert (tmp_path / "CHANGELOG.md").read_text() == "# History\n"
+    assert (tmp_path / "NEWS.rst").read_text() == "History\n=======\n"
     assert (tmp_path / "news" / ".gitkeep").exists()
-    assert any("no `<!-- towncrier" in line for line in report.kept)
+    assert any("no `.. towncrier release notes start`" in line for line in report.kept)
 
 
 def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(ORIGINAL)
-    report = init_project(tmp_path, dry_run=True)
+    report = init_project(tmp_path, dry_run=True, towncrier=True)
     assert report.done
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pyproject.toml"]
     assert (tmp_path / "pyproject.toml").read_text() == ORIGINAL
@@ -62,3 +65,72 @@ def test_bad_pyproject(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         init_project(tmp_path)
     assert (tmp_path / "pyproject.toml").read_text() == text
+
+
+CHANGES_RST = "Version 3.1.0\n-------------\n\nReleased 2024-11-13\n\n-   A change.\n"
+KAC = "# Changelog\n\n## [Unreleased]\n\n## [1.0.0] - 2020-01-01\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "kind"),
+    [
+        ("CHANGES.md", "# Changes\n\n## 8.5.0\n\n- x\n", "file (CHANGES.md, Markdown"),
+        ("CHANGELOG.rst", "Changelog\n=========\n", "file (CHANGELOG.rst, reStructuredText"),
+        ("HISTORY.rst", CHANGES_RST, "file (HISTORY.rst, reStructuredText"),
+        ("CHANGES.rst", CHANGES_RST, "file (CHANGES.rst, reStructuredText"),
+        ("CHANGELOG.md", KAC, "keep-a-changelog (CHANGELOG.md"),
+    ],
+)
+def test_never_adds_a_second_changelog(tmp_path: Path, name: str, text: str, kind: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(ORIGINAL)
+    (tmp_path / name).write_text(text)
+    report = init_project(tmp_path, towncrier=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["pyproject.toml", name, "noxfile.py"]
+    )
+    assert (tmp_path / name).read_text() == text
+    assert "towncrier" not in tomllib.loads((tmp_path / "pyproject.toml").read_text())["tool"]
+    assert report.detected[0].startswith(f"changelog: {kind}")
+    assert f"{name} (your changelog; no other is added)" in report.kept
+
+
+def test_towncrier_with_news_rst_adds_no_second_changelog(tmp_path: Path) -> None:
+    pyproject = ORIGINAL + "\n[tool.towncrier]\npackage = 'mine'\n"
+    (tmp_path / "pyproject.toml").write_text(pyproject)
+    (tmp_path / "NEWS.rst").write_text(".. towncrier release notes start\n")
+    (tmp_path / "tox.ini").write_text("[tox]\n")
+    report = init_project(tmp_path)
+    assert report.detected[0] == "changelog: towncrier (NEWS.rst, fragments in mine/newsfragments/)"
+    assert report.detected[1] == "tag style: v{version} (default (no release tags yet))"
+    assert (tmp_path / "mine" / "newsfragments" / ".gitkeep").exists()
+    assert not (tmp_path / "CHANGELOG.md").exists() and not (tmp_path / "noxfile.py").exists()
+    assert "your test runner configuration (no noxfile.py is added)" in report.kept
+    assert report.done == [
+        "added [tool.releasekit] to pyproject.toml",
+        "created mine/newsfragments/.gitkeep",
+    ]
+
+
+def test_reports_the_tag_style_of_the_repository(tmp_path: Path) -> None:
+    import subprocess
+
+    (tmp_path / "pyproject.toml").write_text(ORIGINAL)
+    for args in (
+        ["init", "-q", "-b", "main"],
+        [
+            "-c",
+            "user.name=T",
+            "-c",
+            "user.email=t@e.invalid",
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            "x",
+        ],
+        ["tag", "8.5.0"],
+    ):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+    report = init_project(tmp_path, dry_run=True)
+    assert "tag style: {version} (detected from tags 8.5.0)" in report.detected
+    assert "remote: origin (default)" in report.detected
