@@ -24,6 +24,7 @@ from releasekit.image import (
     repository_name,
 )
 from releasekit.image.errors import one_line
+from releasekit.image.spec import split_registry
 from releasekit.steps.image import ImageStep
 from releasekit.steps.promote import PromoteStep
 
@@ -257,3 +258,31 @@ def test_promote_plan_names_the_moving_pointers(tmp_path: Path) -> None:
     assert plan.actions == (
         "image registry.example:5000/hello-rk: latest -> 1.2.0 (remembering where it pointed)",
     )
+
+
+@pytest.mark.parametrize(
+    ("registry", "host", "namespace"),
+    [
+        ("ghcr.io/Acme", "ghcr.io", "acme"),
+        ("localhost:5000/team/sub/", "localhost:5000", "team/sub"),
+        ("https://registry.example:5000", "registry.example:5000", ""),
+        (None, None, ""),
+    ],
+)
+def test_a_registry_namespace_is_part_of_the_repository_not_the_host(
+    registry: str | None, host: str | None, namespace: str
+) -> None:
+    assert split_registry(registry) == (host, namespace)
+
+
+def test_a_registry_that_is_not_a_host_is_one_clear_error() -> None:
+    with pytest.raises(ImageError, match="is not a registry host"):
+        split_registry("not a host/ns")
+
+
+def test_plan_of_a_namespaced_registry(tmp_path: Path) -> None:
+    table = "[tool.releasekit.image]\nregistry = 'ghcr.io/acme'\n"
+    project = make_project(tmp_path, PROJECTS / "hello", pyproject_extra=table)
+    plan = ImageStep().plan(project.plan_context("1.2.0"))
+    assert plan.summary == "build image ghcr.io/acme/hello-rk:1.2.0"
+    assert "push tag 1.2.0 to registry ghcr.io (ghcr.io/acme/hello-rk)" in "\n".join(plan.actions)

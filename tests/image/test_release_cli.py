@@ -39,10 +39,13 @@ SITE = {
 }
 
 
-def _with_image(tmp_path: Path, registry: infra.LocalRegistry, files: dict[str, str]) -> Sandbox:
+def _with_image(
+    tmp_path: Path, registry: infra.LocalRegistry, files: dict[str, str], namespace: str = ""
+) -> Sandbox:
+    where = f"{registry.host}/{namespace}" if namespace else registry.host
     table = (
         f'\n[tool.releasekit.image]\nbase_image = "{infra.BASE_IMAGE}"\n'
-        f'registry = "{registry.host}"\ntls_verify = false\n'
+        f'registry = "{where}"\ntls_verify = false\n'
     )
     sandbox = make_sandbox(tmp_path, "simple", edit={"pyproject.toml": SIMPLE + table})
     _add(sandbox, files)
@@ -71,21 +74,31 @@ def _facts(sandbox: Sandbox, step: str) -> dict[str, object]:
     return facts
 
 
-def _pull_and_run(registry: infra.LocalRegistry, digest: str) -> str:
+def _pull_and_run(registry: infra.LocalRegistry, digest: str, repository: str) -> str:
     builder = Buildah()
     for tag in ("1.1.0", "latest"):
-        builder.remove(f"{registry.host}/simple-pkg:{tag}")
-    by_digest = f"{registry.host}/simple-pkg@{digest}"
+        builder.remove(f"{registry.host}/{repository}:{tag}")
+    by_digest = f"{registry.host}/{repository}@{digest}"
     builder.pull(by_digest, tls_verify=False)
     done = builder.run(by_digest, ["--version"])
     assert done.returncode == 0, done.output
     return done.stdout.strip()
 
 
-@pytest.mark.parametrize("own_dockerfile", [False, True], ids=["generated", "own-dockerfile"])
+@pytest.mark.parametrize(
+    ("own_dockerfile", "namespace"),
+    [(False, ""), (True, ""), (False, "team")],
+    ids=["generated", "own-dockerfile", "registry-namespace"],
+)
 def test_release_with_image(
-    tmp_path: Path, base_image: str, registry: infra.LocalRegistry, own_dockerfile: bool
+    tmp_path: Path,
+    base_image: str,
+    registry: infra.LocalRegistry,
+    own_dockerfile: bool,
+    namespace: str,
 ) -> None:
+    """A registry written with a namespace (``host:port/team``, like ``ghcr.io/OWNER``) is pushed
+    to and verified as ``team/simple-pkg`` on that host."""
     files = {}
     if own_dockerfile:
         files["Dockerfile"] = (
@@ -93,7 +106,7 @@ def test_release_with_image(
             'RUN python3 -m venv /opt/app && /opt/app/bin/pip install --no-index "/wheels/$WHEEL"\n'
             'USER 1000\nENTRYPOINT ["/opt/app/bin/simple-pkg"]\n'
         )
-    sandbox = _with_image(tmp_path, registry, files)
+    sandbox = _with_image(tmp_path, registry, files, namespace)
     done = sandbox.run("release", "minor", "--to", "local", "--yes", check=True)
     assert "Released simple-pkg 1.1.0" in done.stderr
     assert sorted(sandbox.index_files()) == [
@@ -102,8 +115,10 @@ def test_release_with_image(
     ]
     image = _facts(sandbox, "image")
     assert image["generated"] is not own_dockerfile
-    assert registry.tags("simple-pkg") == ["1.1.0", "latest"]
-    assert _pull_and_run(registry, str(image["digest"])) == "simple-pkg 1.1.0"
+    repository = f"{namespace}/simple-pkg" if namespace else "simple-pkg"
+    assert image["name"] == repository
+    assert registry.tags(repository) == ["1.1.0", "latest"]
+    assert _pull_and_run(registry, str(image["digest"]), repository) == "simple-pkg 1.1.0"
 
 
 def test_docs_two_releases_and_rollback_of_the_second(tmp_path: Path) -> None:

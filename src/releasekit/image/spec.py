@@ -6,6 +6,7 @@ the names, tags and Dockerfile that ``apply`` will use.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from ..context import Context
     from ..workspace import Package
 
-__all__ = ["ImageSpec", "image_skip_reason", "image_spec", "wheel_for"]
+__all__ = ["ImageSpec", "image_skip_reason", "image_spec", "split_registry", "wheel_for"]
 
 _URL_KEYS = ("source", "source code", "repository", "code", "homepage")
 LOCAL_REGISTRY = "localhost"  # the conventional prefix of images that live in local storage only
@@ -133,10 +134,11 @@ def image_spec(ctx: Context, *, remote_url: str | None = None) -> ImageSpec:
             f"[tool.releasekit.image] name = {settings.name!r} is not a valid repository name",
             hint="use lowercase letters, digits and -",
         )
+    host, namespace = split_registry(settings.registry)
     return ImageSpec(
         package=package.name,
-        name=name,
-        registry=settings.registry.rstrip("/") if settings.registry else None,
+        name=f"{namespace}/{name}" if namespace else name,
+        registry=host,
         tag=image_tag(ctx.version),
         dockerfile=dockerfile,
         context=(ctx.root / settings.context) if dockerfile else ctx.release_dir / "image",
@@ -146,6 +148,22 @@ def image_spec(ctx: Context, *, remote_url: str | None = None) -> ImageSpec:
         smoke_args=tuple(settings.smoke_command),
         source=project_url(package.path, remote_url),
     )
+
+
+def split_registry(registry: str | None) -> tuple[str | None, str]:
+    """``ghcr.io/acme`` or ``host:5000/team/sub`` -> (registry host, namespace of the repository).
+
+    The v2 API lives at the host; the namespace is the first part of every repository name."""
+    if not registry:
+        return None, ""
+    text = registry.strip().removeprefix("https://").removeprefix("http://").strip("/")
+    host, _, namespace = text.partition("/")
+    if not re.fullmatch(r"[A-Za-z0-9.-]+(:[0-9]{1,5})?", host):
+        raise ImageError(
+            f"[tool.releasekit.image] registry = {registry!r}: {host!r} is not a registry host",
+            hint='write host[:port][/namespace], e.g. "ghcr.io/acme" or "localhost:5000/team"',
+        )
+    return host, repository_name(namespace)
 
 
 def wheel_for(ctx: Context, package: str) -> list[dict[str, Any]]:
