@@ -8,6 +8,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from rich.markup import escape
 from rich.table import Table
 
 from . import api
@@ -85,17 +86,18 @@ def show_status(root: Path, reporter: Reporter) -> int:
 def show_config(root: Path, reporter: Reporter, *, keys: bool) -> int:
     if keys:
         for name, field in Config.model_fields.items():
-            if name == "sources":
+            if name in {"sources", "detected"}:
                 continue
             reporter.console.print(f"[bold]{name}[/]: {field.description or ''}")
         return 0
+    from .effective import effective_values
+
     config = load_config(root)
-    for name in Config.model_fields:
-        if name == "sources":
-            continue
-        where = config.sources.get(name, "default")
+    for name, (value, where) in effective_values(root, config).items():
         reporter.console.print(
-            f"{name} = {getattr(config, name)!r}  [dim]({where})[/]", markup=True, highlight=False
+            f"{name} = {escape(repr(value))}  [dim]({escape(where)})[/]",
+            markup=True,
+            highlight=False,
         )
     return 0
 

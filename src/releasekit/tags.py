@@ -3,7 +3,7 @@
 ``v1.2.3``, ``1.2.3``, ``name-1.2.3``, ``name-v1.2.3`` and ``name@1.2.3`` are recognised; the
 style of the highest version tagged wins (the most recent release). Without tags the default is
 ``v{version}`` (``{name}-v{version}`` when packages are tagged separately). A configured
-``tag_format`` always wins and is validated here (:func:`validate_tag_format`).
+``tag_format`` always wins (config.py validates its fields against :data:`FIELDS`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 from packaging.version import InvalidVersion, Version
 
 from . import process
-from .errors import ConfigError
 
 if TYPE_CHECKING:
     from .config import Config
@@ -31,31 +30,10 @@ __all__ = [
     "last_release_tag",
     "latest_version_tag",
     "tag_names",
-    "validate_tag_format",
 ]
 
 FIELDS = ("name", "version")
 _SEPARATORS = "-@_/"
-FORMAT_HINT = "use the fields {version} and {name} only, e.g. tag_format = 'v{version}'"
-
-
-def validate_tag_format(fmt: str, *, where: str = "") -> None:
-    """Raise ConfigError naming the key and the field when ``fmt`` is not a usable template.
-
-    ``where`` names the file or variable the value came from, for the message.
-    """
-    key = (f"{where}: " if where else "") + "[tool.releasekit] key 'tag_format'"
-    try:
-        fields = [name for _, name, _, _ in string.Formatter().parse(fmt) if name is not None]
-    except ValueError as exc:
-        raise ConfigError(
-            f"{key}: {fmt!r} is not a valid template ({exc})", hint=FORMAT_HINT
-        ) from None
-    for name in fields:
-        if name not in FIELDS:
-            raise ConfigError(f"{key}: unknown field {{{name}}} in {fmt!r}", hint=FORMAT_HINT)
-    if "version" not in fields:
-        raise ConfigError(f"{key}: {fmt!r} has no {{version}} field", hint=FORMAT_HINT)
 
 
 def _git_lines(root: Path, *args: str) -> list[str]:
@@ -149,7 +127,7 @@ def effective_tag_format(root: Path, config: Config, names: Sequence[str]) -> tu
         return style.format, style.source
     if per_package is None:
         per_package = len(names) > 1
-    return default_tag_format(per_package), "default (no release tags yet)"
+    return default_tag_format(per_package), "default: no release tags yet"
 
 
 def tag_names(ctx: Context) -> list[str]:

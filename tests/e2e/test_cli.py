@@ -58,7 +58,9 @@ def test_config_shows_values_and_sources(sandbox: Sandbox) -> None:
     assert lines["remote"].endswith("(environment variable RELEASEKIT_REMOTE)")
     assert "remote = 'upstream'" in lines["remote"]
     assert lines["push"] == f"push = False  ({path})"
-    assert lines["tag_format"].endswith("(default)")
+    assert lines["tag_format"] == "tag_format = 'v{version}'  (default: no release tags yet)"
+    assert lines["changelog"].startswith("changelog = 'towncrier'  (detected: towncrier")
+    assert " = None " not in out
     keys = sandbox.run("config", "--keys", check=True).stderr
     assert "tag_format" in keys and "Tag name template" in keys
 
