@@ -14,6 +14,7 @@ from typing import NoReturn
 from . import __version__
 from .checks import check_port
 from .errors import ReleasekitError, UsageError
+from .redact import redacted_std_streams
 from .ui import Reporter
 
 __all__ = ["main"]
@@ -204,23 +205,27 @@ def _run(args: argparse.Namespace, reporter: Reporter) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = None
-    reporter = Reporter()
-    try:
-        args = build_parser().parse_args(argv)
-        reporter = Reporter(verbose=args.verbose, quiet=args.quiet)
-        return _run(args, reporter)
-    except ReleasekitError as exc:
-        first, _, rest = exc.message.partition("\n")
-        reporter.error(first + (f" -- {exc.hint}" if exc.hint else ""))
-        if args is not None and args.verbose:
-            if rest:
-                reporter.console.print(rest, markup=False, style="dim")
-            reporter.console.print(traceback.format_exc(), markup=False, style="dim")
-        return exc.exit_code
-    except KeyboardInterrupt:
-        reporter.error("interrupted")
-        return 130
+    with redacted_std_streams():  # argparse, warnings, tracebacks: nothing prints a secret
+        args = None
+        reporter = Reporter()
+        try:
+            args = build_parser().parse_args(argv)
+            reporter = Reporter(verbose=args.verbose, quiet=args.quiet)
+            return _run(args, reporter)
+        except ReleasekitError as exc:
+            first, _, rest = exc.message.partition("\n")
+            reporter.error(first + (f" -- {exc.hint}" if exc.hint else ""))
+            if args is not None and args.verbose:
+                if rest:
+                    reporter.text(rest, dim=True)
+                reporter.text(traceback.format_exc(), dim=True)
+            return exc.exit_code
+        except KeyboardInterrupt:
+            reporter.error("interrupted")
+            return 130
+        except Exception:  # a bug: its traceback, redacted like every other byte we print
+            reporter.text(traceback.format_exc())
+            return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

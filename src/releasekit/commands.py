@@ -8,9 +8,6 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from rich.markup import escape
-from rich.table import Table
-
 from . import api
 from .config import Config, load_config
 from .errors import ConfigError, Interrupted, ReleasekitError
@@ -69,15 +66,11 @@ def show_status(root: Path, reporter: Reporter) -> int:
     if report is None:
         reporter.info("No release recorded in this repository.")
         return 0
-    table = Table(
-        title=f"Release {report.version} ({report.release_id}): {report.state}",
-        title_justify="left",
+    reporter.table(
+        f"Release {report.version} ({report.release_id}): {report.state}",
+        ("step", "state"),
+        [(item.step, item.state) for item in report.steps],
     )
-    table.add_column("step")
-    table.add_column("state")
-    for item in report.steps:
-        table.add_row(item.step, item.state)
-    reporter.console.print(table)
     for command in report.next_commands:
         reporter.info(f"  {command}")
     return 0
@@ -88,17 +81,13 @@ def show_config(root: Path, reporter: Reporter, *, keys: bool) -> int:
         for name, field in Config.model_fields.items():
             if name in {"sources", "detected"}:
                 continue
-            reporter.console.print(f"[bold]{name}[/]: {field.description or ''}")
+            reporter.text(f"{name}: {field.description or ''}")
         return 0
     from .effective import effective_values
 
     config = load_config(root)
     for name, (value, where) in effective_values(root, config).items():
-        reporter.console.print(
-            f"{name} = {escape(repr(value))}  [dim]({escape(where)})[/]",
-            markup=True,
-            highlight=False,
-        )
+        reporter.text(f"{name} = {value!r}  ({where})")
     return 0
 
 
@@ -187,7 +176,7 @@ def serve_index(port: int, directory: Path | None, reporter: Reporter) -> int:
 
     password = os.environ.get(INDEX_PASSWORD_ENV)
     username = os.environ.get(INDEX_USER_ENV)
-    from .process import register_secret
+    from .redact import register_secret
 
     register_secret(password)
     with LocalIndex.running(

@@ -3,7 +3,8 @@
 One file per release, ``.releasekit/journal.jsonl`` while it is current, moved to
 ``.releasekit/history/`` when a new release starts after it finished or was rolled back.
 Each line is one event; a torn last line (power loss mid-write) is ignored on load.
-Values are redacted before they are written: secrets never reach the disk.
+Every line passes :func:`releasekit.redact.redact` before it is written (and so does the lock
+file's command line): secrets never reach the disk.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import JournalError, LockHeld
-from .process import redact
+from .redact import redact
 from .steps.base import StepRecord
 
 __all__ = ["Journal", "ReleaseLock"]
@@ -144,7 +145,7 @@ class Journal:
         tmp = self._file().with_suffix(".tmp")
         with tmp.open("w", encoding="utf-8") as handle:
             for record in self.records:
-                handle.write(json.dumps(record, sort_keys=True) + "\n")
+                handle.write(redact(json.dumps(record, sort_keys=True, default=str)) + "\n")
             handle.flush()
             os.fsync(handle.fileno())
         tmp.replace(self._file())
@@ -267,7 +268,11 @@ class ReleaseLock:
         os.write(
             fd,
             json.dumps(
-                {"pid": os.getpid(), "command": command, "started": time.strftime("%H:%M:%S")}
+                {
+                    "pid": os.getpid(),
+                    "command": redact(command),  # `--to https://user:token@host/` stays secret
+                    "started": time.strftime("%H:%M:%S"),
+                }
             ).encode(),
         )
         os.fsync(fd)

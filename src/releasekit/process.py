@@ -1,7 +1,8 @@
 """The one place releasekit runs other programs.
 
-Every call takes an argv list (never a shell string), captures output, and redacts every
-registered secret from anything that could reach a terminal, a log, a journal or an exception.
+Every call takes an argv list (never a shell string), captures output, and passes the argv, the
+output and every exception message through :func:`releasekit.redact.redact` before anything
+could reach a terminal, a log, a journal or an exception.
 """
 
 from __future__ import annotations
@@ -15,29 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ProcessError
+from .redact import redact
 
-__all__ = ["Completed", "redact", "register_secret", "run", "start"]
+__all__ = ["Completed", "display", "run", "start"]
 
-_SECRETS: set[str] = set()
-_MIN_SECRET_LEN = 4  # shorter values would redact ordinary words
 _TAIL_LINES = 25
-REDACTED = "********"
 
 Arg = str | os.PathLike[str]
-
-
-def register_secret(value: str | None) -> None:
-    """Remember ``value`` so that it is replaced by ``********`` wherever it would be shown."""
-    if value and len(value) >= _MIN_SECRET_LEN:
-        _SECRETS.add(value)
-
-
-def redact(text: str) -> str:
-    """Return ``text`` with every registered secret replaced."""
-    for secret in sorted(_SECRETS, key=len, reverse=True):
-        if secret in text:
-            text = text.replace(secret, REDACTED)
-    return text
 
 
 @dataclass(frozen=True)
@@ -115,13 +100,13 @@ def run(
         )
     except FileNotFoundError as exc:
         raise ProcessError(
-            f"{what or 'running a tool'}: command not found: {args[0]}",
+            redact(f"{what or 'running a tool'}: command not found: {args[0]}"),
             hint=hint or f"install {args[0]} or put it on PATH",
             returncode=127,
         ) from exc
     except subprocess.TimeoutExpired as exc:
         raise ProcessError(
-            f"{what or display(args)}: timed out after {timeout:g}s",
+            redact(f"{what or display(args)}: timed out after {timeout:g}s"),
             hint=hint,
             returncode=124,
         ) from exc
@@ -137,7 +122,9 @@ def run(
         message = f"{what or display(args)} failed (exit {done.returncode})"
         if lines:
             message += f": {_last_words(lines)}\n" + "\n".join(lines[-_TAIL_LINES:])
-        raise ProcessError(message, hint=hint, returncode=done.returncode, output=done.output)
+        raise ProcessError(
+            redact(message), hint=hint, returncode=done.returncode, output=done.output
+        )
     return done
 
 

@@ -1,7 +1,9 @@
 """Where a release goes: the embedded local index, PyPI, TestPyPI, a URL or a named repository.
 
-Credentials come from the environment (or keyring for PyPI-style targets) and are registered as
-secrets the moment they are read, so they never appear in output, logs or the journal.
+Credentials come from the environment (or keyring for PyPI-style targets), or -- as twine takes
+them -- from a URL's userinfo (``https://__token__:pypi-...@host/legacy/``): the URL is stripped
+of them for every display and for twine's ``--repository-url``. Every credential is registered as
+a secret the moment it is read, so it never appears in output, logs or the journal.
 """
 
 from __future__ import annotations
@@ -10,10 +12,11 @@ import configparser
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote, urlsplit, urlunsplit
 
-from . import process
 from .config import Config
 from .errors import ConfigError, PreflightError
+from .redact import register_secret
 
 __all__ = ["Target", "resolve_target"]
 
@@ -120,11 +123,41 @@ def _derive_index(upload_url: str) -> str:
     return upload_url.rstrip("/") + "/simple/"
 
 
+_BARE_TOKEN_LEN = 16  # https://TOKEN@host/ -- shorter, it is a user name: https://bot@host/
+
+
+@dataclass(frozen=True)
+class _Userinfo:
+    """A URL without its userinfo, and the credentials that were in it (registered secrets)."""
+
+    url: str
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+
+
+def _split_credentials(url: str) -> _Userinfo:
+    """Take ``user:password@`` out of ``url``, as twine does. A long bare userinfo
+    (``https://pypi-AgE...@host/``) is a token, for ``__token__``; a short one a user name."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return _Userinfo(url)
+    userinfo, _, host = parts.netloc.rpartition("@")
+    clean = urlunsplit(parts._replace(netloc=host))
+    user, colon, password = (unquote(part) for part in userinfo.partition(":"))
+    if not colon and len(user) < _BARE_TOKEN_LEN:
+        return _Userinfo(clean, user or None)
+    register_secret(userinfo)
+    if not colon:
+        user, password = "__token__", user
+    register_secret(password)
+    return _Userinfo(clean, user or None, password or None)
+
+
 def resolve_target(name: str, config: Config) -> Target:
     """Turn ``--to NAME`` into a Target with credentials (registered as secrets)."""
     if name == "local":
         password = os.environ.get("RELEASEKIT_INDEX_PASSWORD")
-        process.register_secret(password)
+        register_secret(password)
         user = os.environ.get("RELEASEKIT_INDEX_USERNAME", "releasekit") if password else None
         return Target(
             name="local",
@@ -138,7 +171,7 @@ def resolve_target(name: str, config: Config) -> Target:
         upload, index, token_env = PUBLIC[name]
         password, _ = _env(token_env, "TWINE_PASSWORD")
         password = password or _from_keyring(upload, "__token__")
-        process.register_secret(password)
+        register_secret(password)
         return Target(
             name=name,
             upload_url=upload,
@@ -152,24 +185,28 @@ def resolve_target(name: str, config: Config) -> Target:
     if name in config.repositories:
         repo = config.repositories[name]
         env_name = f"RELEASEKIT_{name.upper().replace('-', '_')}_TOKEN"
-        password, _ = _env(env_name, "TWINE_PASSWORD")
-        process.register_secret(password)
+        parsed = _split_credentials(repo.url)
+        if repo.index_url:  # kept whole (reading a private index may need them), but secret
+            _split_credentials(repo.index_url)
+        password = parsed.password or _env(env_name, "TWINE_PASSWORD")[0]
+        register_secret(password)
         return Target(
             name=name,
-            upload_url=repo.url,
-            index_url=repo.index_url or _derive_index(repo.url),
-            username=repo.username,
+            upload_url=parsed.url,
+            index_url=repo.index_url or _derive_index(parsed.url),
+            username=parsed.username or repo.username,
             password=password,
             password_source=env_name,
         )
     if name.startswith(("http://", "https://")):
-        password, _ = _env("TWINE_PASSWORD")
-        process.register_secret(password)
+        parsed = _split_credentials(name)
+        password = parsed.password or _env("TWINE_PASSWORD")[0]
+        register_secret(password)
         return Target(
-            name=name,
-            upload_url=name,
-            index_url=_derive_index(name),
-            username=os.environ.get("TWINE_USERNAME", "__token__"),
+            name=parsed.url,
+            upload_url=parsed.url,
+            index_url=_derive_index(parsed.url),
+            username=parsed.username or os.environ.get("TWINE_USERNAME", "__token__"),
             password=password,
             password_source="TWINE_PASSWORD",  # noqa: S106 - a variable name, not a secret
         )
@@ -178,13 +215,14 @@ def resolve_target(name: str, config: Config) -> Target:
         url = section.get("repository")
         if not url:
             raise ConfigError(f"~/.pypirc: [{name}] has no 'repository' URL", hint="add one")
-        password = section.get("password") or _env("TWINE_PASSWORD")[0]
-        process.register_secret(password)
+        parsed = _split_credentials(url)
+        password = parsed.password or section.get("password") or _env("TWINE_PASSWORD")[0]
+        register_secret(password)
         return Target(
             name=name,
-            upload_url=url,
-            index_url=_derive_index(url),
-            username=section.get("username", "__token__"),
+            upload_url=parsed.url,
+            index_url=_derive_index(parsed.url),
+            username=parsed.username or section.get("username", "__token__"),
             password=password,
             password_source=f"password in ~/.pypirc [{name}] or TWINE_PASSWORD",
         )

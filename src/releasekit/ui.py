@@ -1,7 +1,9 @@
 """Terminal output: the plan table, a progress line per step, a summary. Honors NO_COLOR.
 
 Output goes to stderr through rich (which disables colour when NO_COLOR is set or the stream is
-not a terminal); nothing here decides anything.
+not a terminal); nothing here decides anything. Every text is redacted before rich lays it out
+(so wrapping cannot split a secret), and the console writes through a redacting stream, so even
+``reporter.console.print(...)`` cannot show a secret.
 """
 
 from __future__ import annotations
@@ -9,14 +11,15 @@ from __future__ import annotations
 import contextlib
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TextIO, cast
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from .errors import UsageError
-from .process import redact
+from .redact import RedactingStream, redact
 from .steps.base import Plan, Result, Status
 
 __all__ = ["Reporter"]
@@ -33,7 +36,12 @@ class Reporter:
     def __init__(
         self, *, verbose: bool = False, quiet: bool = False, console: Console | None = None
     ) -> None:
-        self.console = console or Console(stderr=True, highlight=False)
+        if console is None:
+            stream = cast(TextIO, RedactingStream(lambda: sys.stderr))
+            console = Console(file=stream, highlight=False)
+        elif not isinstance(console.file, RedactingStream):
+            console.file = cast(TextIO, RedactingStream(console.file))
+        self.console = console
         self.verbose = verbose
         self.quiet = quiet
 
@@ -73,13 +81,26 @@ class Reporter:
             table.add_row(plan.step, text)
         self.console.print(table)
 
+    def table(self, title: str, columns: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+        """A plain table (``status``), every cell redacted."""
+        table = Table(title=escape(redact(title)), title_justify="left")
+        for column in columns:
+            table.add_column(escape(column))
+        for row in rows:
+            table.add_row(*(escape(redact(cell)) for cell in row))
+        self.console.print(table)
+
+    def text(self, message: str, *, dim: bool = False) -> None:
+        """A block of plain text shown as it is (``config`` values, a traceback), redacted."""
+        self.console.print(redact(message), markup=False, style="dim" if dim else None)
+
     def confirm(self, question: str) -> bool:
         if not self.interactive:
             raise UsageError(
                 "no terminal to confirm the release on",
                 hint="review `releasekit plan`, then run again with --yes",
             )
-        answer = self.console.input(f"{question} [y/N] ")
+        answer = self.console.input(f"{escape(redact(question))} [y/N] ")
         return answer.strip().lower() in {"y", "yes"}
 
     @contextlib.contextmanager
@@ -89,10 +110,10 @@ class Reporter:
             yield
             return
         if self.console.is_terminal:
-            with self.console.status(f"[bold]{name}[/] {escape(summary)}"):
+            with self.console.status(f"[bold]{name}[/] {escape(redact(summary))}"):
                 yield
         else:
-            self.console.print(f"… {name}: {summary}", markup=False)
+            self.console.print(redact(f"… {name}: {summary}"), markup=False)
             yield
 
     def result(self, result: Result) -> None:
@@ -100,7 +121,7 @@ class Reporter:
             return
         reason = f" [dim]{escape(redact(result.reason))}[/]" if result.reason else ""
         self.console.print(
-            f"{_MARK[result.status]} {result.step} [dim]({result.duration:.1f}s)[/]{reason}"
+            f"{_MARK[result.status]} {escape(result.step)} [dim]({result.duration:.1f}s)[/]{reason}"
         )
 
     def summary(self, results: Sequence[Result], started: float, headline: str) -> None:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from releasekit import process
 from releasekit.config import Config, load_config
 from releasekit.image import (
     Credentials,
@@ -25,6 +24,7 @@ from releasekit.image import (
 )
 from releasekit.image.errors import one_line
 from releasekit.image.spec import split_registry
+from releasekit.redact import redact
 from releasekit.steps.image import ImageStep
 from releasekit.steps.promote import PromoteStep
 
@@ -167,8 +167,8 @@ def test_credentials_from_env_are_secrets(monkeypatch: pytest.MonkeyPatch) -> No
     )
     assert creds is not None
     assert "hunter2-registry" not in repr(creds)
-    assert process.redact("pw=hunter2-registry") == "pw=********"
-    assert process.redact(creds.basic) == "********"
+    assert redact("pw=hunter2-registry") == "pw=********"
+    assert redact(creds.basic) == "********"
     assert Credentials.from_env({}) is None
     with pytest.raises(ImageError, match="RELEASEKIT_REGISTRY_USERNAME"):
         Credentials.from_env({"RELEASEKIT_REGISTRY_PASSWORD": "only-a-password"})

@@ -5,7 +5,7 @@ import pytest
 
 from releasekit.errors import JournalError, LockHeld
 from releasekit.journal import Journal, ReleaseLock
-from releasekit.process import register_secret
+from releasekit.redact import register_secret
 
 
 def test_append_fold_and_reload(tmp_path: Path) -> None:

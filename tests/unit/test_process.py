@@ -4,12 +4,13 @@ import pytest
 
 from releasekit import process
 from releasekit.errors import ProcessError
+from releasekit.redact import REDACTED, register_secret
 
 
 def test_output_and_failure_are_redacted() -> None:
-    process.register_secret("tok-abcdef-123456")
+    register_secret("tok-abcdef-123456")
     done = process.run([sys.executable, "-c", "print('tok-abcdef-123456')"])
-    assert done.stdout.strip() == process.REDACTED
+    assert done.stdout.strip() == REDACTED
     with pytest.raises(ProcessError) as info:
         process.run(
             [sys.executable, "-c", "import sys; sys.exit('bad tok-abcdef-123456')"],
@@ -26,4 +27,3 @@ def test_argv_only_and_missing_tool() -> None:
     with pytest.raises(ProcessError, match="command not found") as info:
         process.run(["definitely-not-a-tool-xyz"], what="running it")
     assert info.value.returncode == 127
-    assert process.redact("short") == "short"

@@ -26,7 +26,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import process
+from ..redact import register_secret
 from .errors import RegistryError
 
 __all__ = [
@@ -74,13 +74,13 @@ class Credentials:
         username, password = env.get(USERNAME_ENV), env.get(PASSWORD_ENV)
         if not password:
             return None
-        process.register_secret(password)
+        register_secret(password)
         if not username:
             raise RegistryError(
                 f"{PASSWORD_ENV} is set but {USERNAME_ENV} is not",
                 hint=f"set {USERNAME_ENV} to the registry user name",
             )
-        process.register_secret(cls._basic(username, password))
+        register_secret(cls._basic(username, password))
         return cls(username, password)
 
     @staticmethod
@@ -222,7 +222,7 @@ class RegistryClient:
         token = reply.get("token") or reply.get("access_token")
         if not token:
             raise self._denied()
-        process.register_secret(token)
+        register_secret(token)
         return f"Bearer {token}"
 
     def _denied(self) -> RegistryError:
