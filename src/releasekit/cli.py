@@ -14,6 +14,7 @@ from typing import NoReturn
 from . import __version__
 from .checks import check_port
 from .errors import ReleasekitError, UsageError
+from .index import DEFAULT_FALLBACK
 from .redact import redacted_std_streams
 from .ui import Reporter
 
@@ -156,6 +157,20 @@ def build_parser() -> argparse.ArgumentParser:
         type=_directory,
         help="package directory (default: the cache dir, or RELEASEKIT_INDEX_DIR)",
     )
+    serve.add_argument(
+        "--fallback-url",
+        metavar="URL",
+        default=DEFAULT_FALLBACK,
+        help="simple index that projects not released here are redirected to, so "
+        f"dependencies install too (default: {DEFAULT_FALLBACK})",
+    )
+    serve.add_argument(
+        "--no-fallback",
+        dest="fallback_url",
+        action="store_const",
+        const=None,
+        help="serve only what was released here",
+    )
     return parser
 
 
@@ -200,7 +215,7 @@ def _run(args: argparse.Namespace, reporter: Reporter) -> int:
         run_demo(args.dir, reporter)
         return 0
     if args.command == "index":
-        return commands.serve_index(args.port, args.dir, reporter)
+        return commands.serve_index(args.port, args.dir, reporter, fallback_url=args.fallback_url)
     raise AssertionError(args.command)  # pragma: no cover
 
 

@@ -169,7 +169,9 @@ def init(root: Path, reporter: Reporter, *, dry_run: bool, towncrier: bool = Fal
     return 0
 
 
-def serve_index(port: int, directory: Path | None, reporter: Reporter) -> int:
+def serve_index(
+    port: int, directory: Path | None, reporter: Reporter, *, fallback_url: str | None
+) -> int:
     import os
 
     from .index import INDEX_PASSWORD_ENV, INDEX_USER_ENV, LocalIndex
@@ -180,10 +182,17 @@ def serve_index(port: int, directory: Path | None, reporter: Reporter) -> int:
 
     register_secret(password)
     with LocalIndex.running(
-        directory, port=port, username=username, password=password, create=True
+        directory,
+        port=port,
+        username=username,
+        password=password,
+        create=True,
+        fallback_url=fallback_url,
     ) as index:
         reporter.info(f"Serving {index.directory} at {index.url}")
         reporter.info(f"  pip install --index-url {index.simple_url} NAME")
+        if fallback_url:
+            reporter.info(f"  projects not released here are redirected to {fallback_url}")
         reporter.info("Press Ctrl-C to stop.")
         try:
             while True:

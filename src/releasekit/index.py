@@ -42,6 +42,8 @@ __all__ = [
 INDEX_DIR_ENV = "RELEASEKIT_INDEX_DIR"
 INDEX_USER_ENV = "RELEASEKIT_INDEX_USERNAME"
 INDEX_PASSWORD_ENV = "RELEASEKIT_INDEX_PASSWORD"  # noqa: S105 - a variable name
+#: Where ``releasekit index serve`` sends installs of projects it does not have.
+DEFAULT_FALLBACK = "https://pypi.org/simple/"
 
 
 def default_index_dir(environ: Mapping[str, str] | None = None) -> Path:
@@ -107,9 +109,14 @@ class LocalIndex:
         password: str | None = None,
         host: str = "127.0.0.1",
         create: bool = False,
+        fallback_url: str | None = None,
     ) -> Iterator[LocalIndex]:
         """Serve ``directory``; it is created only with ``create`` (``index serve``) or by
-        :meth:`ensure_directory` right before an upload, so a refused release leaves none."""
+        :meth:`ensure_directory` right before an upload, so a refused release leaves none.
+
+        With ``fallback_url``, a project the directory does not have is redirected there (so
+        installs find the release's dependencies upstream); releases run without it, so the
+        index they check holds exactly what was uploaded to it."""
         import pypiserver  # heavy; only when an index is actually needed
 
         directory = check_index_dir(path=directory)
@@ -117,7 +124,8 @@ class LocalIndex:
             settings: dict[str, object] = {
                 "roots": [directory],
                 "backend_arg": "simple-dir",  # no cache: the directory is the truth
-                "disable_fallback": True,  # never redirect to pypi.org
+                "disable_fallback": fallback_url is None,
+                "fallback_url": fallback_url or "",
                 "log_stream": None,
             }
             if password:

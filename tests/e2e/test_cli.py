@@ -12,7 +12,7 @@ from pathlib import Path
 
 import releasekit
 
-from ..conftest import Sandbox, assert_one_error_line, free_port
+from ..conftest import RemoteIndex, Sandbox, assert_one_error_line, free_port
 
 
 def test_help_and_version(sandbox: Sandbox) -> None:
@@ -122,6 +122,80 @@ def test_index_serve_is_installable_from(sandbox: Sandbox, venv_python: Path) ->
         server.terminate()
         _, err = server.communicate(timeout=10)
     assert f"http://127.0.0.1:{port}/" in err
+
+
+def _tiny_wheel(directory: Path, name: str, version: str) -> None:
+    """A minimal valid wheel of a pure module, written straight into an index directory."""
+    import zipfile
+
+    dist = f"{name.replace('-', '_')}-{version}"
+    with zipfile.ZipFile(directory / f"{dist}-py3-none-any.whl", "w") as whl:
+        whl.writestr(f"{name.replace('-', '_')}.py", "VALUE = 1\n")
+        whl.writestr(
+            f"{dist}.dist-info/METADATA",
+            f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
+        )
+        whl.writestr(
+            f"{dist}.dist-info/WHEEL",
+            "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+        )
+        whl.writestr(f"{dist}.dist-info/RECORD", "")
+
+
+def _serve(env: dict[str, str], port: int, *args: str) -> subprocess.Popen[str]:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "releasekit", "index", "serve", "--port", str(port), *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/simple/", timeout=1).close()  # noqa: S310
+            return server
+        except OSError:
+            time.sleep(0.1)
+    server.terminate()
+    raise AssertionError(server.communicate(timeout=10))
+
+
+def test_index_serve_falls_back_upstream_for_dependencies(
+    sandbox: Sandbox, remote_index: RemoteIndex, tmp_path: Path
+) -> None:
+    """A release's dependencies are not on the embedded index: ``index serve`` redirects what it
+    does not have to the upstream index (PyPI by default; a second pypiserver here)."""
+    _tiny_wheel(remote_index.directory, "upstream-dep", "2.0")
+    upstream = remote_index.url + "simple/"
+
+    def download(port: int) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [
+                *(sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--no-cache-dir"),
+                *("--index-url", f"http://127.0.0.1:{port}/simple/"),
+                *("--dest", str(tmp_path / f"got-{port}"), "upstream-dep==2.0"),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    port = free_port()
+    server = _serve(sandbox.env, port, "--fallback-url", upstream)
+    try:
+        assert download(port).returncode == 0
+        assert (tmp_path / f"got-{port}" / "upstream_dep-2.0-py3-none-any.whl").is_file()
+    finally:
+        server.terminate()
+        _, err = server.communicate(timeout=10)
+    assert f"redirected to {upstream}" in err
+    port = free_port()
+    server = _serve(sandbox.env, port, "--no-fallback")
+    try:
+        assert download(port).returncode != 0  # only what was released here
+    finally:
+        server.terminate()
+        server.communicate(timeout=10)
 
 
 def test_index_serve_port_in_use(sandbox: Sandbox) -> None:

@@ -185,3 +185,18 @@ def test_ctrl_c_stops_journals_and_resumes(sandbox: Sandbox, reference: dict[str
 
 def test_status_without_any_release(sandbox: Sandbox) -> None:
     assert "No release recorded" in sandbox.run("status", check=True).stderr
+
+
+def test_a_file_missing_from_the_index_after_upload_fails_at_once(tmp_path: Path) -> None:
+    """verify-published asks the embedded index once: a file it does not list after the upload is
+    a definite answer, reported as such -- not six pip retries over ~40 s."""
+    sandbox = make_sandbox(tmp_path, "simple")
+    killed = sandbox.run("release", "minor", "--yes", env={KILL_ENV: "after:publish"})
+    assert killed.returncode == -signal.SIGKILL
+    wheel = next(name for name in sandbox.index_files() if name.endswith(".whl"))
+    (sandbox.index / wheel).unlink()  # someone removed it from the index
+    done = sandbox.run("release", "--resume")
+    line = assert_one_error_line(done, f"local does not list {wheel} after the upload")
+    assert "--resume" in line
+    assert done.returncode == 5
+    assert sandbox.remote_git("tag") == ""  # nothing tagged or pushed

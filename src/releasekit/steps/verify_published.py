@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import process
-from ..errors import ProcessError, StepFailed
-from ..index import sha256_of
+from ..errors import StepFailed
+from ..index import list_files, sha256_of
 from .base import Facts, Plan, Step
 from .verify import smoke_test
 
@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 
 __all__ = ["VerifyPublishedStep"]
 
-ATTEMPTS = 6  # public indexes take a moment to show a new upload
+#: Looks at a remote index's page for the new files: public indexes take a moment to show an
+#: upload. The embedded index is looked at once: what it does not list, it does not have.
+ATTEMPTS = 6
 
 
 class VerifyPublishedStep(Step):
@@ -37,7 +39,30 @@ class VerifyPublishedStep(Step):
             ),
         )
 
+    def _await_listed(self, ctx: Context) -> None:
+        """Wait until the index lists every uploaded file; fail at once on a definite answer."""
+        wanted = {f["filename"] for f in ctx.facts["build"]["files"]}
+        index_url = ctx.target.require_index_url()
+        attempts = 1 if ctx.target.local else ATTEMPTS
+        missing: set[str] = set()
+        for attempt in range(attempts):
+            listed = {
+                item.filename
+                for package in ctx.workspace.packages
+                for item in list_files(index_url, package.name)
+            }
+            missing = wanted - listed
+            if not missing:
+                return
+            if attempt < attempts - 1:
+                time.sleep(2**attempt)
+        raise StepFailed(
+            f"{ctx.target.name} does not list {', '.join(sorted(missing))} after the upload",
+            hint="check the index (was the upload accepted?), then `releasekit release --resume`",
+        )
+
     def _download(self, ctx: Context, dest: Path) -> None:
+        self._await_listed(ctx)
         argv: list[str | Path] = [
             sys.executable,
             "-m",
@@ -55,15 +80,7 @@ class VerifyPublishedStep(Step):
             dest,
             *(f"{p.name}=={ctx.version}" for p in ctx.workspace.packages),
         ]
-        for attempt in range(ATTEMPTS):
-            try:
-                process.run(argv, what=f"downloading {ctx.version} from {ctx.target.name}")
-            except ProcessError:
-                if attempt == ATTEMPTS - 1:
-                    raise
-                time.sleep(2**attempt)
-            else:
-                return
+        process.run(argv, what=f"downloading {ctx.version} from {ctx.target.name}")
 
     def apply(self, ctx: Context) -> Facts:
         work = ctx.release_dir / "from-index"
