@@ -152,10 +152,11 @@ def _serve(env: dict[str, str], port: int, *args: str) -> subprocess.Popen[str]:
     )
     for _ in range(100):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/simple/", timeout=1).close()  # noqa: S310
-            return server
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/simple/", timeout=1).close()
         except OSError:
             time.sleep(0.1)
+        else:
+            return server
     server.terminate()
     raise AssertionError(server.communicate(timeout=10))
 
