@@ -32,7 +32,14 @@ from .errors import ConfigError
 from .git import branch_allowed, detect_remote, remote_default_branch
 from .tags import FIELDS as TAG_FIELDS
 
-__all__ = ["Config", "DocsSettings", "ImageSettings", "load_config", "read_pyproject"]
+__all__ = [
+    "Config",
+    "DocsSettings",
+    "ImageSettings",
+    "SecretAllow",
+    "load_config",
+    "read_pyproject",
+]
 
 BumpKind = Literal["major", "minor", "patch"]
 DEFAULT_BUMP_MAP: dict[str, BumpKind] = {
@@ -204,6 +211,34 @@ class RepositorySettings(_Model):
     username: Text = Field("__token__", description="User name; the password comes from the env.")
 
 
+class SecretAllow(_Model):
+    """``[[tool.releasekit.secret_allow]]``: a known finding of the artifact scan, and why it is
+    no secret (test keys, documentation examples)."""
+
+    path: str = Field(
+        description="Glob of the member path inside the sdist or wheel (sdist paths without the "
+        "top directory; nested archives as outer.zip!inner/path), e.g. `tests/keys/*`."
+    )
+    kind: str | None = Field(
+        None,
+        description="Only findings of this kind, as the scan names it (e.g. `Private Key`, "
+        "`JSON Web Token`, `Sensitive file name`). Default: any kind.",
+    )
+    line: int | None = Field(None, ge=1, description="Only findings on this line. Default: any.")
+    reason: str = Field(
+        min_length=1,
+        description="Why this is not a secret. Mandatory: an entry without one "
+        "is a configuration error.",
+    )
+
+    @field_validator("reason")
+    @classmethod
+    def _real_reason(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must say why this finding is not a secret")
+        return value
+
+
 class Config(_Model):
     """Everything ``[tool.releasekit]`` can say. Every key has a sensible default."""
 
@@ -267,6 +302,11 @@ class Config(_Model):
     artifact_allow: list[Text] = Field(
         default_factory=list,
         description="Glob patterns exempted from the built-in forbidden-file checks.",
+    )
+    secret_allow: list[SecretAllow] = Field(
+        default_factory=list,
+        description="Known findings of the artifact secret scan, each with a reason "
+        "(`[[tool.releasekit.secret_allow]]` entries with path, kind, line, reason).",
     )
     repositories: dict[str, RepositorySettings] = Field(
         default_factory=dict, description="Named upload targets."

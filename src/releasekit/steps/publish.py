@@ -1,8 +1,10 @@
 """publish: upload every file with twine, idempotently.
 
-Before uploading anything, compare with what the index already has for this version: the same
-file name with the same sha256 is already done; the same name with other bytes stops the release
-before any upload (an index never accepts a file name twice).
+Before uploading anything, check the files once more: their name and version are the plan's
+(read from their metadata; this protects ``--resume`` and ``--skip verify``) and their bytes are
+the ones the build step recorded. Then compare with what the index already has for this version:
+the same file name with the same sha256 is already done; the same name with other bytes stops the
+release before any upload (an index never accepts a file name twice).
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from .. import process
 from ..errors import StepFailed
-from ..index import IndexFile, LocalIndex, list_files
+from ..index import IndexFile, LocalIndex, list_files, sha256_of
 from .base import Facts, Plan, Step, StepRecord
+from .verify import check_built
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -46,6 +49,14 @@ class PublishStep(Step):
 
     def apply(self, ctx: Context) -> Facts:
         files: list[dict[str, Any]] = ctx.facts["build"]["files"]
+        check_built(ctx)
+        for item in files:
+            if sha256_of(ctx.root / item["path"]) != item["sha256"]:
+                raise StepFailed(
+                    f"{item['path']} changed since it was built and verified",
+                    hint="nothing was uploaded; roll back with `releasekit release --rollback` "
+                    "and release again",
+                )
         remote = self._remote(ctx)
         for item in files:  # decide everything before uploading anything
             there = remote.get(item["filename"])

@@ -1,16 +1,18 @@
-"""verify: ``twine check --strict``, no forbidden files or secrets inside, and the wheels install
-into a fresh venv where the smoke command passes. The three checks run in parallel."""
+"""verify: the artifacts are the planned name and version, ``twine check --strict`` passes, no
+sensitive file or secret is inside, and the wheels install into a fresh venv where the smoke
+command passes. The metadata check runs first (it is instant); the other three run in parallel."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import process
-from ..artifacts import scan, top_level_names
+from ..artifacts import Allowance, ScanReport, check_planned, scan, top_level_names
 from ..errors import StepFailed
 from ..venv import VirtualEnv
 from .base import Facts, Plan, Step
@@ -19,7 +21,7 @@ from .build import artifact_paths
 if TYPE_CHECKING:
     from ..context import Context
 
-__all__ = ["VerifyStep", "smoke_test", "verify_artifacts"]
+__all__ = ["Verified", "VerifyStep", "check_built", "smoke_test", "verify_artifacts"]
 
 
 def _smoke_argv(smoke_command: Sequence[str] | None, wheels: list[Path]) -> list[str]:
@@ -40,6 +42,18 @@ def smoke_test(
     return process.display(argv)
 
 
+def check_built(ctx: Context) -> None:
+    """Stop unless the built files are exactly the planned packages at ``ctx.version``."""
+    planned = {package.canonical: package.name for package in ctx.workspace.packages}
+    check_planned(artifact_paths(ctx), planned, ctx.version)
+
+
+@dataclass(frozen=True)
+class Verified:
+    smoke: str  # the smoke command that passed
+    scan: ScanReport  # what the content scan read (no findings: it passed)
+
+
 def verify_artifacts(
     files: list[Path],
     *,
@@ -47,8 +61,9 @@ def verify_artifacts(
     smoke_command: Sequence[str] | None = None,
     forbid: Sequence[str] = (),
     allow: Sequence[str] = (),
-) -> str:
-    """Check built files before anything leaves this machine; return the smoke command run."""
+    secret_allow: Sequence[Allowance] = (),
+) -> Verified:
+    """Check built files before anything leaves this machine."""
     wheels = [f for f in files if f.suffix == ".whl"]
     empty = [w.name for w in wheels if not top_level_names(w)]
     if empty and not smoke_command:
@@ -65,8 +80,8 @@ def verify_artifacts(
             hint="fix the package metadata (readme, content type) it names",
         )
 
-    def contents() -> list[str]:
-        return [f for path in files for f in scan(path, forbid=list(forbid), allow=list(allow))]
+    def contents() -> ScanReport:
+        return scan(files, forbid=forbid, allow=allow, secret_allow=secret_allow)
 
     with ThreadPoolExecutor(max_workers=3) as pool:
         smoke = pool.submit(
@@ -74,16 +89,20 @@ def verify_artifacts(
         )
         check = pool.submit(twine_check)
         found = pool.submit(contents)
-        findings = found.result()
+        report = found.result()
         check.result()
         smoke_cmd = smoke.result()
-    if findings:
+    if report.findings:
+        shown = "; ".join(str(f) for f in report.findings[:5])
+        more = len(report.findings) - 5
         raise StepFailed(
-            f"forbidden content in the artifacts: {'; '.join(findings[:5])}",
-            hint="exclude it from the build (e.g. [tool.hatch.build] exclude) or allow it "
-            "with [tool.releasekit] artifact_allow",
+            f"{len(report.findings)} sensitive file(s) or secret(s) in the artifacts: {shown}"
+            + (f"; and {more} more" if more > 0 else ""),
+            hint="nothing was uploaded; remove it from the build (e.g. [tool.hatch.build] "
+            "exclude) and rotate any real credential, or, for a test fixture or an example, add "
+            "a [[tool.releasekit.secret_allow]] entry with path, kind and reason",
         )
-    return smoke_cmd
+    return Verified(smoke_cmd, report)
 
 
 class VerifyStep(Step):
@@ -94,19 +113,28 @@ class VerifyStep(Step):
             self.name,
             "check the artifacts before anything leaves this machine",
             actions=(
+                f"name and version of every sdist and wheel = the plan ({ctx.version})",
                 "twine check --strict",
-                "no VCS dirs, .env, keys, .pypirc or token-like content",
+                "no sensitive files (VCS dirs, .env, keys, .pypirc) and no secrets "
+                "(detect-secrets) in any member, nested archives included",
                 "install the wheels into a fresh venv and run the smoke command",
             ),
         )
 
     def apply(self, ctx: Context) -> Facts:
+        check_built(ctx)
         files = artifact_paths(ctx)
-        smoke = verify_artifacts(
+        verified = verify_artifacts(
             files,
             workdir=ctx.release_dir,
             smoke_command=ctx.config.smoke_command,
             forbid=ctx.config.artifact_forbid,
             allow=ctx.config.artifact_allow,
+            secret_allow=ctx.config.secret_allow,
         )
-        return {"smoke": smoke, "checked": [p.name for p in files]}
+        report = verified.scan
+        return {
+            "smoke": verified.smoke,
+            "checked": [p.name for p in files],
+            "scanned": {"members": report.members, "bytes": report.bytes},
+        }

@@ -1,0 +1,182 @@
+"""What is inside an sdist or a wheel: sensitive file names, secrets, importable top-level names.
+
+:func:`scan` walks every member (nested archives included, see :mod:`.members`), flags file names
+no distribution should ship (:data:`FORBIDDEN`), and runs the detect-secrets based scanner
+(:mod:`.secrets`) over every member's text. Findings name the artifact, the member and the kind
+of secret, never the secret itself.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import time
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Protocol
+
+from .members import MAX_DEPTH, Readable, decode, members
+from .secrets import SecretScanner
+
+__all__ = ["FORBIDDEN", "Allowance", "Finding", "ScanReport", "scan", "top_level_names"]
+
+#: Built-in patterns no distribution should ship (matched against every path component suffix).
+FORBIDDEN: tuple[str, ...] = (
+    ".git",
+    ".git/*",
+    ".hg/*",
+    ".svn/*",
+    ".env*",
+    "*.env",
+    ".pypirc",
+    ".netrc",
+    ".npmrc",
+    ".git-credentials",
+    "id_rsa*",
+    "id_dsa*",
+    "id_ecdsa*",
+    "id_ed25519*",
+    "*.pem",
+    "*.key",
+    "*.p12",
+    "*.pfx",
+    "*.keystore",
+    "*.token",
+    "*token*.txt",
+    "credentials.json",
+    "*.kdbx",
+    ".releasekit/*",
+    ".coverage",
+    ".coverage.*",
+)
+#: The kind of a finding made from a member's name rather than its content.
+SENSITIVE_NAME = "Sensitive file name"
+TOO_DEEP = "Archive nested too deep to check"
+
+
+class Allowance(Protocol):
+    """One ``[[tool.releasekit.secret_allow]]`` entry (:class:`releasekit.config.SecretAllow`)."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def kind(self) -> str | None: ...
+    @property
+    def line(self) -> int | None: ...
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem inside an artifact: where (artifact, member, line) and what kind."""
+
+    artifact: str
+    member: str
+    kind: str
+    line: int | None = None
+    detail: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.artifact}!{self.member}" + (f" line {self.line}" if self.line else "")
+        return f"{where}: {self.kind}{self.detail}"
+
+    def allowed_by(self, entry: Allowance) -> bool:
+        return (
+            fnmatch.fnmatchcase(self.member, entry.path)
+            and (entry.kind is None or entry.kind.casefold() == self.kind.casefold())
+            and (entry.line is None or entry.line == self.line)
+        )
+
+
+@dataclass
+class ScanReport:
+    """The findings, and what was scanned (for the docs' throughput figures and the journal)."""
+
+    findings: list[Finding] = field(default_factory=list)
+    files: int = 0
+    members: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+
+
+class _Counted:
+    """A read-only stream that counts the bytes read through it."""
+
+    def __init__(self, stream: Readable, report: ScanReport) -> None:
+        self._stream, self._report = stream, report
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        self._report.bytes += len(data)
+        return data
+
+
+def _matches(name: str, patterns: Sequence[str]) -> str | None:
+    parts = PurePosixPath(name.replace("!", "/")).parts
+    for index in range(len(parts)):
+        tail = "/".join(parts[index:])
+        for pattern in patterns:
+            if fnmatch.fnmatchcase(tail, pattern) or fnmatch.fnmatchcase(parts[index], pattern):
+                return pattern
+    return None
+
+
+def scan(
+    paths: Iterable[Path],
+    *,
+    forbid: Sequence[str] = (),
+    allow: Sequence[str] = (),
+    secret_allow: Sequence[Allowance] = (),
+) -> ScanReport:
+    """Every sensitive file name and every secret inside the artifacts at ``paths``.
+
+    ``allow`` (``artifact_allow``) exempts members from every check; ``secret_allow`` entries
+    drop the findings they match (each was given a reason in the config).
+    """
+    report = ScanReport()
+    started = time.perf_counter()
+    patterns = (*FORBIDDEN, *forbid)
+    with SecretScanner() as scanner:
+        for path in paths:
+            report.files += 1
+            for name, stream in members(path):
+                report.members += 1
+                if _matches(name, allow):
+                    continue
+                found: list[Finding] = []
+                pattern = _matches(name, patterns)
+                if pattern:
+                    found.append(Finding(path.name, name, SENSITIVE_NAME, None, f" ({pattern!r})"))
+                if stream is None:
+                    found.append(Finding(path.name, name, TOO_DEEP, None, f" (> {MAX_DEPTH})"))
+                else:
+                    text = decode(_Counted(stream, report))
+                    found.extend(
+                        Finding(path.name, name, hit.kind, hit.line)
+                        for hit in scanner.scan_chunks(text)
+                    )
+                report.findings.extend(
+                    f for f in found if not any(f.allowed_by(entry) for entry in secret_allow)
+                )
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def top_level_names(wheel: Path) -> list[str]:
+    """Importable top-level packages and modules of a wheel (from its file list)."""
+    names: set[str] = set()
+    with zipfile.ZipFile(wheel) as archive:
+        for name in archive.namelist():
+            first, _, rest = name.partition("/")
+            if first.endswith((".dist-info", ".data")):
+                continue
+            if (rest and rest == "__init__.py") or (
+                rest and rest.endswith("/__init__.py") and "/" not in rest[:-12]
+            ):
+                names.add(first)
+            elif not rest and first.endswith(".py"):
+                names.add(first[:-3])
+            elif not rest and re.search(r"\.(?:cpython|abi3|so|pyd)", first):
+                names.add(first.split(".", 1)[0])
+    return sorted(n for n in names if n.isidentifier() and n != "__pycache__")
