@@ -104,6 +104,17 @@ def bench_gate(session: nox.Session) -> None:
 
 
 @nox.session
+def adoption(session: nox.Session) -> None:
+    """Real projects released unmodified: popular projects' sdists from PyPI at pinned versions,
+    each made a git repository, then `releasekit init` + `releasekit release patch --to local`.
+
+    ``nox -s adoption`` runs all and writes docs/adoption.md; ``-- --subset ci`` the fast few."""
+    _install_project(session)
+    args = session.posargs or ["--markdown", str(ROOT / "docs" / "adoption.md")]
+    session.run("python", "benchmarks/adoption.py", *args, env={"NO_COLOR": "1"})
+
+
+@nox.session
 def demo(session: nox.Session) -> None:
     """A complete release of an example project onto the embedded local index: no account,
     no credentials, nothing outside a temporary directory changed."""

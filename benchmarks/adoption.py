@@ -1,0 +1,422 @@
+"""Adoption run (``nox -s adoption``): do real projects release unmodified?
+
+For each popular pure-Python project below, pinned to one version: download its sdist from PyPI
+(checked against the sha256 the index gives), unpack it, rebuild the repository a maintainer
+would have (the sdist's generated ``PKG-INFO``/``*.egg-info`` removed, a plain Python
+``.gitignore`` when the sdist dropped the project's one, one commit, the current version's tag
+in the project's own style, a bare ``origin``), then run exactly what a new user runs:
+
+    releasekit init            (whatever it writes is committed, as a user would)
+    releasekit release patch --to local --yes
+
+with a private ``RELEASEKIT_INDEX_DIR`` and nothing else: the gate is the project's default
+(``--skip`` is never used; a project whose tests cannot run fails here, honestly), under a time
+limit per project. Every file that reaches the index is opened and its metadata version compared
+with the planned one: a wrong version uploaded is the one result that must never happen.
+
+Prints a table (project, version, shape, result, failing step and its ERROR line) and, with
+``--markdown``, writes it to ``docs/adoption.md`` with the date and the figures.
+
+Usage: ``python benchmarks/adoption.py [--subset ci] [--jobs 2] [--timeout 600]
+[--markdown docs/adoption.md] [--only NAME ...]``. Exit status: 1 if any wrong version was
+uploaded, or if fewer than ``--fail-under`` of the projects released; else 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import datetime as dt
+import email.parser
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import tomllib
+import urllib.request
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from packaging.version import Version
+
+HERE = Path(__file__).resolve().parent
+DOC = HERE.parent / "docs" / "adoption.md"
+INDEX = os.environ.get("RELEASEKIT_ADOPTION_INDEX", "https://pypi.org/simple/")
+CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "releasekit-adoption"
+GITIGNORE = "__pycache__/\n*.py[cod]\n*.egg-info/\nbuild/\ndist/\n.tox/\n.nox/\n.venv/\n"
+CHANGELOG_STEMS = ("CHANGELOG", "CHANGES", "HISTORY", "NEWS")
+
+
+@dataclass(frozen=True)
+class Project:
+    name: str
+    version: str
+    tag_format: str  # as the project tags its releases
+    ci: bool = False  # in the fast subset .ci/run runs
+
+
+#: Popular pure-Python projects, their pinned versions and tag styles.
+PROJECTS = (
+    # flit_core
+    Project("tomli", "2.2.1", "{version}", ci=True),
+    Project("idna", "3.10", "v{version}", ci=True),
+    Project("packaging", "25.0", "{version}"),
+    Project("click", "8.2.1", "{version}"),
+    Project("flask", "3.1.1", "{version}"),
+    Project("itsdangerous", "2.2.0", "{version}"),
+    Project("blinker", "1.9.0", "{version}"),
+    Project("more-itertools", "10.7.0", "v{version}"),
+    # hatchling (+ hatch-vcs); urllib3 also towncrier
+    Project("iniconfig", "2.1.0", "v{version}", ci=True),
+    Project("attrs", "25.3.0", "{version}"),
+    Project("platformdirs", "4.3.8", "{version}"),
+    Project("filelock", "3.18.0", "{version}"),
+    Project("httpx", "0.28.1", "{version}"),
+    Project("colorama", "0.4.6", "{version}"),
+    # setuptools (pyproject, setup.cfg, setuptools-scm)
+    Project("pluggy", "1.6.0", "{version}", ci=True),
+    Project("urllib3", "2.5.0", "{version}"),
+    Project("sniffio", "1.3.1", "v{version}"),
+    Project("flake8", "7.2.0", "{version}"),
+    Project("pycodestyle", "2.13.0", "{version}"),
+    # poetry-core
+    Project("tomlkit", "0.13.3", "{version}", ci=True),
+    Project("rich", "14.0.0", "v{version}"),
+    # pdm-backend
+    Project("unearth", "0.17.5", "{version}"),
+    Project("findpython", "0.6.3", "{version}"),
+)
+
+
+@dataclass
+class Outcome:
+    project: Project
+    shape: str = "?"
+    planned: str = "?"
+    result: str = "not run"
+    step: str = ""
+    error: str = ""
+    uploaded: list[str] = field(default_factory=list)
+    wrong: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+# ---------------------------------------------------------------- the project as a repository
+
+
+def download(project: Project) -> Path:
+    """The sdist, from the index's JSON simple API (PEP 691), cached and hash-checked."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    request = urllib.request.Request(  # noqa: S310 - https index URL
+        INDEX.rstrip("/") + f"/{project.name}/",
+        headers={"Accept": "application/vnd.pypi.simple.v1+json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+        files = json.load(response)["files"]
+    name = "[-_.]+".join(map(re.escape, re.split(r"[-_.]+", project.name)))
+    wanted = re.compile(rf"^{name}-{re.escape(project.version)}\.tar\.gz$", re.IGNORECASE)
+    entry = next((f for f in files if wanted.match(f["filename"])), None)
+    if entry is None:
+        raise RuntimeError(f"no sdist of {project.name} {project.version} on {INDEX}")
+    path = CACHE / entry["filename"]
+    if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != entry["hashes"].get(
+        "sha256"
+    ):
+        with urllib.request.urlopen(entry["url"], timeout=120) as response:  # noqa: S310
+            data = response.read()
+        if hashlib.sha256(data).hexdigest() != entry["hashes"].get("sha256"):
+            raise RuntimeError(f"{entry['filename']}: sha256 differs from the index's")
+        path.write_bytes(data)
+    return path
+
+
+def git(cwd: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def make_repository(project: Project, sdist: Path, base: Path) -> Path:
+    with tarfile.open(sdist) as archive:
+        archive.extractall(base / "unpacked", filter="data")
+    (top,) = (base / "unpacked").iterdir()
+    repo = base / "work"
+    top.rename(repo)
+    (repo / "PKG-INFO").unlink(missing_ok=True)  # generated by the build, not in the repository
+    for generated in repo.glob("**/*.egg-info"):
+        shutil.rmtree(generated)
+    if not (repo / ".gitignore").exists():
+        (repo / ".gitignore").write_text(GITIGNORE)
+    remote = base / "remote.git"
+    git(base, "init", "-q", "--bare", "-b", "main", str(remote))
+    for args in (
+        ("init", "-q", "-b", "main"),
+        ("config", "user.name", "Adoption Run"),
+        ("config", "user.email", "adoption@example.invalid"),
+        ("config", "commit.gpgsign", "false"),
+        ("add", "-A"),
+        ("commit", "-q", "-m", f"{project.name} {project.version} from its sdist"),
+        ("tag", "-a", project.tag_format.format(version=project.version), "-m", "release"),
+        ("remote", "add", "origin", str(remote)),
+        ("push", "-q", "origin", "main", "--tags"),
+    ):
+        git(repo, *args)
+    return repo
+
+
+def _version_source(repo: Path, project: dict[str, Any], tool: dict[str, Any], build: str) -> str:
+    if "version" in project:
+        return "static"
+    if "version" in tool.get("poetry", {}):
+        return "[tool.poetry]"
+    if "version" in tool.get("hatch", {}):
+        hatch = tool["hatch"]["version"]
+        return "hatch-vcs" if hatch.get("source") == "vcs" else f"hatch path {hatch.get('path')}"
+    if "version" in tool.get("pdm", {}):
+        return f"pdm {tool['pdm']['version'].get('source')}"
+    if "setuptools_scm" in tool or "setuptools-scm" in build or "setuptools_scm" in build:
+        return "setuptools-scm"
+    if "dynamic" in tool.get("setuptools", {}):
+        return "setuptools attr"
+    if "flit" in build:
+        return "flit __version__"
+    for name in ("setup.cfg", "setup.py"):
+        if (repo / name).is_file() and "version" in (repo / name).read_text(encoding="utf-8"):
+            return name
+    return "?"
+
+
+def describe_shape(repo: Path) -> str:
+    """backend / version source / changelog kind, as a person reading the files would say."""
+    data: dict[str, Any] = {}
+    if (repo / "pyproject.toml").is_file():
+        data = tomllib.loads((repo / "pyproject.toml").read_text(encoding="utf-8"))
+    build = data.get("build-system", {})
+    backend = str(build.get("build-backend", "setuptools (legacy)"))
+    backend = backend.partition(".")[0].replace("_core", "").replace("poetry", "poetry-core")
+    tool = data.get("tool", {})
+    source = _version_source(repo, data.get("project", {}), tool, str(build))
+    if "towncrier" in tool:
+        changelog = "towncrier"
+    else:
+        found = sorted(
+            p.name for p in repo.iterdir() if p.is_file() and p.stem.upper() in CHANGELOG_STEMS
+        )
+        changelog = found[0] if found else "none"
+    return f"{backend} / {source} / {changelog}"
+
+
+def expected_patch(current: str) -> str:
+    """What ``release patch`` must plan: the next patch, or the unreleased version it finishes."""
+    now = Version(current)
+    if now.is_prerelease and now.pre is None and now.post is None:  # X.devN -> X
+        return now.base_version
+    release = [*now.release, 0, 0][:3]
+    if now.pre is not None:
+        return ".".join(map(str, now.release))
+    return f"{release[0]}.{release[1]}.{release[2] + 1}"
+
+
+def metadata_version(path: Path) -> str:
+    if path.name.endswith(".whl"):
+        with zipfile.ZipFile(path) as wheel:
+            name = next(n for n in wheel.namelist() if n.endswith(".dist-info/METADATA"))
+            text = wheel.read(name).decode()
+    else:
+        with tarfile.open(path) as sdist:
+            member = next(
+                m
+                for m in sdist.getmembers()
+                if m.name.count("/") == 1 and m.name.endswith("/PKG-INFO")
+            )
+            handle = sdist.extractfile(member)
+            text = handle.read().decode() if handle else ""
+    return str(email.parser.Parser().parsestr(text)["Version"])
+
+
+def failed_step(repo: Path) -> str:
+    journals = sorted((repo / ".releasekit").glob("**/*.jsonl"))
+    for journal in reversed(journals):
+        for line in reversed(journal.read_text(encoding="utf-8").splitlines()):
+            event = json.loads(line)
+            if event.get("event") == "failed":
+                return str(event.get("step", ""))
+    return ""
+
+
+def error_line(output: str) -> str:
+    errors = [line for line in output.splitlines() if line.startswith("ERROR")]
+    if errors:
+        return errors[0]
+    lines = [line for line in output.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+def releasekit(repo: Path, env: dict[str, str], timeout: float, *args: str) -> tuple[int, str]:
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "releasekit", *args],
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        out = (exc.stdout or b"").decode() if isinstance(exc.stdout, bytes) else exc.stdout or ""
+        return -1, out + f"\nTIMEOUT after {timeout:.0f} s"
+    return done.returncode, done.stdout + done.stderr
+
+
+def run_one(project: Project, workdir: Path, timeout: float) -> Outcome:
+    outcome = Outcome(project)
+    started = time.monotonic()
+    base = workdir / project.name
+    try:
+        repo = make_repository(project, download(project), base)
+    except (OSError, RuntimeError, subprocess.CalledProcessError, tarfile.TarError) as exc:
+        outcome.result, outcome.step, outcome.error = "setup failed", "download", str(exc)
+        return outcome
+    outcome.shape = describe_shape(repo)
+    outcome.planned = expected_patch(project.version)
+    index = base / "index"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RELEASEKIT_")}
+    env |= {"RELEASEKIT_INDEX_DIR": str(index), "NO_COLOR": "1", "COLUMNS": "200"}
+    code, output = releasekit(repo, env, timeout, "init")
+    if code == 0 and git(repo, "status", "--porcelain"):
+        git(repo, "add", "-A")
+        git(repo, "commit", "-q", "-m", "Set up releasekit")
+    if code == 0:
+        left = max(timeout - (time.monotonic() - started), 1.0)
+        code, output = releasekit(repo, env, left, "release", "patch", "--to", "local", "--yes")
+        step = failed_step(repo)
+    else:
+        step = "init"
+    files = sorted(p for p in index.iterdir() if p.is_file()) if index.is_dir() else []
+    outcome.uploaded = [p.name for p in files]
+    outcome.wrong = [
+        f"{p.name} says {v}" for p in files if (v := metadata_version(p)) != outcome.planned
+    ]
+    outcome.seconds = time.monotonic() - started
+    if outcome.wrong:
+        outcome.result = "WRONG VERSION"
+    elif code == 0 and files:
+        outcome.result = "released"
+    elif code == -1:
+        outcome.result, outcome.step = "timeout", step
+    else:
+        outcome.result = f"failed (exit {code})" if code else "nothing uploaded"
+        outcome.step = step or ("preflight" if code in (2, 3) else "")
+    if outcome.result != "released":
+        outcome.error = error_line(output).replace(f"{repo}/", "")
+    return outcome
+
+
+# ---------------------------------------------------------------- report
+
+
+def table(outcomes: list[Outcome]) -> str:
+    rows = [
+        "| project | version | shape (backend / version source / changelog) | result "
+        "| failing step | ERROR line | s |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for o in outcomes:
+        error = o.error.replace("|", "\\|").replace("\n", " ")
+        if len(error) > 300:
+            error = error[:297] + "..."
+        rows.append(
+            f"| {o.project.name} | {o.project.version} -> {o.planned} | `{o.shape}` | {o.result} "
+            f"| {o.step} | {error} | {o.seconds:.0f} |"
+        )
+    return "\n".join(rows)
+
+
+def figures(outcomes: list[Outcome]) -> str:
+    released = sum(o.result == "released" for o in outcomes)
+    wrong = sum(bool(o.wrong) for o in outcomes)
+    rate = released / len(outcomes) if outcomes else 0.0
+    return (
+        f"{released}/{len(outcomes)} released with no edit ({rate:.0%}); "
+        f"wrong versions uploaded: {wrong}"
+    )
+
+
+def write_markdown(path: Path, outcomes: list[Outcome], seconds: float) -> None:
+    import releasekit
+
+    date = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    version = getattr(releasekit, "__version__", "?")
+    head = git(HERE.parent, "rev-parse", "--short", "HEAD")
+    path.write_text(
+        "# Adoption: real projects released unmodified\n\n"
+        "`nox -s adoption` downloads the sdists of popular pure-Python projects at pinned\n"
+        "versions, makes each a git repository with a bare remote and the current version's tag\n"
+        "in the project's style, and runs `releasekit init` then\n"
+        "`releasekit release patch --to local --yes` with no other edit (the project's default\n"
+        "gate, a private local index). Every uploaded file's metadata version is compared with\n"
+        "the planned one. See `benchmarks/adoption.py` for the exact procedure.\n\n"
+        f"Run: {date}, releasekit {version} at `{head}`, {len(outcomes)} projects in "
+        f"{seconds / 60:.1f} min.\n\n"
+        f"**{figures(outcomes)}.**\n\n"
+        f"{table(outcomes)}\n",
+        encoding="utf-8",
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--subset", choices=["all", "ci"], default="all")
+    parser.add_argument("--only", nargs="*", default=[], help="project names to run")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--timeout", type=float, default=600, help="seconds per project")
+    parser.add_argument("--markdown", type=Path, help=f"write the table there (e.g. {DOC})")
+    parser.add_argument("--keep", type=Path, help="work here and keep the repositories")
+    parser.add_argument(
+        "--fail-under", type=float, default=0.0, help="exit 1 below this released fraction"
+    )
+    args = parser.parse_args(argv)
+    chosen = [
+        p
+        for p in PROJECTS
+        if (args.subset == "all" or p.ci) and (not args.only or p.name in args.only)
+    ]
+    workdir = args.keep or Path(tempfile.mkdtemp(prefix="releasekit-adoption-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    outcomes: list[Outcome] = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(args.jobs, 1)) as pool:
+        futures = [pool.submit(run_one, p, workdir, args.timeout) for p in chosen]
+        for future in concurrent.futures.as_completed(futures):
+            o = future.result()
+            print(
+                f"{o.project.name} {o.project.version}: {o.result} ({o.seconds:.0f} s)", flush=True
+            )
+            outcomes.append(o)
+    outcomes.sort(key=lambda o: chosen.index(o.project))
+    seconds = time.monotonic() - started
+    print(table(outcomes))
+    print(figures(outcomes) + f"; {seconds / 60:.1f} min")
+    for o in outcomes:
+        for wrong in o.wrong:
+            print(f"WRONG VERSION UPLOADED: {o.project.name}: {wrong}, planned {o.planned}")
+    if args.markdown:
+        write_markdown(args.markdown, outcomes, seconds)
+    if not args.keep:
+        shutil.rmtree(workdir, ignore_errors=True)
+    released = sum(o.result == "released" for o in outcomes)
+    if any(o.wrong for o in outcomes):
+        return 1
+    return 1 if outcomes and released / len(outcomes) < args.fail_under else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,490 @@
+"""Real project shapes released unmodified: ``releasekit init``, then a chain of releases.
+
+Each fixture in ``tests/projects/shape-*`` is a tiny copy of a popular project's shape (backend,
+version source, layout, changelog kind, tag style, current version). A chain per shape makes a
+git repository with a bare remote, creates the tags the project would already have, runs
+``releasekit init`` (committing what it wrote, as a user would), then ``releasekit release BUMP
+--yes --to local`` once per bump with only ordinary development in between (one ``fix:`` commit,
+plus a news fragment for towncrier projects). Nothing is edited to help releasekit.
+
+After every release we check what a maintainer would: the files on the index (names and the
+version inside their metadata), the tag (in the project's own style) on the remote, the version
+files (exactly one line changed, to exactly the planned version), and the changelog (the
+release's heading, the pending entries under it, older entries kept, no second changelog).
+
+Cells that release correctly are listed in ``ON_MAIN`` and run by default; the others fail until
+releasekit learns their shape (issue 11), and run with ``RELEASEKIT_SHAPES=all``. Nothing here
+is skipped or expected to fail: a cell is either run, and must pass, or not generated.
+
+Each (shape, step) is its own test; a chain runs once per shape (memoised, in any order) and its
+tests share one xdist group. Between them, the chains cover every bump (patch, minor, rc,
+release, post, dev) for every version-source kind.
+"""
+
+from __future__ import annotations
+
+import email.parser
+import os
+import re
+import subprocess
+import tarfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from packaging.version import Version
+
+from ..conftest import Sandbox, make_sandbox
+
+CHANGELOG_NAMES = re.compile(r"^(CHANGELOG|CHANGES|HISTORY|NEWS)(\.\w+)?$", re.IGNORECASE)
+VERSION_RE = re.compile(r"v?(\d+(?:\.\d+)*(?:(?:a|b|rc)\d+)?(?:\.post\d+)?(?:\.dev\d+)?)(?![\w.])")
+UNDERLINE = re.compile(r"([=\-~^*+#])\1{2,}")
+PYPROJECT_VERSION = r'^version = "([^"]+)"$'
+DUNDER_VERSION = r'^__version__ = "([^"]+)"$'
+FULL_CHAIN = ("patch", "minor", "rc", "release", "post", "dev")
+
+
+@dataclass(frozen=True)
+class Shape:
+    """One project shape and what each release of its chain must produce."""
+
+    fixture: str
+    dist: str
+    tag_format: str
+    tags: tuple[str, ...]  # the tags the project already has, oldest first
+    chain: tuple[tuple[str, str], ...]  # (bump, expected version)
+    version_files: dict[str, str] = field(default_factory=dict)  # path -> regex, one group
+    changelog: str | None = None
+    pending: str | None = None  # an entry waiting for the first release
+    fragments: tuple[str, str, str] | None = None  # towncrier: (directory, type, extension)
+
+
+def _chain(*pairs: str) -> tuple[tuple[str, str], ...]:
+    return tuple((bump, version) for bump, version in (p.split("=") for p in pairs))
+
+
+def _full(versions: str) -> tuple[tuple[str, str], ...]:
+    return tuple(zip(FULL_CHAIN, versions.split(), strict=True))
+
+
+EMPTY_NAME = "Greet the world when the name is empty"
+SHAPES = {
+    # Flask / Click (pallets): flit_core, static `X.Y.Z.dev` version, CHANGES.rst whose next
+    # section is already titled with the version and says "Unreleased", tags without v.
+    "flask": Shape(
+        "shape-flask",
+        "tinyflask",
+        "{version}",
+        ("3.0.3", "3.1.0"),
+        _chain("patch=3.1.1", "dev=3.1.2.dev1", "minor=3.2.0"),
+        {"pyproject.toml": PYPROJECT_VERSION},
+        "CHANGES.rst",
+        EMPTY_NAME,
+    ),
+    # flit with `__version__ = "X.dev0"` in the module and CHANGELOG.rst "Unreleased" (click 8.1).
+    "flit-dunder": Shape(
+        "shape-flit-dunder",
+        "tinydunder",
+        "{version}",
+        ("8.4.0", "8.4.1"),
+        _chain(
+            "dev=8.5.0.dev1",
+            "patch=8.5.0",
+            "post=8.5.0.post1",
+            "minor=8.6.0",
+            "rc=8.6.1rc1",
+            "release=8.6.1",
+        ),
+        {"src/tinydunder/__init__.py": DUNDER_VERSION},
+        "CHANGELOG.rst",
+        "Add the ``name`` argument to ``greet``.",
+    ),
+    # attrs: hatchling + hatch-vcs, towncrier into CHANGELOG.md, CalVer tags without v.
+    "attrs": Shape(
+        "shape-attrs",
+        "tinyattrs",
+        "{version}",
+        ("25.2.0", "25.3.0"),
+        _chain("patch=25.3.1", "minor=25.4.0", "dev=25.4.1.dev1"),
+        {},
+        "CHANGELOG.md",
+        "now greets the world when given an empty name",
+        ("changelog.d", "change", "md"),
+    ),
+    # Black: hatch-vcs writing a version file, hand-written CHANGES.md with "## Unreleased".
+    "black": Shape(
+        "shape-black",
+        "tinyblack",
+        "{version}",
+        ("24.10.0", "25.1.0"),
+        _chain("rc=25.1.1rc1", "release=25.1.1", "post=25.1.1.post1"),
+        {},
+        "CHANGES.md",
+        "Fix crash when greeting an empty name (#4520)",
+    ),
+    # Requests: setuptools, version attr in __version__.py, HISTORY.md with a "dev" section, v tags.
+    "requests": Shape(
+        "shape-requests",
+        "tinyrequests",
+        "v{version}",
+        ("v2.32.3", "v2.32.4"),
+        _chain("patch=2.32.5", "minor=2.33.0", "post=2.33.0.post1"),
+        {"src/tinyrequests/__version__.py": DUNDER_VERSION},
+        "HISTORY.md",
+        EMPTY_NAME,
+    ),
+    # pip: setuptools attr `__version__ = "25.2.dev0"`, towncrier news/ into NEWS.rst, no v.
+    "pip": Shape(
+        "shape-pip",
+        "tinypip",
+        "{version}",
+        ("25.1", "25.1.1"),
+        _chain("rc=25.2rc1", "release=25.2", "dev=25.2.1.dev1"),
+        {"src/tinypip/__init__.py": DUNDER_VERSION},
+        "NEWS.rst",
+        EMPTY_NAME,
+        ("news", "bugfix", "rst"),
+    ),
+    # pluggy: setuptools-scm with a version file, towncrier changelog/ into CHANGELOG.rst.
+    "pluggy": Shape(
+        "shape-pluggy",
+        "tinypluggy",
+        "{version}",
+        ("1.5.0", "1.6.0"),
+        _full("1.6.1 1.7.0 1.7.1rc1 1.7.1 1.7.1.post1 1.7.2.dev1"),
+        {},
+        "CHANGELOG.rst",
+        EMPTY_NAME,
+        ("changelog", "bugfix", "rst"),
+    ),
+    # Classic setuptools: setup.cfg [metadata] version, setup.py shim, flat layout, CHANGES.md.
+    "setupcfg": Shape(
+        "shape-setupcfg",
+        "tinycfg",
+        "v{version}",
+        ("v1.4.1", "v1.4.2"),
+        _full("1.4.3 1.5.0 1.5.1rc1 1.5.1 1.5.1.post1 1.5.2.dev1"),
+        {"setup.cfg": r"^version = (\S+)$"},
+        "CHANGES.md",
+        EMPTY_NAME,
+    ),
+    # Poetry 1.x: [tool.poetry] version (no [project]), flat layout, keep-a-changelog.
+    "poetry": Shape(
+        "shape-poetry",
+        "tinypoetry",
+        "v{version}",
+        ("v0.9.2", "v0.9.3"),
+        _full("0.9.4 0.10.0 0.10.1rc1 0.10.1 0.10.1.post1 0.10.2.dev1"),
+        {"pyproject.toml": PYPROJECT_VERSION},
+        "CHANGELOG.md",
+        EMPTY_NAME,
+    ),
+    # pdm-backend, [tool.pdm.version] source = "file", no changelog, v tags.
+    "pdm-file": Shape(
+        "shape-pdm-file",
+        "tinypdm",
+        "v{version}",
+        ("v0.3.0", "v0.4.0"),
+        _full("0.4.1 0.5.0 0.5.1rc1 0.5.1 0.5.1.post1 0.5.2.dev1"),
+        {"src/tinypdm/__init__.py": DUNDER_VERSION},
+    ),
+    # PDM itself: pdm-backend scm version, towncrier news/ into CHANGELOG.md, tags without v.
+    "pdm-scm": Shape(
+        "shape-pdm-scm",
+        "tinypdmscm",
+        "{version}",
+        ("2.22.3", "2.22.4"),
+        _full("2.22.5 2.23.0 2.23.1rc1 2.23.1 2.23.1.post1 2.23.2.dev1"),
+        {},
+        "CHANGELOG.md",
+        EMPTY_NAME,
+        ("news", "bugfix", "md"),
+    ),
+    # HTTPX: hatchling [tool.hatch.version] path, flat layout, keep-a-changelog, tags without v.
+    "httpx": Shape(
+        "shape-httpx",
+        "tinyhttpx",
+        "{version}",
+        ("0.28.0", "0.28.1"),
+        _full("0.28.2 0.29.0 0.29.1rc1 0.29.1 0.29.1.post1 0.29.2.dev1"),
+        {"tinyhttpx/__version__.py": DUNDER_VERSION},
+        "CHANGELOG.md",
+        f"{EMPTY_NAME}. (#3460)",
+    ),
+    # `hatch new`: hatchling, static version, flat layout, no changelog, v tags.
+    "hatch-static": Shape(
+        "shape-hatch-static",
+        "tinyhatch",
+        "v{version}",
+        ("v0.9.0", "v1.0.0"),
+        _chain("rc=1.0.1rc1", "release=1.0.1", "post=1.0.1.post1"),
+        {"pyproject.toml": PYPROJECT_VERSION},
+    ),
+}
+
+
+#: The cells (``SHAPE-init``, ``SHAPE-N-BUMP``) main runs: the ones releasekit gets right so far.
+ON_MAIN = frozenset({"attrs-init", "pdm-scm-init", "httpx-init"})
+ALL = os.environ.get("RELEASEKIT_SHAPES") == "all"
+
+
+# ---------------------------------------------------------------- reading what a release made
+
+
+def _heading(lines: list[str], i: int) -> str | None:
+    """The version (or 'unreleased') a changelog heading at line ``i`` names, else None."""
+    stripped = lines[i].strip()
+    under = lines[i + 1].strip() if i + 1 < len(lines) else ""
+    markdown = stripped.startswith("#")
+    underlined = bool(stripped) and bool(UNDERLINE.fullmatch(under))
+    if not (markdown or underlined) or UNDERLINE.fullmatch(stripped):
+        return None
+    title = stripped.lstrip("#").strip()
+    if "unreleased" in title.lower() or title.lower() == "dev":
+        return "unreleased"
+    match = VERSION_RE.search(title)
+    return str(Version(match.group(1))) if match else None
+
+
+def headings(text: str) -> list[str]:
+    """The versions of a changelog's section headings, newest first ('unreleased' kept)."""
+    lines = text.splitlines()
+    return [h for i in range(len(lines)) if (h := _heading(lines, i))]
+
+
+def section(text: str, version: str) -> str:
+    """The text from ``version``'s heading to the next version (or unreleased) heading."""
+    lines = text.splitlines()
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        key = _heading(lines, i)
+        if out and key:
+            break
+        if out or key == version:
+            out.append(line)
+    return "\n".join(out)
+
+
+def metadata_version(path: Path) -> str:
+    if path.suffix == ".whl":
+        with zipfile.ZipFile(path) as wheel:
+            name = next(n for n in wheel.namelist() if n.endswith(".dist-info/METADATA"))
+            text = wheel.read(name).decode()
+    else:
+        with tarfile.open(path) as sdist:
+            member = next(
+                m
+                for m in sdist.getmembers()
+                if m.name.count("/") == 1 and m.name.endswith("/PKG-INFO")
+            )
+            extracted = sdist.extractfile(member)
+            assert extracted is not None
+            text = extracted.read().decode()
+    return str(email.parser.Parser().parsestr(text)["Version"])
+
+
+def _put_back(new: str, old: str) -> Callable[[re.Match[str]], str]:
+    def replace(match: re.Match[str]) -> str:
+        return match.group(0).replace(new, old)
+
+    return replace
+
+
+def changelog_files(repo: Path) -> set[str]:
+    return {p.name for p in repo.iterdir() if p.is_file() and CHANGELOG_NAMES.match(p.name)}
+
+
+# ---------------------------------------------------------------- the chain of releases
+
+
+@dataclass
+class Step:
+    bump: str
+    version: str
+    done: subprocess.CompletedProcess[str] | None = None
+    base: str = ""  # HEAD before the release
+    before: dict[str, str] = field(default_factory=dict)  # tracked text files before
+    index_before: set[str] = field(default_factory=set)
+    tags_before: set[str] = field(default_factory=set)
+    entries: list[str] = field(default_factory=list)  # changelog entries this release must carry
+
+
+def error_line(done: subprocess.CompletedProcess[str]) -> str:
+    output = done.stdout + done.stderr
+    errors = [line for line in output.splitlines() if line.startswith("ERROR")]
+    return errors[0] if errors else output.strip().splitlines()[-1] if output.strip() else "?"
+
+
+class Chain:
+    """Runs one shape's init and releases lazily, in order, once; remembers where it stopped."""
+
+    def __init__(self, shape: Shape, base: Path) -> None:
+        self.shape = shape
+        self.base = base
+        self.sandbox: Sandbox | None = None
+        self.init: subprocess.CompletedProcess[str] | None = None
+        self.changelogs_before: set[str] = set()
+        self.steps = [Step(bump, version) for bump, version in shape.chain]
+        self.ran = 0
+        self.stopped: str | None = None
+
+    def setup(self) -> Sandbox:
+        if self.sandbox is None:
+            sb = make_sandbox(self.base, self.shape.fixture)
+            sb.env.pop("RELEASEKIT_GATE_COMMAND", None)  # the project's own gate, as adopted
+            for tag in self.shape.tags:
+                sb.git("tag", "-a", tag, "-m", f"Release {tag}")
+            sb.git("push", "-q", "origin", "--tags")
+            self.changelogs_before = changelog_files(sb.repo)
+            self.init = sb.run("init")
+            if self.init.returncode != 0:
+                self.stopped = f"init: {error_line(self.init)}"
+            elif sb.git("status", "--porcelain"):
+                sb.git("add", "-A")
+                sb.git("commit", "-qm", "Set up releasekit")
+                sb.git("push", "-q", "origin", "main")
+            self.sandbox = sb
+        return self.sandbox
+
+    def upto(self, k: int) -> Step:
+        sb = self.setup()
+        while self.ran <= k:
+            if self.stopped:
+                pytest.fail(f"not released: the chain stopped at {self.stopped}")
+            self._release(sb, self.ran, self.steps[self.ran])
+            self.ran += 1
+        return self.steps[k]
+
+    def _release(self, sb: Sandbox, k: int, step: Step) -> None:
+        # ordinary development since the last release: a fix, and its news fragment if any
+        module = next(p for p in sorted(sb.repo.rglob("__init__.py")) if "tests" not in p.parts)
+        with module.open("a", encoding="utf-8") as handle:
+            handle.write(f"# fix {k}\n")
+        if k == 0:
+            step.entries = [self.shape.pending] if self.shape.pending else []
+        elif self.shape.fragments:
+            directory, kind, ext = self.shape.fragments
+            text = f"Fixed the greeting, take {k}."
+            (sb.repo / directory / f"{900 + k}.{kind}.{ext}").write_text(text + "\n")
+            step.entries = [text]
+        sb.git("add", "-A")
+        sb.git("commit", "-qm", f"fix: greeting, take {k}")
+        step.base = sb.git("rev-parse", "HEAD")
+        tracked = sb.git("ls-files").splitlines()
+        step.before = {
+            name: (sb.repo / name).read_text(encoding="utf-8")
+            for name in tracked
+            if name in self.shape.version_files or name == self.shape.changelog
+        }
+        step.index_before = set(sb.index_files())
+        step.tags_before = set(sb.remote_git("tag").split())
+        step.done = sb.run("release", step.bump, "--yes", "--to", "local", timeout=600)
+        if step.done.returncode != 0:
+            self.stopped = f"{step.bump} -> {step.version}: {error_line(step.done)}"
+
+
+_CHAINS: dict[str, Chain] = {}
+
+
+def _cells() -> list[object]:
+    """``SHAPE-init`` then ``SHAPE-N-BUMP`` per shape; k = -1 stands for init."""
+    cells: list[object] = []
+    for name, shape in SHAPES.items():
+        steps = [("init", -1)] + [(f"{k + 1}-{bump}", k) for k, (bump, _) in enumerate(shape.chain)]
+        for suffix, k in steps:
+            cell = f"{name}-{suffix}"
+            if ALL or cell in ON_MAIN:
+                mark = pytest.mark.xdist_group(f"shape-{name}")
+                cells.append(pytest.param(name, k, id=cell, marks=mark))
+    return cells
+
+
+@pytest.fixture
+def chain(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Chain:
+    name = request.node.callspec.params["shape"]
+    if name not in _CHAINS:
+        _CHAINS[name] = Chain(SHAPES[name], tmp_path_factory.mktemp(f"shape-{name}"))
+    return _CHAINS[name]
+
+
+# ---------------------------------------------------------------- the tests
+
+
+@pytest.mark.parametrize(("shape", "k"), _cells())
+def test_shape(shape: str, k: int, chain: Chain) -> None:
+    if k < 0:
+        check_init(chain)
+    else:
+        check_release(chain, k)
+
+
+def check_init(chain: Chain) -> None:
+    """init succeeds and never adds a second changelog (nor one where the project has none)."""
+    sb = chain.setup()
+    assert chain.init is not None
+    if chain.init.returncode != 0:
+        pytest.fail(f"exit {chain.init.returncode}: {error_line(chain.init)}")
+    assert changelog_files(sb.repo) == chain.changelogs_before
+
+
+def check_release(chain: Chain, k: int) -> None:
+    """The release of step ``k``: index, tag, version files and changelog exactly right."""
+    step = chain.upto(k)
+    sb, spec = chain.sandbox, chain.shape
+    assert sb is not None and step.done is not None
+    if step.done.returncode != 0:
+        pytest.fail(f"exit {step.done.returncode}: {error_line(step.done)}")
+    v = step.version
+
+    # the index got exactly this version's wheel and sdist, with that version inside
+    wheel, sdist = f"{spec.dist}-{v}-py3-none-any.whl", f"{spec.dist}-{v}.tar.gz"
+    assert set(sb.index_files()) - step.index_before == {wheel, sdist}
+    for name in (wheel, sdist):
+        assert metadata_version(sb.index / name) == v, name
+
+    # one new tag, in the project's style, on the released commit, pushed with main
+    tag = spec.tag_format.format(version=v)
+    assert set(sb.remote_git("tag").split()) == step.tags_before | {tag}
+    head = sb.git("rev-parse", "HEAD")
+    assert sb.remote_git("rev-parse", f"{tag}^{{commit}}") == head
+    assert sb.remote_git("rev-parse", "main") == head
+    assert sb.git("status", "--porcelain") == ""
+
+    # the release changed only the version files and the changelog (and consumed fragments)
+    changed = set(sb.git("diff", "--name-only", step.base, "HEAD").splitlines())
+    allowed = set(spec.version_files) | ({spec.changelog} if spec.changelog else set())
+    fragment_dir = spec.fragments[0] if spec.fragments else None
+    assert {c for c in changed if not (fragment_dir and c.startswith(fragment_dir + "/"))} <= (
+        allowed
+    )
+    if fragment_dir:
+        left = [p.name for p in (sb.repo / fragment_dir).iterdir() if p.name.count(".") >= 2]
+        assert left == [], left
+
+    # each version file: exactly the version line changed, to exactly the new version
+    for rel, pattern in spec.version_files.items():
+        before, after = step.before[rel], (sb.repo / rel).read_text(encoding="utf-8")
+        found = re.findall(pattern, after, flags=re.MULTILINE)
+        assert found == [v], (rel, found)
+        old = re.findall(pattern, before, flags=re.MULTILINE)
+        assert len(old) == 1, (rel, old)
+        restored = re.sub(pattern, _put_back(v, old[0]), after, flags=re.MULTILINE)
+        assert restored == before, rel
+
+    # the changelog: this version's heading on top of the older ones, its entries under it
+    assert changelog_files(sb.repo) == chain.changelogs_before
+    if spec.changelog:
+        before_text = step.before[spec.changelog]
+        after_text = (sb.repo / spec.changelog).read_text(encoding="utf-8")
+        released = [h for h in headings(after_text) if h != "unreleased"]
+        prior = [h for h in headings(before_text) if h != "unreleased"]
+        assert released == ([v, *prior] if v not in prior else prior), released
+        body = section(after_text, v)
+        assert "unreleased" not in body.lower(), body
+        for entry in step.entries:
+            assert entry in body, (entry, body)
+        for old_version in prior:
+            if old_version != v:
+                assert section(after_text, old_version) == section(before_text, old_version)

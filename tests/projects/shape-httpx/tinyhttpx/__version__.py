@@ -1,0 +1,3 @@
+__title__ = "tinyhttpx"
+__description__ = "A next generation greeting client."
+__version__ = "0.28.1"

@@ -1,0 +1,10 @@
+"""tinypdmscm: a tiny library for releasekit's project-shape tests."""
+
+from importlib.metadata import version as _version
+
+__version__ = _version("tinypdmscm")
+
+
+def greet(name: str = "world") -> str:
+    """Return a greeting for ``name``."""
+    return f"Hello, {name or 'world'}!"

@@ -1,0 +1,8 @@
+"""tinypip: a tiny library for releasekit's project-shape tests."""
+
+__version__ = "25.2.dev0"
+
+
+def greet(name: str = "world") -> str:
+    """Return a greeting for ``name``."""
+    return f"Hello, {name or 'world'}!"
