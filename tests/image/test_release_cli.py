@@ -204,3 +204,35 @@ def test_bad_docs_input_is_one_line_before_anything_is_published(tmp_path: Path,
     assert sandbox.index_files() == {}
     assert sandbox.remote_git("branch", "--list", "gh-pages") == ""
     assert sandbox.remote_git("tag") == ""
+
+
+def test_doctor_knows_what_the_image_and_docs_steps_need(
+    tmp_path: Path, registry: infra.LocalRegistry
+) -> None:
+    """doctor = preflight + every step's prerequisites: a missing builder and a docs remote that
+    does not exist are reported before a release starts, not found by the image or docs step."""
+    docs = '\n[tool.releasekit.docs]\nremote = "docs-remote"\n'
+    sandbox = _with_image(tmp_path, registry, SITE)
+    pyproject = sandbox.repo / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + docs)
+    _add(sandbox, {})
+    sandbox.git("commit", "-qam", "docs remote")
+    sandbox.git("push", "-q", "origin", "main")
+    done = sandbox.run("doctor", env={"PATH": _path_without_builders(tmp_path)})
+    assert done.returncode == 3
+    errors = [line for line in done.stderr.splitlines() if line.startswith("ERROR")]
+    assert any("no container builder found" in line for line in errors), done.stderr
+    assert any("no git remote 'docs-remote' to publish the docs to" in line for line in errors)
+    assert "Traceback" not in done.stderr
+
+
+def test_an_image_tag_already_in_the_registry_is_refused_in_preflight(
+    tmp_path: Path, registry: infra.LocalRegistry
+) -> None:
+    sandbox = _with_image(tmp_path, registry, {})
+    infra.push_synthetic(registry.host, "simple-pkg", "1.1.0", "someone else's")
+    before = sandbox.snapshot()
+    done = sandbox.run("release", "minor", "--to", "local", "--yes")
+    assert done.returncode == 3  # preflight: nothing was built, committed or uploaded
+    assert_one_error_line(done, f"registry {registry.host} already has")
+    assert sandbox.snapshot() == before

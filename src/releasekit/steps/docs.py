@@ -8,6 +8,11 @@ whole release has succeeded. Rollback deletes the version again.
 
 from __future__ import annotations
 
+import importlib.util
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..docsite import (
@@ -18,7 +23,8 @@ from ..docsite import (
     mike_for,
     version_selector,
 )
-from .base import Facts, Plan, Step, StepRecord
+from ..git import Git
+from .base import Facts, Plan, Problem, Step, StepRecord
 from .image import earlier, first_effect
 
 if TYPE_CHECKING:
@@ -33,6 +39,27 @@ class DocsStep(Step):
 
     def skip_reason(self, ctx: Context) -> str | None:
         return docs_skip_reason(ctx.config, ctx.root)
+
+    def check(self, ctx: Context) -> Iterator[Problem]:
+        """MkDocs, mike, the configuration file and the remote the site is pushed to."""
+        settings = ctx.config.docs
+        install = "pip install 'releasekit[docs]' (mkdocs, mkdocs-material, mike)"
+        try:
+            config_path(ctx.root, settings)
+        except DocsError as exc:
+            yield (exc.message, exc.hint or "")
+        if importlib.util.find_spec("mkdocs") is None:
+            yield ("the docs step needs MkDocs, which is not installed", install)
+        mike = Path(sys.executable).parent / "mike"
+        if not mike.is_file() and shutil.which("mike") is None:
+            yield ("the docs step needs mike, which is not installed", install)
+        remote = settings.remote or ctx.config.remote
+        if not Git(ctx.root).ok("remote", "get-url", remote):
+            yield (
+                f"no git remote {remote!r} to publish the docs to",
+                f"add it with `git remote add {remote} URL`, or set [tool.releasekit.docs] "
+                "remote, or pass --skip docs",
+            )
 
     def plan(self, ctx: Context) -> Plan:
         settings = ctx.config.docs

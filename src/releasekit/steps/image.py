@@ -9,6 +9,7 @@ after the whole release has succeeded.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,7 @@ from ..image.errors import ImageError, one_line
 from ..image.registry import Credentials, RegistryClient, authfile
 from ..image.spec import ImageSpec, image_skip_reason, image_spec, wheel_for
 from ..index import sha256_of
-from .base import Facts, Plan, Step, StepRecord
+from .base import Facts, Plan, Problem, Step, StepRecord
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -75,6 +76,23 @@ class ImageStep(Step):
 
     def spec(self, ctx: Context) -> ImageSpec:
         return image_spec(ctx, remote_url=_remote_url(ctx))
+
+    def check(self, ctx: Context) -> Iterator[Problem]:
+        """The image's configuration, a builder that works here, and a registry that answers and
+        does not have this version's tag yet -- all known before anything is changed."""
+        settings = ctx.config.image
+        try:
+            spec = self.spec(ctx)
+            detect_builder(settings.builder, isolation=settings.isolation)
+            if spec.registry:
+                existing = registry_client(ctx, spec.registry).digest(spec.name, spec.tag)
+                if existing is not None:
+                    yield (
+                        f"registry {spec.registry} already has {spec.repository}:{spec.tag}",
+                        "release a new version, or delete that tag from the registry first",
+                    )
+        except ImageError as exc:
+            yield (exc.message, exc.hint or "")
 
     def plan(self, ctx: Context) -> Plan:
         spec = self.spec(ctx)
