@@ -286,9 +286,21 @@ class Config(_Model):
         default_factory=lambda: dict(DEFAULT_BUMP_MAP),
         description="Fragment type -> bump, used when BUMP is omitted; other types bump patch.",
     )
-    gate_command: list[str] = Field(
-        default_factory=lambda: ["python", "-m", "pytest", "--gate"],
-        description="The quality gate run before anything changes; a non-zero exit stops.",
+    gate_command: list[str] | None = Field(
+        None,
+        description="The quality gate run before anything changes; a non-zero exit stops. "
+        "Default: detected, in this order: a noxfile.py session named tests/test/pytest "
+        "(`nox -s tests`), tox (`tox -e py<XY>`), hatch (`hatch test` or `hatch run test:...`), "
+        "else `python -m pytest` in a venv releasekit makes under .releasekit/work/ with the "
+        "project and its test dependencies installed (`--gate` added when the project uses "
+        "pytest-releasekit). `python` as the first word means releasekit's own interpreter.",
+    )
+    verify_tests: Literal["auto"] | bool | list[str] = Field(
+        "auto",
+        description="Run the project's tests against the installed wheel in verify's fresh venv, "
+        'from a copy of the tests outside the source tree. "auto" (or true): each package\'s '
+        "tests/ (or test/) directory, skipped when there is none; false: off; a list: pytest "
+        "arguments, paths relative to the repository root.",
     )
     smoke_command: list[str] | None = Field(
         None,

@@ -18,6 +18,7 @@ from .docsite import docs_skip_reason
 from .errors import ConfigError
 from .image.spec import image_skip_reason
 from .tags import effective_tag_format
+from .testenv import detect
 
 __all__ = ["effective_values"]
 
@@ -91,6 +92,9 @@ def effective_values(root: Path, config: Config) -> dict[str, Value]:
         kind = resolve(root, config)
         if kind is not None:
             values["changelog"] = (kind.kind, f"detected: {kind.describe()}")
+    if config.gate_command is None:
+        spec = detect(root, config)
+        values["gate_command"] = (spec.display, f"detected: {spec.source}")
     for name, (value, where) in list(values.items()):
         if value is None and "." not in name:
             values[name] = (_described(Config, name) or value, where)

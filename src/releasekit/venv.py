@@ -77,11 +77,13 @@ class VirtualEnv:
                 what=what,
             )
 
-    def run(self, argv: Sequence[str], *, cwd: Path, what: str) -> process.Completed:
+    def run(
+        self, argv: Sequence[str], *, cwd: Path, what: str, check: bool = True
+    ) -> process.Completed:
         """Run a command inside the venv (its bin/ first on PATH), from ``cwd``."""
         env = {
             "PATH": f"{self.path / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
             "VIRTUAL_ENV": str(self.path),
         }
         command = [str(self.python), *argv[1:]] if argv and argv[0] == "python" else list(argv)
-        return process.run(command, cwd=cwd, env=env, what=what)
+        return process.run(command, cwd=cwd, env=env, what=what, check=check)

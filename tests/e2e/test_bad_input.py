@@ -198,7 +198,8 @@ def test_failing_gate(sandbox: Sandbox) -> None:
         "exited 3",
         env={"RELEASEKIT_GATE_COMMAND": failing},
     )
-    assert not (sandbox.repo / ".releasekit").exists()
+    state = sandbox.repo / ".releasekit"  # only the gate's output, named on the ERROR line
+    assert {p.name for p in state.iterdir()} <= {".gitignore", "lock", "gate.log"}
 
 
 def test_no_git_remote_when_push_planned(sandbox: Sandbox) -> None:

@@ -14,7 +14,8 @@ def _project(tmp_path: Path, table: str) -> Path:
 def test_defaults_without_a_table(tmp_path: Path) -> None:
     config = load_config(_project(tmp_path, ""), environ={})
     assert config.target == "local"
-    assert config.gate_command == ["python", "-m", "pytest", "--gate"]
+    assert config.gate_command is None  # detected: releasekit.testenv
+    assert config.verify_tests == "auto"
     assert config.sources == {}
 
 

@@ -1,45 +1,178 @@
-"""gate: run the project's quality gate (default ``python -m pytest --gate``); stop if it fails."""
+"""gate: run the project's tests where the project runs them (see :mod:`releasekit.testenv`);
+stop if they fail. The full output goes to ``.releasekit/gate.log``; a failure's ERROR line says
+the command, its exit status and what failed."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import shutil
 import sys
-from typing import TYPE_CHECKING
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .. import process
-from ..errors import GateFailed, ProcessError
-from ..git import Git
+from ..config import read_pyproject
+from ..errors import GateFailed, PreflightError, ProcessError
+from ..git import Git, ensure_state_dir
+from ..testenv import EnvSpec, detect, failure_digest, plugin_install_args
+from ..venv import VirtualEnv
 from .base import Facts, Plan, Step
 
 if TYPE_CHECKING:
     from ..context import Context
 
-__all__ = ["GateStep", "gate_argv"]
+__all__ = ["GateStep", "gate_venv", "shown", "write_log"]
+
+LOG_NAME = "gate.log"
+_READY = ".releasekit-ready"
 
 
-def gate_argv(ctx: Context) -> list[str]:
-    argv = list(ctx.config.gate_command)
-    if argv and argv[0] in {"python", "python3"}:
-        argv[0] = sys.executable  # the environment releasekit runs in
-    return argv
+def _missing_tool(spec: EnvSpec) -> tuple[str, str] | None:
+    if not spec.missing or spec.tool is None:
+        return None
+    return (
+        f"the gate runs the project's tests with {spec.tool} ({spec.source}), "
+        f"but {spec.tool} is not installed",
+        f"install it (`pip install {spec.tool}` or `uv tool install {spec.tool}`), "
+        "or set [tool.releasekit] gate_command",
+    )
+
+
+def _dependency_spec(root: Path) -> dict[str, Any]:
+    path = root / "pyproject.toml"
+    data = read_pyproject(path) if path.is_file() else {}
+    project = data.get("project", {})
+    return {
+        "build-system": data.get("build-system"),
+        "dependencies": project.get("dependencies"),
+        "optional-dependencies": project.get("optional-dependencies"),
+        "dependency-groups": data.get("dependency-groups"),
+        "poetry": data.get("tool", {}).get("poetry", {}).get("dependencies"),
+    }
+
+
+def _env_key(root: Path, spec: EnvSpec, packages: list[Path]) -> str:
+    """A hash of everything that decides the venv's contents except the project's own code."""
+    blob = json.dumps(
+        {
+            "python": [sys.executable, sys.version],
+            "requirements": spec.requirements,
+            "plugin": plugin_install_args() if spec.plugin else None,
+            "packages": {str(p): _dependency_spec(p) for p in packages},
+            "root": _dependency_spec(root),
+        },
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(blob.encode()).hexdigest()[:12]
+
+
+def gate_venv(root: Path, spec: EnvSpec, packages: list[Path]) -> tuple[VirtualEnv, bool]:
+    """The gate's venv under ``.releasekit/work/``, made once per dependency spec and reused
+    (then only the project's ``packages`` are reinstalled); returns it and whether it was reused."""
+    work = ensure_state_dir(root) / "work"
+    path = work / f"gate-env-{_env_key(root, spec, packages)}"
+    reused = (path / _READY).is_file()
+    editable = [arg for package in packages for arg in ("-e", str(package))]
+    if reused:
+        venv = VirtualEnv(path)
+        venv.install(
+            editable,
+            extra=["--no-deps", "--force-reinstall"],
+            what="reinstalling the project into the gate's venv",
+        )
+    else:
+        venv = VirtualEnv.create(path, what="creating the gate's venv")
+        wanted = [*editable, *spec.requirements, "pytest"]
+        if spec.plugin:
+            wanted += plugin_install_args()
+        venv.install(
+            wanted, what="installing the project and its test dependencies into the gate's venv"
+        )
+        (path / _READY).write_text(" ".join(wanted) + "\n", encoding="utf-8")
+    for old in work.glob("gate-env-*"):
+        if old != path:
+            shutil.rmtree(old, ignore_errors=True)
+    return venv, reused
+
+
+def write_log(
+    root: Path, name: str, command: str, done: process.Completed | None, text: str
+) -> Path:
+    """Write a run's whole output to ``.releasekit/<name>`` and return the path."""
+    log = ensure_state_dir(root) / name
+    status = f"exit {done.returncode} after {done.duration:.1f}s" if done else "did not run"
+    log.write_text(f"$ {command}\n\n{text.rstrip()}\n\n[{status}]\n", encoding="utf-8")
+    return log
+
+
+def shown(path: Path) -> str:
+    """``path`` relative to the working directory when it is below it, else absolute."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 class GateStep(Step):
     name = "gate"
 
+    def check(self, ctx: Context) -> Iterator[tuple[str, str]]:
+        problem = _missing_tool(detect(ctx.root, ctx.config))
+        if problem:
+            yield problem
+
     def plan(self, ctx: Context) -> Plan:
-        return Plan(self.name, "run the quality gate", actions=(process.display(gate_argv(ctx)),))
+        spec = detect(ctx.root, ctx.config)
+        actions = [f"{spec.display}  ({spec.source})"]
+        if spec.kind == "venv":
+            deps = spec.requirements_source or "no test dependencies found"
+            actions.append(
+                f"venv under .releasekit/work/: the project (-e .), pytest, {deps}"
+                + (", pytest-releasekit" if spec.plugin else "")
+            )
+        return Plan(self.name, "run the project's tests", actions=tuple(actions))
+
+    def _venv(self, ctx: Context, spec: EnvSpec) -> tuple[VirtualEnv, bool]:
+        try:
+            return gate_venv(ctx.root, spec, [package.path for package in ctx.workspace.packages])
+        except ProcessError as exc:
+            log = write_log(ctx.root, LOG_NAME, spec.display, None, exc.output or exc.message)
+            raise GateFailed(
+                f"could not prepare the gate's venv: {exc.message.splitlines()[0]} "
+                f"(full output: {shown(log)})",
+                hint=f"check the test dependencies ({spec.requirements_source or 'none found'}) "
+                "and that the project installs with `pip install -e .`, or set "
+                "[tool.releasekit] gate_command",
+            ) from None
 
     def apply(self, ctx: Context) -> Facts:
-        argv = gate_argv(ctx)
+        spec = detect(ctx.root, ctx.config)
+        problem = _missing_tool(spec)
+        if problem:
+            raise PreflightError(problem[0], hint=problem[1])
+        started = time.monotonic()
+        facts: Facts = {"environment": spec.kind, "source": spec.source}
         try:
-            done = process.run(argv, cwd=ctx.root, what="the quality gate")
-        except ProcessError as exc:
+            if spec.kind == "venv":
+                venv, facts["reused"] = self._venv(ctx, spec)
+                argv = ["python", *spec.argv]
+                done = venv.run(argv, cwd=ctx.root, check=False, what="the quality gate")
+            else:
+                done = process.run(spec.argv, cwd=ctx.root, check=False, what="the quality gate")
+        except ProcessError as exc:  # the command does not exist
+            raise GateFailed(exc.message, hint=exc.hint) from None
+        log = write_log(ctx.root, LOG_NAME, spec.display, done, done.output)
+        ctx.reporter.detail(done.output)
+        if done.returncode != 0:
             raise GateFailed(
-                f"the quality gate failed: {process.display(argv)} exited {exc.returncode}"
-                + (f"\n{exc.output.strip()[-3000:]}" if ctx.reporter.verbose else ""),
-                hint="fix the failures (run the command to see them), or skip with --skip gate",
-            ) from None
-        ctx.reporter.detail(done.output[-3000:])
+                f"the quality gate failed: {spec.display} exited {done.returncode}: "
+                f"{failure_digest(done.output)} (full output: {shown(log)})",
+                hint="fix the failures, or skip with --skip gate",
+            )
         changed = Git(ctx.root).dirty_paths()  # preflight saw a clean tree
         if changed:
             raise GateFailed(
@@ -48,4 +181,7 @@ class GateStep(Step):
                 hint="make the tests write to a temporary directory (or git-ignore what they "
                 "write), restore the tree (`git status`), then release again",
             )
-        return {"command": process.display(argv), "seconds": round(done.duration, 2)}
+        facts.update(
+            command=spec.display, seconds=round(time.monotonic() - started, 2), log=str(log)
+        )
+        return facts

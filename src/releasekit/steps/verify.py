@@ -15,6 +15,7 @@ from .. import process
 from ..artifacts import Allowance, ScanReport, check_planned, scan, top_level_names
 from ..errors import StepFailed
 from ..venv import VirtualEnv
+from ..wheeltests import run_wheel_tests, suites
 from .base import Facts, Plan, Step
 from .build import artifact_paths
 
@@ -118,6 +119,7 @@ class VerifyStep(Step):
                 "no sensitive files (VCS dirs, .env, keys, .pypirc) and no secrets "
                 "(detect-secrets) in any member, nested archives included",
                 "install the wheels into a fresh venv and run the smoke command",
+                _tests_action(ctx),
             ),
         )
 
@@ -137,4 +139,13 @@ class VerifyStep(Step):
             "smoke": verified.smoke,
             "checked": [p.name for p in files],
             "scanned": {"members": report.members, "bytes": report.bytes},
+            **run_wheel_tests(ctx, VirtualEnv(ctx.release_dir / "venv-verify")),
         }
+
+
+def _tests_action(ctx: Context) -> str:
+    found, reason = suites(ctx)
+    if not found:
+        return f"tests against the installed wheel: skipped ({reason})"
+    runs = ", ".join(" ".join(s.args) for s in found)
+    return f"run the project's tests ({runs}) against the installed wheel, outside the tree"

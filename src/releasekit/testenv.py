@@ -1,0 +1,449 @@
+"""How a project runs its tests, detected from its files, so the gate runs where it is installed.
+
+Detection order (the first that applies wins; a configured ``gate_command`` overrides them all):
+
+1. ``noxfile.py`` with a session named ``tests``, ``test`` or ``pytest``
+   (``releasekit.nox.install()`` registers ``tests``):
+   ``nox --error-on-missing-interpreters -s tests``, with ``nox`` from PATH or ``python -m nox``.
+   The noxfile's own options apply; a session parametrized over Pythons runs for
+   the running Python when it is listed, else for the first one.
+2. tox (``tox.ini``, ``tox.toml``, ``[tool.tox]`` in pyproject.toml, ``[tox:tox]`` in setup.cfg):
+   ``tox -e py<XY>`` for the running Python, or the first ``py`` environment listed.
+3. hatch: ``[tool.hatch.envs.hatch-test]`` -> ``hatch test``; ``[tool.hatch.envs.test]`` ->
+   ``hatch run test:<its test script>`` (else ``hatch run test:pytest``).
+4. otherwise releasekit makes its own venv (see :mod:`releasekit.steps.gate`) with the project
+   installed from the tree and its test dependencies (:func:`requirements_for_tests`) plus
+   pytest, and runs ``python -m pytest`` there (``--gate`` when the project uses pytest-releasekit).
+"""
+
+from __future__ import annotations
+
+import ast
+import configparser
+import importlib.metadata
+import importlib.util
+import itertools
+import json
+import re
+import shutil
+import sys
+import tomllib
+import urllib.parse
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import dependency_groups
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+from . import process
+from .config import Config, read_pyproject
+from .errors import ConfigError
+
+__all__ = [
+    "EnvSpec",
+    "detect",
+    "failure_digest",
+    "plugin_install_args",
+    "requirement_name",
+    "requirements_for_tests",
+]
+
+SESSION_NAMES = ("tests", "test", "pytest")
+PLUGIN = "pytest-releasekit"
+Kind = Literal["configured", "nox", "tox", "hatch", "venv"]
+
+
+@dataclass(frozen=True)
+class EnvSpec:
+    """Where and how the gate runs the project's tests."""
+
+    kind: Kind
+    argv: tuple[str, ...]  # for "venv": the arguments after the venv's python
+    source: str  # how it was found, e.g. "noxfile.py session 'tests'"
+    tool: str | None = None  # the program that must be installed (nox, tox, hatch)
+    missing: bool = False  # ``tool`` is neither on PATH nor importable here
+    requirements: tuple[str, ...] = ()  # "venv": installed besides the project and pytest
+    requirements_source: str | None = None
+    plugin: bool = False  # "venv": pytest-releasekit is installed and --gate passed
+
+    @property
+    def display(self) -> str:
+        if self.kind == "venv":
+            return process.display(["python", *self.argv])
+        return process.display(self.argv)
+
+
+def detect(root: Path, config: Config) -> EnvSpec:
+    """The gate's command for the project at ``root`` (see the module docstring for the order)."""
+    if config.gate_command is not None:
+        argv = list(config.gate_command)
+        if argv and argv[0] in {"python", "python3"}:
+            argv[0] = sys.executable  # the environment releasekit runs in
+        where = config.sources.get("gate_command", "configuration")
+        return EnvSpec("configured", tuple(argv), f"gate_command ({where})")
+    data = _pyproject(root)
+    for finder in (_nox, _tox, _hatch):
+        found = finder(root, data)
+        if found is not None:
+            return found
+    requirements, source = requirements_for_tests(data, root / "pyproject.toml")
+    names = {requirement_name(r) for r in requirements}
+    plugin = PLUGIN in names or "gate" in data.get("tool", {}).get("releasekit", {})
+    return EnvSpec(
+        "venv",
+        ("-m", "pytest", "--gate") if plugin else ("-m", "pytest"),
+        "releasekit's own venv: no nox session, tox or hatch test environment found",
+        requirements=tuple(r for r in requirements if requirement_name(r) != PLUGIN),
+        requirements_source=source,
+        plugin=plugin,
+    )
+
+
+def _pyproject(root: Path) -> dict[str, Any]:
+    path = root / "pyproject.toml"
+    return read_pyproject(path) if path.is_file() else {}
+
+
+def requirement_name(requirement: str) -> str:
+    """The canonical project name of a PEP 508 requirement (empty if it is not one)."""
+    try:
+        return canonicalize_name(Requirement(requirement).name)
+    except InvalidRequirement:
+        return ""
+
+
+def _tool(name: str) -> tuple[tuple[str, ...], bool]:
+    """How to run ``name``: from PATH, else ``python -m name``; and whether it is missing."""
+    if shutil.which(name):
+        return (name,), False
+    if importlib.util.find_spec(name) is not None:
+        return (sys.executable, "-m", name), False
+    return (name,), True
+
+
+# ------------------------------------------------------------------------------------------ nox
+def _decorator_session(decorator: ast.expr) -> ast.Call | bool:
+    """The ``nox.session(...)`` call of a decorator, True for a bare ``@nox.session``."""
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    name = (
+        target.attr
+        if isinstance(target, ast.Attribute)
+        else target.id
+        if isinstance(target, ast.Name)
+        else ""
+    )
+    if name != "session":
+        return False
+    return decorator if isinstance(decorator, ast.Call) else True
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def _pythons(node: ast.expr | None) -> list[str] | None:
+    """A session's ``python=`` as a list of versions, when it is a literal list of several."""
+    if isinstance(node, ast.List | ast.Tuple):
+        values = [e.value for e in node.elts if isinstance(e, ast.Constant)]
+        return [str(v) for v in values] if len(values) == len(node.elts) and values else None
+    return None
+
+
+def nox_sessions(noxfile: Path) -> dict[str, list[str] | None]:
+    """Session names defined at module level in ``noxfile`` and their literal Python lists."""
+    try:
+        tree = ast.parse(noxfile.read_text(encoding="utf-8"), filename=str(noxfile))
+    except (SyntaxError, UnicodeDecodeError) as exc:
+        raise ConfigError(
+            f"{noxfile}: cannot be read to find its test session: {exc}",
+            hint="fix the noxfile, or set [tool.releasekit] gate_command",
+        ) from None
+    found: dict[str, list[str] | None] = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            for decorator in node.decorator_list:
+                call = _decorator_session(decorator)
+                if call is False:
+                    continue
+                name, pythons = node.name, None
+                if isinstance(call, ast.Call):
+                    given = _keyword(call, "name")
+                    if isinstance(given, ast.Constant) and isinstance(given.value, str):
+                        name = given.value
+                    pythons = _pythons(_keyword(call, "python"))
+                found[name] = pythons
+        for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
+            func = call.func
+            if (
+                isinstance(func, ast.Attribute)
+                and func.attr == "install"
+                and ast.unparse(func.value).endswith("releasekit.nox")
+            ):
+                found.setdefault("tests", _pythons(_keyword(call, "python")))
+    return found
+
+
+def _running_python() -> str:
+    return f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def _nox(root: Path, data: Mapping[str, Any]) -> EnvSpec | None:
+    noxfile = root / "noxfile.py"
+    if not noxfile.is_file():
+        return None
+    sessions = nox_sessions(noxfile)
+    name = next((n for n in SESSION_NAMES if n in sessions), None)
+    if name is None:
+        return None
+    pythons = sessions[name]
+    selected = name
+    if pythons:
+        selected = f"{name}-{_running_python() if _running_python() in pythons else pythons[0]}"
+    runner, missing = _tool("nox")
+    argv = (*runner, "--error-on-missing-interpreters", "-s", selected)
+    return EnvSpec("nox", argv, f"noxfile.py session '{name}'", tool="nox", missing=missing)
+
+
+# ------------------------------------------------------------------------------------------ tox
+def _expand(env: str) -> list[str]:
+    """tox's generative names: ``py{311,312}-lint`` -> ``py311-lint``, ``py312-lint``."""
+    parts = re.split(r"(\{[^}]*\})", env)
+    choices = [p[1:-1].split(",") if p.startswith("{") else [p] for p in parts]
+    return ["".join(c.strip() for c in combo) for combo in itertools.product(*choices)]
+
+
+def _split_envlist(value: str) -> list[str]:
+    items = re.split(r",(?![^{]*\})|\n", value)
+    return [e for item in items if item.strip() for e in _expand(item.strip())]
+
+
+def _ini_envs(text: str, section: str) -> list[str] | None:
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return None
+    if not parser.has_section(section):
+        return [] if any(s.startswith("testenv") for s in parser.sections()) else None
+    raw = parser.get(section, "env_list", fallback="") or parser.get(
+        section, "envlist", fallback=""
+    )
+    return _split_envlist(raw)
+
+
+def tox_envs(root: Path, data: Mapping[str, Any]) -> tuple[list[str], str] | None:
+    """The tox environments the project lists and the file that lists them (None: no tox)."""
+    ini = root / "tox.ini"
+    if ini.is_file():
+        envs = _ini_envs(ini.read_text(encoding="utf-8"), "tox")
+        if envs is not None:
+            return envs, "tox.ini"
+    toml_file = root / "tox.toml"
+    if toml_file.is_file():
+        try:
+            table = tomllib.loads(toml_file.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{toml_file}: malformed TOML: {exc}", hint="fix it") from None
+        return [e for v in table.get("env_list", []) for e in _expand(str(v))], "tox.toml"
+    tox = data.get("tool", {}).get("tox")
+    if isinstance(tox, dict):
+        legacy = tox.get("legacy_tox_ini")
+        if isinstance(legacy, str):
+            return _ini_envs(legacy, "tox") or [], "[tool.tox] in pyproject.toml"
+        return [e for v in tox.get("env_list", []) for e in _expand(str(v))], (
+            "[tool.tox] in pyproject.toml"
+        )
+    cfg = root / "setup.cfg"
+    if cfg.is_file():
+        envs = _ini_envs(cfg.read_text(encoding="utf-8"), "tox:tox")
+        if envs is not None and "[tox:tox]" in cfg.read_text(encoding="utf-8"):
+            return envs, "[tox:tox] in setup.cfg"
+    return None
+
+
+def _python_factor(factor: str) -> bool:
+    return re.fullmatch(r"py\d*|(?:py)?\d\.\d+", factor) is not None
+
+
+def _tox(root: Path, data: Mapping[str, Any]) -> EnvSpec | None:
+    found = tox_envs(root, data)
+    if found is None:
+        return None
+    envs, where = found
+    here = {f"py{sys.version_info.major}{sys.version_info.minor}", _running_python()}
+    chosen = next((e for e in envs if here & set(e.split("-"))), None)
+    if chosen is None:
+        chosen = next((e for e in envs if any(map(_python_factor, e.split("-")))), None)
+    chosen = chosen or f"py{sys.version_info.major}{sys.version_info.minor}"
+    runner, missing = _tool("tox")
+    argv = (*runner, "--skip-missing-interpreters", "false", "-e", chosen)
+    return EnvSpec(
+        "tox", argv, f"tox environment '{chosen}' ({where})", tool="tox", missing=missing
+    )
+
+
+# ---------------------------------------------------------------------------------------- hatch
+def _hatch_envs(root: Path, data: Mapping[str, Any]) -> dict[str, Any]:
+    envs = dict(data.get("tool", {}).get("hatch", {}).get("envs", {}))
+    hatch_toml = root / "hatch.toml"
+    if hatch_toml.is_file():
+        try:
+            envs.update(tomllib.loads(hatch_toml.read_text(encoding="utf-8")).get("envs", {}))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{hatch_toml}: malformed TOML: {exc}", hint="fix it") from None
+    return envs
+
+
+def _hatch(root: Path, data: Mapping[str, Any]) -> EnvSpec | None:
+    envs = _hatch_envs(root, data)
+    runner, missing = _tool("hatch")
+    if "hatch-test" in envs:
+        argv: tuple[str, ...] = (*runner, "test")
+        source = "hatch's test environment ([tool.hatch.envs.hatch-test])"
+    elif "test" in envs:
+        scripts = envs["test"].get("scripts", {}) if isinstance(envs["test"], dict) else {}
+        script = next((s for s in ("test", "tests", "run", "cov") if s in scripts), "pytest")
+        argv = (*runner, "run", f"test:{script}")
+        source = "hatch environment 'test' ([tool.hatch.envs.test])"
+    else:
+        return None
+    return EnvSpec("hatch", argv, source, tool="hatch", missing=missing)
+
+
+# ------------------------------------------------------------------------- test requirements
+def _extras(project: Mapping[str, Any], extra: str, seen: set[str]) -> list[str]:
+    """An extra's requirements, with the project's own ``name[other]`` expanded."""
+    seen.add(extra)
+    own = canonicalize_name(str(project.get("name", "")))
+    out: list[str] = []
+    for line in project.get("optional-dependencies", {}).get(extra, []):
+        try:
+            req = Requirement(line)
+        except InvalidRequirement as exc:
+            raise ConfigError(
+                f"[project.optional-dependencies] {extra}: {line!r}: {exc}",
+                hint="write a PEP 508 requirement",
+            ) from None
+        if canonicalize_name(req.name) == own:
+            out += [r for e in sorted(req.extras - seen) for r in _extras(project, e, seen)]
+        else:
+            out.append(line)
+    return out
+
+
+def _poetry_requirement(name: str, spec: Any) -> str | None:
+    """A poetry dependency as PEP 508; caret/tilde ranges keep only their lower bound."""
+    if name == "python":
+        return None
+    extras = ""
+    if isinstance(spec, dict):
+        if any(key in spec for key in ("path", "git", "url")):
+            return None
+        extras = "[" + ",".join(spec.get("extras", [])) + "]" if spec.get("extras") else ""
+        spec = spec.get("version", "*")
+    text = str(spec).strip()
+    if text in {"", "*"} or "||" in text:
+        constraint = ""
+    elif text[0] in "^~" and not text.startswith("~="):
+        constraint = ">=" + text[1:]
+    elif text[0].isdigit():
+        constraint = "==" + text
+    else:
+        constraint = text
+    return f"{name}{extras}{constraint}"
+
+
+def _poetry(data: Mapping[str, Any]) -> tuple[list[str], str] | None:
+    poetry = data.get("tool", {}).get("poetry", {})
+    candidates = [
+        (poetry.get("group", {}).get(g, {}).get("dependencies"), f"[tool.poetry.group.{g}]")
+        for g in ("test", "tests", "dev")
+    ] + [(poetry.get("dev-dependencies"), "[tool.poetry.dev-dependencies]")]
+    for table, where in candidates:
+        if isinstance(table, dict):
+            found = (_poetry_requirement(n, s) for n, s in table.items())
+            return [r for r in found if r], where
+    return None
+
+
+def requirements_for_tests(
+    data: Mapping[str, Any], where: Path
+) -> tuple[tuple[str, ...], str | None]:
+    """The project's test dependencies and the table they came from (None: none found).
+
+    ``[dependency-groups]`` test/tests/dev, else ``[project.optional-dependencies]``
+    test/tests/testing, else poetry's ``group.test``/``dev-dependencies``.
+    """
+    groups = data.get("dependency-groups", {})
+    for name in ("test", "tests", "dev"):
+        if name in groups:
+            try:
+                return dependency_groups.resolve(groups, name), f"[dependency-groups] {name}"
+            except (LookupError, ValueError, TypeError) as exc:
+                raise ConfigError(
+                    f"{where}: [dependency-groups] {name}: {exc}",
+                    hint="fix the group (PEP 735: requirement strings and {include-group = ...})",
+                ) from None
+    project = data.get("project", {})
+    for name in ("test", "tests", "testing"):
+        if name in project.get("optional-dependencies", {}):
+            reqs = _extras(project, name, set())
+            return tuple(reqs), f"[project.optional-dependencies] {name}"
+    poetry = _poetry(data)
+    if poetry is not None:
+        return tuple(poetry[0]), poetry[1]
+    return (), None
+
+
+def plugin_install_args() -> list[str]:
+    """How to install the pytest-releasekit releasekit runs with: its local path if it was
+    installed from one (``-e`` when editable), else that exact version from the index."""
+    try:
+        dist = importlib.metadata.distribution(PLUGIN)
+    except importlib.metadata.PackageNotFoundError:
+        return [PLUGIN]
+    raw = dist.read_text("direct_url.json")
+    if raw:
+        info = json.loads(raw)
+        url = urllib.parse.urlparse(str(info.get("url", "")))
+        if url.scheme == "file":
+            path = urllib.request.url2pathname(url.path)
+            return ["-e", path] if info.get("dir_info", {}).get("editable") else [path]
+    return [f"{PLUGIN}=={dist.version}"]
+
+
+# --------------------------------------------------------------------------- failure digests
+_SUMMARY = re.compile(r"^(FAILED|ERROR) \S")
+_EXCEPTION = re.compile(r"^E\s+(\w+(?:Error|Exception|Exit)\b.*)$")
+_FINAL = re.compile(
+    r"^=*\s*((?:\d+ \w+|no tests ran)(?:, \d+ \w+)*(?: in [\d.]+s.*?)?)\s*=*$", re.IGNORECASE
+)
+_MAX_NAMED = 3
+
+
+def _short(line: str, limit: int = 200) -> str:
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def failure_digest(output: str) -> str:
+    """The lines of a failed test run that say what failed: pytest's ``FAILED``/``ERROR`` lines
+    (the first few), the first exception (``ModuleNotFoundError: ...``) and the final counts.
+    Falls back to the last lines of the output when it has none of these."""
+    lines = [line.rstrip() for line in output.splitlines() if line.strip()]
+    named = [line for line in lines if _SUMMARY.match(line)]
+    exception = next((m.group(1) for line in lines if (m := _EXCEPTION.match(line))), None)
+    final = next((m.group(1) for line in reversed(lines) if (m := _FINAL.match(line))), None)
+    parts = [_short(line) for line in named[:_MAX_NAMED]]
+    if len(named) > _MAX_NAMED:
+        parts.append(f"(+{len(named) - _MAX_NAMED} more)")
+    if exception and not any(exception in part for part in parts):
+        parts.append(_short(exception))
+    if final:
+        parts.append(final)
+    if not parts:
+        parts = [_short(line) for line in lines[-2:]]
+    return "; ".join(parts) or "(no output)"

@@ -1,0 +1,148 @@
+"""The project's tests run against the installed wheels, in verify's fresh venv.
+
+The tests are copied to a temporary directory outside the source tree (with the project's
+``conftest.py`` and pytest configuration files), so ``import pkg`` finds the installed wheel in
+site-packages, never ``src/``: a module the wheel lacks fails here even though every test passes
+from the tree. ``verify_tests`` chooses what runs: ``"auto"`` (each package's ``tests/`` or
+``test/`` directory), ``false``, or a list of pytest arguments (paths relative to the root).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .config import read_pyproject
+from .errors import ProcessError, StepFailed
+from .steps.gate import shown, write_log
+from .testenv import (
+    PLUGIN,
+    failure_digest,
+    plugin_install_args,
+    requirement_name,
+    requirements_for_tests,
+)
+
+if TYPE_CHECKING:
+    from .context import Context
+    from .steps.base import Facts
+    from .venv import VirtualEnv
+
+__all__ = ["Suite", "run_wheel_tests", "suites"]
+
+LOG_NAME = "verify-tests.log"
+TEST_DIRS = ("tests", "test")
+#: Copied next to the tests when present, so the project's fixtures and pytest settings apply.
+CONFIG_FILES = (
+    "conftest.py",
+    "pytest.ini",
+    ".pytest.ini",
+    "pyproject.toml",
+    "tox.ini",
+    "setup.cfg",
+)
+_NO_TESTS_COLLECTED = 5
+
+
+@dataclass(frozen=True)
+class Suite:
+    """One pytest run: the directory whose entries are copied, which entries, and the args."""
+
+    base: Path
+    entries: tuple[str, ...]
+    args: tuple[str, ...]
+    label: str
+
+
+def _with_config(base: Path, entries: list[str]) -> tuple[str, ...]:
+    extra = [name for name in CONFIG_FILES if (base / name).is_file()]
+    return tuple(dict.fromkeys([*entries, *extra]))
+
+
+def suites(ctx: Context) -> tuple[list[Suite], str | None]:
+    """The runs ``verify_tests`` asks for, or none and the reason."""
+    setting = ctx.config.verify_tests
+    if setting is False:
+        return [], "verify_tests = false"
+    if isinstance(setting, list):
+        paths = [a.split("::")[0] for a in setting if not a.startswith("-")]
+        tops = sorted({Path(p).parts[0] for p in paths if p and (ctx.root / p).exists()})
+        if not tops:
+            return [], f"verify_tests = {setting!r} names no existing path below {ctx.root}"
+        return [Suite(ctx.root, _with_config(ctx.root, tops), tuple(setting), "verify_tests")], None
+    found = []
+    for package in ctx.workspace.packages:
+        directory = next((d for d in TEST_DIRS if (package.path / d).is_dir()), None)
+        if directory:
+            entries = _with_config(package.path, [directory])
+            found.append(Suite(package.path, entries, (directory,), package.name))
+    if not found:
+        return [], "no tests/ or test/ directory"
+    return found, None
+
+
+def _requirements(ctx: Context) -> list[str]:
+    wanted: list[str] = []
+    for base in dict.fromkeys([ctx.root, *(p.path for p in ctx.workspace.packages)]):
+        if (base / "pyproject.toml").is_file():
+            found, _ = requirements_for_tests(read_pyproject(base / "pyproject.toml"), base)
+            wanted += found
+    plugin = any(requirement_name(r) == PLUGIN for r in wanted)
+    skip = {PLUGIN, *(p.canonical for p in ctx.workspace.packages)}  # installed otherwise
+    wanted = [r for r in wanted if requirement_name(r) not in skip]
+    return [*dict.fromkeys(wanted), "pytest", *(plugin_install_args() if plugin else [])]
+
+
+def _copy(suite: Suite, into: Path) -> None:
+    for entry in suite.entries:
+        source = suite.base / entry
+        if source.is_dir():
+            shutil.copytree(source, into / entry, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            (into / entry).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, into / entry)
+
+
+def run_wheel_tests(ctx: Context, venv: VirtualEnv) -> Facts:
+    """Install the test dependencies into ``venv`` (the wheels are already there) and run each
+    suite from a temporary copy; raise :class:`StepFailed` naming what failed."""
+    found, reason = suites(ctx)
+    if not found:
+        ctx.reporter.info(f"verify: tests against the installed wheel skipped: {reason}")
+        return {"skipped": reason}
+    try:
+        venv.install(_requirements(ctx), what="installing the test dependencies (verify)")
+    except ProcessError as exc:
+        raise StepFailed(
+            f"could not install the test dependencies into the verify venv: "
+            f"{exc.message.splitlines()[0]}",
+            hint="fix the project's test dependencies, or set [tool.releasekit] verify_tests = "
+            "false",
+        ) from None
+    outcomes, logs = {}, []
+    for suite in found:
+        with tempfile.TemporaryDirectory(prefix="releasekit-tests-") as tmp:
+            _copy(suite, Path(tmp))
+            argv = ["python", "-m", "pytest", "--rootdir", tmp, "-p", "no:cacheprovider"]
+            argv += suite.args
+            done = venv.run(argv, cwd=Path(tmp), check=False, what="the tests against the wheel")
+        logs.append(f"# {suite.label}\n$ {' '.join(argv)}\n\n{done.output}")
+        log = write_log(
+            ctx.root, LOG_NAME, "tests against the installed wheel", done, "\n".join(logs)
+        )
+        if done.returncode == _NO_TESTS_COLLECTED:
+            outcomes[suite.label] = "no tests collected"
+            continue
+        if done.returncode != 0:
+            raise StepFailed(
+                f"the tests fail against the installed wheel ({suite.label}, exit "
+                f"{done.returncode}): {failure_digest(done.output)} (full output: {shown(log)})",
+                hint="the wheel lacks something the source tree has (check the build backend's "
+                "package selection) or a test reads the source tree; run a subset with "
+                "[tool.releasekit] verify_tests = [paths], or turn it off with false",
+            )
+        outcomes[suite.label] = failure_digest(done.output)
+    return {"tests": outcomes}

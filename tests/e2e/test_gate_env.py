@@ -1,0 +1,174 @@
+"""The gate in the project's own environment, and the tests against the installed wheel: real
+releases of a src-layout project (git + bare remote, uv/venv, nox, build, the local index).
+
+make_sandbox sets RELEASEKIT_GATE_COMMAND for speed; every test here removes it on purpose so
+the gate is detected the way a user's release detects it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from releasekit.steps.gate import gate_venv
+from releasekit.testenv import EnvSpec
+
+from ..conftest import Sandbox, assert_one_error_line, make_sandbox
+
+FAILING_TEST = """\
+def test_counts_punctuation_as_words() -> None:
+    assert len("a , b".split()) == 2
+"""
+
+NOX_REAL_ENV = """\
+import nox
+
+
+@nox.session(venv_backend="uv|virtualenv")
+def tests(session: nox.Session) -> None:
+    session.install("-e", ".", "pytest")
+    session.run("pytest", "-p", "no:cacheprovider")
+"""
+
+NOX_NO_VENV = """\
+import nox
+
+
+@nox.session(python=False)
+def tests(session: nox.Session) -> None:
+    session.run("python", "-m", "pytest", "-p", "no:cacheprovider", env={"PYTHONPATH": "src"})
+"""
+
+WHEEL_WITHOUT_EXTRA = """
+[tool.hatch.build.targets.wheel]
+packages = ["src/srclib"]
+exclude = ["src/srclib/extra"]
+"""
+
+
+def _sandbox(tmp_path: Path, edit: dict[str, str] | None = None) -> Sandbox:
+    sandbox = make_sandbox(tmp_path, "srclayout", edit=edit)
+    del sandbox.env["RELEASEKIT_GATE_COMMAND"]  # the default: detected
+    sandbox.env["SRCLIB_WHERE"] = str(tmp_path / "where.txt")
+    return sandbox
+
+
+def _facts(sandbox: Sandbox, step: str) -> dict[str, object]:
+    history = sorted((sandbox.repo / ".releasekit" / "history").glob("*.jsonl"))
+    path = history[-1] if history else sandbox.repo / ".releasekit" / "journal.jsonl"
+    for line in path.read_text().splitlines():
+        event = json.loads(line)
+        if event["step"] == step and event["event"] == "done":
+            return dict(event["facts"])
+    raise AssertionError(f"no facts for {step}")
+
+
+def test_src_layout_project_releases_with_the_default_gate(tmp_path: Path) -> None:
+    """Today's failure: `python -m pytest --gate` in releasekit's interpreter could not import a
+    src-layout package. Now the gate installs the project into its own venv, and verify runs the
+    same tests against the installed wheel from a copy outside the tree."""
+    sb = _sandbox(tmp_path)
+    config = sb.run("config", check=True).stderr
+    assert "gate_command = 'python -m pytest'  (detected: releasekit's own venv" in config
+    done = sb.run("release", "patch", "--to", "local", "--yes", check=True)
+    assert "Released srclib 2.0.1 to local" in done.stderr
+
+    gate = _facts(sb, "gate")
+    assert gate["environment"] == "venv" and gate["reused"] is False
+    assert gate["command"] == "python -m pytest"
+    assert "3 passed" in (sb.repo / ".releasekit" / "gate.log").read_text()
+    verify = _facts(sb, "verify")
+    assert "3 passed" in str(verify["tests"]), verify
+
+    gate_file, verify_file = (tmp_path / "where.txt").read_text().splitlines()
+    assert Path(gate_file) == sb.repo / "src" / "srclib" / "__init__.py"  # editable, in the tree
+    # the wheel's copy, in verify's fresh venv: not src/, not a copy next to the tests
+    assert "site-packages" in verify_file, verify_file
+    assert Path(verify_file).is_relative_to(sb.repo / ".releasekit" / "work"), verify_file
+    assert "venv-verify" in Path(verify_file).parts, verify_file
+
+
+def test_a_failing_test_is_named_on_the_error_line(tmp_path: Path) -> None:
+    sb = _sandbox(tmp_path, edit={"tests/test_more.py": FAILING_TEST})
+    before = sb.snapshot()
+    done = sb.run("release", "patch", "--to", "local", "--yes")
+    line = assert_one_error_line(
+        done,
+        "the quality gate failed: python -m pytest exited 1",
+        "FAILED tests/test_more.py::test_counts_punctuation_as_words",
+        "1 failed, 3 passed",
+        "full output: ",
+    )
+    assert done.returncode == 4
+    log = sb.repo / ".releasekit" / "gate.log"
+    assert str(log.relative_to(sb.repo)) in line
+    assert "assert 3 == 2" in log.read_text()  # the whole output, assertion details included
+    assert sb.snapshot() == before
+    assert not (sb.repo / ".releasekit" / "journal.jsonl").exists()  # nothing to resume
+
+
+def test_a_configured_gate_outside_the_project_env_shows_the_import_error(tmp_path: Path) -> None:
+    """The old default, configured explicitly: the ERROR line now says why it failed."""
+    sb = _sandbox(tmp_path)
+    env = {"RELEASEKIT_GATE_COMMAND": "python -m pytest -p no:cacheprovider"}
+    done = sb.run("release", "patch", "--to", "local", "--yes", env=env)
+    assert_one_error_line(done, "exited 2", "ModuleNotFoundError: No module named 'srclib'")
+    assert done.returncode == 4
+
+
+def test_the_gate_venv_is_reused_while_the_dependencies_stay_the_same(tmp_path: Path) -> None:
+    sb = _sandbox(tmp_path)
+    spec = EnvSpec("venv", ("-m", "pytest"), "test", requirements=("pytest>=8",))
+    first, reused = gate_venv(sb.repo, spec, [sb.repo])
+    assert not reused
+    marker = first.path / "pyvenv.cfg"
+    made = marker.stat().st_mtime_ns
+    again, reused = gate_venv(sb.repo, spec, [sb.repo])
+    assert reused and again.path == first.path and marker.stat().st_mtime_ns == made
+
+    pyproject = sb.repo / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('["pytest>=8"]', '["pytest>=8.1"]'))
+    changed, reused = gate_venv(sb.repo, spec, [sb.repo])
+    assert not reused and changed.path != first.path
+    assert not first.path.exists()  # the outdated venv is removed
+
+
+def test_a_nox_session_runs_in_its_own_environment(tmp_path: Path) -> None:
+    sb = _sandbox(tmp_path, edit={"noxfile.py": NOX_REAL_ENV, ".gitignore": ".nox/\n"})
+    plan = sb.run("plan", "patch", check=True)
+    assert "--error-on-missing-interpreters -s tests" in plan.stderr
+    sb.run("release", "patch", "--to", "local", "--yes", check=True)
+    gate = _facts(sb, "gate")
+    assert gate["environment"] == "nox" and gate["source"] == "noxfile.py session 'tests'"
+    assert (sb.repo / ".nox" / "tests" / "bin" / "pytest").exists()  # nox made the env
+    assert "3 passed" in (sb.repo / ".releasekit" / "gate.log").read_text()
+
+
+def test_a_failing_nox_session_names_the_failing_test(tmp_path: Path) -> None:
+    sb = _sandbox(tmp_path, edit={"noxfile.py": NOX_NO_VENV, "tests/test_more.py": FAILING_TEST})
+    done = sb.run("release", "patch", "--to", "local", "--yes")
+    assert_one_error_line(
+        done,
+        "-s tests exited 1",
+        "FAILED tests/test_more.py::test_counts_punctuation_as_words",
+    )
+    assert done.returncode == 4
+
+
+def test_verify_catches_a_module_the_wheel_lacks(tmp_path: Path) -> None:
+    """Every test passes from the tree (the gate runs them for real), and `import srclib` works
+    from the wheel, but srclib.extra was left out of it: the tests against the wheel fail."""
+    pyproject = (
+        Path(__file__).parents[1] / "projects" / "srclayout" / "pyproject.toml"
+    ).read_text()
+    sb = _sandbox(tmp_path, edit={"pyproject.toml": pyproject + WHEEL_WITHOUT_EXTRA})
+    done = sb.run("release", "patch", "--to", "local", "--yes")
+    assert_one_error_line(
+        done,
+        "the tests fail against the installed wheel (srclib",
+        "No module named 'srclib.extra'",
+        "verify-tests.log",
+    )
+    assert done.returncode == 5
+    assert sb.index_files() == {}  # nothing was published
+    assert sb.remote_git("tag") == ""
+    assert "passed" in (sb.repo / ".releasekit" / "gate.log").read_text()

@@ -1,0 +1,6 @@
+import pytest
+
+
+@pytest.fixture
+def sentence() -> str:
+    return "the quick brown fox"

@@ -1,0 +1,256 @@
+"""Detection of how a project runs its tests, over project shapes written to tmp directories."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from releasekit.config import load_config
+from releasekit.errors import ConfigError
+from releasekit.testenv import (
+    EnvSpec,
+    detect,
+    failure_digest,
+    nox_sessions,
+    plugin_install_args,
+    requirements_for_tests,
+    tox_envs,
+)
+
+PY = f"{sys.version_info.major}.{sys.version_info.minor}"
+PYXY = f"py{sys.version_info.major}{sys.version_info.minor}"
+PROJECT = '[project]\nname = "demo-pkg"\nversion = "1.0"\n'
+
+
+def _detect(tmp_path: Path, pyproject: str = "", **files: str) -> EnvSpec:
+    (tmp_path / "pyproject.toml").write_text(PROJECT + pyproject)
+    for name, text in files.items():
+        (tmp_path / name.replace("__", ".")).write_text(text)
+    return detect(tmp_path, load_config(tmp_path, environ={}))
+
+
+@pytest.mark.parametrize(
+    ("noxfile", "expected"),
+    [
+        ("import nox\n\n@nox.session\ndef tests(session): ...\n", "tests"),
+        ("from nox import session\n\n@session(python=False)\ndef test(s): ...\n", "test"),
+        ("import nox\n\n@nox.session(name='pytest')\ndef run_them(s): ...\n", "pytest"),
+        (f"import nox\n\n@nox.session(python=['3.9', '{PY}'])\ndef tests(s): ...\n", f"tests-{PY}"),
+        ("import nox\n\n@nox.session(python=['3.8', '3.9'])\ndef tests(s): ...\n", "tests-3.8"),
+        ("import releasekit.nox\n\nreleasekit.nox.install()\n", "tests"),
+    ],
+    ids=["bare", "from-import", "named", "running-python", "first-python", "releasekit.nox"],
+)
+def test_nox_session(tmp_path: Path, noxfile: str, expected: str) -> None:
+    spec = _detect(tmp_path, noxfile__py=noxfile)
+    assert spec.kind == "nox" and spec.tool == "nox"
+    assert spec.argv[-3:] == ("--error-on-missing-interpreters", "-s", expected)
+
+
+def test_a_noxfile_without_a_test_session_falls_through(tmp_path: Path) -> None:
+    spec = _detect(tmp_path, noxfile__py="import nox\n\n@nox.session\ndef lint(s): ...\n")
+    assert spec.kind == "venv"
+
+
+def test_a_broken_noxfile_is_one_config_error(tmp_path: Path) -> None:
+    (tmp_path / "noxfile.py").write_text("def broken(:\n")
+    with pytest.raises(ConfigError, match=r"noxfile.py: cannot be read"):
+        nox_sessions(tmp_path / "noxfile.py")
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("tox.ini", f"[tox]\nenvlist = py39, {PYXY}, lint\n", PYXY),
+        ("tox.ini", "[tox]\nenv_list = lint, py{38,39}-django{4,5}\n", "py38-django4"),
+        ("tox.ini", "[testenv]\ncommands = pytest\n", PYXY),
+        ("tox.toml", 'env_list = ["lint", "3.9"]\n', "3.9"),
+        ("setup.cfg", "[tox:tox]\nenvlist = py310\n", "py310"),
+    ],
+)
+def test_tox_environment(tmp_path: Path, name: str, text: str, expected: str) -> None:
+    spec = _detect(tmp_path, **{name.replace(".", "__"): text})
+    assert spec.kind == "tox"
+    assert spec.argv[-2:] == ("-e", expected)
+    assert "--skip-missing-interpreters" in spec.argv
+
+
+def test_tox_in_pyproject(tmp_path: Path) -> None:
+    native = _detect(tmp_path, '[tool.tox]\nenv_list = ["py38"]\n')
+    assert native.argv[-1] == "py38"
+    legacy = _detect(tmp_path, '[tool.tox]\nlegacy_tox_ini = """\n[tox]\nenvlist = lint\n"""\n')
+    assert legacy.argv[-1] == PYXY
+
+
+def test_setup_cfg_without_tox_is_not_tox(tmp_path: Path) -> None:
+    (tmp_path / "setup.cfg").write_text("[metadata]\nname = x\n")
+    assert tox_envs(tmp_path, {}) is None
+
+
+@pytest.mark.parametrize(
+    ("table", "argv_tail"),
+    [
+        ("[tool.hatch.envs.hatch-test]\n", ("test",)),
+        ("[tool.hatch.envs.test.scripts]\ntest = 'pytest {args}'\n", ("run", "test:test")),
+        ("[tool.hatch.envs.test]\ndependencies = ['pytest']\n", ("run", "test:pytest")),
+    ],
+)
+def test_hatch(tmp_path: Path, table: str, argv_tail: tuple[str, ...]) -> None:
+    spec = _detect(tmp_path, table)
+    assert spec.kind == "hatch"
+    assert spec.argv[-len(argv_tail) :] == argv_tail
+
+
+def test_detection_order_nox_before_tox_before_hatch(tmp_path: Path) -> None:
+    hatch = "[tool.hatch.envs.hatch-test]\n"
+    tox = "[tox]\nenvlist = py311\n"
+    nox = "import nox\n\n@nox.session\ndef tests(s): ...\n"
+    assert _detect(tmp_path, hatch, tox__ini=tox, noxfile__py=nox).kind == "nox"
+    (tmp_path / "noxfile.py").unlink()
+    assert _detect(tmp_path, hatch).kind == "tox"
+    (tmp_path / "tox.ini").unlink()
+    assert _detect(tmp_path, hatch).kind == "hatch"
+
+
+def test_a_configured_gate_command_wins(tmp_path: Path) -> None:
+    spec = _detect(
+        tmp_path,
+        '[tool.releasekit]\ngate_command = "python -m pytest -x"\n',
+        noxfile__py="import nox\n\n@nox.session\ndef tests(s): ...\n",
+    )
+    assert spec.kind == "configured"
+    assert spec.argv == (sys.executable, "-m", "pytest", "-x")  # python: releasekit's own
+
+
+def test_a_missing_tool_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # no tox on PATH, nor importable here
+    spec = _detect(tmp_path, tox__ini="[tox]\nenvlist = py311\n")
+    assert spec.missing and spec.tool == "tox"
+
+
+@pytest.mark.parametrize(
+    ("pyproject", "requirements", "source"),
+    [
+        (
+            '[dependency-groups]\ntest = ["pytest>=8", {include-group = "cov"}]\ncov = ["cov"]\n'
+            'dev = ["ruff"]\n',
+            ("pytest>=8", "cov"),
+            "[dependency-groups] test",
+        ),
+        ('[dependency-groups]\ndev = ["hypothesis"]\n', ("hypothesis",), "[dependency-groups] dev"),
+        (
+            '[project.optional-dependencies]\ntesting = ["demo-pkg[extra]", "mock"]\n'
+            'extra = ["attrs"]\n',
+            ("attrs", "mock"),
+            "[project.optional-dependencies] testing",
+        ),
+        (
+            '[tool.poetry.group.test.dependencies]\npytest = "^8.1"\nmock = "*"\nx = "1.2"\n'
+            'y = {version = ">=2", extras = ["a"]}\nlocal = {path = "../local"}\n',
+            ("pytest>=8.1", "mock", "x==1.2", "y[a]>=2"),
+            "[tool.poetry.group.test]",
+        ),
+        ('[tool.poetry.dev-dependencies]\npython = "^3.11"\nmock = "~1.0"\n', ("mock>=1.0",), None),
+        ("", (), None),
+    ],
+    ids=[
+        "group-include",
+        "dev-group",
+        "extra-self-reference",
+        "poetry-group",
+        "poetry-dev",
+        "none",
+    ],
+)
+def test_test_requirements(
+    tmp_path: Path, pyproject: str, requirements: tuple[str, ...], source: str | None
+) -> None:
+    spec = _detect(tmp_path, pyproject)
+    assert spec.kind == "venv" and spec.argv == ("-m", "pytest")
+    assert spec.requirements == requirements
+    if source:
+        assert spec.requirements_source == source
+
+
+def test_a_bad_dependency_group_is_one_config_error(tmp_path: Path) -> None:
+    data = {"dependency-groups": {"test": [{"include-group": "nope"}]}}
+    with pytest.raises(ConfigError, match=r"\[dependency-groups\] test"):
+        requirements_for_tests(data, tmp_path / "pyproject.toml")
+
+
+@pytest.mark.parametrize(
+    "pyproject",
+    [
+        '[dependency-groups]\ntest = ["pytest", "pytest-releasekit>=0.1"]\n',
+        "[tool.releasekit.gate]\n",
+    ],
+    ids=["in-test-requirements", "gate-table"],
+)
+def test_gate_flag_when_the_project_uses_the_plugin(tmp_path: Path, pyproject: str) -> None:
+    spec = _detect(tmp_path, pyproject)
+    assert spec.plugin and spec.argv == ("-m", "pytest", "--gate")
+    assert all("releasekit" not in r for r in spec.requirements)  # installed from our copy
+
+
+def test_the_plugin_is_installed_from_releasekit_own_copy() -> None:
+    import importlib.metadata
+
+    args = plugin_install_args()
+    dist = importlib.metadata.distribution("pytest-releasekit")
+    if dist.read_text("direct_url.json"):  # a development install: its source directory
+        assert Path(args[-1], "pyproject.toml").is_file()
+    else:
+        assert args == [f"pytest-releasekit=={dist.version}"]
+
+
+PYTEST_FAILURE = """\
+============================= test session starts ==============================
+collected 5 items
+
+tests/test_a.py .F                                                       [100%]
+
+=================================== FAILURES ===================================
+E       assert 3 == 2
+=========================== short test summary info ============================
+FAILED tests/test_a.py::test_two - assert 3 == 2
+FAILED tests/test_a.py::test_three - assert 0
+FAILED tests/test_a.py::test_four - assert 0
+FAILED tests/test_a.py::test_five - assert 0
+========================= 4 failed, 1 passed in 0.05s ==========================
+nox > Command pytest failed with exit code 1
+"""
+
+COLLECTION_ERROR = """\
+==================================== ERRORS ====================================
+______________________ ERROR collecting tests/test_a.py ________________________
+ImportError while importing test module '/p/tests/test_a.py'.
+E   ModuleNotFoundError: No module named 'srclib'
+=========================== short test summary info ============================
+ERROR tests/test_a.py
+!!!!!!!!!!!!!!!!!!!! Interrupted: 1 error during collection !!!!!!!!!!!!!!!!!!!!
+1 error in 0.07s
+"""
+
+
+def test_failure_digest_names_the_failures_and_the_counts() -> None:
+    digest = failure_digest(PYTEST_FAILURE)
+    assert digest == (
+        "FAILED tests/test_a.py::test_two - assert 3 == 2; FAILED tests/test_a.py::test_three - "
+        "assert 0; FAILED tests/test_a.py::test_four - assert 0; (+1 more); "
+        "4 failed, 1 passed in 0.05s"
+    )
+
+
+def test_failure_digest_of_a_collection_error() -> None:
+    assert failure_digest(COLLECTION_ERROR) == (
+        "ERROR tests/test_a.py; ModuleNotFoundError: No module named 'srclib'; 1 error in 0.07s"
+    )
+
+
+def test_failure_digest_of_other_output_is_its_last_lines() -> None:
+    assert failure_digest("starting\nERROR: no such env py38\n") == (
+        "starting; ERROR: no such env py38"
+    )
+    assert failure_digest("") == "(no output)"
