@@ -7,6 +7,7 @@ the gate is detected the way a user's release detects it."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from releasekit.steps.gate import gate_venv
@@ -172,3 +173,16 @@ def test_verify_catches_a_module_the_wheel_lacks(tmp_path: Path) -> None:
     assert sb.index_files() == {}  # nothing was published
     assert sb.remote_git("tag") == ""
     assert "passed" in (sb.repo / ".releasekit" / "gate.log").read_text()
+
+
+def test_doctor_reports_a_missing_test_runner(tmp_path: Path) -> None:
+    """tox.ini says the tests run under tox; with no tox installed, doctor says so (and how to
+    fix it) before a release could fail on it. PATH holds git only: no tox there."""
+    sb = _sandbox(tmp_path, edit={"tox.ini": "[tox]\nenv_list = py311\n"})
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "git").symlink_to(shutil.which("git") or "git")
+    done = sb.run("doctor", env={"PATH": str(bin_dir)})
+    assert done.returncode == 3, done.stderr
+    assert "with tox (tox environment 'py311' (tox.ini)), but tox is not installed" in done.stderr
+    assert "uv tool install tox" in done.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -125,7 +126,10 @@ def test_a_configured_gate_command_wins(tmp_path: Path) -> None:
 
 
 def test_a_missing_tool_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # no tox on PATH, nor importable here
+    bin_dir = tmp_path / "bin"  # a PATH with git only: no tox there (nor importable here)
+    bin_dir.mkdir()
+    (bin_dir / "git").symlink_to(shutil.which("git") or "git")
+    monkeypatch.setenv("PATH", str(bin_dir))
     spec = _detect(tmp_path, tox__ini="[tox]\nenvlist = py311\n")
     assert spec.missing and spec.tool == "tox"
 

@@ -19,7 +19,7 @@ from ..errors import GateFailed, PreflightError, ProcessError
 from ..git import Git, ensure_state_dir
 from ..testenv import EnvSpec, detect, failure_digest, plugin_install_args
 from ..venv import VirtualEnv
-from .base import Facts, Plan, Step
+from .base import Facts, Plan, Problem, Step
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -30,7 +30,7 @@ LOG_NAME = "gate.log"
 _READY = ".releasekit-ready"
 
 
-def _missing_tool(spec: EnvSpec) -> tuple[str, str] | None:
+def _missing_tool(spec: EnvSpec) -> Problem | None:
     if not spec.missing or spec.tool is None:
         return None
     return (
@@ -120,7 +120,7 @@ def shown(path: Path) -> str:
 class GateStep(Step):
     name = "gate"
 
-    def check(self, ctx: Context) -> Iterator[tuple[str, str]]:
+    def check(self, ctx: Context) -> Iterator[Problem]:
         problem = _missing_tool(detect(ctx.root, ctx.config))
         if problem:
             yield problem
