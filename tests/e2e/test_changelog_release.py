@@ -1,0 +1,110 @@
+"""Real releases of projects that keep their changelog their own way, and tag their own way."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+
+from ..conftest import Sandbox, make_sandbox
+
+TODAY = datetime.datetime.now(datetime.UTC).date().isoformat()
+
+
+def _changelog_facts(sandbox: Sandbox) -> dict[str, object]:
+    history = sorted((sandbox.repo / ".releasekit" / "history").glob("*.jsonl"))
+    path = history[-1] if history else sandbox.repo / ".releasekit" / "journal.jsonl"
+    events = [json.loads(line) for line in path.read_text().splitlines()]
+    (facts,) = [e["facts"] for e in events if e["step"] == "changelog" and e["event"] == "done"]
+    return dict(facts)
+
+
+def _committed_files(sandbox: Sandbox) -> list[str]:
+    return sorted(sandbox.git("show", "--name-only", "--format=", "HEAD").splitlines())
+
+
+def test_keepachangelog_project(tmp_path: Path) -> None:
+    sandbox = make_sandbox(tmp_path, "cl-keepachangelog")
+    init = sandbox.run("init", check=True).stderr
+    assert "detected changelog: keep-a-changelog (CHANGELOG.md" in init
+    sandbox.git("add", "-A")
+    sandbox.git("commit", "-q", "-m", "Adopt releasekit")
+    sandbox.git("push", "-q", "origin", "main")
+    sandbox.run("release", "minor", "--to", "local", "--yes", check=True)
+    text = (sandbox.repo / "CHANGELOG.md").read_text()
+    assert "## [Unreleased]\n\n## [1.1.0] - " + TODAY + "\n\n### Added\n\n- A `--json`" in text
+    assert text.endswith(
+        "[Unreleased]: https://example.invalid/cl-kac/compare/v1.1.0...HEAD\n"
+        "[1.1.0]: https://example.invalid/cl-kac/compare/v1.0.0...v1.1.0\n"
+        "[1.0.0]: https://example.invalid/cl-kac/releases/tag/v1.0.0\n"
+    )
+    assert _committed_files(sandbox) == ["CHANGELOG.md", "pyproject.toml"]
+    assert sandbox.remote_git("tag") == "v1.1.0"
+    assert sorted(sandbox.index_files()) == ["cl_kac-1.1.0-py3-none-any.whl", "cl_kac-1.1.0.tar.gz"]
+    facts = _changelog_facts(sandbox)
+    assert facts["kind"] == "keepachangelog"
+    assert facts["notes"] == "### Added\n\n- A `--json` option.\n"
+
+
+def test_changes_rst_project(tmp_path: Path) -> None:
+    sandbox = make_sandbox(tmp_path, "cl-changes-rst")
+    init = sandbox.run("init", "--towncrier", check=True).stderr
+    assert "detected changelog: file (CHANGES.rst, reStructuredText, kept by hand)" in init
+    assert not (sandbox.repo / "CHANGELOG.md").exists()
+    assert "towncrier" not in (sandbox.repo / "pyproject.toml").read_text()
+    sandbox.git("add", "-A")
+    sandbox.git("commit", "-q", "-m", "Adopt releasekit")
+    sandbox.git("push", "-q", "origin", "main")
+    sandbox.run("release", "minor", "--to", "local", "--yes", check=True)
+    assert (
+        (sandbox.repo / "CHANGES.rst")
+        .read_text()
+        .startswith(
+            f"Version 3.2.0\n-------------\n\nReleased {TODAY}\n\n-   Add a ``--json`` option.\n"
+        )
+    )
+    assert _committed_files(sandbox) == ["CHANGES.rst", "pyproject.toml"]
+    assert sandbox.remote_git("tag") == "v3.2.0"
+
+
+def test_conventional_commits_without_changelog_and_tags_without_v(tmp_path: Path) -> None:
+    sandbox = make_sandbox(tmp_path, "cl-plain")
+    sandbox.git("tag", "8.5.0")
+    sandbox.git("commit", "-q", "--allow-empty", "-m", "fix: no crash on empty input")
+    sandbox.git("commit", "-q", "--allow-empty", "-m", "feat(cli): a --json option")
+    sandbox.git("push", "-q", "origin", "main", "8.5.0")
+
+    # plan: BUMP from the commits (feat -> minor), the tag in the project's style
+    plan = sandbox.run("plan", check=True).stderr
+    assert "8.5.0 -> 8.6.0 (minor)" in plan
+    assert "git tag -a 8.6.0" in plan and "v8.6.0" not in plan
+    assert "release notes from 2 commit(s) since 8.5.0" in plan
+    config = sandbox.run("config", check=True).stderr
+    assert "tag_format = '{version}'  (detected from tags 8.5.0)" in config
+    assert "changelog = 'none'  (detected: none" in config
+
+    # a version whose tag exists is refused before anything happens
+    sandbox.git("tag", "8.6.0")
+    before = sandbox.snapshot()
+    refused = sandbox.run("release", "minor", "--to", "local", "--yes")
+    assert refused.returncode == 3
+    assert "tag 8.6.0 already exists" in refused.stderr
+    assert sandbox.snapshot() == before
+    sandbox.git("tag", "-d", "8.6.0")
+
+    sandbox.run("release", "--to", "local", "--yes", check=True)
+    assert sandbox.remote_git("tag").split() == ["8.5.0", "8.6.0"]
+    assert _committed_files(sandbox) == ["pyproject.toml"]  # no changelog file written
+    stems = ("CHANGELOG", "CHANGES", "HISTORY", "NEWS")
+    assert not [p for p in sandbox.repo.iterdir() if p.name.upper().startswith(stems)]
+    facts = _changelog_facts(sandbox)
+    assert facts["files"] == [] and facts["kind"] == "none"
+    assert facts["notes"] == (
+        "### Features\n\n- cli: a --json option\n\n### Fixes\n\n- no crash on empty input\n"
+    )
+
+    # nothing conventional since the last tag: BUMP must be given
+    sandbox.git("commit", "-q", "--allow-empty", "-m", "Update the docs")
+    done = sandbox.run("plan")
+    assert done.returncode == 2
+    assert "no BUMP given" in done.stderr and "since 8.6.0" in done.stderr
