@@ -114,6 +114,16 @@ def test_keepachangelog_releases_the_unreleased_section(tmp_path: Path) -> None:
     assert applied.notes == "### Added\n\n- `--json` output.\n"
 
 
+def test_keepachangelog_keeps_the_link_label_as_written(tmp_path: Path) -> None:
+    text = "## [Unreleased]\n- x\n\n[unreleased]: https://h/o/r/compare/0.9...main\n"
+    root = _project(tmp_path, {"CHANGELOG.md": text})
+    detect(root).apply(ReleaseInfo("1.0", "2026-12-02", "1.0"))
+    assert (root / "CHANGELOG.md").read_text() == (
+        "## [Unreleased]\n\n## [1.0] - 2026-12-02\n- x\n\n"
+        "[unreleased]: https://h/o/r/compare/1.0...main\n[1.0]: https://h/o/r/compare/0.9...1.0\n"
+    )
+
+
 def test_keepachangelog_without_links_and_with_a_non_semver_history(tmp_path: Path) -> None:
     text = "# Changelog\n\n## [Unreleased]\n- x\n\n## [1.0] - 2020-01-01\n- first\n"
     root = _project(tmp_path, {"CHANGES.md": text})
@@ -219,6 +229,17 @@ def test_changes_rst_without_unreleased_entry_gets_notes_from_commits(tmp_path: 
         (  # "X (unreleased)": the version is the release's, the date replaces "unreleased"
             "# Changes\n\n## 3.1.1 (unreleased)\n\n- new\n\n## 3.1.0 (2024-01-02)\n",
             "# Changes\n\n## 3.2.0 (2026-12-02)\n\n- new\n\n## 3.1.0 (2024-01-02)\n",
+        ),
+        (  # requests' HISTORY.md: a heading "dev" is the next release, underlined
+            "History\n=======\n\ndev\n---\n\n- new\n\n3.1.0 (2024-01-02)\n------------------\n",
+            "History\n=======\n\n3.2.0 (2026-12-02)\n------------------\n\n- new\n\n"
+            "3.1.0 (2024-01-02)\n------------------\n",
+        ),
+        (  # two blank lines between entries are kept for a new entry
+            "# Changes\n\n## 3.1.0\n\n- b\n\n\n## 3.0.0\n\n- a\n",
+            "# Changes\n\n## 3.2.0\n\n- drop Python 3.9\n- add --json\n"
+            "- cli: crash on empty input\n- Tidy the README\n\n\n## 3.1.0\n\n- b\n\n\n"
+            "## 3.0.0\n\n- a\n",
         ),
         (  # "## 8.5.0" headings without dates, no unreleased entry: notes from the commits
             "# Changes\n\n## 3.1.0\n\n* old\n",

@@ -20,7 +20,9 @@ __all__ = ["KeepAChangelog", "release_text", "unreleased_section"]
 
 UNRELEASED = re.compile(r"^## +\[Unreleased\][^\n]*$", re.MULTILINE | re.IGNORECASE)
 _NEXT = re.compile(r"^(## |\[[^\]\n]+\]: )", re.MULTILINE)
-_LINK = re.compile(r"^\[Unreleased\]: *(?P<url>\S+)[ \t]*$", re.MULTILINE | re.IGNORECASE)
+_LINK = re.compile(
+    r"^\[(?P<label>Unreleased)\]: *(?P<url>\S+)[ \t]*$", re.MULTILINE | re.IGNORECASE
+)
 _COMPARE = re.compile(r"^(?P<base>.+/compare/)(?P<prev>.+?)\.\.\.(?P<head>\S+)$")
 CANDIDATES = ("CHANGELOG.md", "CHANGES.md", "HISTORY.md", "NEWS.md")
 
@@ -46,7 +48,7 @@ def release_text(text: str, version: str, date: str, tag: str) -> str:
     if link is not None and compare is not None:
         base, prev = compare.group("base"), compare.group("prev")
         lines = (
-            f"[Unreleased]: {base}{tag}...{compare.group('head')}\n"
+            f"[{link.group('label')}]: {base}{tag}...{compare.group('head')}\n"
             f"[{version}]: {base}{prev}...{tag}"
         )
         text = text[: link.start()] + lines + text[link.end() :]

@@ -23,7 +23,16 @@ STEMS = ("CHANGELOG", "CHANGES", "HISTORY", "NEWS")
 SUFFIXES = (".md", ".rst", ".markdown", ".txt", "")
 _VERSION = re.compile(r"(?<![\w.])v?(\d+(?:\.\d+)+(?:[-.]?(?:a|b|rc|post|dev)\.?\d*)*)(?![\w.])")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_UNRELEASED = re.compile(r"\bunreleased\b", re.IGNORECASE)
+_UNRELEASED = re.compile(r"\b(?:unreleased|in development|upcoming)\b", re.IGNORECASE)
+#: Whole headings that stand for the next release (requests writes "dev").
+_PENDING_TITLE = re.compile(r"dev|development|next(?: release)?|main|master|head", re.IGNORECASE)
+
+
+def pending(text: str) -> bool:
+    """Whether a heading is the entry of changes not released yet."""
+    return bool(_UNRELEASED.search(text) or _PENDING_TITLE.fullmatch(text.strip(" []()*_:")))
+
+
 _ATX = re.compile(r"^(#{1,6}[ \t]+)(.*?)[ \t]*#*[ \t]*$")
 _BULLET = re.compile(r"^([-*+][ \t]+)\S")
 
@@ -86,9 +95,7 @@ def headings(lines: list[str], markdown: bool) -> list[Heading]:
 def _entries(lines: list[str], markdown: bool) -> list[Heading]:
     """Headings of entries: those naming a version or 'unreleased', at the first one's level."""
     candidates = [
-        h
-        for h in headings(lines, markdown)
-        if _VERSION.search(h.text) or _UNRELEASED.search(h.text)
+        h for h in headings(lines, markdown) if _VERSION.search(h.text) or pending(h.text)
     ]
     if not candidates:
         return []
@@ -116,7 +123,7 @@ class Style:
 def _style(lines: list[str], entries: list[Heading], markdown: bool) -> Style:
     """The latest released entry's style (a default one when there is none)."""
     for index, entry in enumerate(entries):
-        if _UNRELEASED.search(entry.text) or not _VERSION.search(entry.text):
+        if pending(entry.text) or not _VERSION.search(entry.text):
             continue
         stop = entries[index + 1].start if index + 1 < len(entries) else len(lines)
         first = _first_line(lines, entry.end, stop)
@@ -157,7 +164,7 @@ def release_text(text: str, release: ReleaseInfo, *, markdown: bool) -> tuple[st
         first = _first_line(lines, latest.end, stop)
         marked_body = first is not None and _UNRELEASED.fullmatch(lines[first].strip(" *_()[]"))
         version = _VERSION.search(latest.text)
-        if _UNRELEASED.search(latest.text) or marked_body:
+        if pending(latest.text) or marked_body:
             if version is None:
                 heading = style.heading.format(**fields)
             else:

@@ -47,7 +47,7 @@ class Towncrier(Changelog):
     def directory(self) -> str:
         """The fragment directory: configured, else towncrier's default next to the package."""
         if "directory" in self.settings:
-            return str(self.settings["directory"])
+            return str(self.settings["directory"]).rstrip("/") or "."
         package = self.settings.get("package")
         if package:
             base = Path(str(self.settings.get("package_dir", ".")))
