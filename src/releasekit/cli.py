@@ -144,6 +144,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="set towncrier up when the project keeps no changelog yet",
     )
+    init.add_argument(
+        "--noxfile",
+        action="store_true",
+        help="add a noxfile.py with releasekit's sessions when the project has no nox, tox or "
+        "hatch set-up",
+    )
 
     demo = sub.add_parser("demo", help="release an example project onto a private local index")
     demo.add_argument("--dir", type=_directory, help="where to create it (default: a new temp dir)")
@@ -208,7 +214,9 @@ def _run(args: argparse.Namespace, reporter: Reporter) -> int:
     if args.command == "config":
         return commands.show_config(root, reporter, keys=args.keys)
     if args.command == "init":
-        return commands.init(root, reporter, dry_run=args.dry_run, towncrier=args.towncrier)
+        return commands.init(
+            root, reporter, dry_run=args.dry_run, towncrier=args.towncrier, noxfile=args.noxfile
+        )
     if args.command == "demo":
         from .demo import run_demo
 

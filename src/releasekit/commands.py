@@ -151,10 +151,12 @@ def doctor(root: Path, to: str | None, reporter: Reporter) -> int:
     return 0
 
 
-def init(root: Path, reporter: Reporter, *, dry_run: bool, towncrier: bool = False) -> int:
+def init(
+    root: Path, reporter: Reporter, *, dry_run: bool, towncrier: bool = False, noxfile: bool = False
+) -> int:
     from .init import init_project
 
-    report = init_project(root, dry_run=dry_run, towncrier=towncrier)
+    report = init_project(root, dry_run=dry_run, towncrier=towncrier, noxfile=noxfile)
     for line in report.detected:
         reporter.info(f"  detected {line}")
     prefix = "would have " if dry_run else ""

@@ -3,9 +3,11 @@
 It first detects what the project already has -- its changelog kind (towncrier, keep-a-changelog,
 a CHANGES/HISTORY/NEWS file, or none), its tag style and remote -- and reports it. It never adds
 a second changelog: a project that keeps ``CHANGES.rst`` by hand keeps exactly that. It adds only
-what is missing: a ``[tool.releasekit]`` table, the fragment directory of a towncrier project, a
-noxfile using :mod:`releasekit.nox` where the project has no test runner configuration, and --
-only when asked with ``--towncrier`` and the project keeps no changelog -- a towncrier set-up.
+what is missing: a ``[tool.releasekit]`` table and the fragment directory of a towncrier project.
+Only when asked: ``--towncrier`` sets towncrier up for a project that keeps no changelog, and
+``--noxfile`` adds a noxfile using :mod:`releasekit.nox` where the project has no test runner
+configuration (the gate runs the tests the way the project does, so a noxfile nobody asked for
+would change that).
 pyproject.toml is edited with tomlkit so existing formatting and comments survive; no file is
 ever overwritten.
 """
@@ -104,10 +106,13 @@ def _towncrier_notes(root: Path, kind: Towncrier, report: InitReport) -> Path:
     return root / kind.directory
 
 
-def init_project(root: Path, *, dry_run: bool = False, towncrier: bool = False) -> InitReport:
+def init_project(
+    root: Path, *, dry_run: bool = False, towncrier: bool = False, noxfile: bool = False
+) -> InitReport:
     """Add what releasekit needs to the project at ``root``; report what was detected and kept.
 
-    ``towncrier``: set towncrier up when the project keeps no changelog yet.
+    ``towncrier``: set towncrier up when the project keeps no changelog yet. ``noxfile``: add a
+    noxfile with releasekit's sessions when the project has no nox, tox or hatch set-up.
     """
     path = root / "pyproject.toml"
     document = _parse(path)
@@ -141,9 +146,9 @@ def init_project(root: Path, *, dry_run: bool = False, towncrier: bool = False) 
         tool.add("releasekit", table)
         report.done.append("added [tool.releasekit] to pyproject.toml")
         changed = True
-    if (root / "noxfile.py").exists() or not _has_test_runner(root, data):
+    if noxfile and ((root / "noxfile.py").exists() or not _has_test_runner(root, data)):
         files[root / "noxfile.py"] = NOXFILE
-    else:
+    elif noxfile:
         report.kept.append("your test runner configuration (no noxfile.py is added)")
     if not dry_run and changed:
         path.write_text(tomlkit.dumps(document), encoding="utf-8")

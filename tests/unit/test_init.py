@@ -18,7 +18,7 @@ line-length = 88  # ours
 
 def test_adds_what_is_missing_and_keeps_the_rest(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(ORIGINAL)
-    report = init_project(tmp_path, towncrier=True)
+    report = init_project(tmp_path, towncrier=True, noxfile=True)
     text = (tmp_path / "pyproject.toml").read_text()
     assert text.startswith(ORIGINAL)  # untouched, only appended to
     data = tomllib.loads(text)
@@ -32,7 +32,7 @@ def test_adds_what_is_missing_and_keeps_the_rest(tmp_path: Path) -> None:
     assert (
         report.detected[0] == "changelog: none (release notes from the commits since the last tag)"
     )
-    again = init_project(tmp_path, towncrier=True)
+    again = init_project(tmp_path, towncrier=True, noxfile=True)
     assert again.done == []
     assert (tmp_path / "pyproject.toml").read_text() == text
 
@@ -50,7 +50,7 @@ def test_never_overwrites(tmp_path: Path) -> None:
 
 def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(ORIGINAL)
-    report = init_project(tmp_path, dry_run=True, towncrier=True)
+    report = init_project(tmp_path, dry_run=True, towncrier=True, noxfile=True)
     assert report.done
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pyproject.toml"]
     assert (tmp_path / "pyproject.toml").read_text() == ORIGINAL
@@ -85,9 +85,7 @@ def test_never_adds_a_second_changelog(tmp_path: Path, name: str, text: str, kin
     (tmp_path / "pyproject.toml").write_text(ORIGINAL)
     (tmp_path / name).write_text(text)
     report = init_project(tmp_path, towncrier=True)
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        ["pyproject.toml", name, "noxfile.py"]
-    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["pyproject.toml", name])
     assert (tmp_path / name).read_text() == text
     assert "towncrier" not in tomllib.loads((tmp_path / "pyproject.toml").read_text())["tool"]
     assert report.detected[0].startswith(f"changelog: {kind}")
@@ -99,7 +97,7 @@ def test_towncrier_with_news_rst_adds_no_second_changelog(tmp_path: Path) -> Non
     (tmp_path / "pyproject.toml").write_text(pyproject)
     (tmp_path / "NEWS.rst").write_text(".. towncrier release notes start\n")
     (tmp_path / "tox.ini").write_text("[tox]\n")
-    report = init_project(tmp_path)
+    report = init_project(tmp_path, noxfile=True)
     assert report.detected[0] == "changelog: towncrier (NEWS.rst, fragments in mine/newsfragments/)"
     assert report.detected[1] == "tag style: v{version} (default: no release tags yet)"
     assert (tmp_path / "mine" / "newsfragments" / ".gitkeep").exists()
