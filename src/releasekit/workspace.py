@@ -6,8 +6,9 @@ releasekit releases the packages of a repository together, at one version ("lock
 
 from __future__ import annotations
 
+import configparser
+import contextlib
 import graphlib
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,18 +20,16 @@ from packaging.version import InvalidVersion, Version
 
 from .config import Config, read_pyproject
 from .errors import ConfigError
+from .versions import (
+    DEFAULT_TAG_FORMATS,
+    BumpMyVersion,
+    BumpVersionSource,
+    VersionSource,
+    detect_source,
+    find_bumpversion,
+)
 
-__all__ = ["Package", "VersionFile", "Workspace", "load_workspace"]
-
-_DUNDER_VERSION = '__version__ = "{version}"'
-
-
-@dataclass(frozen=True)
-class VersionFile:
-    """A file holding the version, and the exact text around it (a bump-my-version search)."""
-
-    path: Path
-    search: str  # contains "{current_version}"
+__all__ = ["Package", "Workspace", "load_workspace", "version_problems"]
 
 
 @dataclass(frozen=True)
@@ -38,9 +37,10 @@ class Package:
     name: str
     path: Path
     version: str
+    #: Where the version lives (static, module, setup.cfg, poetry, pdm, VCS, bump-my-version).
+    source: VersionSource = field(compare=False)
     dependencies: tuple[str, ...] = ()  # canonical names of every requirement
     scripts: tuple[str, ...] = ()
-    version_files: tuple[VersionFile, ...] = field(default=(), compare=False)
 
     @property
     def canonical(self) -> str:
@@ -51,7 +51,12 @@ class Package:
 class Workspace:
     root: Path
     packages: tuple[Package, ...]  # in dependency order: dependencies first
-    uses_bumpversion: bool  # the root pyproject has [tool.bumpversion]
+    #: The project's bump-my-version configuration, the engine for its own files (or None).
+    bumpversion: BumpMyVersion | None = None
+
+    @property
+    def uses_bumpversion(self) -> bool:
+        return self.bumpversion is not None
 
     @property
     def version(self) -> str:
@@ -69,36 +74,45 @@ class Workspace:
         raise KeyError(name)
 
 
-def _static_or_dynamic_version(
-    project: dict[str, Any], data: dict[str, Any], pyproject: Path
-) -> tuple[str, list[VersionFile]]:
-    version = project.get("version")
-    if isinstance(version, str):
-        search = 'version = "{current_version}"'
-        return version, [VersionFile(pyproject, search)]
-    dynamic = project.get("dynamic") or []
-    if isinstance(dynamic, list) and "version" in dynamic:
-        hatch_path = data.get("tool", {}).get("hatch", {}).get("version", {}).get("path")
-        if isinstance(hatch_path, str):
-            source = pyproject.parent / hatch_path
-            match = re.search(r"__version__\s*=\s*[\"']([^\"']+)[\"']", source.read_text("utf-8"))
-            if match:
-                search = _DUNDER_VERSION.replace("{version}", "{current_version}")
-                if f'__version__ = "{match.group(1)}"' not in source.read_text("utf-8"):
-                    search = "__version__ = '{current_version}'"
-                return match.group(1), [VersionFile(source, search)]
-            raise ConfigError(
-                f'{source}: no __version__ = "..." line, but [tool.hatch.version] path points here',
-                hint='add __version__ = "0.1.0" to that file',
+def version_problems(workspace: Workspace) -> list[tuple[str, str]]:
+    """Incoherent version configuration: bump-my-version's current_version disagreeing."""
+    engine = workspace.bumpversion
+    if engine is None or engine.current_version is None:
+        return []
+    found = []
+    for package in workspace.packages:
+        source = package.source
+        if isinstance(source, BumpVersionSource) or package.version == engine.current_version:
+            continue
+        found.append(
+            (
+                f"{engine.config_file}: {engine.where} current_version = "
+                f"{engine.current_version!r}, but {package.name}'s version is {package.version!r} "
+                f"({source.describe()})",
+                f'set current_version = "{package.version}" in {engine.where}',
             )
-        bump = data.get("tool", {}).get("bumpversion", {}).get("current_version")
-        if isinstance(bump, str):
-            return bump, []
-    raise ConfigError(
-        f"{pyproject}: [project] has no version releasekit can bump",
-        hint='set [project] version = "0.1.0", or a dynamic version with [tool.hatch.version] '
-        "path, or [tool.bumpversion] current_version",
-    )
+        )
+    return found
+
+
+def _tag_formats(config: Config) -> tuple[str, ...]:
+    if config.tag_format:
+        return (config.tag_format,)
+    return (*DEFAULT_TAG_FORMATS, "{name}-v{version}", "{name}-{version}")
+
+
+def _package_name(data: dict[str, Any], path: Path) -> str | None:
+    for table in (data.get("project"), data.get("tool", {}).get("poetry")):
+        if isinstance(table, dict) and isinstance(table.get("name"), str):
+            return str(table["name"])
+    setup_cfg = path / "setup.cfg"
+    if setup_cfg.is_file():
+        parser = configparser.RawConfigParser()
+        with contextlib.suppress(configparser.Error, UnicodeDecodeError):
+            parser.read_string(setup_cfg.read_text(encoding="utf-8"))
+            if parser.has_option("metadata", "name"):
+                return parser.get("metadata", "name").strip()
+    return None
 
 
 def _requirement_names(project: dict[str, object], pyproject: Path) -> tuple[str, ...]:
@@ -117,7 +131,9 @@ def _requirement_names(project: dict[str, object], pyproject: Path) -> tuple[str
     return tuple(names)
 
 
-def _load_package(root: Path, rel: str) -> Package:
+def _load_package(
+    root: Path, rel: str, config: Config, bumpversion: BumpMyVersion | None
+) -> Package:
     path = (root / rel).resolve()
     pyproject = path / "pyproject.toml"
     if not pyproject.is_file():
@@ -127,27 +143,37 @@ def _load_package(root: Path, rel: str) -> Package:
             hint="list directories that contain a pyproject.toml with a [project] table",
         )
     data = read_pyproject(pyproject)
-    project = data.get("project")
-    if not isinstance(project, dict) or not isinstance(project.get("name"), str):
+    name = _package_name(data, path)
+    if name is None:
         raise ConfigError(
             f"{pyproject}: no [project] name", hint="add a [project] table with name and version"
         )
-    version, files = _static_or_dynamic_version(project, data, pyproject)
+    project = data.get("project")
+    project = project if isinstance(project, dict) else {}
+    source = detect_source(
+        path,
+        data,
+        name=name,
+        tag_formats=_tag_formats(config),
+        bumpversion=bumpversion if path == root.resolve() else None,
+    )
+    version = source.read()
     try:
         Version(version)
     except InvalidVersion:
         raise ConfigError(
-            f"{pyproject}: version {version!r} is not a valid PEP 440 version",
+            f"{pyproject}: version {version!r} ({source.describe()}) is not a valid PEP 440 "
+            "version",
             hint="use a version like 1.2.3",
         ) from None
     scripts = project.get("scripts") or {}
     return Package(
-        name=project["name"],
+        name=name,
         path=path,
         version=version,
         dependencies=_requirement_names(project, pyproject),
         scripts=tuple(scripts) if isinstance(scripts, dict) else (),
-        version_files=tuple(files),
+        source=source,
     )
 
 
@@ -168,7 +194,8 @@ def _dependency_order(packages: Iterable[Package]) -> tuple[Package, ...]:
 
 def load_workspace(root: Path, config: Config, *, lockstep_check: bool = True) -> Workspace:
     """Find the configured packages and order them so dependencies come first."""
-    packages = [_load_package(root, rel) for rel in config.packages]
+    bumpversion = find_bumpversion(root.resolve())
+    packages = [_load_package(root, rel, config, bumpversion) for rel in config.packages]
     versions = {p.version for p in packages}
     if lockstep_check and len(versions) > 1:
         listing = ", ".join(f"{p.name} {p.version}" for p in packages)
@@ -176,8 +203,4 @@ def load_workspace(root: Path, config: Config, *, lockstep_check: bool = True) -
             f"packages are at different versions ({listing})",
             hint="releasekit releases a workspace at one version: align them first",
         )
-    root_data = read_pyproject(root / "pyproject.toml")
-    uses_bumpversion = "bumpversion" in root_data.get("tool", {})
-    return Workspace(
-        root=root, packages=_dependency_order(packages), uses_bumpversion=uses_bumpversion
-    )
+    return Workspace(root=root, packages=_dependency_order(packages), bumpversion=bumpversion)

@@ -29,8 +29,15 @@ if TYPE_CHECKING:
 __all__ = ["BuildStep", "artifact_paths", "build_package"]
 
 
-def build_package(package: Package, source: Path, outdir: Path, *, epoch: int) -> list[Path]:
-    """Build one package's sdist, then its wheel from the sdist, from ``source`` into ``outdir``."""
+def build_package(
+    package: Package, source: Path, outdir: Path, *, epoch: int, version: str | None = None
+) -> list[Path]:
+    """Build one package's sdist, then its wheel from the sdist, from ``source`` into ``outdir``.
+
+    ``version`` is the planned version: a VCS-versioned package (hatch-vcs, setuptools-scm,
+    pdm-backend scm) is built with it pinned through the backend's environment variables, since
+    the release tag does not exist yet and the backend would otherwise make an ``X.Y.Z.devN``.
+    """
     staging = outdir / f".{package.canonical}"
     staging.mkdir(parents=True)
     uv = uv_binary()
@@ -43,7 +50,11 @@ def build_package(package: Package, source: Path, outdir: Path, *, epoch: int) -
     process.run(
         argv,
         cwd=source,
-        env={"SOURCE_DATE_EPOCH": str(epoch), "PYTHONHASHSEED": "0"},
+        env={
+            "SOURCE_DATE_EPOCH": str(epoch),
+            "PYTHONHASHSEED": "0",
+            **(package.source.build_env(package.name, version) if version else {}),
+        },
         what=f"building {package.name} ({tool})",
         hint=f"run `{tool}` in the package to see the backend's error",
     )
@@ -81,7 +92,7 @@ class BuildStep(Step):
 
             def one(package: Package) -> list[Path]:
                 source = tree / package.path.relative_to(ctx.root.resolve())
-                return build_package(package, source, outdir, epoch=epoch)
+                return build_package(package, source, outdir, epoch=epoch, version=ctx.version)
 
             with ThreadPoolExecutor(max_workers=min(4, len(packages))) as pool:
                 results = list(pool.map(one, packages))

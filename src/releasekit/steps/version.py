@@ -1,16 +1,23 @@
-"""version: write the new version with bump-my-version.
+"""version: write the planned version exactly, read it back, report the files changed.
 
-With ``[tool.bumpversion]`` the project's own configuration decides which files change; without
-it, releasekit asks bump-my-version to replace the version in each package's version file.
+Where the project configures bump-my-version it stays the engine for its own files; before
+anything changes, :meth:`VersionStep.check` asks it (a dry run) whether it would write exactly the
+planned version, and refuses otherwise. Without it, each package's version source writes its own
+file. Either way every package's source then reads the version back and compares it with the plan
+(as a PEP 440 version and as the literal string): a mismatch stops the release before the commit.
+VCS-versioned packages write nothing; their build is pinned to the planned version.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import process
+from ..errors import ReleasekitError
 from ..git import Git
-from .base import Facts, Plan, Step, StepRecord
+from ..workspace import version_problems
+from .base import Facts, Plan, Problem, Step, StepRecord
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -18,74 +25,64 @@ if TYPE_CHECKING:
 __all__ = ["VersionStep"]
 
 
-def _bump_my_version() -> list[str]:
-    import sys
-
-    return [sys.executable, "-m", "bumpversion"]
-
-
-def _argvs(ctx: Context) -> list[list[str]]:
-    common = [
-        "--current-version",
-        ctx.previous_version,
-        "--new-version",
-        ctx.version,
-        "--allow-dirty",
-    ]
-    if ctx.workspace.uses_bumpversion:
-        return [[*_bump_my_version(), "bump", *common, "--no-commit", "--no-tag"]]
-    argvs = []
-    for package in ctx.workspace.packages:
-        for vfile in package.version_files:
-            search = vfile.search
-            argvs.append(
-                [
-                    *_bump_my_version(),
-                    "replace",
-                    *common,
-                    "--no-configured-files",
-                    "--search",
-                    search,
-                    "--replace",
-                    search.replace("current", "new"),
-                    str(vfile.path.relative_to(ctx.root)),
-                ]
-            )
-    return argvs
+def _relative(ctx: Context, path: Path) -> str:
+    return path.resolve().relative_to(ctx.root.resolve()).as_posix()
 
 
 class VersionStep(Step):
     name = "version"
 
     def plan(self, ctx: Context) -> Plan:
-        how = (
-            "[tool.bumpversion] files"
-            if ctx.workspace.uses_bumpversion
-            else ", ".join(
-                str(f.path.relative_to(ctx.root))
-                for p in ctx.workspace.packages
-                for f in p.version_files
-            )
-        )
+        actions = []
+        engine = ctx.workspace.bumpversion
+        if engine is not None:
+            actions.append(f"bump-my-version: the files of {engine.where}")
+        for package in ctx.workspace.packages:
+            source = package.source
+            if source.vcs:
+                how = "nothing written; the build is pinned to it"
+            elif engine is not None:
+                how = "read back"
+            else:
+                how = "written and read back"
+            actions.append(f"{package.name}: {source.describe()} ({how})")
         return Plan(
-            self.name,
-            f"bump {ctx.previous_version} -> {ctx.version}",
-            actions=(f"bump-my-version: {how}",),
+            self.name, f"bump {ctx.previous_version} -> {ctx.version}", actions=tuple(actions)
         )
+
+    def check(self, ctx: Context) -> Iterator[Problem]:
+        yield from version_problems(ctx.workspace)
+        for package in ctx.workspace.packages:
+            try:
+                package.source.files()
+                if not package.source.vcs:
+                    package.source.read()
+            except ReleasekitError as exc:
+                yield (exc.message, exc.hint or "fix the file holding the version")
+        engine = ctx.workspace.bumpversion
+        if engine is not None and ctx.version != ctx.previous_version:
+            problem = engine.problem(ctx.previous_version, ctx.version)
+            if problem:
+                yield problem
 
     def apply(self, ctx: Context) -> Facts:
         repo = Git(ctx.root)
         base = ctx.facts["preflight"]["base"]
         repo.run("checkout", base, "--", ".", what="restoring the tree before the bump")
         before = set(repo.dirty_paths())
-        for argv in _argvs(ctx):
-            process.run(
-                argv,
-                cwd=ctx.root,
-                what="bumping the version with bump-my-version",
-                hint="check [tool.bumpversion] and that the files contain the version",
-            )
-        return {"files": sorted(set(repo.dirty_paths()) - before)}
+        engine = ctx.workspace.bumpversion
+        written: set[str] = set()
+        if engine is not None:
+            engine.bump(ctx.previous_version, ctx.version)
+            engine.verify(ctx.version)
+        else:
+            for package in ctx.workspace.packages:
+                package.source.write(ctx.version)
+                written.update(_relative(ctx, path) for path in package.source.files())
+        for package in ctx.workspace.packages:
+            package.source.verify(ctx.version)
+        changed = written | (set(repo.dirty_paths()) - before)
+        return {"files": sorted(changed)}
 
     def undo(self, ctx: Context, record: StepRecord) -> list[str]:
         base = ctx.facts.get("preflight", {}).get("base")

@@ -1,0 +1,58 @@
+"""setup.cfg ``[metadata] version``: a literal, ``attr: pkg.__version__`` or ``file: VERSION``."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .base import TextSlot, VersionSource, sections
+from .module import PlainFileVersion, attr_file
+
+__all__ = ["SetupCfgVersion", "setup_cfg_source"]
+
+_SECTION = re.compile(r"^\[(?P<name>[^\]\n]+)\][ \t]*\r?$", re.M)
+_VALUE = re.compile(r"^version[ \t]*[=:][ \t]*(?P<version>[^\s#;]+)[ \t]*\r?$", re.M)
+_METADATA = sections(_SECTION, "metadata")
+
+
+class SetupCfgVersion(VersionSource):
+    kind = "setup.cfg [metadata] version"
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        where = "[metadata] version = ..."
+        self.slot = TextSlot(root / "setup.cfg", _VALUE, where, within=_METADATA)
+
+    def read(self) -> str:
+        return self.slot.read()
+
+    def files(self) -> tuple[Path, ...]:
+        return (self.slot.path,)
+
+    def write(self, version: str) -> None:
+        self.slot.write(version)
+
+    def describe(self) -> str:
+        return "setup.cfg [metadata] version"
+
+
+def setup_cfg_source(root: Path) -> VersionSource | None:
+    """The source behind setup.cfg's version, or None when it has no ``[metadata] version``."""
+    path = root / "setup.cfg"
+    if not path.is_file():
+        return None
+    text = path.read_bytes().decode("utf-8")
+    line = None
+    for start, end in _METADATA(text):
+        line = re.compile(r"^version[ \t]*[=:][ \t]*(?P<value>.+)$", re.M).search(text, start, end)
+        if line:
+            break
+    if line is None:
+        return None
+    value = line.group("value").strip()
+    if value.startswith("attr:"):
+        return attr_file(root, value[5:], kind="setup.cfg version = attr:")
+    if value.startswith("file:"):
+        target = value[5:].split(",")[0].strip()
+        return PlainFileVersion(root, root / target, kind="setup.cfg version = file:")
+    return SetupCfgVersion(root)

@@ -1,0 +1,43 @@
+"""Versions written in a TOML table: PEP 621 ``[project] version`` and ``[tool.poetry] version``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .base import VersionSource, toml_slot
+
+__all__ = ["PoetryVersion", "ProjectVersion"]
+
+
+class _TomlVersion(VersionSource):
+    table = ""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        self.slot = toml_slot(root / "pyproject.toml", self.table)
+
+    def read(self) -> str:
+        return self.slot.read()
+
+    def files(self) -> tuple[Path, ...]:
+        return (self.slot.path,)
+
+    def write(self, version: str) -> None:
+        self.slot.write(version)
+
+    def describe(self) -> str:
+        return f"pyproject.toml [{self.table}] version"
+
+
+class ProjectVersion(_TomlVersion):
+    """A static PEP 621 version (any backend)."""
+
+    kind = "static [project] version"
+    table = "project"
+
+
+class PoetryVersion(_TomlVersion):
+    """poetry-core's own table (with no [project] table, or a dynamic version in it)."""
+
+    kind = "[tool.poetry] version"
+    table = "tool.poetry"
