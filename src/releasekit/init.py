@@ -1,7 +1,8 @@
 """``releasekit init``: set a project up for releasekit without clobbering what it has.
 
 It first detects what the project already has -- its changelog kind (towncrier, keep-a-changelog,
-a CHANGES/HISTORY/NEWS file, or none), its tag style and remote -- and reports it. It never adds
+a CHANGES/HISTORY/NEWS file, or none), its tag style, remote and test environment -- and reports
+it. It never adds
 a second changelog: a project that keeps ``CHANGES.rst`` by hand keeps exactly that. It adds only
 what is missing: a ``[tool.releasekit]`` table and the fragment directory of a towncrier project.
 Only when asked: ``--towncrier`` sets towncrier up for a project that keeps no changelog, and
@@ -25,6 +26,7 @@ from .changelogs import Changelog, NoChangelog, Towncrier, detect
 from .config import load_config
 from .errors import ConfigError
 from .tags import detect_style, effective_tag_format
+from .testenv import detect as detect_test_env
 
 __all__ = ["InitReport", "init_project"]
 
@@ -80,8 +82,8 @@ def _has_test_runner(root: Path, data: dict[str, Any]) -> bool:
     )
 
 
-def _git_lines(root: Path, name: str) -> list[str]:
-    """The tag style and remote, as a release would use them."""
+def _shape_lines(root: Path, name: str) -> list[str]:
+    """The tag style, remote and test environment, as a release would use them."""
     try:
         config = load_config(root)
     except ConfigError:  # a bad [tool.releasekit] table: say what the tags say
@@ -90,7 +92,12 @@ def _git_lines(root: Path, name: str) -> list[str]:
         return [f"tag style: {fmt} ({how})"]
     fmt, how = effective_tag_format(root, config, [name])
     remote = config.sources.get("remote") or config.detected.get("remote", "default")
-    return [f"tag style: {fmt} ({how})", f"remote: {config.remote} ({remote})"]
+    gate = detect_test_env(root, config)
+    return [
+        f"tag style: {fmt} ({how})",
+        f"remote: {config.remote} ({remote})",
+        f"test environment: {gate.display} ({gate.source})",
+    ]
 
 
 def _towncrier_notes(root: Path, kind: Towncrier, report: InitReport) -> Path:
@@ -121,7 +128,7 @@ def init_project(
     kind: Changelog = detect(root, data)
     report.detected.append(f"changelog: {kind.describe()}")
     name = str(data["project"].get("name", root.name))
-    report.detected.extend(_git_lines(root, name))
+    report.detected.extend(_shape_lines(root, name))
     tool = document.setdefault("tool", tomlkit.table(is_super_table=True))
     changed = False
     files: dict[Path, str] = {}

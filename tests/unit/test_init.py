@@ -132,3 +132,4 @@ def test_reports_the_tag_style_of_the_repository(tmp_path: Path) -> None:
     report = init_project(tmp_path, dry_run=True)
     assert "tag style: {version} (detected from tags 8.5.0)" in report.detected
     assert "remote: origin (default)" in report.detected
+    assert report.detected[-1].startswith("test environment: ")
