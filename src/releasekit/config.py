@@ -24,7 +24,6 @@ from pydantic import (
     Field,
     ValidationError,
     field_validator,
-    model_validator,
 )
 
 from .checks import check_command, check_format, check_ref_name, check_url, non_empty
@@ -381,11 +380,10 @@ class Config(_Model):
             raise ValueError(str(exc).removeprefix("releasekit:").strip()) from None
         return value
 
-    @model_validator(mode="after")
-    def _target_url(self) -> Config:
-        if self.target.startswith(("http://", "https://")):
-            check_url(self.target)
-        return self
+    @field_validator("target")
+    @classmethod
+    def _target_url(cls, value: str) -> str:
+        return check_url(value) if value.startswith(("http://", "https://")) else value
 
 
 # Environment overrides for scalar and command keys. Lists are written like a shell command line.
@@ -510,7 +508,16 @@ def _table(data: dict[str, Any], pyproject: Path) -> dict[str, Any]:
             f"{pyproject}: [tool.releasekit] must be a table, got {_show(table)}",
             hint="write it as a [tool.releasekit] section",
         )
+    internal = sorted(_INTERNAL & set(table))  # computed by releasekit, never configured
+    if internal:
+        raise ConfigError(
+            f"{pyproject}: [tool.releasekit] unknown key '{internal[0]}'",
+            hint="remove it (see `releasekit config --keys`)",
+        )
     return table
+
+
+_INTERNAL = {"sources", "detected"}
 
 
 def _check_files(config: Config, root: Path, pyproject: Path) -> None:

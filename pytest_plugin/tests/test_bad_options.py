@@ -1,0 +1,120 @@
+"""Bad options and settings of the plugin (issue 12's corpus, plugin part): each is one
+``ERROR`` line naming the option and value, pytest's usage-error status 4, no traceback (no
+``INTERNALERROR``), and nothing written: no shard directory, no report, no other file."""
+
+from __future__ import annotations
+
+import pytest
+
+TEST_FILE = "def test_one():\n    pass\n"
+
+# (id, command-line arguments, pyproject.toml text after [tool.pytest.ini_options], needles)
+CASES = [
+    ("shard-huge", ["--gate-shard=1/99999999999999999999"], "", ["--gate-shard", "at most"]),
+    ("shard-zero", ["--gate-shard=0/2"], "", ["--gate-shard='0/2'", "1 <= K <= N"]),
+    ("shard-over", ["--gate-shard=3/2"], "", ["--gate-shard='3/2'"]),
+    ("shard-word", ["--gate-shard=x"], "", ["--gate-shard='x'"]),
+    ("shard-no-n", ["--gate-shard=1/"], "", ["--gate-shard='1/'"]),
+    ("shard-no-k", ["--gate-shard=/2"], "", ["--gate-shard='/2'"]),
+    ("shard-negative", ["--gate-shard=-1/2"], "", ["--gate-shard='-1/2'"]),
+    ("shard-n-zero", ["--gate-shard=1/0"], "", ["--gate-shard='1/0'"]),
+    ("shard-three", ["--gate-shard=1/2/3"], "", ["--gate-shard='1/2/3'"]),
+    ("shard-float", ["--gate-shard=1.5/2"], "", ["--gate-shard='1.5/2'"]),
+    ("shard-unicode", ["--gate-shard=\u0661/\u0662\u0662\u0662\u0662\u0662"], "", ["--gate-shard"]),
+    (
+        "shard-dir-file",
+        ["--gate-shard=1/2", "--gate-shard-dir=test_one.py"],
+        "",
+        ["--gate-shard-dir='test_one.py'", "is a file"],
+    ),
+    (
+        "shard-dir-under-file",
+        ["--gate-shard=1/2", "--gate-shard-dir=test_one.py/d"],
+        "",
+        ["--gate-shard-dir", "not a directory"],
+    ),
+    ("report-under-file", ["--gate-report=test_one.py/r.json"], "", ["--gate-report"]),
+    ("report-is-dir", ["--gate-report=."], "", ["--gate-report='.'", "is a directory"]),
+    (
+        "ini-report-under-file",
+        [],
+        'releasekit_gate_report = "test_one.py/r.json"',
+        ["--gate-report", "not a directory"],
+    ),
+    ("tier-unknown", ["--tier=bogus"], "", ["--tier='bogus'", "unknown tier"]),
+    ("tier-empty", ["--tier=,"], "", ["--tier"]),
+    ("ini-tier-unknown", [], 'releasekit_tier = "bogus"', ["unknown tier 'bogus'"]),
+    ("ini-gate-word", [], 'releasekit_gate = "maybe"', ["'maybe'"]),
+    ("ini-auto-mark", [], 'releasekit_auto_mark = ["nonsense"]', ["releasekit_auto_mark"]),
+    ("set-range", ["--gate-set=coverage_total=500"], "", ["coverage_total = 500", "percentage"]),
+    ("set-word", ["--gate-set=coverage_total=abc"], "", ["coverage_total", "'abc'"]),
+    ("set-unknown", ["--gate-set=nokey=1"], "", ["unknown key 'nokey'"]),
+    ("set-no-equals", ["--gate-set=junk"], "", ["--gate-set 'junk'", "KEY=VALUE"]),
+    ("set-no-key", ["--gate-set==1"], "", ["--gate-set '=1'"]),
+    ("set-negative-count", ["--gate-set=min_tests.e2e=-1"], "", ["min_tests"]),
+]
+
+TABLES = [
+    ("table-range", "[tool.releasekit.gate]\ncoverage_total = 500\n", ["coverage_total = 500"]),
+    ("table-unknown", "[tool.releasekit.gate]\ncoverage = 90\n", ["unknown key 'coverage'"]),
+    ("table-scalar", "[tool.releasekit]\ngate = 5\n", ["tool.releasekit.gate must be a table"]),
+    ("table-list", "[tool.releasekit.gate]\nmax_flaky = [1]\n", ["max_flaky"]),
+]
+
+
+PYTESTER_OWN = ("runpytest-", "stdout", "stderr")  # a subprocess run's temp dir and output
+
+
+def _files(pytester: pytest.Pytester) -> list[str]:
+    return sorted(
+        str(p.relative_to(pytester.path))
+        for p in pytester.path.rglob("*")
+        if "__pycache__" not in p.parts
+        and not p.relative_to(pytester.path).parts[0].startswith(PYTESTER_OWN)
+    )
+
+
+def _refused(pytester: pytest.Pytester, args: list[str], needles: list[str]) -> None:
+    before = _files(pytester)
+    result = pytester.runpytest("-p", "no:cacheprovider", *args)
+    output = "\n".join([*result.outlines, *result.errlines])
+    assert "Traceback" not in output, output
+    assert "INTERNALERROR" not in output, output
+    errors = [line for line in output.splitlines() if line.startswith("ERROR")]
+    assert len(errors) == 1, output
+    for needle in needles:
+        assert needle in errors[0], errors[0]
+    assert result.ret == pytest.ExitCode.USAGE_ERROR, output
+    assert _files(pytester) == before
+
+
+@pytest.mark.parametrize(("args", "ini", "needles"), [pytest.param(*c[1:], id=c[0]) for c in CASES])
+def test_bad_option(
+    pytester: pytest.Pytester, args: list[str], ini: str, needles: list[str]
+) -> None:
+    pytester.makepyfile(test_one=TEST_FILE)
+    pytester.makefile(".toml", pyproject=f"[tool.pytest.ini_options]\n{ini}\n")
+    _refused(pytester, args, needles)
+
+
+@pytest.mark.parametrize(("table", "needles"), [pytest.param(*c[1:], id=c[0]) for c in TABLES])
+def test_bad_gate_table(pytester: pytest.Pytester, table: str, needles: list[str]) -> None:
+    pytester.makepyfile(test_one=TEST_FILE)
+    pytester.makefile(".toml", pyproject=f"[tool.pytest.ini_options]\n\n{table}")
+    _refused(pytester, ["--gate"], needles)
+
+
+def test_huge_shard_count_in_a_real_process(pytester: pytest.Pytester) -> None:
+    """The case of the issue, as CI runs it: its own process, the plugin from its entry point."""
+    pytester.makepyfile(test_one=TEST_FILE)
+    before = _files(pytester)
+    result = pytester.runpytest_subprocess("--gate-shard=1/99999999999999999999")
+    output = "\n".join([*result.outlines, *result.errlines])
+    assert "INTERNALERROR" not in output, output
+    assert "Traceback" not in output, output
+    assert [line for line in output.splitlines() if line.startswith("ERROR")] == [
+        "ERROR: releasekit: --gate-shard='1/99999999999999999999': at most 1024 shards; "
+        "use fewer CI jobs"
+    ]
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert _files(pytester) == before

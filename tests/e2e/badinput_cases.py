@@ -1,0 +1,551 @@
+"""The bad-input corpus of issue 12, as data: what a new or careless user types, and what
+releasekit must answer (exit status and the words its one ERROR line must contain).
+
+Placeholders in arguments and environment values are filled in by the test: ``{repo}`` the
+project, ``{plain}`` a copy of it outside git, ``{file}`` a path that is a regular file,
+``{missing}`` a path that does not exist, ``{free_url}`` an http URL nobody listens on,
+``{busy}`` a port in use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pytest
+
+RELEASE = ("release", "minor", "--yes")
+PLAN = ("plan", "minor")
+NO_GATE_ENV = {"RELEASEKIT_GATE_COMMAND": None}  # let pyproject's gate_command be read
+
+
+@dataclass(frozen=True)
+class Case:
+    args: tuple[str, ...]
+    code: int
+    needles: tuple[str, ...]
+    table: str = ""  # TOML lines added at the top of [tool.releasekit]
+    tail: str = ""  # TOML added at the end of pyproject.toml (sub-tables)
+    pyproject: bytes | None = None  # the whole file instead
+    env: Mapping[str, str | None] = field(default_factory=dict)  # None: unset
+    files: Mapping[str, bytes] = field(default_factory=dict)  # written before the run
+    git: tuple[tuple[str, ...], ...] = ()  # git commands run before the run
+    hold_lock: bool = False  # another process holds .releasekit/lock
+
+
+def _p(case_id: str, case: Case) -> object:
+    return pytest.param(case, id=case_id)
+
+
+def key(case_id: str, line: str, *needles: str, args: tuple[str, ...] = RELEASE) -> object:
+    """A bad ``[tool.releasekit]`` line; the ERROR names the file and the key."""
+    return _p(case_id, Case(args, 2, ("pyproject.toml", *needles), table=line, env=NO_GATE_ENV))
+
+
+def sub(case_id: str, toml: str, *needles: str) -> object:
+    """A bad sub-table (image, docs, repositories, gate)."""
+    return _p(case_id, Case(RELEASE, 2, ("pyproject.toml", *needles), tail=toml))
+
+
+def env(case_id: str, name: str, value: str, code: int, *needles: str) -> object:
+    return _p(case_id, Case(RELEASE, code, needles, env={name: value}))
+
+
+def cli(case_id: str, args: tuple[str, ...], code: int, *needles: str) -> object:
+    return _p(case_id, Case(args, code, needles))
+
+
+CONFIG = [
+    # tag_format
+    key("tag-typo", 'tag_format = "v{versoin}"', "'tag_format'", "{versoin}", "{version}"),
+    key("tag-positional", 'tag_format = "v{}"', "'tag_format'", "{}"),
+    key("tag-index", 'tag_format = "v{0}"', "'tag_format'", "{0}"),
+    key("tag-no-version", 'tag_format = "release"', "'tag_format'", "{version}"),
+    key("tag-unclosed", 'tag_format = "v{version"', "'tag_format'", "template"),
+    key("tag-lone-brace", 'tag_format = "v}{version}"', "'tag_format'", "template"),
+    key("tag-spec", 'tag_format = "v{version:d}"', "'tag_format'", "format spec"),
+    key("tag-conversion", 'tag_format = "v{version!r}"', "'tag_format'", "conversion"),
+    key("tag-attribute", 'tag_format = "v{version.major}"', "'tag_format'", "version.major"),
+    key("tag-space", 'tag_format = "v {version}"', "'tag_format'", "git ref name"),
+    key("tag-dotdot", 'tag_format = "v..{version}"', "'tag_format'", "git ref name"),
+    key("tag-dash", 'tag_format = "-{version}"', "'tag_format'", "git ref name"),
+    key("tag-colon", 'tag_format = "v:{version}"', "'tag_format'", "git ref name"),
+    key("tag-lock", 'tag_format = "{version}.lock"', "'tag_format'", "git ref name"),
+    key("tag-empty", 'tag_format = ""', "'tag_format'", "{version}"),
+    key("tag-int", "tag_format = 5", "'tag_format'", "expected a string"),
+    key("tag-list", 'tag_format = ["v{version}"]', "'tag_format'", "expected a string"),
+    # commit_message
+    key("msg-empty", 'commit_message = ""', "'commit_message'", "empty"),
+    key("msg-blank", 'commit_message = "   "', "'commit_message'", "empty"),
+    key("msg-typo", 'commit_message = "Release {versoin}"', "'commit_message'", "{versoin}"),
+    key("msg-name", 'commit_message = "Release {name}"', "'commit_message'", "{name}"),
+    key("msg-positional", 'commit_message = "Release {}"', "'commit_message'", "{}"),
+    key("msg-unclosed", 'commit_message = "Release {version"', "'commit_message'", "template"),
+    key("msg-int", "commit_message = 3", "'commit_message'", "expected a string"),
+    # gate_command
+    key("gate-empty", 'gate_command = ""', "'gate_command'", "empty"),
+    key("gate-blank", 'gate_command = "   "', "'gate_command'", "empty"),
+    key("gate-empty-list", "gate_command = []", "'gate_command'", "empty"),
+    key("gate-empty-arg", 'gate_command = ["pytest", ""]', "'gate_command'", "empty arguments"),
+    key("gate-unclosed", 'gate_command = "pytest \'a"', "'gate_command'", "quotation"),
+    key("gate-int", "gate_command = 5", "'gate_command'", "expected a list"),
+    key("gate-ints", "gate_command = [1, 2]", "'gate_command[0]'", "expected a string"),
+    key("gate-table", "gate_command = {run = 'pytest'}", "'gate_command'", "expected a list"),
+    # smoke_command
+    key("smoke-empty", 'smoke_command = ""', "'smoke_command'", "empty"),
+    key("smoke-empty-list", "smoke_command = []", "'smoke_command'", "empty"),
+    key("smoke-unclosed", 'smoke_command = "python -c \'x"', "'smoke_command'", "quotation"),
+    key("smoke-bool", "smoke_command = true", "'smoke_command'", "expected a list"),
+    # packages
+    key("packages-empty", "packages = []", "'packages'", "at least one"),
+    key("packages-blank", 'packages = [""]', "'packages[0]'", "empty"),
+    key("packages-absolute", 'packages = ["/etc"]', "'packages[0]'", "relative"),
+    key("packages-parent", 'packages = ["../elsewhere"]', "'packages[0]'", "relative"),
+    key("packages-string", 'packages = "."', "'packages'", "expected a list"),
+    key("packages-int", "packages = [1]", "'packages[0]'", "expected a string"),
+    key("packages-missing", 'packages = ["nope"]', "nope"),
+    # target
+    key("target-empty", 'target = ""', "'target'", "empty"),
+    key("target-int", "target = 1", "'target'", "expected a string"),
+    key("target-no-host", 'target = "https://"', "'target'", "host"),
+    key("target-bad-port", 'target = "http://h:99999/"', "'target'", "URL"),
+    key("target-unknown", 'target = "prod"', "'prod'", "pypi"),
+    key("target-ftp", 'target = "ftp://host/"', "'ftp://host/'"),
+    # branches
+    key("branches-empty", "branches = []", "'branches'", "at least one"),
+    key("branches-blank", 'branches = [""]', "'branches[0]'", "empty"),
+    key("branches-string", 'branches = "main"', "'branches'", "expected a list"),
+    key("branches-int", "branches = [1]", "'branches[0]'", "expected a string"),
+    # remote
+    key("remote-empty", 'remote = ""', "'remote'", "empty"),
+    key("remote-space", 'remote = "my remote"', "'remote'", "git ref name"),
+    key("remote-dash", 'remote = "-x"', "'remote'", "git ref name"),
+    key("remote-dotdot", 'remote = "a..b"', "'remote'", "git ref name"),
+    key("remote-int", "remote = 1", "'remote'", "expected a string"),
+    # booleans
+    key("push-word", 'push = "maybe"', "'push'", "boolean", "'maybe'"),
+    key("push-int", "push = 2", "'push'", "boolean"),
+    key("push-float", "push = 1.5", "'push'", "boolean"),
+    key("push-list", "push = []", "'push'", "boolean"),
+    key("fragments-word", 'require_fragments = "sometimes"', "'require_fragments'", "boolean"),
+    key("fragments-int", "require_fragments = 7", "'require_fragments'", "boolean"),
+    key("changelog-word", 'changelog = "x"', "'changelog'", "'x'", "towncrier"),
+    key("per-package-word", 'tag_per_package = "x"', "'tag_per_package'", "boolean"),
+    # bump_map
+    key("bump-map-string", 'bump_map = "x"', "'bump_map'", "expected a table"),
+    key("bump-map-value", "bump_map = {feature = 'huge'}", "'bump_map.feature'", "'huge'"),
+    key("bump-map-blank", "bump_map = {'' = 'major'}", "'bump_map'", "empty"),
+    key("bump-map-list", "bump_map = [1]", "'bump_map'", "expected a table"),
+    # artifact globs
+    key("forbid-string", 'artifact_forbid = "*.pem"', "'artifact_forbid'", "expected a list"),
+    key("forbid-blank", 'artifact_forbid = [""]', "'artifact_forbid[0]'", "empty"),
+    key("forbid-int", "artifact_forbid = [1]", "'artifact_forbid[0]'", "expected a string"),
+    key("allow-blank", 'artifact_allow = [" "]', "'artifact_allow[0]'", "empty"),
+    key("allow-int", "artifact_allow = 5", "'artifact_allow'", "expected a list"),
+    # unknown keys and wrong tables
+    key("unknown-key", 'tagformat = "v{version}"', "'tagformat'", "unknown key", "spelling"),
+    key("unknown-case", 'Target = "pypi"', "'Target'", "unknown key"),
+    key("repositories-string", 'repositories = "corp"', "'repositories'", "expected a table"),
+    key("image-string", 'image = "docker"', "'image'", "expected a table"),
+    key("docs-bool", "docs = true", "'docs'", "expected a table"),
+    key("gate-string", 'gate = "strict"', "'gate'", "expected a table"),
+    key("sources-key", "sources = {}", "'sources'", "unknown key"),
+    key("detected-key", "detected = {remote = 'x'}", "'detected'", "unknown key"),
+    # commands that read the config
+    key("config-cmd", 'tag_format = "v{versoin}"', "'tag_format'", args=("config",)),
+    key("plan-cmd", "push = 'maybe'", "'push'", args=PLAN),
+]
+
+SUBTABLES = [
+    sub("repo-ftp", "[tool.releasekit.repositories.corp]\nurl = 'ftp://x/'", "'repositories"),
+    sub("repo-no-host", "[tool.releasekit.repositories.corp]\nurl = 'https://'", "host"),
+    sub("repo-bad-port", "[tool.releasekit.repositories.corp]\nurl = 'http://h:0/'", "URL"),
+    sub("repo-no-url", "[tool.releasekit.repositories.corp]\nusername = 'x'", "url", "missing"),
+    sub(
+        "repo-index-url",
+        "[tool.releasekit.repositories.corp]\nurl = 'https://h/'\nindex_url = 'nope'",
+        "index_url",
+        "'nope'",
+    ),
+    sub(
+        "repo-user-blank",
+        "[tool.releasekit.repositories.corp]\nurl = 'https://h/'\nusername = ''",
+        "username",
+    ),
+    sub(
+        "repo-unknown",
+        "[tool.releasekit.repositories.corp]\nurl = 'https://h/'\ntoken = 'x'",
+        "token",
+        "unknown key",
+    ),
+    sub("repo-string", "[tool.releasekit.repositories]\ncorp = 'https://h/'", "corp"),
+    sub("image-builder", "[tool.releasekit.image]\nbuilder = 'kaniko'", "image.builder", "kaniko"),
+    sub("image-isolation", "[tool.releasekit.image]\nisolation = 'none'", "image.isolation"),
+    sub("image-name", "[tool.releasekit.image]\nname = 'Bad Name'", "image.name", "lowercase"),
+    sub("image-registry-scheme", "[tool.releasekit.image]\nregistry = 'https://r'", "registry"),
+    sub("image-registry-port", "[tool.releasekit.image]\nregistry = 'r:99999'", "registry"),
+    sub("image-user", "[tool.releasekit.image]\nuser = 'root user'", "image.user"),
+    sub("image-arg-name", "[tool.releasekit.image]\nbuild_args = {1X = 'a'}", "1X"),
+    sub("image-args-string", "[tool.releasekit.image]\nbuild_args = 'A=1'", "build_args"),
+    sub(
+        "image-arg-nested",
+        "[tool.releasekit.image.build_args]\nX = {a = 1}",
+        "build_args.X",
+        "expected a string",
+    ),
+    sub("image-command-empty", "[tool.releasekit.image]\ncommand = ''", "image.command", "empty"),
+    sub("image-command-quote", '[tool.releasekit.image]\ncommand = "a \'b"', "quotation"),
+    sub("image-smoke-quote", '[tool.releasekit.image]\nsmoke_command = "a \'b"', "quotation"),
+    sub("image-dockerfile-blank", "[tool.releasekit.image]\ndockerfile = ''", "dockerfile"),
+    sub("image-dockerfile-abs", "[tool.releasekit.image]\ndockerfile = '/etc/x'", "relative"),
+    sub("image-dockerfile-dir", "[tool.releasekit.image]\ndockerfile = 'src'", "not a file"),
+    sub("image-context-file", "[tool.releasekit.image]\ncontext = 'README.md'", "not a directory"),
+    sub("image-context-parent", "[tool.releasekit.image]\ncontext = '..'", "relative"),
+    sub("image-enabled", "[tool.releasekit.image]\nenabled = 'x'", "image.enabled", "boolean"),
+    sub("image-tls", "[tool.releasekit.image]\ntls_verify = 'x'", "tls_verify", "boolean"),
+    sub("image-latest", "[tool.releasekit.image]\nlatest = 3", "image.latest", "boolean"),
+    sub("image-base-blank", "[tool.releasekit.image]\nbase_image = ''", "base_image", "empty"),
+    sub("image-unknown", "[tool.releasekit.image]\ntag = 'x'", "image.tag", "unknown key"),
+    sub("docs-branch", "[tool.releasekit.docs]\nbranch = 'gh pages'", "docs.branch", "ref name"),
+    sub("docs-alias", "[tool.releasekit.docs]\nalias = ''", "docs.alias", "empty"),
+    sub("docs-config-blank", "[tool.releasekit.docs]\nconfig_file = ''", "docs.config_file"),
+    sub("docs-config-dir", "[tool.releasekit.docs]\nconfig_file = 'src'", "not a file"),
+    sub("docs-enabled-missing", "[tool.releasekit.docs]\nenabled = true", "mkdocs.yml"),
+    sub("docs-strict", "[tool.releasekit.docs]\nstrict = 'x'", "docs.strict", "boolean"),
+    sub("docs-remote", "[tool.releasekit.docs]\nremote = '-x'", "docs.remote", "ref name"),
+    sub("docs-set-default", "[tool.releasekit.docs]\nset_default = 5", "set_default"),
+    sub("docs-unknown", "[tool.releasekit.docs]\ntheme = 'x'", "docs.theme", "unknown key"),
+    sub("gate-percent", "[tool.releasekit.gate]\ncoverage_total = 500", "coverage_total", "500"),
+    sub("gate-word", "[tool.releasekit.gate]\ncoverage_total = 'x'", "coverage_total"),
+    sub("gate-unknown", "[tool.releasekit.gate]\ncoverage = 90", "'coverage'", "did you mean"),
+]
+
+_HEAD = b'[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+FILES = [
+    _p(
+        "pyproject-latin1",
+        Case(
+            RELEASE, 2, ("pyproject.toml", "not UTF-8", "line 4"), pyproject=_HEAD + b"# caf\xe9\n"
+        ),
+    ),
+    _p(
+        "pyproject-bom",
+        Case(RELEASE, 2, ("pyproject.toml", "byte-order mark"), pyproject=b"\xef\xbb\xbf" + _HEAD),
+    ),
+    _p(
+        "pyproject-utf16",
+        Case(
+            RELEASE, 2, ("pyproject.toml", "not UTF-8"), pyproject=_HEAD.decode().encode("utf-16")
+        ),
+    ),
+    _p(
+        "pyproject-binary",
+        Case(RELEASE, 2, ("pyproject.toml", "not UTF-8"), pyproject=bytes(range(256)) * 4),
+    ),
+    _p(
+        "pyproject-malformed",
+        Case(RELEASE, 2, ("pyproject.toml", "malformed TOML", "line"), pyproject=b"[project\nn="),
+    ),
+    _p(
+        "pyproject-empty",
+        Case(RELEASE, 2, ("pyproject.toml", "[project]"), pyproject=b""),
+    ),
+    _p(
+        "pyproject-tool-scalar",
+        Case(RELEASE, 2, ("pyproject.toml", "'tool'", "table"), pyproject=b"tool = 5\n" + _HEAD),
+    ),
+    _p(
+        "pyproject-releasekit-scalar",
+        Case(
+            RELEASE,
+            2,
+            ("pyproject.toml", "[tool.releasekit]", "table"),
+            pyproject=_HEAD + b"[tool]\nreleasekit = 5\n",
+        ),
+    ),
+    _p(
+        "pyproject-releasekit-list",
+        Case(
+            RELEASE,
+            2,
+            ("pyproject.toml", "[tool.releasekit]", "table"),
+            pyproject=_HEAD + b"[[tool.releasekit]]\ntarget = 'pypi'\n",
+        ),
+    ),
+]
+
+ENVIRONMENT = [
+    env("env-push-word", "RELEASEKIT_PUSH", "maybe", 2, "RELEASEKIT_PUSH", "'push'", "'maybe'"),
+    env("env-push-empty", "RELEASEKIT_PUSH", "", 2, "RELEASEKIT_PUSH", "'push'"),
+    env("env-fragments", "RELEASEKIT_REQUIRE_FRAGMENTS", "perhaps", 2, "'require_fragments'"),
+    env("env-gate-empty", "RELEASEKIT_GATE_COMMAND", "", 2, "RELEASEKIT_GATE_COMMAND", "empty"),
+    env("env-gate-blank", "RELEASEKIT_GATE_COMMAND", "  ", 2, "'gate_command'", "empty"),
+    env("env-gate-quote", "RELEASEKIT_GATE_COMMAND", "pytest 'x", 2, "quotation"),
+    env("env-smoke-empty", "RELEASEKIT_SMOKE_COMMAND", "", 2, "'smoke_command'", "empty"),
+    env("env-smoke-quote", "RELEASEKIT_SMOKE_COMMAND", '"x', 2, "'smoke_command'"),
+    env("env-target-empty", "RELEASEKIT_TARGET", "", 2, "RELEASEKIT_TARGET", "empty"),
+    env("env-target-unknown", "RELEASEKIT_TARGET", "nowhere", 2, "'nowhere'", "RELEASEKIT_TARGET"),
+    env("env-target-no-host", "RELEASEKIT_TARGET", "http://", 2, "RELEASEKIT_TARGET", "host"),
+    env("env-remote-space", "RELEASEKIT_REMOTE", "up stream", 2, "RELEASEKIT_REMOTE", "ref name"),
+    env("env-remote-empty", "RELEASEKIT_REMOTE", "", 2, "RELEASEKIT_REMOTE", "empty"),
+    env("env-index-dir-file", "RELEASEKIT_INDEX_DIR", "{file}", 2, "RELEASEKIT_INDEX_DIR", "not a"),
+    env("env-index-dir-under-file", "RELEASEKIT_INDEX_DIR", "{file}/sub", 2, "not a directory"),
+]
+
+CLI = [
+    cli("cli-unknown-option", ("release", "--bogus"), 2, "unrecognized arguments: --bogus"),
+    cli("cli-status-option", ("status", "--all"), 2, "unrecognized arguments: --all"),
+    cli("cli-no-command", (), 2, "required", "COMMAND"),
+    cli("cli-unknown-command", ("relase",), 2, "invalid choice: 'relase'"),
+    cli("cli-index-no-action", ("index",), 2, "required", "ACTION"),
+    cli("cli-index-bad-action", ("index", "start"), 2, "invalid choice: 'start'"),
+    cli("cli-port-high", ("index", "serve", "--port", "99999"), 2, "--port", "99999", "65535"),
+    cli("cli-port-negative", ("index", "serve", "--port", "-1"), 2, "--port", "'-1'"),
+    cli("cli-port-zero", ("index", "serve", "--port", "0"), 2, "--port", "'0'"),
+    cli("cli-port-word", ("index", "serve", "--port", "http"), 2, "--port", "'http'"),
+    cli("cli-port-float", ("index", "serve", "--port", "80.5"), 2, "--port", "'80.5'"),
+    cli("cli-port-missing", ("index", "serve", "--port"), 2, "--port", "expected one argument"),
+    cli("cli-port-busy", ("index", "serve", "--port", "{busy}"), 6, "cannot start the local index"),
+    cli("cli-serve-dir-file", ("index", "serve", "--dir", "{file}"), 2, "--dir", "not a directory"),
+    cli("cli-demo-dir-file", ("demo", "--dir", "{file}"), 2, "--dir", "not a directory"),
+    cli("cli-root-missing", ("-C", "{missing}", "status"), 2, "-C/--root", "does not exist"),
+    cli("cli-root-file", ("-C", "{file}", "plan"), 2, "-C/--root", "not a directory"),
+    cli("cli-resume-and-rollback", ("release", "--resume", "--rollback"), 2, "not allowed with"),
+    cli("cli-resume-bump", ("release", "minor", "--resume"), 2, "--resume/--rollback take no"),
+    cli("cli-bump-word", ("release", "huge", "--yes"), 2, "invalid BUMP 'huge'"),
+    cli("cli-bump-lower", ("release", "0.9", "--yes"), 2, "not greater"),
+    cli("cli-bump-same", ("release", "1.0.0", "--yes"), 2, "not greater"),
+    cli("cli-bump-conflict", ("release", "major,minor", "--yes"), 2, "conflicting BUMP"),
+    cli("cli-bump-empty", ("release", ",", "--yes"), 2, "BUMP"),
+    cli("cli-bump-unicode", ("release", "\u2167", "--yes"), 2, "BUMP"),
+    cli("cli-skip-unknown", ("release", "minor", "--yes", "--skip", "tests"), 2, "--skip tests"),
+    cli("cli-no-terminal", ("release", "minor"), 2, "no terminal to confirm", "--yes"),
+    cli("cli-to-unknown", ("release", "minor", "--yes", "--to", "prod"), 2, "'prod'"),
+    cli("cli-to-empty", ("release", "minor", "--yes", "--to", ""), 2, "'target'", "empty"),
+    cli("cli-to-no-host", ("plan", "minor", "--to", "https://"), 2, "'target'", "host"),
+    cli("cli-plan-to-unknown", ("plan", "minor", "--to", "prod"), 2, "'prod'"),
+    cli("cli-doctor-extra", ("doctor", "now"), 2, "unrecognized arguments: now"),
+    cli("cli-config-option", ("config", "--all"), 2, "unrecognized arguments: --all"),
+    cli("cli-init-extra", ("init", "--force"), 2, "unrecognized arguments: --force"),
+    cli("cli-verbose-value", ("--verbose=yes", "status"), 2, "ignored explicit argument"),
+]
+
+_UNFINISHED = (
+    b'{"event": "start", "step": "release", "release_id": "r1", "version": "1.1.0", '
+    b'"bump": "minor", "target": "local", "previous_version": "1.0.0", "ts": 1}\n'
+)
+_NO_HEADER = b'{"event": "start", "step": "release", "release_id": "r1", "ts": 1}\n'
+_GARBAGE = bytes(range(256)) * 8
+STATE = [
+    _p("not-a-repo", Case(("-C", "{plain}", *RELEASE), 3, ("not a git repository",))),
+    _p("plan-not-a-repo", Case(("-C", "{plain}", *PLAN), 3, ("not a git repository",))),
+    _p(
+        "detached-head",
+        Case(RELEASE, 3, ("detached HEAD",), git=(("checkout", "-q", "--detach"),)),
+    ),
+    _p(
+        "branch-not-allowed",
+        Case(RELEASE, 3, ("branch 'wip'",), git=(("checkout", "-q", "-b", "wip"),)),
+    ),
+    _p(
+        "no-user",
+        Case(
+            RELEASE,
+            3,
+            ("user.name",),
+            env={"GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"},
+            git=(("config", "--unset", "user.name"), ("config", "--unset", "user.email")),
+        ),
+    ),
+    _p(
+        "dirty-tree",
+        Case(RELEASE, 3, ("uncommitted changes", "README.md"), files={"README.md": b"x"}),
+    ),
+    _p("untracked", Case(RELEASE, 3, ("uncommitted changes", "new.txt"), files={"new.txt": b"x"})),
+    _p("tag-exists", Case(RELEASE, 3, ("tag v1.1.0 already exists",), git=(("tag", "v1.1.0"),))),
+    _p(
+        "tag-on-remote",
+        Case(
+            RELEASE,
+            3,
+            ("v1.1.0 already exists on remote",),
+            git=(("tag", "v1.1.0"), ("push", "-q", "origin", "v1.1.0"), ("tag", "-d", "v1.1.0")),
+        ),
+    ),
+    _p(
+        "no-remote",
+        Case(RELEASE, 3, ("no git remote 'origin'",), git=(("remote", "remove", "origin"),)),
+    ),
+    _p(
+        "unreachable-remote",
+        Case(
+            RELEASE,
+            3,
+            ("origin",),
+            git=(("remote", "set-url", "origin", "/nonexistent/remote.git"),),
+        ),
+    ),
+    _p(
+        "no-fragments",
+        Case(
+            RELEASE,
+            3,
+            ("no changelog fragments",),
+            git=(("rm", "-q", "changelog.d/1.feature.md"), ("commit", "-qm", "drop")),
+        ),
+    ),
+    _p(
+        "unreachable-index",
+        Case(
+            (*RELEASE, "--to", "{free_url}"),
+            6,
+            ("cannot reach the package index",),
+            env={"TWINE_PASSWORD": "tok-unused-1234"},
+        ),
+    ),
+    _p(
+        "plan-unreachable-index",
+        Case(
+            (*PLAN, "--to", "{free_url}"),
+            6,
+            ("cannot reach the package index",),
+            env={"TWINE_PASSWORD": "tok-unused-1234"},
+        ),
+    ),
+    _p(
+        "no-credentials", Case((*RELEASE, "--to", "pypi"), 3, ("no credentials for target 'pypi'",))
+    ),
+    _p(
+        "state-dir-is-file",
+        Case(RELEASE, 7, (".releasekit", "not a directory"), files={".releasekit": b"x"}),
+    ),
+    _p(
+        "journal-binary",
+        Case(
+            RELEASE,
+            7,
+            ("journal.jsonl:1", "corrupt"),
+            files={".releasekit/.gitignore": b"*\n", ".releasekit/journal.jsonl": _GARBAGE},
+        ),
+    ),
+    _p(
+        "journal-binary-lines",
+        Case(
+            RELEASE,
+            7,
+            ("journal.jsonl:1", "corrupt"),
+            files={
+                ".releasekit/.gitignore": b"*\n",
+                ".releasekit/journal.jsonl": b"\xff\xfe\n" + _UNFINISHED,
+            },
+        ),
+    ),
+    _p(
+        "journal-not-records",
+        Case(
+            RELEASE,
+            7,
+            ("journal.jsonl:1", "corrupt"),
+            files={".releasekit/.gitignore": b"*\n", ".releasekit/journal.jsonl": b"[1]\n2\n"},
+        ),
+    ),
+    _p(
+        "journal-unfinished",
+        Case(
+            RELEASE,
+            7,
+            ("unfinished release of 1.1.0", "--resume"),
+            files={".releasekit/.gitignore": b"*\n", ".releasekit/journal.jsonl": _UNFINISHED},
+        ),
+    ),
+    _p(
+        "journal-is-dir",
+        Case(
+            RELEASE,
+            7,
+            ("journal.jsonl", "cannot read"),
+            files={".releasekit/.gitignore": b"*\n", ".releasekit/journal.jsonl/x": b""},
+        ),
+    ),
+    _p(
+        "resume-binary-journal",
+        Case(
+            ("release", "--resume"),
+            7,
+            ("journal.jsonl",),
+            files={".releasekit/.gitignore": b"*\n", ".releasekit/journal.jsonl": _GARBAGE},
+        ),
+    ),
+    _p(
+        "resume-no-header",
+        Case(
+            ("release", "--resume"),
+            7,
+            ("start record has no",),
+            files={".releasekit/.gitignore": b"*\n", ".releasekit/journal.jsonl": _NO_HEADER},
+        ),
+    ),
+    _p(
+        "rollback-no-header",
+        Case(
+            ("release", "--rollback"),
+            7,
+            ("start record has no",),
+            files={".releasekit/.gitignore": b"*\n", ".releasekit/journal.jsonl": _NO_HEADER},
+        ),
+    ),
+    _p("resume-nothing", Case(("release", "--resume"), 7, ("no release to resume",))),
+    _p("rollback-nothing", Case(("release", "--rollback"), 7, ("no unfinished release",))),
+    _p(
+        "status-binary-journal",
+        Case(
+            ("status",),
+            7,
+            ("journal.jsonl",),
+            files={".releasekit/.gitignore": b"*\n", ".releasekit/journal.jsonl": _GARBAGE},
+        ),
+    ),
+    _p(
+        "status-binary-history",
+        Case(
+            ("status",),
+            7,
+            ("history",),
+            files={".releasekit/.gitignore": b"*\n", ".releasekit/history/r1.jsonl": _GARBAGE},
+        ),
+    ),
+    _p(
+        "lock-held",
+        Case(RELEASE, 8, ("another release is running",), hold_lock=True),
+    ),
+    _p(
+        "lock-binary-held",
+        Case(
+            RELEASE,
+            8,
+            ("another release is running", "pid ?"),
+            files={".releasekit/.gitignore": b"*\n", ".releasekit/lock": _GARBAGE},
+            hold_lock=True,
+        ),
+    ),
+    _p(
+        "lock-binary-resume",
+        Case(
+            ("release", "--resume"),
+            7,
+            ("no release to resume",),
+            files={".releasekit/.gitignore": b"*\n", ".releasekit/lock": _GARBAGE},
+        ),
+    ),
+    _p(
+        "lock-is-dir",
+        Case(
+            RELEASE,
+            7,
+            ("lock", "cannot open the release lock"),
+            files={".releasekit/.gitignore": b"*\n", ".releasekit/lock/x": b""},
+        ),
+    ),
+]
+
+ALL = [*CONFIG, *SUBTABLES, *FILES, *ENVIRONMENT, *CLI, *STATE]
