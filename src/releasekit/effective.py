@@ -2,7 +2,8 @@
 
 ``releasekit config`` shows these instead of the raw ``None`` of an unset key: the tag format
 learned from the tags, the changelog kind found in the project, the remote and branches git
-knows, whether the image and docs steps run.
+knows, whether the image and docs steps run, the gate's command; and where each package's version
+is read (``version source``), which is no key but decides what a release writes.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from .errors import ConfigError
 from .image.spec import image_skip_reason
 from .tags import effective_tag_format
 from .testenv import detect
+from .workspace import load_workspace
 
 __all__ = ["effective_values"]
 
@@ -66,6 +68,19 @@ def _where(config: Config, key: str) -> str:
     return config.sources.get(key) or config.detected.get(key) or "default"
 
 
+def version_sources(root: Path, config: Config) -> dict[str, Value]:
+    """``version source`` (one per package in a workspace): where each version is read."""
+    try:
+        workspace = load_workspace(root, config, lockstep_check=False)
+    except ConfigError as exc:
+        return {"version source": (Described("none found"), exc.message)}
+    values: dict[str, Value] = {}
+    for package in workspace.packages:
+        key = f"version source [{package.name}]" if workspace.multi else "version source"
+        values[key] = (package.source.describe(), f"detected: {package.name} {package.version}")
+    return values
+
+
 def _switch(enabled: bool | None, skip: str | None, key: str, config: Config) -> Value:
     if enabled is not None:
         return enabled, _where(config, key)
@@ -98,6 +113,7 @@ def effective_values(root: Path, config: Config) -> dict[str, Value]:
     for name, (value, where) in list(values.items()):
         if value is None and "." not in name:
             values[name] = (_described(Config, name) or value, where)
+    values.update(version_sources(root, config))
     if config.image.registry is None:
         values["image.registry"] = (Described("none: build and smoke-test only"), "default")
     if config.docs.remote is None:

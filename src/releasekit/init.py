@@ -24,6 +24,7 @@ from tomlkit.exceptions import TOMLKitError
 
 from .changelogs import Changelog, NoChangelog, Towncrier, detect
 from .config import load_config
+from .effective import version_sources
 from .errors import ConfigError
 from .tags import detect_style, effective_tag_format
 from .testenv import detect as detect_test_env
@@ -83,7 +84,7 @@ def _has_test_runner(root: Path, data: dict[str, Any]) -> bool:
 
 
 def _shape_lines(root: Path, name: str) -> list[str]:
-    """The tag style, remote and test environment, as a release would use them."""
+    """The version source, tag style, remote and test environment a release would use."""
     try:
         config = load_config(root)
     except ConfigError:  # a bad [tool.releasekit] table: say what the tags say
@@ -93,7 +94,11 @@ def _shape_lines(root: Path, name: str) -> list[str]:
     fmt, how = effective_tag_format(root, config, [name])
     remote = config.sources.get("remote") or config.detected.get("remote", "default")
     gate = detect_test_env(root, config)
+    versions = [
+        f"{key}: {value} ({where})" for key, (value, where) in version_sources(root, config).items()
+    ]
     return [
+        *versions,
         f"tag style: {fmt} ({how})",
         f"remote: {config.remote} ({remote})",
         f"test environment: {gate.display} ({gate.source})",

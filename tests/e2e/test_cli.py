@@ -61,6 +61,9 @@ def test_config_shows_values_and_sources(sandbox: Sandbox) -> None:
     assert lines["tag_format"] == "tag_format = 'v{version}'  (default: no release tags yet)"
     assert lines["changelog"].startswith("changelog = 'towncrier'  (detected: towncrier")
     assert " = None " not in out
+    assert (
+        "version source = 'pyproject.toml [project] version'  (detected: simple-pkg 1.0.0)" in out
+    )
     keys = sandbox.run("config", "--keys", check=True).stderr
     assert "tag_format" in keys and "Tag name template" in keys
 

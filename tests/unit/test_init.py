@@ -99,7 +99,10 @@ def test_towncrier_with_news_rst_adds_no_second_changelog(tmp_path: Path) -> Non
     (tmp_path / "tox.ini").write_text("[tox]\n")
     report = init_project(tmp_path, noxfile=True)
     assert report.detected[0] == "changelog: towncrier (NEWS.rst, fragments in mine/newsfragments/)"
-    assert report.detected[1] == "tag style: v{version} (default: no release tags yet)"
+    assert report.detected[1:3] == [
+        "version source: pyproject.toml [project] version (detected: mine 1.0)",
+        "tag style: v{version} (default: no release tags yet)",
+    ]
     assert (tmp_path / "mine" / "newsfragments" / ".gitkeep").exists()
     assert not (tmp_path / "CHANGELOG.md").exists() and not (tmp_path / "noxfile.py").exists()
     assert "your test runner configuration (no noxfile.py is added)" in report.kept
