@@ -39,6 +39,7 @@ REDACTED = "********"
 URL_PASSWORD_MASK = "***"  # noqa: S105 - a mask, not a password
 _MIN_SECRET_LEN = 4  # a shorter registered value would mask ordinary words
 _MIN_ENV_VALUE_LEN = 6
+_MIN_LEARNED_LEN = 8
 
 _registered: set[str] = set()
 
@@ -62,8 +63,10 @@ class _Rule:
         mask: str = REDACTED,
         *,
         ignore_case: bool = False,
+        learn: bool = False,
     ) -> None:
         self.triggers = triggers
+        self.learn = learn  # its secret is unmistakable: mask it wherever it appears later
         self.regex = re.compile(pattern, re.IGNORECASE if ignore_case else 0)
         self.template = (r"\g<keep>" if "(?P<keep>" in pattern else "") + mask
 
@@ -76,9 +79,19 @@ _RULES = (
         r"(?:-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----|\Z))",
     ),
     # URL userinfo: keep the user, mask the password (up to the last @ of the authority) ...
-    _Rule(("://",), r"(?P<keep>://[^\s/?#@:]*:)(?P<secret>[^\s/?#]+)(?=@)", URL_PASSWORD_MASK),
+    _Rule(
+        ("://",),
+        r"(?P<keep>://[^\s/?#@:]*:)(?P<secret>[^\s/?#]+)(?=@)",
+        URL_PASSWORD_MASK,
+        learn=True,
+    ),
     # ... or a bare token as the user name
-    _Rule(("://",), r"(?P<keep>://)(?P<secret>[^\s/?#@:]{16,})(?=@)", URL_PASSWORD_MASK),
+    _Rule(
+        ("://",),
+        r"(?P<keep>://)(?P<secret>[^\s/?#@:]{16,}|\*{8})(?=@)",
+        URL_PASSWORD_MASK,
+        learn=True,
+    ),
     _Rule(("pypi-AgE",), r"pypi-AgE[A-Za-z0-9_-]{16,}"),
     _Rule(
         ("ghp_", "gho_", "ghs_", "ghu_", "ghr_", "github_pat_"),
@@ -95,6 +108,7 @@ _RULES = (
         r"(?P<keep>authorization[\"']?\s*[:=]\s*[\"']?(?:(?:Bearer|Basic|Token|Digest)\s+)?)"
         r"(?P<secret>[^\s\"',;]+)",
         ignore_case=True,
+        learn=True,
     ),
     # Bearer/Basic alone: a value that looks random (upper and lower case and a digit, 16+
     # characters) -- "Basic authentication/0" is prose, "Bearer 3fA9...", a token
@@ -103,6 +117,7 @@ _RULES = (
         r"(?P<keep>(?:Bearer|Basic) )"
         r"(?P<secret>(?=[\w.~+/-]*[A-Z])(?=[\w.~+/-]*[a-z])(?=[\w.~+/-]*[0-9])"
         r"[\w.~+/-]{16,}=*)",
+        learn=True,
     ),
     # key = value where the key says secret (aws_secret_access_key = ..., password: ...)
     _Rule(
@@ -120,11 +135,11 @@ _TRIGGERS = tuple((t.lower(), index) for index, rule in enumerate(_RULES) for t 
 
 def register_secret(value: str | None) -> None:
     """Mask ``value`` (and its URL-quoted form) wherever releasekit would show or write it."""
-    if value and len(value) >= _MIN_SECRET_LEN:
-        _registered.add(value)
-        quoted = quote(value, safe="")
-        if quoted != value:
-            _registered.add(quoted)
+    if not value or len(value) < _MIN_SECRET_LEN:
+        return
+    new = {value, quote(value, safe="")} - _registered
+    if new:
+        _registered.update(new)
         _literals.key = None
 
 
@@ -166,14 +181,23 @@ _literals = _Literals()
 
 
 def redact(text: str) -> str:
-    """``text`` with every secret releasekit knows of, or can recognise, masked."""
+    """``text`` with every secret releasekit knows of, or can recognise, masked.
+
+    A secret recognised by its context (a URL's password, an ``Authorization`` value, a bearer
+    token) is also remembered, so the same value printed elsewhere without that context -- an
+    environment dump, a later line -- is masked as well.
+    """
+    lowered = text.lower()
+    rules = [_RULES[index] for index in sorted({i for t, i in _TRIGGERS if t in lowered})]
+    for rule in rules:
+        if rule.learn:
+            for match in rule.regex.finditer(text):
+                if len(match["secret"]) >= _MIN_LEARNED_LEN and "***" not in match["secret"]:
+                    register_secret(match["secret"])
     for secret in _literals.get():
         if secret in text:
             text = text.replace(secret, REDACTED)
-    lowered = text.lower()
-    hits = {index for trigger, index in _TRIGGERS if trigger in lowered}
-    for index in sorted(hits):
-        rule = _RULES[index]
+    for rule in rules:
         text = rule.regex.sub(rule.template, text)
     return text
 

@@ -257,6 +257,16 @@ def test_secret_named_environment_values(monkeypatch: pytest.MonkeyPatch) -> Non
     assert secret_env_names({"A_TOKEN": "x", "PATH": "y", "GIT_AUTHOR_EMAIL": "z"}) == ["A_TOKEN"]
 
 
+def test_a_secret_seen_in_its_context_is_masked_everywhere_after() -> None:
+    bearer, password = "Zq8xLw3vNp5rTb7yKc2m", "n0-context-pass"
+    text = f"MY_BEARER={bearer}\nAuthorization: Bearer {bearer}\nX=https://u:{password}@h/"
+    assert (
+        redact(text)
+        == f"MY_BEARER={REDACTED}\nAuthorization: Bearer {REDACTED}\nX=https://u:***@h/"
+    )
+    assert redact(f"later: {bearer} {password}") == f"later: {REDACTED} {REDACTED}"
+
+
 def test_registered_secret_url_quoted_form() -> None:
     register_secret("p@ss/word:42")
     assert redact("x p%40ss%2Fword%3A42 y p@ss/word:42") == f"x {REDACTED} y {REDACTED}"

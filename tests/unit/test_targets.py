@@ -4,6 +4,7 @@ import pytest
 
 from releasekit.config import Config
 from releasekit.errors import ConfigError, PreflightError
+from releasekit.redact import redact
 from releasekit.targets import resolve_target
 
 
@@ -66,3 +67,69 @@ def test_pypirc_section(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     assert (target.username, target.upload_url) == ("bot", "https://idx.example/")
     with pytest.raises(ConfigError, match="unknown release target 'nope'"):
         resolve_target("nope", Config())
+
+
+@pytest.mark.parametrize(
+    ("url", "user", "password", "shown"),
+    [
+        (
+            "https://__token__:pypi-AgEIcHlwaS5vcmcCJDk5ZjFkNjU0@pkgs.example/legacy/",
+            "__token__",
+            "pypi-AgEIcHlwaS5vcmcCJDk5ZjFkNjU0",
+            "https://pkgs.example/legacy/",
+        ),
+        (
+            "http://bot:p%40ss%2Fw0rd-long@127.0.0.1:9/",
+            "bot",
+            "p@ss/w0rd-long",
+            "http://127.0.0.1:9/",
+        ),
+        (  # a bare token as the user name, as some indexes take it
+            "https://glpat-abcdefghij0123456789@gitlab.example/api/v4/projects/1/packages/pypi",
+            "__token__",
+            "glpat-abcdefghij0123456789",
+            "https://gitlab.example/api/v4/projects/1/packages/pypi",
+        ),
+    ],
+)
+def test_credentials_in_a_url_are_used_and_never_shown(
+    url: str, user: str, password: str, shown: str
+) -> None:
+    target = resolve_target(url, Config())
+    assert (target.username, target.password) == (user, password)
+    assert target.name == target.upload_url == shown  # shown and given to twine without them
+    assert target.index_url is not None and "@" not in target.index_url
+    assert password not in redact(f"{url} {password} {target!r}")
+
+
+def test_a_short_user_name_in_a_url_is_not_a_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TWINE_PASSWORD", "from-the-environment")
+    target = resolve_target("https://bot@idx.example/", Config())
+    assert (target.name, target.username, target.password) == (
+        "https://idx.example/",
+        "bot",
+        "from-the-environment",
+    )
+
+
+def test_credentials_in_a_repository_or_pypirc_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = Config.model_validate(
+        {"repositories": {"corp": {"url": "https://ci:corp-secret-123@pkgs.corp/legacy/"}}}
+    )
+    corp = resolve_target("corp", config)
+    assert (corp.upload_url, corp.index_url) == (
+        "https://pkgs.corp/legacy/",
+        "https://pkgs.corp/simple/",
+    )
+    assert (corp.username, corp.password) == ("ci", "corp-secret-123")
+    (tmp_path / "pypirc").write_text("[rc]\nrepository = https://u:rc-secret-456@idx.example/\n")
+    monkeypatch.setenv("PYPIRC", str(tmp_path / "pypirc"))
+    rc = resolve_target("rc", Config())
+    assert (rc.upload_url, rc.username, rc.password) == (
+        "https://idx.example/",
+        "u",
+        "rc-secret-456",
+    )
+    assert redact("corp-secret-123 rc-secret-456") == "******** ********"
