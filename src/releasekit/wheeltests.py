@@ -130,6 +130,7 @@ def run_wheel_tests(ctx: Context, venv: VirtualEnv) -> Facts:
             argv += suite.args
             done = venv.run(argv, cwd=Path(tmp), check=False, what="the tests against the wheel")
         logs.append(f"# {suite.label}\n$ {' '.join(argv)}\n\n{done.output}")
+        ctx.reporter.detail(done.output)
         log = write_log(
             ctx.root, LOG_NAME, "tests against the installed wheel", done, "\n".join(logs)
         )
