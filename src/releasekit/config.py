@@ -30,6 +30,7 @@ from .checks import check_command, check_format, check_ref_name, check_url, non_
 from .errors import ConfigError
 from .git import branch_allowed, detect_remote, remote_default_branch
 from .tags import FIELDS as TAG_FIELDS
+from .textfiles import decode
 
 __all__ = [
     "Config",
@@ -414,14 +415,7 @@ def read_pyproject(path: Path) -> dict[str, Any]:
         raise ConfigError(
             f"{path}: starts with a byte-order mark (BOM)", hint="save it as UTF-8 without BOM"
         )
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ConfigError(
-            f"{path}: not UTF-8 (byte {raw[exc.start : exc.start + 1]!r} at line {line})",
-            hint="TOML files must be UTF-8; re-save it as UTF-8",
-        ) from None
+    text = decode(raw, path)
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

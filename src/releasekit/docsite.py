@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from . import process
 from .config import Config, DocsSettings
 from .errors import ProcessError, StepFailed
+from .textfiles import read_text
 
 if TYPE_CHECKING:
     from .context import Context
@@ -87,7 +88,7 @@ def config_path(root: Path, settings: DocsSettings) -> Path:
 
 def version_selector(config_file: Path) -> str:
     """What shows the version selector on the published site (for the plan)."""
-    text = config_file.read_text("utf-8")
+    text = read_text(config_file)
     if re.search(
         r"^theme:\s*(['\"]?material\b|\n(\s+\S.*\n)*?\s+name:\s*['\"]?material\b)",
         text,
@@ -141,9 +142,7 @@ def build_site(root: Path, config_file: Path, site_dir: Path, *, strict: bool = 
 
 
 def _site_dir(root: Path, config_file: Path) -> Path:
-    match = re.search(
-        r"^site_dir:\s*['\"]?([^'\"\n#]+)", config_file.read_text("utf-8"), re.MULTILINE
-    )
+    match = re.search(r"^site_dir:\s*['\"]?([^'\"\n#]+)", read_text(config_file), re.MULTILINE)
     return (config_file.parent / (match.group(1).strip() if match else "site")).resolve()
 
 

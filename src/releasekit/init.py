@@ -28,6 +28,7 @@ from .effective import version_sources
 from .errors import ConfigError
 from .tags import detect_style, effective_tag_format
 from .testenv import detect as detect_test_env
+from .textfiles import read_text
 
 __all__ = ["InitReport", "init_project"]
 
@@ -57,7 +58,7 @@ def _towncrier_table() -> tomlkit.items.Table:
 
 def _parse(path: Path) -> tomlkit.TOMLDocument:
     try:
-        document = tomlkit.parse(path.read_text(encoding="utf-8"))
+        document = tomlkit.parse(read_text(path))
     except FileNotFoundError:
         raise ConfigError(
             f"{path}: no pyproject.toml here", hint="run releasekit init in the project's root"
@@ -110,7 +111,7 @@ def _towncrier_notes(root: Path, kind: Towncrier, report: InitReport) -> Path:
     report.kept.append("[tool.towncrier] (yours)")
     news = root / kind.filename
     start = str(kind.settings.get("start_string", DEFAULT_START.get(news.suffix, ""))).strip()
-    if start and news.is_file() and start not in news.read_text(encoding="utf-8"):
+    if start and news.is_file() and start not in read_text(news):
         report.kept.append(
             f"{kind.filename} has no `{start}` line: add it where new "
             "releases should go (towncrier writes below it)"

@@ -42,6 +42,7 @@ from packaging.utils import canonicalize_name
 from . import process
 from .config import Config, read_pyproject
 from .errors import ConfigError
+from .textfiles import read_text
 
 __all__ = [
     "EnvSpec",
@@ -239,13 +240,13 @@ def tox_envs(root: Path, data: Mapping[str, Any]) -> tuple[list[str], str] | Non
     """The tox environments the project lists and the file that lists them (None: no tox)."""
     ini = root / "tox.ini"
     if ini.is_file():
-        envs = _ini_envs(ini.read_text(encoding="utf-8"), "tox")
+        envs = _ini_envs(read_text(ini), "tox")
         if envs is not None:
             return envs, "tox.ini"
     toml_file = root / "tox.toml"
     if toml_file.is_file():
         try:
-            table = tomllib.loads(toml_file.read_text(encoding="utf-8"))
+            table = tomllib.loads(read_text(toml_file))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{toml_file}: malformed TOML: {exc}", hint="fix it") from None
         return [e for v in table.get("env_list", []) for e in _expand(str(v))], "tox.toml"
@@ -259,8 +260,8 @@ def tox_envs(root: Path, data: Mapping[str, Any]) -> tuple[list[str], str] | Non
         )
     cfg = root / "setup.cfg"
     if cfg.is_file():
-        envs = _ini_envs(cfg.read_text(encoding="utf-8"), "tox:tox")
-        if envs is not None and "[tox:tox]" in cfg.read_text(encoding="utf-8"):
+        envs = _ini_envs(read_text(cfg), "tox:tox")
+        if envs is not None and "[tox:tox]" in read_text(cfg):
             return envs, "[tox:tox] in setup.cfg"
     return None
 
@@ -292,7 +293,7 @@ def _hatch_envs(root: Path, data: Mapping[str, Any]) -> dict[str, Any]:
     hatch_toml = root / "hatch.toml"
     if hatch_toml.is_file():
         try:
-            envs.update(tomllib.loads(hatch_toml.read_text(encoding="utf-8")).get("envs", {}))
+            envs.update(tomllib.loads(read_text(hatch_toml)).get("envs", {}))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{hatch_toml}: malformed TOML: {exc}", hint="fix it") from None
     return envs

@@ -31,6 +31,7 @@ class Case:
     files: Mapping[str, bytes] = field(default_factory=dict)  # written before the run
     git: tuple[tuple[str, ...], ...] = ()  # git commands run before the run
     hold_lock: bool = False  # another process holds .releasekit/lock
+    unset: tuple[str, ...] = ()  # keys removed from the fixture's [tool.releasekit]
 
 
 def _p(case_id: str, case: Case) -> object:
@@ -548,4 +549,41 @@ STATE = [
     ),
 ]
 
-ALL = [*CONFIG, *SUBTABLES, *FILES, *ENVIRONMENT, *CLI, *STATE]
+
+def project(case_id: str, files: dict[str, bytes], code: int, *needles: str) -> object:
+    """The project's own files (committed), read to find its changelog or test environment."""
+    return _p(
+        case_id,
+        Case(
+            RELEASE,
+            code,
+            needles,
+            files=files,
+            git=(("add", "-A"), ("commit", "-qm", "project file")),
+            env=NO_GATE_ENV,
+            unset=("gate_command",),  # so the test environment is detected from the files
+        ),
+    )
+
+
+_LATIN1 = b"# caf\xe9\n"
+PROJECT = [
+    project(
+        "changelog-latin1",
+        {"CHANGELOG.md": b"# Changelog\n\ncaf\xe9\n<!-- towncrier release notes start -->\n"},
+        3,
+        "CHANGELOG.md",
+        "not UTF-8",
+        "line 3",
+    ),
+    project("tox-ini-latin1", {"tox.ini": b"[tox]\nenv_list = py\n" + _LATIN1}, 2, "tox.ini"),
+    project("tox-toml-malformed", {"tox.toml": b"env_list = [\n"}, 2, "tox.toml", "malformed"),
+    project("tox-toml-latin1", {"tox.toml": _LATIN1}, 2, "tox.toml", "not UTF-8"),
+    project("hatch-toml-latin1", {"hatch.toml": _LATIN1}, 2, "hatch.toml", "not UTF-8"),
+    project("hatch-toml-malformed", {"hatch.toml": b"[envs\n"}, 2, "hatch.toml", "malformed"),
+    project("setup-cfg-latin1", {"setup.cfg": b"[tox:tox]\n" + _LATIN1}, 2, "setup.cfg"),
+    project("noxfile-syntax", {"noxfile.py": b"def tests(:\n"}, 2, "noxfile.py", "syntax"),
+    project("noxfile-latin1", {"noxfile.py": b"import nox\n" + _LATIN1}, 2, "noxfile.py"),
+]
+
+ALL = [*CONFIG, *SUBTABLES, *FILES, *ENVIRONMENT, *CLI, *STATE, *PROJECT]

@@ -99,11 +99,13 @@ class Corpus:
             name = case.table.split("=", 1)[0].strip()
             lines = [ln for ln in text.splitlines() if ln.split("=", 1)[0].strip() != name]
             text = "\n".join(lines).replace("[tool.releasekit]", f"[tool.releasekit]\n{case.table}")
+        for name in case.unset:
+            text = "\n".join(ln for ln in text.splitlines() if not ln.startswith(f"{name} ="))
         if case.tail:
             text += "\n" + case.tail + "\n"
         if case.pyproject is not None:
             (repo / "pyproject.toml").write_bytes(case.pyproject)
-        elif case.table or case.tail:
+        elif case.table or case.tail or case.unset:
             (repo / "pyproject.toml").write_text(text)
         for rel, data in case.files.items():
             path = repo / rel

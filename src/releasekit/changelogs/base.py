@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
+from ..errors import ConfigError
+from ..textfiles import read_text
 from .commits import Commit
 
 __all__ = ["Applied", "Changelog", "Problem", "ReleaseInfo"]
@@ -73,7 +75,11 @@ class Changelog(abc.ABC):
 
     def check(self) -> Iterator[Problem]:
         """What would make ``apply`` fail, known before anything changes."""
-        return iter(())
+        if self.path is not None and self.path.is_file():
+            try:
+                read_text(self.path)
+            except ConfigError as exc:  # not UTF-8, unreadable: found before anything changes
+                yield (exc.message, exc.hint or "")
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()

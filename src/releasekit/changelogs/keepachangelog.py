@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import StepFailed
+from ..textfiles import read_text
 from .base import Applied, Changelog, ReleaseInfo
 
 __all__ = ["KeepAChangelog", "release_text", "unreleased_section"]
@@ -69,7 +70,7 @@ class KeepAChangelog(Changelog):
     @staticmethod
     def recognises(path: Path) -> bool:
         try:
-            return UNRELEASED.search(path.read_text(encoding="utf-8")) is not None
+            return UNRELEASED.search(read_text(path)) is not None
         except (OSError, UnicodeDecodeError):
             return False
 
@@ -84,7 +85,7 @@ class KeepAChangelog(Changelog):
         return [self.rel(self.file)]
 
     def plan(self, release: ReleaseInfo) -> tuple[str, list[str]]:
-        body = unreleased_section(self.file.read_text(encoding="utf-8"))
+        body = unreleased_section(read_text(self.file))
         empty = " (the section is empty)" if not body else ""
         return (
             f"release the [Unreleased] section of {self.rel(self.file)}{empty}",
@@ -92,7 +93,7 @@ class KeepAChangelog(Changelog):
         )
 
     def apply(self, release: ReleaseInfo) -> Applied:
-        text = self.file.read_text(encoding="utf-8")
+        text = read_text(self.file)
         body = unreleased_section(text)
         if body is None:
             raise StepFailed(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..textfiles import read_text
 from .base import Applied, Changelog, ReleaseInfo
 from .commits import note_lines
 
@@ -228,13 +229,13 @@ class TextFile(Changelog):
         return [self.rel(self.file)]
 
     def plan(self, release: ReleaseInfo) -> tuple[str, list[str]]:
-        text = self.file.read_text(encoding="utf-8")
+        text = read_text(self.file)
         new, _ = release_text(text, release, markdown=self.markdown)
         added = [line for line in new.splitlines() if line not in set(text.splitlines())]
         return (f"write the {release.version} entry of {self.rel(self.file)}", added[:3])
 
     def apply(self, release: ReleaseInfo) -> Applied:
-        text = self.file.read_text(encoding="utf-8")
+        text = read_text(self.file)
         new, notes = release_text(text, release, markdown=self.markdown)
         if new == text:
             return Applied([], notes=notes)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import process
+from ..textfiles import read_text
 from ..versioning import Fragment, find_fragments, towncrier_settings
 from .base import Applied, Changelog, Problem, ReleaseInfo
 
@@ -71,13 +72,14 @@ class Towncrier(Changelog):
         )
 
     def check(self) -> Iterator[Problem]:
+        yield from super().check()
         if importlib.util.find_spec("towncrier") is None:
             yield ("towncrier is not installed", "pip install towncrier")
 
     def apply(self, release: ReleaseInfo) -> Applied:
         consumed = [self.rel(f.path) for f in self.fragments()]
         path = self.root / self.filename
-        before = path.read_text(encoding="utf-8") if path.is_file() else ""
+        before = read_text(path) if path.is_file() else ""
         process.run(
             [
                 sys.executable,
@@ -94,7 +96,7 @@ class Towncrier(Changelog):
             what="writing the changelog with towncrier",
             hint=f"check [tool.towncrier] and the fragments in {self.directory}/",
         )
-        after = path.read_text(encoding="utf-8") if path.is_file() else ""
+        after = read_text(path) if path.is_file() else ""
         return Applied([self.filename, *consumed], notes=_added(before, after))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..textfiles import read_text
 from .base import TextSlot, VersionSource, sections
 from .module import PlainFileVersion, attr_file
 
@@ -41,7 +42,7 @@ def setup_cfg_source(root: Path) -> VersionSource | None:
     path = root / "setup.cfg"
     if not path.is_file():
         return None
-    text = path.read_bytes().decode("utf-8")
+    text = read_text(path)
     line = None
     for start, end in _METADATA(text):
         line = re.compile(r"^version[ \t]*[=:][ \t]*(?P<value>.+)$", re.M).search(text, start, end)
