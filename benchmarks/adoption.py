@@ -52,6 +52,8 @@ DOC = HERE.parent / "docs" / "adoption.md"
 INDEX = os.environ.get("RELEASEKIT_ADOPTION_INDEX", "https://pypi.org/simple/")
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "releasekit-adoption"
 GITIGNORE = "__pycache__/\n*.py[cod]\n*.egg-info/\nbuild/\ndist/\n.tox/\n.nox/\n.venv/\n"
+#: Where a release stopped, by exit code, when its journal names no failed step (README).
+EXIT_STEP = {2: "config", 3: "preflight", 4: "gate", 6: "index", 7: "journal", 8: "lock"}
 CHANGELOG_STEMS = ("CHANGELOG", "CHANGES", "HISTORY", "NEWS")
 
 
@@ -314,7 +316,7 @@ def run_one(project: Project, workdir: Path, timeout: float) -> Outcome:
         outcome.result, outcome.step = "timeout", step
     else:
         outcome.result = f"failed (exit {code})" if code else "nothing uploaded"
-        outcome.step = step or ("preflight" if code in (2, 3) else "")
+        outcome.step = step or EXIT_STEP.get(code, "")
     if outcome.result != "released":
         outcome.error = error_line(output).replace(f"{repo}/", "")
     return outcome
