@@ -227,7 +227,21 @@ SHAPES = {
 
 
 #: The cells (``SHAPE-init``, ``SHAPE-N-BUMP``) main runs: the ones releasekit gets right so far.
-ON_MAIN = frozenset({"attrs-init", "pdm-scm-init", "httpx-init"})
+ON_MAIN = frozenset(
+    {
+        "flask-init",
+        "flit-dunder-init",
+        "attrs-init",
+        "black-init",
+        "requests-init",
+        "pip-init",
+        "pluggy-init",
+        "pdm-file-init",
+        "pdm-scm-init",
+        "httpx-init",
+        "hatch-static-init",
+    }
+)
 ALL = os.environ.get("RELEASEKIT_SHAPES") == "all"
 
 
