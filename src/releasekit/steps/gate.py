@@ -17,6 +17,7 @@ from .. import process
 from ..config import read_pyproject
 from ..errors import GateFailed, PreflightError, ProcessError
 from ..git import Git, ensure_state_dir
+from ..redact import redact
 from ..testenv import EnvSpec, detect, failure_digest, plugin_install_args
 from ..venv import VirtualEnv
 from .base import Facts, Plan, Problem, Step
@@ -105,7 +106,7 @@ def write_log(
     """Write a run's whole output to ``.releasekit/<name>`` and return the path."""
     log = ensure_state_dir(root) / name
     status = f"exit {done.returncode} after {done.duration:.1f}s" if done else "did not run"
-    log.write_text(f"$ {command}\n\n{text.rstrip()}\n\n[{status}]\n", encoding="utf-8")
+    log.write_text(redact(f"$ {command}\n\n{text.rstrip()}\n\n[{status}]\n"), encoding="utf-8")
     return log
 
 
