@@ -20,8 +20,8 @@ from packaging.version import InvalidVersion, Version
 
 from .config import Config, read_pyproject
 from .errors import ConfigError
+from .tags import effective_tag_format
 from .versions import (
-    DEFAULT_TAG_FORMATS,
     BumpMyVersion,
     BumpVersionSource,
     VersionSource,
@@ -95,12 +95,6 @@ def version_problems(workspace: Workspace) -> list[tuple[str, str]]:
     return found
 
 
-def _tag_formats(config: Config) -> tuple[str, ...]:
-    if config.tag_format:
-        return (config.tag_format,)
-    return (*DEFAULT_TAG_FORMATS, "{name}-v{version}", "{name}-{version}")
-
-
 def _package_name(data: dict[str, Any], path: Path) -> str | None:
     for table in (data.get("project"), data.get("tool", {}).get("poetry")):
         if isinstance(table, dict) and isinstance(table.get("name"), str):
@@ -131,9 +125,17 @@ def _requirement_names(project: dict[str, object], pyproject: Path) -> tuple[str
     return tuple(names)
 
 
-def _load_package(
-    root: Path, rel: str, config: Config, bumpversion: BumpMyVersion | None
-) -> Package:
+@dataclass(frozen=True)
+class _Found:
+    """A package directory, its parsed pyproject.toml and its name (before its version)."""
+
+    path: Path
+    pyproject: Path
+    data: dict[str, Any]
+    name: str
+
+
+def _find_package(root: Path, rel: str) -> _Found:
     path = (root / rel).resolve()
     pyproject = path / "pyproject.toml"
     if not pyproject.is_file():
@@ -148,30 +150,27 @@ def _load_package(
         raise ConfigError(
             f"{pyproject}: no [project] name", hint="add a [project] table with name and version"
         )
-    project = data.get("project")
-    project = project if isinstance(project, dict) else {}
-    source = detect_source(
-        path,
-        data,
-        name=name,
-        tag_formats=_tag_formats(config),
-        bumpversion=bumpversion if path == root.resolve() else None,
-    )
+    return _Found(path, pyproject, data, name)
+
+
+def _load_package(found: _Found, source: VersionSource) -> Package:
     version = source.read()
     try:
         Version(version)
     except InvalidVersion:
         raise ConfigError(
-            f"{pyproject}: version {version!r} ({source.describe()}) is not a valid PEP 440 "
-            "version",
+            f"{found.pyproject}: version {version!r} ({source.describe()}) is not a valid "
+            "PEP 440 version",
             hint="use a version like 1.2.3",
         ) from None
+    project = found.data.get("project")
+    project = project if isinstance(project, dict) else {}
     scripts = project.get("scripts") or {}
     return Package(
-        name=name,
-        path=path,
+        name=found.name,
+        path=found.path,
         version=version,
-        dependencies=_requirement_names(project, pyproject),
+        dependencies=_requirement_names(project, found.pyproject),
         scripts=tuple(scripts) if isinstance(scripts, dict) else (),
         source=source,
     )
@@ -195,7 +194,21 @@ def _dependency_order(packages: Iterable[Package]) -> tuple[Package, ...]:
 def load_workspace(root: Path, config: Config, *, lockstep_check: bool = True) -> Workspace:
     """Find the configured packages and order them so dependencies come first."""
     bumpversion = find_bumpversion(root.resolve())
-    packages = [_load_package(root, rel, config, bumpversion) for rel in config.packages]
+    found = [_find_package(root, rel) for rel in config.packages]
+    tag_format, _ = effective_tag_format(root, config, [f.name for f in found])
+    packages = [
+        _load_package(
+            f,
+            detect_source(
+                f.path,
+                f.data,
+                name=f.name,
+                tag_format=tag_format,
+                bumpversion=bumpversion if f.path == root.resolve() else None,
+            ),
+        )
+        for f in found
+    ]
     versions = {p.version for p in packages}
     if lockstep_check and len(versions) > 1:
         listing = ", ".join(f"{p.name} {p.version}" for p in packages)

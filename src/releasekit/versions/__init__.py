@@ -11,7 +11,7 @@ version``; else bump-my-version's ``current_version``.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,15 +19,15 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from ..errors import ConfigError
+from ..tags import latest_version_tag
 from .base import VersionSource
 from .bumpversion import BumpMyVersion, BumpVersionSource, find_bumpversion
 from .module import ModuleVersion, PlainFileVersion, attr_file, dunder_pattern, flit_module
 from .setupcfg import SetupCfgVersion, setup_cfg_source
 from .static import PoetryVersion, ProjectVersion
-from .vcs import DEFAULT_TAG_FORMATS, VcsVersion, latest_tag, pretend_env
+from .vcs import VcsVersion, pretend_env
 
 __all__ = [
-    "DEFAULT_TAG_FORMATS",
     "BumpMyVersion",
     "BumpVersionSource",
     "ModuleVersion",
@@ -39,7 +39,6 @@ __all__ = [
     "VersionSource",
     "detect_source",
     "find_bumpversion",
-    "latest_tag",
     "pretend_env",
 ]
 
@@ -90,13 +89,13 @@ def _hatch_pattern(root: Path, pattern: str) -> re.Pattern[str]:
 
 
 def _dynamic(
-    root: Path, data: Mapping[str, Any], name: str, tags: Sequence[str]
+    root: Path, data: Mapping[str, Any], name: str, tag_format: str
 ) -> VersionSource | None:
     backend = str(_table(data, "build-system").get("build-backend", ""))
     requires = _build_requires(data)
     hatch = _table(data, "tool", "hatch", "version")
     if hatch.get("source") == "vcs":
-        return VcsVersion(root, kind="hatch-vcs", name=name, tag_formats=tags)
+        return VcsVersion(root, kind="hatch-vcs", name=name, tag_format=tag_format)
     if isinstance(hatch.get("path"), str):
         pattern = hatch.get("pattern")
         compiled = dunder_pattern("__version__", "VERSION")  # hatch's default pattern
@@ -125,10 +124,10 @@ def _dynamic(
         first = files if isinstance(files, str) else files[0]
         return PlainFileVersion(root, root / first, kind="setuptools dynamic file")
     if "setuptools_scm" in _table(data, "tool") or "setuptools-scm" in requires:
-        return VcsVersion(root, kind="setuptools-scm", name=name, tag_formats=tags)
+        return VcsVersion(root, kind="setuptools-scm", name=name, tag_format=tag_format)
     pdm = _table(data, "tool", "pdm", "version")
     if pdm.get("source") == "scm":
-        return VcsVersion(root, kind="pdm-backend scm", name=name, tag_formats=tags)
+        return VcsVersion(root, kind="pdm-backend scm", name=name, tag_format=tag_format)
     if pdm.get("source") == "file" and isinstance(pdm.get("path"), str):
         return ModuleVersion(root, root / pdm["path"], kind="pdm-backend file")
     if backend.startswith("flit_core") or "flit-core" in requires:
@@ -144,26 +143,29 @@ def detect_source(
     data: Mapping[str, Any],
     *,
     name: str,
-    tag_formats: Sequence[str] = DEFAULT_TAG_FORMATS,
+    tag_format: str = "v{version}",
     bumpversion: BumpMyVersion | None = None,
 ) -> VersionSource:
-    """The version source of the package at ``root`` (``data``: its parsed pyproject.toml)."""
+    """The version source of the package at ``root`` (``data``: its parsed pyproject.toml).
+
+    ``tag_format`` is the project's tag format: VCS sources read the latest tag with it.
+    """
     project = _table(data, "project")
     if isinstance(project.get("version"), str):
         return ProjectVersion(root)
     dynamic = project.get("dynamic") or []
     found: VersionSource | None = None
     if not project or (isinstance(dynamic, list) and "version" in dynamic):
-        found = _dynamic(root, data, name, tag_formats)
+        found = _dynamic(root, data, name, tag_format)
     found = found or setup_cfg_source(root)
     if found is None and bumpversion is not None and bumpversion.current_version:
         found = BumpVersionSource(root, bumpversion)
     if found is None:
-        raise _no_version(root, data, name, tag_formats)
+        raise _no_version(root, data, name, tag_format)
     return found
 
 
-def _no_version(root: Path, data: Mapping[str, Any], name: str, tags: Sequence[str]) -> ConfigError:
+def _no_version(root: Path, data: Mapping[str, Any], name: str, tag_format: str) -> ConfigError:
     """The error for a project whose version releasekit cannot find, with advice for its shape."""
     pyproject = root / "pyproject.toml"
     requires = _build_requires(data)
@@ -175,7 +177,7 @@ def _no_version(root: Path, data: Mapping[str, Any], name: str, tags: Sequence[s
             hint="use hatch-vcs or setuptools-scm (the tag is the version; releasekit pins it "
             "for the build), or write the version in the project",
         )
-    tag = latest_tag(root, name, tags)
+    tag = latest_version_tag(root, tag_format, name=name)
     backend = _table(data, "build-system").get("build-backend", "setuptools")
     if tag:
         advice = (

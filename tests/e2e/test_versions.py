@@ -1,0 +1,85 @@
+"""Versions end to end: the version written, committed, built and uploaded is exactly the plan.
+
+Real tools throughout: git with a bare remote, bump-my-version, uv/build with the real backends
+(hatch-vcs comes from PyPI through build isolation), twine and the embedded pypiserver.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..conftest import PROJECTS, assert_one_error_line, make_sandbox
+
+SIMPLE = (PROJECTS / "simple" / "pyproject.toml").read_text(encoding="utf-8")
+
+
+def test_hatch_vcs_release_builds_the_planned_version_and_tags_the_base(tmp_path: Path) -> None:
+    """The tag is the version: nothing is committed, and the build is pinned (no .devN)."""
+    sandbox = make_sandbox(tmp_path, "hatch_vcs")
+    sandbox.git("tag", "-a", "v26.1.0", "-m", "26.1.0")
+    (sandbox.repo / "src" / "vcs_demo" / "__init__.py").write_text('"""Changed."""\n')
+    sandbox.git("commit", "-qam", "a change after the tag")  # untagged: hatch-vcs says .dev1
+    sandbox.git("push", "-q", "origin", "main", "v26.1.0")
+    base = sandbox.git("rev-parse", "HEAD")
+
+    done = sandbox.run("release", "patch", "--yes", check=True)
+
+    assert "Released vcs-demo 26.1.1 to local" in done.stderr
+    assert set(sandbox.index_files()) == {
+        "vcs_demo-26.1.1-py3-none-any.whl",
+        "vcs_demo-26.1.1.tar.gz",
+    }
+    assert sandbox.git("rev-parse", "HEAD") == base  # no release commit: nothing to write
+    assert sandbox.remote_git("rev-parse", "v26.1.1^{commit}") == base
+    assert sandbox.git("status", "--porcelain") == ""
+
+
+def test_bumpversion_that_would_write_another_version_is_refused_first(tmp_path: Path) -> None:
+    """bump-my-version's default parse would write 1.0.1 for 1.0.1rc1: refused, nothing changed."""
+    config = (
+        '\n[tool.bumpversion]\ncurrent_version = "1.0.0"\n\n[[tool.bumpversion.files]]\n'
+        'filename = "pyproject.toml"\nsearch = \'version = "{current_version}"\'\n'
+        "replace = 'version = \"{new_version}\"'\n"
+    )
+    sandbox = make_sandbox(tmp_path, "simple", edit={"pyproject.toml": SIMPLE + config})
+    before = sandbox.snapshot()
+
+    plan = sandbox.run("plan", "rc")
+    assert plan.returncode == 3, plan.stdout + plan.stderr
+    assert "would write '1.0.1', not 1.0.1rc1" in plan.stdout + plan.stderr
+
+    done = sandbox.run("release", "rc", "--yes")
+    line = assert_one_error_line(done, "would write '1.0.1', not 1.0.1rc1")
+    assert "╭" not in line
+    assert done.returncode == 3
+    assert sandbox.snapshot() == before
+
+
+def test_current_dev_version_in_a_module_is_released_exactly(tmp_path: Path) -> None:
+    """``__version__ = '8.5.0.dev0'`` (hatch path, single quotes) -> 8.5.0, no bump config."""
+    pyproject = SIMPLE.replace('version = "1.0.0"', 'dynamic = ["version"]') + (
+        '\n[tool.hatch.version]\npath = "src/simple_pkg/__init__.py"\n'
+    )
+    init = (PROJECTS / "simple" / "src" / "simple_pkg" / "__init__.py").read_text("utf-8")
+    init = init.replace("__all__", "__version__ = '8.5.0.dev0'\n__all__", 1)
+    sandbox = make_sandbox(
+        tmp_path,
+        "simple",
+        edit={"pyproject.toml": pyproject, "src/simple_pkg/__init__.py": init},
+    )
+
+    sandbox.run("release", "release", "--yes", check=True)
+
+    changed = sandbox.git("show", "--name-only", "--format=", "HEAD").splitlines()
+    assert sorted(changed) == [
+        "CHANGELOG.md",
+        "changelog.d/1.feature.md",
+        "src/simple_pkg/__init__.py",
+    ]
+    text = (sandbox.repo / "src" / "simple_pkg" / "__init__.py").read_text("utf-8")
+    assert text == init.replace("'8.5.0.dev0'", "'8.5.0'")
+    assert set(sandbox.index_files()) == {
+        "simple_pkg-8.5.0-py3-none-any.whl",
+        "simple_pkg-8.5.0.tar.gz",
+    }
+    assert sandbox.remote_git("tag") == "v8.5.0"

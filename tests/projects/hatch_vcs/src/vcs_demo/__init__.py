@@ -1,0 +1,1 @@
+"""A hatch-vcs demo."""
