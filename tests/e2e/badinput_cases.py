@@ -2,9 +2,9 @@
 releasekit must answer (exit status and the words its one ERROR line must contain).
 
 Placeholders in arguments and environment values are filled in by the test: ``{repo}`` the
-project, ``{plain}`` a copy of it outside git, ``{file}`` a path that is a regular file,
-``{missing}`` a path that does not exist, ``{free_url}`` an http URL nobody listens on,
-``{busy}`` a port in use.
+project, ``{plain}`` a copy of it outside git, ``{unborn}`` a git repository without commits,
+``{file}`` a path that is a regular file, ``{missing}`` a path that does not exist,
+``{free_url}`` an http URL nobody listens on, ``{busy}`` a port in use.
 """
 
 from __future__ import annotations
@@ -340,6 +340,8 @@ _GARBAGE = bytes(range(256)) * 8
 STATE = [
     _p("not-a-repo", Case(("-C", "{plain}", *RELEASE), 3, ("not a git repository",))),
     _p("plan-not-a-repo", Case(("-C", "{plain}", *PLAN), 3, ("not a git repository",))),
+    _p("no-commits", Case(("-C", "{unborn}", *RELEASE), 3, ("has no commits yet", "git commit"))),
+    _p("plan-no-commits", Case(("-C", "{unborn}", *PLAN), 3, ("has no commits yet",))),
     _p(
         "detached-head",
         Case(RELEASE, 3, ("detached HEAD",), git=(("checkout", "-q", "--detach"),)),

@@ -54,11 +54,15 @@ class Corpus:
         self.base_commit = self.sandbox.git("rev-parse", "HEAD")
         self.plain = base / "plain"  # the project outside any git repository
         shutil.copytree(self.sandbox.repo, self.plain, ignore=shutil.ignore_patterns(".git"))
+        self.unborn = base / "unborn"  # a git repository without commits
+        shutil.copytree(self.plain, self.unborn)
+        subprocess.run(["git", "init", "-q", "-b", "main"], cwd=self.unborn, check=True)
         self.file = base / "a-file.txt"
         self.file.write_text("not a directory\n")
         self.places = {
             "{repo}": str(self.sandbox.repo),
             "{plain}": str(self.plain),
+            "{unborn}": str(self.unborn),
             "{file}": str(self.file),
             "{missing}": str(base / "missing"),
             "{free_url}": f"http://127.0.0.1:{free_port()}/",
@@ -89,7 +93,12 @@ class Corpus:
             if branch != "main":
                 git("branch", "-q", "-D", branch)
         shutil.rmtree(box.index, ignore_errors=True)
-        for path in (box.repo / "dist", box.repo / ".releasekit", self.plain / ".releasekit"):
+        for path in (
+            box.repo / "dist",
+            box.repo / ".releasekit",
+            self.plain / ".releasekit",
+            self.unborn / ".releasekit",
+        ):
             assert not path.exists(), path
 
     def arrange(self, case: Case) -> None:
@@ -128,13 +137,16 @@ class Corpus:
             return {
                 str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
                 for p in sorted(root.rglob("*"))
-                if p.is_file() and p.relative_to(root) != Path("lock")
+                if p.is_file()
+                and p.relative_to(root) != Path("lock")
+                and ".git" not in p.relative_to(root).parts
             }
 
         return {
             **self.sandbox.snapshot(),
             "state": listing(self.sandbox.repo / ".releasekit"),
             "plain": listing(self.plain),
+            "unborn": listing(self.unborn),
         }
 
 

@@ -22,10 +22,23 @@ if TYPE_CHECKING:
 __all__ = ["PreflightStep", "problems", "tag_names"]
 
 
+def _no_repository(repo: gitmod.Git) -> Problem | None:
+    """Why there is nothing to release from: no repository, or no commit in it."""
+    if not repo.is_repo():
+        return (f"{repo.root} is not a git repository", "run `git init` and commit the project")
+    if not repo.ok("rev-parse", "--verify", "--quiet", "HEAD"):
+        return (
+            f"the git repository {repo.root} has no commits yet",
+            "commit the project first (`git add -A && git commit -m 'Initial commit'`)",
+        )
+    return None
+
+
 def _git_checks(ctx: Context) -> Iterator[Problem]:
     repo = gitmod.Git(ctx.root)
-    if not repo.is_repo():
-        yield (f"{ctx.root} is not a git repository", "run `git init` and commit the project")
+    missing = _no_repository(repo)
+    if missing:
+        yield missing
         return
     dirty = repo.dirty_paths()
     if dirty:
