@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .binding import bind, verify
 from .changelogs import choose_bump
 from .config import Config, load_config
 from .context import Context
@@ -157,8 +158,10 @@ def release(
     reporter = reporter or Reporter()
     started = time.monotonic()
     config, workspace = _project(root, {"target": to})
-    if not Git(root).is_repo():
-        raise PreflightError(f"{root} is not a git repository", hint="run `git init` and commit")
+    if not Git(root).has_commits():
+        raise PreflightError(
+            f"{root} is not a git repository with a commit", hint="run `git init` and commit"
+        )
     bump = _choose_bump(root, config, bump, workspace)
     version = next_version(workspace.version, bump)
     target = resolve_target(config.target, config)
@@ -193,6 +196,7 @@ def release(
                 index_dir=str(default_index_dir()),
                 packages=[p.name for p in workspace.packages],
                 pid=os.getpid(),
+                **bind(Git(root), config),
             )
             try:
                 results = pipeline.run()
@@ -204,12 +208,14 @@ def release(
     return ReleaseOutcome(version=version, headline=headline, results=results)
 
 
-def _locked_journal(state: Path, reporter: Reporter) -> Journal:
-    """Reload the journal once the lock is held (it may have changed), repairing a torn line."""
+def _locked_journal(state: Path, reporter: Reporter, *, rollback: bool) -> Journal:
+    """Reload the journal once the lock is held (it may have changed), check that it belongs to
+    this repository as it is now, and repair a torn last line."""
     journal = Journal.load(state)
     if journal is None:
         raise JournalError(f"{state / 'journal.jsonl'} disappeared", hint="see `releasekit status`")
     journal.require_header()
+    verify(journal, Git(state.parent), rollback=rollback)
     if journal.torn:
         reporter.warn("the journal's last line was torn (interrupted write); recovered")
         journal.repair()
@@ -312,7 +318,9 @@ def resume(root: Path, *, reporter: Reporter | None = None) -> ReleaseOutcome:
         reporter.info(f"Nothing to resume: the release of {version} already {what}.")
         return ReleaseOutcome(version=version, headline=f"release of {version} already {what}")
     with contextlib.ExitStack() as stack:
-        journal, config, workspace, target = stack.enter_context(_reopened(root, reporter))
+        journal, config, workspace, target = stack.enter_context(
+            _reopened(root, reporter, rollback=False)
+        )
         live = stack.enter_context(_live_target(target))
         ctx = _resumed_context(root, journal, live, config, workspace, reporter)
         pipeline = Pipeline(ctx, default_steps(), journal.header.get("skip", []))
@@ -327,14 +335,14 @@ def resume(root: Path, *, reporter: Reporter | None = None) -> ReleaseOutcome:
 
 @contextlib.contextmanager
 def _reopened(
-    root: Path, reporter: Reporter
+    root: Path, reporter: Reporter, *, rollback: bool
 ) -> Iterator[tuple[Journal, Config, Workspace, Target]]:
     """The journaled release, under the lock, with its project and target as they were."""
     state = root / ".releasekit"
     lock = ReleaseLock(state)
     with lock.held(_command()):
         _warn_stale(lock, reporter)
-        journal = _locked_journal(state, reporter)
+        journal = _locked_journal(state, reporter, rollback=rollback)
         name = journal.header["target"]
         config, workspace = _project(root, {"target": name}, resuming=True)
         yield journal, config, _pin_previous(workspace, journal), resolve_target(name, config)
@@ -370,7 +378,7 @@ def rollback(root: Path, *, reporter: Reporter | None = None) -> ReleaseOutcome:
             else "see `releasekit status`"
         )
         raise JournalError(f"no unfinished release to roll back ({what})", hint=hint)
-    with _reopened(root, reporter) as (journal, config, workspace, target):
+    with _reopened(root, reporter, rollback=True) as (journal, config, workspace, target):
         ctx = _resumed_context(root, journal, target, config, workspace, reporter)
         reporter.info(f"Rolling back the release of {ctx.version} ({journal.release_id})")
         manual = Pipeline(ctx, default_steps(), journal.header.get("skip", [])).rollback()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 from pathlib import Path
+from typing import Any
 
 from . import process
 from .errors import JournalError, PreflightError, ProcessError, StepFailed
@@ -31,6 +32,10 @@ class Git:
     # -------------------------------------------------------------- queries
     def is_repo(self) -> bool:
         return self.ok("rev-parse", "--git-dir")
+
+    def has_commits(self) -> bool:
+        """A git repository whose HEAD is a commit (``git init`` alone has none)."""
+        return self.ok("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
 
     def head(self) -> str:
         return self.run("rev-parse", "HEAD")
@@ -153,7 +158,7 @@ class Git:
         reasons = rejected or [line for line in lines if "fatal" in line or "error" in line]
         return (reasons or lines or [f"exit {done.returncode}"])[-1]
 
-    def identity(self) -> dict[str, object]:
+    def identity(self) -> dict[str, Any]:
         """What makes this repository itself: its git directory, top level and root commits."""
         return {
             "git_dir": self.run("rev-parse", "--absolute-git-dir"),

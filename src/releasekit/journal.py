@@ -49,6 +49,8 @@ def _record(line: bytes) -> dict[str, Any] | None:
         return None
     if not isinstance(record.get("event"), str) or not isinstance(record.get("step"), str):
         return None
+    if not isinstance(record.get("facts", {}), dict):
+        return None
     return record
 
 
@@ -183,7 +185,7 @@ class Journal:
 
     @property
     def release_id(self) -> str:
-        return str(self.header["release_id"])
+        return str(self.header.get("release_id", "unknown"))
 
     @property
     def complete(self) -> bool:

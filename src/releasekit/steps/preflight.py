@@ -40,6 +40,9 @@ def _git_checks(ctx: Context) -> Iterator[Problem]:
     if missing:
         yield missing
         return
+    if not repo.has_commits():
+        yield (f"{ctx.root} has no commit yet", "commit the project, then release")
+        return
     dirty = repo.dirty_paths()
     if dirty:
         shown = ", ".join(dirty[:5]) + (" ..." if len(dirty) > 5 else "")
@@ -66,25 +69,31 @@ def _git_checks(ctx: Context) -> Iterator[Problem]:
                 "choose another version, or delete the tag if it "
                 "was made by mistake (`git tag -d " + tag + "`)",
             )
-    if ctx.config.push:
-        if not repo.has_remote(ctx.config.remote):
+
+
+def _remote_checks(ctx: Context) -> Iterator[Problem]:
+    repo = gitmod.Git(ctx.root)
+    if not ctx.config.push or not repo.has_commits():
+        return
+    if not repo.has_remote(ctx.config.remote):
+        yield (
+            f"no git remote {ctx.config.remote!r} to push the release to",
+            f"add it with `git remote add {ctx.config.remote} URL`, or set push = false",
+        )
+        return
+    branch = repo.branch()
+    remote_tags = repo.remote_refs(ctx.config.remote, "refs/tags/*")
+    new_tags = []
+    for tag in tag_names(ctx):
+        if f"refs/tags/{tag}" in remote_tags:
             yield (
-                f"no git remote {ctx.config.remote!r} to push the release to",
-                f"add it with `git remote add {ctx.config.remote} URL`, or set push = false",
+                f"tag {tag} already exists on remote {ctx.config.remote!r}",
+                "choose another version",
             )
-            return
-        remote_tags = repo.remote_refs(ctx.config.remote, "refs/tags/*")
-        new_tags = []
-        for tag in tag_names(ctx):
-            if f"refs/tags/{tag}" in remote_tags:
-                yield (
-                    f"tag {tag} already exists on remote {ctx.config.remote!r}",
-                    "choose another version",
-                )
-            else:
-                new_tags.append(tag)
-        if branch is not None:
-            yield from remote_problems(repo, ctx.config.remote, branch, new_tags)
+        else:
+            new_tags.append(tag)
+    if branch is not None:
+        yield from remote_problems(repo, ctx.config.remote, branch, new_tags)
 
 
 def _target_checks(ctx: Context) -> Iterator[Problem]:
@@ -130,6 +139,7 @@ def _is_version(filename: str, name: str, version: str) -> bool:
 
 CHECKS: tuple[Callable[[Context], Iterator[Problem]], ...] = (
     _git_checks,
+    _remote_checks,
     _target_checks,
 )
 

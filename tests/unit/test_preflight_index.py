@@ -1,0 +1,85 @@
+"""Preflight tells a package index from some other web server: a real pypiserver passes, a
+``python -m http.server`` directory that is a website (or a plain file listing) does not."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from releasekit.steps.preflight_index import not_an_index
+
+from ..conftest import RemoteIndex, free_port
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """A plain ``python -m http.server`` over a directory (filled by the test)."""
+    root = tmp_path / "site"
+    root.mkdir()
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "http.server", "-b", "127.0.0.1", "-d", str(root), str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url, timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield root, url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_pypiserver_is_an_index(remote_index: RemoteIndex) -> None:
+    assert not_an_index(remote_index.url + "simple/", "simple-pkg") is None
+
+
+def test_pypiserver_with_a_project_is_an_index(remote_index: RemoteIndex) -> None:
+    (remote_index.directory / "simple_pkg-1.0.0.tar.gz").write_bytes(b"not really")
+    assert not_an_index(remote_index.url + "simple/", "simple-pkg") is None
+
+
+def test_a_website_is_not_an_index(serve: tuple[Path, str]) -> None:
+    root, url = serve
+    (root / "simple").mkdir()
+    (root / "simple" / "index.html").write_text(
+        '<html><body><h1>Our project</h1><a href="about.html">About</a>'
+        '<a href="docs/">Docs</a></body></html>'
+    )
+    assert "'about.html'" in (not_an_index(url + "simple/", "simple-pkg") or "")
+
+
+def test_a_file_listing_is_not_an_index(serve: tuple[Path, str]) -> None:
+    root, url = serve
+    (root / "notes.txt").write_text("hello")
+    assert "notes.txt" in (not_an_index(url, "simple-pkg") or "")
+
+
+def test_no_index_at_the_url_is_not_an_index(serve: tuple[Path, str]) -> None:
+    _, url = serve
+    assert "HTTP 404 at its root" in (not_an_index(url + "simple/", "simple-pkg") or "")
+
+
+def test_a_static_simple_layout_is_an_index(serve: tuple[Path, str]) -> None:
+    """PEP 503 allows a static directory tree: ``simple/<project>/`` with the files in it."""
+    root, url = serve
+    project = root / "simple" / "simple-pkg"
+    project.mkdir(parents=True)
+    (project / "simple_pkg-1.0.0.tar.gz").write_bytes(b"x")
+    assert not_an_index(url + "simple/", "simple-pkg") is None
+
+
+def test_an_unreachable_index_is_left_to_the_listing() -> None:
+    assert not_an_index(f"http://127.0.0.1:{free_port()}/simple/", "simple-pkg") is None
