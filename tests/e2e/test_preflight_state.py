@@ -13,11 +13,18 @@ from pathlib import Path
 from releasekit.git import Git
 
 from ..conftest import Sandbox, assert_one_error_line, free_port, git
+from ..unit.test_preflight_target import http_server, pypi_token, website
 
 
-def _refused(sandbox: Sandbox, code: int, *needles: str, env: dict[str, str] | None = None) -> str:
+def _refused(
+    sandbox: Sandbox,
+    code: int,
+    *needles: str,
+    env: dict[str, str] | None = None,
+    to: str = "local",
+) -> str:
     before = sandbox.snapshot()
-    done = sandbox.run("release", "minor", "--yes", env=env)
+    done = sandbox.run("release", "minor", "--yes", "--to", to, env=env)
     line = assert_one_error_line(done, *needles)
     assert done.returncode == code, done.stderr
     assert sandbox.snapshot() == before
@@ -147,3 +154,26 @@ def test_release_commit_holds_exactly_the_release_files_with_state_dir_ignored(
     ]
     assert sandbox.git("status", "--porcelain") == ""
     assert sandbox.remote_git("rev-parse", "v1.1.0^{commit}") == sandbox.git("rev-parse", "HEAD")
+
+
+def test_index_url_that_is_a_website_is_refused(sandbox: Sandbox) -> None:
+    site = sandbox.base / "site"
+    website(site)
+    with http_server(site) as url:
+        env = {"TWINE_USERNAME": "someone", "TWINE_PASSWORD": "some-upload-password"}
+        _refused(
+            sandbox, 3, f"the index URL {url}simple/", "is not a package index", env=env, to=url
+        )
+
+
+def test_token_for_another_index_is_refused_before_use(sandbox: Sandbox) -> None:
+    token = pypi_token("pypi.org")  # a pypi.org token, given for TestPyPI
+    line = _refused(
+        sandbox,
+        3,
+        "the API token for target 'testpypi' (TESTPYPI_TOKEN) was issued by pypi.org",
+        "https://test.pypi.org/legacy/",
+        env={"TESTPYPI_TOKEN": token},
+        to="testpypi",
+    )
+    assert token not in line

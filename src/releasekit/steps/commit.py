@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..config import read_pyproject
 from ..errors import StepFailed
 from ..git import Git
-from ..versioning import towncrier_settings
 from .base import Facts, Plan, Step, StepRecord
 
 if TYPE_CHECKING:
@@ -22,22 +20,10 @@ if TYPE_CHECKING:
 __all__ = ["CommitStep", "release_files"]
 
 
-def _changelog_files(ctx: Context, repo: Git) -> list[str]:
-    facts = ctx.facts.get("changelog")
-    if not facts:
-        return []
-    if "files" in facts:
-        return [str(f) for f in facts["files"]]
-    # a changelog step that reports only its file: add the fragments towncrier consumed
-    settings = towncrier_settings(read_pyproject(ctx.root / "pyproject.toml")) or {}
-    directory = str(settings.get("directory", "newsfragments"))
-    return [str(facts["file"]), *repo.dirty_paths(directory)]
-
-
-def release_files(ctx: Context, repo: Git) -> list[str]:
+def release_files(ctx: Context) -> list[str]:
     """The paths the release commit holds: the version and changelog steps' ``files``."""
     files = {str(f) for f in ctx.facts.get("version", {}).get("files", [])}
-    files.update(_changelog_files(ctx, repo))
+    files.update(str(f) for f in ctx.facts.get("changelog", {}).get("files", []))
     return sorted(files)
 
 
@@ -66,7 +52,7 @@ class CommitStep(Step):
     def apply(self, ctx: Context) -> Facts:
         repo = Git(ctx.root)
         base = ctx.facts["preflight"]["base"]
-        files = release_files(ctx, repo)
+        files = release_files(ctx)
         if not files:
             return self._facts(repo, base, base, [])  # nothing changed: the tag goes on base
         ignored = repo.ignored(files)

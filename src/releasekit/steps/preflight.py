@@ -15,6 +15,7 @@ from ..index import list_files
 from ..tags import tag_names
 from .base import Facts, Plan, Problem, Step
 from .preflight_remote import remote_problems
+from .preflight_target import not_an_index, token_host_mismatch
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -105,8 +106,27 @@ def _target_checks(ctx: Context) -> Iterator[Problem]:
             "from CI with trusted publishing (GitHub Actions: permissions id-token: write)",
         )
         return  # no point asking an index we could not upload to
+    issuer = token_host_mismatch(target.password, target.upload_url)
+    if issuer:
+        yield (
+            f"the API token for target {target.name!r} ({target.password_source}) was issued "
+            f"by {issuer}, but the release uploads to {target.upload_url}",
+            f"use a token made on the index you upload to, or release to the index of "
+            f"{issuer} (e.g. --to {'testpypi' if issuer.startswith('test.') else 'pypi'})",
+        )
+        return  # never send the token to the wrong host
     if not target.index_url:
         return
+    if not target.local and not target.public:  # a configured URL: is it really an index?
+        why = not_an_index(target.index_url, ctx.workspace.packages[0].name)
+        if why:
+            yield (
+                f"the index URL {target.index_url} of target {target.name!r} is not a package "
+                f"index: {why}",
+                "point the target at a PEP 503 simple index (index_url in "
+                "[tool.releasekit.repositories], usually ending in /simple/)",
+            )
+            return
     for package in ctx.workspace.packages:
         files = list_files(target.index_url, package.name)  # IndexUnavailable: exit status 6
         taken = [f.filename for f in files if _is_version(f.filename, package.name, ctx.version)]

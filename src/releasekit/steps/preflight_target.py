@@ -1,4 +1,13 @@
-"""Is a target's index URL really a package index?
+"""Is the target what it claims to be: credentials for its host, an index URL that is an index?
+
+A PyPI API token (``pypi-...``) is a macaroon whose location names the index that issued it
+(``pypi.org``, ``test.pypi.org``). Sending it to any other host would fail at upload time, or
+worse hand a PyPI credential to a third party, so preflight compares the location with the
+upload host. (The location is the first field of the token's v2 binary serialisation, read here
+directly: the only macaroon library, pymacaroons, is unmaintained and would be a heavy dependency
+for reading one field.)
+
+Is the index URL really a package index?
 
 A configured URL that points at some website (a project page, a docs site, a directory listing)
 would let preflight believe the version is not yet on the index: the project page answers 404
@@ -11,6 +20,8 @@ the package's own project page linking to distribution files.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import html.parser
 import json
 import urllib.error
@@ -25,7 +36,7 @@ from packaging.utils import (
     parse_wheel_filename,
 )
 
-__all__ = ["not_an_index"]
+__all__ = ["not_an_index", "token_host_mismatch"]
 
 _ACCEPT = (
     "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, "
@@ -125,3 +136,40 @@ def not_an_index(simple_url: str, project: str, *, timeout: float = 10.0) -> str
     if project_status == 200 and _verdict(ctype, body, root=False) is None:
         return None  # no root listing, but the project page is a simple one
     return f"it answers HTTP {status} at its root and HTTP {project_status} for {project}"
+
+
+def _varint(data: bytes, pos: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = data[pos]  # IndexError on a truncated token
+        value |= (byte & 0x7F) << shift
+        pos, shift = pos + 1, shift + 7
+        if not byte & 0x80:
+            return value, pos
+
+
+def token_location(token: str) -> str | None:
+    """The index a ``pypi-`` API token was issued by (its macaroon location), if readable."""
+    if not token.startswith("pypi-"):
+        return None
+    body = token[len("pypi-") :]
+    try:
+        data = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+        if data[:1] != b"\x02":  # macaroon binary format version 2
+            return None
+        kind, pos = _varint(data, 1)
+        if kind != 1:  # 1: the optional location field, first when present
+            return None
+        length, pos = _varint(data, pos)
+        return data[pos : pos + length].decode("ascii")
+    except (binascii.Error, ValueError, IndexError):
+        return None
+
+
+def token_host_mismatch(token: str | None, upload_url: str | None) -> str | None:
+    """The host a PyPI token is for when ``upload_url`` is elsewhere, else None."""
+    location = token_location(token or "")
+    host = urllib.parse.urlsplit(upload_url or "").hostname
+    if not location or not host:
+        return None
+    return None if host in {location, f"upload.{location}"} else location
