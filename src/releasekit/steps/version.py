@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import ReleasekitError
 from ..git import Git
 from ..workspace import version_problems
 from .base import Facts, Plan, Problem, Step, StepRecord
@@ -51,14 +50,8 @@ class VersionStep(Step):
         )
 
     def check(self, ctx: Context) -> Iterator[Problem]:
+        """bump-my-version's current_version agrees, and it would write exactly the plan."""
         yield from version_problems(ctx.workspace)
-        for package in ctx.workspace.packages:
-            try:
-                package.source.files()
-                if not package.source.vcs:
-                    package.source.read()
-            except ReleasekitError as exc:
-                yield (exc.message, exc.hint or "fix the file holding the version")
         engine = ctx.workspace.bumpversion
         if engine is not None and ctx.version != ctx.previous_version:
             problem = engine.problem(ctx.previous_version, ctx.version)
