@@ -381,7 +381,11 @@ class Chain:
 
     def _release(self, sb: Sandbox, k: int, step: Step) -> None:
         # ordinary development since the last release: a fix, and its news fragment if any
-        module = next(p for p in sorted(sb.repo.rglob("__init__.py")) if "tests" not in p.parts)
+        module = next(
+            p
+            for p in sorted(sb.repo.rglob("__init__.py"))
+            if not {"tests", ".releasekit"} & set(p.relative_to(sb.repo).parts)
+        )
         with module.open("a", encoding="utf-8") as handle:
             handle.write(f"# fix {k}\n")
         if k == 0:
