@@ -93,6 +93,7 @@ def bench(session: nox.Session) -> None:
     session.run(
         "python", "benchmarks/bench_plugin.py", "--json", str(out / "plugin.json"), *session.posargs
     )
+    session.run("python", "benchmarks/bench_redact.py", "--json", str(out / "redact.json"))
 
 
 @nox.session(name="bench-gate")

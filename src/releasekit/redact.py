@@ -94,7 +94,7 @@ _RULES = (
     ),
     _Rule(("pypi-AgE",), r"pypi-AgE[A-Za-z0-9_-]{16,}"),
     _Rule(
-        ("ghp_", "gho_", "ghs_", "ghu_", "ghr_", "github_pat_"),
+        ("gh", "github_pat_"),
         r"gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}",
     ),
     _Rule(("glpat-",), r"glpat-[A-Za-z0-9_-]{20,}"),
@@ -129,8 +129,14 @@ _RULES = (
     ),
 )
 
-# one flat list of substring checks: the whole cost of a line with no credential in it
-_TRIGGERS = tuple((t.lower(), index) for index, rule in enumerate(_RULES) for t in rule.triggers)
+# one flat list of distinct substring checks: the whole cost of a line with no credential in it
+_TRIGGERS = tuple(
+    (
+        trigger,
+        frozenset(i for i, rule in enumerate(_RULES) if trigger in map(str.lower, rule.triggers)),
+    )
+    for trigger in dict.fromkeys(t.lower() for rule in _RULES for t in rule.triggers)
+)
 
 
 def register_secret(value: str | None) -> None:
@@ -188,7 +194,11 @@ def redact(text: str) -> str:
     environment dump, a later line -- is masked as well.
     """
     lowered = text.lower()
-    rules = [_RULES[index] for index in sorted({i for t, i in _TRIGGERS if t in lowered})]
+    hits: set[int] = set()
+    for trigger, indexes in _TRIGGERS:
+        if trigger in lowered:
+            hits |= indexes
+    rules = [_RULES[index] for index in sorted(hits)]
     for rule in rules:
         if rule.learn:
             for match in rule.regex.finditer(text):
