@@ -418,6 +418,7 @@ def plugin_install_args() -> list[str]:
 
 
 # --------------------------------------------------------------------------- failure digests
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # --color=yes in a project's addopts
 _SUMMARY = re.compile(r"^(FAILED|ERROR) \S")
 _EXCEPTION = re.compile(r"^E\s+(\w+(?:Error|Exception|Exit)\b.*)$")
 _FINAL = re.compile(
@@ -434,7 +435,7 @@ def failure_digest(output: str) -> str:
     """The lines of a failed test run that say what failed: pytest's ``FAILED``/``ERROR`` lines
     (the first few), the first exception (``ModuleNotFoundError: ...``) and the final counts.
     Falls back to the last lines of the output when it has none of these."""
-    lines = [line.rstrip() for line in output.splitlines() if line.strip()]
+    lines = [line.rstrip() for line in _ANSI.sub("", output).splitlines() if line.strip()]
     named = [line for line in lines if _SUMMARY.match(line)]
     exception = next((m.group(1) for line in lines if (m := _EXCEPTION.match(line))), None)
     final = next((m.group(1) for line in reversed(lines) if (m := _FINAL.match(line))), None)

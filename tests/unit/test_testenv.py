@@ -258,3 +258,11 @@ def test_failure_digest_of_other_output_is_its_last_lines() -> None:
         "starting; ERROR: no such env py38"
     )
     assert failure_digest("") == "(no output)"
+
+
+def test_failure_digest_ignores_colours() -> None:
+    coloured = (
+        "\x1b[31mFAILED\x1b[0m t.py::x\n"
+        "\x1b[31m=== \x1b[1m1 failed\x1b[0m\x1b[31m in 0.01s ===\x1b[0m\n"
+    )
+    assert failure_digest(coloured) == "FAILED t.py::x; 1 failed in 0.01s"
