@@ -54,6 +54,21 @@ def _record(line: bytes) -> dict[str, Any] | None:
     return record
 
 
+def _redacted(value: Any) -> Any:
+    """``value`` with every string in it redacted (before JSON escapes could hide a secret)."""
+    if isinstance(value, dict):
+        return {_redacted(k): _redacted(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redacted(item) for item in value]
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return redact(value if isinstance(value, str) else str(value))
+
+
+def _json_line(record: dict[str, Any]) -> str:
+    return redact(json.dumps(_redacted(record), sort_keys=True))
+
+
 @dataclass
 class Journal:
     path: Path | None  # None: an in-memory journal for --dry-run, never written
@@ -147,7 +162,7 @@ class Journal:
         tmp = self._file().with_suffix(".tmp")
         with tmp.open("w", encoding="utf-8") as handle:
             for record in self.records:
-                handle.write(redact(json.dumps(record, sort_keys=True, default=str)) + "\n")
+                handle.write(_json_line(record) + "\n")
             handle.flush()
             os.fsync(handle.fileno())
         tmp.replace(self._file())
@@ -156,7 +171,7 @@ class Journal:
     # ------------------------------------------------------------ writing
     def append(self, step: str, event: str, **data: Any) -> None:
         record = {"ts": round(time.time(), 3), "step": step, "event": event, **data}
-        line = redact(json.dumps(record, sort_keys=True, default=str))
+        line = _json_line(record)
         if self.path is None:
             self.records.append(json.loads(line))
             return

@@ -243,6 +243,7 @@ def test_no_credential_leaks_anywhere(sandbox: Sandbox, remote_index: RemoteInde
     # PyPI itself is not contacted: through a proxy that refuses, its check fails fast
     refused = f"http://127.0.0.1:{free_port()}"
     run("doctor (keyring, pypi)", "-v", "doctor", "--to", "pypi", expect=3, https_proxy=refused)
+    assert "no credentials" not in outputs["doctor (keyring, pypi)"]  # the keyring's token was read
 
     # failures: the gate (which prints every secret), an unreachable target, a kill mid-release
     run("gate fails", "-v", "release", "minor", "--yes", "--to", with_creds, expect=4,

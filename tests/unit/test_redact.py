@@ -12,6 +12,7 @@ import io
 import string
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -19,6 +20,7 @@ from hypothesis import strategies as st
 from rich.console import Console
 
 from releasekit import redact as redact_module
+from releasekit.journal import Journal
 from releasekit.redact import (
     REDACTED,
     RedactingStream,
@@ -292,3 +294,12 @@ def test_std_streams_and_reporter_console_are_redacted(capsys: pytest.CaptureFix
     stream = RedactingStream(io.StringIO())
     assert stream.write("xoxb-123456789012-abcdefghijkl") == len("xoxb-123456789012-abcdefghijkl")
     assert stream.target.getvalue() == REDACTED  # type: ignore[attr-defined]
+
+
+def test_journal_lines_are_redacted_before_json_escapes_them(tmp_path: Path) -> None:
+    register_secret('pässwörd"quoted\\')  # JSON would write it as p\u00e4ssw\u00f6rd\"quoted\\\\
+    journal = Journal.start(tmp_path, target='https://u:pässwörd"quoted\\@h/')
+    journal.append("publish", "effect", note=['pässwörd"quoted\\', {"k": 'pässwörd"quoted\\'}])
+    written = (tmp_path / "journal.jsonl").read_text(encoding="utf-8")
+    assert "ssw" not in written, written
+    assert journal.records[1]["note"] == [REDACTED, {"k": REDACTED}]
