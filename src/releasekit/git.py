@@ -173,7 +173,12 @@ class Git:
 
     def ignored(self, paths: list[str]) -> list[str]:
         """Those of ``paths`` that are untracked and git-ignored."""
-        done = process.run(["git", "check-ignore", "-z", "--", *paths], cwd=self.root, check=False)
+        done = process.run(
+            ["git", "check-ignore", "-z", "--stdin"],
+            cwd=self.root,
+            input="\0".join(paths) + "\0",
+            check=False,
+        )
         return [p for p in done.stdout.split("\0") if p]
 
     # -------------------------------------------------------------- changes
