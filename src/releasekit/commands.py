@@ -11,6 +11,7 @@ from pathlib import Path
 from . import api
 from .config import Config, load_config
 from .errors import ConfigError, Interrupted, ReleasekitError
+from .redact import redact, register_secret
 from .ui import Reporter
 
 __all__ = [
@@ -87,7 +88,9 @@ def show_config(root: Path, reporter: Reporter, *, keys: bool) -> int:
 
     config = load_config(root)
     for name, (value, where) in effective_values(root, config).items():
-        reporter.text(f"{name} = {value!r}  ({where})")
+        # a string is redacted before repr() could escape a secret's quotes or backslashes
+        shown = repr(redact(value)) if isinstance(value, str) else repr(value)
+        reporter.text(f"{name} = {shown}  ({where})")
     return 0
 
 
@@ -180,8 +183,6 @@ def serve_index(
 
     password = os.environ.get(INDEX_PASSWORD_ENV)
     username = os.environ.get(INDEX_USER_ENV)
-    from .redact import register_secret
-
     register_secret(password)
     with LocalIndex.running(
         directory,
