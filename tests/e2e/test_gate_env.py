@@ -186,3 +186,53 @@ def test_doctor_reports_a_missing_test_runner(tmp_path: Path) -> None:
     assert done.returncode == 3, done.stderr
     assert "with tox (tox environment 'py311' (tox.ini)), but tox is not installed" in done.stderr
     assert "uv tool install tox" in done.stderr
+
+
+NO_EDITABLE_BACKEND = '''\
+"""A build backend with no build_editable (as flit_core < 3.4 and other old backends)."""
+import base64, hashlib, pathlib, zipfile
+
+
+def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+    name = "plainpkg-1.0-py3-none-any.whl"
+    files = {
+        "plainpkg/__init__.py": pathlib.Path("src/plainpkg/__init__.py").read_bytes(),
+        "plainpkg-1.0.dist-info/METADATA": b"Metadata-Version: 2.1\\nName: plainpkg\\n"
+        b"Version: 1.0\\n",
+        "plainpkg-1.0.dist-info/WHEEL": b"Wheel-Version: 1.0\\nGenerator: t\\n"
+        b"Root-Is-Purelib: true\\nTag: py3-none-any\\n",
+    }
+    record = []
+    with zipfile.ZipFile(pathlib.Path(wheel_directory) / name, "w") as wheel:
+        for path, data in files.items():
+            wheel.writestr(path, data)
+            digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
+            record.append(f"{path},sha256={digest.decode()},{len(data)}")
+        record.append("plainpkg-1.0.dist-info/RECORD,,")
+        wheel.writestr("plainpkg-1.0.dist-info/RECORD", "\\n".join(record) + "\\n")
+    return name
+'''
+
+
+def test_a_backend_without_editable_installs_gets_the_project_from_the_tree(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "plain"
+    (root / "src" / "plainpkg").mkdir(parents=True)
+    (root / "src" / "plainpkg" / "__init__.py").write_text("ANSWER = 42\n")
+    (root / "_backend").mkdir()
+    (root / "_backend" / "nobuild_editable.py").write_text(NO_EDITABLE_BACKEND)
+    (root / "pyproject.toml").write_text(
+        '[build-system]\nrequires = []\nbuild-backend = "nobuild_editable"\n'
+        'backend-path = ["_backend"]\n\n[project]\nname = "plainpkg"\nversion = "1.0"\n'
+    )
+    spec = EnvSpec("venv", ("-m", "pytest"), "test")
+    venv, reused = gate_venv(root, spec, [root])
+    assert not reused
+    assert (venv.path / ".releasekit-ready").read_text().startswith(f"{root} ")  # not -e
+    done = venv.run(
+        ["python", "-c", "import plainpkg; print(plainpkg.ANSWER, plainpkg.__file__)"],
+        cwd=tmp_path,
+        what="importing plainpkg",
+    )
+    assert done.stdout.split()[0] == "42" and "site-packages" in done.stdout

@@ -71,29 +71,41 @@ def _env_key(root: Path, spec: EnvSpec, packages: list[Path]) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:12]
 
 
+def _project_args(packages: list[Path], *, editable: bool) -> list[str]:
+    if editable:
+        return [arg for package in packages for arg in ("-e", str(package))]
+    return [str(package) for package in packages]
+
+
 def gate_venv(root: Path, spec: EnvSpec, packages: list[Path]) -> tuple[VirtualEnv, bool]:
     """The gate's venv under ``.releasekit/work/``, made once per dependency spec and reused
-    (then only the project's ``packages`` are reinstalled); returns it and whether it was reused."""
+    (then only the project's ``packages`` are reinstalled); returns it and whether it was reused.
+
+    The project is installed editable (``-e .``), or from the tree (``.``) when its build
+    backend cannot install editable; either way a src-layout package imports."""
     work = ensure_state_dir(root) / "work"
     path = work / f"gate-env-{_env_key(root, spec, packages)}"
-    reused = (path / _READY).is_file()
-    editable = [arg for package in packages for arg in ("-e", str(package))]
+    ready = path / _READY
+    reused = ready.is_file()
     if reused:
         venv = VirtualEnv(path)
+        editable = ready.read_text(encoding="utf-8").startswith("-e ")
         venv.install(
-            editable,
+            _project_args(packages, editable=editable),
             extra=["--no-deps", "--force-reinstall"],
             what="reinstalling the project into the gate's venv",
         )
     else:
         venv = VirtualEnv.create(path, what="creating the gate's venv")
-        wanted = [*editable, *spec.requirements, "pytest"]
-        if spec.plugin:
-            wanted += plugin_install_args()
-        venv.install(
-            wanted, what="installing the project and its test dependencies into the gate's venv"
-        )
-        (path / _READY).write_text(" ".join(wanted) + "\n", encoding="utf-8")
+        others = [*spec.requirements, "pytest", *(plugin_install_args() if spec.plugin else [])]
+        what = "installing the project and its test dependencies into the gate's venv"
+        wanted = [*_project_args(packages, editable=True), *others]
+        try:
+            venv.install(wanted, what=what)
+        except ProcessError:  # e.g. a build backend without editable installs (PEP 660)
+            wanted = [*_project_args(packages, editable=False), *others]
+            venv.install(wanted, what=what)
+        ready.write_text(" ".join(wanted) + "\n", encoding="utf-8")
     for old in work.glob("gate-env-*"):
         if old != path:
             shutil.rmtree(old, ignore_errors=True)
