@@ -309,3 +309,24 @@ def test_archives_nested_too_deep_are_reported(tmp_path: Path) -> None:
     wheel.write_bytes(_zip({"pkg/onion.zip": data}))
     kinds = [f.kind for f in scan([wheel]).findings]
     assert kinds == ["Archive nested too deep to check"]
+
+
+def test_verify_check_names_an_allow_entry_whose_kind_never_matches() -> None:
+    from types import SimpleNamespace
+
+    from releasekit.steps.verify import VerifyStep
+
+    config = Config.model_validate(
+        {
+            "secret_allow": [
+                {"path": "tests/*", "kind": "private key", "reason": "test keys"},
+                {"path": "docs/*", "kind": "Privat Key", "reason": "typo"},
+                {"path": "x", "kind": "sensitive file name", "reason": "fixture"},
+            ]
+        }
+    )
+    problems = list(VerifyStep().check(SimpleNamespace(config=config)))  # type: ignore[arg-type]
+    assert len(problems) == 1
+    what, fix = problems[0]
+    assert "entry 2" in what and "'Privat Key'" in what
+    assert "Private Key" in fix and "GitHub Token" in fix

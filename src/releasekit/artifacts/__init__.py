@@ -7,7 +7,15 @@
 
 from __future__ import annotations
 
-from .contents import FORBIDDEN, Allowance, Finding, ScanReport, scan, top_level_names
+from .contents import (
+    FORBIDDEN,
+    Allowance,
+    Finding,
+    ScanReport,
+    finding_kinds,
+    scan,
+    top_level_names,
+)
 from .metadata import Built, check_planned, read_built
 
 __all__ = [
@@ -17,6 +25,7 @@ __all__ = [
     "Finding",
     "ScanReport",
     "check_planned",
+    "finding_kinds",
     "read_built",
     "scan",
     "top_level_names",

@@ -20,7 +20,15 @@ from typing import Protocol
 from .members import MAX_DEPTH, Readable, decode, members
 from .secrets import SecretScanner
 
-__all__ = ["FORBIDDEN", "Allowance", "Finding", "ScanReport", "scan", "top_level_names"]
+__all__ = [
+    "FORBIDDEN",
+    "Allowance",
+    "Finding",
+    "ScanReport",
+    "finding_kinds",
+    "scan",
+    "top_level_names",
+]
 
 #: Built-in patterns no distribution should ship (matched against every path component suffix).
 FORBIDDEN: tuple[str, ...] = (
@@ -111,6 +119,11 @@ class _Counted:
         data = self._stream.read(size)
         self._report.bytes += len(data)
         return data
+
+
+def finding_kinds() -> list[str]:
+    """Every kind a finding can have (what a ``secret_allow`` entry's ``kind`` may name)."""
+    return [*SecretScanner.kinds(), SENSITIVE_NAME, TOO_DEEP]
 
 
 def _matches(name: str, patterns: Sequence[str]) -> str | None:

@@ -125,6 +125,12 @@ class SecretScanner:
                 self._prefilter.append(re.compile(pattern.pattern, flags))
         return self
 
+    @staticmethod
+    def kinds() -> list[str]:
+        """The kinds of secret the scan reports (the enabled plugins' ``secret_type``)."""
+        with SecretScanner():
+            return sorted(str(plugin.secret_type) for plugin in get_plugins())
+
     def __exit__(self, *exc: object) -> None:
         self._stack.close()
         self._prefilter = []

@@ -5,18 +5,25 @@ command passes. The metadata check runs first (it is instant); the other three r
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import process
-from ..artifacts import Allowance, ScanReport, check_planned, scan, top_level_names
+from ..artifacts import (
+    Allowance,
+    ScanReport,
+    check_planned,
+    finding_kinds,
+    scan,
+    top_level_names,
+)
 from ..errors import StepFailed
 from ..venv import VirtualEnv
 from ..wheeltests import run_wheel_tests, suites
-from .base import Facts, Plan, Step
+from .base import Facts, Plan, Problem, Step
 from .build import artifact_paths
 
 if TYPE_CHECKING:
@@ -108,6 +115,20 @@ def verify_artifacts(
 
 class VerifyStep(Step):
     name = "verify"
+
+    def check(self, ctx: Context) -> Iterator[Problem]:
+        """Every ``secret_allow`` entry names a kind the scan reports (a typo would never match)."""
+        entries = [(n, e) for n, e in enumerate(ctx.config.secret_allow) if e.kind is not None]
+        if not entries:
+            return
+        kinds = {kind.casefold(): kind for kind in finding_kinds()}
+        for number, entry in entries:
+            if str(entry.kind).casefold() not in kinds:
+                yield (
+                    f"pyproject.toml: [[tool.releasekit.secret_allow]] entry {number + 1} "
+                    f"(path {entry.path!r}) has kind {entry.kind!r}, which the scan never reports",
+                    f"use one of: {', '.join(sorted(kinds.values()))}; or drop `kind`",
+                )
 
     def plan(self, ctx: Context) -> Plan:
         return Plan(
