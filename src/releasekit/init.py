@@ -29,6 +29,7 @@ from .errors import ConfigError
 from .tags import detect_style, effective_tag_format
 from .testenv import detect as detect_test_env
 from .textfiles import read_text
+from .workspace import package_name
 
 __all__ = ["InitReport", "init_project"]
 
@@ -67,9 +68,9 @@ def _parse(path: Path) -> tomlkit.TOMLDocument:
         raise ConfigError(f"{path}: malformed TOML: {exc}", hint="fix the syntax first") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text", hint="save it as UTF-8") from None
-    if "project" not in document:
+    if package_name(document.unwrap(), path.parent) is None:
         raise ConfigError(
-            f"{path}: no [project] table",
+            f"{path}: no project name ([project], [tool.poetry] or setup.cfg [metadata])",
             hint="add [project] with name and version (PEP 621) first",
         )
     return document
@@ -133,7 +134,7 @@ def init_project(
     report = InitReport()
     kind: Changelog = detect(root, data)
     report.detected.append(f"changelog: {kind.describe()}")
-    name = str(data["project"].get("name", root.name))
+    name = package_name(data, root) or root.name
     report.detected.extend(_shape_lines(root, name))
     tool = document.setdefault("tool", tomlkit.table(is_super_table=True))
     changed = False

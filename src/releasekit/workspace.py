@@ -29,7 +29,7 @@ from .versions import (
     find_bumpversion,
 )
 
-__all__ = ["Package", "Workspace", "load_workspace", "version_problems"]
+__all__ = ["Package", "Workspace", "load_workspace", "package_name", "version_problems"]
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,8 @@ def version_problems(workspace: Workspace) -> list[tuple[str, str]]:
     return found
 
 
-def _package_name(data: dict[str, Any], path: Path) -> str | None:
+def package_name(data: dict[str, Any], path: Path) -> str | None:
+    """The distribution name: ``[project]``, ``[tool.poetry]`` or setup.cfg ``[metadata]``."""
     for table in (data.get("project"), data.get("tool", {}).get("poetry")):
         if isinstance(table, dict) and isinstance(table.get("name"), str):
             return str(table["name"])
@@ -145,10 +146,11 @@ def _find_package(root: Path, rel: str) -> _Found:
             hint="list directories that contain a pyproject.toml with a [project] table",
         )
     data = read_pyproject(pyproject)
-    name = _package_name(data, path)
+    name = package_name(data, path)
     if name is None:
         raise ConfigError(
-            f"{pyproject}: no [project] name", hint="add a [project] table with name and version"
+            f"{pyproject}: no project name ([project], [tool.poetry] or setup.cfg [metadata])",
+            hint="add a [project] table with name and version",
         )
     return _Found(path, pyproject, data, name)
 

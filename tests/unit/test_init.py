@@ -58,7 +58,7 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("[tool.x]\na = 1\n", "no \\[project\\] table"), ("[project\n", "malformed TOML")],
+    [("[tool.x]\na = 1\n", "no project name"), ("[project\n", "malformed TOML")],
 )
 def test_bad_pyproject(tmp_path: Path, text: str, message: str) -> None:
     (tmp_path / "pyproject.toml").write_text(text)
