@@ -105,7 +105,7 @@ def gate_venv(root: Path, spec: EnvSpec, packages: list[Path]) -> tuple[VirtualE
         except ProcessError:  # e.g. a build backend without editable installs (PEP 660)
             wanted = [*_project_args(packages, editable=False), *others]
             venv.install(wanted, what=what)
-        ready.write_text(" ".join(wanted) + "\n", encoding="utf-8")
+        ready.write_text(redact(" ".join(wanted)) + "\n", encoding="utf-8")
     for old in work.glob("gate-env-*"):
         if old != path:
             shutil.rmtree(old, ignore_errors=True)
