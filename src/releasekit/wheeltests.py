@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from .steps.base import Facts
     from .venv import VirtualEnv
 
-__all__ = ["Suite", "run_wheel_tests", "suites"]
+__all__ = ["Suite", "dependencies_for_tests", "run_wheel_tests", "suites"]
 
 LOG_NAME = "verify-tests.log"
 TEST_DIRS = ("tests", "test")
@@ -84,7 +84,8 @@ def suites(ctx: Context) -> tuple[list[Suite], str | None]:
     return found, None
 
 
-def _requirements(ctx: Context) -> list[str]:
+def dependencies_for_tests(ctx: Context) -> list[str]:
+    """What verify installs besides the wheels: the test dependencies and pytest."""
     wanted: list[str] = []
     for base in dict.fromkeys([ctx.root, *(p.path for p in ctx.workspace.packages)]):
         if (base / "pyproject.toml").is_file():
@@ -114,7 +115,7 @@ def run_wheel_tests(ctx: Context, venv: VirtualEnv) -> Facts:
         ctx.reporter.info(f"verify: tests against the installed wheel skipped: {reason}")
         return {"skipped": reason}
     try:
-        venv.install(_requirements(ctx), what="installing the test dependencies (verify)")
+        venv.install(dependencies_for_tests(ctx), what="installing the test dependencies (verify)")
     except ProcessError as exc:
         raise StepFailed(
             f"could not install the test dependencies into the verify venv: "

@@ -1,0 +1,78 @@
+"""What verify copies and runs against the installed wheel, for each ``verify_tests`` setting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from releasekit.config import load_config
+from releasekit.testenv import plugin_install_args
+from releasekit.wheeltests import Suite, dependencies_for_tests, suites
+from releasekit.workspace import load_workspace
+
+PYPROJECT = """\
+[project]
+name = "demo-pkg"
+version = "1.0"
+
+[dependency-groups]
+test = ["pytest>=8", "demo-pkg", "pytest-releasekit", "hypothesis"]
+"""
+
+
+def _ctx(root: Path, table: str = "", *, tests: bool = True) -> Any:
+    (root / "pyproject.toml").write_text(PYPROJECT + table)
+    if tests:
+        (root / "tests" / "unit").mkdir(parents=True)
+        (root / "tests" / "unit" / "test_a.py").write_text("def test_a(): pass\n")
+    (root / "conftest.py").write_text("")
+    config = load_config(root, environ={})
+    return SimpleNamespace(root=root, config=config, workspace=load_workspace(root, config))
+
+
+def test_auto_runs_the_tests_directory_with_the_conftest_and_config(tmp_path: Path) -> None:
+    found, reason = suites(_ctx(tmp_path))
+    assert reason is None
+    assert found == [
+        Suite(tmp_path, ("tests", "conftest.py", "pyproject.toml"), ("tests",), "demo-pkg")
+    ]
+
+
+def test_auto_without_a_tests_directory_says_why(tmp_path: Path) -> None:
+    assert suites(_ctx(tmp_path, tests=False)) == ([], "no tests/ or test/ directory")
+
+
+def test_off(tmp_path: Path) -> None:
+    assert suites(_ctx(tmp_path, "[tool.releasekit]\nverify_tests = false\n")) == (
+        [],
+        "verify_tests = false",
+    )
+
+
+def test_a_list_is_pytest_arguments_with_its_paths_copied(tmp_path: Path) -> None:
+    ctx = _ctx(tmp_path, '[tool.releasekit]\nverify_tests = ["tests/unit", "-k", "fast"]\n')
+    found, _ = suites(ctx)
+    assert found == [
+        Suite(
+            tmp_path,
+            ("tests", "conftest.py", "pyproject.toml"),
+            ("tests/unit", "-k", "fast"),
+            "verify_tests",
+        )
+    ]
+
+
+def test_a_list_naming_no_existing_path_is_a_reason(tmp_path: Path) -> None:
+    ctx = _ctx(tmp_path, '[tool.releasekit]\nverify_tests = ["nowhere"]\n')
+    found, reason = suites(ctx)
+    assert found == [] and reason and "names no existing path" in reason
+
+
+def test_dependencies_skip_the_project_itself_and_use_releasekit_own_plugin(
+    tmp_path: Path,
+) -> None:
+    wanted = dependencies_for_tests(_ctx(tmp_path))
+    assert wanted[:3] == ["pytest>=8", "hypothesis", "pytest"]
+    assert "demo-pkg" not in wanted and "pytest-releasekit" not in wanted
+    assert wanted[3:] == plugin_install_args()  # the copy releasekit runs with
