@@ -139,7 +139,7 @@ def doctor(root: Path, to: str | None, reporter: Reporter) -> int:
                 bump="none",
                 dry_run=True,
             )
-            for what, fix in problems(ctx):
+            for what, fix in problems(ctx, every=True):
                 if "already exists" in what or " is already on " in what:
                     continue  # the current version being released already is no problem here
                 found.append(f"{what} -- {fix}")

@@ -177,3 +177,27 @@ def test_token_for_another_index_is_refused_before_use(sandbox: Sandbox) -> None
         to="testpypi",
     )
     assert token not in line
+
+
+def test_bumpversion_disagreeing_with_the_project_is_refused(sandbox: Sandbox) -> None:
+    """Every step's check runs in preflight: here the version step's."""
+    path = sandbox.repo / "pyproject.toml"
+    path.write_text(path.read_text() + '\n[tool.bumpversion]\ncurrent_version = "0.9.0"\n')
+    sandbox.git("commit", "-qam", "bump-my-version config")
+    sandbox.git("push", "-q", "origin", "main")
+    _refused(sandbox, 3, "current_version = '0.9.0'", "'1.0.0'", "pyproject.toml")
+
+
+def test_doctor_reports_every_problem_even_when_the_remote_is_unreachable(
+    sandbox: Sandbox,
+) -> None:
+    sandbox.git("remote", "set-url", "origin", str(sandbox.base / "gone.git"))
+    (sandbox.repo / "README.md").write_text("edited\n")
+    before = sandbox.snapshot()
+    done = sandbox.run("doctor")
+    assert done.returncode == 3
+    errors = [line for line in done.stderr.splitlines() if line.startswith("ERROR")]
+    assert any("uncommitted changes (README.md)" in line for line in errors), done.stderr
+    assert any("cannot reach git remote 'origin'" in line for line in errors), done.stderr
+    assert "Traceback" not in done.stderr
+    assert sandbox.snapshot() == before

@@ -6,11 +6,12 @@ lists them all, ``release`` stops at the first with a PreflightError. Nothing he
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from .. import git as gitmod
-from ..errors import PreflightError
+from ..errors import PreflightError, ReleasekitError
 from ..index import list_files
 from ..tags import tag_names
 from .base import Facts, Plan, Problem, Step
@@ -164,25 +165,35 @@ CHECKS: tuple[Callable[[Context], Iterator[Problem]], ...] = (
 )
 
 
-def step_problems(ctx: Context) -> Iterator[Problem]:
-    """The prerequisites of every step of the release that is not skipped."""
+def _checks(ctx: Context) -> Iterator[Callable[[], Iterator[Problem]]]:
+    """Preflight's own checks, then the check of every step of the release not skipped."""
     from ..pipeline import default_steps  # the pipeline imports this module
 
+    for check in CHECKS:
+        yield functools.partial(check, ctx)
     for step in default_steps():
-        if step.name in ctx.skip or step.skip_reason(ctx) is not None:
-            continue
-        yield from step.check(ctx)
+        if step.name not in ctx.skip and step.skip_reason(ctx) is None:
+            yield functools.partial(step.check, ctx)
 
 
 def iter_problems(ctx: Context) -> Iterator[Problem]:
     """Everything that would stop the release: the repository, target and every step's needs."""
-    for check in CHECKS:
-        yield from check(ctx)
-    yield from step_problems(ctx)
+    for check in _checks(ctx):
+        yield from check()
 
 
-def problems(ctx: Context) -> list[Problem]:
-    return list(iter_problems(ctx))
+def problems(ctx: Context, *, every: bool = False) -> list[Problem]:
+    """All the problems. With ``every`` (doctor), a check that cannot run at all (an unreachable
+    remote or index) is one more problem and the other checks still run."""
+    if not every:
+        return list(iter_problems(ctx))
+    found: list[Problem] = []
+    for check in _checks(ctx):
+        try:
+            found.extend(check())
+        except ReleasekitError as exc:
+            found.append((exc.message, exc.hint or ""))
+    return found
 
 
 class PreflightStep(Step):
