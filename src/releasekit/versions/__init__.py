@@ -1,46 +1,76 @@
 """Where each package's version lives: one :class:`VersionSource` class per kind, chosen by
-detection from pyproject.toml (and setup.cfg).
+detection from pyproject.toml (and setup.cfg). Adding a kind is one class in :data:`SOURCES`.
 
 Detection order: a static ``[project] version``; else a dynamic version from what the build
-backend reads (hatch ``[tool.hatch.version]`` path or ``vcs``; setuptools
-``[tool.setuptools.dynamic]`` or setuptools-scm; pdm-backend ``[tool.pdm.version]``; flit_core's
-module ``__version__``; poetry's ``[tool.poetry] version``); else setup.cfg ``[metadata]
-version``; else bump-my-version's ``current_version``.
+backend reads (hatch-vcs, hatch ``path``, setuptools ``attr``/``file``, setuptools-scm, pdm-backend
+``scm``/``file``, flit_core's module ``__version__``, poetry's ``[tool.poetry] version``); else
+setup.cfg ``[metadata] version``; else bump-my-version's ``current_version``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
 
 from ..errors import ConfigError
 from ..tags import latest_version_tag
 from .base import VersionSource
 from .bumpversion import BumpMyVersion, BumpVersionSource, find_bumpversion
-from .module import ModuleVersion, PlainFileVersion, attr_file, dunder_pattern, flit_module
-from .setupcfg import SetupCfgVersion, setup_cfg_source
+from .module import (
+    FlitModuleVersion,
+    HatchPathVersion,
+    ModuleVersion,
+    PdmFileVersion,
+    PlainFileVersion,
+    SetuptoolsAttrVersion,
+    SetuptoolsFileVersion,
+)
+from .project import Project
+from .setupcfg import SetupCfgVersion
 from .static import PoetryVersion, ProjectVersion
-from .vcs import VcsVersion, pretend_env
+from .vcs import HatchVcsVersion, PdmScmVersion, SetuptoolsScmVersion, VcsVersion, pretend_env
 
 __all__ = [
+    "SOURCES",
     "BumpMyVersion",
     "BumpVersionSource",
+    "FlitModuleVersion",
+    "HatchPathVersion",
+    "HatchVcsVersion",
     "ModuleVersion",
+    "PdmFileVersion",
+    "PdmScmVersion",
     "PlainFileVersion",
     "PoetryVersion",
+    "Project",
     "ProjectVersion",
     "SetupCfgVersion",
+    "SetuptoolsAttrVersion",
+    "SetuptoolsFileVersion",
+    "SetuptoolsScmVersion",
     "VcsVersion",
     "VersionSource",
     "detect_source",
     "find_bumpversion",
     "pretend_env",
 ]
+
+#: Every kind, in detection order: the first whose ``detect`` answers is the package's source.
+SOURCES: tuple[type[VersionSource], ...] = (
+    ProjectVersion,
+    HatchVcsVersion,
+    HatchPathVersion,
+    SetuptoolsAttrVersion,
+    SetuptoolsFileVersion,
+    SetuptoolsScmVersion,
+    PdmScmVersion,
+    PdmFileVersion,
+    FlitModuleVersion,
+    PoetryVersion,
+    SetupCfgVersion,
+    BumpVersionSource,
+)
 
 #: Build requirements that version a project from git tags in ways releasekit cannot pin.
 _UNPINNABLE_VCS = (
@@ -51,91 +81,6 @@ _UNPINNABLE_VCS = (
     "miniver",
     "versioneer",
 )
-
-
-def _table(data: Mapping[str, Any], *keys: str) -> dict[str, Any]:
-    for key in keys:
-        value = data.get(key)
-        if not isinstance(value, dict):
-            return {}
-        data = value
-    return dict(data)
-
-
-def _build_requires(data: Mapping[str, Any]) -> set[str]:
-    names: set[str] = set()
-    for item in _table(data, "build-system").get("requires", []) or []:
-        try:
-            names.add(canonicalize_name(Requirement(str(item)).name))
-        except InvalidRequirement:
-            continue
-    return names
-
-
-def _hatch_pattern(root: Path, pattern: str) -> re.Pattern[str]:
-    try:
-        compiled = re.compile(pattern, re.M)
-    except re.error as exc:
-        compiled = None
-        reason = f"is not a valid regular expression ({exc})"
-    else:
-        reason = "has no group named 'version'"
-    if compiled is None or "version" not in compiled.groupindex:
-        raise ConfigError(
-            f"{root / 'pyproject.toml'}: [tool.hatch.version] pattern {pattern!r} {reason}",
-            hint="write a regex with a (?P<version>...) group, as hatch requires",
-        )
-    return compiled
-
-
-def _dynamic(
-    root: Path, data: Mapping[str, Any], name: str, tag_format: str
-) -> VersionSource | None:
-    backend = str(_table(data, "build-system").get("build-backend", ""))
-    requires = _build_requires(data)
-    hatch = _table(data, "tool", "hatch", "version")
-    if hatch.get("source") == "vcs":
-        return VcsVersion(root, kind="hatch-vcs", name=name, tag_format=tag_format)
-    if isinstance(hatch.get("path"), str):
-        pattern = hatch.get("pattern")
-        compiled = dunder_pattern("__version__", "VERSION")  # hatch's default pattern
-        where = '__version__ = "..." (or VERSION)'
-        if isinstance(pattern, str):
-            compiled = _hatch_pattern(root, pattern)
-            where = "a match of [tool.hatch.version] pattern"
-        return ModuleVersion(
-            root,
-            root / hatch["path"],
-            kind="[tool.hatch.version] path",
-            pattern=compiled,
-            where=where,
-        )
-    setuptools = _table(data, "tool", "setuptools", "dynamic").get("version")
-    if isinstance(setuptools, dict) and isinstance(setuptools.get("attr"), str):
-        package_dir = _table(data, "tool", "setuptools", "package-dir").get("")
-        return attr_file(
-            root,
-            setuptools["attr"],
-            kind="setuptools dynamic attr",
-            package_dir=package_dir if isinstance(package_dir, str) else None,
-        )
-    if isinstance(setuptools, dict) and isinstance(setuptools.get("file"), (str, list)):
-        files = setuptools["file"]
-        first = files if isinstance(files, str) else files[0]
-        return PlainFileVersion(root, root / first, kind="setuptools dynamic file")
-    if "setuptools_scm" in _table(data, "tool") or "setuptools-scm" in requires:
-        return VcsVersion(root, kind="setuptools-scm", name=name, tag_format=tag_format)
-    pdm = _table(data, "tool", "pdm", "version")
-    if pdm.get("source") == "scm":
-        return VcsVersion(root, kind="pdm-backend scm", name=name, tag_format=tag_format)
-    if pdm.get("source") == "file" and isinstance(pdm.get("path"), str):
-        return ModuleVersion(root, root / pdm["path"], kind="pdm-backend file")
-    if backend.startswith("flit_core") or "flit-core" in requires:
-        module = _table(data, "tool", "flit", "module").get("name")
-        return flit_module(root, name, module if isinstance(module, str) else None)
-    if isinstance(_table(data, "tool", "poetry").get("version"), str):
-        return PoetryVersion(root)
-    return None
 
 
 def detect_source(
@@ -150,25 +95,18 @@ def detect_source(
 
     ``tag_format`` is the project's tag format: VCS sources read the latest tag with it.
     """
-    project = _table(data, "project")
-    if isinstance(project.get("version"), str):
-        return ProjectVersion(root)
-    dynamic = project.get("dynamic") or []
-    found: VersionSource | None = None
-    if not project or (isinstance(dynamic, list) and "version" in dynamic):
-        found = _dynamic(root, data, name, tag_format)
-    found = found or setup_cfg_source(root)
-    if found is None and bumpversion is not None and bumpversion.current_version:
-        found = BumpVersionSource(root, bumpversion)
-    if found is None:
-        raise _no_version(root, data, name, tag_format)
-    return found
+    project = Project(root, data, name, tag_format, bumpversion)
+    for kind in SOURCES:
+        found = kind.detect(project)
+        if found is not None:
+            return found
+    raise _no_version(project)
 
 
-def _no_version(root: Path, data: Mapping[str, Any], name: str, tag_format: str) -> ConfigError:
+def _no_version(project: Project) -> ConfigError:
     """The error for a project whose version releasekit cannot find, with advice for its shape."""
-    pyproject = root / "pyproject.toml"
-    requires = _build_requires(data)
+    pyproject = project.root / "pyproject.toml"
+    requires = project.build_requires
     vcs_tool = next((tool for tool in _UNPINNABLE_VCS if tool in requires), None)
     if vcs_tool:
         return ConfigError(
@@ -177,8 +115,8 @@ def _no_version(root: Path, data: Mapping[str, Any], name: str, tag_format: str)
             hint="use hatch-vcs or setuptools-scm (the tag is the version; releasekit pins it "
             "for the build), or write the version in the project",
         )
-    tag = latest_version_tag(root, tag_format, name=name)
-    backend = _table(data, "build-system").get("build-backend", "setuptools")
+    tag = latest_version_tag(project.root, project.tag_format, name=project.name)
+    backend = project.backend or "setuptools"
     if tag:
         advice = (
             f'set [project] version = "{tag[1]}" (your latest tag {tag[0]}), or make the '

@@ -15,10 +15,14 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from packaging.version import InvalidVersion, Version
 
 from ..errors import ConfigError, StepFailed
+
+if TYPE_CHECKING:
+    from .project import Project
 
 __all__ = ["TOML_HEADER", "Slot", "TextSlot", "VersionSource", "sections", "toml_slot"]
 
@@ -31,6 +35,14 @@ class VersionSource(abc.ABC):
 
     def __init__(self, root: Path) -> None:
         self.root = root  # the package's directory (paths are shown relative to it)
+
+    @classmethod
+    def detect(cls, project: Project) -> VersionSource | None:
+        """This kind's source for ``project``, or None when the project is not of this kind.
+
+        Kinds only made by another kind's detection (setup.cfg's ``attr:``) keep this default.
+        """
+        return None
 
     @property
     def vcs(self) -> bool:

@@ -22,6 +22,7 @@ from pathlib import Path
 from .. import process
 from ..errors import ConfigError, ProcessError, StepFailed
 from .base import VersionSource
+from .project import Project
 
 __all__ = ["BumpMyVersion", "BumpVersionSource", "error_line", "find_bumpversion"]
 
@@ -193,6 +194,11 @@ class BumpVersionSource(VersionSource):
     def __init__(self, root: Path, engine: BumpMyVersion) -> None:
         super().__init__(root)
         self.engine = engine
+
+    @classmethod
+    def detect(cls, project: Project) -> VersionSource | None:
+        engine = project.bumpversion
+        return cls(project.root, engine) if engine and engine.current_version else None
 
     def read(self) -> str:
         found = find_bumpversion(self.engine.root)

@@ -1,13 +1,13 @@
 """Versions written in a text file: a module's ``__version__`` or a bare VERSION file.
 
-The module kinds differ only in how the backend names the file:
+The kinds differ only in how the backend names the file:
 
 * flit_core reads ``__version__`` from the module named like the project (``[tool.flit.module]
   name`` overrides it), in ``src/`` or flat layout, package or single module;
 * hatchling's ``[tool.hatch.version] path`` (with its ``pattern`` if given);
 * setuptools' ``[tool.setuptools.dynamic] version = {attr = "pkg.__version__"}`` (or ``file``);
-* setup.cfg's ``version = attr: pkg.__version__`` (or ``file:``);
-* pdm-backend's ``[tool.pdm.version] source = "file"`` with ``path``.
+* pdm-backend's ``[tool.pdm.version] source = "file"`` with ``path``;
+* setup.cfg's ``version = attr: pkg.__version__`` (see :mod:`.setupcfg`).
 
 Quotes stay as written (``'...'`` or ``"..."``), and annotated ``__version__: str = "..."`` works.
 """
@@ -19,8 +19,18 @@ from pathlib import Path
 
 from ..errors import ConfigError
 from .base import TextSlot, VersionSource
+from .project import Project
 
-__all__ = ["ModuleVersion", "PlainFileVersion", "attr_file", "flit_module"]
+__all__ = [
+    "FlitModuleVersion",
+    "HatchPathVersion",
+    "ModuleVersion",
+    "PdmFileVersion",
+    "PlainFileVersion",
+    "SetuptoolsAttrVersion",
+    "SetuptoolsFileVersion",
+    "attr_file",
+]
 
 
 def dunder_pattern(*names: str) -> re.Pattern[str]:
@@ -34,17 +44,19 @@ def dunder_pattern(*names: str) -> re.Pattern[str]:
 class ModuleVersion(VersionSource):
     """``__version__ = "..."`` (or a configured attribute or pattern) in a Python file."""
 
+    kind = "module __version__"
+
     def __init__(
         self,
         root: Path,
         path: Path,
         *,
-        kind: str,
         pattern: re.Pattern[str] | None = None,
         where: str = '__version__ = "..."',
+        kind: str | None = None,
     ) -> None:
         super().__init__(root)
-        self.kind = kind
+        self.kind = kind or self.kind
         self.slot = TextSlot(path, pattern or dunder_pattern(), where)
 
     def read(self) -> str:
@@ -60,27 +72,96 @@ class ModuleVersion(VersionSource):
         return f"{_rel(self.slot.path, self.root)} ({self.kind})"
 
 
-class PlainFileVersion(VersionSource):
+class PlainFileVersion(ModuleVersion):
     """A file that holds nothing but the version (``{file = "VERSION"}``)."""
 
-    def __init__(self, root: Path, path: Path, *, kind: str) -> None:
-        super().__init__(root)
-        self.kind = kind
-        self.slot = TextSlot(
-            path, re.compile(r"\A\s*(?P<version>[^\s]+)"), "a version on the first line"
+    kind = "version file"
+
+    def __init__(self, root: Path, path: Path, *, kind: str | None = None) -> None:
+        first_word = re.compile(r"\A\s*(?P<version>[^\s]+)")
+        super().__init__(root, path, pattern=first_word, where="a version", kind=kind)
+
+
+class HatchPathVersion(ModuleVersion):
+    kind = "[tool.hatch.version] path"
+
+    @classmethod
+    def detect(cls, project: Project) -> VersionSource | None:
+        hatch = project.table("tool", "hatch", "version")
+        path = hatch.get("path")
+        if not project.dynamic_version or not isinstance(path, str):
+            return None
+        pattern = hatch.get("pattern")
+        if isinstance(pattern, str):
+            compiled = _hatch_pattern(project.root, pattern)
+            return cls(
+                project.root,
+                project.root / path,
+                pattern=compiled,
+                where="a match of [tool.hatch.version] pattern",
+            )
+        default = dunder_pattern("__version__", "VERSION")  # hatch's default pattern
+        return cls(
+            project.root,
+            project.root / path,
+            pattern=default,
+            where='__version__ = "..." (or VERSION)',
         )
 
-    def read(self) -> str:
-        return self.slot.read()
 
-    def files(self) -> tuple[Path, ...]:
-        return (self.slot.path,)
+class SetuptoolsAttrVersion(ModuleVersion):
+    kind = "setuptools dynamic attr"
 
-    def write(self, version: str) -> None:
-        self.slot.write(version)
+    @classmethod
+    def detect(cls, project: Project) -> VersionSource | None:
+        spec = project.table("tool", "setuptools", "dynamic").get("version")
+        if not project.dynamic_version or not isinstance(spec, dict):
+            return None
+        attr = spec.get("attr")
+        if not isinstance(attr, str):
+            return None
+        package_dir = project.table("tool", "setuptools", "package-dir").get("")
+        base = project.root / package_dir if isinstance(package_dir, str) else project.root
+        return attr_file(project.root, attr, kind=cls.kind, base=base)
 
-    def describe(self) -> str:
-        return f"{_rel(self.slot.path, self.root)} ({self.kind})"
+
+class SetuptoolsFileVersion(PlainFileVersion):
+    kind = "setuptools dynamic file"
+
+    @classmethod
+    def detect(cls, project: Project) -> VersionSource | None:
+        spec = project.table("tool", "setuptools", "dynamic").get("version")
+        if not project.dynamic_version or not isinstance(spec, dict):
+            return None
+        files = spec.get("file")
+        first = files if isinstance(files, str) else files[0] if isinstance(files, list) else None
+        return cls(project.root, project.root / str(first)) if first else None
+
+
+class PdmFileVersion(ModuleVersion):
+    kind = "pdm-backend file"
+
+    @classmethod
+    def detect(cls, project: Project) -> VersionSource | None:
+        pdm = project.table("tool", "pdm", "version")
+        path = pdm.get("path")
+        if not project.dynamic_version or pdm.get("source") != "file" or not isinstance(path, str):
+            return None
+        return cls(project.root, project.root / path)
+
+
+class FlitModuleVersion(ModuleVersion):
+    kind = "flit __version__"
+
+    @classmethod
+    def detect(cls, project: Project) -> VersionSource | None:
+        flit = project.backend.startswith("flit_core") or "flit-core" in project.build_requires
+        if not project.dynamic_version or not flit:
+            return None
+        module = project.table("tool", "flit", "module").get("name")
+        dotted = module if isinstance(module, str) else re.sub(r"[-.]+", "_", project.name)
+        path = _module_file(project.root, project.root, dotted, "flit_core's dynamic version")
+        return cls(project.root, path)
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -90,27 +171,37 @@ def _rel(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _module_file(root: Path, dotted: str, where: str) -> Path:
-    """The file of module ``dotted`` in src/ or flat layout (package ``__init__`` or module)."""
+def _hatch_pattern(root: Path, pattern: str) -> re.Pattern[str]:
+    try:
+        compiled = re.compile(pattern, re.M)
+    except re.error as exc:
+        compiled = None
+        reason = f"is not a valid regular expression ({exc})"
+    else:
+        reason = "has no group named 'version'"
+    if compiled is None or "version" not in compiled.groupindex:
+        raise ConfigError(
+            f"{root / 'pyproject.toml'}: [tool.hatch.version] pattern {pattern!r} {reason}",
+            hint="write a regex with a (?P<version>...) group, as hatch requires",
+        )
+    return compiled
+
+
+def _module_file(root: Path, base: Path, dotted: str, where: str) -> Path:
+    """The file of module ``dotted`` under ``base``, in src/ or flat layout."""
     parts = dotted.split(".")
-    for base in (root / "src", root):
-        package, module = base.joinpath(*parts, "__init__.py"), base.joinpath(*parts[:-1])
+    for top in (base / "src", base):
+        package, module = top.joinpath(*parts, "__init__.py"), top.joinpath(*parts[:-1])
         for candidate in (package, module / f"{parts[-1]}.py"):
             if candidate.is_file():
                 return candidate
     raise ConfigError(
-        f"{root / 'pyproject.toml'}: {where}: module {dotted!r} not found in src/ or {root.name}/",
+        f"{root / 'pyproject.toml'}: {where}: module {dotted!r} not found in src/ or {base.name}/",
         hint=f"create {dotted.replace('.', '/')}/__init__.py with __version__, or fix the setting",
     )
 
 
-def flit_module(root: Path, name: str, module: str | None) -> ModuleVersion:
-    dotted = module or re.sub(r"[-.]+", "_", name)
-    path = _module_file(root, dotted, "flit_core's dynamic version")
-    return ModuleVersion(root, path, kind="flit __version__")
-
-
-def attr_file(root: Path, attr: str, *, kind: str, package_dir: str | None = None) -> ModuleVersion:
+def attr_file(root: Path, attr: str, *, kind: str, base: Path | None = None) -> ModuleVersion:
     """``pkg.mod.__version__`` -> the file of ``pkg.mod`` and a pattern for the attribute."""
     module, _, name = attr.strip().rpartition(".")
     if not module or not name:
@@ -118,8 +209,7 @@ def attr_file(root: Path, attr: str, *, kind: str, package_dir: str | None = Non
             f"{root}: {kind}: attr {attr!r} is not 'module.attribute'",
             hint='write it like attr = "pkg.__version__"',
         )
-    base = root / package_dir if package_dir else root
-    path = _module_file(base, module, kind)
+    path = _module_file(root, base or root, module, kind)
     return ModuleVersion(
-        root, path, kind=kind, pattern=dunder_pattern(name), where=f'{name} = "..."'
+        root, path, pattern=dunder_pattern(name), where=f'{name} = "..."', kind=kind
     )

@@ -8,8 +8,9 @@ from pathlib import Path
 from ..textfiles import read_text
 from .base import TextSlot, VersionSource, sections
 from .module import PlainFileVersion, attr_file
+from .project import Project
 
-__all__ = ["SetupCfgVersion", "setup_cfg_source"]
+__all__ = ["SetupCfgVersion"]
 
 _SECTION = re.compile(r"^\[(?P<name>[^\]\n]+)\][ \t]*\r?$", re.M)
 _VALUE = re.compile(r"^version[ \t]*[=:][ \t]*(?P<version>[^\s#;]+)[ \t]*\r?$", re.M)
@@ -36,9 +37,13 @@ class SetupCfgVersion(VersionSource):
     def describe(self) -> str:
         return "setup.cfg [metadata] version"
 
+    @classmethod
+    def detect(cls, project: Project) -> VersionSource | None:
+        """The source behind setup.cfg's version: the value, or what ``attr:``/``file:`` name."""
+        return _setup_cfg_source(project.root)
 
-def setup_cfg_source(root: Path) -> VersionSource | None:
-    """The source behind setup.cfg's version, or None when it has no ``[metadata] version``."""
+
+def _setup_cfg_source(root: Path) -> VersionSource | None:
     path = root / "setup.cfg"
     if not path.is_file():
         return None

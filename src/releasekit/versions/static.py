@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .base import VersionSource, toml_slot
+from .project import Project
 
 __all__ = ["PoetryVersion", "ProjectVersion"]
 
@@ -35,9 +36,19 @@ class ProjectVersion(_TomlVersion):
     kind = "static [project] version"
     table = "project"
 
+    @classmethod
+    def detect(cls, project: Project) -> VersionSource | None:
+        version = project.table("project").get("version")
+        return cls(project.root) if isinstance(version, str) else None
+
 
 class PoetryVersion(_TomlVersion):
     """poetry-core's own table (with no [project] table, or a dynamic version in it)."""
 
     kind = "[tool.poetry] version"
     table = "tool.poetry"
+
+    @classmethod
+    def detect(cls, project: Project) -> VersionSource | None:
+        version = project.table("tool", "poetry").get("version")
+        return cls(project.root) if project.dynamic_version and isinstance(version, str) else None

@@ -15,8 +15,9 @@ from packaging.utils import canonicalize_name
 
 from ..tags import latest_version_tag
 from .base import VersionSource
+from .project import Project
 
-__all__ = ["VcsVersion", "pretend_env"]
+__all__ = ["HatchVcsVersion", "PdmScmVersion", "SetuptoolsScmVersion", "VcsVersion", "pretend_env"]
 
 
 def pretend_env(name: str, version: str) -> dict[str, str]:
@@ -32,11 +33,14 @@ def pretend_env(name: str, version: str) -> dict[str, str]:
 class VcsVersion(VersionSource):
     """The version is the latest release tag; the build gets the planned version pinned."""
 
-    def __init__(self, root: Path, *, kind: str, name: str, tag_format: str) -> None:
+    def __init__(self, root: Path, *, name: str, tag_format: str) -> None:
         super().__init__(root)
-        self.kind = kind
         self.name = name
         self.tag_format = tag_format
+
+    @classmethod
+    def _from(cls, project: Project) -> VcsVersion:
+        return cls(project.root, name=project.name, tag_format=project.tag_format)
 
     @property
     def vcs(self) -> bool:
@@ -62,3 +66,31 @@ class VcsVersion(VersionSource):
 
     def build_env(self, name: str, version: str) -> dict[str, str]:
         return pretend_env(name, version)
+
+
+class HatchVcsVersion(VcsVersion):
+    kind = "hatch-vcs"
+
+    @classmethod
+    def detect(cls, project: Project) -> VersionSource | None:
+        source = project.table("tool", "hatch", "version").get("source")
+        return cls._from(project) if project.dynamic_version and source == "vcs" else None
+
+
+class SetuptoolsScmVersion(VcsVersion):
+    kind = "setuptools-scm"
+
+    @classmethod
+    def detect(cls, project: Project) -> VersionSource | None:
+        configured = "setuptools_scm" in project.table("tool")
+        required = "setuptools-scm" in project.build_requires
+        return cls._from(project) if project.dynamic_version and (configured or required) else None
+
+
+class PdmScmVersion(VcsVersion):
+    kind = "pdm-backend scm"
+
+    @classmethod
+    def detect(cls, project: Project) -> VersionSource | None:
+        source = project.table("tool", "pdm", "version").get("source")
+        return cls._from(project) if project.dynamic_version and source == "scm" else None
