@@ -18,8 +18,8 @@ from .journal import Journal
 
 __all__ = ["bind", "verify"]
 
-#: The start record keys a journal needs to be resumed or rolled back.
-REQUIRED = ("release_id", "version", "previous_version", "bump", "target", "repository", "base")
+#: The binding's keys in the start record (``Journal.require_header`` checks the release's own).
+REQUIRED = ("repository", "base")
 
 
 def bind(repo: Git, config: Config) -> dict[str, Any]:
