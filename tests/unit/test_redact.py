@@ -303,3 +303,25 @@ def test_journal_lines_are_redacted_before_json_escapes_them(tmp_path: Path) -> 
     written = (tmp_path / "journal.jsonl").read_text(encoding="utf-8")
     assert "ssw" not in written, written
     assert journal.records[1]["note"] == [REDACTED, {"k": REDACTED}]
+
+
+def test_cli_error_line_and_tracebacks_are_redacted(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from releasekit import cli
+    from releasekit.errors import PreflightError
+
+    def known(*_: object) -> int:
+        raise PreflightError("cannot reach https://u:known-pass-123@h/", hint="fix it")
+
+    def bug(*_: object) -> int:
+        raise RuntimeError("a bug near https://u:bug-pass-456@h/ and ghp_" + "A1" * 18)
+
+    monkeypatch.setattr(cli, "_run", known)
+    assert cli.main(["-v", "status"]) == 3
+    monkeypatch.setattr(cli, "_run", bug)
+    assert cli.main(["status"]) == 1  # a bug still shows its traceback, redacted
+    shown = "".join(capsys.readouterr())
+    assert "ERROR cannot reach https://u:***@h/ -- fix it" in shown
+    assert "Traceback" in shown and "RuntimeError: a bug near https://u:***@h/" in shown
+    assert "known-pass" not in shown and "bug-pass" not in shown and "A1A1A1A1" not in shown
