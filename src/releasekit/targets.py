@@ -153,6 +153,17 @@ def _split_credentials(url: str) -> _Userinfo:
     return _Userinfo(clean, user or None, password or None)
 
 
+def _same_url_in_environment(parsed: _Userinfo) -> _Userinfo:
+    """The credentials of ``RELEASEKIT_TARGET`` when it is the same URL (the journal records a
+    target without them, so ``--resume`` finds them there again)."""
+    configured = os.environ.get("RELEASEKIT_TARGET", "")
+    if "@" in configured:
+        from_env = _split_credentials(configured)
+        if from_env.url == parsed.url and from_env.password:
+            return from_env
+    return parsed
+
+
 def resolve_target(name: str, config: Config) -> Target:
     """Turn ``--to NAME`` into a Target with credentials (registered as secrets)."""
     if name == "local":
@@ -200,6 +211,8 @@ def resolve_target(name: str, config: Config) -> Target:
         )
     if name.startswith(("http://", "https://")):
         parsed = _split_credentials(name)
+        if parsed.password is None:  # a resumed release knows the URL without its credentials
+            parsed = _same_url_in_environment(parsed)
         password = parsed.password or _env("TWINE_PASSWORD")[0]
         register_secret(password)
         return Target(

@@ -133,3 +133,14 @@ def test_credentials_in_a_repository_or_pypirc_url(
         "rc-secret-456",
     )
     assert redact("corp-secret-123 rc-secret-456") == "******** ********"
+
+
+def test_resume_finds_the_credentials_of_the_same_url_in_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the journal records "http://127.0.0.1:9/"; RELEASEKIT_TARGET still holds its credentials
+    monkeypatch.setenv("RELEASEKIT_TARGET", "http://ci:env-target-secret@127.0.0.1:9/")
+    again = resolve_target("http://127.0.0.1:9/", Config())
+    assert (again.username, again.password) == ("ci", "env-target-secret")
+    other = resolve_target("http://127.0.0.1:10/", Config())
+    assert other.password is None
