@@ -121,7 +121,7 @@ class Style:
     bullet: str
 
 
-def _style(lines: list[str], entries: list[Heading], markdown: bool) -> Style:
+def _style(lines: list[str], entries: list[Heading]) -> Style:
     """The latest released entry's style (a default one when there is none)."""
     for index, entry in enumerate(entries):
         if pending(entry.text) or not _VERSION.search(entry.text):
@@ -157,7 +157,7 @@ def release_text(text: str, release: ReleaseInfo, *, markdown: bool) -> tuple[st
     """``(new text, notes)``: ``text`` with an entry for ``release``."""
     lines = text.splitlines()
     entries = _entries(lines, markdown)
-    style = _style(lines, entries, markdown)
+    style = _style(lines, entries)
     fields = {"version": release.version, "date": release.date}
     latest = entries[0] if entries else None
     stop = entries[1].start if len(entries) > 1 else len(lines)
