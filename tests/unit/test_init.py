@@ -136,3 +136,24 @@ def test_reports_the_tag_style_of_the_repository(tmp_path: Path) -> None:
     assert "tag style: {version} (detected from tags 8.5.0)" in report.detected
     assert "remote: origin (default)" in report.detected
     assert report.detected[-1].startswith("test environment: ")
+
+
+@pytest.mark.parametrize(
+    ("files", "name"),
+    [
+        ({"pyproject.toml": "[tool.poetry]\nname = 'po'\nversion = '0.9.3'\n"}, "po"),
+        (
+            {
+                "pyproject.toml": "[build-system]\nrequires = ['setuptools']\n",
+                "setup.cfg": "[metadata]\nname = cfg\nversion = 1.4.2\n",
+            },
+            "cfg",
+        ),
+    ],
+)
+def test_projects_without_a_project_table(tmp_path: Path, files: dict[str, str], name: str) -> None:
+    for rel, text in files.items():
+        (tmp_path / rel).write_text(text)
+    report = init_project(tmp_path)
+    assert report.done == ["added [tool.releasekit] to pyproject.toml"]
+    assert any(line.startswith("version source: ") and name in line for line in report.detected)
