@@ -274,7 +274,9 @@ class Config(_Model):
         "Release {version}", description="Message of the release commit ({version} is replaced)."
     )
     require_fragments: bool = Field(
-        True, description="Refuse to release when changelog.d/ has no towncrier fragments."
+        True,
+        description="Refuse to release a towncrier project whose fragment directory is empty "
+        "(other changelog kinds have no fragments).",
     )
     changelog: bool | str | None = Field(
         None,
@@ -570,6 +572,10 @@ def load_config(
         )
         raise ConfigError(_format_validation(exc, sources, pyproject), hint=hint) from None
     _check_files(config, root, pyproject)
+    if isinstance(config.changelog, str):
+        from .changelogs import resolve  # the changelog kinds read this module's Config
+
+        resolve(root, config.model_copy(update={"sources": sources}))
     check_index_dir(env)
     update: dict[str, Any] = {"sources": sources, "detected": {}}
     if "remote" not in sources:

@@ -387,5 +387,6 @@ def test_configured_kind_that_is_not_there(tmp_path: Path, value: str, needle: s
     pyproject = PYPROJECT + f"[tool.releasekit]\nchangelog = {value}\n"
     root = _project(tmp_path, {}, pyproject)
     with pytest.raises(ConfigError, match=needle) as info:
-        resolve(root, load_config(root, environ={}))
+        load_config(root, environ={})  # checked when the configuration is loaded
     assert "'changelog'" in str(info.value) and info.value.hint
+    assert str(root / "pyproject.toml") in str(info.value)
