@@ -49,7 +49,12 @@ DEFAULT_FALLBACK = "https://pypi.org/simple/"
 def default_index_dir(environ: Mapping[str, str] | None = None) -> Path:
     override = (os.environ if environ is None else environ).get(INDEX_DIR_ENV)
     if override:
-        return Path(override).expanduser().resolve()
+        try:
+            return Path(override).expanduser().resolve()
+        except RuntimeError as exc:  # ~user of nobody, or a symlink loop
+            raise ConfigError(
+                f"{INDEX_DIR_ENV} = {override!r}: {exc}", hint="give an existing user's path"
+            ) from None
     return Path(platformdirs.user_cache_dir("releasekit")) / "index"
 
 

@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from .config import Config
 from .errors import ConfigError, PreflightError
 from .redact import register_secret
+from .textfiles import read_text
 
 __all__ = ["Target", "resolve_target"]
 
@@ -109,11 +110,19 @@ def _oidc_available() -> bool:
 
 
 def _pypirc(name: str) -> configparser.SectionProxy | None:
-    path = Path(os.environ.get("PYPIRC", Path.home() / ".pypirc")).expanduser()
+    given = os.environ.get("PYPIRC")
+    try:
+        path = Path(given).expanduser() if given else Path.home() / ".pypirc"
+    except RuntimeError as exc:  # ~user of nobody, or no home directory
+        raise ConfigError(f"PYPIRC = {given!r}: {exc}", hint="point PYPIRC at a file") from None
     if not path.is_file():
         return None
     parser = configparser.RawConfigParser()
-    parser.read(path, encoding="utf-8")
+    try:
+        parser.read_string(read_text(path), source=str(path))
+    except configparser.Error as exc:
+        reason = str(exc).splitlines()[0]
+        raise ConfigError(f"{path}: malformed: {reason}", hint="fix its syntax") from None
     return parser[name] if parser.has_section(name) else None
 
 

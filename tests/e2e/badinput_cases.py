@@ -293,6 +293,25 @@ ENVIRONMENT = [
     env("env-index-dir-under-file", "RELEASEKIT_INDEX_DIR", "{file}/sub", 2, "not a directory"),
 ]
 
+
+def pypirc(case_id: str, text: bytes | None, value: str, *needles: str) -> object:
+    """``--to NAME`` looks NAME up in ~/.pypirc (or $PYPIRC); the file is kept inside .git/."""
+    files = {".git/pypirc": text} if text is not None else {}
+    return _p(
+        case_id,
+        Case((*RELEASE, "--to", "corp"), 2, needles, env={"PYPIRC": value}, files=files),
+    )
+
+
+PYPIRC = [
+    pypirc("pypirc-latin1", b"[corp]\n# caf\xe9\n", "{repo}/.git/pypirc", "pypirc", "not UTF-8"),
+    pypirc("pypirc-no-header", b"repository = x\n", "{repo}/.git/pypirc", "pypirc", "malformed"),
+    pypirc("pypirc-duplicate", b"[corp]\n[corp]\n", "{repo}/.git/pypirc", "malformed", "corp"),
+    pypirc("pypirc-no-url", b"[corp]\nusername = u\n", "{repo}/.git/pypirc", "[corp]", "URL"),
+    pypirc("pypirc-unknown-user", None, "~nosuchuser0/.pypirc", "PYPIRC", "~nosuchuser0"),
+    pypirc("pypirc-is-dir", None, "{repo}/src", "unknown release target 'corp'"),
+]
+
 CLI = [
     cli("cli-unknown-option", ("release", "--bogus"), 2, "unrecognized arguments: --bogus"),
     cli("cli-status-option", ("status", "--all"), 2, "unrecognized arguments: --all"),
@@ -588,4 +607,4 @@ PROJECT = [
     project("noxfile-latin1", {"noxfile.py": b"import nox\n" + _LATIN1}, 2, "noxfile.py"),
 ]
 
-ALL = [*CONFIG, *SUBTABLES, *FILES, *ENVIRONMENT, *CLI, *STATE, *PROJECT]
+ALL = [*CONFIG, *SUBTABLES, *FILES, *ENVIRONMENT, *PYPIRC, *CLI, *STATE, *PROJECT]

@@ -34,15 +34,19 @@ EXAMPLES = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
+TRICKY = [  # what people get wrong: templates, quoting, paths, URLs
+    *("", " ", "{", "}", "{}", "{0}", "{version}", "{version:d}", "{version!r}", "v{versoin}"),
+    *("{name}", "a 'b", "-x", "..", "/etc", "http://", "http://h:99999/", "ftp://h/"),
+]
 scalars = (
     st.none()
     | st.booleans()
     | st.integers()  # unbounded: huge numbers too
     | st.floats()  # nan and infinities too
     | st.text()  # any unicode, control characters, surrogates excluded by hypothesis
-    | st.sampled_from(["", " ", "{", "}", "{version}", "v{versoin}", "a 'b", "-x", "http://"])
+    | st.sampled_from(TRICKY)
 )
-values = st.recursive(
+values = scalars | st.recursive(  # half plain values, half lists and tables of them
     scalars,
     lambda inner: (
         st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
