@@ -9,6 +9,8 @@ import string
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from releasekit.context import KILL_ENV
 
 from ..conftest import assert_one_error_line, make_sandbox
@@ -50,14 +52,14 @@ def test_a_planted_secret_stops_the_release_in_verify(tmp_path: Path) -> None:
     assert sandbox.remote_git("tag") == ""
 
 
-def _rewrite_version(wheel: Path, version: str) -> None:
-    """The same file name, but its METADATA says another version (a renamed wheel)."""
+def _rewrite_metadata(wheel: Path, field: str, value: str) -> None:
+    """The same file name, but its METADATA says another name or version (a renamed wheel)."""
     with zipfile.ZipFile(wheel) as archive:
         members = {info.filename: archive.read(info) for info in archive.infolist()}
     for name, data in members.items():
         if name.endswith(".dist-info/METADATA"):
             lines = [
-                f"Version: {version}" if line.startswith("Version: ") else line
+                f"{field}: {value}" if line.startswith(f"{field}: ") else line
                 for line in data.decode().split("\n")
             ]
             members[name] = "\n".join(lines).encode()
@@ -66,23 +68,32 @@ def _rewrite_version(wheel: Path, version: str) -> None:
             archive.writestr(name, data)
 
 
-def test_a_wrong_version_built_file_is_refused_right_before_upload(tmp_path: Path) -> None:
-    """Verify passed, the release died; the wheel is swapped for a .dev build of another name's
-    version; --resume goes straight to publish, which re-reads the metadata and stops."""
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("Version", "1.1.0.dev0", "built simple-pkg 1.1.0.dev0 but the plan is 1.1.0"),
+        ("Version", "1.0.0", "built simple-pkg 1.0.0 but the plan is 1.1.0"),  # not bumped
+        ("Name", "other-pkg", "built other-pkg 1.1.0 but the plan releases only simple-pkg"),
+    ],
+    ids=["dev-build", "not-bumped", "other-project"],
+)
+def test_a_built_file_that_is_not_the_plan_is_refused_right_before_upload(
+    tmp_path: Path, field: str, value: str, message: str
+) -> None:
+    """Verify passed, the release died; the wheel is swapped for another build under the same
+    file name; --resume goes straight to publish, which re-reads the metadata and stops."""
     sandbox = make_sandbox(tmp_path, "simple")
     done = sandbox.run("release", "minor", "--yes", env={KILL_ENV: "before:publish"})
     assert done.returncode == -signal.SIGKILL, done.stderr
     (wheel,) = (sandbox.repo / ".releasekit" / "work").glob("*/dist/*.whl")
-    _rewrite_version(wheel, "1.1.0.dev0")
+    _rewrite_metadata(wheel, field, value)
     before = sandbox.index_files()
 
     resumed = sandbox.run("release", "--resume", "--yes")
 
     assert resumed.returncode == 5, resumed.stderr
     assert_one_error_line(
-        resumed,
-        "simple_pkg-1.1.0-py3-none-any.whl: built simple-pkg 1.1.0.dev0 but the plan is 1.1.0",
-        "nothing was uploaded",
+        resumed, f"simple_pkg-1.1.0-py3-none-any.whl: {message}", "nothing was uploaded"
     )
     assert sandbox.index_files() == before == {}
     assert sandbox.remote_git("tag") == ""
