@@ -170,7 +170,7 @@ class _Literals:
         self.values: tuple[str, ...] = ()
 
     def _key(self) -> tuple[int, tuple[str | None, ...]]:
-        return len(os.environ), tuple(os.environ.get(name) for name in self.names)
+        return len(os.environ), tuple(map(os.environ.get, self.names))
 
     def get(self) -> tuple[str, ...]:
         if self.key is not None and self._key() == self.key:
