@@ -254,3 +254,15 @@ def test_empty_wheel_is_refused_and_rolled_back(sandbox: Sandbox) -> None:
         "no importable package",
         "rolled back automatically",
     )
+
+
+def test_garbage_in_the_lock_file_does_not_block_a_release(sandbox: Sandbox) -> None:
+    """Binary garbage left in .releasekit/lock by no running process (issue 12: a traceback)."""
+    state = sandbox.repo / ".releasekit"
+    state.mkdir()
+    (state / ".gitignore").write_text("*\n")
+    (state / "lock").write_bytes(bytes(range(256)) * 4)
+    done = sandbox.run("release", "minor", "--yes", check=True)
+    assert "Traceback" not in done.stderr
+    assert sandbox.remote_git("tag") == "v1.1.0"
+    assert (state / "lock").read_bytes() == b""  # released: the garbage is gone with the lock
