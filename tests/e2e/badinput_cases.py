@@ -362,7 +362,7 @@ _GARBAGE = bytes(range(256)) * 8
 STATE = [
     _p("not-a-repo", Case(("-C", "{plain}", *RELEASE), 3, ("not a git repository",))),
     _p("plan-not-a-repo", Case(("-C", "{plain}", *PLAN), 3, ("not a git repository",))),
-    _p("no-commits", Case(("-C", "{unborn}", *RELEASE), 3, ("has no commits yet", "git commit"))),
+    _p("no-commits", Case(("-C", "{unborn}", *RELEASE), 3, ("{unborn}", "commit"))),
     _p("plan-no-commits", Case(("-C", "{unborn}", *PLAN), 3, ("has no commits yet",))),
     _p(
         "detached-head",
