@@ -12,6 +12,8 @@ from .errors import JournalError, PreflightError, ProcessError, StepFailed
 __all__ = ["Git"]
 
 STATE_DIR = ".releasekit"
+#: Talking to a remote never waits for a password typed at a terminal: it fails instead.
+NO_PROMPT = {"GIT_TERMINAL_PROMPT": "0"}
 
 
 class Git:
@@ -89,9 +91,12 @@ class Git:
     def remote_refs(self, remote: str, *patterns: str) -> dict[str, str]:
         """``{ref: sha}`` on the remote (tags peeled to their commit)."""
         try:
-            out = self.run(
-                "ls-remote", remote, *patterns, what=f"reading refs of remote {remote!r}"
-            )
+            out = process.run(
+                ["git", "ls-remote", remote, *patterns],
+                cwd=self.root,
+                env=NO_PROMPT,
+                what=f"reading refs of remote {remote!r}",
+            ).stdout.strip()
         except ProcessError as exc:
             raise PreflightError(
                 f"cannot reach git remote {remote!r}: {exc.message.splitlines()[-1]}",
@@ -122,7 +127,7 @@ class Git:
                 ["git", "fetch", "--quiet", "--no-tags", "--no-recurse-submodules", "--refmap=",
                  remote, f"refs/heads/{branch}"],
                 cwd=self.root,
-                env={"GIT_TERMINAL_PROMPT": "0"},
+                env=NO_PROMPT,
                 what=f"fetching {branch} from {remote}",
             )  # fmt: skip
         except ProcessError as exc:
@@ -148,7 +153,7 @@ class Git:
         done = process.run(
             ["git", "push", "--dry-run", "--atomic", "--porcelain", remote, *refspecs],
             cwd=self.root,
-            env={"GIT_TERMINAL_PROMPT": "0"},
+            env=NO_PROMPT,
             check=False,
         )
         if done.returncode == 0:
