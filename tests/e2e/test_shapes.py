@@ -381,10 +381,10 @@ class Chain:
 
     def _release(self, sb: Sandbox, k: int, step: Step) -> None:
         # ordinary development since the last release: a fix, and its news fragment if any
-        module = next(
-            p
-            for p in sorted(sb.repo.rglob("__init__.py"))
-            if not {"tests", ".releasekit"} & set(p.relative_to(sb.repo).parts)
+        module = next(  # a tracked module: never one in a venv the gate made (.tox/, .nox/, ...)
+            sb.repo / name
+            for name in sb.git("ls-files", "*__init__.py").splitlines()
+            if "tests" not in Path(name).parts
         )
         with module.open("a", encoding="utf-8") as handle:
             handle.write(f"# fix {k}\n")
