@@ -330,3 +330,13 @@ def test_verify_check_names_an_allow_entry_whose_kind_never_matches() -> None:
     what, fix = problems[0]
     assert "entry 2" in what and "'Privat Key'" in what
     assert "Private Key" in fix and "GitHub Token" in fix
+
+
+def test_detect_secrets_global_settings_are_restored(tmp_path: Path) -> None:
+    from detect_secrets.settings import get_settings
+
+    before = get_settings().json()
+    wheel = tmp_path / "pkg-1.0-py3-none-any.whl"
+    wheel.write_bytes(_zip({"pkg/t.txt": _text(SECRETS["ghu"][1]).encode()}))
+    assert [f.kind for f in scan([wheel]).findings] == ["GitHub Token"]
+    assert get_settings().json() == before

@@ -113,6 +113,14 @@ class SecretScanner:
         # the plugin-class mapping is cached for the process; it must see our custom file
         get_mapping_from_secret_type_to_class.cache_clear()
         self._stack.callback(get_mapping_from_secret_type_to_class.cache_clear)
+        try:
+            self._compile()
+        except BaseException:
+            self._stack.close()  # leave detect-secrets' global settings as they were
+            raise
+        return self
+
+    def _compile(self) -> None:
         for plugin in get_plugins():
             if not isinstance(plugin, RegexBasedDetector):
                 raise TypeError(f"{type(plugin).__name__} is not regex-based")
@@ -123,7 +131,6 @@ class SecretScanner:
             for pattern in plugin.denylist:  # per line there, per block here: ^ and $ per line
                 flags = re.MULTILINE | (pattern.flags & re.IGNORECASE)
                 self._prefilter.append(re.compile(pattern.pattern, flags))
-        return self
 
     @staticmethod
     def kinds() -> list[str]:
