@@ -408,3 +408,22 @@ def test_bumpversion_config_files_are_found_in_its_own_order(tmp_path: Path) -> 
     _make(tmp_path, {".bumpversion.toml": '[tool.bumpversion]\ncurrent_version = "1.1"\n'})
     assert find_bumpversion(tmp_path).current_version == "1.1"  # type: ignore[union-attr]
     assert sys.executable  # bump-my-version runs under releasekit's own interpreter
+
+
+def test_bumpversion_current_version_disagreeing_is_a_problem(tmp_path: Path) -> None:
+    from releasekit.config import load_config
+    from releasekit.workspace import load_workspace, version_problems
+
+    _make(
+        tmp_path,
+        {
+            "pyproject.toml": f'{HATCH}[project]\nname = "demo-pkg"\nversion = "26.1.0"\n'
+            '\n[tool.bumpversion]\ncurrent_version = "0.1.0"\n'
+        },
+    )
+    workspace = load_workspace(tmp_path, load_config(tmp_path))
+    assert workspace.version == "26.1.0"
+    [(what, fix)] = version_problems(workspace)
+    assert "current_version = '0.1.0', but demo-pkg's version is '26.1.0'" in what
+    assert "pyproject.toml [project] version" in what
+    assert fix == 'set current_version = "26.1.0" in pyproject.toml [tool.bumpversion]'
