@@ -31,6 +31,7 @@ STEPS = [
 ]
 INSIDE = {
     "publish": [
+        "publish:creating-index",  # the reference release's index directory does not exist yet
         "publish:uploading:1",
         "publish:uploaded-unrecorded:1",
         "publish:uploaded:1",

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import process
 from ..errors import StepFailed
-from ..index import IndexFile, LocalIndex, list_files, sha256_of
+from ..index import IndexFile, LocalIndex, check_index_dir, list_files, sha256_of
 from .base import Facts, Plan, Step, StepRecord
 from .verify import check_built
 
@@ -76,7 +76,7 @@ class PublishStep(Step):
                 present.append(item["filename"])
                 continue
             if ctx.target.local:  # the local index directory exists once something is in it
-                LocalIndex.ensure_directory()
+                self._ensure_local_index(ctx)
             ctx.effect(self.name, "uploading", point=str(number), filename=item["filename"])
             self._upload(ctx, str(ctx.root / item["path"]))
             # the file is on the index but the journal does not say so yet: resume must notice
@@ -114,16 +114,27 @@ class PublishStep(Step):
             hint="check the target URL and the credentials in the environment",
         )
 
+    def _ensure_local_index(self, ctx: Context) -> None:
+        """Create the embedded index's directory before the first upload, journaled first so a
+        rollback removes a directory this release created (and only that)."""
+        directory = check_index_dir()
+        if not directory.exists():
+            ctx.effect(self.name, "creating-index", directory=str(directory))
+        LocalIndex.ensure_directory()
+
     def undo(self, ctx: Context, record: StepRecord) -> list[str]:
         names = sorted({e["filename"] for e in record.effects if e.get("action") == "uploading"})
-        if not names:
-            return []
         if ctx.target.can_remove:
             from ..index import default_index_dir
 
             directory = Path(ctx.journal.header.get("index_dir") or default_index_dir())
             for name in names:
                 (directory / name).unlink(missing_ok=True)
+            created = any(e.get("action") == "creating-index" for e in record.effects)
+            if created and directory.is_dir() and not any(directory.iterdir()):
+                directory.rmdir()  # it did not exist before this release
+            return []
+        if not names:
             return []
         version = ctx.version
         return [
