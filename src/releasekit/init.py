@@ -120,6 +120,14 @@ def _towncrier_notes(root: Path, kind: Towncrier, report: InitReport) -> Path:
     return root / kind.directory
 
 
+def _only_fragments(directory: Path, kind: Towncrier) -> bool:
+    """Whether nothing in the fragment directory would outlive the next release."""
+    if not directory.is_dir():
+        return True
+    consumed = {f.path.name for f in kind.fragments()}
+    return all(p.name in consumed for p in directory.iterdir())
+
+
 def init_project(
     root: Path, *, dry_run: bool = False, towncrier: bool = False, noxfile: bool = False
 ) -> InitReport:
@@ -140,7 +148,9 @@ def init_project(
     changed = False
     files: dict[Path, str] = {}
     if isinstance(kind, Towncrier):
-        files[_towncrier_notes(root, kind, report) / ".gitkeep"] = ""
+        directory = _towncrier_notes(root, kind, report)
+        if _only_fragments(directory, kind):  # a release would consume it all, directory too
+            files[directory / ".gitkeep"] = ""
     elif isinstance(kind, NoChangelog) and towncrier:
         tool.add("towncrier", _towncrier_table())
         report.done.append("added [tool.towncrier] to pyproject.toml")
@@ -168,7 +178,7 @@ def init_project(
         path.write_text(tomlkit.dumps(document), encoding="utf-8")
     for target, text in files.items():
         rel = target.relative_to(root)
-        if target.exists() or (target.name == ".gitkeep" and target.parent.is_dir()):
+        if target.exists():
             report.kept.append(f"{rel.parent if target.name == '.gitkeep' else rel} (exists)")
             continue
         if not dry_run:

@@ -157,3 +157,14 @@ def test_projects_without_a_project_table(tmp_path: Path, files: dict[str, str],
     report = init_project(tmp_path)
     assert report.done == ["added [tool.releasekit] to pyproject.toml"]
     assert any(line.startswith("version source: ") and name in line for line in report.detected)
+
+
+def test_towncrier_fragment_directory_outlives_the_release(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(ORIGINAL + "\n[tool.towncrier]\ndirectory = 'news'\n")
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "12.feature.md").write_text("Added.\n")
+    report = init_project(tmp_path)
+    assert "created news/.gitkeep" in report.done  # towncrier would consume the only file
+    (tmp_path / "news" / ".gitkeep").unlink()
+    (tmp_path / "news" / "template.md.jinja").write_text("")
+    assert "created news/.gitkeep" not in init_project(tmp_path).done
