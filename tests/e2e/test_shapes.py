@@ -230,16 +230,28 @@ SHAPES = {
 ON_MAIN = frozenset(
     {
         "flask-init",
+        "flask-1-patch",
         "flit-dunder-init",
+        "flit-dunder-1-dev",
         "attrs-init",
         "black-init",
+        "black-1-rc",
         "requests-init",
+        "requests-1-patch",
         "pip-init",
+        "pip-1-rc",
+        "pip-2-release",
+        "pip-3-dev",
         "pluggy-init",
         "pdm-file-init",
+        "pdm-file-1-patch",
         "pdm-scm-init",
         "httpx-init",
+        "httpx-1-patch",
         "hatch-static-init",
+        "hatch-static-1-rc",
+        "hatch-static-2-release",
+        "hatch-static-3-post",
     }
 )
 ALL = os.environ.get("RELEASEKIT_SHAPES") == "all"
@@ -381,10 +393,9 @@ class Chain:
 
     def _release(self, sb: Sandbox, k: int, step: Step) -> None:
         # ordinary development since the last release: a fix, and its news fragment if any
-        module = next(  # a tracked module: never one in a venv the gate made (.tox/, .nox/, ...)
-            sb.repo / name
-            for name in sb.git("ls-files", "*__init__.py").splitlines()
-            if "tests" not in Path(name).parts
+        tracked = sb.git("ls-files").splitlines()
+        module = sb.repo / next(
+            n for n in tracked if n.endswith("/__init__.py") and "tests" not in n
         )
         with module.open("a", encoding="utf-8") as handle:
             handle.write(f"# fix {k}\n")
@@ -393,12 +404,12 @@ class Chain:
         elif self.shape.fragments:
             directory, kind, ext = self.shape.fragments
             text = f"Fixed the greeting, take {k}."
+            (sb.repo / directory).mkdir(exist_ok=True)
             (sb.repo / directory / f"{900 + k}.{kind}.{ext}").write_text(text + "\n")
             step.entries = [text]
         sb.git("add", "-A")
         sb.git("commit", "-qm", f"fix: greeting, take {k}")
         step.base = sb.git("rev-parse", "HEAD")
-        tracked = sb.git("ls-files").splitlines()
         step.before = {
             name: (sb.repo / name).read_text(encoding="utf-8")
             for name in tracked
@@ -486,7 +497,9 @@ def check_release(chain: Chain, k: int) -> None:
         allowed
     )
     if fragment_dir:
-        left = [p.name for p in (sb.repo / fragment_dir).iterdir() if p.name.count(".") >= 2]
+        fragments = sb.repo / fragment_dir
+        waiting = sorted(fragments.iterdir()) if fragments.is_dir() else []
+        left = [p.name for p in waiting if p.name.count(".") >= 2]
         assert left == [], left
 
     # each version file: exactly the version line changed, to exactly the new version
