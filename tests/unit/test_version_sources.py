@@ -427,3 +427,23 @@ def test_bumpversion_current_version_disagreeing_is_a_problem(tmp_path: Path) ->
     assert "current_version = '0.1.0', but demo-pkg's version is '26.1.0'" in what
     assert "pyproject.toml [project] version" in what
     assert fix == 'set current_version = "26.1.0" in pyproject.toml [tool.bumpversion]'
+
+
+def test_bump2version_files_key_is_a_problem_with_the_fix(tmp_path: Path) -> None:
+    """more-itertools' setup.cfg: bump2version's ``files = ...``: unreadable for bump-my-version."""
+    _make(
+        tmp_path,
+        {
+            "pyproject.toml": f"{FLIT}{DYNAMIC}",
+            "setup.cfg": "[bumpversion]\ncurrent_version = 10.7.0\ncommit = True\n"
+            "files = more_itertools/__init__.py\n",
+        },
+    )
+    engine = find_bumpversion(tmp_path)
+    assert engine is not None
+    problem = engine.problem("10.7.0", "10.7.1")
+    assert problem is not None
+    assert "has bump2version's `files = ...` key" in problem[0]
+    assert problem[1] == (
+        "replace it with one section per file: [bumpversion:file:more_itertools/__init__.py]"
+    )

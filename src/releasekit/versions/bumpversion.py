@@ -59,6 +59,8 @@ class BumpMyVersion:
     root: Path
     config_file: Path
     current_version: str | None  # as configured (None: not set in the file)
+    #: bump2version's ``files = a b`` key, which bump-my-version cannot read.
+    legacy_files: tuple[str, ...] = ()
 
     @property
     def where(self) -> str:
@@ -98,6 +100,13 @@ class BumpMyVersion:
         shows how it serialises the current version (a default ``parse`` reads ``4.0.2rc1`` as
         ``4.0.2`` and would leave ``current_version`` behind).
         """
+        if self.legacy_files:
+            sections = " ".join(f"[bumpversion:file:{name}]" for name in self.legacy_files)
+            return (
+                f"{self.config_file}: {self.where} has bump2version's `files = ...` key, which "
+                "bump-my-version cannot read",
+                f"replace it with one section per file: {sections}",
+            )
         written, error = self._would_write(current, new)
         if error:
             return (
@@ -182,7 +191,13 @@ def find_bumpversion(root: Path) -> BumpMyVersion | None:
             table = _cfg_section(path)
         if table is not None:
             current = table.get("current_version")
-            return BumpMyVersion(root, path, current if isinstance(current, str) else None)
+            legacy = table.get("files") if name.endswith(".cfg") else None
+            return BumpMyVersion(
+                root,
+                path,
+                current if isinstance(current, str) else None,
+                tuple(legacy.split()) if isinstance(legacy, str) else (),
+            )
     return None
 
 
