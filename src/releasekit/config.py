@@ -37,6 +37,7 @@ __all__ = [
     "DocsSettings",
     "ImageSettings",
     "SecretAllow",
+    "is_legacy_project",
     "load_config",
     "read_pyproject",
 ]
@@ -400,11 +401,28 @@ ENV_KEYS: dict[str, str] = {
 }
 
 
+#: What makes a directory without pyproject.toml a (setuptools) project all the same.
+LEGACY_FILES = ("setup.cfg", "setup.py")
+
+
+def is_legacy_project(directory: Path) -> bool:
+    """A setuptools project configured by setup.cfg/setup.py alone, without pyproject.toml."""
+    return not (directory / "pyproject.toml").exists() and any(
+        (directory / name).is_file() for name in LEGACY_FILES
+    )
+
+
 def read_pyproject(path: Path) -> dict[str, Any]:
-    """Parse a pyproject.toml, turning unreadable bytes and syntax errors into one line."""
+    """Parse a pyproject.toml, turning unreadable bytes and syntax errors into one line.
+
+    A setuptools project without one (setup.cfg/setup.py only) reads as an empty table: it has
+    no ``[tool.releasekit]`` and releasekit's defaults apply.
+    """
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
+        if is_legacy_project(path.parent):
+            return {}
         raise ConfigError(
             f"{path}: no pyproject.toml here",
             hint="run releasekit from the project's root or pass --root",

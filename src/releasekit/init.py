@@ -15,6 +15,8 @@ ever overwritten.
 
 from __future__ import annotations
 
+import tomllib
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,7 @@ import tomlkit
 from tomlkit.exceptions import TOMLKitError
 
 from .changelogs import Changelog, NoChangelog, Towncrier, detect
-from .config import load_config
+from .config import is_legacy_project, load_config
 from .effective import version_sources
 from .errors import ConfigError
 from .tags import detect_style, effective_tag_format
@@ -61,19 +63,66 @@ def _parse(path: Path) -> tomlkit.TOMLDocument:
     try:
         document = tomlkit.parse(read_text(path))
     except FileNotFoundError:
-        raise ConfigError(
-            f"{path}: no pyproject.toml here", hint="run releasekit init in the project's root"
-        ) from None
+        if not is_legacy_project(path.parent):
+            raise ConfigError(
+                f"{path}: no pyproject.toml here", hint="run releasekit init in the project's root"
+            ) from None
+        document = tomlkit.document()  # setup.cfg/setup.py only: nothing is written to it
     except TOMLKitError as exc:
         raise ConfigError(f"{path}: malformed TOML: {exc}", hint="fix the syntax first") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text", hint="save it as UTF-8") from None
+    _tool_table(document, path)  # a 'tool' that is no table: one error line, here
     if package_name(document.unwrap(), path.parent) is None:
+        where = path.parent / "setup.cfg" if is_legacy_project(path.parent) else path
         raise ConfigError(
-            f"{path}: no project name ([project], [tool.poetry] or setup.cfg [metadata])",
+            f"{where}: no project name ([project], [tool.poetry] or setup.cfg [metadata])",
             hint="add [project] with name and version (PEP 621) first",
         )
     return document
+
+
+_NO_PYPROJECT = (
+    "no pyproject.toml (setup.cfg/setup.py project): none is created, as one would change how "
+    "pip builds it"
+)
+
+
+def _tool_table(document: tomlkit.TOMLDocument, path: Path) -> MutableMapping[str, Any]:
+    """The document's ``tool`` table, whatever its shape (split, dotted, inline), made if absent."""
+    if "tool" not in document:
+        document["tool"] = tomlkit.table(is_super_table=True)
+    tool = document["tool"]
+    if not isinstance(tool, MutableMapping):
+        raise ConfigError(
+            f"{path}: 'tool' is {type(tool.unwrap()).__name__}, not a table",
+            hint="make it a table ([tool.<name>] sections)",
+        )
+    return tool
+
+
+def _add_table(tool: MutableMapping[str, Any], name: str, table: tomlkit.items.Table) -> None:
+    """Add ``[tool.<name>]``; inside an inline ``tool = {...}`` it is an inline table too."""
+    if isinstance(tool, tomlkit.items.InlineTable):
+        inline = tomlkit.inline_table()
+        inline.update(table.unwrap())
+        tool[name] = inline
+    else:
+        tool[name] = table
+
+
+def _dumps(document: tomlkit.TOMLDocument, path: Path) -> str:
+    """The edited document, refused (nothing written) unless it reads back with what was added."""
+    text = tomlkit.dumps(document)
+    try:
+        if tomllib.loads(text) == document.unwrap():
+            return text
+    except tomllib.TOMLDecodeError:
+        pass
+    raise ConfigError(
+        f"{path}: cannot add [tool.*] tables to this file's layout without changing its meaning",
+        hint='add it by hand: [tool.releasekit] with target = "local"',
+    )
 
 
 def _has_test_runner(root: Path, data: dict[str, Any]) -> bool:
@@ -128,6 +177,22 @@ def _only_fragments(directory: Path, kind: Towncrier) -> bool:
     return all(p.name in consumed for p in directory.iterdir())
 
 
+def _add_releasekit(tool: MutableMapping[str, Any], *, legacy: bool, report: InitReport) -> bool:
+    """Add ``[tool.releasekit]`` unless the project has one or has no pyproject.toml."""
+    if legacy:
+        report.kept.append(_NO_PYPROJECT + "; releasekit's defaults apply")
+        return False
+    if "releasekit" in tool:
+        report.kept.append("[tool.releasekit] (yours)")
+        return False
+    table = tomlkit.table()
+    table.add(tomlkit.comment("Every key has a default: `releasekit config --keys` lists them."))
+    table.add("target", "local")
+    _add_table(tool, "releasekit", table)
+    report.done.append("added [tool.releasekit] to pyproject.toml")
+    return True
+
+
 def init_project(
     root: Path, *, dry_run: bool = False, towncrier: bool = False, noxfile: bool = False
 ) -> InitReport:
@@ -144,38 +209,31 @@ def init_project(
     report.detected.append(f"changelog: {kind.describe()}")
     name = package_name(data, root) or root.name
     report.detected.extend(_shape_lines(root, name))
-    tool = document.setdefault("tool", tomlkit.table(is_super_table=True))
+    legacy = is_legacy_project(root)
+    tool = _tool_table(document, path)
     changed = False
     files: dict[Path, str] = {}
     if isinstance(kind, Towncrier):
         directory = _towncrier_notes(root, kind, report)
         if _only_fragments(directory, kind):  # a release would consume it all, directory too
             files[directory / ".gitkeep"] = ""
+    elif isinstance(kind, NoChangelog) and towncrier and legacy:
+        report.kept.append(_NO_PYPROJECT + " (--towncrier needs [tool.towncrier])")
     elif isinstance(kind, NoChangelog) and towncrier:
-        tool.add("towncrier", _towncrier_table())
+        _add_table(tool, "towncrier", _towncrier_table())
         report.done.append("added [tool.towncrier] to pyproject.toml")
         files[root / "changelog.d" / ".gitkeep"] = ""
         files[root / "CHANGELOG.md"] = CHANGELOG
         changed = True
     elif kind.path is not None:
         report.kept.append(f"{kind.rel(kind.path)} (your changelog; no other is added)")
-    if "releasekit" in tool:
-        report.kept.append("[tool.releasekit] (yours)")
-    else:
-        table = tomlkit.table()
-        table.add(
-            tomlkit.comment("Every key has a default: `releasekit config --keys` lists them.")
-        )
-        table.add("target", "local")
-        tool.add("releasekit", table)
-        report.done.append("added [tool.releasekit] to pyproject.toml")
-        changed = True
+    changed = _add_releasekit(tool, legacy=legacy, report=report) or changed
     if noxfile and ((root / "noxfile.py").exists() or not _has_test_runner(root, data)):
         files[root / "noxfile.py"] = NOXFILE
     elif noxfile:
         report.kept.append("your test runner configuration (no noxfile.py is added)")
     if not dry_run and changed:
-        path.write_text(tomlkit.dumps(document), encoding="utf-8")
+        path.write_text(_dumps(document, path), encoding="utf-8")
     for target, text in files.items():
         rel = target.relative_to(root)
         if target.exists():

@@ -18,7 +18,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from .config import Config, read_pyproject
+from .config import Config, is_legacy_project, read_pyproject
 from .errors import ConfigError
 from .tags import effective_tag_format
 from .versions import (
@@ -97,7 +97,9 @@ def version_problems(workspace: Workspace) -> list[tuple[str, str]]:
 
 def package_name(data: dict[str, Any], path: Path) -> str | None:
     """The distribution name: ``[project]``, ``[tool.poetry]`` or setup.cfg ``[metadata]``."""
-    for table in (data.get("project"), data.get("tool", {}).get("poetry")):
+    tool = data.get("tool")
+    poetry = tool.get("poetry") if isinstance(tool, dict) else None
+    for table in (data.get("project"), poetry):
         if isinstance(table, dict) and isinstance(table.get("name"), str):
             return str(table["name"])
     setup_cfg = path / "setup.cfg"
@@ -128,7 +130,10 @@ def _requirement_names(project: dict[str, object], pyproject: Path) -> tuple[str
 
 @dataclass(frozen=True)
 class _Found:
-    """A package directory, its parsed pyproject.toml and its name (before its version)."""
+    """A package directory, its parsed pyproject.toml and its name (before its version).
+
+    ``pyproject`` is the file messages name: setup.cfg for a project without pyproject.toml.
+    """
 
     path: Path
     pyproject: Path
@@ -139,20 +144,24 @@ class _Found:
 def _find_package(root: Path, rel: str) -> _Found:
     path = (root / rel).resolve()
     pyproject = path / "pyproject.toml"
-    if not pyproject.is_file():
+    legacy = is_legacy_project(path)
+    if not pyproject.is_file() and not legacy:
         raise ConfigError(
             f"{root / 'pyproject.toml'}: [tool.releasekit] key 'packages': {rel!r} has no "
             "pyproject.toml",
             hint="list directories that contain a pyproject.toml with a [project] table",
         )
     data = read_pyproject(pyproject)
+    where = path / "setup.cfg" if legacy else pyproject  # what error messages name
     name = package_name(data, path)
     if name is None:
         raise ConfigError(
-            f"{pyproject}: no project name ([project], [tool.poetry] or setup.cfg [metadata])",
-            hint="add a [project] table with name and version",
+            f"{where}: no project name ([project], [tool.poetry] or setup.cfg [metadata])",
+            hint="add a [project] table with name and version"
+            if not legacy
+            else "add [metadata] name = ... to setup.cfg",
         )
-    return _Found(path, pyproject, data, name)
+    return _Found(path, where, data, name)
 
 
 def _load_package(found: _Found, source: VersionSource) -> Package:
