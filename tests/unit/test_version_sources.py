@@ -429,21 +429,59 @@ def test_bumpversion_current_version_disagreeing_is_a_problem(tmp_path: Path) ->
     assert fix == 'set current_version = "26.1.0" in pyproject.toml [tool.bumpversion]'
 
 
-def test_bump2version_files_key_is_a_problem_with_the_fix(tmp_path: Path) -> None:
-    """more-itertools' setup.cfg: bump2version's ``files = ...``: unreadable for bump-my-version."""
+#: more-itertools 10.7.0's setup.cfg (its sdist on PyPI), abridged after [bumpversion].
+MORE_ITERTOOLS_CFG = """[bumpversion]
+current_version = 10.7.0
+commit = True
+tag = False
+files = more_itertools/__init__.py
+
+[mypy]
+check_untyped_defs = true
+"""
+MORE_ITERTOOLS_INIT = (
+    '"""More routines for operating on iterables."""\n\n__version__ = \'10.7.0\'\n'
+)
+
+
+def test_bump2version_files_key_bumps_like_bump2version(tmp_path: Path) -> None:
+    """more-itertools: bump2version's ``files = ...`` (unreadable for bump-my-version)."""
     _make(
         tmp_path,
         {
             "pyproject.toml": f"{FLIT}{DYNAMIC}",
-            "setup.cfg": "[bumpversion]\ncurrent_version = 10.7.0\ncommit = True\n"
-            "files = more_itertools/__init__.py\n",
+            "setup.cfg": MORE_ITERTOOLS_CFG,
+            "more_itertools/__init__.py": MORE_ITERTOOLS_INIT,
         },
     )
     engine = find_bumpversion(tmp_path)
     assert engine is not None
+    assert engine.legacy_files == ("more_itertools/__init__.py",)
+    assert engine.problem("10.7.0", "10.7.1") is None
+    engine.bump("10.7.0", "10.7.1")
+    engine.verify("10.7.1")
+    init = (tmp_path / "more_itertools" / "__init__.py").read_text()
+    assert init == MORE_ITERTOOLS_INIT.replace("10.7.0", "10.7.1")
+    assert (tmp_path / "setup.cfg").read_text() == MORE_ITERTOOLS_CFG.replace(
+        "current_version = 10.7.0", "current_version = 10.7.1"
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "init", "message"),
+    [
+        ("parse = (?P<major>\\d+)\n", MORE_ITERTOOLS_INIT, "`files = ...` key with parse"),
+        ("", "__version__ = '10.6.0'\n", "does not contain the current version 10.7.0"),
+    ],
+)
+def test_bump2version_files_key_it_cannot_follow_is_a_problem(
+    tmp_path: Path, extra: str, init: str, message: str
+) -> None:
+    cfg = MORE_ITERTOOLS_CFG.replace("tag = False\n", f"tag = False\n{extra}")
+    files = {"setup.cfg": cfg, "more_itertools/__init__.py": init}
+    _make(tmp_path, {"pyproject.toml": f"{FLIT}{DYNAMIC}", **files})
+    engine = find_bumpversion(tmp_path)
+    assert engine is not None
     problem = engine.problem("10.7.0", "10.7.1")
     assert problem is not None
-    assert "has bump2version's `files = ...` key" in problem[0]
-    assert problem[1] == (
-        "replace it with one section per file: [bumpversion:file:more_itertools/__init__.py]"
-    )
+    assert message in problem[0]

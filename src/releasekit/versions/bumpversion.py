@@ -21,13 +21,16 @@ from pathlib import Path
 
 from .. import process
 from ..errors import ConfigError, ProcessError, StepFailed
-from .base import VersionSource
+from .base import TextSlot, VersionSource, sections
 from .project import Project
 
 __all__ = ["BumpMyVersion", "BumpVersionSource", "error_line", "find_bumpversion"]
 
 _ENV = {"COLUMNS": "4000", "NO_COLOR": "1", "TERM": "dumb"}
 _WILL_BE = re.compile(r"New version will be '(?P<version>[^']*)'")
+_CUSTOM = ("parse", "serialize", "search", "replace")
+_CURRENT = re.compile(r"^current_version[ \t]*[=:][ \t]*(?P<version>[^\s#;]+)[ \t]*\r?$", re.M)
+_BUMPVERSION = sections(re.compile(r"^\[(?P<name>[^\]\n]+)\][ \t]*\r?$", re.M), "bumpversion")
 PEP440_HINT = (
     "extend [tool.bumpversion] parse and serialize to carry pre-release, dev and post parts "
     "(see releasekit's docs: how-to 'Versions'), or remove [tool.bumpversion] and releasekit "
@@ -59,8 +62,11 @@ class BumpMyVersion:
     root: Path
     config_file: Path
     current_version: str | None  # as configured (None: not set in the file)
-    #: bump2version's ``files = a b`` key, which bump-my-version cannot read.
+    #: bump2version's ``files = a b`` key, which bump-my-version cannot read: releasekit does
+    #: what bump2version did (each file's current version replaced, then ``current_version``).
     legacy_files: tuple[str, ...] = ()
+    #: The keys next to ``files =`` that change that (parse, serialize, search, replace).
+    legacy_custom: tuple[str, ...] = ()
 
     @property
     def where(self) -> str:
@@ -101,12 +107,7 @@ class BumpMyVersion:
         ``4.0.2`` and would leave ``current_version`` behind).
         """
         if self.legacy_files:
-            sections = " ".join(f"[bumpversion:file:{name}]" for name in self.legacy_files)
-            return (
-                f"{self.config_file}: {self.where} has bump2version's `files = ...` key, which "
-                "bump-my-version cannot read",
-                f"replace it with one section per file: {sections}",
-            )
+            return self._legacy_problem(current)
         written, error = self._would_write(current, new)
         if error:
             return (
@@ -131,6 +132,36 @@ class BumpMyVersion:
             )
         return None
 
+    def _legacy_problem(self, current: str) -> tuple[str, str] | None:
+        """Whether releasekit can do what bump2version did with ``files = ...``."""
+        sections = " ".join(f"[bumpversion:file:{name}]" for name in self.legacy_files)
+        if self.legacy_custom:
+            return (
+                f"{self.config_file}: {self.where} has bump2version's `files = ...` key with "
+                f"{', '.join(self.legacy_custom)}, which bump-my-version cannot read",
+                f"replace it with one section per file: {sections}",
+            )
+        for name in self.legacy_files:
+            path = self.root / name
+            if not path.is_file() or current not in path.read_text(encoding="utf-8"):
+                return (
+                    f"{self.config_file}: {self.where} files = ... lists {name}, which does not "
+                    f"contain the current version {current}",
+                    f"correct the files key, or set current_version = {current} there",
+                )
+        return None
+
+    def _legacy_bump(self, current: str, new: str) -> None:
+        """bump2version's default: every occurrence of the version, then ``current_version``."""
+        for name in self.legacy_files:
+            path = self.root / name
+            text = path.read_bytes().decode("utf-8")
+            path.write_bytes(text.replace(current, new).encode("utf-8"))
+        slot = TextSlot(
+            self.config_file, _CURRENT, f"{self.where} current_version", within=_BUMPVERSION
+        )
+        slot.write(new)
+
     def verify(self, new: str) -> None:
         """After the bump, ``current_version`` (if the project keeps one) must be ``new``."""
         found = find_bumpversion(self.root)
@@ -143,6 +174,9 @@ class BumpMyVersion:
             )
 
     def bump(self, current: str, new: str) -> None:
+        if self.legacy_files:
+            self._legacy_bump(current, new)
+            return
         try:
             process.run(
                 self._argv(current, new),
@@ -197,6 +231,7 @@ def find_bumpversion(root: Path) -> BumpMyVersion | None:
                 path,
                 current if isinstance(current, str) else None,
                 tuple(legacy.split()) if isinstance(legacy, str) else (),
+                tuple(key for key in _CUSTOM if key in table) if legacy else (),
             )
     return None
 
