@@ -274,10 +274,12 @@ class Config(_Model):
     commit_message: str = Field(
         "Release {version}", description="Message of the release commit ({version} is replaced)."
     )
-    require_fragments: bool = Field(
-        True,
-        description="Refuse to release a towncrier project whose fragment directory is empty "
-        "(other changelog kinds have no fragments).",
+    require_fragments: bool | None = Field(
+        None,
+        description="Whether a towncrier project needs changelog fragments to release: true "
+        "refuses a release without any; false never does; with an explicit BUMP and no "
+        "fragments, towncrier writes its empty release ('No significant changes.'). "
+        "Default: only when BUMP is omitted (the fragments choose the bump).",
     )
     changelog: bool | str | None = Field(
         None,

@@ -416,6 +416,7 @@ STATE = [
             RELEASE,
             3,
             ("no changelog fragments",),
+            env={"RELEASEKIT_REQUIRE_FRAGMENTS": "true"},
             git=(("rm", "-q", "changelog.d/1.feature.md"), ("commit", "-qm", "drop")),
         ),
     ),

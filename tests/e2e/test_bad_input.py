@@ -125,7 +125,7 @@ def test_invalid_bump(sandbox: Sandbox, bump: str, needle: str) -> None:
 
 def test_no_fragments_when_required(sandbox: Sandbox) -> None:
     (sandbox.repo / "changelog.d" / "1.feature.md").unlink()
-    _commit(sandbox)
+    _set_in_releasekit_table(sandbox, "require_fragments = true")
     _refused(
         sandbox,
         ["release", "minor", "--yes"],
@@ -136,9 +136,10 @@ def test_no_fragments_when_required(sandbox: Sandbox) -> None:
 
 
 def test_no_fragments_and_no_bump(sandbox: Sandbox) -> None:
+    """By default the fragments choose the bump: none, and no BUMP, is refused."""
     (sandbox.repo / "changelog.d" / "1.feature.md").unlink()
-    _commit(sandbox)
-    _refused(sandbox, ["release", "--yes"], 2, "no BUMP given")
+    _commit(sandbox, "feat: a conventional commit does not stand in for fragments")
+    _refused(sandbox, ["release", "--yes"], 2, "no BUMP given", "changelog.d/")
 
 
 def test_missing_credentials_for_remote_target(sandbox: Sandbox) -> None:

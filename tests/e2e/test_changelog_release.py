@@ -108,3 +108,25 @@ def test_conventional_commits_without_changelog_and_tags_without_v(tmp_path: Pat
     done = sandbox.run("plan")
     assert done.returncode == 2
     assert "no BUMP given" in done.stderr and "since 8.6.0" in done.stderr
+
+
+def test_towncrier_without_fragments_and_an_explicit_bump(tmp_path: Path) -> None:
+    """attrs', pluggy's and sniffio's sdists carry no fragments: BUMP given, towncrier's own
+    empty release is written (and the plan warns); the fragment directory stays."""
+    sandbox = make_sandbox(tmp_path, "simple")
+    (sandbox.repo / "changelog.d" / "1.feature.md").unlink()
+    (sandbox.repo / "changelog.d" / ".gitkeep").write_text("")
+    sandbox.git("add", "-A")
+    sandbox.git("commit", "-q", "-m", "No fragments")
+    sandbox.git("push", "-q", "origin", "main")
+    plan = sandbox.run("plan", "patch", "--to", "local")
+    assert plan.returncode == 0, plan.stderr
+    assert "WARNING: no fragments in changelog.d/: towncrier writes its empty release" in (
+        plan.stdout + plan.stderr
+    )
+    sandbox.run("release", "patch", "--to", "local", "--yes", check=True)
+    text = (sandbox.repo / "CHANGELOG.md").read_text()
+    assert f"## 1.0.1 ({TODAY})\n\nNo significant changes.\n" in text
+    assert _committed_files(sandbox) == ["CHANGELOG.md", "pyproject.toml"]
+    assert (sandbox.repo / "changelog.d" / ".gitkeep").exists()
+    assert sandbox.remote_git("tag") == "v1.0.1"

@@ -367,6 +367,41 @@ def test_bump_from_the_commits_since_the_last_tag(tmp_path: Path) -> None:
     assert "since v3.1.1" in str(info.value) and info.value.hint
 
 
+@pytest.mark.parametrize("require", ["", "require_fragments = true\n"])
+def test_towncrier_fragments_choose_the_bump_by_default(tmp_path: Path, require: str) -> None:
+    """No BUMP and no fragments: refused, even with conventional commits to go by."""
+    pyproject = PYPROJECT + "[tool.towncrier]\ndirectory = 'cl'\n[tool.releasekit]\n" + require
+    root = _repo(_project(tmp_path, {"cl/.gitkeep": ""}, pyproject))
+    _git(root, "commit", "-q", "--allow-empty", "-m", "feat: a feature")
+    config = load_config(root, environ={})
+    with pytest.raises(UsageError, match=r"no changelog fragments in cl/ to choose it") as info:
+        choose_bump(root, config, None, None)
+    assert "towncrier create" in (info.value.hint or "")
+    assert choose_bump(root, config, "patch", None) == "patch"  # an explicit BUMP needs none
+
+
+def test_towncrier_without_required_fragments_bumps_from_commits(tmp_path: Path) -> None:
+    pyproject = (
+        PYPROJECT + "[tool.towncrier]\ndirectory = 'cl'\n[tool.releasekit]\n"
+        "require_fragments = false\n"
+    )
+    root = _repo(_project(tmp_path, {"cl/.gitkeep": ""}, pyproject))
+    _git(root, "commit", "-q", "--allow-empty", "-m", "feat: a feature")
+    assert choose_bump(root, load_config(root, environ={}), None, None) == "minor"
+
+
+def test_towncrier_plan_warns_of_an_empty_release(tmp_path: Path) -> None:
+    pyproject = PYPROJECT + "[tool.towncrier]\ndirectory = 'cl'\n"
+    root = _project(tmp_path, {"cl/.gitkeep": ""}, pyproject)
+    kind = detect(root)
+    assert isinstance(kind, Towncrier)
+    _, actions = kind.plan(RELEASE)
+    assert actions == [
+        "WARNING: no fragments in cl/: towncrier writes its empty release "
+        "('No significant changes.')"
+    ]
+
+
 # ------------------------------------------------------------------ configuration
 @pytest.mark.parametrize(
     ("value", "kind"),

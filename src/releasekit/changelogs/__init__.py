@@ -103,6 +103,12 @@ def choose_bump(root: Path, config: Config, bump: str | None, last_tag: str | No
         fragments = kind.fragments()
         if fragments:
             return bump_from_fragments(fragments, dict(config.bump_map))
+        if config.require_fragments is not False:  # the fragments choose the bump
+            raise UsageError(
+                f"no BUMP given, and no changelog fragments in {kind.directory}/ to choose it",
+                hint="add one (e.g. `towncrier create 123.feature.md`), or pass BUMP "
+                "(e.g. `releasekit release patch`)",
+            )
     wanted = bump_from_commits(commits_since(root, last_tag))
     if wanted is None:
         since = f"since {last_tag}" if last_tag else "in the history"

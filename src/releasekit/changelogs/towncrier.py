@@ -14,7 +14,10 @@ from ..textfiles import read_text
 from ..versioning import Fragment, find_fragments, towncrier_settings
 from .base import Applied, Changelog, Problem, ReleaseInfo
 
-__all__ = ["Towncrier", "towncrier_table"]
+__all__ = ["EMPTY_RELEASE", "Towncrier", "towncrier_table"]
+
+#: What ``towncrier build`` writes for a release without fragments.
+EMPTY_RELEASE = "No significant changes."
 
 
 def towncrier_table(root: Path, pyproject: dict[str, Any]) -> dict[str, Any] | None:
@@ -66,10 +69,14 @@ class Towncrier(Changelog):
 
     def plan(self, release: ReleaseInfo) -> tuple[str, list[str]]:
         count = len(self.fragments())
-        return (
-            f"write {self.filename} for {release.version} with towncrier",
-            [f"consume {count} fragment(s) from {self.directory}/"],
-        )
+        if not count:
+            action = (
+                f"WARNING: no fragments in {self.directory}/: towncrier writes its empty "
+                f"release ({EMPTY_RELEASE!r})"
+            )
+        else:
+            action = f"consume {count} fragment(s) from {self.directory}/"
+        return f"write {self.filename} for {release.version} with towncrier", [action]
 
     def check(self) -> Iterator[Problem]:
         yield from super().check()

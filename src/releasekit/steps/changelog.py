@@ -48,8 +48,12 @@ def release_info(ctx: Context) -> ReleaseInfo:
 
 
 def fragment_problems(ctx: Context) -> Iterator[Problem]:
-    """``require_fragments``: a towncrier project must have fragments to release."""
-    if not ctx.config.require_fragments or ctx.config.changelog is False:
+    """``require_fragments = true``: a towncrier project must have fragments to release.
+
+    By default only a release without BUMP needs them (to choose the bump: see ``choose_bump``);
+    with an explicit BUMP, towncrier writes its own empty release.
+    """
+    if ctx.config.require_fragments is not True or ctx.config.changelog is False:
         return
     kind = resolve(ctx.root, ctx.config)
     if isinstance(kind, Towncrier) and not kind.fragments():
