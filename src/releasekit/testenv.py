@@ -8,11 +8,16 @@ Detection order (the first that applies wins; a configured ``gate_command`` over
    The noxfile's own options apply; a session parametrized over Pythons runs for
    the running Python when it is listed, else for the first one.
 2. tox (``tox.ini``, ``tox.toml``, ``[tool.tox]`` in pyproject.toml, ``[tox:tox]`` in setup.cfg):
-   ``tox -e py<XY>`` for the running Python, or the first ``py`` environment listed.
+   ``tox -e <env>``: the listed environment for the running Python (``py311``, ``py3.11``),
+   else ``py`` (tox's environment for the Python it runs with), never one for another Python.
+   A configuration using tox-uv's runners needs tox-uv installed with tox (a gate check).
 3. hatch: ``[tool.hatch.envs.hatch-test]`` -> ``hatch test``; ``[tool.hatch.envs.test]`` ->
-   ``hatch run test:<its test script>`` (else ``hatch run test:pytest``).
-4. otherwise releasekit makes its own venv (see :mod:`releasekit.steps.gate`) with the project
-   installed from the tree and its test dependencies (:func:`requirements_for_tests`) plus
+   ``hatch run test:<its test script>`` (else ``hatch run test:pytest``). With a Python
+   ``matrix``, its entry for the running Python (``hatch test --python 3.11``,
+   ``hatch run +py=3.11 test:...``); a matrix without it falls through to 4.
+4. otherwise (also for a hatch matrix without the running Python) releasekit makes its own
+   venv (see :mod:`releasekit.steps.gate`) with the project
+   installed from the tree and its test dependencies (:mod:`releasekit.testreqs`) plus
    pytest, and runs ``python -m pytest`` there (``--gate`` when the project uses pytest-releasekit).
 """
 
@@ -35,13 +40,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import dependency_groups
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
-
 from . import process
 from .config import Config, read_pyproject
 from .errors import ConfigError
+from .testreqs import requirement_name, requirements_for_tests
 from .textfiles import read_text
 
 __all__ = [
@@ -49,8 +51,6 @@ __all__ = [
     "detect",
     "failure_digest",
     "plugin_install_args",
-    "requirement_name",
-    "requirements_for_tests",
 ]
 
 SESSION_NAMES = ("tests", "test", "pytest")
@@ -67,6 +67,7 @@ class EnvSpec:
     source: str  # how it was found, e.g. "noxfile.py session 'tests'"
     tool: str | None = None  # the program that must be installed (nox, tox, hatch)
     missing: bool = False  # ``tool`` is neither on PATH nor importable here
+    tool_plugin: str | None = None  # a plugin ``tool`` needs for this project and lacks
     requirements: tuple[str, ...] = ()  # "venv": installed besides the project and pytest
     requirements_source: str | None = None
     plugin: bool = False  # "venv": pytest-releasekit is installed and --gate passed
@@ -92,12 +93,16 @@ def detect(root: Path, config: Config) -> EnvSpec:
         if found is not None:
             return found
     requirements, source = requirements_for_tests(data, root / "pyproject.toml")
+    reason = "no nox session, tox or hatch test environment found"
+    hatch = _hatch_envs(root, data)
+    if any(_matrix_pythons(hatch.get(name)) for name in ("hatch-test", "test")):
+        reason = f"the hatch test environment's matrix has no Python {_running_python()}"
     names = {requirement_name(r) for r in requirements}
     plugin = PLUGIN in names or "gate" in data.get("tool", {}).get("releasekit", {})
     return EnvSpec(
         "venv",
         ("-m", "pytest", "--gate") if plugin else ("-m", "pytest"),
-        "releasekit's own venv: no nox session, tox or hatch test environment found",
+        f"releasekit's own venv: {reason}",
         requirements=tuple(r for r in requirements if requirement_name(r) != PLUGIN),
         requirements_source=source,
         plugin=plugin,
@@ -107,14 +112,6 @@ def detect(root: Path, config: Config) -> EnvSpec:
 def _pyproject(root: Path) -> dict[str, Any]:
     path = root / "pyproject.toml"
     return read_pyproject(path) if path.is_file() else {}
-
-
-def requirement_name(requirement: str) -> str:
-    """The canonical project name of a PEP 508 requirement (empty if it is not one)."""
-    try:
-        return canonicalize_name(Requirement(requirement).name)
-    except InvalidRequirement:
-        return ""
 
 
 def _tool(name: str) -> tuple[tuple[str, ...], bool]:
@@ -266,8 +263,24 @@ def tox_envs(root: Path, data: Mapping[str, Any]) -> tuple[list[str], str] | Non
     return None
 
 
-def _python_factor(factor: str) -> bool:
-    return re.fullmatch(r"py\d*|(?:py)?\d\.\d+", factor) is not None
+def _tox_env(envs: list[str]) -> str:
+    """The listed environment for the running Python (``py311``, ``py3.11``, ``3.11`` as a
+    factor), else ``py``: tox's environment for the Python it runs with, never another one."""
+    major, minor = sys.version_info[:2]
+    here = {f"py{major}{minor}", f"py{major}.{minor}", f"{major}.{minor}"}
+    return next((e for e in envs if here & set(e.split("-"))), "py")
+
+
+_TOX_FILES = ("tox.ini", "tox.toml", "pyproject.toml", "setup.cfg")
+
+
+def _tox_plugin_missing(root: Path, runner: tuple[str, ...]) -> str | None:
+    """``tox-uv`` when the tox configuration uses its runners and tox has not got it."""
+    texts = (read_text(root / f) for f in _TOX_FILES if (root / f).is_file())
+    if not any("uv-venv-" in text for text in texts):
+        return None
+    done = process.run([*runner, "--version"], check=False, what="listing tox's plugins")
+    return None if "tox-uv" in done.output else "tox-uv"
 
 
 def _tox(root: Path, data: Mapping[str, Any]) -> EnvSpec | None:
@@ -275,15 +288,17 @@ def _tox(root: Path, data: Mapping[str, Any]) -> EnvSpec | None:
     if found is None:
         return None
     envs, where = found
-    here = {f"py{sys.version_info.major}{sys.version_info.minor}", _running_python()}
-    chosen = next((e for e in envs if here & set(e.split("-"))), None)
-    if chosen is None:
-        chosen = next((e for e in envs if any(map(_python_factor, e.split("-")))), None)
-    chosen = chosen or f"py{sys.version_info.major}{sys.version_info.minor}"
+    chosen = _tox_env(envs)
     runner, missing = _tool("tox")
     argv = (*runner, "--skip-missing-interpreters", "false", "-e", chosen)
+    plugin = None if missing else _tox_plugin_missing(root, runner)
     return EnvSpec(
-        "tox", argv, f"tox environment '{chosen}' ({where})", tool="tox", missing=missing
+        "tox",
+        argv,
+        f"tox environment '{chosen}' ({where})",
+        tool="tox",
+        missing=missing,
+        tool_plugin=plugin,
     )
 
 
@@ -299,105 +314,34 @@ def _hatch_envs(root: Path, data: Mapping[str, Any]) -> dict[str, Any]:
     return envs
 
 
+def _matrix_pythons(env: Any) -> list[str]:
+    """The Pythons an environment's ``matrix`` lists (empty: no Python matrix)."""
+    matrix = env.get("matrix", []) if isinstance(env, dict) else []
+    entries = [m for m in matrix if isinstance(m, dict)] if isinstance(matrix, list) else []
+    values = [m.get("python", m.get("py")) for m in entries]
+    return [str(v) for value in values if isinstance(value, list) for v in value]
+
+
 def _hatch(root: Path, data: Mapping[str, Any]) -> EnvSpec | None:
     envs = _hatch_envs(root, data)
     runner, missing = _tool("hatch")
-    if "hatch-test" in envs:
-        argv: tuple[str, ...] = (*runner, "test")
+    name = "hatch-test" if "hatch-test" in envs else "test" if "test" in envs else None
+    if name is None:
+        return None
+    pythons, here = _matrix_pythons(envs[name]), _running_python()
+    if pythons and here not in pythons:
+        return None  # releasekit's own venv, for a Python the matrix lacks
+    if name == "hatch-test":
+        argv: tuple[str, ...] = (*runner, "test", *(("--python", here) if pythons else ()))
         source = "hatch's test environment ([tool.hatch.envs.hatch-test])"
-    elif "test" in envs:
+    else:
         scripts = envs["test"].get("scripts", {}) if isinstance(envs["test"], dict) else {}
         script = next((s for s in ("test", "tests", "run", "cov") if s in scripts), "pytest")
-        argv = (*runner, "run", f"test:{script}")
+        argv = (*runner, "run", *((f"+py={here}",) if pythons else ()), f"test:{script}")
         source = "hatch environment 'test' ([tool.hatch.envs.test])"
-    else:
-        return None
+    if pythons:
+        source += f", its matrix entry for the running Python {here}"
     return EnvSpec("hatch", argv, source, tool="hatch", missing=missing)
-
-
-# ------------------------------------------------------------------------- test requirements
-def _extras(project: Mapping[str, Any], extra: str, seen: set[str]) -> list[str]:
-    """An extra's requirements, with the project's own ``name[other]`` expanded."""
-    seen.add(extra)
-    own = canonicalize_name(str(project.get("name", "")))
-    out: list[str] = []
-    for line in project.get("optional-dependencies", {}).get(extra, []):
-        try:
-            req = Requirement(line)
-        except InvalidRequirement as exc:
-            raise ConfigError(
-                f"[project.optional-dependencies] {extra}: {line!r}: {exc}",
-                hint="write a PEP 508 requirement",
-            ) from None
-        if canonicalize_name(req.name) == own:
-            out += [r for e in sorted(req.extras - seen) for r in _extras(project, e, seen)]
-        else:
-            out.append(line)
-    return out
-
-
-def _poetry_requirement(name: str, spec: Any) -> str | None:
-    """A poetry dependency as PEP 508; caret/tilde ranges keep only their lower bound."""
-    if name == "python":
-        return None
-    extras = ""
-    if isinstance(spec, dict):
-        if any(key in spec for key in ("path", "git", "url")):
-            return None
-        extras = "[" + ",".join(spec.get("extras", [])) + "]" if spec.get("extras") else ""
-        spec = spec.get("version", "*")
-    text = str(spec).strip()
-    if text in {"", "*"} or "||" in text:
-        constraint = ""
-    elif text[0] in "^~" and not text.startswith("~="):
-        constraint = ">=" + text[1:]
-    elif text[0].isdigit():
-        constraint = "==" + text
-    else:
-        constraint = text
-    return f"{name}{extras}{constraint}"
-
-
-def _poetry(data: Mapping[str, Any]) -> tuple[list[str], str] | None:
-    poetry = data.get("tool", {}).get("poetry", {})
-    candidates = [
-        (poetry.get("group", {}).get(g, {}).get("dependencies"), f"[tool.poetry.group.{g}]")
-        for g in ("test", "tests", "dev")
-    ] + [(poetry.get("dev-dependencies"), "[tool.poetry.dev-dependencies]")]
-    for table, where in candidates:
-        if isinstance(table, dict):
-            found = (_poetry_requirement(n, s) for n, s in table.items())
-            return [r for r in found if r], where
-    return None
-
-
-def requirements_for_tests(
-    data: Mapping[str, Any], where: Path
-) -> tuple[tuple[str, ...], str | None]:
-    """The project's test dependencies and the table they came from (None: none found).
-
-    ``[dependency-groups]`` test/tests/dev, else ``[project.optional-dependencies]``
-    test/tests/testing, else poetry's ``group.test``/``dev-dependencies``.
-    """
-    groups = data.get("dependency-groups", {})
-    for name in ("test", "tests", "dev"):
-        if name in groups:
-            try:
-                return dependency_groups.resolve(groups, name), f"[dependency-groups] {name}"
-            except (LookupError, ValueError, TypeError) as exc:
-                raise ConfigError(
-                    f"{where}: [dependency-groups] {name}: {exc}",
-                    hint="fix the group (PEP 735: requirement strings and {include-group = ...})",
-                ) from None
-    project = data.get("project", {})
-    for name in ("test", "tests", "testing"):
-        if name in project.get("optional-dependencies", {}):
-            reqs = _extras(project, name, set())
-            return tuple(reqs), f"[project.optional-dependencies] {name}"
-    poetry = _poetry(data)
-    if poetry is not None:
-        return tuple(poetry[0]), poetry[1]
-    return (), None
 
 
 def plugin_install_args() -> list[str]:

@@ -18,13 +18,8 @@ from typing import TYPE_CHECKING
 from .config import read_pyproject
 from .errors import ProcessError, StepFailed
 from .steps.gate import shown, write_log
-from .testenv import (
-    PLUGIN,
-    failure_digest,
-    plugin_install_args,
-    requirement_name,
-    requirements_for_tests,
-)
+from .testenv import PLUGIN, failure_digest, plugin_install_args
+from .testreqs import install_args, requirement_name, requirements_for_tests
 
 if TYPE_CHECKING:
     from .context import Context
@@ -84,17 +79,22 @@ def suites(ctx: Context) -> tuple[list[Suite], str | None]:
     return found, None
 
 
-def dependencies_for_tests(ctx: Context) -> list[str]:
-    """What verify installs besides the wheels: the test dependencies and pytest."""
+def dependencies_for_tests(ctx: Context, into: Path) -> list[str]:
+    """What verify installs besides the wheels: the test dependencies (the same the gate's venv
+    gets, requirement files copied into ``into``) and pytest unless they name it."""
     wanted: list[str] = []
     for base in dict.fromkeys([ctx.root, *(p.path for p in ctx.workspace.packages)]):
-        if (base / "pyproject.toml").is_file():
-            found, _ = requirements_for_tests(read_pyproject(base / "pyproject.toml"), base)
+        pyproject = base / "pyproject.toml"
+        if pyproject.is_file():
+            found, _ = requirements_for_tests(read_pyproject(pyproject), pyproject)
             wanted += found
     plugin = any(requirement_name(r) == PLUGIN for r in wanted)
     skip = {PLUGIN, *(p.canonical for p in ctx.workspace.packages)}  # installed otherwise
-    wanted = [r for r in wanted if requirement_name(r) not in skip]
-    return [*dict.fromkeys(wanted), "pytest", *(plugin_install_args() if plugin else [])]
+    wanted = [r for r in dict.fromkeys(wanted) if requirement_name(r) not in skip]
+    named = {p.path: p.name for p in ctx.workspace.packages}
+    args, names = install_args(wanted, ctx.root, named, into)
+    pytest = [] if "pytest" in names else ["pytest"]
+    return [*args, *pytest, *(plugin_install_args() if plugin else [])]
 
 
 def _copy(suite: Suite, into: Path) -> None:
@@ -115,7 +115,9 @@ def run_wheel_tests(ctx: Context, venv: VirtualEnv) -> Facts:
         ctx.reporter.info(f"verify: tests against the installed wheel skipped: {reason}")
         return {"skipped": reason}
     try:
-        venv.install(dependencies_for_tests(ctx), what="installing the test dependencies (verify)")
+        with tempfile.TemporaryDirectory(prefix="releasekit-requirements-") as copies:
+            wanted = dependencies_for_tests(ctx, Path(copies))
+            venv.install(wanted, what="installing the test dependencies (verify)")
     except ProcessError as exc:
         raise StepFailed(
             f"could not install the test dependencies into the verify venv: "

@@ -119,16 +119,16 @@ def test_a_configured_gate_outside_the_project_env_shows_the_import_error(tmp_pa
 def test_the_gate_venv_is_reused_while_the_dependencies_stay_the_same(tmp_path: Path) -> None:
     sb = _sandbox(tmp_path)
     spec = EnvSpec("venv", ("-m", "pytest"), "test", requirements=("pytest>=8",))
-    first, reused = gate_venv(sb.repo, spec, [sb.repo])
+    first, reused = gate_venv(sb.repo, spec, {sb.repo: "srclib"})
     assert not reused
     marker = first.path / "pyvenv.cfg"
     made = marker.stat().st_mtime_ns
-    again, reused = gate_venv(sb.repo, spec, [sb.repo])
+    again, reused = gate_venv(sb.repo, spec, {sb.repo: "srclib"})
     assert reused and again.path == first.path and marker.stat().st_mtime_ns == made
 
     pyproject = sb.repo / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace('["pytest>=8"]', '["pytest>=8.1"]'))
-    changed, reused = gate_venv(sb.repo, spec, [sb.repo])
+    changed, reused = gate_venv(sb.repo, spec, {sb.repo: "srclib"})
     assert not reused and changed.path != first.path
     assert not first.path.exists()  # the outdated venv is removed
 
@@ -227,7 +227,7 @@ def test_a_backend_without_editable_installs_gets_the_project_from_the_tree(
         'backend-path = ["_backend"]\n\n[project]\nname = "plainpkg"\nversion = "1.0"\n'
     )
     spec = EnvSpec("venv", ("-m", "pytest"), "test")
-    venv, reused = gate_venv(root, spec, [root])
+    venv, reused = gate_venv(root, spec, {root: "plainpkg"})
     assert not reused
     assert (venv.path / ".releasekit-ready").read_text().startswith(f"{root} ")  # not -e
     done = venv.run(
@@ -236,3 +236,23 @@ def test_a_backend_without_editable_installs_gets_the_project_from_the_tree(
         what="importing plainpkg",
     )
     assert done.stdout.split()[0] == "42" and "site-packages" in done.stdout
+
+
+def test_requirement_files_feed_the_gate_and_verify_with_their_pytest_pin(tmp_path: Path) -> None:
+    """urllib3/itsdangerous/httpx shape: no test table, test-requirements.txt with ``-e .[x]``
+    and a pinned pytest; the gate's venv and verify's wheel-test venv both get it (8.3.3 is
+    in the machine's uv cache, as every other requirement here)."""
+    fixture = Path(__file__).parents[1] / "projects" / "srclayout" / "pyproject.toml"
+    pyproject = fixture.read_text().replace(
+        '[dependency-groups]\ntest = ["pytest>=8"]\n',
+        '[project.optional-dependencies]\nini = ["iniconfig"]\n',
+    )
+    requirements = "-e .[ini]\npytest==8.3.3\n"
+    sb = _sandbox(
+        tmp_path, edit={"pyproject.toml": pyproject, "test-requirements.txt": requirements}
+    )
+    plan = sb.run("plan", "patch", check=True)
+    assert "test-requirements.txt" in plan.stderr
+    sb.run("release", "patch", "--to", "local", "--yes", check=True)
+    assert "pytest-8.3.3" in (sb.repo / ".releasekit" / "gate.log").read_text()
+    assert "pytest-8.3.3" in (sb.repo / ".releasekit" / "verify-tests.log").read_text()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import sys
 from pathlib import Path
@@ -65,10 +66,18 @@ def test_a_broken_noxfile_is_one_config_error(tmp_path: Path) -> None:
     ("name", "text", "expected"),
     [
         ("tox.ini", f"[tox]\nenvlist = py39, {PYXY}, lint\n", PYXY),
-        ("tox.ini", "[tox]\nenv_list = lint, py{38,39}-django{4,5}\n", "py38-django4"),
-        ("tox.ini", "[testenv]\ncommands = pytest\n", PYXY),
-        ("tox.toml", 'env_list = ["lint", "3.9"]\n', "3.9"),
-        ("setup.cfg", "[tox:tox]\nenvlist = py310\n", "py310"),
+        (
+            "tox.ini",
+            f"[tox]\nenv_list = lint, py{{38,{PYXY[2:]}}}-django{{4,5}}\n",
+            f"{PYXY}-django4",
+        ),
+        ("tox.ini", "[tox]\nenvlist = py3{13,12,11,10,9}\n", f"py3{sys.version_info.minor}"),
+        ("tox.toml", f'env_list = ["py3.14", "py{PY}", "style"]\n', f"py{PY}"),
+        ("tox.toml", f'env_list = ["lint", "{PY}"]\n', PY),
+        # no environment for the running Python: tox's own ``py``, never another Python
+        ("tox.ini", "[tox]\nenv_list = lint, py{38,39}-django{4,5}\n", "py"),
+        ("tox.ini", "[testenv]\ncommands = pytest\n", "py"),
+        ("setup.cfg", "[tox:tox]\nenvlist = py310\n", "py"),
     ],
 )
 def test_tox_environment(tmp_path: Path, name: str, text: str, expected: str) -> None:
@@ -79,10 +88,10 @@ def test_tox_environment(tmp_path: Path, name: str, text: str, expected: str) ->
 
 
 def test_tox_in_pyproject(tmp_path: Path) -> None:
-    native = _detect(tmp_path, '[tool.tox]\nenv_list = ["py38"]\n')
-    assert native.argv[-1] == "py38"
+    native = _detect(tmp_path, f'[tool.tox]\nenv_list = ["py38", "{PYXY}"]\n')
+    assert native.argv[-1] == PYXY
     legacy = _detect(tmp_path, '[tool.tox]\nlegacy_tox_ini = """\n[tox]\nenvlist = lint\n"""\n')
-    assert legacy.argv[-1] == PYXY
+    assert legacy.argv[-1] == "py"
 
 
 def test_setup_cfg_without_tox_is_not_tox(tmp_path: Path) -> None:
@@ -96,12 +105,39 @@ def test_setup_cfg_without_tox_is_not_tox(tmp_path: Path) -> None:
         ("[tool.hatch.envs.hatch-test]\n", ("test",)),
         ("[tool.hatch.envs.test.scripts]\ntest = 'pytest {args}'\n", ("run", "test:test")),
         ("[tool.hatch.envs.test]\ndependencies = ['pytest']\n", ("run", "test:pytest")),
+        (
+            f"[tool.hatch.envs.test]\n[[tool.hatch.envs.test.matrix]]\npython = ['3.8', '{PY}']\n"
+            "[tool.hatch.envs.test.scripts]\nrun = 'pytest'\n",
+            ("run", f"+py={PY}", "test:run"),
+        ),
+        (
+            f"[[tool.hatch.envs.hatch-test.matrix]]\npython = ['3.14', '{PY}']\n",
+            ("test", "--python", PY),
+        ),
     ],
 )
 def test_hatch(tmp_path: Path, table: str, argv_tail: tuple[str, ...]) -> None:
     spec = _detect(tmp_path, table)
     assert spec.kind == "hatch"
     assert spec.argv[-len(argv_tail) :] == argv_tail
+
+
+def test_a_hatch_matrix_without_the_running_python_is_releasekits_venv(tmp_path: Path) -> None:
+    spec = _detect(tmp_path, "[[tool.hatch.envs.test.matrix]]\npython = ['3.7', '3.8']\n")
+    assert spec.kind == "venv"
+    assert f"matrix has no Python {PY}" in spec.source
+
+
+def test_tox_uv_runner_needs_the_plugin(tmp_path: Path) -> None:
+    """tox here has tox-uv (the adoption session installs it) unless RELEASEKIT's test env
+    lacks it; either way the spec says so exactly when ``tox --version`` does not list it."""
+    table = (
+        '[tool.tox]\nenv_list = ["py"]\n[tool.tox.env_run_base]\nrunner = "uv-venv-lock-runner"\n'
+    )
+    spec = _detect(tmp_path, table)
+    lacks = spec.missing is False and importlib.util.find_spec("tox_uv") is None
+    assert spec.tool_plugin == ("tox-uv" if lacks else None)
+    assert _detect(tmp_path, '[tool.tox]\nenv_list = ["py"]\n').tool_plugin is None
 
 
 def test_detection_order_nox_before_tox_before_hatch(tmp_path: Path) -> None:
@@ -126,12 +162,14 @@ def test_a_configured_gate_command_wins(tmp_path: Path) -> None:
 
 
 def test_a_missing_tool_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    bin_dir = tmp_path / "bin"  # a PATH with git only: no tox there (nor importable here)
+    bin_dir = tmp_path / "bin"  # a PATH with git only: no tox there (``python -m tox`` if
+    # this environment has tox, as releasekit's adoption session does)
     bin_dir.mkdir()
     (bin_dir / "git").symlink_to(shutil.which("git") or "git")
     monkeypatch.setenv("PATH", str(bin_dir))
     spec = _detect(tmp_path, tox__ini="[tox]\nenvlist = py311\n")
-    assert spec.missing and spec.tool == "tox"
+    assert spec.tool == "tox"
+    assert spec.missing == (importlib.util.find_spec("tox") is None)
 
 
 @pytest.mark.parametrize(

@@ -72,7 +72,25 @@ def test_a_list_naming_no_existing_path_is_a_reason(tmp_path: Path) -> None:
 def test_dependencies_skip_the_project_itself_and_use_releasekit_own_plugin(
     tmp_path: Path,
 ) -> None:
-    wanted = dependencies_for_tests(_ctx(tmp_path))
-    assert wanted[:3] == ["pytest>=8", "hypothesis", "pytest"]
+    wanted = dependencies_for_tests(_ctx(tmp_path), tmp_path / "copies")
+    assert wanted[:2] == ["pytest>=8", "hypothesis"]  # no bare pytest: the group names it
     assert "demo-pkg" not in wanted and "pytest-releasekit" not in wanted
-    assert wanted[3:] == plugin_install_args()  # the copy releasekit runs with
+    assert wanted[2:] == plugin_install_args()  # the copy releasekit runs with
+
+
+def test_dependencies_from_a_requirements_file_as_the_gate_finds_them(tmp_path: Path) -> None:
+    """itsdangerous: requirements/tests.txt (freezegun); its ``-e .[extra]`` line becomes the
+    project's name, which the installed wheel satisfies (never the source tree)."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "demo-pkg"\nversion = "1.0"\n'
+        "[project.optional-dependencies]\nfast = ['attrs']\n"
+    )
+    (tmp_path / "requirements").mkdir()
+    (tmp_path / "requirements" / "tests.txt").write_text("-e .[fast]\nfreezegun\n")
+    config = load_config(tmp_path, environ={})
+    ctx = SimpleNamespace(root=tmp_path, config=config, workspace=load_workspace(tmp_path, config))
+    wanted = dependencies_for_tests(ctx, tmp_path / "copies")
+    assert len(wanted) == 2 and wanted[0].startswith("-r") and wanted[1] == "pytest"
+    copy = Path(wanted[0][2:])
+    assert copy.parent == tmp_path / "copies"
+    assert copy.read_text().splitlines() == ["demo-pkg[fast]", "freezegun"]

@@ -9,7 +9,7 @@ import json
 import shutil
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +19,7 @@ from ..errors import GateFailed, PreflightError, ProcessError
 from ..git import Git, ensure_state_dir
 from ..redact import redact
 from ..testenv import EnvSpec, detect, failure_digest, plugin_install_args
+from ..testreqs import install_args
 from ..venv import VirtualEnv
 from .base import Facts, Plan, Problem, Step
 
@@ -32,6 +33,15 @@ _READY = ".releasekit-ready"
 
 
 def _missing_tool(spec: EnvSpec) -> Problem | None:
+    if spec.tool_plugin is not None:
+        return (
+            f"the gate runs the project's tests with {spec.tool} ({spec.source}), whose "
+            f"configuration uses {spec.tool_plugin}'s runner, but {spec.tool} has not got "
+            f"the {spec.tool_plugin} plugin",
+            f"install it next to {spec.tool} (`pip install {spec.tool_plugin}`, or "
+            f"`uv tool install {spec.tool} --with {spec.tool_plugin}`), or set "
+            "[tool.releasekit] gate_command",
+        )
     if not spec.missing or spec.tool is None:
         return None
     return (
@@ -55,13 +65,15 @@ def _dependency_spec(root: Path) -> dict[str, Any]:
     }
 
 
-def _env_key(root: Path, spec: EnvSpec, packages: list[Path]) -> str:
+def _env_key(root: Path, requirements: list[str], plugin: bool, packages: list[Path]) -> str:
     """A hash of everything that decides the venv's contents except the project's own code."""
+    files = [a[2:] for a in requirements if a.startswith("-r")]
     blob = json.dumps(
         {
             "python": [sys.executable, sys.version],
-            "requirements": spec.requirements,
-            "plugin": plugin_install_args() if spec.plugin else None,
+            "requirements": [a for a in requirements if not a.startswith("-r")],
+            "files": sorted(Path(f).read_text(encoding="utf-8") for f in files),
+            "plugin": plugin_install_args() if plugin else None,
             "packages": {str(p): _dependency_spec(p) for p in packages},
             "root": _dependency_spec(root),
         },
@@ -77,14 +89,20 @@ def _project_args(packages: list[Path], *, editable: bool) -> list[str]:
     return [str(package) for package in packages]
 
 
-def gate_venv(root: Path, spec: EnvSpec, packages: list[Path]) -> tuple[VirtualEnv, bool]:
+def gate_venv(root: Path, spec: EnvSpec, named: Mapping[Path, str]) -> tuple[VirtualEnv, bool]:
     """The gate's venv under ``.releasekit/work/``, made once per dependency spec and reused
-    (then only the project's ``packages`` are reinstalled); returns it and whether it was reused.
+    (then only the project's packages, ``named`` by directory, are reinstalled); returns it and
+    whether it was reused.
 
     The project is installed editable (``-e .``), or from the tree (``.``) when its build
-    backend cannot install editable; either way a src-layout package imports."""
+    backend cannot install editable; either way a src-layout package imports. pytest is added
+    unless the test dependencies name it (a pinned pytest stays pinned)."""
     work = ensure_state_dir(root) / "work"
-    path = work / f"gate-env-{_env_key(root, spec, packages)}"
+    packages = list(named)
+    copies = work / "gate-requirements"
+    shutil.rmtree(copies, ignore_errors=True)
+    requirements, names = install_args(spec.requirements, root, named, copies)
+    path = work / f"gate-env-{_env_key(root, requirements, spec.plugin, packages)}"
     ready = path / _READY
     reused = ready.is_file()
     if reused:
@@ -97,7 +115,8 @@ def gate_venv(root: Path, spec: EnvSpec, packages: list[Path]) -> tuple[VirtualE
         )
     else:
         venv = VirtualEnv.create(path, what="creating the gate's venv")
-        others = [*spec.requirements, "pytest", *(plugin_install_args() if spec.plugin else [])]
+        pytest = [] if "pytest" in names else ["pytest"]
+        others = [*requirements, *pytest, *(plugin_install_args() if spec.plugin else [])]
         what = "installing the project and its test dependencies into the gate's venv"
         wanted = [*_project_args(packages, editable=True), *others]
         try:
@@ -151,7 +170,8 @@ class GateStep(Step):
 
     def _venv(self, ctx: Context, spec: EnvSpec) -> tuple[VirtualEnv, bool]:
         try:
-            return gate_venv(ctx.root, spec, [package.path for package in ctx.workspace.packages])
+            named = {package.path: package.name for package in ctx.workspace.packages}
+            return gate_venv(ctx.root, spec, named)
         except ProcessError as exc:
             log = write_log(ctx.root, LOG_NAME, spec.display, None, exc.output or exc.message)
             raise GateFailed(

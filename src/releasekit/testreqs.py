@@ -1,0 +1,238 @@
+"""A project's test dependencies, found in its files, for the gate's venv and verify's.
+
+Looked up in this order (the first found wins): ``[dependency-groups]`` test/tests/dev (PEP 735),
+``[project.optional-dependencies]`` test/tests/testing, poetry's ``group.test``/``tests``/``dev``
+or ``dev-dependencies``, ``[tool.pdm.dev-dependencies]`` test/tests/testing/dev, then requirement
+files (:data:`REQUIREMENT_FILES`, the first pattern that matches), and a plain
+``requirements.txt`` only when nothing else is found.
+
+A requirement file is passed to the installer as one ``-r<path>`` argument, so its own ``-r``,
+``-c`` and ``-e`` lines work; :func:`install_args` first copies it with relative paths made
+absolute and a line installing the project itself (``-e .[extra]``) turned into
+``name[extra]``, which the project's own install (editable in the gate, the wheel in verify)
+satisfies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dependency_groups
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+from .errors import ConfigError
+from .textfiles import read_text
+
+__all__ = [
+    "REQUIREMENT_FILES",
+    "install_args",
+    "requirement_name",
+    "requirements_for_tests",
+]
+
+#: Requirement files with test dependencies, in the order they are looked for.
+REQUIREMENT_FILES = (
+    "tests/requirements.txt",
+    "requirements/test*.txt",
+    "requirements/tests*.txt",
+    "requirements-test*.txt",
+    "requirements_test*.txt",
+    "test-requirements.txt",
+    "test_requirements.txt",
+    "requirements/dev*.txt",
+    "dev-requirements.txt",
+    "requirements-dev.txt",
+    "requirements_dev.txt",
+)
+FILE_PREFIX = "-r"  # one argument, ``-r/abs/path``: pip and uv both read it
+
+
+def requirement_name(requirement: str) -> str:
+    """The canonical project name of a PEP 508 requirement (empty if it is not one)."""
+    try:
+        return canonicalize_name(Requirement(requirement).name)
+    except InvalidRequirement:
+        return ""
+
+
+def _extras(project: Mapping[str, Any], extra: str, seen: set[str]) -> list[str]:
+    """An extra's requirements, with the project's own ``name[other]`` expanded."""
+    seen.add(extra)
+    own = canonicalize_name(str(project.get("name", "")))
+    out: list[str] = []
+    for line in project.get("optional-dependencies", {}).get(extra, []):
+        try:
+            req = Requirement(line)
+        except InvalidRequirement as exc:
+            raise ConfigError(
+                f"[project.optional-dependencies] {extra}: {line!r}: {exc}",
+                hint="write a PEP 508 requirement",
+            ) from None
+        if canonicalize_name(req.name) == own:
+            out += [r for e in sorted(req.extras - seen) for r in _extras(project, e, seen)]
+        else:
+            out.append(line)
+    return out
+
+
+def _poetry_requirement(name: str, spec: Any) -> str | None:
+    """A poetry dependency as PEP 508; caret/tilde ranges keep only their lower bound."""
+    if name == "python":
+        return None
+    extras = ""
+    if isinstance(spec, dict):
+        if any(key in spec for key in ("path", "git", "url")):
+            return None
+        extras = "[" + ",".join(spec.get("extras", [])) + "]" if spec.get("extras") else ""
+        spec = spec.get("version", "*")
+    text = str(spec).strip()
+    if text in {"", "*"} or "||" in text:
+        constraint = ""
+    elif text[0] in "^~" and not text.startswith("~="):
+        constraint = ">=" + text[1:]
+    elif text[0].isdigit():
+        constraint = "==" + text
+    else:
+        constraint = text
+    return f"{name}{extras}{constraint}"
+
+
+def _poetry(data: Mapping[str, Any]) -> tuple[list[str], str] | None:
+    poetry = data.get("tool", {}).get("poetry", {})
+    candidates = [
+        (poetry.get("group", {}).get(g, {}).get("dependencies"), f"[tool.poetry.group.{g}]")
+        for g in ("test", "tests", "dev")
+    ] + [(poetry.get("dev-dependencies"), "[tool.poetry.dev-dependencies]")]
+    for table, where in candidates:
+        if isinstance(table, dict):
+            found = (_poetry_requirement(n, s) for n, s in table.items())
+            return [r for r in found if r], where
+    return None
+
+
+def _pdm(data: Mapping[str, Any]) -> tuple[list[str], str] | None:
+    groups = data.get("tool", {}).get("pdm", {}).get("dev-dependencies", {})
+    for name in ("test", "tests", "testing", "dev"):
+        if isinstance(groups.get(name), list):
+            found = [str(r) for r in groups[name] if requirement_name(str(r))]
+            return found, f"[tool.pdm.dev-dependencies] {name}"
+    return None
+
+
+def _requirement_files(root: Path) -> tuple[list[Path], str] | None:
+    for pattern in REQUIREMENT_FILES:
+        found = sorted(p for p in root.glob(pattern) if p.is_file())
+        if found:
+            return found, ", ".join(p.relative_to(root).as_posix() for p in found)
+    plain = root / "requirements.txt"
+    return ([plain], "requirements.txt") if plain.is_file() else None
+
+
+def requirements_for_tests(
+    data: Mapping[str, Any], where: Path
+) -> tuple[tuple[str, ...], str | None]:
+    """The project's test dependencies (requirement files as ``-r<absolute path>``) and where
+    they came from (None: none found); ``where`` is the project's pyproject.toml path."""
+    groups = data.get("dependency-groups", {})
+    for name in ("test", "tests", "dev"):
+        if name in groups:
+            try:
+                return dependency_groups.resolve(groups, name), f"[dependency-groups] {name}"
+            except (LookupError, ValueError, TypeError) as exc:
+                raise ConfigError(
+                    f"{where}: [dependency-groups] {name}: {exc}",
+                    hint="fix the group (PEP 735: requirement strings and {include-group = ...})",
+                ) from None
+    project = data.get("project", {})
+    for name in ("test", "tests", "testing"):
+        if name in project.get("optional-dependencies", {}):
+            reqs = _extras(project, name, set())
+            return tuple(reqs), f"[project.optional-dependencies] {name}"
+    found = _poetry(data) or _pdm(data)
+    if found is not None:
+        return tuple(found[0]), found[1]
+    files = _requirement_files(where.parent)
+    if files is not None:
+        return tuple(f"{FILE_PREFIX}{p.resolve()}" for p in files[0]), files[1]
+    return (), None
+
+
+# ------------------------------------------------------------------- requirement file copies
+_OPTION = re.compile(
+    r"^(-r|--requirement|-c|--constraint|-e|--editable)(?:\s*=\s*|\s+|(?=\S))(\S+)(.*)$"
+)
+_EXTRAS = re.compile(r"^(.*?)(\[[^\]]*\])?$")
+
+
+def _local(value: str, base: Path) -> Path | None:
+    """The directory a path-like requirement names, relative to ``base`` (None: not a path)."""
+    if value.startswith("file:"):
+        value = value[len("file:") :].removeprefix("//")
+    if not (value.startswith((".", "/")) or value == "."):
+        return None
+    return (base / value).resolve()
+
+
+class _Copier:
+    """Copies requirement files into ``into`` (see the module docstring) and collects the
+    project names they require."""
+
+    def __init__(self, root: Path, packages: Mapping[Path, str], into: Path) -> None:
+        self.root, self.into = root, into
+        self.packages = {path.resolve(): name for path, name in packages.items()}
+        self.names: set[str] = set()
+        self.done: dict[Path, Path] = {}
+
+    def copy(self, source: Path) -> Path:
+        source = source.resolve()
+        if source in self.done:
+            return self.done[source]
+        target = self.into / f"{len(self.done)}-{source.name}"
+        self.done[source] = target
+        lines = [self._line(line, source.parent) for line in read_text(source).splitlines()]
+        self.into.mkdir(parents=True, exist_ok=True)
+        target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return target
+
+    def _line(self, line: str, here: Path) -> str:
+        text = line.split(" #", maxsplit=1)[0].strip()
+        if not text or text.startswith("#"):
+            return line
+        option = _OPTION.match(text)
+        flag, value, rest = option.groups() if option else ("", text.split()[0], "")
+        if flag in {"-r", "--requirement"}:
+            return f"-r {self.copy(here / value)}"
+        if flag in {"-c", "--constraint"}:
+            return f"-c {(here / value).resolve()}"
+        path_part, extras = _EXTRAS.match(value).groups()  # type: ignore[union-attr]
+        local = _local(path_part, self.root)
+        if local is not None and local in self.packages:
+            return f"{self.packages[local]}{extras or ''}"
+        if local is not None:
+            return f"{flag} {local}{extras or ''}{rest}".strip()
+        if not flag:
+            self.names.add(requirement_name(text))
+        return line
+
+
+def install_args(
+    requirements: tuple[str, ...] | list[str],
+    root: Path,
+    packages: Mapping[Path, str],
+    into: Path,
+) -> tuple[list[str], set[str]]:
+    """The installer's arguments for ``requirements``, requirement files copied into ``into``
+    (``packages``: the workspace's directories and names), and every project name required."""
+    copier = _Copier(root, packages, into)
+    args: list[str] = []
+    for requirement in requirements:
+        if requirement.startswith(FILE_PREFIX):
+            args.append(f"{FILE_PREFIX}{copier.copy(Path(requirement[len(FILE_PREFIX) :]))}")
+        else:
+            copier.names.add(requirement_name(requirement))
+            args.append(requirement)
+    return args, copier.names - {""}

@@ -1,0 +1,97 @@
+"""Test dependencies from requirement files and pdm's dev-dependencies, and the copies of
+requirement files the gate's and verify's installers read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from releasekit.testreqs import install_args, requirements_for_tests
+
+PROJECT = '[project]\nname = "demo-pkg"\nversion = "1.0"\n'
+
+
+def _found(root: Path, files: dict[str, str], data: dict[str, object] | None = None) -> tuple:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return requirements_for_tests(data or {}, root / "pyproject.toml")
+
+
+@pytest.mark.parametrize(
+    ("files", "source"),
+    [
+        (
+            {"tests/requirements.txt": "pretend\n", "requirements.txt": "x\n"},
+            "tests/requirements.txt",
+        ),
+        (
+            {"requirements/tests.txt": "freezegun\n", "requirements/dev.txt": "x\n"},
+            "requirements/tests.txt",
+        ),
+        (
+            {"requirements/test-ci.txt": "a\n", "requirements/test.txt": "b\n"},
+            "requirements/test-ci.txt, requirements/test.txt",
+        ),
+        ({"requirements-test.txt": "a\n", "dev-requirements.txt": "b\n"}, "requirements-test.txt"),
+        ({"test-requirements.txt": "a\n"}, "test-requirements.txt"),
+        (
+            {"dev-requirements.txt": "pytest==8.3.5\n", "requirements.txt": "x\n"},
+            "dev-requirements.txt",
+        ),
+        ({"requirements_dev.txt": "a\n"}, "requirements_dev.txt"),
+        ({"requirements.txt": "-e .[brotli]\ntrio\n"}, "requirements.txt"),
+    ],
+    ids=[
+        "tests-dir",
+        "requirements-dir",
+        "all-matches",
+        "dash",
+        "test-req",
+        "dev",
+        "underscore",
+        "plain",
+    ],
+)
+def test_requirement_files_in_order(tmp_path: Path, files: dict[str, str], source: str) -> None:
+    requirements, found = _found(tmp_path, files)
+    assert found == source
+    assert requirements == tuple(f"-r{(tmp_path / n).resolve()}" for n in source.split(", "))
+
+
+def test_tables_come_before_files_and_pdm_before_files(tmp_path: Path) -> None:
+    files = {"requirements.txt": "x\n"}
+    pdm = {"tool": {"pdm": {"dev-dependencies": {"lint": ["ruff"], "test": ["flask", "-e ."]}}}}
+    assert _found(tmp_path, files, pdm) == (("flask",), "[tool.pdm.dev-dependencies] test")
+    groups = {"dependency-groups": {"test": ["hypothesis"]}, **pdm}
+    assert _found(tmp_path, files, groups) == (("hypothesis",), "[dependency-groups] test")
+    assert _found(tmp_path / "nothing", {}) == ((), None)
+
+
+def test_copies_resolve_paths_and_name_the_project(tmp_path: Path) -> None:
+    """httpx: ``-e .[brotli]`` in requirements.txt; urllib3: a pinned pytest; nested files
+    and constraints relative to the file that names them."""
+    root = tmp_path / "proj"
+    (root / "requirements").mkdir(parents=True)
+    (root / "requirements" / "tests.txt").write_text(
+        "# test deps\n-e .[brotli,cli]  # the project\n-r base.txt\n--constraint=pins.txt\n"
+        "pytest==8.3.5 ; python_version >= '3.9'\n-e ./vendored/lib\n"
+    )
+    (root / "requirements" / "base.txt").write_text("freezegun\n-r tests.txt\n")
+    (root / "vendored" / "lib").mkdir(parents=True)
+    requirements, _ = requirements_for_tests({}, root / "pyproject.toml")
+    args, names = install_args([*requirements, "trio"], root, {root: "demo-pkg"}, tmp_path / "c")
+    assert names == {"pytest", "freezegun", "trio"}
+    assert args[1] == "trio" and args[0].startswith("-r")
+    main = Path(args[0][2:]).read_text().splitlines()
+    base = tmp_path / "c" / "1-base.txt"
+    assert main == [
+        "# test deps",
+        "demo-pkg[brotli,cli]",
+        f"-r {base}",
+        f"-c {(root / 'requirements' / 'pins.txt').resolve()}",
+        "pytest==8.3.5 ; python_version >= '3.9'",
+        f"-e {(root / 'vendored' / 'lib').resolve()}",
+    ]
+    assert base.read_text().splitlines() == ["freezegun", f"-r {args[0][2:]}"]  # a cycle ends
