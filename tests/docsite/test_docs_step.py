@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from releasekit.docsite import DocsError, build_site, docs_skip_reason
+from releasekit.errors import ConfigError
 from releasekit.steps.base import Status
 from releasekit.steps.docs import DocsStep
 from releasekit.steps.promote import PromoteStep
@@ -93,9 +94,11 @@ def test_missing_mkdocs_yml(tmp_path: Path) -> None:
         tmp_path / "b", SITE, pyproject_extra="[tool.releasekit.docs]\nenabled = true\n"
     )
     (wanted.repo / "mkdocs.yml").unlink()
-    with pytest.raises(DocsError) as caught:
+    with pytest.raises(ConfigError) as caught:  # known when the configuration is loaded
         wanted.release("1.0.0", STEPS, wheel=False)
-    assert "no MkDocs configuration" in str(caught.value)
+    assert "'docs.config_file' = 'mkdocs.yml': no such file, but docs.enabled = true" in str(
+        caught.value
+    )
     assert "\n" not in str(caught.value)
     assert git(wanted.remote, "branch", "--list", "gh-pages") == ""
 
