@@ -49,6 +49,15 @@ def flit_src(v: str) -> Files:
     }
 
 
+def flit_reexported(v: str) -> Files:
+    """idna's layout: ``__init__.py`` re-exports ``__version__`` from a sibling module."""
+    return {
+        "pyproject.toml": f"{FLIT}{DYNAMIC}",
+        "demo_pkg/__init__.py": "from .core import encode\nfrom .package_data import __version__\n",
+        "demo_pkg/package_data.py": f"__version__ = '{v}'\n",
+    }
+
+
 def flit_flat_module(v: str) -> Files:
     return {
         "pyproject.toml": f'{FLIT}{DYNAMIC}\n[tool.flit.module]\nname = "demo"\n',
@@ -129,6 +138,7 @@ SHAPES: dict[str, Callable[[str], Files]] = {
         static_double,
         static_single_crlf,
         flit_src,
+        flit_reexported,
         flit_flat_module,
         hatch_path,
         hatch_pattern,

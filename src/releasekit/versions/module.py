@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..textfiles import read_text
 from .base import TextSlot, VersionSource
 from .project import Project
 
@@ -161,7 +162,7 @@ class FlitModuleVersion(ModuleVersion):
         module = project.table("tool", "flit", "module").get("name")
         dotted = module if isinstance(module, str) else re.sub(r"[-.]+", "_", project.name)
         path = _module_file(project.root, project.root, dotted, "flit_core's dynamic version")
-        return cls(project.root, path)
+        return cls(project.root, _reexported_from(path, "__version__"))
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -201,6 +202,22 @@ def _module_file(root: Path, base: Path, dotted: str, where: str) -> Path:
     )
 
 
+def _reexported_from(path: Path, name: str) -> Path:
+    """The sibling module ``path`` takes ``name`` from (``from .package_data import
+    __version__``, as idna does) when ``path`` itself assigns no literal; else ``path``."""
+    text = read_text(path)
+    if dunder_pattern(name).search(text):
+        return path
+    found = re.search(
+        rf"^from[ \t]+\.(?P<module>\w+)[ \t]+import[ \t]+\(?[ \t]*{re.escape(name)}\b", text, re.M
+    )
+    if found:
+        sibling = path.parent / f"{found.group('module')}.py"
+        if sibling.is_file() and dunder_pattern(name).search(read_text(sibling)):
+            return sibling
+    return path
+
+
 def attr_file(root: Path, attr: str, *, kind: str, base: Path | None = None) -> ModuleVersion:
     """``pkg.mod.__version__`` -> the file of ``pkg.mod`` and a pattern for the attribute."""
     module, _, name = attr.strip().rpartition(".")
@@ -209,7 +226,7 @@ def attr_file(root: Path, attr: str, *, kind: str, base: Path | None = None) -> 
             f"{root}: {kind}: attr {attr!r} is not 'module.attribute'",
             hint='write it like attr = "pkg.__version__"',
         )
-    path = _module_file(root, base or root, module, kind)
+    path = _reexported_from(_module_file(root, base or root, module, kind), name)
     return ModuleVersion(
         root, path, pattern=dunder_pattern(name), where=f'{name} = "..."', kind=kind
     )
