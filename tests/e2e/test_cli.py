@@ -98,7 +98,7 @@ def test_index_serve_is_installable_from(sandbox: Sandbox, venv_python: Path) ->
     )
     try:
         url = f"http://127.0.0.1:{port}/simple/"
-        for _ in range(100):
+        for _ in range(600):  # a loaded CI machine may take a while to start it
             try:
                 page = urllib.request.urlopen(url + "simple-pkg/", timeout=1).read().decode()  # noqa: S310
                 break
@@ -153,7 +153,7 @@ def _serve(env: dict[str, str], port: int, *args: str) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
     )
-    for _ in range(100):
+    for _ in range(600):  # a loaded CI machine may take a while to start it
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/simple/", timeout=1).close()
         except OSError:
