@@ -108,12 +108,15 @@ def _add_table(tool: MutableMapping[str, Any], name: str, table: tomlkit.items.T
         inline.update(table.unwrap())
         tool[name] = inline
     else:
+        table.add(tomlkit.nl())  # a blank line before whatever follows it in the file
         tool[name] = table
 
 
 def _dumps(document: tomlkit.TOMLDocument, path: Path) -> str:
     """The edited document, refused (nothing written) unless it reads back with what was added."""
     text = tomlkit.dumps(document)
+    if text.endswith("\n\n"):  # the table went last: no blank line to separate
+        text = text[:-1]
     try:
         if tomllib.loads(text) == document.unwrap():
             return text

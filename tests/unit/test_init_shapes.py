@@ -64,7 +64,9 @@ def test_tool_tables_split_around_project(tmp_path: Path) -> None:
         "added [tool.towncrier] to pyproject.toml",
         "added [tool.releasekit] to pyproject.toml",
     ]
-    data = tomllib.loads((tmp_path / "pyproject.toml").read_text())
+    written = (tmp_path / "pyproject.toml").read_text()
+    assert 'target = "local"\n\n[project]' in written  # placed next to [tool.a], set apart
+    data = tomllib.loads(written)
     assert data["tool"]["a"] == {"x": 1} and data["tool"]["b"] == {"y": 2}
     assert data["tool"]["releasekit"] == {"target": "local"}
     assert data["tool"]["towncrier"]["directory"] == "changelog.d"
