@@ -39,6 +39,7 @@ __all__ = [
     "SecretAllow",
     "is_legacy_project",
     "load_config",
+    "project_file",
     "read_pyproject",
 ]
 
@@ -412,6 +413,13 @@ def is_legacy_project(directory: Path) -> bool:
     return not (directory / "pyproject.toml").exists() and any(
         (directory / name).is_file() for name in LEGACY_FILES
     )
+
+
+def project_file(directory: Path) -> Path:
+    """The file that configures the project: pyproject.toml, else setup.cfg, else setup.py."""
+    if is_legacy_project(directory):
+        return next(directory / n for n in LEGACY_FILES if (directory / n).is_file())
+    return directory / "pyproject.toml"
 
 
 def read_pyproject(path: Path) -> dict[str, Any]:

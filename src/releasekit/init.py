@@ -25,7 +25,7 @@ import tomlkit
 from tomlkit.exceptions import TOMLKitError
 
 from .changelogs import Changelog, NoChangelog, Towncrier, detect
-from .config import is_legacy_project, load_config
+from .config import is_legacy_project, load_config, project_file
 from .effective import version_sources
 from .errors import ConfigError
 from .tags import detect_style, effective_tag_format
@@ -74,7 +74,7 @@ def _parse(path: Path) -> tomlkit.TOMLDocument:
         raise ConfigError(f"{path}: not UTF-8 text", hint="save it as UTF-8") from None
     _tool_table(document, path)  # a 'tool' that is no table: one error line, here
     if package_name(document.unwrap(), path.parent) is None:
-        where = path.parent / "setup.cfg" if is_legacy_project(path.parent) else path
+        where = project_file(path.parent)
         raise ConfigError(
             f"{where}: no project name ([project], [tool.poetry] or setup.cfg [metadata])",
             hint="add [project] with name and version (PEP 621) first",

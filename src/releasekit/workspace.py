@@ -18,7 +18,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from .config import Config, is_legacy_project, read_pyproject
+from .config import Config, is_legacy_project, project_file, read_pyproject
 from .errors import ConfigError
 from .tags import effective_tag_format
 from .versions import (
@@ -152,7 +152,7 @@ def _find_package(root: Path, rel: str) -> _Found:
             hint="list directories that contain a pyproject.toml with a [project] table",
         )
     data = read_pyproject(pyproject)
-    where = path / "setup.cfg" if legacy else pyproject  # what error messages name
+    where = project_file(path)  # what error messages name
     name = package_name(data, path)
     if name is None:
         raise ConfigError(

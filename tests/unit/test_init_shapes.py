@@ -154,6 +154,12 @@ def test_setup_cfg_without_a_name_is_one_error(tmp_path: Path) -> None:
         init_project(tmp_path)
 
 
+def test_setup_py_alone_without_a_name_is_one_error(tmp_path: Path) -> None:
+    (tmp_path / "setup.py").write_text("from setuptools import setup\n\nsetup(name='x')\n")
+    with pytest.raises(ConfigError, match=r"setup\.py: no project name"):
+        init_project(tmp_path)
+
+
 def test_empty_directory_still_needs_a_project(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"no pyproject\.toml here"):
         init_project(tmp_path)
