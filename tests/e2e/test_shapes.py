@@ -12,10 +12,6 @@ version inside their metadata), the tag (in the project's own style) on the remo
 files (exactly one line changed, to exactly the planned version), and the changelog (the
 release's heading, the pending entries under it, older entries kept, no second changelog).
 
-Cells that release correctly are listed in ``ON_MAIN`` and run by default; the others fail until
-releasekit learns their shape (issue 11), and run with ``RELEASEKIT_SHAPES=all``. Nothing here
-is skipped or expected to fail: a cell is either run, and must pass, or not generated.
-
 Each (shape, step) is its own test; a chain runs once per shape (memoised, in any order) and its
 tests share one xdist group. Between them, the chains cover every bump (patch, minor, rc,
 release, post, dev) for every version-source kind.
@@ -24,7 +20,6 @@ release, post, dev) for every version-source kind.
 from __future__ import annotations
 
 import email.parser
-import os
 import re
 import subprocess
 import tarfile
@@ -226,37 +221,6 @@ SHAPES = {
 }
 
 
-#: The cells (``SHAPE-init``, ``SHAPE-N-BUMP``) main runs: the ones releasekit gets right so far.
-ON_MAIN = frozenset(
-    {
-        "flask-init",
-        "flask-1-patch",
-        "flit-dunder-init",
-        "flit-dunder-1-dev",
-        "attrs-init",
-        "black-init",
-        "black-1-rc",
-        "requests-init",
-        "requests-1-patch",
-        "pip-init",
-        "pip-1-rc",
-        "pip-2-release",
-        "pip-3-dev",
-        "pluggy-init",
-        "pdm-file-init",
-        "pdm-file-1-patch",
-        "pdm-scm-init",
-        "httpx-init",
-        "httpx-1-patch",
-        "hatch-static-init",
-        "hatch-static-1-rc",
-        "hatch-static-2-release",
-        "hatch-static-3-post",
-    }
-)
-ALL = os.environ.get("RELEASEKIT_SHAPES") == "all"
-
-
 # ---------------------------------------------------------------- reading what a release made
 
 
@@ -431,10 +395,8 @@ def _cells() -> list[object]:
     for name, shape in SHAPES.items():
         steps = [("init", -1)] + [(f"{k + 1}-{bump}", k) for k, (bump, _) in enumerate(shape.chain)]
         for suffix, k in steps:
-            cell = f"{name}-{suffix}"
-            if ALL or cell in ON_MAIN:
-                mark = pytest.mark.xdist_group(f"shape-{name}")
-                cells.append(pytest.param(name, k, id=cell, marks=mark))
+            mark = pytest.mark.xdist_group(f"shape-{name}")
+            cells.append(pytest.param(name, k, id=f"{name}-{suffix}", marks=mark))
     return cells
 
 
