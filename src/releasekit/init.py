@@ -68,6 +68,8 @@ def _parse(path: Path) -> tomlkit.TOMLDocument:
                 f"{path}: no pyproject.toml here", hint="run releasekit init in the project's root"
             ) from None
         document = tomlkit.document()  # setup.cfg/setup.py only: nothing is written to it
+        if (path.parent / "setup.cfg").is_file():
+            read_text(path.parent / "setup.cfg")  # not UTF-8: one line naming the byte
     except TOMLKitError as exc:
         raise ConfigError(f"{path}: malformed TOML: {exc}", hint="fix the syntax first") from None
     except UnicodeDecodeError:
@@ -77,7 +79,9 @@ def _parse(path: Path) -> tomlkit.TOMLDocument:
         where = project_file(path.parent)
         raise ConfigError(
             f"{where}: no project name ([project], [tool.poetry] or setup.cfg [metadata])",
-            hint="add [project] with name and version (PEP 621) first",
+            hint="add [metadata] name and version to setup.cfg"
+            if is_legacy_project(path.parent)
+            else "add [project] with name and version (PEP 621) first",
         )
     return document
 

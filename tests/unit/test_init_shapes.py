@@ -154,6 +154,12 @@ def test_setup_cfg_without_a_name_is_one_error(tmp_path: Path) -> None:
         init_project(tmp_path)
 
 
+def test_setup_cfg_not_utf8_is_one_error_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "setup.cfg").write_bytes(b"[metadata]\nname = x\n# caf\xe9\n")
+    with pytest.raises(ConfigError, match=r"setup\.cfg: not UTF-8 .* at line 3"):
+        init_project(tmp_path)
+
+
 def test_setup_py_alone_without_a_name_is_one_error(tmp_path: Path) -> None:
     (tmp_path / "setup.py").write_text("from setuptools import setup\n\nsetup(name='x')\n")
     with pytest.raises(ConfigError, match=r"setup\.py: no project name"):
