@@ -341,6 +341,12 @@ class Config(_Model):
 
     _split = field_validator("gate_command", "smoke_command", mode="before")(_split_command)
 
+    @field_validator("verify_tests", mode="before")
+    @classmethod
+    def _verify_arguments(cls, value: Any) -> Any:
+        """A string other than "auto" is pytest arguments, split like a command line."""
+        return value if value == "auto" or not isinstance(value, str) else _split_command(value)
+
     @field_validator("packages")
     @classmethod
     def _non_empty(cls, value: list[str]) -> list[str]:
@@ -400,6 +406,7 @@ ENV_KEYS: dict[str, str] = {
     "RELEASEKIT_PUSH": "push",
     "RELEASEKIT_REQUIRE_FRAGMENTS": "require_fragments",
     "RELEASEKIT_GATE_COMMAND": "gate_command",
+    "RELEASEKIT_VERIFY_TESTS": "verify_tests",
     "RELEASEKIT_SMOKE_COMMAND": "smoke_command",
 }
 
@@ -509,6 +516,11 @@ def _format_validation(error: ValidationError, where: Mapping[str, str], path: P
 
 def _coerce_env(key: str, raw: str) -> Any:
     field = Config.model_fields[key]
+    if key == "verify_tests":  # auto, a boolean word, or pytest arguments (split on validation)
+        word = raw.strip().lower()
+        if word in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
+            return word in {"1", "true", "yes", "on"}
+        return raw
     if field.annotation is bool:
         lowered = raw.strip().lower()
         if lowered in {"1", "true", "yes", "on"}:

@@ -49,6 +49,7 @@ exclude = ["src/srclib/extra"]
 def _sandbox(tmp_path: Path, edit: dict[str, str] | None = None) -> Sandbox:
     sandbox = make_sandbox(tmp_path, "srclayout", edit=edit)
     del sandbox.env["RELEASEKIT_GATE_COMMAND"]  # the default: detected
+    del sandbox.env["RELEASEKIT_VERIFY_TESTS"]  # the default: the tests against the wheel
     sandbox.env["SRCLIB_WHERE"] = str(tmp_path / "where.txt")
     return sandbox
 

@@ -63,3 +63,22 @@ def test_malformed_toml(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[project\nname=")
     with pytest.raises(ConfigError, match="malformed TOML"):
         load_config(tmp_path, environ={})
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("auto", "auto"), ("off", False), ("TRUE", True), ("tests/unit -x", ["tests/unit", "-x"])],
+)
+def test_verify_tests_from_the_environment(tmp_path: Path, raw: str, expected: object) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "p"\nversion = "1.0"\n')
+    config = load_config(tmp_path, environ={"RELEASEKIT_VERIFY_TESTS": raw})
+    assert config.verify_tests == expected
+    assert config.sources["verify_tests"] == "environment variable RELEASEKIT_VERIFY_TESTS"
+
+
+def test_verify_tests_environment_value_that_cannot_be_split_is_a_config_error(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "p"\nversion = "1.0"\n')
+    with pytest.raises(ConfigError, match="verify_tests"):
+        load_config(tmp_path, environ={"RELEASEKIT_VERIFY_TESTS": "tests 'x"})
