@@ -10,7 +10,7 @@ A requirement file is passed to the installer as one ``-r<path>`` argument, so i
 ``-c`` and ``-e`` lines work; :func:`install_args` first copies it with relative paths made
 absolute and a line installing the project itself (``-e .[extra]``) turned into
 ``name[extra]``, which the project's own install (editable in the gate, the wheel in verify)
-satisfies.
+satisfies. A ``uv.lock`` adds its pinned versions as constraints.
 """
 
 from __future__ import annotations
@@ -24,8 +24,10 @@ import dependency_groups
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+from . import process
 from .errors import ConfigError
 from .textfiles import read_text
+from .venv import uv_binary
 
 __all__ = [
     "REQUIREMENT_FILES",
@@ -49,6 +51,8 @@ REQUIREMENT_FILES = (
     "requirements_dev.txt",
 )
 FILE_PREFIX = "-r"  # one argument, ``-r/abs/path``: pip and uv both read it
+CONSTRAINT_PREFIX = "-c"  # the same for a constraints file
+LOCK_CONSTRAINTS = "uv-lock-constraints.txt"
 
 
 def requirement_name(requirement: str) -> str:
@@ -226,9 +230,11 @@ def install_args(
     into: Path,
 ) -> tuple[list[str], set[str]]:
     """The installer's arguments for ``requirements``, requirement files copied into ``into``
-    (``packages``: the workspace's directories and names), and every project name required."""
+    (``packages``: the workspace's directories and names), and every project name required.
+    A project with a ``uv.lock`` gets its locked versions as constraints (``-c``), so the
+    tests run with the versions the project tests with (a pinned pytest stays pinned)."""
     copier = _Copier(root, packages, into)
-    args: list[str] = []
+    args: list[str] = _lock_constraints(root, into)
     for requirement in requirements:
         if requirement.startswith(FILE_PREFIX):
             args.append(f"{FILE_PREFIX}{copier.copy(Path(requirement[len(FILE_PREFIX) :]))}")
@@ -236,3 +242,21 @@ def install_args(
             copier.names.add(requirement_name(requirement))
             args.append(requirement)
     return args, copier.names - {""}
+
+
+def _lock_constraints(root: Path, into: Path) -> list[str]:
+    """``-c<file>`` with the versions ``uv.lock`` pins (every group and extra, the workspace's
+    own projects left out); none without a lock, without uv, or when uv cannot read it."""
+    uv = uv_binary()
+    if uv is None or not (root / "uv.lock").is_file():
+        return []
+    into.mkdir(parents=True, exist_ok=True)
+    target = into / LOCK_CONSTRAINTS
+    options = ["--no-emit-workspace", "--no-header", "--no-annotate", "--quiet", "-o", str(target)]
+    done = process.run(
+        [uv, "export", "--frozen", "--no-hashes", "--all-groups", "--all-extras", *options],
+        cwd=root,
+        check=False,
+        what="reading uv.lock's versions",
+    )
+    return [f"{CONSTRAINT_PREFIX}{target}"] if done.returncode == 0 and target.is_file() else []

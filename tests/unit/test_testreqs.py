@@ -10,6 +10,30 @@ import pytest
 from releasekit.testreqs import install_args, requirements_for_tests
 
 PROJECT = '[project]\nname = "demo-pkg"\nversion = "1.0"\n'
+UV_LOCK = """version = 1
+revision = 5
+requires-python = ">=3.11"
+
+[[package]]
+name = "demo-pkg"
+version = "1.0"
+source = { virtual = "." }
+
+[package.dev-dependencies]
+test = [
+    { name = "iniconfig" },
+]
+
+[package.metadata]
+
+[package.metadata.requires-dev]
+test = [{ name = "iniconfig" }]
+
+[[package]]
+name = "iniconfig"
+version = "2.3.1"
+source = { registry = "https://pypi.org/simple" }
+"""  # written by ``uv lock`` for the project in the test below
 
 
 def _found(root: Path, files: dict[str, str], data: dict[str, object] | None = None) -> tuple:
@@ -95,3 +119,19 @@ def test_copies_resolve_paths_and_name_the_project(tmp_path: Path) -> None:
         f"-e {(root / 'vendored' / 'lib').resolve()}",
     ]
     assert base.read_text().splitlines() == ["freezegun", f"-r {args[0][2:]}"]  # a cycle ends
+
+
+def test_a_uv_lock_pins_the_versions_as_constraints(tmp_path: Path) -> None:
+    """urllib3: ``pytest>=8.3.4`` in a group, 8.3.4 in uv.lock; the lock's versions constrain
+    the install (a real ``uv export`` of a real lock written by ``uv lock``)."""
+    root = tmp_path / "proj"
+    root.mkdir()
+    (root / "pyproject.toml").write_text(
+        PROJECT + 'requires-python = ">=3.11"\n[dependency-groups]\ntest = ["iniconfig"]\n'
+    )
+    (root / "uv.lock").write_text(UV_LOCK)
+    args, names = install_args(("iniconfig",), root, {root: "demo-pkg"}, tmp_path / "c")
+    assert args == [f"-c{tmp_path / 'c' / 'uv-lock-constraints.txt'}", "iniconfig"]
+    assert "iniconfig==2.3.1" in (tmp_path / "c" / "uv-lock-constraints.txt").read_text()
+    assert names == {"iniconfig"}
+    assert install_args(("x",), tmp_path, {}, tmp_path / "d")[0] == ["x"]  # no lock

@@ -67,11 +67,11 @@ def _dependency_spec(root: Path) -> dict[str, Any]:
 
 def _env_key(root: Path, requirements: list[str], plugin: bool, packages: list[Path]) -> str:
     """A hash of everything that decides the venv's contents except the project's own code."""
-    files = [a[2:] for a in requirements if a.startswith("-r")]
+    files = [a[2:] for a in requirements if a.startswith(("-r", "-c"))]
     blob = json.dumps(
         {
             "python": [sys.executable, sys.version],
-            "requirements": [a for a in requirements if not a.startswith("-r")],
+            "requirements": [a for a in requirements if not a.startswith(("-r", "-c"))],
             "files": sorted(Path(f).read_text(encoding="utf-8") for f in files),
             "plugin": plugin_install_args() if plugin else None,
             "packages": {str(p): _dependency_spec(p) for p in packages},
