@@ -246,7 +246,8 @@ def install_args(
 
 def _lock_constraints(root: Path, into: Path) -> list[str]:
     """``-c<file>`` with the versions ``uv.lock`` pins (every group and extra, the workspace's
-    own projects left out); none without a lock, without uv, or when uv cannot read it."""
+    own projects and direct URLs such as a git fork left out); none without a lock, without uv,
+    or when uv cannot read it."""
     uv = uv_binary()
     if uv is None or not (root / "uv.lock").is_file():
         return []
@@ -259,4 +260,8 @@ def _lock_constraints(root: Path, into: Path) -> list[str]:
         check=False,
         what="reading uv.lock's versions",
     )
-    return [f"{CONSTRAINT_PREFIX}{target}"] if done.returncode == 0 and target.is_file() else []
+    if done.returncode != 0 or not target.is_file():
+        return []
+    pins = [line for line in read_text(target).splitlines() if " @ " not in line]
+    target.write_text("\n".join(pins) + "\n", encoding="utf-8")  # versions only: pip's rule
+    return [f"{CONSTRAINT_PREFIX}{target}"]

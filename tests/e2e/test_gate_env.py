@@ -117,6 +117,15 @@ def test_a_configured_gate_outside_the_project_env_shows_the_import_error(tmp_pa
     assert done.returncode == 4
 
 
+def test_a_gate_that_runs_no_test_says_so(tmp_path: Path) -> None:
+    """iniconfig's sdist: testpaths names a directory the sdist lacks; pytest exits 5."""
+    sb = _sandbox(tmp_path)
+    env = {"RELEASEKIT_GATE_COMMAND": "python -m pytest -p no:cacheprovider --ignore=tests"}
+    done = sb.run("release", "patch", "--to", "local", "--yes", env=env)
+    assert_one_error_line(done, "the quality gate ran no test", "exited 5", "no tests collected")
+    assert done.returncode == 4
+
+
 def test_the_gate_venv_is_reused_while_the_dependencies_stay_the_same(tmp_path: Path) -> None:
     sb = _sandbox(tmp_path)
     spec = EnvSpec("venv", ("-m", "pytest"), "test", requirements=("pytest>=8",))

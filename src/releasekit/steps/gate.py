@@ -30,6 +30,7 @@ __all__ = ["GateStep", "gate_venv", "shown", "write_log"]
 
 LOG_NAME = "gate.log"
 _READY = ".releasekit-ready"
+_NO_TESTS_COLLECTED = 5  # pytest's exit status, passed on by nox, tox and hatch
 
 
 def _missing_tool(spec: EnvSpec) -> Problem | None:
@@ -200,6 +201,14 @@ class GateStep(Step):
             raise GateFailed(exc.message, hint=exc.hint) from None
         log = write_log(ctx.root, LOG_NAME, spec.display, done, done.output)
         ctx.reporter.detail(done.output)
+        if done.returncode == _NO_TESTS_COLLECTED:
+            raise GateFailed(
+                f"the quality gate ran no test: {spec.display} exited {done.returncode} "
+                f"(pytest: no tests collected): {failure_digest(done.output)} "
+                f"(full output: {shown(log)})",
+                hint="check that the tests are in the tree (an sdist may leave them out) and "
+                "pytest's testpaths, or skip with --skip gate",
+            )
         if done.returncode != 0:
             raise GateFailed(
                 f"the quality gate failed: {spec.display} exited {done.returncode}: "
