@@ -24,7 +24,15 @@ from ..errors import ConfigError, StepFailed
 if TYPE_CHECKING:
     from .project import Project
 
-__all__ = ["TOML_HEADER", "Slot", "TextSlot", "VersionSource", "sections", "toml_slot"]
+__all__ = [
+    "TOML_HEADER",
+    "Slot",
+    "SlotVersion",
+    "TextSlot",
+    "VersionSource",
+    "sections",
+    "toml_slot",
+]
 
 
 class VersionSource(abc.ABC):
@@ -82,6 +90,21 @@ class VersionSource(abc.ABC):
                 hint="nothing was committed; check that file and run `releasekit release "
                 "--rollback`",
             )
+
+
+class SlotVersion(VersionSource):
+    """A version written once in one file, at the place its :class:`TextSlot` finds."""
+
+    slot: TextSlot
+
+    def read(self) -> str:
+        return self.slot.read()
+
+    def files(self) -> tuple[Path, ...]:
+        return (self.slot.path,)
+
+    def write(self, version: str) -> None:
+        self.slot.write(version)
 
 
 @dataclass(frozen=True)

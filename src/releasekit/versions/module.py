@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import ConfigError
 from ..textfiles import read_text
-from .base import TextSlot, VersionSource
+from .base import SlotVersion, TextSlot, VersionSource
 from .project import Project
 
 __all__ = [
@@ -42,7 +42,7 @@ def dunder_pattern(*names: str) -> re.Pattern[str]:
     return re.compile(rf"^{alternatives}[ \t]*{annotation}=[ \t]*{value}", re.M)
 
 
-class ModuleVersion(VersionSource):
+class ModuleVersion(SlotVersion):
     """``__version__ = "..."`` (or a configured attribute or pattern) in a Python file."""
 
     kind = "module __version__"
@@ -59,15 +59,6 @@ class ModuleVersion(VersionSource):
         super().__init__(root)
         self.kind = kind or self.kind
         self.slot = TextSlot(path, pattern or dunder_pattern(), where)
-
-    def read(self) -> str:
-        return self.slot.read()
-
-    def files(self) -> tuple[Path, ...]:
-        return (self.slot.path,)
-
-    def write(self, version: str) -> None:
-        self.slot.write(version)
 
     def describe(self) -> str:
         return f"{_rel(self.slot.path, self.root)} ({self.kind})"

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from ..textfiles import read_text
-from .base import TextSlot, VersionSource, sections
+from .base import SlotVersion, TextSlot, VersionSource, sections
 from .module import PlainFileVersion, attr_file
 from .project import Project
 
@@ -17,22 +17,13 @@ _VALUE = re.compile(r"^version[ \t]*[=:][ \t]*(?P<version>[^\s#;]+)[ \t]*\r?$", 
 _METADATA = sections(_SECTION, "metadata")
 
 
-class SetupCfgVersion(VersionSource):
+class SetupCfgVersion(SlotVersion):
     kind = "setup.cfg [metadata] version"
 
     def __init__(self, root: Path) -> None:
         super().__init__(root)
         where = "[metadata] version = ..."
         self.slot = TextSlot(root / "setup.cfg", _VALUE, where, within=_METADATA)
-
-    def read(self) -> str:
-        return self.slot.read()
-
-    def files(self) -> tuple[Path, ...]:
-        return (self.slot.path,)
-
-    def write(self, version: str) -> None:
-        self.slot.write(version)
 
     def describe(self) -> str:
         return "setup.cfg [metadata] version"

@@ -4,27 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .base import VersionSource, toml_slot
+from .base import SlotVersion, VersionSource, toml_slot
 from .project import Project
 
 __all__ = ["PoetryVersion", "ProjectVersion"]
 
 
-class _TomlVersion(VersionSource):
+class _TomlVersion(SlotVersion):
     table = ""
 
     def __init__(self, root: Path) -> None:
         super().__init__(root)
         self.slot = toml_slot(root / "pyproject.toml", self.table)
-
-    def read(self) -> str:
-        return self.slot.read()
-
-    def files(self) -> tuple[Path, ...]:
-        return (self.slot.path,)
-
-    def write(self, version: str) -> None:
-        self.slot.write(version)
 
     def describe(self) -> str:
         return f"pyproject.toml [{self.table}] version"
