@@ -304,3 +304,16 @@ def test_failure_digest_ignores_colours() -> None:
         "\x1b[31m=== \x1b[1m1 failed\x1b[0m\x1b[31m in 0.01s ===\x1b[0m\n"
     )
     assert failure_digest(coloured) == "FAILED t.py::x; 1 failed in 0.01s"
+
+
+def test_a_tox_without_tox_uv_is_a_gate_problem_with_the_fix() -> None:
+    from releasekit.steps.gate import _missing_tool
+
+    spec = EnvSpec("tox", ("tox", "-e", "py"), "tox environment 'py' (tox.toml)", tool="tox")
+    assert _missing_tool(spec) is None
+    problem = _missing_tool(
+        EnvSpec("tox", spec.argv, spec.source, tool="tox", tool_plugin="tox-uv")
+    )
+    assert problem is not None
+    assert "uses tox-uv's runner, but tox has not got the tox-uv plugin" in problem[0]
+    assert "`pip install tox-uv`" in problem[1] and "gate_command" in problem[1]
