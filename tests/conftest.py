@@ -8,7 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -163,6 +163,28 @@ def assert_one_error_line(done: subprocess.CompletedProcess[str], *needles: str)
     return errors[0]
 
 
+def answers(url: str) -> bool:
+    """Whether ``url`` answers an HTTP GET with a success status."""
+    import urllib.request
+
+    try:
+        urllib.request.urlopen(url, timeout=2).close()  # noqa: S310 - a test server on loopback
+    except OSError:
+        return False
+    return True
+
+
+def wait_until(ready: Callable[[], bool], what: str, *, seconds: float = 60) -> None:
+    """Poll ``ready`` until it holds; a loaded CI machine may take a while to start a server."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not ready():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {seconds:g}s waiting for {what}")
+        time.sleep(0.1)
+
+
 @dataclass
 class RemoteIndex:
     url: str
@@ -182,8 +204,6 @@ def free_port() -> int:
 @pytest.fixture
 def remote_index(tmp_path: Path) -> Iterator[RemoteIndex]:
     """A separate, password-protected pypiserver process on loopback: a 'remote' URL target."""
-    import time
-    import urllib.request
 
     from passlib.apache import HtpasswdFile
 
@@ -217,14 +237,7 @@ def remote_index(tmp_path: Path) -> Iterator[RemoteIndex]:
     )
     url = f"http://127.0.0.1:{port}/"
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(url + "simple/", timeout=1).close()  # noqa: S310
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("pypiserver did not start")
+        wait_until(lambda: answers(url + "simple/"), "pypiserver to start")
         yield RemoteIndex(url, directory, "uploader", "s3cret-upload-pass")
     finally:
         proc.terminate()

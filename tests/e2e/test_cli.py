@@ -6,13 +6,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import releasekit
 
-from ..conftest import RemoteIndex, Sandbox, assert_one_error_line, free_port
+from ..conftest import RemoteIndex, Sandbox, answers, assert_one_error_line, free_port, wait_until
 
 
 def test_help_and_version(sandbox: Sandbox) -> None:
@@ -98,12 +97,8 @@ def test_index_serve_is_installable_from(sandbox: Sandbox, venv_python: Path) ->
     )
     try:
         url = f"http://127.0.0.1:{port}/simple/"
-        for _ in range(600):  # a loaded CI machine may take a while to start it
-            try:
-                page = urllib.request.urlopen(url + "simple-pkg/", timeout=1).read().decode()  # noqa: S310
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until(lambda: answers(url), "the local index to start")
+        page = urllib.request.urlopen(url + "simple-pkg/", timeout=10).read().decode()  # noqa: S310
         assert "simple_pkg-1.1.0-py3-none-any.whl" in page
         subprocess.run(
             [
@@ -153,15 +148,12 @@ def _serve(env: dict[str, str], port: int, *args: str) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
     )
-    for _ in range(600):  # a loaded CI machine may take a while to start it
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/simple/", timeout=1).close()
-        except OSError:
-            time.sleep(0.1)
-        else:
-            return server
-    server.terminate()
-    raise AssertionError(server.communicate(timeout=10))
+    try:
+        wait_until(lambda: answers(f"http://127.0.0.1:{port}/simple/"), "the local index to start")
+    except AssertionError:
+        server.terminate()
+        raise AssertionError(server.communicate(timeout=10)) from None
+    return server
 
 
 def test_index_serve_falls_back_upstream_for_dependencies(

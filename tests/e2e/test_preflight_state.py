@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import contextlib
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from releasekit.git import Git
 
-from ..conftest import Sandbox, assert_one_error_line, free_port, git
+from ..conftest import Sandbox, assert_one_error_line, free_port, git, wait_until
 from ..unit.test_preflight_target import http_server, pypi_token, website
 
 
@@ -95,13 +94,11 @@ def _read_only_git_daemon(base: Path) -> Iterator[str]:
     )
     url = f"git://127.0.0.1:{port}/remote.git"
     try:
-        for _ in range(100):
-            probe = subprocess.run(["git", "ls-remote", url], capture_output=True, check=False)
-            if probe.returncode == 0:
-                break
-            time.sleep(0.1)
-        else:
-            raise RuntimeError("git daemon did not start")
+        probe = ["git", "ls-remote", url]
+        wait_until(
+            lambda: subprocess.run(probe, capture_output=True, check=False).returncode == 0,
+            "git daemon to start",
+        )
         yield url
     finally:
         proc.terminate()

@@ -7,8 +7,6 @@ import base64
 import contextlib
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +14,7 @@ import pytest
 
 from releasekit.steps.preflight_target import not_an_index, token_host_mismatch, token_location
 
-from ..conftest import RemoteIndex, free_port
+from ..conftest import RemoteIndex, answers, free_port, wait_until
 
 
 @contextlib.contextmanager
@@ -30,12 +28,7 @@ def http_server(root: Path) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}/"
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(url, timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until(lambda: answers(url), "http.server to start")
         yield url
     finally:
         proc.terminate()
