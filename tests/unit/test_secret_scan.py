@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from releasekit.artifacts import scan
+from releasekit.artifacts.contents import SENSITIVE_NAME
 from releasekit.artifacts.members import sniff
 from releasekit.config import Config
 
@@ -340,3 +341,24 @@ def test_detect_secrets_global_settings_are_restored(tmp_path: Path) -> None:
     wheel.write_bytes(_zip({"pkg/t.txt": _text(SECRETS["ghu"][1]).encode()}))
     assert [f.kind for f in scan([wheel]).findings] == ["GitHub Token"]
     assert get_settings().json() == before
+
+
+@pytest.mark.parametrize(
+    ("member", "content", "flagged"),
+    [
+        # Flask's sdist: a dotenv fixture that sets nothing secret is not a leak
+        ("tests/test_apps/.env", b"FOO=env\nSPAM=1\nEGGS=2\nHAM=\xe7\x81\xab\xe8\x85\xbf\n", False),
+        ("tests/test_apps/.flaskenv", b"FOO=flaskenv\n", False),
+        ("tests/app/.env", b"export API_TOKEN=abc123\n", True),
+        ("tests/app/.env.local", b"DATABASE_URL=postgres://app:hunter2@db/app\n", True),
+        ("testing/.env", b"db_password = x\n", True),
+        ("pkg/.env", b"FOO=env\n", True),  # outside the tests, any environment file is refused
+    ],
+)
+def test_an_environment_file_in_the_tests_is_judged_by_what_it_sets(
+    tmp_path: Path, member: str, content: bytes, flagged: bool
+) -> None:
+    sdist = tmp_path / "pkg-1.0.tar.gz"
+    sdist.write_bytes(_tar_gz({member: content}, top="pkg-1.0/"))
+    kinds = [f.kind for f in scan([sdist]).findings if f.member == member]
+    assert (SENSITIVE_NAME in kinds) is flagged, kinds
