@@ -29,6 +29,7 @@ import importlib.metadata
 import importlib.util
 import itertools
 import json
+import os
 import re
 import shutil
 import sys
@@ -50,6 +51,7 @@ __all__ = [
     "EnvSpec",
     "detect",
     "failure_digest",
+    "has_tests",
     "plugin_install_args",
 ]
 
@@ -107,6 +109,27 @@ def detect(root: Path, config: Config) -> EnvSpec:
         requirements_source=source,
         plugin=plugin,
     )
+
+
+#: Directories never searched for tests: VCS, tool environments, builds, releasekit's own state.
+_NOT_SOURCE = frozenset({"node_modules", "build", "dist", "site", "venv", "env", "__pycache__"})
+
+
+def has_tests(root: Path) -> bool:
+    """Whether the project has any test to run: a tests/, test/ or testing/ directory, or a
+    ``test_*.py`` / ``*_test.py`` file anywhere in its tree (hidden and build directories aside).
+
+    An sdist often ships without its tests (flake8, rich): there is nothing to gate then, and
+    the gate says so instead of failing with pytest's "no tests ran"."""
+    if any((root / name).is_dir() for name in ("tests", "test", "testing")):
+        return True
+    for _, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in _NOT_SOURCE]
+        if any(
+            f.endswith(".py") and (f.startswith("test_") or f.endswith("_test.py")) for f in files
+        ):
+            return True
+    return False
 
 
 def _pyproject(root: Path) -> dict[str, Any]:

@@ -272,3 +272,15 @@ def test_requirement_files_feed_the_gate_and_verify_with_their_pytest_pin(tmp_pa
     sb.run("release", "patch", "--to", "local", "--yes", check=True)
     assert "pytest-8.3.3" in (sb.repo / ".releasekit" / "gate.log").read_text()
     assert "pytest-8.3.3" in (sb.repo / ".releasekit" / "verify-tests.log").read_text()
+
+
+def test_a_project_without_tests_has_nothing_to_gate(tmp_path: Path) -> None:
+    """An sdist shipped without its tests (flake8, rich): the plan says the gate has nothing to
+    run and why -- visibly skipped, not a pytest "no tests ran" failure, not a silent pass."""
+    sb = _sandbox(tmp_path)
+    sb.git("rm", "-rq", "tests")
+    sb.git("commit", "-qm", "Ship without tests")
+    sb.git("push", "-q", "origin", "main")
+    done = sb.run("plan", "patch", check=True)
+    assert "the project has no tests" in done.stderr
+    assert "nothing to gate" in done.stderr

@@ -15,6 +15,7 @@ from releasekit.testenv import (
     EnvSpec,
     detect,
     failure_digest,
+    has_tests,
     nox_sessions,
     plugin_install_args,
     requirements_for_tests,
@@ -317,3 +318,21 @@ def test_a_tox_without_tox_uv_is_a_gate_problem_with_the_fix() -> None:
     assert problem is not None
     assert "uses tox-uv's runner, but tox has not got the tox-uv plugin" in problem[0]
     assert "`pip install tox-uv`" in problem[1] and "gate_command" in problem[1]
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"pkg/__init__.py": ""}, False),  # flake8's and rich's sdists: no tests shipped
+        ({"pkg/__init__.py": "", ".tox/py/lib/test_x.py": ""}, False),  # not the project's
+        ({"tests/__init__.py": ""}, True),
+        ({"testing/conftest.py": ""}, True),
+        ({"pkg/test_core.py": ""}, True),
+        ({"pkg/core_test.py": ""}, True),
+    ],
+)
+def test_has_tests(tmp_path: Path, files: dict[str, str], expected: bool) -> None:
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    assert has_tests(tmp_path) is expected

@@ -18,7 +18,7 @@ from ..config import read_pyproject
 from ..errors import GateFailed, PreflightError, ProcessError
 from ..git import Git, ensure_state_dir
 from ..redact import redact
-from ..testenv import EnvSpec, detect, failure_digest, plugin_install_args
+from ..testenv import EnvSpec, detect, failure_digest, has_tests, plugin_install_args
 from ..testreqs import install_args
 from ..venv import VirtualEnv
 from .base import Facts, Plan, Problem, Step
@@ -152,6 +152,14 @@ def shown(path: Path) -> str:
 
 class GateStep(Step):
     name = "gate"
+
+    def skip_reason(self, ctx: Context) -> str | None:
+        if ctx.config.gate_command is None and not has_tests(ctx.root):
+            return (
+                "the project has no tests (no tests/, test/ or testing/ directory, no "
+                "test_*.py file): nothing to gate"
+            )
+        return None
 
     def check(self, ctx: Context) -> Iterator[Problem]:
         problem = _missing_tool(detect(ctx.root, ctx.config))
