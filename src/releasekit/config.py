@@ -60,7 +60,10 @@ Text = Annotated[str, AfterValidator(non_empty)]  # a string that must say somet
 RefName = Annotated[str, AfterValidator(check_ref_name)]
 Url = Annotated[str, AfterValidator(check_url)]
 _IMAGE_NAME = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$")
-_REGISTRY = re.compile(r"^[A-Za-z0-9.-]+(?::[0-9]{1,5})?$")
+#: ``host[:port]``, optionally followed by a namespace: ``ghcr.io/acme``, ``localhost:5000/team``.
+_REGISTRY = re.compile(
+    r"^[A-Za-z0-9.-]+(?::(?P<port>[0-9]{1,5}))?(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*/?$"
+)
 _USER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]*)?$")
 _BUILD_ARG = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -123,7 +126,9 @@ class ImageSettings(_Model):
         None, description="Image repository name, e.g. `acme/tool`. Default: the package's name."
     )
     registry: str | None = Field(
-        None, description="Registry host[:port] to push to; no registry means build and smoke only."
+        None,
+        description="Registry host[:port] to push to, optionally with a namespace "
+        "(`ghcr.io/acme`, `localhost:5000/team`); no registry means build and smoke only.",
     )
     command: list[str] | None = Field(
         None,
@@ -160,9 +165,12 @@ class ImageSettings(_Model):
     def _registry(cls, value: str | None) -> str | None:
         if value is None:
             return value
-        port = value.partition(":")[2]
-        if not _REGISTRY.match(value) or (port and not 1 <= int(port) <= 65535):
-            raise ValueError("must be a registry host[:port] without scheme, e.g. ghcr.io")
+        match = _REGISTRY.match(value)
+        if not match or (match["port"] and not 1 <= int(match["port"]) <= 65535):
+            raise ValueError(
+                "must be a registry host[:port] without scheme, optionally with a lowercase "
+                "namespace, e.g. ghcr.io or ghcr.io/acme"
+            )
         return value
 
     @field_validator("user")

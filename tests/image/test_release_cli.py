@@ -189,7 +189,7 @@ BAD_DOCS = {
     "missing-mkdocs-yml": (
         {},
         "\n[tool.releasekit.docs]\nenabled = true\n",
-        "no MkDocs configuration",
+        "'docs.config_file' = 'mkdocs.yml': no such file, but docs.enabled = true",
     ),
 }
 
