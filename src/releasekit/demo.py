@@ -103,7 +103,7 @@ def _git_setup(project: Path, remote: Path) -> None:
     repo.run("config", "user.email", "demo@releasekit.invalid")
     repo.run("config", "commit.gpgsign", "false")
     repo.run("config", "tag.gpgsign", "false")
-    repo.run("add", "--all")
+    repo.run("add", "--", *FILES)  # exactly the files the demo wrote
     repo.run("commit", "--quiet", "-m", "Start hello-release")
     repo.run("remote", "add", "origin", str(remote))
     repo.run("push", "--quiet", "origin", "main")
