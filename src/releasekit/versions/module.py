@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from ..errors import ConfigError
 from ..textfiles import read_text
@@ -101,14 +102,18 @@ class HatchPathVersion(ModuleVersion):
         )
 
 
+def _setuptools_dynamic(project: Project) -> dict[str, Any]:
+    """``[tool.setuptools.dynamic] version = {...}`` of a dynamic-version project, else {}."""
+    spec = project.table("tool", "setuptools", "dynamic").get("version")
+    return spec if project.dynamic_version and isinstance(spec, dict) else {}
+
+
 class SetuptoolsAttrVersion(ModuleVersion):
     kind = "setuptools dynamic attr"
 
     @classmethod
     def detect(cls, project: Project) -> VersionSource | None:
-        spec = project.table("tool", "setuptools", "dynamic").get("version")
-        if not project.dynamic_version or not isinstance(spec, dict):
-            return None
+        spec = _setuptools_dynamic(project)
         attr = spec.get("attr")
         if not isinstance(attr, str):
             return None
@@ -122,10 +127,7 @@ class SetuptoolsFileVersion(PlainFileVersion):
 
     @classmethod
     def detect(cls, project: Project) -> VersionSource | None:
-        spec = project.table("tool", "setuptools", "dynamic").get("version")
-        if not project.dynamic_version or not isinstance(spec, dict):
-            return None
-        files = spec.get("file")
+        files = _setuptools_dynamic(project).get("file")
         first = files if isinstance(files, str) else files[0] if isinstance(files, list) else None
         return cls(project.root, project.root / str(first)) if first else None
 
