@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from releasekit.context import Context
+
 PROJECTS = Path(__file__).parent / "projects"
 FIXED_DATE = "2026-11-20T12:00:00+00:00"
 
@@ -242,3 +244,28 @@ def remote_index(tmp_path: Path) -> Iterator[RemoteIndex]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def step_context(root: Path, *, dry_run: bool = False) -> Context:
+    """The context of a minor release (1.0.0 -> 1.1.0) of the project at ``root``, to the local
+    index, for calling one step's plan/check/apply directly."""
+    from releasekit.config import load_config
+    from releasekit.journal import Journal
+    from releasekit.targets import resolve_target
+    from releasekit.ui import Reporter
+    from releasekit.workspace import load_workspace
+
+    config = load_config(root, environ={})
+    workspace = load_workspace(root, config)
+    return Context(
+        root=root,
+        config=config,
+        workspace=workspace,
+        target=resolve_target("local", config),
+        journal=Journal.in_memory(),
+        reporter=Reporter(quiet=True),
+        version="1.1.0",
+        previous_version=workspace.version,
+        bump="minor",
+        dry_run=dry_run,
+    )

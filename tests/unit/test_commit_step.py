@@ -6,17 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from releasekit.config import load_config
 from releasekit.context import Context
 from releasekit.errors import StepFailed
-from releasekit.journal import Journal
 from releasekit.steps.base import StepRecord
 from releasekit.steps.commit import CommitStep
-from releasekit.targets import resolve_target
-from releasekit.ui import Reporter
-from releasekit.workspace import load_workspace
 
-from ..conftest import Sandbox, make_sandbox
+from ..conftest import Sandbox, make_sandbox, step_context
 
 
 @pytest.fixture
@@ -25,19 +20,7 @@ def sandbox(tmp_path: Path) -> Sandbox:
 
 
 def _context(sandbox: Sandbox, facts: dict[str, dict[str, object]]) -> Context:
-    config = load_config(sandbox.repo, environ={})
-    workspace = load_workspace(sandbox.repo, config)
-    ctx = Context(
-        root=sandbox.repo,
-        config=config,
-        workspace=workspace,
-        target=resolve_target("local", config),
-        journal=Journal.in_memory(),
-        reporter=Reporter(quiet=True),
-        version="1.1.0",
-        previous_version=workspace.version,
-        bump="minor",
-    )
+    ctx = step_context(sandbox.repo)
     ctx.facts.update({"preflight": {"base": sandbox.git("rev-parse", "HEAD")}, **facts})
     return ctx
 

@@ -9,17 +9,12 @@ from pathlib import Path
 import pytest
 
 from releasekit import pipeline
-from releasekit.config import load_config
 from releasekit.context import Context
 from releasekit.errors import PreflightError
-from releasekit.journal import Journal
 from releasekit.steps.base import Facts, Plan, Problem, Step
 from releasekit.steps.preflight import PreflightStep, problems
-from releasekit.targets import resolve_target
-from releasekit.ui import Reporter
-from releasekit.workspace import load_workspace
 
-from ..conftest import make_sandbox
+from ..conftest import make_sandbox, step_context
 
 
 class NeedsTool(Step):
@@ -38,20 +33,7 @@ class NeedsTool(Step):
 
 
 def _context(root: Path) -> Context:
-    config = load_config(root, environ={})
-    workspace = load_workspace(root, config)
-    return Context(
-        root=root,
-        config=config,
-        workspace=workspace,
-        target=resolve_target("local", config),
-        journal=Journal.in_memory(),
-        reporter=Reporter(quiet=True),
-        version="1.1.0",
-        previous_version=workspace.version,
-        bump="minor",
-        dry_run=True,
-    )
+    return step_context(root, dry_run=True)
 
 
 @pytest.fixture
