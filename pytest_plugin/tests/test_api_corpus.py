@@ -128,7 +128,8 @@ CASES = [
     Case("module added", {"pkg/__init__.py": ""},
          {"pkg/__init__.py": "", "pkg/extra.py": "def e(): ..."},
          added=frozenset({"pkg.extra", "pkg.extra.e"})),
-    Case("body and docstring changed", "def f(a):\n    return a", 'def f(a):\n    "Doc."\n    return a * 2'),
+    Case("body and docstring changed", "def f(a):\n    return a",
+         'def f(a):\n    "Doc."\n    return a * 2'),
     # ---------------------------------------------------------------- configuration
     Case("0.x: a minor bump may break", "def f(): ...", "", brk("function-removed pkg.f"),
          "FPP", base="0.3.1"),
