@@ -31,6 +31,7 @@ from .config_tables import (
     RepositorySettings,
     SecretAllow,
     StrictModel,
+    SupplySettings,
     Text,
 )
 from .errors import ConfigError
@@ -147,6 +148,7 @@ class Config(StrictModel):
     )
     image: ImageSettings = Field(default_factory=ImageSettings)  # type: ignore[arg-type]
     docs: DocsSettings = Field(default_factory=DocsSettings)  # type: ignore[arg-type]
+    supply: SupplySettings = Field(default_factory=SupplySettings)  # type: ignore[arg-type]
     gate: dict[str, Any] = Field(
         default_factory=dict,
         description="Quality-gate rules for `pytest --gate`; validated by pytest-releasekit.",

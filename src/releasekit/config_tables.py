@@ -19,6 +19,7 @@ __all__ = [
     "RepositorySettings",
     "SecretAllow",
     "StrictModel",
+    "SupplySettings",
     "Text",
     "Url",
 ]
@@ -181,6 +182,30 @@ class DocsSettings(StrictModel):
         True, description="Make the site's root redirect to the alias (mike set-default)."
     )
     strict: bool = Field(True, description="Build with --strict: warnings fail the release.")
+
+
+class SupplySettings(StrictModel):
+    """``[tool.releasekit.supply]``: checksums, SBOM, provenance and attestations of a release."""
+
+    checksums: bool = Field(
+        True, description="Write SHA256SUMS for the wheels and sdists (and the pushed image)."
+    )
+    sbom: bool = Field(
+        True,
+        description="Embed a CycloneDX SBOM of each wheel's declared runtime dependencies in the "
+        "wheel (PEP 770, .dist-info/sboms/) and keep a copy next to it.",
+    )
+    provenance: bool = Field(
+        True,
+        description="Write an in-toto statement with SLSA provenance v1 per artifact "
+        "(<file>.intoto.json).",
+    )
+    attestations: bool | None = Field(
+        None,
+        description="Sign the files with Sigstore and upload PEP 740 attestations (needs an OIDC "
+        "identity: GitHub Actions with id-token: write, and releasekit[attest]); true requires "
+        "it, false never signs. Default: when an OIDC identity is available.",
+    )
 
 
 class RepositorySettings(StrictModel):

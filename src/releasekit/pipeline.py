@@ -22,6 +22,7 @@ from .steps.image import ImageStep
 from .steps.preflight import PreflightStep
 from .steps.promote import PromoteStep
 from .steps.publish import PublishStep
+from .steps.supply import SupplyStep
 from .steps.tag import TagStep
 from .steps.verify import VerifyStep
 from .steps.verify_published import VerifyPublishedStep
@@ -45,6 +46,7 @@ def default_steps() -> list[Step]:
         ChangelogStep(),
         CommitStep(),
         BuildStep(),
+        SupplyStep(),
         VerifyStep(),
         ImageStep(),
         DocsStep(),

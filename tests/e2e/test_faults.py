@@ -24,6 +24,7 @@ STEPS = [
     "changelog",
     "commit",
     "build",
+    "supply",
     "verify",
     "publish",
     "verify-published",

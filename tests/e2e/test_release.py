@@ -88,6 +88,7 @@ def test_release_minor_to_local_index(sandbox: Sandbox, venv_python: Path) -> No
         "changelog",
         "commit",
         "build",
+        "supply",
         "verify",
         "publish",
         "verify-published",

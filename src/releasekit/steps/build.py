@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from .. import process
 from ..git import Git
 from ..index import sha256_of
+from ..supply.wheels import embed_runtime_sbom
 from ..venv import uv_binary
 from ..workspace import Package
 from .base import Facts, Plan, Step, StepRecord
@@ -26,27 +27,39 @@ from .base import Facts, Plan, Step, StepRecord
 if TYPE_CHECKING:
     from ..context import Context
 
-__all__ = ["BuildStep", "artifact_paths", "build_package"]
+__all__ = ["BuildStep", "artifact_paths", "build_command", "build_package"]
+
+
+def build_command() -> list[str]:
+    """What builds the packages: ``uv build`` when uv is installed, else ``python -m build``."""
+    uv = uv_binary()
+    return [uv, "build"] if uv else [sys.executable, "-m", "build", "--sdist", "--wheel"]
 
 
 def build_package(
-    package: Package, source: Path, outdir: Path, *, epoch: int, version: str | None = None
+    package: Package,
+    source: Path,
+    outdir: Path,
+    *,
+    epoch: int,
+    version: str | None = None,
+    sbom: bool = False,
 ) -> list[Path]:
     """Build one package's sdist, then its wheel from the sdist, from ``source`` into ``outdir``.
 
     ``version`` is the planned version: a VCS-versioned package (hatch-vcs, setuptools-scm,
     pdm-backend scm) is built with it pinned through the backend's environment variables, since
     the release tag does not exist yet and the backend would otherwise make an ``X.Y.Z.devN``.
+    ``sbom``: embed the SBOM of each wheel's runtime dependencies in it (PEP 770).
     """
     staging = outdir / f".{package.canonical}"
     staging.mkdir(parents=True)
-    uv = uv_binary()
-    if uv:  # uv build caches build environments; like build, it makes the wheel from the sdist
-        argv: list[str | Path] = [uv, "build", "--quiet", "--out-dir", staging, source]
-        tool = "uv build"
-    else:
-        argv = [sys.executable, "-m", "build", "--sdist", "--wheel", "--outdir", staging, source]
-        tool = "python -m build"
+    # uv build caches build environments; like build, it makes the wheel from the sdist
+    command = build_command()
+    uv = command[1] == "build"
+    out = ["--quiet", "--out-dir"] if uv else ["--outdir"]
+    argv: list[str | Path] = [*command, *out, staging, source]
+    tool = "uv build" if uv else "python -m build"
     process.run(
         argv,
         cwd=source,
@@ -64,6 +77,8 @@ def build_package(
             target = outdir / path.name
             path.replace(target)
             built.append(target)
+            if sbom and target.suffix == ".whl":
+                embed_runtime_sbom(target, epoch=epoch)
     shutil.rmtree(staging)
     return built
 
@@ -92,7 +107,14 @@ class BuildStep(Step):
 
             def one(package: Package) -> list[Path]:
                 source = tree / package.path.relative_to(ctx.root.resolve())
-                return build_package(package, source, outdir, epoch=epoch, version=ctx.version)
+                return build_package(
+                    package,
+                    source,
+                    outdir,
+                    epoch=epoch,
+                    version=ctx.version,
+                    sbom=ctx.config.supply.sbom,
+                )
 
             with ThreadPoolExecutor(max_workers=min(4, len(packages))) as pool:
                 results = list(pool.map(one, packages))
@@ -108,7 +130,9 @@ class BuildStep(Step):
                         "kind": "wheel" if path.suffix == ".whl" else "sdist",
                     }
                 )
-        return {"dir": str(outdir.relative_to(ctx.root)), "files": files}
+        program, *arguments = build_command()
+        command = process.display([Path(program).name, *arguments])
+        return {"dir": str(outdir.relative_to(ctx.root)), "files": files, "command": command}
 
     def undo(self, ctx: Context, record: StepRecord) -> list[str]:
         shutil.rmtree(self.outdir(ctx), ignore_errors=True)

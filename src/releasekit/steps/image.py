@@ -22,6 +22,7 @@ from ..image.errors import ImageError, one_line
 from ..image.registry import Credentials, RegistryClient, authfile
 from ..image.spec import ImageSpec, image_skip_reason, image_spec, wheel_for
 from ..index import sha256_of
+from ..supply.assets import record_image
 from .base import Facts, Plan, Problem, Step, StepRecord
 
 if TYPE_CHECKING:
@@ -260,6 +261,7 @@ class ImageStep(Step):
                     hint="check the registry, then --resume",
                 )
             facts.update(digest=digest, pushed=True)
+            record_image(ctx, spec.ref, digest)  # SHA256SUMS gains the image's line
             ctx.effect(self.name, "pushed", digest=digest, facts=facts)
         return facts
 

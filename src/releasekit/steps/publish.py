@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from .. import process
 from ..errors import StepFailed
 from ..index import IndexFile, LocalIndex, check_index_dir, list_files, sha256_of
+from ..supply.attest import sign, upload_args
 from .base import Facts, Plan, Step, StepRecord
 from .verify import check_built
 
@@ -67,6 +68,7 @@ class PublishStep(Step):
                     hint="an index never accepts the same file name twice; release a new version "
                     "(e.g. a .post1) instead; nothing was uploaded",
                 )
+        sign(ctx, [ctx.root / f["path"] for f in files if f["filename"] not in remote])
         uploaded, present = [], []
         for number, item in enumerate(files, start=1):
             if item["filename"] in remote:
@@ -105,6 +107,7 @@ class PublishStep(Step):
             "--disable-progress-bar",
             "--repository-url",
             str(target.upload_url),
+            *upload_args(Path(path)),  # PEP 740: --attestations when the file was signed
             path,
         ]
         process.run(
