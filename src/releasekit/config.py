@@ -35,6 +35,7 @@ from .config_tables import (
     Text,
 )
 from .errors import ConfigError
+from .forge.settings import ForgeSettings
 from .git import branch_allowed, detect_remote, remote_default_branch
 from .tags import FIELDS as TAG_FIELDS
 from .textfiles import decode
@@ -149,6 +150,7 @@ class Config(StrictModel):
     image: ImageSettings = Field(default_factory=ImageSettings)  # type: ignore[arg-type]
     docs: DocsSettings = Field(default_factory=DocsSettings)  # type: ignore[arg-type]
     supply: SupplySettings = Field(default_factory=SupplySettings)  # type: ignore[arg-type]
+    forge: ForgeSettings = Field(default_factory=ForgeSettings)  # type: ignore[arg-type]
     gate: dict[str, Any] = Field(
         default_factory=dict,
         description="Quality-gate rules for `pytest --gate`; validated by pytest-releasekit.",

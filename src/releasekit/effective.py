@@ -17,6 +17,7 @@ from .changelogs import resolve
 from .config import Config, read_pyproject
 from .docsite import docs_skip_reason
 from .errors import ConfigError
+from .forge.detect import forge_values
 from .image.spec import image_skip_reason
 from .tags import effective_tag_format
 from .testenv import detect
@@ -124,4 +125,5 @@ def effective_values(root: Path, config: Config) -> dict[str, Value]:
     values["docs.enabled"] = _switch(
         config.docs.enabled, docs_skip_reason(config, root), "docs", config
     )
+    values.update(forge_values(root, config))
     return values

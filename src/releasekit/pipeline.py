@@ -17,6 +17,7 @@ from .steps.build import BuildStep
 from .steps.changelog import ChangelogStep
 from .steps.commit import CommitStep
 from .steps.docs import DocsStep
+from .steps.forge import ForgeDraftStep, ForgePublishStep
 from .steps.gate import GateStep
 from .steps.image import ImageStep
 from .steps.preflight import PreflightStep
@@ -34,6 +35,7 @@ __all__ = ["SKIPPABLE", "Pipeline", "default_steps"]
 READ_ONLY = frozenset({"preflight", "gate"})
 SKIPPABLE = frozenset(
     {"gate", "changelog", "verify", "image", "docs", "publish", "verify-published", "promote"}
+    | {"forge-draft", "forge-publish"}
 )
 
 
@@ -50,9 +52,11 @@ def default_steps() -> list[Step]:
         VerifyStep(),
         ImageStep(),
         DocsStep(),
+        ForgeDraftStep(),
         PublishStep(),
         VerifyPublishedStep(),
         TagStep(),
+        ForgePublishStep(),
         PromoteStep(),
     ]
 
