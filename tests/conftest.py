@@ -20,6 +20,13 @@ PROJECTS = Path(__file__).parent / "projects"
 FIXED_DATE = "2026-11-20T12:00:00+00:00"
 
 
+# No advisory source (api.osv.dev, PyPI's JSON API) is reachable on the test machines: every
+# releasekit the tests start skips the dependency audit, visibly, with this reason.
+# tests/e2e/test_audit.py removes it and points the audit at a local double of OSV.
+AUDIT_SKIP = "test run: no advisory source is reachable here"
+os.environ.setdefault("RELEASEKIT_AUDIT_SKIP", AUDIT_SKIP)
+
+
 def git(cwd: Path, *args: str) -> str:
     done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
     return done.stdout.strip()
@@ -107,6 +114,7 @@ def make_sandbox(base: Path, project: str, *, edit: dict[str, str] | None = None
         # like the gate, the tests against the wheel are the project's: tests of those features
         # (test_gate_env, test_shapes) remove both on purpose
         "RELEASEKIT_VERIFY_TESTS": "false",
+        "RELEASEKIT_AUDIT_SKIP": AUDIT_SKIP,
         "COLUMNS": "200",
     }
     for key in (

@@ -22,6 +22,7 @@ from pydantic import (
     field_validator,
 )
 
+from .audit_settings import AuditSettings
 from .checks import check_command, check_format, check_ref_name, check_url, non_empty
 from .config_tables import (
     DocsSettings,
@@ -151,6 +152,7 @@ class Config(StrictModel):
     docs: DocsSettings = Field(default_factory=DocsSettings)  # type: ignore[arg-type]
     supply: SupplySettings = Field(default_factory=SupplySettings)  # type: ignore[arg-type]
     forge: ForgeSettings = Field(default_factory=ForgeSettings)  # type: ignore[arg-type]
+    audit: AuditSettings = Field(default_factory=AuditSettings)  # type: ignore[arg-type]
     gate: dict[str, Any] = Field(
         default_factory=dict,
         description="Quality-gate rules for `pytest --gate`; validated by pytest-releasekit.",

@@ -42,6 +42,11 @@ smoke_command = "hello-release --version"
 [tool.releasekit.gate]
 min_tests = { unit = 2 }
 
+[tool.releasekit.audit]
+# The demo runs offline, where no advisory source (api.osv.dev) may be reachable: verify says
+# so in a warning instead of stopping. A real project keeps the default, "fail".
+unreachable = "warn"
+
 [tool.towncrier]
 directory = "changelog.d"
 filename = "CHANGELOG.md"

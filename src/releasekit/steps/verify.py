@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import process
+from .. import audit, process
 from ..artifacts import (
     Allowance,
     ScanReport,
@@ -117,7 +117,9 @@ class VerifyStep(Step):
     name = "verify"
 
     def check(self, ctx: Context) -> Iterator[Problem]:
-        """Every ``secret_allow`` entry names a kind the scan reports (a typo would never match)."""
+        """Every ``secret_allow`` entry names a kind the scan reports (a typo would never match);
+        the advisory source answers when the audit policy needs it."""
+        yield from audit_problems(ctx)
         entries = [(n, e) for n, e in enumerate(ctx.config.secret_allow) if e.kind is not None]
         if not entries:
             return
@@ -141,6 +143,7 @@ class VerifyStep(Step):
                 "(detect-secrets) in any member, nested archives included",
                 "install the wheels into a fresh venv and run the smoke command",
                 _tests_action(ctx),
+                _audit_action(ctx),
             ),
         )
 
@@ -156,12 +159,69 @@ class VerifyStep(Step):
             secret_allow=ctx.config.secret_allow,
         )
         report = verified.scan
+        venv = VirtualEnv(ctx.release_dir / "venv-verify")
         return {
             "smoke": verified.smoke,
             "checked": [p.name for p in files],
             "scanned": {"members": report.members, "bytes": report.bytes},
-            **run_wheel_tests(ctx, VirtualEnv(ctx.release_dir / "venv-verify")),
+            "audit": audit_wheels(ctx, venv),
+            **run_wheel_tests(ctx, venv),
         }
+
+
+def audit_wheels(ctx: Context, venv: VirtualEnv) -> dict[str, object]:
+    """pip-audit the runtime dependencies of the wheels installed in ``venv``; report each
+    finding (package, version, advisory id, fixed versions); raise when the policy says so."""
+    settings = ctx.config.audit
+    reason = audit.skip_reason(settings)
+    if reason:
+        ctx.reporter.warn(f"dependency audit skipped: {reason}")
+        return {"skipped": reason}
+    roots = [package.name for package in ctx.workspace.packages]
+    report = audit.audit(audit.site_dirs(venv.path), roots, settings, ctx.release_dir)
+    for line in report.lines():
+        (ctx.reporter.warn if "NOT audited" in line else ctx.reporter.info)(
+            f"dependency audit: {line}"
+        )
+    if report.not_audited:
+        ctx.reporter.warn(
+            "dependency audit: released WITHOUT an audit, as [tool.releasekit.audit] "
+            'unreachable = "warn" allows'
+        )
+    elif not report.audited:
+        ctx.reporter.info("dependency audit: the wheels have no runtime dependencies")
+    else:
+        ctx.reporter.info(
+            f"dependency audit: {len(report.audited)} runtime dependencies audited against "
+            f"{audit.source_url(settings)}"
+        )
+    return report.facts()
+
+
+def audit_problems(ctx: Context) -> Iterator[Problem]:
+    """The audit's prerequisites: an advisory source that answers when the policy needs it."""
+    settings = ctx.config.audit
+    if audit.skip_reason(settings) or settings.unreachable != "fail":
+        return
+    trouble = audit.probe(settings)
+    if trouble:
+        yield (
+            f"dependency audit: {trouble}; verify would stop the release",
+            f"check the network (HTTPS_PROXY), or {audit.HOW_TO_SKIP}",
+        )
+
+
+def _audit_action(ctx: Context) -> str:
+    settings = ctx.config.audit
+    reason = audit.skip_reason(settings)
+    if reason:
+        return f"dependency vulnerability audit: skipped ({reason})"
+    ignores = f", {len(settings.ignore)} ignore entr{'y' if len(settings.ignore) == 1 else 'ies'}"
+    return (
+        "pip-audit the wheels' runtime dependencies as installed in the fresh venv against "
+        f"{audit.source_url(settings)} (fail on: {settings.fail_on}; unreachable: "
+        f"{settings.unreachable}{ignores if settings.ignore else ''})"
+    )
 
 
 def _tests_action(ctx: Context) -> str:
