@@ -19,6 +19,7 @@ from .docsite import docs_skip_reason
 from .errors import ConfigError
 from .forge.detect import forge_values
 from .image.spec import image_skip_reason
+from .supply.attest import decide
 from .tags import effective_tag_format
 from .testenv import detect
 from .workspace import load_workspace
@@ -88,6 +89,13 @@ def _switch(enabled: bool | None, skip: str | None, key: str, config: Config) ->
     return skip is None, f"detected: {skip}" if skip else "detected"
 
 
+def _attestations(config: Config) -> dict[str, Value]:
+    if config.supply.attestations is not None:
+        return {}
+    decision = decide(None)
+    return {"supply.attestations": (decision.sign, f"detected: {decision.reason}")}
+
+
 def effective_values(root: Path, config: Config) -> dict[str, Value]:
     """Key -> (value, source) for every key; detected defaults are resolved."""
     values: dict[str, Value] = {}
@@ -122,6 +130,7 @@ def effective_values(root: Path, config: Config) -> dict[str, Value]:
     values["image.enabled"] = _switch(
         config.image.enabled, image_skip_reason(config, root), "image", config
     )
+    values.update(_attestations(config))
     values["docs.enabled"] = _switch(
         config.docs.enabled, docs_skip_reason(config, root), "docs", config
     )
