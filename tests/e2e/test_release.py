@@ -12,6 +12,7 @@ import pytest
 from releasekit.index import LocalIndex
 
 from ..conftest import Sandbox
+from .supply_checks import check_supply_chain
 
 
 def _journal_events(sandbox: Sandbox) -> list[dict[str, object]]:
@@ -123,6 +124,9 @@ def test_two_package_workspace_in_dependency_order(
         "app_tool",
     ]
     assert len(sb.index_files()) == 4
+    sboms = check_supply_chain(sb, _journal_events(sb), "app-tool-v2.0.1")
+    app = next(bom for name, bom in sboms.items() if name.startswith("app_tool"))
+    assert [c["name"] for c in app["components"]] == ["core-lib"]  # its one dependency
     _install_from_index(sb, venv_python, "app-tool==2.0.1")
     out = subprocess.run(
         [venv_python.parent / "app-tool"], capture_output=True, text=True, check=True
