@@ -33,7 +33,7 @@ __all__ = ["CACHE_NAME", "FILE_NAME", "Memo", "slim", "totals"]
 #: the memo's directory in pytest's cache (``.pytest_cache/d/<CACHE_NAME>``)
 CACHE_NAME = "releasekit-coverage"
 FILE_NAME = "analysis.json"
-SCHEMA = 1
+SCHEMA = 2
 #: options that change how a file is analysed or named (part of the memo's key)
 _SHAPING = (
     "run:branch",
@@ -60,11 +60,15 @@ _SUMMARY = (
 def slim(entry: Mapping[str, Any]) -> dict[str, Any]:
     """The part of coverage.py's JSON entry for one file that the gate reads."""
     summary = entry["summary"]
-    return {
+    slimmed = {
         "summary": {k: summary[k] for k in _SUMMARY if k in summary},
         "executed_lines": entry["executed_lines"],
         "missing_lines": entry["missing_lines"],
     }
+    for arcs in ("executed_branches", "missing_branches"):  # present with branch data
+        if arcs in entry:
+            slimmed[arcs] = entry[arcs]
+    return slimmed
 
 
 def totals(entries: Iterable[Mapping[str, Any]]) -> dict[str, Any]:

@@ -51,6 +51,10 @@ class FileCoverage:
     covered_branches: int
     executed: frozenset[int]
     missing: frozenset[int]
+    #: arcs (from line, to line; a negative "to" is an exit) that ran / did not run, as in
+    #: coverage.py's JSON report (empty without branch data)
+    executed_branches: frozenset[tuple[int, int]] = frozenset()
+    missing_branches: frozenset[tuple[int, int]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -160,6 +164,8 @@ def _report(
                 covered_branches=int(summary.get("covered_branches", 0)),
                 executed=frozenset(entry["executed_lines"]),
                 missing=frozenset(entry["missing_lines"]),
+                executed_branches=_arcs(entry.get("executed_branches", ())),
+                missing_branches=_arcs(entry.get("missing_branches", ())),
             )
         )
     totals = document["totals"]
@@ -175,6 +181,10 @@ def _report(
         files=tuple(files),
         warnings=tuple(dict.fromkeys(notes)),
     )
+
+
+def _arcs(pairs: Iterable[Sequence[int]]) -> frozenset[tuple[int, int]]:
+    return frozenset((int(a), int(b)) for a, b in pairs)
 
 
 _FIX_NO_DATA = (

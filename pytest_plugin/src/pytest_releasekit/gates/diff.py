@@ -1,33 +1,55 @@
-"""Diff coverage: the share of changed executable lines that the tests executed.
+"""Diff coverage: how much of the code changed since the base the tests executed.
 
-"Changed" means added or modified in the working tree (committed, staged or not) relative to the
-merge-base of ``HEAD`` and the base ref (``--gate-base``, ``diff_base``, or the default branch:
-``origin/HEAD``, else the first of ``origin/main``, ``origin/master``, ``main``, ``master``).
-"Executable" means a statement in coverage.py's data; files coverage.py does not measure are
-ignored.
+Changed lines come from :mod:`pytest_releasekit.gitdiff` (the working tree against the
+merge-base of ``HEAD`` and the base ref; untracked files count throughout unless
+``diff_untracked = "ignore"``). Of those, the *executable* ones are statements in coverage.py's
+data; files coverage.py does not measure are ignored.
+
+With branch data, the changed lines' branches count too, exactly as coverage.py counts a file:
+(covered statements + covered branches) / (statements + branches), over the changed statements
+and the arcs that start on them. A changed line that ran but whose arcs did not all run is
+*partly* covered (coverage.py's partial branch); its missed arcs are listed as coverage.py's
+``coverage report -m`` lists them (``12->14``, ``12->exit``).
 """
 
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import _run
-from ..settings import GateSettings, Key, percent, text
+from ..gitdiff import (
+    Base,
+    all_lines,
+    changed_lines,
+    format_ranges,
+    resolve_base,
+    untracked_files,
+)
+from ..measure import FileCoverage
+from ..settings import GateSettings, Key, count, one_of, percent, text
 from ..verdict import Outcome, Verdict
 from . import GateRun, Rule, Unmeasurable
 from .coverage import meets
 
-__all__ = ["DIFF_BASE", "DIFF_COVERAGE", "DiffRule", "changed_lines", "format_ranges"]
+__all__ = [
+    "DIFF_BASE",
+    "DIFF_COVERAGE",
+    "DIFF_MAX_UNCOVERED",
+    "DIFF_MIN_STATEMENTS",
+    "DIFF_UNTRACKED",
+    "ChangedCode",
+    "DiffRule",
+    "decide",
+    "measure_file",
+]
 
 DIFF_COVERAGE: Key[float | None] = Key(
     "diff_coverage",
     percent,
     None,
-    help="Minimum coverage of the executable lines changed since the base (diff coverage).",
+    help="Minimum coverage of the executable lines (and, with branch data, their branches) "
+    "changed since the base (diff coverage).",
     example="diff_coverage = 80",
 )
 DIFF_BASE: Key[str | None] = Key(
@@ -38,150 +60,121 @@ DIFF_BASE: Key[str | None] = Key(
     "--gate-base overrides it.",
     example='diff_base = "origin/main"',
 )
-
-_DEFAULT_CANDIDATES = ("origin/main", "origin/master", "main", "master")
-_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
-
-
-@dataclass(frozen=True)
-class Base:
-    ref: str
-    merge_base: str
-    toplevel: Path
-
-
-def _git(args: list[str], cwd: Path) -> _run.Completed:
-    return _run.run(["git", "-c", "core.quotePath=false", *args], cwd=cwd)
-
-
-def _exists(ref: str, cwd: Path) -> bool:
-    return _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd).ok
-
-
-def _shallow(cwd: Path) -> bool:
-    return _git(["rev-parse", "--is-shallow-repository"], cwd).stdout.strip() == "true"
-
-
-def _default_branch(cwd: Path) -> str | None:
-    head = _git(["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"], cwd)
-    if head.ok and head.stdout.strip():
-        return head.stdout.strip()
-    return next((ref for ref in _DEFAULT_CANDIDATES if _exists(ref, cwd)), None)
-
-
-_FIX_SHALLOW = (
-    "fetch more history: `git fetch --no-tags --unshallow origin` (or `--deepen=200`); on GitHub "
-    "Actions set `fetch-depth: 0` in actions/checkout"
+DIFF_UNTRACKED: Key[str] = Key(
+    "diff_untracked",
+    one_of("include", "ignore"),
+    "include",
+    help="Untracked (not ignored) files: every line counts as changed (include), or they do "
+    "not count (ignore).",
+    example='diff_untracked = "ignore"',
+)
+DIFF_MIN_STATEMENTS: Key[int] = Key(
+    "diff_min_statements",
+    count,
+    0,
+    help="Fewest changed statements for the percentage to apply; a smaller diff with uncovered "
+    "lines is a warning (or judged by diff_max_uncovered when set).",
+    example="diff_min_statements = 10",
+)
+DIFF_MAX_UNCOVERED: Key[int | None] = Key(
+    "diff_max_uncovered",
+    count,
+    None,
+    help="Changed lines allowed to be not (or only partly) covered whatever the percentage.",
+    example="diff_max_uncovered = 2",
 )
 
 
-def resolve_base(rootdir: Path, ref: str | None) -> Base:
-    """The base ref and its merge-base with HEAD; :class:`Unmeasurable` says what is missing."""
-    top = _git(["rev-parse", "--show-toplevel"], rootdir)
-    if not top.ok:
-        if top.returncode == 127:
-            raise Unmeasurable("git is not installed", "install git and put it on PATH")
-        raise Unmeasurable(
-            f"{rootdir} is not inside a git repository",
-            "run the gate in a git checkout, or remove diff_coverage",
-        )
-    toplevel = Path(top.stdout.strip())
-    if ref is None:
-        ref = _default_branch(toplevel)
-        if ref is None:
-            raise Unmeasurable(
-                "cannot find the default branch (no origin/HEAD, origin/main, origin/master, "
-                "main or master)" + (" in this shallow clone" if _shallow(toplevel) else ""),
-                "set diff_base in [tool.releasekit.gate] or pass --gate-base=REF"
-                + (f"; or {_FIX_SHALLOW}" if _shallow(toplevel) else ""),
-            )
-    if not _exists(ref, toplevel):
-        if _shallow(toplevel):
-            raise Unmeasurable(
-                f"base ref {ref!r} does not exist in this shallow clone",
-                f"fetch it: `git fetch --no-tags origin {ref.removeprefix('origin/')}`, or "
-                + _FIX_SHALLOW,
-            )
-        raise Unmeasurable(
-            f"base ref {ref!r} does not exist",
-            f"fetch it (`git fetch origin {ref.removeprefix('origin/')}`) or set diff_base / "
-            "--gate-base to an existing branch, tag or commit",
-        )
-    merge_base = _git(["merge-base", "HEAD", ref], toplevel)
-    if not merge_base.ok:
-        if _shallow(toplevel):
-            raise Unmeasurable(
-                f"HEAD and {ref!r} have no common ancestor in this shallow clone", _FIX_SHALLOW
-            )
-        raise Unmeasurable(
-            f"HEAD and {ref!r} have no common ancestor",
-            "set diff_base / --gate-base to a ref this branch was created from",
-        )
-    return Base(ref, merge_base.stdout.strip(), toplevel)
+@dataclass(frozen=True)
+class ChangedCode:
+    """The changed part of one measured file, as coverage.py measured it."""
+
+    statements: int
+    missing: tuple[int, ...]  #: changed statements that did not run
+    branches: int  #: arcs starting on a changed statement
+    covered_branches: int
+    partial: tuple[int, ...]  #: changed lines that ran but not all of whose arcs ran
+    #: missed arcs shown (``report -m``'s rule: not from a missing line, not to a shown one)
+    arcs: tuple[tuple[int, int], ...]
+
+    @property
+    def uncovered(self) -> int:
+        """Changed lines not, or only partly, covered."""
+        return len(self.missing) + len(self.partial)
+
+    def describe(self) -> str:
+        """``"7, 12-14, 9->11, 15->exit"``, ordered by line like ``coverage report -m``."""
+        spans = format_ranges(self.missing).split(", ") if self.missing else []
+        items = [(int(span.split("-")[0]), span) for span in spans]
+        items += [(a, _arc(a, b)) for a, b in self.arcs]
+        return ", ".join(text for _, text in sorted(items))
 
 
-def _unquote(path: str) -> str:
-    if path.startswith('"') and path.endswith('"'):
-        raw = path[1:-1].encode("latin-1", "backslashreplace").decode("unicode_escape")
-        return raw.encode("latin-1").decode("utf-8", "replace")
-    return path
+def _arc(start: int, end: int) -> str:
+    return f"{start}->{end if end > 0 else 'exit'}"
 
 
-def parse_diff(diff: str) -> dict[str, set[int]]:
-    """``git diff -U0`` output -> {new path: added/modified line numbers}."""
-    changed: dict[str, set[int]] = {}
-    current: set[int] | None = None
-    for line in diff.splitlines():
-        if line.startswith("+++ "):
-            target = _unquote(line[4:].rstrip("\t"))
-            current = None if target == "/dev/null" else changed.setdefault(target[2:], set())
-        elif line.startswith("@@") and current is not None:
-            match = _HUNK.match(line)
-            if match:
-                start, length = int(match[1]), int(match[2] or 1)
-                current.update(range(start, start + length))
-    return {path: lines for path, lines in changed.items() if lines}
-
-
-def changed_lines(base: Base) -> dict[str, set[int]]:
-    """{absolute real path: changed lines} of the working tree relative to ``base.merge_base``."""
-    diff = _git(
-        [
-            "diff",
-            "--no-color",
-            "--no-ext-diff",
-            "--find-renames",
-            "--unified=0",
-            base.merge_base,
-            "--",
-        ],
-        base.toplevel,
+def measure_file(file: FileCoverage, lines: set[int]) -> ChangedCode:
+    """What coverage.py measured on ``lines`` of ``file``."""
+    statements = lines & (file.executed | file.missing)
+    missing = lines & file.missing
+    ran = [arc for arc in file.executed_branches if arc[0] in lines]
+    missed = [arc for arc in file.missing_branches if arc[0] in lines]
+    return ChangedCode(
+        statements=len(statements),
+        missing=tuple(sorted(missing)),
+        branches=len(ran) + len(missed),
+        covered_branches=len(ran),
+        partial=tuple(sorted({a for a, _ in missed if a not in file.missing})),
+        arcs=tuple(sorted((a, b) for a, b in missed if a not in file.missing and b not in missing)),
     )
-    if not diff.ok:
-        raise Unmeasurable(
-            f"`git diff {base.merge_base}` failed: {diff.stderr.strip()}",
-            "check the repository with `git status`",
-        )
-    return {
-        os.path.realpath(base.toplevel / path): lines
-        for path, lines in parse_diff(diff.stdout).items()
-    }
 
 
-def format_ranges(lines: Iterable[int]) -> str:
-    """``[1, 2, 3, 7]`` -> ``"1-3, 7"``."""
-    spans: list[list[int]] = []
-    for number in sorted(lines):
-        if spans and number == spans[-1][1] + 1:
-            spans[-1][1] = number
-        else:
-            spans.append([number, number])
-    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
+def decide(
+    measured: float,
+    threshold: float,
+    *,
+    statements: int,
+    uncovered: int,
+    min_statements: int,
+    max_uncovered: int | None,
+) -> tuple[Outcome, str]:
+    """The verdict on a diff with ``statements`` changed statements, ``uncovered`` of its lines
+    not (or partly) covered and ``measured`` percent covered; and why, when not the percentage."""
+    if meets(measured, threshold):
+        return Outcome.PASS, ""
+    if max_uncovered is not None and uncovered <= max_uncovered:
+        return Outcome.PASS, f"{uncovered} uncovered changed lines allowed (diff_max_uncovered)"
+    if statements < min_statements:
+        note = f"under diff_min_statements = {min_statements}, the percentage does not apply"
+        if max_uncovered is not None:
+            return Outcome.FAIL, f"{note}; more than diff_max_uncovered = {max_uncovered} uncovered"
+        return Outcome.WARN, note
+    return Outcome.FAIL, ""
+
+
+def _error(summary: str, fix: str, threshold: float) -> Verdict:
+    return Verdict(
+        DIFF_COVERAGE.name,
+        Outcome.ERROR,
+        threshold=threshold,
+        unit="%",
+        op=">=",
+        summary=summary,
+        fix=fix,
+    )
+
+
+def _display(path: str, base: Base, fallback: str) -> str:
+    try:
+        return Path(path).relative_to(base.toplevel).as_posix()
+    except ValueError:
+        return fallback
 
 
 class DiffRule(Rule):
     name = "diff"
-    keys = (DIFF_COVERAGE, DIFF_BASE)
+    keys = (DIFF_COVERAGE, DIFF_BASE, DIFF_UNTRACKED, DIFF_MIN_STATEMENTS, DIFF_MAX_UNCOVERED)
 
     def needs_coverage(self, settings: GateSettings) -> bool:
         return settings.is_set(DIFF_COVERAGE)
@@ -190,76 +183,89 @@ class DiffRule(Rule):
         threshold = run.settings.get(DIFF_COVERAGE)
         if threshold is None:
             return []
-        rule = DIFF_COVERAGE.name
         try:
             base = resolve_base(run.rootdir, run.settings.get(DIFF_BASE))
+            changed = changed_lines(base)
+            untracked = (
+                set(untracked_files(base))
+                if run.settings.get(DIFF_UNTRACKED) == "include"
+                else set()
+            )
         except Unmeasurable as exc:
-            return [
-                Verdict(
-                    rule,
-                    Outcome.ERROR,
-                    threshold=threshold,
-                    unit="%",
-                    op=">=",
-                    summary=exc.reason,
-                    fix=exc.fix,
-                )
-            ]
-        changed = changed_lines(base)
-        report = run.coverage.report(paths=sorted(changed))
-        total = covered = 0
-        uncovered: dict[str, list[int]] = {}
+            return [_error(exc.reason, exc.fix, threshold)]
+        report = run.coverage.report(paths=sorted(changed.keys() | untracked))
+        measured: dict[str, ChangedCode] = {}
         for file in report.files:
-            lines = changed.get(os.path.realpath(file.path))
-            if not lines:
-                continue
-            executable = lines & (file.executed | file.missing)
-            missed = sorted(lines & file.missing)
-            total += len(executable)
-            covered += len(executable) - len(missed)
-            if missed:
-                uncovered[
-                    Path(file.path).relative_to(base.toplevel).as_posix()
-                    if file.path.startswith(str(base.toplevel))
-                    else file.name
-                ] = missed
+            real = os.path.realpath(file.path)
+            lines = all_lines(real) if real in untracked else changed.get(real)
+            if lines:
+                measured[_display(file.path, base, file.name)] = measure_file(file, lines)
+        return [self._judge(run, base, measured, threshold, report.has_branches)]
+
+    def _judge(
+        self,
+        run: GateRun,
+        base: Base,
+        measured: dict[str, ChangedCode],
+        threshold: float,
+        branch: bool,
+    ) -> Verdict:
+        statements = sum(c.statements for c in measured.values())
+        covered = statements - sum(len(c.missing) for c in measured.values())
+        branches = sum(c.branches for c in measured.values())
+        covered_branches = sum(c.covered_branches for c in measured.values())
+        uncovered = sum(c.uncovered for c in measured.values())
+        shown = {name: c for name, c in sorted(measured.items()) if c.missing or c.arcs}
         data = {
             "base": base.ref,
             "merge_base": base.merge_base,
-            "changed_files": len(changed),
-            "changed_lines": total,
+            "branch": branch,
+            "changed_files": len(measured),
+            "changed_lines": statements,
             "covered_lines": covered,
-            "uncovered": uncovered,
+            "changed_branches": branches,
+            "covered_branches": covered_branches,
+            "uncovered": {n: list(c.missing) for n, c in shown.items() if c.missing},
+            "partial": {n: list(c.partial) for n, c in sorted(measured.items()) if c.partial},
+            "missed_arcs": {n: [_arc(*a) for a in c.arcs] for n, c in shown.items() if c.arcs},
         }
         since = f"since {base.ref} ({base.merge_base[:10]})"
-        if not total:
-            return [
-                Verdict(
-                    rule,
-                    Outcome.PASS,
-                    threshold=threshold,
-                    unit="%",
-                    op=">=",
-                    summary=f"no changed executable lines {since}",
-                    data=data,
-                )
-            ]
-        measured = 100.0 * covered / total
-        return [
-            Verdict(
-                rule,
-                Outcome.PASS if meets(measured, threshold) else Outcome.FAIL,
-                measured=measured,
+        if not statements:
+            return Verdict(
+                DIFF_COVERAGE.name,
+                Outcome.PASS,
                 threshold=threshold,
                 unit="%",
                 op=">=",
-                summary=f"{covered} of {total} changed executable lines covered {since}",
-                details=tuple(
-                    f"{name}: {format_ranges(lines)}" for name, lines in sorted(uncovered.items())
-                ),
+                summary=f"no changed executable lines {since}",
                 data=data,
             )
-        ]
+        percent_ = 100.0 * (covered + covered_branches) / (statements + branches)
+        what = f"{covered} of {statements} changed executable lines"
+        if branch:
+            what += f" and {covered_branches} of {branches} of their branches"
+        summary = f"{what} covered {since}"
+        outcome, note = decide(
+            percent_,
+            threshold,
+            statements=statements,
+            uncovered=uncovered,
+            min_statements=run.settings.get(DIFF_MIN_STATEMENTS),
+            max_uncovered=run.settings.get(DIFF_MAX_UNCOVERED),
+        )
+        if note:
+            summary += f"; {note}"
+        return Verdict(
+            DIFF_COVERAGE.name,
+            outcome,
+            measured=percent_,
+            threshold=threshold,
+            unit="%",
+            op=">=",
+            summary=summary,
+            details=tuple(f"{name}: {c.describe()}" for name, c in shown.items()),
+            data=data,
+        )
 
 
 RULES = (DiffRule(),)
