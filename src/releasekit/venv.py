@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from . import process
@@ -78,10 +78,17 @@ class VirtualEnv:
             )
 
     def run(
-        self, argv: Sequence[str], *, cwd: Path, what: str, check: bool = True
+        self,
+        argv: Sequence[str],
+        *,
+        cwd: Path,
+        what: str,
+        check: bool = True,
+        env: Mapping[str, str] | None = None,
     ) -> process.Completed:
         """Run a command inside the venv (its bin/ first on PATH), from ``cwd``."""
         env = {
+            **(env or {}),
             "PATH": f"{self.path / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
             "VIRTUAL_ENV": str(self.path),
         }

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import process
+from ..apicheck import gate_env
 from ..config import read_pyproject
 from ..errors import GateFailed, PreflightError, ProcessError
 from ..git import Git, ensure_state_dir
@@ -198,13 +199,16 @@ class GateStep(Step):
             raise PreflightError(problem[0], hint=problem[1])
         started = time.monotonic()
         facts: Facts = {"environment": spec.kind, "source": spec.source}
+        env = gate_env(ctx)  # the version about to be released, for the api rule
         try:
             if spec.kind == "venv":
                 venv, facts["reused"] = self._venv(ctx, spec)
                 argv = ["python", *spec.argv]
-                done = venv.run(argv, cwd=ctx.root, check=False, what="the quality gate")
+                done = venv.run(argv, cwd=ctx.root, check=False, what="the quality gate", env=env)
             else:
-                done = process.run(spec.argv, cwd=ctx.root, check=False, what="the quality gate")
+                done = process.run(
+                    spec.argv, cwd=ctx.root, check=False, what="the quality gate", env=env
+                )
         except ProcessError as exc:  # the command does not exist
             raise GateFailed(exc.message, hint=exc.hint) from None
         log = write_log(ctx.root, LOG_NAME, spec.display, done, done.output)

@@ -10,6 +10,7 @@ import functools
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+from .. import apicheck
 from .. import git as gitmod
 from ..errors import PreflightError, ReleasekitError
 from ..index import list_files
@@ -162,6 +163,7 @@ CHECKS: tuple[Callable[[Context], Iterator[Problem]], ...] = (
     _git_checks,
     _remote_checks,
     _target_checks,
+    apicheck.problems,
 )
 
 
@@ -206,6 +208,7 @@ class PreflightStep(Step):
             actions=(
                 f"release {', '.join(p.name for p in ctx.workspace.packages)} "
                 f"{ctx.previous_version} -> {ctx.version} to {ctx.target.name}",
+                *apicheck.plan_lines(ctx),
             ),
         )
 
