@@ -182,6 +182,12 @@ class DocsSettings(StrictModel):
         True, description="Make the site's root redirect to the alias (mike set-default)."
     )
     strict: bool = Field(True, description="Build with --strict: warnings fail the release.")
+    examples: bool = Field(
+        False,
+        description="Run the examples of README.md and docs/ (python blocks, and console blocks "
+        "marked <!-- docs-test: run -->) with sybil before the site is built; a failing example "
+        "stops the release before anything is published, naming file and line.",
+    )
 
 
 class SupplySettings(StrictModel):

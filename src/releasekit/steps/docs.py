@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..audit import site_dirs
+from ..docs_examples import run_examples
 from ..docsite import (
     DocsError,
     build_site,
@@ -70,6 +72,11 @@ class DocsStep(Step):
             actions: tuple[str, ...] = (f"ERROR: {settings.config_file} is missing",)
         else:
             actions = (
+                *(
+                    ("run the examples of README.md and docs/ (sybil): a failure stops here",)
+                    if settings.examples
+                    else ()
+                ),
                 f"mkdocs build{strict} -f {settings.config_file}"
                 + (" (any warning stops the release)" if strict else ""),
                 f"mike deploy {ctx.version} -> {remote}/{settings.branch} ({ctx.version}/)",
@@ -83,6 +90,8 @@ class DocsStep(Step):
     def apply(self, ctx: Context) -> Facts:
         settings = ctx.config.docs
         config_file = config_path(ctx.root, settings)
+        if settings.examples:
+            run_examples(ctx.root, site_dirs(ctx.release_dir / "venv-verify"))
         site = build_site(ctx.root, config_file, ctx.release_dir / "site", strict=settings.strict)
         mike = mike_for(ctx)
         prior = first_effect(earlier(ctx, self.name), "deploying")
