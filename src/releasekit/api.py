@@ -58,8 +58,12 @@ def _project(
     overrides: dict[str, Any],
     *,
     resuming: bool = False,
+    stage: bool = False,
 ) -> tuple[Config, Workspace]:
     config = load_config(root, overrides=overrides)
+    if stage and not config.stage:  # --stage: the configured staging target, else the embedded
+        sources = {**config.sources, "stage": "command line (--stage)"}
+        config = config.model_copy(update={"stage": True, "sources": sources})
     return config, load_workspace(root, config, lockstep_check=not resuming)
 
 
@@ -117,10 +121,11 @@ def plan(
     to: str | None = None,
     skip: Sequence[str] = (),
     reporter: Reporter | None = None,
+    stage: bool = False,
 ) -> ReleaseOutcome:
     """What ``release`` would do, and the preflight problems that would stop it. Changes nothing."""
     reporter = reporter or Reporter()
-    config, workspace = _project(root, {"target": to})
+    config, workspace = _project(root, {"target": to}, stage=stage)
     bump = _choose_bump(root, config, bump, workspace)
     version = next_version(workspace.version, bump)
     target = resolve_target(config.target, config)
@@ -153,11 +158,12 @@ def release(
     yes: bool = False,
     skip: Sequence[str] = (),
     reporter: Reporter | None = None,
+    stage: bool = False,
 ) -> ReleaseOutcome:
     """Run a complete release. Raises a ReleasekitError (with resume/rollback hints) on failure."""
     reporter = reporter or Reporter()
     started = time.monotonic()
-    config, workspace = _project(root, {"target": to})
+    config, workspace = _project(root, {"target": to}, stage=stage)
     if not Git(root).has_commits():
         raise PreflightError(
             f"{root} is not a git repository with a commit", hint="run `git init` and commit"
@@ -192,6 +198,7 @@ def release(
                 bump=bump,
                 target=live.name,
                 skip=list(skip),
+                stage=config.stage,
                 previous_version=workspace.version,
                 index_dir=str(default_index_dir()),
                 packages=[p.name for p in workspace.packages],

@@ -72,6 +72,12 @@ def _release_args(parser: argparse.ArgumentParser) -> None:
         help="skip a step (repeatable): gate, changelog, verify, image, docs, "
         "publish, verify-published, promote",
     )
+    parser.add_argument(
+        "--stage",
+        action="store_true",
+        help="staged publish: upload to the staging index ([tool.releasekit] stage, default the "
+        "embedded one), install and test the release from it, then publish the same bytes",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -197,16 +203,18 @@ def _run(args: argparse.Namespace, reporter: Reporter) -> int:
 
     root = _root(args.root)
     if args.command == "plan" or (args.command == "release" and args.dry_run):
-        return commands.show_plan(root, args.bump, args.to, args.skip, reporter)
+        return commands.show_plan(root, args.bump, args.to, args.skip, reporter, stage=args.stage)
     if args.command == "release":
         if args.resume or args.rollback:
-            if args.bump or args.to or args.skip:
+            if args.bump or args.to or args.skip or args.stage:
                 raise UsageError(
-                    "--resume/--rollback take no BUMP, --to or --skip",
+                    "--resume/--rollback take no BUMP, --to, --skip or --stage",
                     hint="they continue or undo the release in the journal as it is",
                 )
             return commands.resume_or_rollback(root, reporter, rollback=args.rollback)
-        return commands.run_release(root, args.bump, args.to, args.skip, args.yes, reporter)
+        return commands.run_release(
+            root, args.bump, args.to, args.skip, args.yes, reporter, stage=args.stage
+        )
     if args.command == "status":
         return commands.show_status(root, reporter)
     if args.command == "doctor":

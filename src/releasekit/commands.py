@@ -26,9 +26,15 @@ __all__ = [
 
 
 def show_plan(
-    root: Path, bump: str | None, to: str | None, skip: Sequence[str], reporter: Reporter
+    root: Path,
+    bump: str | None,
+    to: str | None,
+    skip: Sequence[str],
+    reporter: Reporter,
+    *,
+    stage: bool = False,
 ) -> int:
-    outcome = api.plan(root, bump, to=to, skip=skip, reporter=reporter)
+    outcome = api.plan(root, bump, to=to, skip=skip, reporter=reporter, stage=stage)
     if outcome.problems:
         for what, fix in outcome.problems:
             reporter.error(f"{what} -- {fix}" if fix else what)
@@ -39,10 +45,17 @@ def show_plan(
 
 
 def run_release(
-    root: Path, bump: str | None, to: str | None, skip: Sequence[str], yes: bool, reporter: Reporter
+    root: Path,
+    bump: str | None,
+    to: str | None,
+    skip: Sequence[str],
+    yes: bool,
+    reporter: Reporter,
+    *,
+    stage: bool = False,
 ) -> int:
     try:
-        api.release(root, bump, to=to, yes=yes, skip=skip, reporter=reporter)
+        api.release(root, bump, to=to, yes=yes, skip=skip, reporter=reporter, stage=stage)
     except KeyboardInterrupt:
         raise Interrupted(
             "interrupted",

@@ -132,6 +132,15 @@ class Config(StrictModel):
         description="Run in a fresh venv with the built wheels installed. Default: import every "
         "top-level package of every wheel.",
     )
+    stage: bool | Text = Field(
+        False,
+        description="Staged publish (canary): upload to a staging index first, install the "
+        "release from it into fresh venvs on every supported Python found here, run the smoke "
+        "command and verify_tests there and an upgrade from the previous release, then publish "
+        "the same bytes. true: a second embedded local index (under .releasekit/work/); a name: "
+        "a target as for `target` (testpypi, a repositories name, a URL); false: off. "
+        "`releasekit release --stage` turns it on for one release.",
+    )
     artifact_forbid: list[Text] = Field(
         default_factory=list,
         description="Extra glob patterns that must not appear inside an sdist or wheel.",
@@ -215,10 +224,12 @@ class Config(StrictModel):
             raise ValueError(str(exc).removeprefix("releasekit:").strip()) from None
         return value
 
-    @field_validator("target")
+    @field_validator("target", "stage")
     @classmethod
-    def _target_url(cls, value: str) -> str:
-        return check_url(value) if value.startswith(("http://", "https://")) else value
+    def _target_url(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.startswith(("http://", "https://")):
+            return check_url(value)
+        return value
 
 
 # Environment overrides for scalar and command keys. Lists are written like a shell command line.

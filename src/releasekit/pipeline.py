@@ -23,6 +23,7 @@ from .steps.image import ImageStep
 from .steps.preflight import PreflightStep
 from .steps.promote import PromoteStep
 from .steps.publish import PublishStep
+from .steps.stage import StageStep
 from .steps.supply import SupplyStep
 from .steps.tag import TagStep
 from .steps.verify import VerifyStep
@@ -53,6 +54,7 @@ def default_steps() -> list[Step]:
         ImageStep(),
         DocsStep(),
         ForgeDraftStep(),
+        StageStep(),
         PublishStep(),
         VerifyPublishedStep(),
         TagStep(),

@@ -38,15 +38,21 @@ class VirtualEnv:
 
     @classmethod
     def create(
-        cls, path: Path, *, what: str = "creating a fresh virtual environment"
+        cls,
+        path: Path,
+        *,
+        what: str = "creating a fresh virtual environment",
+        python: str | None = None,
     ) -> VirtualEnv:
+        """A new venv at ``path`` on ``python`` (default: the running interpreter)."""
         if path.exists():
             shutil.rmtree(path)
         uv = uv_binary()
+        interpreter = python or sys.executable
         if uv:
-            process.run([uv, "venv", "--quiet", "--python", sys.executable, path], what=what)
+            process.run([uv, "venv", "--quiet", "--python", interpreter, path], what=what)
         else:
-            process.run([sys.executable, "-m", "venv", path], what=what)
+            process.run([interpreter, "-m", "venv", path], what=what)
         return cls(path)
 
     def install(

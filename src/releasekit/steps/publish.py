@@ -22,8 +22,34 @@ from .verify import check_built
 
 if TYPE_CHECKING:
     from ..context import Context
+    from ..targets import Target
 
-__all__ = ["PublishStep"]
+__all__ = ["PublishStep", "twine_upload"]
+
+
+def twine_upload(target: Target, path: str) -> None:
+    """Upload one file to ``target`` with twine (its credentials in twine's environment)."""
+    env = {"TWINE_USERNAME": target.username or "__token__", "TWINE_NON_INTERACTIVE": "1"}
+    if not target.trusted_publishing:  # with it, twine trades the CI's OIDC identity
+        env["TWINE_PASSWORD"] = target.password or ""
+    argv = [
+        sys.executable,
+        "-m",
+        "twine",
+        "upload",
+        "--non-interactive",
+        "--disable-progress-bar",
+        "--repository-url",
+        str(target.upload_url),
+        *upload_args(Path(path)),  # PEP 740: --attestations when the file was signed
+        path,
+    ]
+    process.run(
+        argv,
+        env=env,
+        what=f"uploading {path.rsplit('/', 1)[-1]} with twine",
+        hint="check the target URL and the credentials in the environment",
+    )
 
 
 class PublishStep(Step):
@@ -58,6 +84,13 @@ class PublishStep(Step):
                     hint="nothing was uploaded; roll back with `releasekit release --rollback` "
                     "and release again",
                 )
+        staged = ctx.facts.get("stage", {}).get("files") or {}
+        for item in files:  # the bytes the staged install tested, and only those
+            if staged and staged.get(item["filename"]) != item["sha256"]:
+                raise StepFailed(
+                    f"{item['filename']} is not the file the staged install tested",
+                    hint="nothing was uploaded; roll back with `releasekit release --rollback`",
+                )
         remote = self._remote(ctx)
         for item in files:  # decide everything before uploading anything
             there = remote.get(item["filename"])
@@ -80,7 +113,7 @@ class PublishStep(Step):
             if ctx.target.local:  # the local index directory exists once something is in it
                 self._ensure_local_index(ctx)
             ctx.effect(self.name, "uploading", point=str(number), filename=item["filename"])
-            self._upload(ctx, str(ctx.root / item["path"]))
+            twine_upload(ctx.target, str(ctx.root / item["path"]))
             # the file is on the index but the journal does not say so yet: resume must notice
             ctx.checkpoint(f"publish:uploaded-unrecorded:{number}")
             ctx.effect(
@@ -92,30 +125,6 @@ class PublishStep(Step):
             )
             uploaded.append(item["filename"])
         return {"uploaded": uploaded, "already_present": present, "index": ctx.target.index_url}
-
-    def _upload(self, ctx: Context, path: str) -> None:
-        target = ctx.target
-        env = {"TWINE_USERNAME": target.username or "__token__", "TWINE_NON_INTERACTIVE": "1"}
-        if not target.trusted_publishing:  # with it, twine trades the CI's OIDC identity
-            env["TWINE_PASSWORD"] = target.password or ""
-        argv = [
-            sys.executable,
-            "-m",
-            "twine",
-            "upload",
-            "--non-interactive",
-            "--disable-progress-bar",
-            "--repository-url",
-            str(target.upload_url),
-            *upload_args(Path(path)),  # PEP 740: --attestations when the file was signed
-            path,
-        ]
-        process.run(
-            argv,
-            env=env,
-            what=f"uploading {path.rsplit('/', 1)[-1]} with twine",
-            hint="check the target URL and the credentials in the environment",
-        )
 
     def _ensure_local_index(self, ctx: Context) -> None:
         """Create the embedded index's directory before the first upload, journaled first so a

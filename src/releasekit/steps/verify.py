@@ -29,10 +29,10 @@ from .build import artifact_paths
 if TYPE_CHECKING:
     from ..context import Context
 
-__all__ = ["Verified", "VerifyStep", "check_built", "smoke_test", "verify_artifacts"]
+__all__ = ["Verified", "VerifyStep", "check_built", "smoke_argv", "smoke_test", "verify_artifacts"]
 
 
-def _smoke_argv(smoke_command: Sequence[str] | None, wheels: list[Path]) -> list[str]:
+def smoke_argv(smoke_command: Sequence[str] | None, wheels: list[Path]) -> list[str]:
     if smoke_command:
         return list(smoke_command)
     names = sorted({name for wheel in wheels for name in top_level_names(wheel)})
@@ -45,7 +45,7 @@ def smoke_test(
     """Install ``wheels`` into a fresh venv and run the smoke command there (outside the repo)."""
     venv = VirtualEnv.create(venv_dir)
     venv.install(wheels, what=f"installing the {label} into a fresh venv")
-    argv = _smoke_argv(smoke_command, wheels)
+    argv = smoke_argv(smoke_command, wheels)
     venv.run(argv, cwd=venv_dir, what=f"smoke test of the {label} ({process.display(argv)})")
     return process.display(argv)
 
