@@ -156,6 +156,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="add a noxfile.py with releasekit's sessions when the project has no nox, tox or "
         "hatch set-up",
     )
+    init.add_argument(
+        "--docs-examples",
+        action="store_true",
+        help="run the examples of README.md and docs/ (sybil) in the docs step, before publishing",
+    )
 
     demo = sub.add_parser("demo", help="release an example project onto a private local index")
     demo.add_argument("--dir", type=_directory, help="where to create it (default: a new temp dir)")
@@ -223,7 +228,12 @@ def _run(args: argparse.Namespace, reporter: Reporter) -> int:
         return commands.show_config(root, reporter, keys=args.keys)
     if args.command == "init":
         return commands.init(
-            root, reporter, dry_run=args.dry_run, towncrier=args.towncrier, noxfile=args.noxfile
+            root,
+            reporter,
+            dry_run=args.dry_run,
+            towncrier=args.towncrier,
+            noxfile=args.noxfile,
+            docs_examples=args.docs_examples,
         )
     if args.command == "demo":
         from .demo import run_demo

@@ -168,11 +168,19 @@ def doctor(root: Path, to: str | None, reporter: Reporter) -> int:
 
 
 def init(
-    root: Path, reporter: Reporter, *, dry_run: bool, towncrier: bool = False, noxfile: bool = False
+    root: Path,
+    reporter: Reporter,
+    *,
+    dry_run: bool,
+    towncrier: bool = False,
+    noxfile: bool = False,
+    docs_examples: bool = False,
 ) -> int:
     from .init import init_project
 
-    report = init_project(root, dry_run=dry_run, towncrier=towncrier, noxfile=noxfile)
+    report = init_project(
+        root, dry_run=dry_run, towncrier=towncrier, noxfile=noxfile, docs_examples=docs_examples
+    )
     for line in report.detected:
         reporter.info(f"  detected {line}")
     prefix = "would have " if dry_run else ""

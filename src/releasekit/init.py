@@ -200,13 +200,37 @@ def _add_releasekit(tool: MutableMapping[str, Any], *, legacy: bool, report: Ini
     return True
 
 
+def _docs_examples(tool: MutableMapping[str, Any], report: InitReport) -> bool:
+    """Turn on ``[tool.releasekit.docs] examples`` unless the project already chose."""
+    releasekit = tool.setdefault("releasekit", tomlkit.table())
+    docs = releasekit.get("docs")
+    if docs is not None and "examples" in docs:
+        report.kept.append(f"[tool.releasekit.docs] examples = {str(docs['examples']).lower()}")
+        return False
+    if docs is None:
+        docs = tomlkit.table()
+        releasekit["docs"] = docs
+    docs["examples"] = True
+    report.done.append(
+        "set [tool.releasekit.docs] examples = true (README and docs examples run before the "
+        "docs are published)"
+    )
+    return True
+
+
 def init_project(
-    root: Path, *, dry_run: bool = False, towncrier: bool = False, noxfile: bool = False
+    root: Path,
+    *,
+    dry_run: bool = False,
+    towncrier: bool = False,
+    noxfile: bool = False,
+    docs_examples: bool = False,
 ) -> InitReport:
     """Add what releasekit needs to the project at ``root``; report what was detected and kept.
 
     ``towncrier``: set towncrier up when the project keeps no changelog yet. ``noxfile``: add a
     noxfile with releasekit's sessions when the project has no nox, tox or hatch set-up.
+    ``docs_examples``: run the examples of README.md and docs/ in the docs step.
     """
     path = root / "pyproject.toml"
     document = _parse(path)
@@ -235,6 +259,8 @@ def init_project(
     elif kind.path is not None:
         report.kept.append(f"{kind.rel(kind.path)} (your changelog; no other is added)")
     changed = _add_releasekit(tool, legacy=legacy, report=report) or changed
+    if docs_examples and not legacy:
+        changed = _docs_examples(tool, report) or changed
     if noxfile and ((root / "noxfile.py").exists() or not _has_test_runner(root, data)):
         files[root / "noxfile.py"] = NOXFILE
     elif noxfile:

@@ -168,3 +168,14 @@ def test_towncrier_fragment_directory_outlives_the_release(tmp_path: Path) -> No
     (tmp_path / "news" / ".gitkeep").unlink()
     (tmp_path / "news" / "template.md.jinja").write_text("")
     assert "created news/.gitkeep" not in init_project(tmp_path).done
+
+
+def test_docs_examples_option_turns_the_docs_examples_on(tmp_path: Path) -> None:
+    from releasekit.config import load_config
+
+    (tmp_path / "pyproject.toml").write_text(ORIGINAL)
+    report = init_project(tmp_path, docs_examples=True)
+    assert any("examples = true" in line for line in report.done)
+    assert load_config(tmp_path, environ={}).docs.examples is True
+    again = init_project(tmp_path, docs_examples=True)
+    assert again.done == [] and "[tool.releasekit.docs] examples = true" in again.kept
