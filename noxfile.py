@@ -94,6 +94,7 @@ def bench(session: nox.Session) -> None:
         "python", "benchmarks/bench_plugin.py", "--json", str(out / "plugin.json"), *session.posargs
     )
     session.run("python", "benchmarks/bench_redact.py", "--json", str(out / "redact.json"))
+    session.run("python", "benchmarks/bench_shards.py", "--json", str(out / "shards.json"))
 
 
 @nox.session(name="bench-gate")

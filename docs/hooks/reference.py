@@ -7,6 +7,7 @@
   variable from ``ENV_KEYS``);
 * ``<!-- releasekit:cli-reference -->``: every command's ``--help``, from
   ``releasekit.cli.build_parser()``;
+* ``<!-- releasekit:ci-github -->``: the workflow ``releasekit init --ci github`` writes;
 * ``<!-- releasekit:steps -->``: the release steps in order, from
   ``releasekit.pipeline.default_steps()``, with ``--skip`` and whether each reaches outside.
 
@@ -38,6 +39,7 @@ from pydantic.fields import FieldInfo
 CONFIG_MARKER = "<!-- releasekit:config-reference -->"
 CLI_MARKER = "<!-- releasekit:cli-reference -->"
 STEPS_MARKER = "<!-- releasekit:steps -->"
+CI_MARKER = "<!-- releasekit:ci-github -->"
 #: argparse wraps --help to $COLUMNS; fix it so builds are reproducible
 HELP_COLUMNS = "100"
 #: files that pages include with pymdownx.snippets but that a command writes: {path: command}
@@ -196,6 +198,12 @@ def _summary(step: object) -> str:
     return first[:1].upper() + first[1:]
 
 
+def ci_reference() -> str:
+    from releasekit.ci import workflow
+
+    return f"```yaml\n{workflow('github')}```"
+
+
 def steps_reference() -> str:
     from releasekit.pipeline import SKIPPABLE, default_steps
 
@@ -217,6 +225,7 @@ MARKERS: dict[str, Callable[[], str]] = {
     CONFIG_MARKER: config_reference,
     CLI_MARKER: cli_reference,
     STEPS_MARKER: steps_reference,
+    CI_MARKER: ci_reference,
 }
 #: ``:class:`~pkg.mod.Name``` -> ``Name``; ``:meth:`Step.plan``` -> ``Step.plan``
 _ROLE = re.compile(r":(?:class|meth|func|attr|mod|data|exc|obj):<code>(?:~[\w.]*\.)?")

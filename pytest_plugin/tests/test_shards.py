@@ -15,9 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import Project
-from pytest_releasekit.shards import ShardError, parse_shard, split
+from pytest_releasekit import durations
+from pytest_releasekit.shards import ShardError, parse_shard, plan, split
 from pytest_releasekit.verdict import EXIT_GATE_FAILED
 
 SOURCES = {
@@ -253,3 +256,167 @@ def test_bad_combine_input_is_one_line_and_changes_nothing(
     assert message in lines[0]
     assert "Traceback" not in done.stderr
     assert sorted(p.relative_to(root) for p in root.rglob("*")) == before  # nothing written
+
+
+# ------------------------------------------------------------------------------ by duration
+def nodeids_of(files: dict[str, int]) -> list[str]:
+    return [f"tests/{name}::test_{i}" for name, count in files.items() for i in range(count)]
+
+
+def test_without_durations_the_split_is_by_count_as_before() -> None:
+    nodeids = nodeids_of({"test_a.py": 5, "test_b.py": 3, "test_c.py": 2, "test_d.py": 2})
+    for known in (None, {}, {"tests/gone.py::test_x": 9.0}):  # nothing known of these tests
+        split_ = plan(nodeids, 2, known)
+        assert split_.by == "count"
+        assert split_.unknown == 0
+        assert split_.fallback is None
+        # whole files, largest first onto the shard with the fewest tests: a+d and b+c
+        assert split_.predicted == (7.0, 5.0)
+        assert [sorted(p) for p in split_.parts] == [[0, 1, 2, 3, 4, 10, 11], [5, 6, 7, 8, 9]]
+
+
+def test_by_duration_the_slowest_go_first_onto_the_least_loaded_shard() -> None:
+    # one slow file (more than a quarter of a shard's share) is placed test by test
+    nodeids = nodeids_of({"test_slow.py": 4, "test_b.py": 2, "test_c.py": 2, "test_d.py": 4})
+    seconds = [4.0, 3.0, 2.0, 1.0, 0.5, 0.5, 0.25, 0.25, 0.1, 0.1, 0.1, 0.1]
+    split_ = plan(nodeids, 2, dict(zip(nodeids, seconds, strict=True)))
+    assert split_.by == "duration"
+    assert split_.unknown == 0
+    assert sorted(split_.predicted) == pytest.approx([5.9, 6.0])  # the best there is
+    by_count = plan(nodeids, 2)  # whole files by test count: the slow file's 10 s on one shard
+    assert max(sum(seconds[i] for i in part) for part in by_count.parts) == 10.5
+    assert sorted(i for p in split_.parts for i in p) == list(range(len(nodeids)))
+
+
+def test_tests_never_recorded_count_at_the_median_of_the_known() -> None:
+    nodeids = nodeids_of({"test_a.py": 3, "test_new.py": 2})
+    known = {nodeids[0]: 1.0, nodeids[1]: 3.0, nodeids[2]: 8.0}
+    split_ = plan(nodeids, 2, known)
+    assert split_.by == "duration"
+    assert split_.unknown == 2
+    assert split_.fallback == 3.0
+    assert sum(split_.predicted) == 1.0 + 3.0 + 8.0 + 2 * 3.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dictionaries(
+        st.tuples(st.sampled_from("abcdefgh"), st.integers(0, 30)).map(
+            lambda t: f"tests/test_{t[0]}.py::test_{t[1]}"
+        ),
+        st.one_of(st.none(), st.floats(0, 100, allow_nan=False)),
+        max_size=80,
+    ),
+    st.integers(1, 7),
+)
+def test_every_test_runs_in_exactly_one_shard_and_every_shard_agrees(
+    tests: dict[str, float | None], shards: int
+) -> None:
+    nodeids = list(tests)
+    durations = {n: s for n, s in tests.items() if s is not None}
+    whole = plan(nodeids, shards, durations)
+    assert sorted(i for part in whole.parts for i in part) == list(range(len(nodeids)))
+    # each shard computes the split alone, from the same inputs in the same collection order
+    assert [split(list(nodeids), k, shards, dict(durations)) for k in range(1, shards + 1)] == [
+        set(p) for p in whole.parts
+    ]
+    if whole.by == "duration":  # LPT: no shard exceeds the ideal by more than its heaviest unit
+        heaviest = max(durations.get(n, whole.fallback or 0) for n in nodeids)
+        ideal = sum(whole.predicted) / shards
+        assert max(whole.predicted) <= ideal + max(heaviest, sum(whole.predicted) / shards / 4)
+
+
+def test_durations_file_merges_and_refuses_what_it_cannot_read(tmp_path: Path) -> None:
+    path = tmp_path / "durations.json"
+    assert durations.load(path) is None  # the first run: split by count
+    durations.merge_into(path, {"t::a": 1.5, "t::b": 2.0})
+    durations.merge_into(path, {"t::b": 0.5, "t::c": 3.0})  # measured again: replaced
+    assert durations.load(path) == {"t::a": 1.5, "t::b": 0.5, "t::c": 3.0}
+    for text, why in [
+        ("{", "Expecting"),
+        ('{"rules": []}', "no durations header"),
+        ('{"kind": "pytest-releasekit durations", "schema": 1, "durations": {"t": -1}}', "-1"),
+    ]:
+        path.write_text(text)
+        with pytest.raises(ShardError, match=why):
+            durations.load(path)
+
+
+def shard_doc(project: Project, k: int, n: int) -> dict[str, Any]:
+    path = project.path / ".releasekit-gate" / f"shard-{k}-of-{n}.json"
+    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return loaded
+
+
+def test_shards_record_durations_combine_writes_them_and_the_next_split_reads_them(
+    sharded: Project,
+) -> None:
+    root = sharded.path
+    first = [sharded.run(f"--gate-shard={k}/2", subprocess=True) for k in (1, 2)]
+    assert [r.ret for r in first] == [0, 0]
+    assert "split by test count" in first[0].out
+    ran = [set(shard_doc(sharded, k, 2)["durations"]) for k in (1, 2)]
+    assert not ran[0] & ran[1]
+    everything = ran[0] | ran[1]
+    assert len(everything) == 4
+    done = combine(sharded, "--gate-report=run1.json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "shard 1/2: " in done.stdout
+    assert "actual" in done.stdout
+    recorded = durations.load(root / ".releasekit-gate" / "durations.json")
+    assert recorded is not None
+    assert set(recorded) == everything
+    times = json.loads((root / "run1.json").read_text())["shard_times"]
+    assert [t["shard"] for t in times] == [1, 2]
+    assert all(t["wall"] > 0 for t in times)
+
+    # the next run: a new test file (never recorded), one shard under xdist
+    sharded.write({"tests/test_new.py": "def test_new():\n    assert True\n"})
+    for k in (1, 2):
+        (root / ".releasekit-gate" / f"shard-{k}-of-2.json").unlink()
+    second = [
+        sharded.run("--gate-shard=1/2", "-p", "no:randomly", mode="xdist"),
+        sharded.run("--gate-shard=2/2", subprocess=True),
+    ]
+    assert [r.ret for r in second] == [0, 0], second[0].out
+    assert "split by recorded durations; 1 test(s) never recorded" in second[1].out
+    docs = [shard_doc(sharded, k, 2) for k in (1, 2)]
+    ids = sorted(everything | {"tests/test_new.py::test_new"})
+    for doc in docs:
+        assert (doc["split"]["by"], doc["split"]["unknown"]) == ("duration", 1)
+    assert docs[0]["split"]["durations_sha256"] == docs[1]["split"]["durations_sha256"]
+    ran = [set(d["durations"]) for d in docs]
+    assert not ran[0] & ran[1]
+    assert sorted(ran[0] | ran[1]) == ids
+    again = combine(sharded, "--gate-report=run2.json")
+    assert again.returncode == 0, again.stdout + again.stderr
+    verdicts = [
+        {r["rule"]: r["verdict"] for r in json.loads((root / f).read_text())["rules"]}
+        for f in ("run1.json", "run2.json")
+    ]
+    assert verdicts[0] == verdicts[1]  # the same verdicts, whichever way the run was split
+    assert set(durations.load(root / ".releasekit-gate" / "durations.json") or {}) == set(ids)
+
+
+def test_shards_split_from_different_durations_are_refused(sharded: Project) -> None:
+    """A shard that restored another cache entry splits differently: tests would run twice or
+    never, so combine refuses (the CI template restores the cache once for all shards)."""
+    nodeids = [f"tests/test_a.py::test_a{i}" for i in (1, 0)]
+    nodeids += ["tests/test_b.py::test_b", "tests/e2e/test_c.py::test_c"]
+    durations.merge_into(sharded.path / "slow.json", dict.fromkeys(nodeids, 1.0))
+    assert sharded.run("--gate-shard=1/2", "--gate-durations=slow.json", subprocess=True).ret == 0
+    assert sharded.run("--gate-shard=2/2", subprocess=True).ret == 0  # no durations file
+    done = combine(sharded)
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert "different durations files" in lines[0]
+    assert not (sharded.path / ".releasekit-gate" / "durations.json").exists()
+
+
+def test_a_bad_durations_file_is_a_usage_error(sharded: Project) -> None:
+    (sharded.path / "bad.json").write_text("{}")
+    run = sharded.run("--gate-shard=1/2", "--gate-durations=bad.json")
+    assert run.ret == pytest.ExitCode.USAGE_ERROR
+    assert "bad.json: not a durations file" in run.result.stderr.str()
+    assert not (sharded.path / ".releasekit-gate").exists()

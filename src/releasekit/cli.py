@@ -13,6 +13,7 @@ from typing import NoReturn
 
 from . import __version__
 from .checks import check_port
+from .ci import CI_KINDS, DEFAULT_SHARDS, MAX_CI_SHARDS
 from .errors import ReleasekitError, UsageError
 from .index import DEFAULT_FALLBACK
 from .redact import redacted_std_streams
@@ -41,6 +42,18 @@ def _port(text: str) -> int:
         raise argparse.ArgumentTypeError(
             f"invalid port {text!r}: expected a number from 1 to 65535"
         ) from None
+
+
+def _shards(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_CI_SHARDS:
+        raise argparse.ArgumentTypeError(
+            f"invalid shard count {text!r}: expected a number from 1 to {MAX_CI_SHARDS}"
+        )
+    return value
 
 
 def _directory(text: str) -> Path:
@@ -161,6 +174,19 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="run the examples of README.md and docs/ (sybil) in the docs step, before publishing",
     )
+    init.add_argument(
+        "--ci",
+        choices=sorted(CI_KINDS),
+        help="add a CI workflow: the tests in shard jobs balanced by recorded durations, one "
+        "job deciding the gate, caches for the durations and the benchmark baseline",
+    )
+    init.add_argument(
+        "--ci-shards",
+        type=_shards,
+        default=DEFAULT_SHARDS,
+        metavar="N",
+        help=f"shard jobs of the --ci workflow (default {DEFAULT_SHARDS})",
+    )
 
     demo = sub.add_parser("demo", help="release an example project onto a private local index")
     demo.add_argument("--dir", type=_directory, help="where to create it (default: a new temp dir)")
@@ -234,6 +260,8 @@ def _run(args: argparse.Namespace, reporter: Reporter) -> int:
             towncrier=args.towncrier,
             noxfile=args.noxfile,
             docs_examples=args.docs_examples,
+            ci=args.ci,
+            ci_shards=args.ci_shards,
         )
     if args.command == "demo":
         from .demo import run_demo

@@ -175,11 +175,19 @@ def init(
     towncrier: bool = False,
     noxfile: bool = False,
     docs_examples: bool = False,
+    ci: str | None = None,
+    ci_shards: int = 4,
 ) -> int:
     from .init import init_project
 
     report = init_project(
-        root, dry_run=dry_run, towncrier=towncrier, noxfile=noxfile, docs_examples=docs_examples
+        root,
+        dry_run=dry_run,
+        towncrier=towncrier,
+        noxfile=noxfile,
+        docs_examples=docs_examples,
+        ci=ci,
+        ci_shards=ci_shards,
     )
     for line in report.detected:
         reporter.info(f"  detected {line}")

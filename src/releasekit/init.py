@@ -8,7 +8,7 @@ what is missing: a ``[tool.releasekit]`` table and the fragment directory of a t
 Only when asked: ``--towncrier`` sets towncrier up for a project that keeps no changelog, and
 ``--noxfile`` adds a noxfile using :mod:`releasekit.nox` where the project has no test runner
 configuration (the gate runs the tests the way the project does, so a noxfile nobody asked for
-would change that).
+would change that); ``--ci github`` adds a GitHub Actions workflow (:mod:`releasekit.ci`).
 pyproject.toml is edited with tomlkit so existing formatting and comments survive; no file is
 ever overwritten.
 """
@@ -25,6 +25,7 @@ import tomlkit
 from tomlkit.exceptions import TOMLKitError
 
 from .changelogs import Changelog, NoChangelog, Towncrier, detect
+from .ci import CI_KINDS, DEFAULT_SHARDS, workflow
 from .config import is_legacy_project, load_config, project_file
 from .effective import version_sources
 from .errors import ConfigError
@@ -225,12 +226,15 @@ def init_project(
     towncrier: bool = False,
     noxfile: bool = False,
     docs_examples: bool = False,
+    ci: str | None = None,
+    ci_shards: int = DEFAULT_SHARDS,
 ) -> InitReport:
     """Add what releasekit needs to the project at ``root``; report what was detected and kept.
 
     ``towncrier``: set towncrier up when the project keeps no changelog yet. ``noxfile``: add a
     noxfile with releasekit's sessions when the project has no nox, tox or hatch set-up.
-    ``docs_examples``: run the examples of README.md and docs/ in the docs step.
+    ``docs_examples``: run the examples of README.md and docs/ in the docs step. ``ci``
+    (a key of :data:`releasekit.ci.CI_KINDS`): add that CI workflow with ``ci_shards`` shard jobs.
     """
     path = root / "pyproject.toml"
     document = _parse(path)
@@ -265,8 +269,16 @@ def init_project(
         files[root / "noxfile.py"] = NOXFILE
     elif noxfile:
         report.kept.append("your test runner configuration (no noxfile.py is added)")
+    if ci is not None:
+        files[root / CI_KINDS[ci]] = workflow(ci, ci_shards)
     if not dry_run and changed:
         path.write_text(_dumps(document, path), encoding="utf-8")
+    _create(root, files, report, dry_run=dry_run)
+    return report
+
+
+def _create(root: Path, files: dict[Path, str], report: InitReport, *, dry_run: bool) -> None:
+    """Create the files that do not exist yet; an existing file is kept as it is."""
     for target, text in files.items():
         rel = target.relative_to(root)
         if target.exists():
@@ -276,4 +288,3 @@ def init_project(
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
         report.done.append(f"created {rel}")
-    return report

@@ -350,6 +350,7 @@ CLI = [
     cli("cli-doctor-extra", ("doctor", "now"), 2, "unrecognized arguments: now"),
     cli("cli-config-option", ("config", "--all"), 2, "unrecognized arguments: --all"),
     cli("cli-init-extra", ("init", "--force"), 2, "unrecognized arguments: --force"),
+    cli("cli-init-ci-shards", ("init", "--ci", "github", "--ci-shards", "0"), 2, "shard count"),
     cli("cli-verbose-value", ("--verbose=yes", "status"), 2, "ignored explicit argument"),
 ]
 

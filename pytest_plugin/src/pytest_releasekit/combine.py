@@ -18,10 +18,11 @@ from typing import Any
 
 from . import report
 from .covmemo import CACHE_NAME
+from .durations import DEFAULT_PATH, merge_into
 from .gates import GateRun, Unmeasurable, all_keys, evaluate, rules
 from .measure import CoverageSource
 from .settings import GateSettings, SettingsError, load_settings, read_gate_table
-from .shards import DEFAULT_DIR, Evidence, ShardError, combine_coverage, find, load
+from .shards import DEFAULT_DIR, Evidence, ShardError, combine_coverage, find, load, prediction
 from .tiers import Tally
 from .verdict import GateResult, Outcome, Verdict
 
@@ -38,6 +39,32 @@ class Combined:
     settings: GateSettings
     tally: Tally
     shards: list[Evidence] = field(default_factory=list)
+    #: the durations file written (None: no shard recorded a duration)
+    durations_file: Path | None = None
+
+    def times(self) -> list[dict[str, Any]]:
+        """Each shard's predicted and actual time (seconds of its tests, wall time)."""
+        return [
+            {
+                "shard": e.shard,
+                "tests": e.split.get("tests"),
+                "by": e.split.get("by"),
+                "predicted": e.split.get("predicted"),
+                "actual": round(sum(e.durations.values()), 3),
+                "wall": None if e.elapsed is None else round(e.elapsed, 3),
+            }
+            for e in self.shards
+        ]
+
+    def time_lines(self) -> list[str]:
+        lines = []
+        for e, row in zip(self.shards, self.times(), strict=True):
+            wall = "" if row["wall"] is None else f", wall {row['wall']:.1f} s"
+            lines.append(
+                f"shard {e.shard}/{e.shards}: {row['tests']} tests, {prediction(e.split)}; "
+                f"actual {row['actual']:.1f} s of tests{wall}"
+            )
+        return lines
 
 
 def _pytest_status(evidence: Sequence[Evidence]) -> int:
@@ -89,13 +116,23 @@ def combine(
     sets: Sequence[str] = (),
     base: str | None = None,
     config_file: str | bool = True,
+    durations: Path | None = None,
 ) -> Combined:
-    """Decide the gate over the shard files in ``paths``.
+    """Decide the gate over the shard files in ``paths``; merge the shards' test durations into
+    ``durations`` (relative to the current directory; default
+    ``rootdir/.releasekit-gate/durations.json``) for the next split.
 
     Raises :class:`ShardError` or ``pytest.UsageError`` (bad input: nothing was written)."""
     evidence = load(find(paths))
     table, label = read_gate_table(rootdir)
     settings = load_settings(table, sets, all_keys(), table_source=label, base=base)
+    measured: dict[str, float] = {}
+    for e in evidence:
+        measured.update(e.durations)
+    durations_file = None
+    if measured:
+        durations_file = durations.resolve() if durations else rootdir / DEFAULT_PATH
+        merge_into(durations_file, measured)
     tally = Tally()
     collected: dict[str, list[Any]] = {}
     plugins: set[str] = set()
@@ -156,7 +193,9 @@ def combine(
         )
     result = GateResult.of(verdicts)
     status = _pytest_status(evidence)
-    return Combined(result, result.exit_status(status), status, settings, tally, evidence)
+    return Combined(
+        result, result.exit_status(status), status, settings, tally, evidence, durations_file
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -192,6 +231,13 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--gate-base", metavar="REF", help="base ref of the diff_coverage rule")
     sub.add_argument("--gate-report", metavar="PATH", type=Path, help="write the JSON report")
     sub.add_argument(
+        "--gate-durations",
+        metavar="PATH",
+        type=Path,
+        help="merge the shards' test durations into this file, which the next run's "
+        f"--gate-shard split reads (default: {DEFAULT_PATH} under --rootdir)",
+    )
+    sub.add_argument(
         "--rootdir",
         type=Path,
         default=Path.cwd(),
@@ -205,7 +251,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     rootdir = args.rootdir.resolve()
     try:
-        combined = combine(args.paths, rootdir=rootdir, sets=args.gate_set, base=args.gate_base)
+        combined = combine(
+            args.paths,
+            rootdir=rootdir,
+            sets=args.gate_set,
+            base=args.gate_base,
+            durations=args.gate_durations,
+        )
     except (ShardError, SettingsError) as exc:
         if args.verbose:
             raise
@@ -216,6 +268,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     codes = {"green": "32", "red": "31", "yellow": "33", "bold": "1"}
     print(f"releasekit gate: {len(combined.shards)} shard file(s) combined")
+    for line in combined.time_lines():
+        print(line)
+    if combined.durations_file is not None:
+        print(f"test durations written to {combined.durations_file} (the next split reads it)")
     for line, markup in report.terminal_lines(
         combined.result, combined.exit_status, verbose=args.verbose
     ):
@@ -229,6 +285,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "tiers": combined.tally.to_json(),
             "settings": combined.settings.to_json(),
             "shards": [str(e.path) for e in combined.shards],
+            "shard_times": combined.times(),
         },
         json_path=args.gate_report,
     )

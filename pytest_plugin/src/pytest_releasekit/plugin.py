@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 
 from . import report
+from .durations import DEFAULT_PATH
 from .gates import rules
 from .session import PAYLOAD, STATE, GateSession, loaded
 from .settings import OFF_SOURCE
-from .shards import DEFAULT_DIR, fingerprint, split
+from .shards import DEFAULT_DIR, prediction
 from .tiers import DEFAULT_AUTO_MARK, MARKERS, OTHER_MARKERS, UNIT, item_tiers
 
 
@@ -58,15 +59,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--gate-shard",
         metavar="K/N",
         default=None,
-        help="run shard K of N (whole test files, balanced by test count) and write this "
-        "shard's gate evidence instead of deciding; decide over all shards with "
-        "`pytest-releasekit combine`; implies --gate",
+        help="run shard K of N (balanced by the durations in --gate-durations, else by test "
+        "count) and write this shard's gate evidence and test durations instead of deciding; "
+        "decide over all shards with `pytest-releasekit combine`; implies --gate",
     )
     group.addoption(
         "--gate-shard-dir",
         metavar="DIR",
         default=None,
         help=f"where --gate-shard writes shard-K-of-N.json (default: {DEFAULT_DIR})",
+    )
+    group.addoption(
+        "--gate-durations",
+        metavar="PATH",
+        default=None,
+        help="the durations file `pytest-releasekit combine` wrote, read by --gate-shard's "
+        f"split (default: {DEFAULT_PATH}; ini: releasekit_gate_durations)",
     )
     group.addoption(
         "--tier",
@@ -84,6 +92,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(
         "releasekit_gate_coverage_file",
         "coverage data file (like --gate-coverage-file)",
+        default="",
+    )
+    parser.addini(
+        "releasekit_gate_durations",
+        "durations file of --gate-shard (like --gate-durations)",
         default="",
     )
     parser.addini("releasekit_tier", "default tier selection (like --tier)", default="")
@@ -172,6 +185,8 @@ class GateHooks:
         # tally itself is the hook (one call per report: this runs thrice per test).
         if self.state.role != "controller":
             session.config.pluginmanager.register(self.state.tally, "releasekit-tally")
+            if self.state.options.shard is not None:
+                session.config.pluginmanager.register(self.state.recorder, "releasekit-durations")
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(
@@ -180,8 +195,7 @@ class GateHooks:
         """``--gate-shard=K/N``: keep shard K's files, after every other selection."""
         if self.state.options.shard is None:
             return
-        self.state.collection = fingerprint([item.nodeid for item in items])
-        mine = split([item.nodeid for item in items], *self.state.options.shard)
+        mine = self.state.split_for([item.nodeid for item in items])
         deselected = [item for i, item in enumerate(items) if i not in mine]
         if deselected:
             config.hook.pytest_deselected(items=deselected)
@@ -204,6 +218,11 @@ class GateHooks:
     ) -> None:
         state = self.state
         terminalreporter.write_sep("=", "releasekit gate")
+        if state.split and state.options.shard is not None:
+            k, n = state.options.shard
+            terminalreporter.write_line(
+                f"shard {k}/{n}: {state.split['tests']} tests, {prediction(state.split)}"
+            )
         if state.result is None:
             terminalreporter.write_line(f"gate: not evaluated ({state.not_evaluated})", yellow=True)
             return

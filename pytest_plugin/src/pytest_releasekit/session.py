@@ -19,11 +19,21 @@ import pytest
 from . import report
 from .bench import CHILD_ENV
 from .covmemo import CACHE_NAME
+from .durations import DEFAULT_PATH, Recorder, load
 from .gates import GateRun, Unmeasurable, all_keys, evaluate, rules
 from .gates.tiers import pytest_status_verdict
 from .measure import CoverageSource, Measurement, combine
 from .settings import GateSettings, load_settings, read_gate_table
-from .shards import DEFAULT_DIR, Evidence, ShardError, fingerprint, parse_shard, read_data
+from .shards import (
+    DEFAULT_DIR,
+    Evidence,
+    ShardError,
+    describe,
+    fingerprint,
+    parse_shard,
+    plan,
+    read_data,
+)
 from .tiers import AutoMarker, Tally, parse_auto_mark, parse_tiers
 from .verdict import GateResult, Outcome, Verdict
 
@@ -58,6 +68,8 @@ class Options:
     #: --gate-shard=K/N as (K, N)
     shard: tuple[int, int] | None = None
     shard_dir: str = DEFAULT_DIR
+    #: --gate-durations: the durations file the shard's split reads
+    durations: str = DEFAULT_PATH
 
     @classmethod
     def read(cls, config: pytest.Config, namespace: Any = None) -> Options:
@@ -104,6 +116,7 @@ class Options:
             tuple(config.getini("releasekit_auto_mark")),
             shard,
             getattr(ns, "gate_shard_dir", None) or DEFAULT_DIR,
+            pick("gate_durations", "releasekit_gate_durations") or DEFAULT_PATH,
         )
 
 
@@ -150,6 +163,11 @@ class GateSession:
     missing_workers: list[str] = field(default_factory=list)
     #: ``--gate-shard``: fingerprint of the collection the shard was split from
     collection: dict[str, Any] = field(default_factory=dict)
+    #: ``--gate-shard``: the recorded durations the split reads (None: no file)
+    durations: dict[str, float] | None = None
+    #: ``--gate-shard``: how the collection was split (:func:`shards.describe`)
+    split: dict[str, Any] = field(default_factory=dict)
+    recorder: Recorder = field(default_factory=Recorder)
     result: GateResult | None = None
     exit_status: int = 0
     not_evaluated: str | None = None
@@ -167,6 +185,12 @@ class GateSession:
             raise pytest.UsageError(f"releasekit: {exc}") from None
         state.automarker = AutoMarker(rules_, config.rootpath) if rules_ else None
         state.tally.selection = options.tiers
+        if options.shard is not None:
+            path = config.invocation_params.dir / options.durations
+            try:
+                state.durations = load(path)
+            except ShardError as exc:
+                raise pytest.UsageError(f"releasekit: --gate-durations: {exc}") from None
         if options.gate:
             try:
                 table, label = read_gate_table(config.rootpath)
@@ -211,6 +235,15 @@ class GateSession:
             self.measurement.stop()
         self.start_measuring()
 
+    def split_for(self, nodeids: list[str]) -> set[int]:
+        """``--gate-shard=K/N``: the indexes of this shard's tests; records the split."""
+        assert self.options.shard is not None  # noqa: S101 - only called for a shard
+        k, n = self.options.shard
+        self.collection = fingerprint(nodeids)
+        split = plan(nodeids, n, self.durations)
+        self.split = describe(split, k, nodeids, self.durations)
+        return set(split.parts[k - 1])
+
     # ------------------------------------------------------------------ finish
     def worker_payload(self) -> dict[str, Any]:
         piece = self.measurement.stop()
@@ -220,6 +253,8 @@ class GateSession:
             "foreign_coverage": self.foreign_coverage,
             "collected": self._collect(),
             "collection": self.collection,
+            "split": self.split,
+            "durations": self.recorder.seconds,
         }
 
     def _collect(self) -> dict[str, Any]:
@@ -236,6 +271,8 @@ class GateSession:
             self.pieces.append(payload["coverage"])
         self.foreign_coverage |= bool(payload.get("foreign_coverage"))
         self.collection = self.collection or dict(payload.get("collection") or {})
+        self.split = self.split or dict(payload.get("split") or {})
+        self.recorder.merge(payload.get("durations") or {})
         for name, value in payload.get("collected", {}).items():
             self.collected.setdefault(name, []).append(value)
 
@@ -379,6 +416,9 @@ class GateSession:
             coverage_problem=problem,
             missing_workers=self.missing_workers,
             collection=self.collection or fingerprint([]),
+            durations=self.recorder.seconds,
+            split=self.split,
+            elapsed=time.time() - self.started,
         )
         path = evidence.write(self.config.invocation_params.dir / self.options.shard_dir)
         k, n = self.options.shard

@@ -27,16 +27,20 @@ __all__ = [
     "KIND",
     "Evidence",
     "ShardError",
+    "Split",
     "combine_coverage",
+    "describe",
     "find",
     "fingerprint",
     "load",
     "parse_shard",
+    "plan",
+    "prediction",
     "split",
 ]
 
 KIND = "pytest-releasekit shard"
-SCHEMA = 2  # 2: each shard records a fingerprint of the collection it was split from
+SCHEMA = 3  # 2: a fingerprint of the collection it was split from; 3: durations and split
 DEFAULT_DIR = ".releasekit-gate"
 #: More shards than any CI matrix runs (GitHub Actions allows 256 jobs per matrix).
 MAX_SHARDS = 1024
@@ -72,23 +76,113 @@ def fingerprint(nodeids: Sequence[str]) -> dict[str, Any]:
     return {"tests": len(nodeids), "sha256": digest.hexdigest()}
 
 
-def split(nodeids: Sequence[str], shard: int, shards: int) -> set[int]:
-    """Indexes of the tests of shard ``shard`` (1-based) of ``shards``.
+@dataclass(frozen=True)
+class Split:
+    """How a collection is split: each shard's test indexes and predicted time.
 
-    Whole files go to one shard (module fixtures run once); the largest files are placed first,
-    each on the shard with the fewest tests so far. Depends only on the node ids, so every
-    shard (and every xdist worker) computes the same split."""
+    ``by`` is ``"duration"`` (``predicted`` in seconds) or ``"count"`` (``predicted`` in tests:
+    no recorded duration of any collected test). ``unknown`` tests had no recorded duration and
+    were counted at ``fallback`` seconds each (the median of the known ones)."""
+
+    by: str
+    parts: tuple[frozenset[int], ...]
+    predicted: tuple[float, ...]
+    unknown: int = 0
+    fallback: float | None = None
+
+
+def _median(values: Sequence[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def plan(
+    nodeids: Sequence[str], shards: int, durations: Mapping[str, float] | None = None
+) -> Split:
+    """Split the tests ``nodeids`` into ``shards`` parts, the same on every machine.
+
+    Whole files go to one shard (module fixtures run once); the heaviest first, each onto the
+    shard with the least load so far (longest processing time first). The weight of a test is
+    its recorded duration, the median of the known ones for a test never recorded, or 1 (a split
+    by count) when no collected test has a recorded duration. By duration, a file heavier than
+    a quarter of a shard's fair share is placed test by test, so one slow file cannot make one
+    shard the bottleneck. Depends only on the node ids and ``durations``: every shard (and every
+    xdist worker) computes the same split from the same durations file."""
+    known = [durations[n] for n in nodeids if n in durations] if durations else []
+    fallback = _median(known) if known else None
+    weights = [
+        1.0 if fallback is None or durations is None else durations.get(n, fallback)
+        for n in nodeids
+    ]
     files: dict[str, list[int]] = {}
     for i, nodeid in enumerate(nodeids):
         files.setdefault(nodeid.split("::", 1)[0], []).append(i)
-    load_ = [0] * shards
-    mine: set[int] = set()
-    for name in sorted(files, key=lambda f: (-len(files[f]), f)):
+    units: list[tuple[float, str, list[int]]] = []
+    share = sum(weights) / shards
+    for name, members in files.items():
+        weight = sum(weights[i] for i in members)
+        if fallback is not None and weight > share / 4 and len(members) > 1:
+            units += [(weights[i], nodeids[i], [i]) for i in members]
+        else:
+            units.append((weight, name, members))
+    load_ = [0.0] * shards
+    parts: list[set[int]] = [set() for _ in range(shards)]
+    for weight, _, members in sorted(units, key=lambda u: (-u[0], u[1])):
         target = min(range(shards), key=lambda s: (load_[s], s))
-        load_[target] += len(files[name])
-        if target == shard - 1:
-            mine.update(files[name])
-    return mine
+        load_[target] += weight
+        parts[target].update(members)
+    return Split(
+        by="count" if fallback is None else "duration",
+        parts=tuple(frozenset(p) for p in parts),
+        predicted=tuple(load_),
+        unknown=0 if fallback is None else len(nodeids) - len(known),
+        fallback=fallback,
+    )
+
+
+def describe(
+    split_: Split, shard: int, nodeids: Sequence[str], durations: Mapping[str, float] | None
+) -> dict[str, Any]:
+    """What a shard records about its split (in its evidence, compared by ``combine``)."""
+    used = {n: durations[n] for n in nodeids if durations and n in durations}
+    text = json.dumps(sorted(used.items()), separators=(",", ":"))
+    return {
+        "by": split_.by,
+        "tests": len(split_.parts[shard - 1]),
+        "predicted": split_.predicted[shard - 1],
+        "unknown": split_.unknown,
+        "fallback": split_.fallback,
+        # the input of the split: shards given different durations split differently
+        "durations_sha256": hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+        if used
+        else None,
+    }
+
+
+def prediction(info: Mapping[str, Any]) -> str:
+    """``"predicted 12.3 s"`` or ``"predicted 40 tests"``, from :func:`describe`'s record."""
+    if info.get("by") == "duration":
+        unknown = int(info.get("unknown") or 0)
+        guessed = (
+            f"; {unknown} test(s) never recorded counted at the median {info['fallback']:.3f} s"
+            if unknown
+            else ""
+        )
+        return f"predicted {info['predicted']:.1f} s (split by recorded durations{guessed})"
+    if info.get("by") == "count":
+        return "split by test count (no recorded durations: run `pytest-releasekit combine`)"
+    return "split unknown"
+
+
+def split(
+    nodeids: Sequence[str],
+    shard: int,
+    shards: int,
+    durations: Mapping[str, float] | None = None,
+) -> set[int]:
+    """Indexes of the tests of shard ``shard`` (1-based) of ``shards`` (see :func:`plan`)."""
+    return set(plan(nodeids, shards, durations).parts[shard - 1])
 
 
 def shard_file(directory: Path, shard: int, shards: int) -> Path:
@@ -121,6 +215,12 @@ class Evidence:
     missing_workers: list[str] = field(default_factory=list)
     #: :func:`fingerprint` of the collection this shard was split from
     collection: dict[str, Any] = field(default_factory=dict)
+    #: seconds each test of this shard took (setup + call + teardown)
+    durations: dict[str, float] = field(default_factory=dict)
+    #: how the collection was split: by, durations_sha256, predicted (this shard), tests
+    split: dict[str, Any] = field(default_factory=dict)
+    #: wall time of this shard's pytest session, in seconds
+    elapsed: float | None = None
     path: Path | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -137,6 +237,9 @@ class Evidence:
             "coverage_problem": list(self.coverage_problem) if self.coverage_problem else None,
             "missing_workers": self.missing_workers,
             "collection": self.collection,
+            "durations": self.durations,
+            "split": self.split,
+            "elapsed": self.elapsed,
         }
 
     def write(self, directory: Path) -> Path:
@@ -162,6 +265,9 @@ class Evidence:
                 "tests": int(doc["collection"]["tests"]),
                 "sha256": str(doc["collection"]["sha256"]),
             },
+            durations={str(k): float(v) for k, v in doc.get("durations", {}).items()},
+            split=dict(doc.get("split") or {}),
+            elapsed=None if doc.get("elapsed") is None else float(doc["elapsed"]),
             path=path,
         )
 
@@ -235,7 +341,22 @@ def load(paths: Sequence[Path]) -> list[Evidence]:
             f"the shard files come from different test collections ({listing}); every shard "
             "must run the same commit with the same selection -- re-run all shards"
         )
+    inputs = {e.split.get("durations_sha256") for e in out}
+    if len(inputs) > 1:
+        listing = ", ".join(
+            f"shard {e.shard}: {_split_input(e)}" for e in sorted(out, key=lambda e: e.shard)
+        )
+        raise ShardError(
+            f"the shards split the tests from different durations files ({listing}), so some "
+            "tests ran twice and others never; give every shard the same --gate-durations file "
+            "(restore the CI cache once, before the shard jobs) and re-run all shards"
+        )
     return sorted(out, key=lambda e: e.shard)
+
+
+def _split_input(e: Evidence) -> str:
+    sha = e.split.get("durations_sha256")
+    return f"durations {sha[:12]}" if sha else "no durations (by count)"
 
 
 def combine_coverage(pieces: Sequence[bytes], data_file: str, config_file: str | bool) -> None:

@@ -1,0 +1,185 @@
+"""Shards balanced by duration vs by test count, on this project's own suite (``nox -s bench``).
+
+The split of ``pytest --gate-shard=K/4`` is computed both ways from the same collection:
+
+* **by duration** from the durations of a previous run (``benchmarks/data/durations.json``, the
+  file ``pytest-releasekit combine`` writes; re-record it with ``--record``);
+* **by count** (what the shards do when there is no durations file).
+
+For each it reports every shard's time, the slowest shard and the ideal (total / 4). Target: the
+slowest shard of the duration split is at most 1.10x the ideal. Two ways of measuring:
+
+* default: **predicted** shard times, the recorded durations summed per shard (instant);
+* ``--run PATH``: **real** shard times: the 4 shards of PATH run one after another, once with each
+  split, and each shard's time is the seconds its tests took (from its evidence file; the wall
+  time of each shard process is shown too). Minutes; the shards run sequentially so that they
+  do not disturb one another on a small machine.
+
+Not a test: the figures depend on the machine; ``--json`` keeps them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from pytest_releasekit import durations
+from pytest_releasekit.shards import plan
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "benchmarks" / "data" / "durations.json"
+SHARDS = 4
+TARGET = 1.10
+#: the inner runs: no cache, none of the dev environment's unrelated plugins
+QUIET = ["-q", "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:hypothesispytest"]
+
+
+def collect(paths: Sequence[str]) -> list[str]:
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", *QUIET, *paths],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [line for line in out.splitlines() if "::" in line]
+
+
+def summary(name: str, times: Sequence[float]) -> dict[str, Any]:
+    ideal = sum(times) / len(times)
+    slowest = max(times)
+    return {
+        "split": name,
+        "shards": [round(t, 2) for t in times],
+        "slowest": round(slowest, 2),
+        "ideal": round(ideal, 2),
+        "ratio": round(slowest / ideal, 3) if ideal else 1.0,
+    }
+
+
+def predicted(nodeids: Sequence[str], recorded: Mapping[str, float]) -> list[dict[str, Any]]:
+    """Both splits' shard times from the recorded durations (the count split's shards are timed
+    with the same durations, so both columns are seconds)."""
+    known = plan(nodeids, SHARDS, recorded)
+    fallback = known.fallback or 0.0
+    seconds = [recorded.get(n, fallback) for n in nodeids]
+    rows = []
+    for name, durations_ in (("duration", recorded), ("count", None)):
+        split = plan(nodeids, SHARDS, durations_)
+        rows.append(summary(name, [sum(seconds[i] for i in part) for part in split.parts]))
+    return rows
+
+
+def run_shards(paths: Sequence[str], durations_file: Path, name: str) -> dict[str, Any]:
+    """Run the 4 shards of ``paths`` one after another; their tests' seconds and wall times."""
+    times, walls = [], []
+    with tempfile.TemporaryDirectory(prefix="bench-shards-") as tmp:
+        for k in range(1, SHARDS + 1):
+            start = time.perf_counter()
+            subprocess.run(
+                [
+                    *(sys.executable, "-m", "pytest", *QUIET, *paths),
+                    f"--gate-shard={k}/{SHARDS}",
+                    f"--gate-shard-dir={tmp}",
+                    f"--gate-durations={durations_file}",
+                ],
+                cwd=ROOT,
+                capture_output=True,
+                check=False,
+            )
+            walls.append(time.perf_counter() - start)
+            evidence = json.loads(Path(tmp, f"shard-{k}-of-{SHARDS}.json").read_text())
+            times.append(sum(evidence["durations"].values()))
+            print(
+                f"  {name} shard {k}/{SHARDS}: {times[-1]:.1f} s of tests, wall {walls[-1]:.1f} s"
+            )
+    return {**summary(name, times), "wall": [round(w, 2) for w in walls]}
+
+
+def record(paths: Sequence[str]) -> None:
+    """Re-record the durations with the plugin itself: one shard of one, then combine."""
+    with tempfile.TemporaryDirectory(prefix="bench-shards-") as tmp:
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                *QUIET,
+                *paths,
+                "--gate-shard=1/1",
+                f"--gate-shard-dir={tmp}",
+                f"--gate-durations={tmp}/none.json",
+            ],
+            cwd=ROOT,
+            check=False,
+        )
+        DATA.unlink(missing_ok=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest_releasekit.combine",
+                "combine",
+                tmp,
+                f"--gate-durations={DATA}",
+            ],
+            cwd=ROOT,
+            check=False,
+        )
+    print(f"recorded {len(durations.load(DATA) or {})} durations in {DATA.relative_to(ROOT)}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--record", nargs="+", metavar="PATH", help="re-record the durations")
+    parser.add_argument("--run", nargs="+", metavar="PATH", help="measure real shard times")
+    parser.add_argument("--json", type=Path, help="write the figures here")
+    args = parser.parse_args(argv)
+    if args.record:
+        record(args.record)
+    recorded = durations.load(DATA)
+    if not recorded:
+        print(f"no recorded durations in {DATA}: run with --record PATH first")
+        return 2
+    paths = sorted({n.split("::")[0] for n in recorded})
+    nodeids = collect(args.run or paths)
+    unknown = sum(n not in recorded for n in nodeids)
+    print(f"{len(nodeids)} tests ({unknown} never recorded), {len(recorded)} recorded durations")
+    if args.run:
+        with tempfile.TemporaryDirectory() as tmp:
+            rows = [
+                run_shards(args.run, DATA, "duration"),
+                run_shards(args.run, Path(tmp, "none.json"), "count"),
+            ]
+        kind = "measured: each shard's tests' seconds in a real run"
+    else:
+        rows = predicted(nodeids, recorded)
+        kind = "predicted: recorded durations summed per shard"
+    print(f"split in {SHARDS} ({kind})")
+    for row in rows:
+        print(
+            f"  by {row['split']:<8} shards {row['shards']}  slowest {row['slowest']:.1f} s  "
+            f"ideal {row['ideal']:.1f} s  slowest/ideal {row['ratio']:.3f}x"
+        )
+    ratio = rows[0]["ratio"]
+    verdict = "PASS" if ratio <= TARGET else "FAIL"
+    print(
+        f"{verdict}: by duration {ratio:.3f}x the ideal (target <= {TARGET:.2f}x), "
+        f"by count {rows[1]['ratio']:.3f}x"
+    )
+    if args.json:
+        args.json.write_text(json.dumps({"kind": kind, "rows": rows}, indent=2) + "\n")
+    return 0 if verdict == "PASS" else 1
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("NO_COLOR", "1")
+    raise SystemExit(main())
