@@ -77,8 +77,9 @@ class Double:
     ) -> tuple[int, Any]:
         raise NotImplementedError
 
-    def calls_to(self, method: str, fragment: str = "") -> list[Call]:
-        return [c for c in self.calls if c.method == method and fragment in c.path]
+    def calls_to(self, method: str, prefix: str = "") -> list[Call]:
+        """The calls with ``method`` whose path (query aside) starts with ``prefix``."""
+        return [c for c in self.calls if c.method == method and c.path.startswith(prefix)]
 
 
 def _validation(resource: str, code: str, name: str) -> tuple[int, Any]:

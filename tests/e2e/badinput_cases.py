@@ -216,6 +216,10 @@ SUBTABLES = [
     sub("docs-remote", "[tool.releasekit.docs]\nremote = '-x'", "docs.remote", "ref name"),
     sub("docs-set-default", "[tool.releasekit.docs]\nset_default = 5", "set_default"),
     sub("docs-unknown", "[tool.releasekit.docs]\ntheme = 'x'", "docs.theme", "unknown key"),
+    sub("forge-kind", "[tool.releasekit.forge]\nkind = 'gitea'", "forge.kind", "github"),
+    sub("forge-repo", "[tool.releasekit.forge]\nrepo = 'tool'", "forge.repo", "owner/name"),
+    sub("forge-api-url", "[tool.releasekit.forge]\napi_url = 'api.github.com'", "forge.api_url"),
+    sub("forge-unknown", "[tool.releasekit.forge]\ntoken = 'x'", "forge.token", "unknown key"),
     sub("gate-percent", "[tool.releasekit.gate]\ncoverage_total = 500", "coverage_total", "500"),
     sub("gate-word", "[tool.releasekit.gate]\ncoverage_total = 'x'", "coverage_total"),
     sub("gate-unknown", "[tool.releasekit.gate]\ncoverage = 90", "'coverage'", "did you mean"),
@@ -396,6 +400,17 @@ STATE = [
             3,
             ("v1.1.0 already exists on remote",),
             git=(("tag", "v1.1.0"), ("push", "-q", "origin", "v1.1.0"), ("tag", "-d", "v1.1.0")),
+        ),
+    ),
+    _p(  # a forge asked for in the configuration, and no token for it
+        "forge-no-token",
+        Case(
+            RELEASE,
+            3,
+            ("no GitHub token for acme/simple", "GITHUB_TOKEN"),
+            tail="[tool.releasekit.forge]\nkind = 'github'\nrepo = 'acme/simple'",
+            env={"GITHUB_TOKEN": None, "GH_TOKEN": None},
+            git=(("commit", "-qam", "forge"),),
         ),
     ),
     _p(

@@ -32,6 +32,7 @@ from ..forge import (
     resolve_forge,
     token_hint,
 )
+from ..supply.assets import release_assets as supply_assets
 from ..tags import tag_names
 from .base import Facts, Plan, Problem, Step, StepRecord
 from .changelog import release_info
@@ -45,12 +46,9 @@ _CONFIGURE = "set [tool.releasekit.forge] kind and repo (and api_url for a self-
 
 
 def release_assets(ctx: Context) -> list[Path]:
-    """The files attached to the forge release: every built wheel and sdist.
-
-    This is the one place to extend: the supply-chain files (SHA256SUMS, SBOM, provenance) join
-    this list when their step exposes them in its facts.
-    """
-    return [ctx.root / item["path"] for item in ctx.facts["build"]["files"]]
+    """The files attached to the forge release: the wheels and sdists, then the supply-chain
+    files (``SHA256SUMS``, SBOMs, provenance; attestations once signed) that exist."""
+    return supply_assets(ctx)
 
 
 def release_notes(ctx: Context) -> str:
