@@ -29,6 +29,7 @@ from .steps.preflight import problems
 from .tags import last_release_tag
 from .targets import Target, resolve_target
 from .ui import Reporter
+from .upload_window import window_note
 from .versioning import next_version
 from .workspace import Workspace, load_workspace
 
@@ -408,6 +409,8 @@ class StatusReport:
     state: str  # complete | rolled back | unfinished
     steps: list[StepStatus]
     next_commands: list[str]
+    #: e.g. how long PyPI still accepts the missing files of a half-published release
+    notes: list[str] = field(default_factory=list)
 
 
 def status(root: Path) -> StatusReport | None:
@@ -434,6 +437,12 @@ def status(root: Path) -> StatusReport | None:
     else:
         label = "unfinished"
         commands = ["releasekit release --resume", "releasekit release --rollback"]
+    note = window_note(journal)
     return StatusReport(
-        str(journal.header.get("version")), journal.release_id, label, steps, commands
+        str(journal.header.get("version")),
+        journal.release_id,
+        label,
+        steps,
+        commands,
+        [note] if note else [],
     )

@@ -85,6 +85,8 @@ def show_status(root: Path, reporter: Reporter) -> int:
         ("step", "state"),
         [(item.step, item.state) for item in report.steps],
     )
+    for note in report.notes:
+        reporter.warn(note)
     for command in report.next_commands:
         reporter.info(f"  {command}")
     return 0

@@ -132,7 +132,7 @@ class Config(StrictModel):
         description="Run in a fresh venv with the built wheels installed. Default: import every "
         "top-level package of every wheel.",
     )
-    stage: bool | Text = Field(
+    stage: bool | str = Field(
         False,
         description="Staged publish (canary): upload to a staging index first, install the "
         "release from it into fresh venvs on every supported Python found here, run the smoke "
@@ -224,12 +224,19 @@ class Config(StrictModel):
             raise ValueError(str(exc).removeprefix("releasekit:").strip()) from None
         return value
 
-    @field_validator("target", "stage")
+    @field_validator("target")
     @classmethod
-    def _target_url(cls, value: Any) -> Any:
-        if isinstance(value, str) and value.startswith(("http://", "https://")):
-            return check_url(value)
-        return value
+    def _target_url(cls, value: str) -> str:
+        return check_url(value) if value.startswith(("http://", "https://")) else value
+
+    @field_validator("stage", mode="before")
+    @classmethod
+    def _stage(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            return value
+        if not isinstance(value, str):
+            raise ValueError("expected true, false or a target name")
+        return check_url(value) if value.startswith(("http://", "https://")) else non_empty(value)
 
 
 # Environment overrides for scalar and command keys. Lists are written like a shell command line.

@@ -22,6 +22,7 @@ from packaging.utils import (
 from packaging.version import Version
 
 from .config import read_pyproject
+from .errors import ConfigError
 from .index import LocalIndex, list_files
 from .targets import Target, resolve_target
 from .venv import VirtualEnv, uv_binary
@@ -61,9 +62,17 @@ def staging_dir(ctx: Context) -> Path:
 def staging_target(ctx: Context) -> Target:
     """The staging target as configured (the embedded one has no URLs until it runs)."""
     setting = stage_setting(ctx)
-    if isinstance(setting, str):
+    if not isinstance(setting, str):
+        return Target(name=EMBEDDED, upload_url=None, index_url=None, local=True)
+    try:
         return resolve_target(setting, ctx.config)
-    return Target(name=EMBEDDED, upload_url=None, index_url=None, local=True)
+    except ConfigError as exc:
+        where = ctx.config.sources.get("stage", "the release journal")
+        raise ConfigError(
+            f"{where}: [tool.releasekit] key 'stage' = {setting!r}: {exc.message.split(' (')[0]}",
+            hint="use true (the embedded staging index), testpypi, a [tool.releasekit."
+            "repositories] name, an https:// upload URL or a ~/.pypirc section",
+        ) from None
 
 
 @contextlib.contextmanager

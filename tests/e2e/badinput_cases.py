@@ -112,6 +112,21 @@ CONFIG = [
     key("target-bad-port", 'target = "http://h:99999/"', "'target'", "URL"),
     key("target-unknown", 'target = "prod"', "'prod'", "pypi"),
     key("target-ftp", 'target = "ftp://host/"', "'ftp://host/'"),
+    # stage
+    key("stage-empty", 'stage = ""', "'stage'", "empty"),
+    key("stage-int", "stage = 1", "'stage'", "expected true, false or a target name"),
+    key("stage-no-host", 'stage = "https://"', "'stage'", "host"),
+    key("stage-unknown", 'stage = "prod"', "'stage'", "'prod'", "unknown release target"),
+    _p(
+        "stage-is-target",
+        Case(
+            RELEASE,
+            3,
+            ("stage = 'local'", "release target itself"),
+            table='stage = "local"',
+            git=(("commit", "-qam", "stage to the target"), ("push", "-q", "origin", "main")),
+        ),
+    ),
     # branches
     key("branches-empty", "branches = []", "'branches'", "at least one"),
     key("branches-blank", 'branches = [""]', "'branches[0]'", "empty"),

@@ -81,12 +81,13 @@ class StageStep(Step):
         try:
             target = staging_target(ctx)
         except ReleasekitError as exc:
-            yield (f"[tool.releasekit] stage: {exc.message}", exc.hint or "")
+            yield (exc.message, exc.hint or "")
             return
         real = ctx.target
         if target.name == real.name or (target.upload_url and target.upload_url == real.upload_url):
             yield (
-                f"[tool.releasekit] stage = {target.name!r} is the release target itself",
+                f"[tool.releasekit] stage = {target.name!r} is the release target itself; "
+                "staging there would publish before the staged install is tested",
                 "stage to another index (true: the embedded staging index), or release elsewhere",
             )
         if not target.has_credentials:
