@@ -235,7 +235,8 @@ class Config(StrictModel):
         if isinstance(value, bool):
             return value
         if not isinstance(value, str):
-            raise ValueError("expected true, false or a target name")
+            raise ValueError("expected true, false or a target name")  # noqa: TRY004 - pydantic
+            # reports only a ValueError as a validation error
         return check_url(value) if value.startswith(("http://", "https://")) else non_empty(value)
 
 

@@ -13,7 +13,7 @@ import datetime as dt
 
 from .journal import Journal
 
-__all__ = ["WINDOW", "WAREHOUSE", "upload_deadline", "window_note"]
+__all__ = ["WAREHOUSE", "WINDOW", "upload_deadline", "window_note"]
 
 WINDOW = dt.timedelta(days=14)
 #: Targets that enforce the window.
@@ -56,5 +56,6 @@ def window_note(journal: Journal, now: dt.datetime | None = None) -> str | None:
     days = (deadline - now).days
     return (
         f"{target} refuses new files of {version} after {when} (14 days after its first upload; "
-        f"{days} day{'s' * (days != 1)} left): finish with `releasekit release --resume` before then"
+        f"{days} day{'s' * (days != 1)} left): finish it with `releasekit release --resume` "
+        "before then"
     )

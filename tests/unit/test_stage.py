@@ -51,7 +51,7 @@ def test_supported_pythons_are_requires_python_intersected(
 
 
 def test_an_invalid_requires_python_is_named() -> None:
-    with pytest.raises(ValueError, match="'>=3.x'"):
+    with pytest.raises(ValueError, match=r"'>=3\.x'"):
         supported([_py("3.11.7")], [">=3.x"])
 
 
