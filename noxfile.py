@@ -20,7 +20,7 @@ nox.options.reuse_existing_virtualenvs = True
 ROOT = Path(__file__).parent
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 PYTHONS = ["3.11", "3.12", "3.13"]
-SYSTEM_TOOLS = ("git", "buildah", "podman", "docker-registry", "debootstrap")
+SYSTEM_TOOLS = ("git", "buildah", "podman", "docker-registry", "debootstrap", "chromium")
 
 
 def _install_project(session: nox.Session, *groups: str) -> None:

@@ -10,6 +10,7 @@
 #   uidmap, crun, slirp4netns, containernetworking-plugins, golang-github-containers-common
 #                      runtime pieces and /etc/containers policy files buildah/podman expect
 #   git, ca-certificates    the docs tests publish to bare git remotes
+#   chromium           the HTML report's tests open it headless (playwright drives this one)
 set -euo pipefail
 
 packages=(
@@ -25,6 +26,7 @@ packages=(
   golang-github-containers-common
   git
   ca-certificates
+  chromium
 )
 
 if [[ ${EUID} -ne 0 ]]; then

@@ -90,13 +90,19 @@ class Sandbox:
         return {
             "tree": tree,
             "head": git(self.repo, "rev-parse", "HEAD"),
-            "refs": git(self.repo, "for-each-ref", "--format=%(refname) %(objectname)"),
-            "remote": git(self.remote, "for-each-ref", "--format=%(refname) %(objectname)"),
+            # the history store (refs/releasekit/) records what happened, rollbacks included
+            "refs": _refs(self.repo),
+            "remote": _refs(self.remote),
             "index": self.index_files(),
             "index_exists": self.index.exists(),
             "dist": sorted(p.name for p in dist.iterdir()) if dist.is_dir() else None,
             "status": git(self.repo, "status", "--porcelain"),
         }
+
+
+def _refs(repo: Path) -> list[str]:
+    listed = git(repo, "for-each-ref", "--format=%(refname) %(objectname)").splitlines()
+    return [line for line in listed if not line.startswith("refs/releasekit/")]
 
 
 def make_sandbox(base: Path, project: str, *, edit: dict[str, str] | None = None) -> Sandbox:

@@ -21,6 +21,7 @@ from .config import Config, load_config
 from .context import Context
 from .errors import Interrupted, JournalError, PreflightError, ReleasekitError, UsageError
 from .git import Git, ensure_state_dir
+from .history import record_release
 from .index import LocalIndex, default_index_dir
 from .journal import Journal, ReleaseLock
 from .pipeline import READ_ONLY, Pipeline, default_steps
@@ -210,7 +211,9 @@ def release(
                 results = pipeline.run()
             except ReleasekitError as exc:
                 _after_failure(exc, pipeline, root)
+                record_release(root, config, pipeline.ctx.journal, reporter)
                 raise
+            record_release(root, config, ctx.journal, reporter)
     headline = _headline(workspace, version, live)
     reporter.summary(results, started, headline)
     return ReleaseOutcome(version=version, headline=headline, results=results)
@@ -335,7 +338,10 @@ def resume(root: Path, *, reporter: Reporter | None = None) -> ReleaseOutcome:
         reporter.info(
             f"Resuming the release of {ctx.version} ({journal.release_id}) to {live.name}"
         )
-        results = pipeline.run()
+        try:
+            results = pipeline.run()
+        finally:
+            record_release(root, config, ctx.journal, reporter)
     headline = _headline(workspace, ctx.version, live)
     reporter.summary(results, started, headline)
     return ReleaseOutcome(version=ctx.version, headline=headline, results=results)
@@ -390,6 +396,7 @@ def rollback(root: Path, *, reporter: Reporter | None = None) -> ReleaseOutcome:
         ctx = _resumed_context(root, journal, target, config, workspace, reporter)
         reporter.info(f"Rolling back the release of {ctx.version} ({journal.release_id})")
         manual = Pipeline(ctx, default_steps(), journal.header.get("skip", [])).rollback()
+        record_release(root, config, journal, reporter)
         journal.archive()
         _tidy_work(root, journal.release_id)
     headline = f"Rolled back the release of {ctx.version}"

@@ -188,6 +188,40 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"shard jobs of the --ci workflow (default {DEFAULT_SHARDS})",
     )
 
+    history = sub.add_parser(
+        "history", help="gate runs and releases recorded in the history store; --html DIR"
+    )
+    history.add_argument("--html", type=_directory, metavar="DIR", help="write the HTML report")
+    history.add_argument("--json", action="store_true", help="print every record as JSON")
+    history.add_argument(
+        "--sync",
+        metavar="REMOTE",
+        help="first merge the git store with REMOTE's refs/releasekit/history and push it",
+    )
+    metrics = sub.add_parser(
+        "metrics",
+        help="deployment frequency, lead time, change-failure rate, time to restore",
+    )
+    shown = metrics.add_mutually_exclusive_group()
+    shown.add_argument("--json", action="store_true", help="print JSON")
+    shown.add_argument("--openmetrics", action="store_true", help="print OpenMetrics text")
+    metrics.add_argument("--since", metavar="DATE", help="window start (default: 90 days ago)")
+    metrics.add_argument("--until", metavar="DATE", help="window end (default: now)")
+    metrics.add_argument(
+        "--index-json",
+        metavar="URL",
+        help="the project's JSON API (e.g. https://pypi.org/pypi/NAME/json): upload times "
+        "and yanked releases",
+    )
+    for sub_parser in (history, metrics):
+        sub_parser.add_argument(
+            "--fix-window",
+            type=float,
+            default=3.0,
+            metavar="DAYS",
+            help="a release followed by a fix release within DAYS is a failed change (default 3)",
+        )
+
     demo = sub.add_parser("demo", help="release an example project onto a private local index")
     demo.add_argument("--dir", type=_directory, help="where to create it (default: a new temp dir)")
 
@@ -263,6 +297,10 @@ def _run(args: argparse.Namespace, reporter: Reporter) -> int:
             ci=args.ci,
             ci_shards=args.ci_shards,
         )
+    if args.command in ("history", "metrics"):
+        from . import historycmd
+
+        return historycmd.run(args, root, reporter)
     if args.command == "demo":
         from .demo import run_demo
 

@@ -91,6 +91,12 @@ class Config(StrictModel):
         "branch's upstream remote, else origin, else the only remote.",
     )
     push: bool = Field(True, description="Push the release commit and tags to the remote.")
+    history: Text = Field(
+        "git",
+        description="Where each release (and `pytest --gate-history` run) is recorded: `git` "
+        "(the ref refs/releasekit/history, pushed to the remote after a pushed release), "
+        "`git:REF`, a directory (relative to the root, e.g. one CI caches), or `off`.",
+    )
     commit_message: str = Field(
         "Release {version}", description="Message of the release commit ({version} is replaced)."
     )

@@ -35,6 +35,7 @@ def run(
     cwd: Path | str | None = None,
     env: Mapping[str, str] | None = None,
     timeout: float | None = 120,
+    input: str | None = None,
 ) -> Completed:
     """Run ``argv`` and return its result; a missing program is returncode 127, not an exception."""
     if isinstance(argv, str | bytes):
@@ -47,6 +48,7 @@ def run(
             env=dict(env) if env is not None else None,
             capture_output=True,
             text=True,
+            input=input,
             timeout=timeout,
             check=False,
         )

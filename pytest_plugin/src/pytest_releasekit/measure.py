@@ -219,6 +219,11 @@ class CoverageSource:
             problem=Unmeasurable("no coverage rule is configured", "configure a coverage rule"),
         )
 
+    @property
+    def analysed(self) -> CoverageReport | None:
+        """The full report if a rule already asked for it (nothing is analysed here)."""
+        return self._full
+
     def report(self, paths: Sequence[str] | None = None) -> CoverageReport:
         """The full report, or one restricted to ``paths`` (absolute) when no full one exists."""
         if self.problem is not None:

@@ -77,6 +77,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         f"split (default: {DEFAULT_PATH}; ini: releasekit_gate_durations)",
     )
     group.addoption(
+        "--gate-history",
+        metavar="STORE",
+        default=None,
+        help="record this run in the history store: `git` (the ref refs/releasekit/history), "
+        "`git:REF`, or a directory (e.g. one CI caches); implies --gate "
+        "(ini: releasekit_gate_history)",
+    )
+    group.addoption(
+        "--gate-html",
+        metavar="DIR",
+        default=None,
+        help="write the HTML report (verdicts, trends over the history store) to DIR; "
+        "needs the `html` extra (plotly); implies --gate (ini: releasekit_gate_html)",
+    )
+    group.addoption(
         "--tier",
         metavar="TIERS",
         default=None,
@@ -99,6 +114,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "durations file of --gate-shard (like --gate-durations)",
         default="",
     )
+    parser.addini("releasekit_gate_history", "history store (like --gate-history)", default="")
+    parser.addini("releasekit_gate_html", "HTML report directory (like --gate-html)", default="")
     parser.addini("releasekit_tier", "default tier selection (like --tier)", default="")
     parser.addini(
         "releasekit_auto_mark",
@@ -223,6 +240,8 @@ class GateHooks:
             terminalreporter.write_line(
                 f"shard {k}/{n}: {state.split['tests']} tests, {prediction(state.split)}"
             )
+        for note in state.notes:
+            terminalreporter.write_line(note, yellow=note.startswith("releasekit: cannot"))
         if state.result is None:
             terminalreporter.write_line(f"gate: not evaluated ({state.not_evaluated})", yellow=True)
             return

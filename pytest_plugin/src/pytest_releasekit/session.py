@@ -20,6 +20,7 @@ from . import report
 from .bench import CHILD_ENV
 from .covmemo import CACHE_NAME
 from .durations import DEFAULT_PATH, Recorder, load
+from .gatehistory import coverage_summary, record_and_render
 from .gates import GateRun, Unmeasurable, all_keys, evaluate, rules
 from .gates.tiers import pytest_status_verdict
 from .measure import CoverageSource, Measurement, combine
@@ -70,6 +71,10 @@ class Options:
     shard_dir: str = DEFAULT_DIR
     #: --gate-durations: the durations file the shard's split reads
     durations: str = DEFAULT_PATH
+    #: --gate-history: ``git``, ``git:REF`` or a directory to record this run in
+    history: str | None = None
+    #: --gate-html: directory for the HTML report
+    html: str | None = None
 
     @classmethod
     def read(cls, config: pytest.Config, namespace: Any = None) -> Options:
@@ -96,11 +101,15 @@ class Options:
             or base
             or report_path
             or coverage_file
+            or getattr(ns, "gate_history", None)
+            or getattr(ns, "gate_html", None)
             or any(getattr(ns, dest, None) for rule in rules() for dest in rule.implies_gate)
         )
         _check_output(report_path, "--gate-report", directory=False)
         if shard:
             _check_output(getattr(ns, "gate_shard_dir", None), "--gate-shard-dir", directory=True)
+        html = pick("gate_html", "releasekit_gate_html")
+        _check_output(html, "--gate-html", directory=True)
         tier_text = pick("tier", "releasekit_tier")
         try:
             tiers = parse_tiers(tier_text) if tier_text else None
@@ -117,6 +126,8 @@ class Options:
             shard,
             getattr(ns, "gate_shard_dir", None) or DEFAULT_DIR,
             pick("gate_durations", "releasekit_gate_durations") or DEFAULT_PATH,
+            history=pick("gate_history", "releasekit_gate_history"),
+            html=html,
         )
 
 
@@ -173,6 +184,9 @@ class GateSession:
     not_evaluated: str | None = None
     #: when this session was set up (to tell a report written in this run from a stale one)
     started: float = field(default_factory=time.time)
+    coverage: CoverageSource | None = None
+    #: lines for the terminal summary about the history and HTML outputs
+    notes: list[str] = field(default_factory=list)
 
     # ------------------------------------------------------------------ set-up
     @classmethod
@@ -315,6 +329,7 @@ class GateSession:
             config=self.config,
         )
         result = evaluate(run)
+        self.coverage = run.coverage
         if self.missing_workers:
             result = GateResult.of(
                 [
@@ -454,6 +469,10 @@ class GateSession:
         }
         if self.not_evaluated:
             extra["reason"] = self.not_evaluated
+        analysed = self.coverage.analysed if self.coverage is not None else None
+        if analysed is not None:
+            extra["coverage"] = coverage_summary(analysed, self.config.rootpath)
+        extra["duration_s"] = round(time.time() - self.started, 3)
         report.publish(
             self.result,
             exit_status=self.exit_status,
@@ -465,6 +484,21 @@ class GateSession:
                 else None
             ),
         )
+        if self.options.history or self.options.html:
+            document = report.to_json(
+                self.result,
+                exit_status=self.exit_status,
+                pytest_exit_status=pytest_status,
+                extra=extra,
+            )
+            self.notes += record_and_render(
+                document,
+                self.config.rootpath,
+                history=self.options.history,
+                html=self.config.invocation_params.dir / self.options.html
+                if self.options.html
+                else None,
+            )
         if self.result is None:
             return
         xmlpath = self.config.getoption("xmlpath", None)

@@ -127,6 +127,8 @@ class Tally:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     flaky: list[str] = field(default_factory=list)
     reruns: int = 0
+    #: seconds spent per tier (setup, call and teardown of every test)
+    durations: dict[str, float] = field(default_factory=dict)
     #: the tiers selected with --tier (None: all)
     selection: frozenset[str] | None = None
     #: tiers of each collected test that is not a unit test (unit is the default)
@@ -143,6 +145,8 @@ class Tally:
         report of its process (one call per report; this runs three times per test)."""
         outcome: str = report.outcome  # pytest-rerunfailures adds "rerun"
         when = report.when
+        for tier in self.tiers_by_nodeid.get(report.nodeid, _UNIT_ONLY):
+            self.durations[tier] = self.durations.get(tier, 0.0) + report.duration
         if when == "call":
             if outcome == "passed":
                 self._add(report.nodeid, "xpassed" if hasattr(report, "wasxfail") else "passed")
@@ -180,7 +184,12 @@ class Tally:
         return sum(per_tier.get(outcome, 0) for per_tier in self.counts.values())
 
     def to_json(self) -> dict[str, Any]:
-        return {"counts": self.counts, "flaky": sorted(self.flaky), "reruns": self.reruns}
+        return {
+            "counts": self.counts,
+            "flaky": sorted(self.flaky),
+            "reruns": self.reruns,
+            "durations": {tier: round(s, 6) for tier, s in self.durations.items()},
+        }
 
     def merge(self, data: Mapping[str, Any]) -> None:
         """Add a tally shipped by another process (``to_json`` output)."""
@@ -190,3 +199,5 @@ class Tally:
                 per_tier[outcome] = per_tier.get(outcome, 0) + int(number)
         self.flaky.extend(data.get("flaky", ()))
         self.reruns += int(data.get("reruns", 0))
+        for tier, seconds in data.get("durations", {}).items():
+            self.durations[tier] = self.durations.get(tier, 0.0) + float(seconds)
