@@ -209,8 +209,8 @@ class SupplySettings(StrictModel):
     attestations: bool | None = Field(
         None,
         description="Sign the files with Sigstore and upload PEP 740 attestations (needs an OIDC "
-        "identity: GitHub Actions with id-token: write, and releasekit[attest]); true requires "
-        "it, false never signs. Default: when an OIDC identity is available.",
+        "identity: GitHub Actions with the id-token permission, and releasekit[attest]); true "
+        "requires it, false never signs. Default: when an OIDC identity is available.",
     )
 
 

@@ -277,7 +277,9 @@ def test_identity_obtained_from_the_oidc_double(github_oidc: dict[str, object]) 
 def test_refused_identity_is_a_preflight_problem(github_oidc: dict[str, object]) -> None:
     github_oidc["status"] = 403
     problems = list(identity_problems(None))
-    assert any("cannot be obtained" in what and "id-token: write" in how for what, how in problems)
+    assert any(
+        "cannot be obtained" in what and "`id-token` permission" in how for what, how in problems
+    )
 
 
 def test_attestations_true_without_identity_is_a_problem(monkeypatch: pytest.MonkeyPatch) -> None:

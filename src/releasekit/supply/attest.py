@@ -42,9 +42,9 @@ __all__ = [
 AUDIENCE = "sigstore"
 _GITHUB_VARS = ("ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN")
 _NO_IDENTITY = (
-    "no OIDC identity here: Sigstore signs with a CI identity (GitHub Actions with "
-    "`permissions: id-token: write`); a release from this machine carries checksums, SBOM and "
-    "provenance, but no attestations"
+    "no OIDC identity here: Sigstore signs with a CI identity (GitHub Actions with the "
+    "`id-token` permission set to `write`); a release from this machine carries checksums, "
+    "SBOM and provenance, but no attestations"
 )
 
 
@@ -90,7 +90,7 @@ def identity_problems(setting: bool | None) -> Iterator[tuple[str, str]]:
     if setting is True and not decision.sign:
         yield (
             "[tool.releasekit.supply] attestations = true, but " + decision.reason,
-            "release from GitHub Actions with `permissions: id-token: write`, or set "
+            "release from GitHub Actions with the `id-token` permission set to `write`, or set "
             "attestations = false (or leave it unset: signed where an identity exists)",
         )
     if not decision.sign:
@@ -100,8 +100,8 @@ def identity_problems(setting: bool | None) -> Iterator[tuple[str, str]]:
     except oidc.IdentityError as exc:
         yield (
             f"the CI's OIDC identity cannot be obtained for Sigstore: {exc}",
-            "give the job `permissions: id-token: write`, or set [tool.releasekit.supply] "
-            "attestations = false",
+            "give the job the `id-token` permission set to `write`, or set "
+            "[tool.releasekit.supply] attestations = false",
         )
     if importlib.util.find_spec("pypi_attestations") is None:
         yield (
@@ -125,7 +125,7 @@ def sign(ctx: Context, files: Sequence[Path]) -> list[Path]:
         process.run(
             [sys.executable, "-m", "pypi_attestations", "sign", *todo],
             what="signing the files with Sigstore (pypi-attestations sign)",
-            hint="check the job's `permissions: id-token: write`, or set "
+            hint="check the job's the `id-token` permission set to `write`, or set "
             "[tool.releasekit.supply] attestations = false",
         )
     return [attestation_path(f) for f in files]
