@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import builtins
 import fnmatch
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,17 +111,32 @@ def find_packages(root: Path) -> list[str]:
 
 
 # ------------------------------------------------------------------------------ loading
-def _load(root: Path, name: str) -> griffe.Object | None:
-    base = locate(root, name)
-    if base is None:
-        return None
-    loaded = griffe.load(
-        name,
-        search_paths=[str(base)],
-        try_relative_path=False,
-        allow_inspection=False,  # never import the project's code (the old tree's least of all)
-    )
-    return loaded if isinstance(loaded, griffe.Object) else None
+def _load(root: Path, names: Sequence[str]) -> dict[str, griffe.Object | None]:
+    """The packages ``names`` of the tree ``root``, loaded into one collection (so that one
+    package's re-exports of another, ``attrs`` of ``attr``, resolve); None for a missing one."""
+    modules, lines = griffe.ModulesCollection(), griffe.LinesCollection()
+    loaded: dict[str, griffe.Object | None] = dict.fromkeys(names)
+    pending = [name for name in names if locate(root, name) is not None]
+    for attempt in range(2):  # a package whose stubs need another one loads after it
+        failed = []
+        for name in pending:
+            try:
+                found = griffe.load(
+                    name,
+                    search_paths=[str(locate(root, name))],
+                    try_relative_path=False,
+                    allow_inspection=False,  # never import the project's code
+                    modules_collection=modules,
+                    lines_collection=lines,
+                )
+            except griffe.AliasResolutionError:
+                if attempt:
+                    raise
+                failed.append(name)
+                continue
+            loaded[name] = found if isinstance(found, griffe.Object) else None
+        pending = failed
+    return loaded
 
 
 def _module(package: griffe.Object, path: str) -> griffe.Object | None:
@@ -170,10 +186,8 @@ def _public(root: griffe.Object) -> dict[str, griffe.Object]:
             return
         seen.add(obj.path)
         for name, member in obj.members.items():
-            if not member.is_public or (member.is_module and member.is_alias):
-                continue
-            target = _target(member)
-            if target is None:
+            target = _target(member)  # None: an alias griffe cannot resolve (e.g. generated code)
+            if target is None or not member.is_public or (member.is_alias and target.is_module):
                 continue
             found[f"{path}.{name}"] = target
             if target.is_module or target.is_class:
@@ -213,6 +227,52 @@ def _where(obj: griffe.Object | griffe.Alias, root: Path, label: str | None) -> 
     return shown + (f":{line}" if line else "") + (f" (in {label})" if label else "")
 
 
+def _final_path(alias: griffe.Alias) -> str:
+    """Where a chain of aliases ends, as far as it resolves (``typing.ClassVar``)."""
+    current = alias
+    while True:
+        try:
+            target = current.target
+        except (griffe.AliasResolutionError, griffe.CyclicAliasError):
+            return current.target_path
+        if not isinstance(target, griffe.Alias):
+            return target.path
+        current = target
+
+
+def _generic(function: griffe.Function, annotation: str) -> bool:
+    """Whether ``annotation`` names a TypeVar of the function's module (not judged statically)."""
+    module = function.module
+    for name in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", annotation):
+        member = module.members.get(name)
+        value = str(getattr(member, "value", "") or "") if member is not None else ""
+        if re.match(r"(\w+\.)?TypeVar\(", value):
+            return True
+    return False
+
+
+def _lookup(anchor: griffe.Object, path: str) -> griffe.Object | None:
+    """The object at the canonical ``path`` in ``anchor``'s collection (the same tree)."""
+    try:
+        return _target(anchor.modules_collection.get_member(path))
+    except (KeyError, ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError):
+        return None
+
+
+def _builtin_member(cls: griffe.Object, name: str) -> bool:
+    """Whether a builtin base of ``cls`` (or of its bases) has an attribute ``name``."""
+    try:
+        classes = [cls, *cls.mro()] if isinstance(cls, griffe.Class) else [cls]
+    except (ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError):
+        classes = [cls]
+    for each in classes:
+        for base in getattr(each, "bases", ()):
+            builtin = getattr(builtins, str(base).rsplit(".", 1)[-1], None)
+            if isinstance(builtin, type) and hasattr(builtin, name):
+                return True
+    return False
+
+
 def _is_exception(cls: griffe.Object) -> bool:
     for base in getattr(cls, "bases", ()):
         name = str(base).rsplit(".", 1)[-1]
@@ -236,18 +296,43 @@ def _show(value: Any) -> str:
 
 # ------------------------------------------------------------------------------ comparing
 class _Comparison:
-    def __init__(self, old_root: Path, new_root: Path, label: str) -> None:
+    def __init__(self, old_root: Path, new_root: Path, label: str, packages: Sequence[str]) -> None:
         self.old_root, self.new_root, self.label = old_root, new_root, label
+        self.packages = frozenset(packages)
         self.breaks: dict[tuple[str, str], Change] = {}
         self.additions: dict[tuple[str, str], Change] = {}
 
-    def add(self, bucket: dict[tuple[str, str], Change], change: Change) -> None:
-        bucket.setdefault((change.kind, change.path), change)
+    def add(
+        self, bucket: dict[tuple[str, str], Change], change: Change, key: str | None = None
+    ) -> None:
+        """Record ``change`` once per ``key`` (the canonical path: a break reached through
+        several re-exports or subclasses is one break)."""
+        bucket.setdefault((change.kind, key or change.path), change)
+
+    def still_provided(self, obj: griffe.Object | griffe.Alias, new: griffe.Object) -> bool:
+        """griffe's "public object was removed" false alarms this module recognises."""
+        parent = obj.parent
+        if parent is None:
+            return False
+        new_parent = _lookup(new, parent.path)
+        exports = {str(e) for e in (new_parent.exports or ())} if new_parent else set()
+        if new_parent is not None and "__getattr__" in new_parent.members and obj.name in exports:
+            return True  # PEP 562: a module __getattr__ provides a name __all__ still lists
+        if new_parent is not None and new_parent.is_class and _builtin_member(new_parent, obj.name):
+            return True  # e.g. an exception's ``args``: BaseException still provides it
+        # a re-export of another distribution's name, not in __all__ (``from typing import *``)
+        old_exports = {str(e) for e in (getattr(parent, "exports", None) or ())}
+        return (
+            isinstance(obj, griffe.Alias)
+            and _final_path(obj).split(".")[0] not in self.packages
+            and obj.name not in old_exports
+        )
 
     def griffe_breaks(self, old: griffe.Object, new: griffe.Object, names: dict[str, str]) -> None:
         for breakage in griffe.find_breaking_changes(old, new):
             obj = breakage.obj
             path = _rename(obj.path, names)
+            key = obj.path
             if breakage.kind in _PARAMETER_KINDS:
                 param = breakage.old_value or breakage.new_value
                 detail = breakage.details
@@ -261,9 +346,14 @@ class _Comparison:
                     _where(obj, self.new_root, None),
                     detail,
                 )
+                key = f"{obj.path}({param.name})"
             elif breakage.kind is griffe.BreakageKind.OBJECT_REMOVED:
-                target = _target(obj) or obj
-                change = Change(_removed_kind(target), path, _where(obj, self.old_root, self.label))
+                if self.still_provided(obj, new):
+                    continue
+                target = _target(obj)  # None: a re-export of something griffe did not load
+                kind = _removed_kind(target) if target else "name-removed"
+                change = Change(kind, path, _where(obj, self.old_root, self.label))
+                key = target.path if target else obj.path
             else:
                 detail = f"{_show(breakage.old_value)} -> {_show(breakage.new_value)}"
                 if breakage.kind is griffe.BreakageKind.CLASS_REMOVED_BASE:
@@ -278,7 +368,7 @@ class _Comparison:
                     _where(obj, self.new_root, None),
                     detail,
                 )
-            self.add(self.breaks, change)
+            self.add(self.breaks, change, key)
 
     def exports(self, old_api: _Api, new_api: _Api) -> None:
         """Names dropped from ``__all__`` whose object is still there (griffe sees no removal)."""
@@ -320,7 +410,11 @@ class _Comparison:
                     )
             if old.returns is not None and new.returns is not None:
                 before, after = str(old.returns), str(new.returns)
-                if before != after and not _union(after) <= _union(before):
+                if (
+                    before != after
+                    and not _union(after) <= _union(before)
+                    and not _generic(new, after)
+                ):
                     self.add(
                         self.breaks,
                         Change("return-changed", path, self._at(new), f"{before} -> {after}"),
@@ -364,9 +458,10 @@ def compare(
     ``public_modules``: module path globs; when given, only those modules are public (else every
     module without a leading underscore). ``label`` names the old tree in locations."""
     old_root, new_root = old_root.resolve(), new_root.resolve()
-    run = _Comparison(old_root, new_root, label)
+    run = _Comparison(old_root, new_root, label, packages)
+    olds, news = _load(old_root, packages), _load(new_root, packages)
     for name in packages:
-        old, new = _load(old_root, name), _load(new_root, name)
+        old, new = olds[name], news[name]
         if old is None:
             if new is not None:
                 run.add(run.additions, Change("package-added", name, run._at(new)))
