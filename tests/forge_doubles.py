@@ -12,6 +12,7 @@ releasekit's client is the same code for these as for the real services: only ``
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import threading
@@ -227,6 +228,7 @@ class GitHubDouble(Double):
             "state": "uploaded",
             "content_type": headers["Content-Type"],
             "size": len(body),
+            "digest": "sha256:" + hashlib.sha256(body).hexdigest(),
             "download_count": 0,
             "created_at": NOW,
             "updated_at": NOW,

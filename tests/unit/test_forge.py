@@ -13,14 +13,16 @@ from pathlib import Path
 import pytest
 
 from releasekit.config import Config
+from releasekit.context import Context
 from releasekit.forge import ForgeError, ReleaseSpec, find_token, parse_remote, resolve_forge
 from releasekit.forge.github import GitHub
 from releasekit.forge.gitlab import GitLab
 from releasekit.pipeline import Pipeline, default_steps
 from releasekit.redact import redact
-from releasekit.steps.forge import ForgeDraftStep
+from releasekit.steps.base import StepRecord
+from releasekit.steps.forge import ForgeDraftStep, ForgePublishStep
 
-from ..conftest import git, make_sandbox, step_context
+from ..conftest import PROJECTS, git, make_sandbox, step_context
 from ..forge_doubles import GitHubDouble, GitLabDouble, serve
 
 TOKEN = "ghp_" + "forgeDoubleToken0123456789abcdefghij"  # fake, for the double
@@ -207,3 +209,64 @@ def test_steps_skipped_with_a_reason_without_forge_or_token(
     )
     assert reasons["forge-publish"] == reasons["forge-draft"]
     assert next(iter(ForgeDraftStep().check(ctx)))[0] == "no GitHub token for acme/simple"
+
+
+WHEEL = "simple_pkg-1.1.0-py3-none-any.whl"
+PUBLISHED = StepRecord("forge-publish", "done", {}, [{"action": "publishing"}])
+
+
+def _forge_context(tmp_path: Path, api_url: str, monkeypatch: pytest.MonkeyPatch) -> Context:
+    """The step context of the fixture project with a GitHub forge at ``api_url``, two dist
+    files and the facts of the steps before forge-draft."""
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    pyproject = (PROJECTS / "simple" / "pyproject.toml").read_text(encoding="utf-8")
+    table = f'[tool.releasekit.forge]\nkind = "github"\nrepo = "acme/tool"\napi_url = "{api_url}"\n'
+    root = tmp_path / "work"  # make_sandbox's repository
+    if not root.exists():
+        root = make_sandbox(tmp_path, "simple").repo
+    (root / "pyproject.toml").write_text(pyproject + table, encoding="utf-8")
+    ctx = step_context(root)
+    files = []
+    for name, kind in ((WHEEL, "wheel"), ("simple_pkg-1.1.0.tar.gz", "sdist")):
+        path = root / "dist" / name
+        path.parent.mkdir(exist_ok=True)
+        if not path.exists():
+            path.write_bytes(b"built " + name.encode())
+        files.append({"path": f"dist/{name}", "filename": name, "kind": kind})
+    ctx.facts.update(
+        build={"dir": "dist", "files": files},
+        preflight={"branch": "main"},
+        changelog={"notes": "### Features\n\n- Added a greeting."},
+    )
+    return ctx
+
+
+def test_draft_step_reuses_the_draft_replaces_changed_assets_and_undo_never_raises(
+    tmp_path: Path, github: GitHubDouble, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx = _forge_context(tmp_path, github.base, monkeypatch)
+    step = ForgeDraftStep()
+    facts = step.apply(ctx)
+    [release] = github.releases.values()
+    assert facts["url"].endswith(f"untagged-{release['id']:x}")
+    assert release["body"] == "### Features\n\n- Added a greeting."
+    assert release["prerelease"] is False
+    wheel = tmp_path / "work" / "dist" / WHEEL
+    wheel.write_bytes(wheel.read_bytes().upper())  # same size, other bytes: the digest differs
+    step.apply(ctx)
+    assert list(github.releases) == [release["id"]]  # the draft again, not a second one
+    assert github.uploaded[wheel.name] == wheel.read_bytes()
+    assert len(release["assets"]) == 2
+    record = StepRecord(step.name, "done", facts, [{"action": "creating"}])
+    assert step.reconcile(ctx, record) == facts  # resume: found complete, not repeated
+
+    ForgePublishStep().apply(ctx)
+    problems = list(step.check(ctx))  # a second release of this version would be refused
+    assert problems[0][0].startswith("GitHub already has a published release for v1.1.0")
+
+    unreachable = _forge_context(tmp_path, "http://127.0.0.1:9", monkeypatch)
+    [note] = ForgePublishStep().undo(unreachable, PUBLISHED)  # rollback goes on, says what to do
+    assert "delete the published release v1.1.0 on the forge by hand" in note
+    assert ForgePublishStep().undo(ctx, PUBLISHED) == []
+    assert github.releases == {}
+    assert step.undo(ctx, record) == []  # already gone with the published release

@@ -50,6 +50,7 @@ class Asset:
     name: str
     size: int
     complete: bool = True  # GitHub: state "uploaded" (a killed upload leaves "starter")
+    sha256: str | None = None  # GitHub's asset "digest" (sha256:...), where the forge gives one
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ def _release(data: dict[str, Any]) -> Release:
             name=a["name"],
             size=int(a.get("size", 0)),
             complete=a.get("state", "uploaded") == "uploaded",
+            sha256=_sha256(a.get("digest")),
         )
         for a in data.get("assets", [])
     }
@@ -55,6 +56,13 @@ def _release(data: dict[str, Any]) -> Release:
         assets=assets,
         upload_url=data.get("upload_url", ""),
     )
+
+
+def _sha256(digest: object) -> str | None:
+    """``"sha256:<hex>"`` (the asset's ``digest``) as hex; None when there is none."""
+    if isinstance(digest, str) and digest.startswith("sha256:"):
+        return digest.removeprefix("sha256:")
+    return None
 
 
 def content_type(path: Path) -> str:

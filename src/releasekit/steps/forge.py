@@ -32,6 +32,7 @@ from ..forge import (
     resolve_forge,
     token_hint,
 )
+from ..index import sha256_of
 from ..supply.assets import release_assets as supply_assets
 from ..tags import tag_names
 from .base import Facts, Plan, Problem, Step, StepRecord
@@ -103,6 +104,8 @@ def _complete(release: Release, assets: list[Path]) -> bool:
         there = release.assets.get(path.name)
         if there is None or not there.complete or there.size != path.stat().st_size:
             return False
+        if there.sha256 is not None and there.sha256 != sha256_of(path):
+            return False
     return True
 
 
@@ -143,7 +146,7 @@ class ForgeDraftStep(Step):
         target = resolve_forge(ctx.root, ctx.config).target
         where = target.describe() if target else "the forge"
         tag = tag_names(ctx)[0]
-        files = "the wheel(s) and sdist(s)"
+        files = "the wheels, sdists and supply-chain files"
         if target is not None and target.kind == "gitlab":
             return Plan(
                 self.name,
