@@ -13,6 +13,7 @@ a silent pass: it is the ``unreachable`` outcome, ``fail`` by default.
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import os
 import sys
@@ -133,11 +134,15 @@ def source_url(settings: AuditSettings) -> str:
 
 def probe(settings: AuditSettings) -> str | None:
     """None when the advisory source answers a query; else what went wrong, in one line."""
-    if settings.service == "pypi":
+    return _probe(settings.service, settings.osv_url or OSV_URL, min(settings.timeout, 10))
+
+
+@functools.cache  # doctor asks twice (the check, then its own audit); one answer per run
+def _probe(service: str, url: str, timeout: int) -> str | None:
+    if service == "pypi":
         request = urllib.request.Request(PYPI_PROBE)
         where = "PyPI's JSON API (https://pypi.org/pypi/NAME/VERSION/json)"
     else:
-        url = settings.osv_url or OSV_URL
         body = json.dumps({"package": {"name": "pip", "ecosystem": "PyPI"}, "version": "0"})
         request = urllib.request.Request(  # noqa: S310 (osv_url is validated as http(s))
             url, data=body.encode(), headers={"Content-Type": "application/json"}
@@ -145,7 +150,7 @@ def probe(settings: AuditSettings) -> str | None:
         where = f"the OSV API ({url})"
     try:
         with urllib.request.urlopen(  # noqa: S310 (http(s) only, see above)
-            request, timeout=min(settings.timeout, 10)
+            request, timeout=timeout
         ) as response:
             json.loads(response.read() or b"{}")
     except urllib.error.HTTPError as exc:

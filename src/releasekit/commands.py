@@ -133,6 +133,7 @@ def doctor(root: Path, to: str | None, reporter: Reporter) -> int:
     from .context import Context
     from .journal import Journal
     from .steps.preflight import problems
+    from .steps.verify import audit_installed
     from .targets import resolve_target
     from .workspace import load_workspace
 
@@ -158,6 +159,7 @@ def doctor(root: Path, to: str | None, reporter: Reporter) -> int:
                 if "already exists" in what or " is already on " in what:
                     continue  # the current version being released already is no problem here
                 found.append(f"{what} -- {fix}")
+            found.extend(f"{what} -- {fix}" for what, fix in audit_installed(ctx))
     except (ConfigError, ReleasekitError) as exc:
         found.append(str(exc))
     if found:

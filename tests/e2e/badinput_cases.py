@@ -235,6 +235,18 @@ SUBTABLES = [
     sub("forge-repo", "[tool.releasekit.forge]\nrepo = 'tool'", "forge.repo", "owner/name"),
     sub("forge-api-url", "[tool.releasekit.forge]\napi_url = 'api.github.com'", "forge.api_url"),
     sub("forge-unknown", "[tool.releasekit.forge]\ntoken = 'x'", "forge.token", "unknown key"),
+    sub(
+        "audit-ignore-no-reason",
+        "[[tool.releasekit.audit.ignore]]\nid = 'PYSEC-2024-60'\nexpires = 2027-01-01",
+        "audit.ignore[0].reason",
+        "required",
+    ),
+    sub(
+        "audit-ignore-bad-date",
+        "[[tool.releasekit.audit.ignore]]\nid = 'X-1'\nreason = 'r'\nexpires = 'soon'",
+        "audit.ignore[0].expires",
+    ),
+    sub("audit-fail-on", "[tool.releasekit.audit]\nfail_on = 'high'", "audit.fail_on", "fixable"),
     sub("supply-sbom", "[tool.releasekit.supply]\nsbom = 'x'", "supply.sbom", "boolean"),
     sub("supply-unknown", "[tool.releasekit.supply]\nsign = true", "supply.sign", "unknown key"),
     _p(

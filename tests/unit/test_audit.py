@@ -162,3 +162,27 @@ def test_skip_reason_comes_from_the_environment_or_the_config() -> None:
     assert "(RELEASEKIT_AUDIT_SKIP)" in str(
         audit.skip_reason(AuditSettings(), {audit.SKIP_ENV: "x"})
     )
+
+
+def test_doctor_audits_the_project_as_installed_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from releasekit.steps.verify import audit_installed
+
+    from ..conftest import step_context
+
+    monkeypatch.delenv(audit.SKIP_ENV)  # the suite sets it (tests/conftest.py)
+    site = _site(tmp_path, "3.6")
+    monkeypatch.syspath_prepend(str(site))
+    root = tmp_path / "project"
+    root.mkdir()
+    with osv_double() as (url, _):
+        (root / "pyproject.toml").write_text(
+            '[project]\nname = "my-app"\nversion = "1.0.0"\n\n'
+            f'[tool.releasekit.audit]\nosv_url = "{url}"\n',
+            encoding="utf-8",
+        )
+        problems = list(audit_installed(step_context(root, dry_run=True)))
+    assert len(problems) == 1
+    assert "idna 3.6: PYSEC-2024-60 (fixed in: 3.7)" in problems[0][0]
+    assert "as installed in this environment" in problems[0][0]

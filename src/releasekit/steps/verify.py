@@ -5,6 +5,7 @@ command passes. The metadata check runs first (it is instant); the other three r
 from __future__ import annotations
 
 import sys
+import tempfile
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -209,6 +210,35 @@ def audit_problems(ctx: Context) -> Iterator[Problem]:
             f"dependency audit: {trouble}; verify would stop the release",
             f"check the network (HTTPS_PROXY), or {audit.HOW_TO_SKIP}",
         )
+
+
+def audit_installed(ctx: Context) -> Iterator[Problem]:
+    """For ``doctor``: audit the runtime dependencies of the project's packages as installed in
+    this environment (when they are), so a known vulnerability shows before a release is cut.
+    Verify audits the built wheels' fresh resolution; this is the early look."""
+    settings = ctx.config.audit
+    reason = audit.skip_reason(settings)
+    if reason:
+        ctx.reporter.warn(f"dependency audit: skipped ({reason})")
+        return
+    if any(audit_problems(ctx)):
+        return  # the unreachable source is reported already
+    roots = [package.name for package in ctx.workspace.packages]
+    paths = [entry for entry in sys.path if entry and Path(entry).is_dir()]
+    if not audit.runtime_dependencies(paths, roots):
+        ctx.reporter.info(
+            "dependency audit: the project (or any runtime dependency) is not installed in "
+            "this environment; verify audits the built wheels"
+        )
+        return
+    with tempfile.TemporaryDirectory(prefix="releasekit-audit-") as scratch:
+        try:
+            report = audit.audit(paths, roots, settings, Path(scratch))
+        except StepFailed as exc:
+            yield (f"{exc.message} (as installed in this environment)", exc.hint or "")
+            return
+    for line in report.lines():
+        ctx.reporter.info(f"dependency audit (this environment): {line}")
 
 
 def _audit_action(ctx: Context) -> str:
