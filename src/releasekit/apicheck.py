@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .config import read_pyproject
-from .errors import ConfigError
 from .tags import last_release_tag
 
 if TYPE_CHECKING:
@@ -41,23 +39,17 @@ class ApiVerdict:
     ok: bool
 
 
-def _settings(root: Path) -> GateSettings | None:
-    """The gate's settings when its api rule is on, else None."""
-    path = root / "pyproject.toml"
-    gate = read_pyproject(path).get("tool", {}).get("releasekit", {}).get("gate", {})
-    if not isinstance(gate, dict) or not any(k == "api" or k.startswith("api_") for k in gate):
-        return None  # the rule is off: pytest and the plugin's rules are not even imported
+def _settings(ctx: Context) -> GateSettings | None:
+    """The gate's settings when its api rule is on, else None (``[tool.releasekit.gate]`` was
+    validated with the plugin's keys when the config was loaded)."""
+    gate = ctx.config.gate
+    if not any(key == "api" or key.startswith("api_") for key in gate):
+        return None  # the rule is off: the plugin's rules are not even imported
     from pytest_releasekit.gates import all_keys
     from pytest_releasekit.gates.api import enabled
-    from pytest_releasekit.settings import SettingsError, load_settings, read_gate_table
+    from pytest_releasekit.settings import load_settings
 
-    try:
-        table, label = read_gate_table(root)
-        settings = load_settings(table, (), all_keys(), table_source=label)
-    except SettingsError as exc:
-        raise ConfigError(
-            str(exc).removeprefix("releasekit: "), hint="fix [tool.releasekit.gate]"
-        ) from None
+    settings = load_settings(gate, (), all_keys())
     return settings if enabled(settings) else None
 
 
@@ -79,7 +71,7 @@ def _compare(
 def api_verdict(ctx: Context) -> ApiVerdict | None:
     """The verdict, or None when the api rule is off or there is no release to compare with.
     Raises ``pytest_releasekit.apirelease.ApiError`` or ImportError when it cannot compare."""
-    settings = _settings(ctx.root)
+    settings = _settings(ctx)
     if settings is None:
         return None
     from pytest_releasekit import apirelease
@@ -108,7 +100,7 @@ def api_verdict(ctx: Context) -> ApiVerdict | None:
 
 
 def _safe(ctx: Context) -> tuple[ApiVerdict | None, Problem | None]:
-    if _settings(ctx.root) is None:
+    if _settings(ctx) is None:
         return None, None
     try:
         from pytest_releasekit.apirelease import ApiError

@@ -263,6 +263,12 @@ SUBTABLES = [
     sub("gate-percent", "[tool.releasekit.gate]\ncoverage_total = 500", "coverage_total", "500"),
     sub("gate-word", "[tool.releasekit.gate]\ncoverage_total = 'x'", "coverage_total"),
     sub("gate-unknown", "[tool.releasekit.gate]\ncoverage = 90", "'coverage'", "did you mean"),
+    sub(
+        "gate-api-no-reason",
+        "[tool.releasekit.gate]\napi_allow = {'pkg.f' = ''}",
+        "api_allow",
+        "needs one",
+    ),
 ]
 
 _HEAD = b'[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
