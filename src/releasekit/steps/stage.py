@@ -45,10 +45,8 @@ if TYPE_CHECKING:
 
 __all__ = ["StageStep"]
 
-_HINT = (
-    "nothing was uploaded to {target}; fix the cause, then roll back with `releasekit release "
-    "--rollback` and release again"
-)
+#: The pipeline adds how to go on (resume or roll back) after it.
+_HINT = "nothing was uploaded to {target}; fix the cause"
 
 
 def _pythons(ctx: Context) -> tuple[list[Interpreter], list[Interpreter]]:
@@ -237,7 +235,9 @@ class StageStep(Step):
             ctx,
             label,
             lambda: venv.run(
-                argv, cwd=venv.path, what=f"smoke test of the staged release on {label}"
+                argv,
+                cwd=venv.path,
+                what=f"smoke test of the staged release on {label} ({process.display(argv)})",
             ),
         )
         return process.display(argv)
