@@ -29,15 +29,17 @@ from releasekit.artifacts import check_planned
 from releasekit.config import load_config
 from releasekit.redact import redact
 from releasekit.steps.build import build_package
+from releasekit.steps.publish import twine_upload
 from releasekit.supply.attest import decide, identity_problems, obtain_identity, upload_args
 from releasekit.supply.checksums import add_line, read_sums, sums_text
 from releasekit.supply.embed import SBOM_NAME, embed_sbom, read_embedded
 from releasekit.supply.provenance import builder_id, clean_url, statement
 from releasekit.supply.sbom import runtime_sbom
 from releasekit.supply.wheels import embed_runtime_sbom
+from releasekit.targets import Target
 from releasekit.workspace import load_workspace
 
-from ..conftest import PROJECTS
+from ..conftest import PROJECTS, RemoteIndex
 
 METADATA = (
     b"Metadata-Version: 2.4\nName: Demo_Pkg\nVersion: 2.0.0\n"
@@ -288,9 +290,24 @@ def test_attestations_true_without_identity_is_a_problem(monkeypatch: pytest.Mon
     assert "attestations = true" in what and "GitHub Actions" in how
 
 
-def test_twine_gets_attestations_only_for_signed_files(tmp_path: Path) -> None:
-    wheel = tmp_path / "demo-2.0.0-py3-none-any.whl"
-    wheel.write_bytes(b"x")
+def test_twine_uploads_a_signed_file_with_its_attestation(
+    tmp_path: Path, remote_index: RemoteIndex
+) -> None:
+    """The publish step's real twine command against pypiserver. The attestation is a
+    placeholder JSON document, NOT a Sigstore bundle (signing needs the Sigstore network):
+    this proves the command line (twine fails when --attestations finds no attestation file),
+    not a signature."""
+    target = Target(
+        name="corp",
+        upload_url=remote_index.url,
+        index_url=remote_index.url + "simple/",
+        username=remote_index.username,
+        password=remote_index.password,
+    )
+    wheel = _wheel(tmp_path / "demo_pkg-2.0.0-py3-none-any.whl")
     assert upload_args(wheel) == []
-    (tmp_path / (wheel.name + ".publish.attestation")).write_text("{}")
-    assert upload_args(wheel) == ["--attestations"]
+    signed = tmp_path / (wheel.name + ".publish.attestation")
+    signed.write_text('{"version": 1, "placeholder": "not a Sigstore bundle"}')
+    assert upload_args(wheel) == ["--attestations", str(signed)]
+    twine_upload(target, str(wheel))
+    assert [p.name for p in remote_index.directory.iterdir()] == [wheel.name]

@@ -41,7 +41,7 @@ def twine_upload(target: Target, path: str) -> None:
         "--disable-progress-bar",
         "--repository-url",
         str(target.upload_url),
-        *upload_args(Path(path)),  # PEP 740: --attestations when the file was signed
+        *upload_args(Path(path)),  # PEP 740: --attestations FILE when it was signed
         path,
     ]
     process.run(

@@ -132,5 +132,7 @@ def sign(ctx: Context, files: Sequence[Path]) -> list[Path]:
 
 
 def upload_args(path: Path) -> list[str]:
-    """twine's extra arguments for ``path``: ``--attestations`` when it has been signed."""
-    return ["--attestations"] if attestation_path(path).exists() else []
+    """twine's extra arguments for ``path``: when it has been signed, ``--attestations`` and the
+    attestation file (twine attaches only the ``*.attestation`` files it is given)."""
+    signed = attestation_path(path)
+    return ["--attestations", str(signed)] if signed.exists() else []
