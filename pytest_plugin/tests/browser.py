@@ -32,6 +32,8 @@ class Rendered:
     render_ms: float = 0.0
     requests: list[str] = field(default_factory=list)
     text: str = ""
+    #: CPU time of the page's main thread (Chrome's ThreadTime), contention aside
+    cpu_ms: float = 0.0
 
 
 def render(index: Path, screenshot: Path | None = None) -> Rendered:
@@ -46,12 +48,17 @@ def render(index: Path, screenshot: Path | None = None) -> Rendered:
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.on("request", lambda r: requests.append(r.url))
+            cdp = page.context.new_cdp_session(page)
+            cdp.send("Performance.enable")
             page.goto(index.resolve().as_uri(), wait_until="load")
             page.wait_for_function(_DRAWN, timeout=30_000)
             render_ms = float(page.evaluate("() => performance.now()"))
+            metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
             points = page.evaluate(_POINTS)
             if screenshot is not None:
                 page.screenshot(path=str(screenshot), full_page=True)
-            return Rendered(points, errors, render_ms, requests, page.inner_text("body"))
+            text = page.inner_text("body")
+            cpu_ms = float(metrics.get("ThreadTime", 0.0)) * 1000
+            return Rendered(points, errors, render_ms, requests, text, cpu_ms)
         finally:
             browser.close()

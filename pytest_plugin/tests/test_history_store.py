@@ -3,6 +3,7 @@ compare-and-swap, or in a directory; concurrent writers lose nothing; sync merge
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -134,3 +135,26 @@ def test_a_writer_that_lost_the_race_retries_on_the_new_head(repo: Path) -> None
     late.append("gate", {"n": 3})
     assert late.calls == 2  # the first swap failed and was retried
     assert sorted(r["n"] for r in store.records()) == [1, 2, 3]
+
+
+def test_pytest_releasekit_history_command(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pytest_releasekit.combine import main
+
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(repo, "remote", "add", "origin", str(remote))
+    GitStore(repo).append("gate", {"verdict": "pass", "commit": "f" * 40, "time": "t1"})
+    assert main(["history", "--rootdir", str(repo), "--sync", "origin"]) == 0
+    out, err = capsys.readouterr()
+    assert "synced with origin: 1 records" in err
+    assert out.split() == ["t1", "gate", "f" * 12, "pass"]
+    assert git(remote, "rev-parse", DEFAULT_REF) == git(repo, "rev-parse", DEFAULT_REF)
+    assert main(["history", "--rootdir", str(repo), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["verdict"] == "pass"
+    # bad input: one line, status 4
+    assert main(["history", "--rootdir", str(repo), "--store", "dir", "--sync", "origin"]) == 4
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "only the git store can be synced" in err

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from pytest_releasekit.history import GitStore, HistoryError
+from pytest_releasekit.history import HistoryError
 
 from .config import Config, load_config
 from .errors import ConfigError, UsageError
@@ -71,7 +71,7 @@ def _metrics(
 def sync(root: Path, remote: str, reporter: Reporter) -> None:
     """Merge the git store with ``remote``'s and push the union."""
     store = store_for(root, load_config(root))
-    if not isinstance(store, GitStore):
+    if store is None:
         raise UsageError(
             "--sync needs the git history store", hint="set [tool.releasekit] history = 'git'"
         )

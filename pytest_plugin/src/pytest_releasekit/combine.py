@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import report
+from . import historycli, report
 from .covmemo import CACHE_NAME
 from .durations import DEFAULT_PATH, merge_into
 from .gates import GateRun, Unmeasurable, all_keys, evaluate, rules
@@ -244,11 +244,14 @@ def _parser() -> argparse.ArgumentParser:
         help="the project root: its pyproject.toml and coverage configuration (default: .)",
     )
     sub.add_argument("-v", "--verbose", action="count", default=0, help="more detail")
+    historycli.add_parser(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "history":
+        return historycli.run(args)
     rootdir = args.rootdir.resolve()
     try:
         combined = combine(

@@ -96,6 +96,13 @@ class Store(abc.ABC):
     def records(self, kind: str | None = None) -> list[dict[str, Any]]:
         """Every record (of ``kind``), oldest first."""
 
+    def sync(self, remote: str) -> int:
+        """Merge with ``remote``'s store and push the union (only a git store travels)."""
+        raise HistoryError(
+            f"history {self.label}: only the git store can be synced with {remote}; "
+            "a directory travels by CI's cache"
+        )
+
 
 class DirStore(Store):
     def __init__(self, path: Path) -> None:
