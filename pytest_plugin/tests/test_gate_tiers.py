@@ -180,16 +180,14 @@ def test_entry_point_registration_in_a_fresh_process(project: Project) -> None:
     assert "releasekit gate" not in run.out
 
 
-def test_crashed_worker_is_an_error(project: Project) -> None:
+def test_crashed_worker_is_an_error_and_its_test_a_failure(project: Project) -> None:
+    """A test that kills its worker fails in the ``tests`` row (in the tier its path implies),
+    and the worker's missing data is an error."""
     project.configure("min_tests = {unit = 1}")
     project.write(
         {
-            "tests/test_crash.py": """
-        import os
-
-        def test_ok(): pass
-        def test_crash(): os._exit(3)
-    """
+            "tests/test_unit.py": "def test_ok(): pass\n",
+            "tests/e2e/test_boom.py": "import os\n\ndef test_boom(): os._exit(3)\n",
         }
     )
     run = project.run("--gate", "--gate-report=gate-report.json", mode="xdist")
@@ -197,6 +195,12 @@ def test_crashed_worker_is_an_error(project: Project) -> None:
     workers = run.rule("workers")
     assert workers["verdict"] == "error"
     assert "no gate data from gw" in workers["summary"]
+    tests = run.rule("tests")
+    assert tests["verdict"] == "fail"
+    assert tests["summary"] == "1 failed or errored"
+    assert tests["data"]["counts"]["e2e"] == {"failed": 1}
+    assert tests["data"]["crashed"] == ["tests/e2e/test_boom.py::test_boom"]
+    assert "crashed: tests/e2e/test_boom.py::test_boom (its xdist worker died)" in tests["details"]
 
 
 def test_coverage_fail_under_failing_the_session_is_the_gate_verdict(project: Project) -> None:

@@ -45,6 +45,31 @@ def test_markers_are_registered_for_strict_markers(tiered: Project) -> None:
     run.result.assert_outcomes(passed=7)
 
 
+def test_unit_marker_is_registered_and_m_unit_selects_every_unit_test(tiered: Project) -> None:
+    tiered.write(
+        {
+            "tests/e2e/test_pinned.py": """
+            import pytest
+
+            @pytest.mark.unit
+            def test_pinned(): pass
+            """
+        }
+    )
+    run = tiered.run("--markers")
+    run.result.stdout.fnmatch_lines(["@pytest.mark.unit: unit tier, also every test without*"])
+    # unmarked tests and the explicitly marked one (explicit markers beat auto-marking)
+    run = tiered.run("--strict-markers", "-m", "unit", "-v")
+    run.result.assert_outcomes(passed=3, deselected=5)
+    assert "test_pinned PASSED" in run.out
+    assert "test_flow " not in run.out
+    run = tiered.run("--strict-markers", "-m", "not unit")
+    run.result.assert_outcomes(passed=5, deselected=3)
+    run = tiered.run("--strict-markers", "--tier=unit", "--gate", "--gate-set", "min_tests.unit=3")
+    run.result.assert_outcomes(passed=3, deselected=5)
+    assert run.ret == 0
+
+
 def test_benchmark_gate_marker_is_registered(project: Project) -> None:
     project.write(
         {

@@ -25,6 +25,7 @@ __all__ = [
     "all_lines",
     "changed_lines",
     "format_ranges",
+    "head_commit",
     "parse_diff",
     "resolve_base",
     "untracked_files",
@@ -48,6 +49,11 @@ def _git(args: list[str], cwd: Path) -> _run.Completed:
 def _commit(ref: str, cwd: Path) -> str | None:
     done = _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd)
     return (done.stdout.strip() or None) if done.ok else None
+
+
+def head_commit(cwd: Path) -> str | None:
+    """The commit ``HEAD`` names in the repository at ``cwd`` (None outside git)."""
+    return _commit("HEAD", cwd)
 
 
 def _shallow(cwd: Path) -> bool:

@@ -160,16 +160,17 @@ def pytest_collection_modifyitems(
     state = config.stash[STATE]
     selection = state.options.tiers
     marker = state.automarker
+    mark_unit = UNIT in (config.option.markexpr or "")  # `-m unit` selects unmarked tests too
     if not state.options.gate and selection is None:
-        if marker is not None:
+        if marker is not None or mark_unit:
             for item in items:
-                if marker.tier_for(item.path) is not None:
-                    item_tiers(item, marker)
+                if mark_unit or (marker is not None and marker.tier_for(item.path) is not None):
+                    item_tiers(item, marker, mark_unit=mark_unit)
         return
     kept, deselected = [], []
     by_nodeid = state.tally.tiers_by_nodeid
     for item in items:
-        tiers = item_tiers(item, marker)
+        tiers = item_tiers(item, marker, mark_unit=mark_unit)
         if tiers != (UNIT,):
             by_nodeid[item.nodeid] = tiers
         if selection is None or not selection.isdisjoint(tiers):
@@ -262,3 +263,9 @@ class XdistHooks:
 
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
         self.state.merge(node.gateway.id, getattr(node, "workeroutput", {}).get(PAYLOAD))
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_handlecrashitem(self, crashitem: str, report: Any, sched: Any) -> None:
+        """A worker died while running ``crashitem``: that test failed (xdist reports it as
+        failed on the controller only, which otherwise counts nothing itself)."""
+        self.state.crashed(crashitem)

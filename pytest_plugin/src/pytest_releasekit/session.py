@@ -35,7 +35,7 @@ from .shards import (
     plan,
     read_data,
 )
-from .tiers import AutoMarker, Tally, parse_auto_mark, parse_tiers
+from .tiers import UNIT, AutoMarker, Tally, parse_auto_mark, parse_tiers
 from .verdict import GateResult, Outcome, Verdict
 
 __all__ = ["STATE", "GateSession", "Options", "loaded"]
@@ -289,6 +289,14 @@ class GateSession:
         self.recorder.merge(payload.get("durations") or {})
         for name, value in payload.get("collected", {}).items():
             self.collected.setdefault(name, []).append(value)
+
+    def crashed(self, nodeid: str) -> None:
+        """On the controller: a worker crashed while running ``nodeid``. Its tiers are those its
+        path implies (the controller has no items to read markers from), else ``unit``."""
+        tier = None
+        if self.automarker is not None:
+            tier = self.automarker.tier_for(self.config.rootpath / nodeid.partition("::")[0])
+        self.tally.crash(nodeid, (tier,) if tier else (UNIT,))
 
     def finish(self, session: pytest.Session) -> None:
         """Evaluate the gate (controller or plain process) and set the exit status."""

@@ -1,8 +1,9 @@
 """Test tiers: markers, ``--tier`` selection, auto-marking by directory, and the outcome tally.
 
-A test's tiers are its tier markers (``integration``, ``e2e``, ``performance``, ``regression``);
-a test with none of them is in the ``unit`` tier. A test without an explicit tier marker whose
-path matches an auto-mark glob gets that tier's marker.
+A test's tiers are its tier markers (``unit``, ``integration``, ``e2e``, ``performance``,
+``regression``); a test with none of them is in the ``unit`` tier. A test without an explicit tier
+marker whose path matches an auto-mark glob gets that tier's marker; when ``-m`` names ``unit``,
+a test left in the unit tier gets the ``unit`` marker, so ``-m unit`` selects every unit test.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ UNIT = "unit"
 TIERS = ("integration", "e2e", "performance", "regression")
 ALL_TIERS = (UNIT, *TIERS)
 MARKERS = {
+    "unit": "unit: unit tier, also every test without another tier marker (pytest-releasekit; "
+    "select with --tier or -m unit)",
     "integration": "integration: integration tier (pytest-releasekit; select with --tier)",
     "e2e": "e2e: end-to-end tier (pytest-releasekit; select with --tier)",
     "performance": "performance: performance tier (pytest-releasekit; select with --tier)",
@@ -101,8 +104,11 @@ class AutoMarker:
         return tier
 
 
-def item_tiers(item: pytest.Item, marker: AutoMarker | None) -> tuple[str, ...]:
-    """The item's tiers, adding the auto-mark marker when it has no explicit tier marker."""
+def item_tiers(
+    item: pytest.Item, marker: AutoMarker | None, *, mark_unit: bool = False
+) -> tuple[str, ...]:
+    """The item's tiers, adding the auto-mark marker when it has no explicit tier marker (and
+    the ``unit`` marker to a unit test when ``mark_unit``)."""
     explicit = {m.name for m in item.iter_markers() if m.name in MARKERS}
     if explicit:
         return tuple(sorted(explicit))
@@ -111,6 +117,8 @@ def item_tiers(item: pytest.Item, marker: AutoMarker | None) -> tuple[str, ...]:
         if tier is not None:
             item.add_marker(tier)
             return (tier,)
+    if mark_unit:
+        item.add_marker(UNIT)
     return _UNIT_ONLY
 
 
@@ -126,6 +134,8 @@ class Tally:
 
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     flaky: list[str] = field(default_factory=list)
+    #: tests whose xdist worker crashed while running them (each also counted as failed)
+    crashed: list[str] = field(default_factory=list)
     reruns: int = 0
     #: seconds spent per tier (setup, call and teardown of every test)
     durations: dict[str, float] = field(default_factory=dict)
@@ -169,6 +179,12 @@ class Tally:
 
     record = pytest_runtest_logreport
 
+    def crash(self, nodeid: str, tiers: tuple[str, ...] = _UNIT_ONLY) -> None:
+        """Count a test whose worker died while running it as failed (in ``tiers``)."""
+        self.tiers_by_nodeid.setdefault(nodeid, tiers)
+        self._add(nodeid, "failed")
+        self.crashed.append(nodeid)
+
     def _rerun_seen(self, nodeid: str) -> None:
         self.reruns += 1
         self._rerun.add(nodeid)
@@ -189,6 +205,7 @@ class Tally:
             "flaky": sorted(self.flaky),
             "reruns": self.reruns,
             "durations": {tier: round(s, 6) for tier, s in self.durations.items()},
+            "crashed": sorted(self.crashed),
         }
 
     def merge(self, data: Mapping[str, Any]) -> None:
@@ -198,6 +215,7 @@ class Tally:
             for outcome, number in outcomes.items():
                 per_tier[outcome] = per_tier.get(outcome, 0) + int(number)
         self.flaky.extend(data.get("flaky", ()))
+        self.crashed.extend(data.get("crashed", ()))
         self.reruns += int(data.get("reruns", 0))
         for tier, seconds in data.get("durations", {}).items():
             self.durations[tier] = self.durations.get(tier, 0.0) + float(seconds)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -68,6 +69,20 @@ def test_save_appends_sessions_and_keeps_the_last(tmp_path: Path) -> None:
     assert baseline.load_all(tmp_path).keys() == {name}
     assert " " not in baseline.slug(name)
     assert "/" not in baseline.slug(name)
+
+
+def test_every_session_keeps_its_saved_at(tmp_path: Path) -> None:
+    saved = baseline.save(tmp_path, "t::a", [[1.0]], FP)
+    doc = json.loads(saved.path.read_text(encoding="utf-8"))
+    doc["sessions"][0]["saved_at"] = "2026-01-01T00:00:00Z"  # as saved by an earlier run
+    saved.path.write_text(json.dumps(doc), encoding="utf-8")
+    baseline.save(tmp_path, "t::a", [[2.0]], FP)
+    saved = baseline.save(tmp_path, "t::a", [[3.0]], FP, keep=3)
+    stored = json.loads(saved.path.read_text(encoding="utf-8"))["sessions"]
+    assert stored[0]["saved_at"] == "2026-01-01T00:00:00Z"
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", s["saved_at"]) for s in stored)
+    assert saved.saved_at[0] == "2026-01-01T00:00:00Z"
+    assert len(saved.saved_at) == len(saved.sessions) == 3
 
 
 def test_save_on_another_fingerprint_starts_over(tmp_path: Path) -> None:

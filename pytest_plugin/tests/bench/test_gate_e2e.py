@@ -12,7 +12,8 @@ import os
 import pytest
 
 from conftest import Project
-from pytest_releasekit.bench import CHILD_ENV
+from pytest_releasekit.bench import CHILD_ENV, baseline
+from pytest_releasekit.bench.fingerprint import current
 from pytest_releasekit.verdict import EXIT_GATE_FAILED
 
 from .conftest import FAST, git
@@ -173,3 +174,31 @@ def test_measuring_processes_run_without_the_gate(
     assert "releasekit gate" in gated.out
     assert "releasekit gate" not in child.out
     assert not (bench_project.path / ".coverage").exists()
+
+
+def test_stored_baseline_without_a_benchmark_rule_says_so(project: Project) -> None:
+    """Benchmarks ran, baselines are stored, no benchmark key is set: one warn line, not silence."""
+    project.write(
+        {
+            "pyproject.toml": """
+            [tool.pytest.ini_options]
+            addopts = ["-p", "no:cacheprovider", "-p", "no:hypothesispytest"]
+            """,
+            "perf/test_tiny.py": SUITE.format(factor=1.0),
+        }
+    )
+    name = "perf/test_tiny.py::test_sleep"
+    baseline.save(project.path / ".benchmarks/releasekit", name, [[0.002]], current())
+    run = project.run("--gate", "--gate-report=gate-report.json", "--benchmark-disable")
+    assert run.ret == 0
+    verdict = run.rule("benchmark")
+    assert verdict["verdict"] == "warn"
+    assert verdict["summary"].startswith(
+        "1 of 2 benchmarks have a stored baseline in .benchmarks/releasekit, but no benchmark "
+        "rule is configured, so nothing was compared"
+    )
+    assert verdict["data"]["stored"] == [name]
+    run.result.stdout.fnmatch_lines(["benchmark * n/a * - * WARN * 1 of 2 benchmarks have a*"])
+    off = ("--gate-set", "benchmark_max_regression=off")
+    run = project.run("--gate", "--gate-report=gate-report.json", "--benchmark-disable", *off)
+    assert "benchmark" not in run.verdicts()

@@ -8,7 +8,8 @@ Layout (the directory is the gate key ``benchmark_baseline_dir``, default
      "sessions": [{"saved_at": "...", "rounds": [[seconds, ...], ...]}, ...]}
 
 Each ``pytest --gate --gate-save-baseline`` appends one *session* (several measuring
-processes); the last ``keep`` sessions are kept. Repeated sessions are what the noise model
+processes) with the time it was saved; the last ``keep`` sessions are kept, each with its own
+``saved_at``. Repeated sessions are what the noise model
 learns the session-to-session spread from. A save on a different fingerprint starts over.
 """
 
@@ -38,13 +39,25 @@ class Baseline:
     #: sessions[i] is a list of rounds, each a list of samples (seconds per call).
     sessions: tuple[tuple[tuple[float, ...], ...], ...]
     path: Path
+    #: saved_at[i]: when sessions[i] was saved (UTC, ISO 8601); None in files that lack it
+    saved_at: tuple[str | None, ...] = ()
+
+    def session_docs(self) -> list[dict[str, Any]]:
+        """The sessions as stored: each with its rounds and, when known, its ``saved_at``."""
+        docs = []
+        for i, session in enumerate(self.sessions):
+            when = self.saved_at[i] if i < len(self.saved_at) else None
+            doc: dict[str, Any] = {} if when is None else {"saved_at": when}
+            doc["rounds"] = [list(r) for r in session]
+            docs.append(doc)
+        return docs
 
     def to_json(self) -> dict[str, Any]:
         return {
             "schema": SCHEMA,
             "benchmark": self.benchmark,
             "fingerprint": self.fingerprint.to_json(),
-            "sessions": [{"rounds": [list(r) for r in s]} for s in self.sessions],
+            "sessions": self.session_docs(),
         }
 
 
@@ -58,14 +71,17 @@ def slug(name: str) -> str:
 def _parse(path: Path, doc: Mapping[str, Any]) -> Baseline:
     if doc.get("schema") != SCHEMA:
         raise ValueError(f"unsupported baseline schema {doc.get('schema')!r} (expected {SCHEMA})")
-    sessions = tuple(
-        tuple(tuple(float(x) for x in r) for r in s["rounds"] if r) for s in doc["sessions"]
-    )
+    kept = [
+        (tuple(tuple(float(x) for x in r) for r in s["rounds"] if r), s.get("saved_at"))
+        for s in doc["sessions"]
+    ]
+    kept = [(rounds, when) for rounds, when in kept if rounds]
     return Baseline(
         benchmark=str(doc["benchmark"]),
         fingerprint=Fingerprint.from_json(doc["fingerprint"]),
-        sessions=tuple(s for s in sessions if s),
+        sessions=tuple(rounds for rounds, _ in kept),
         path=path,
+        saved_at=tuple(None if when is None else str(when) for _, when in kept),
     )
 
 
@@ -111,7 +127,7 @@ def save(
     except ValueError:
         old = None
     if old is not None and old.fingerprint == fingerprint:
-        sessions = [{"rounds": [list(r) for r in s]} for s in old.sessions]
+        sessions = old.session_docs()
     sessions.append(
         {
             "saved_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

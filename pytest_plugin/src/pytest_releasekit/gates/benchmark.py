@@ -15,7 +15,7 @@ from __future__ import annotations
 import shlex
 from typing import TYPE_CHECKING, Any
 
-from ..settings import Invalid, Key, count, one_of, percent, table_of, text
+from ..settings import OFF_SOURCE, Invalid, Key, count, one_of, percent, table_of, text
 from ..verdict import Outcome, Verdict
 from . import GateRun, Rule
 
@@ -237,12 +237,10 @@ class BenchmarkRule(Rule):
     def evaluate(self, run: GateRun) -> list[Verdict]:
         base = _option(run.config, "gate_bench_base") or run.settings.get(BASE)
         save = bool(_option(run.config, "gate_save_baseline")) or run.settings.get(SAVE)
+        marked = self._benchmarks(run)
         if not (self.configured(run.settings) or base or save):
-            return []  # like every rule: off until one of its keys (or a mode flag) is set
-        marked: dict[str, float | None] = {}
-        for piece in run.collected.get(self.name, ()):
-            for bench in (piece or {}).get("benchmarks", ()):
-                marked.setdefault(bench["id"], bench.get("max_regression"))
+            # like every rule: off until one of its keys (or a mode flag) is set
+            return self._unused_baselines(run, marked)
         if not marked:
             if not (base or save):
                 return []
@@ -266,6 +264,37 @@ class BenchmarkRule(Rule):
         from ..bench.gate import run_gate  # lazy: heavy, only when benchmarks ran
 
         return run_gate(run, marked, base_ref=base, save=save)
+
+    def _benchmarks(self, run: GateRun) -> dict[str, float | None]:
+        """{benchmark that ran in this session: its marker's threshold}."""
+        marked: dict[str, float | None] = {}
+        for piece in run.collected.get(self.name, ()):
+            for bench in (piece or {}).get("benchmarks", ()):
+                marked.setdefault(bench["id"], bench.get("max_regression"))
+        return marked
+
+    def _unused_baselines(self, run: GateRun, marked: dict[str, float | None]) -> list[Verdict]:
+        """The rule is off, yet this session's benchmarks have stored baselines: say so in one
+        line rather than compare nothing in silence (unless a key was switched off on purpose)."""
+        if not marked or any(run.settings.sources.get(k.name) == OFF_SOURCE for k in self.keys):
+            return []
+        from ..bench.baseline import slug
+
+        directory = run.rootdir / BASELINE_DIR.default
+        stored = [name for name in marked if (directory / slug(name)).is_file()]
+        if not stored:
+            return []
+        return [
+            Verdict(
+                self.name,
+                Outcome.WARN,
+                summary=f"{len(stored)} of {len(marked)} benchmarks have a stored baseline in "
+                f"{BASELINE_DIR.default}, but no benchmark rule is configured, so nothing was "
+                "compared (set benchmark_max_regression; --gate-set "
+                "benchmark_max_regression=off silences this)",
+                data={"baseline_dir": BASELINE_DIR.default, "stored": sorted(stored)},
+            )
+        ]
 
 
 RULES = (BenchmarkRule(),)

@@ -43,7 +43,7 @@ class TestsRule(Rule):
             f"{tier}: " + ", ".join(f"{n} {o}" for o, n in sorted(tally.counts[tier].items()) if n)
             for tier in ALL_TIERS
             if tier in tally.counts
-        )
+        ) + tuple(f"crashed: {nodeid} (its xdist worker died)" for nodeid in tally.crashed)
         if not any(totals.values()):
             return [
                 Verdict(
@@ -62,7 +62,8 @@ class TestsRule(Rule):
                 threshold="no failures",
                 summary=f"{bad} failed or errored" if bad else "",
                 details=per_tier,
-                data={"counts": tally.counts},
+                data={"counts": tally.counts}
+                | ({"crashed": sorted(tally.crashed)} if tally.crashed else {}),
             )
         ]
 
