@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from urllib.request import getproxies, proxy_bypass
 
 import urllib3
 
@@ -71,7 +72,21 @@ class Api:
         self.headers = headers
         self.what = what  # "GitHub", "GitLab"
         self.repo = repo
-        self.pool = urllib3.PoolManager(timeout=_TIMEOUT, retries=_RETRIES)
+        self._pools: dict[str, urllib3.PoolManager] = {}
+
+    def _pool(self, url: str) -> urllib3.PoolManager:
+        """A connection pool for ``url``'s host, through the proxy the environment names
+        (``https_proxy``, ``no_proxy``), like git and pip."""
+        parts = urlsplit(url)
+        proxy = None if proxy_bypass(parts.netloc) else getproxies().get(parts.scheme)
+        key = proxy or ""
+        if key not in self._pools:
+            self._pools[key] = (
+                urllib3.ProxyManager(proxy, timeout=_TIMEOUT, retries=_RETRIES)
+                if proxy
+                else urllib3.PoolManager(timeout=_TIMEOUT, retries=_RETRIES)
+            )
+        return self._pools[key]
 
     def url(self, path: str) -> str:
         return path if "://" in path else self.base_url + path
@@ -93,7 +108,7 @@ class Api:
             body = json.dumps(data).encode()
             sent["Content-Type"] = "application/json"
         try:
-            response = self.pool.request(method, url, body=body, headers=sent)
+            response = self._pool(url).request(method, url, body=body, headers=sent)
         except urllib3.exceptions.HTTPError as exc:
             raise ForgeError(
                 redact(f"{self.what} API at {self.base_url} cannot be reached ({exc})"),
