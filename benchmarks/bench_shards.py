@@ -3,13 +3,17 @@
 The split of ``pytest --gate-shard=K/4`` is computed both ways from the same collection:
 
 * **by duration** from the durations of a previous run (``benchmarks/data/durations.json``, the
-  file ``pytest-releasekit combine`` writes; re-record it with ``--record``);
+  file ``pytest-releasekit combine`` writes; re-record it with
+  ``--record tests/unit pytest_plugin/tests``). The committed file holds real runs on a
+  2-core development machine: tests/unit recorded by ``--record``, pytest_plugin/tests
+  converted from the JUnit XML of one run (the same setup + call + teardown seconds);
 * **by count** (what the shards do when there is no durations file).
 
 For each it reports every shard's time, the slowest shard and the ideal (total / 4). Target: the
 slowest shard of the duration split is at most 1.10x the ideal. Two ways of measuring:
 
-* default: **predicted** shard times, the recorded durations summed per shard (instant);
+* default: **predicted** shard times of the recorded suite, the recorded durations summed per
+  shard (instant);
 * ``--run PATH``: **real** shard times: the 4 shards of PATH run one after another, once with each
   split, and each shard's time is the seconds its tests took (from its evidence file; the wall
   time of each shard process is shown too). Minutes; the shards run sequentially so that they
@@ -44,7 +48,7 @@ QUIET = ["-q", "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:hypothes
 
 def collect(paths: Sequence[str]) -> list[str]:
     out = subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", *QUIET, *paths],
+        [sys.executable, "-m", "pytest", "--collect-only", *QUIET, *paths],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -149,8 +153,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not recorded:
         print(f"no recorded durations in {DATA}: run with --record PATH first")
         return 2
-    paths = sorted({n.split("::")[0] for n in recorded})
-    nodeids = collect(args.run or paths)
+    # predicted: the recorded suite itself (no collection, so no test dependencies needed)
+    nodeids = collect(args.run) if args.run else sorted(recorded)
+    if not nodeids:
+        print(f"no tests collected from {' '.join(args.run)}")
+        return 2
     unknown = sum(n not in recorded for n in nodeids)
     print(f"{len(nodeids)} tests ({unknown} never recorded), {len(recorded)} recorded durations")
     if args.run:
