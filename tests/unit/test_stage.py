@@ -6,6 +6,7 @@ reached here: the half-published release is a journal of uploads to it."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import shutil
 import sys
@@ -136,6 +137,34 @@ def test_undo_removes_the_staged_files_and_only_them(ctx: Context) -> None:
     record.effects = record.effects[1:2]
     StageStep().undo(ctx, record)
     assert [p.name for p in directory.iterdir()] == ["other-0.1.tar.gz"]
+
+
+def test_reconcile_trusts_the_journal_only_while_the_staged_files_are_there(ctx: Context) -> None:
+    """Killed after the stage's work was done but before the journal said so: resume takes the
+    journal's record of the tests, after checking the staging index (served for real)."""
+    directory = staging_dir(ctx)
+    directory.mkdir(parents=True)
+    files = []
+    for name in ("simple_pkg-1.1.0.tar.gz", "simple_pkg-1.1.0-py3-none-any.whl"):
+        (directory / name).write_bytes(name.encode())
+        digest = hashlib.sha256(name.encode()).hexdigest()
+        files.append({"filename": name, "path": f"dist/{name}", "sha256": digest})
+    ctx.facts["build"] = {"files": files}
+    pythons, _ = supported(found_interpreters(), [">=3.11"])
+    tested = [{"action": "tested", "python": i.minor, "smoke": "python -c pass"} for i in pythons]
+    checked = {"action": "upgrade-checked", "result": "from 1.0.0"}
+    step = StageStep()
+
+    facts = step.reconcile(ctx, StepRecord("stage", "in flight", effects=[*tested, checked]))
+    assert facts is not None
+    assert facts["files"] == {f["filename"]: f["sha256"] for f in files}
+    assert facts["upgrade"] == "from 1.0.0"
+    assert facts["pythons"] == [i.minor for i in pythons]
+    # the upgrade test did not finish: run the step again
+    assert step.reconcile(ctx, StepRecord("stage", "in flight", effects=tested)) is None
+    # a staged file is not the built one any more: run the step again
+    (directory / files[0]["filename"]).write_bytes(b"other bytes")
+    assert step.reconcile(ctx, StepRecord("stage", "in flight", effects=[*tested, checked])) is None
 
 
 FIRST_UPLOAD = dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.UTC)

@@ -62,6 +62,24 @@ def _for_upgrade(allowed: list[Interpreter]) -> Interpreter:
     return running or allowed[-1]
 
 
+def _facts(
+    ctx: Context,
+    target: Target,
+    built: list[dict[str, Any]],
+    allowed: list[Interpreter],
+    smoke: str,
+    upgrade: str,
+) -> Facts:
+    return {
+        "target": target.name,
+        "directory": str(staging_dir(ctx)) if target.name == EMBEDDED else None,
+        "files": {item["filename"]: item["sha256"] for item in built},
+        "pythons": [i.minor for i in allowed],
+        "smoke": smoke,
+        "upgrade": upgrade,
+    }
+
+
 def _shown(interpreters: list[Interpreter]) -> str:
     return ", ".join(i.minor for i in interpreters) or "none"
 
@@ -157,18 +175,34 @@ class StageStep(Step):
                 smoke = ""
                 for interpreter in allowed:
                     smoke = self._install_and_test(ctx, live, interpreter, work)
-                    ctx.effect(self.name, "tested", point=interpreter.minor)
+                    minor = interpreter.minor
+                    ctx.effect(self.name, "tested", point=minor, python=minor, smoke=smoke)
                 upgrade = self._upgrade(ctx, live, _for_upgrade(allowed), work)
+                ctx.effect(self.name, "upgrade-checked", result=upgrade)
             finally:
                 shutil.rmtree(work, ignore_errors=True)
-        return {
-            "target": target.name,
-            "directory": str(staging_dir(ctx)) if target.name == EMBEDDED else None,
-            "files": {item["filename"]: item["sha256"] for item in built},
-            "pythons": [i.minor for i in allowed],
-            "smoke": smoke,
-            "upgrade": upgrade,
-        }
+        return _facts(ctx, target, built, allowed, smoke, upgrade)
+
+    def reconcile(self, ctx: Context, record: StepRecord) -> Facts | None:
+        """Complete when the journal says every supported Python was tested and the upgrade
+        checked, and the staging index still holds exactly the built files."""
+        effects = record.effects
+        tested = {e["python"]: e["smoke"] for e in effects if e.get("action") == "tested"}
+        upgrade = next((e["result"] for e in effects if e.get("action") == "upgrade-checked"), None)
+        allowed, _ = _pythons(ctx)
+        if not allowed or upgrade is None or any(i.minor not in tested for i in allowed):
+            return None
+        target = staging_target(ctx)
+        if target.name == EMBEDDED and not staging_dir(ctx).is_dir():
+            return None
+        built: list[dict[str, Any]] = ctx.facts["build"]["files"]
+        with live_staging(ctx, target) as live:
+            there = self._listed(ctx, live)
+        for item in built:
+            found = there.get(item["filename"])
+            if found is None or (found.sha256 and found.sha256 != item["sha256"]):
+                return None
+        return _facts(ctx, target, built, allowed, tested[allowed[-1].minor], upgrade)
 
     def _listed(self, ctx: Context, target: Target) -> dict[str, IndexFile]:
         index_url = target.require_index_url()
@@ -299,7 +333,6 @@ class StageStep(Step):
         )
         self._expect(ctx, venv, ctx.version, work, label)
         self._smoke(ctx, venv, label)
-        ctx.effect(self.name, "upgrade-tested", previous=str(previous))
         ctx.reporter.info(f"stage: upgrade from {previous} passed ({', '.join(names)})")
         return f"from {previous}"
 
