@@ -34,6 +34,8 @@ CASES = [
         ["--gate-shard-dir", "not a directory"],
     ),
     ("report-under-file", ["--gate-report=test_one.py/r.json"], "", ["--gate-report"]),
+    ("history-short-ref", ["--gate-history=git:mine"], "", ["--gate-history='git:mine'", "ref"]),
+    ("html-is-file", ["--gate-html=test_one.py"], "", ["--gate-html='test_one.py'", "is a file"]),
     ("report-is-dir", ["--gate-report=."], "", ["--gate-report='.'", "is a directory"]),
     (
         "ini-report-under-file",

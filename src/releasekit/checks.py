@@ -15,9 +15,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from pytest_releasekit.history import check_spec
+
 __all__ = [
     "check_command",
     "check_format",
+    "check_history",
     "check_port",
     "check_ref_name",
     "check_url",
@@ -26,6 +29,11 @@ __all__ = [
 ]
 
 _REF_BAD = re.compile(r"[\s~^:?*\[\\\x00-\x1f\x7f]|\.\.|@\{|//")
+
+
+def check_history(value: str) -> str:
+    """``[tool.releasekit] history``: ``off`` or a store the plugin can open."""
+    return value if value == "off" else check_spec(value)
 
 
 def non_empty(value: str) -> str:

@@ -26,6 +26,7 @@ from .audit_settings import AuditSettings
 from .checks import check_command, check_format, check_ref_name, check_url, non_empty
 from .config_tables import (
     DocsSettings,
+    HistorySpec,
     ImageSettings,
     RefName,
     RelPath,
@@ -91,7 +92,7 @@ class Config(StrictModel):
         "branch's upstream remote, else origin, else the only remote.",
     )
     push: bool = Field(True, description="Push the release commit and tags to the remote.")
-    history: Text = Field(
+    history: HistorySpec = Field(
         "git",
         description="Where each release (and `pytest --gate-history` run) is recorded: `git` "
         "(the ref refs/releasekit/history, pushed to the remote after a pushed release), "

@@ -9,10 +9,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-from .checks import check_command, check_ref_name, check_url, non_empty
+from .checks import check_command, check_history, check_ref_name, check_url, non_empty
 
 __all__ = [
     "DocsSettings",
+    "HistorySpec",
     "ImageSettings",
     "RefName",
     "RelPath",
@@ -31,6 +32,7 @@ class StrictModel(BaseModel):
 
 Text = Annotated[str, AfterValidator(non_empty)]  # a string that must say something
 RefName = Annotated[str, AfterValidator(check_ref_name)]
+HistorySpec = Annotated[str, AfterValidator(check_history)]  # `off` or a history store
 Url = Annotated[str, AfterValidator(check_url)]
 _IMAGE_NAME = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$")
 #: ``host[:port]``, optionally followed by a namespace: ``ghcr.io/acme``, ``localhost:5000/team``.

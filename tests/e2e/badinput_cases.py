@@ -138,6 +138,10 @@ CONFIG = [
     key("remote-dash", 'remote = "-x"', "'remote'", "git ref name"),
     key("remote-dotdot", 'remote = "a..b"', "'remote'", "git ref name"),
     key("remote-int", "remote = 1", "'remote'", "expected a string"),
+    # history
+    key("history-short-ref", 'history = "git:history"', "'history'", "full git ref name"),
+    key("history-blank", 'history = " "', "'history'", "must name a store"),
+    key("history-int", "history = 1", "'history'", "expected a string"),
     # booleans
     key("push-word", 'push = "maybe"', "'push'", "boolean", "'maybe'"),
     key("push-int", "push = 2", "'push'", "boolean"),
@@ -363,6 +367,9 @@ PYPIRC = [
 ]
 
 CLI = [
+    cli("metrics-since", ("metrics", "--since", "yesterday"), 2, "'yesterday'", "ISO 8601"),
+    cli("metrics-index", ("metrics", "--index-json", "ftp://x/"), 2, "--index-json", "http"),
+    cli("history-html-file", ("history", "--html", "{file}"), 2, "--html", "not a directory"),
     cli("cli-unknown-option", ("release", "--bogus"), 2, "unrecognized arguments: --bogus"),
     cli("cli-status-option", ("status", "--all"), 2, "unrecognized arguments: --all"),
     cli("cli-no-command", (), 2, "required", "COMMAND"),

@@ -22,6 +22,7 @@ import fcntl
 import json
 import os
 import random
+import re
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
@@ -37,6 +38,7 @@ __all__ = [
     "GitStore",
     "HistoryError",
     "Store",
+    "check_spec",
     "new_id",
     "open_store",
 ]
@@ -44,6 +46,7 @@ __all__ = [
 DEFAULT_REF = "refs/releasekit/history"
 KINDS = ("gate", "release")
 _ATTEMPTS = 200
+_BAD_REF = re.compile(r"[\s~^:?*\[\\\x00-\x1f\x7f]|\.\.|@\{|//")
 _IDENTITY = {
     "GIT_AUTHOR_NAME": "releasekit",
     "GIT_AUTHOR_EMAIL": "releasekit@localhost",
@@ -287,14 +290,24 @@ def _parse_batch(out: str) -> list[dict[str, Any]]:
     return records
 
 
-def open_store(spec: str, root: Path) -> Store:
-    """``git`` / ``git:REF`` (the repository at ``root``) or a directory (relative to ``root``)."""
+def check_spec(spec: str) -> str:
+    """``spec`` if it names a store (``git``, ``git:refs/...``, a directory); else ValueError
+    saying why."""
+    if not spec.strip():
+        raise ValueError("must name a store: `git`, `git:refs/releasekit/NAME` or a directory")
     if spec == "git" or spec.startswith("git:"):
         ref = spec.partition(":")[2] or DEFAULT_REF
-        if not ref.startswith("refs/"):
-            raise HistoryError(
-                f"history store {spec!r}: {ref!r} is not a full ref name; "
-                f"use e.g. git:{DEFAULT_REF}"
-            )
-        return GitStore(root, ref)
+        if not ref.startswith("refs/") or _BAD_REF.search(ref) or ref.endswith(("/", ".lock")):
+            raise ValueError(f"{ref!r} is not a full git ref name; use e.g. git:{DEFAULT_REF}")
+    return spec
+
+
+def open_store(spec: str, root: Path) -> Store:
+    """``git`` / ``git:REF`` (the repository at ``root``) or a directory (relative to ``root``)."""
+    try:
+        check_spec(spec)
+    except ValueError as exc:
+        raise HistoryError(f"history store {spec!r}: {exc}") from None
+    if spec == "git" or spec.startswith("git:"):
+        return GitStore(root, spec.partition(":")[2] or DEFAULT_REF)
     return DirStore(root / spec)

@@ -23,6 +23,7 @@ from .durations import DEFAULT_PATH, Recorder, load
 from .gatehistory import coverage_summary, record_and_render
 from .gates import GateRun, Unmeasurable, all_keys, evaluate, rules
 from .gates.tiers import pytest_status_verdict
+from .history import check_spec
 from .measure import CoverageSource, Measurement, combine
 from .settings import GateSettings, load_settings, read_gate_table
 from .shards import (
@@ -108,6 +109,11 @@ class Options:
         _check_output(report_path, "--gate-report", directory=False)
         if shard:
             _check_output(getattr(ns, "gate_shard_dir", None), "--gate-shard-dir", directory=True)
+        history = pick("gate_history", "releasekit_gate_history")
+        try:
+            check_spec(history) if history else None
+        except ValueError as exc:
+            raise pytest.UsageError(f"releasekit: --gate-history={history!r}: {exc}") from None
         html = pick("gate_html", "releasekit_gate_html")
         _check_output(html, "--gate-html", directory=True)
         tier_text = pick("tier", "releasekit_tier")
@@ -126,7 +132,7 @@ class Options:
             shard,
             getattr(ns, "gate_shard_dir", None) or DEFAULT_DIR,
             pick("gate_durations", "releasekit_gate_durations") or DEFAULT_PATH,
-            history=pick("gate_history", "releasekit_gate_history"),
+            history=history,
             html=html,
         )
 
