@@ -186,3 +186,22 @@ def test_doctor_audits_the_project_as_installed_here(
     assert len(problems) == 1
     assert "idna 3.6: PYSEC-2024-60 (fixed in: 3.7)" in problems[0][0]
     assert "as installed in this environment" in problems[0][0]
+
+
+@pytest.mark.parametrize(("dependencies", "problems"), [("[]", 0), ('["idna"]', 1)])
+def test_preflight_probes_only_when_there_is_something_to_audit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dependencies: str, problems: int
+) -> None:
+    from releasekit.steps.verify import audit_problems
+
+    from ..conftest import step_context
+
+    monkeypatch.delenv(audit.SKIP_ENV)
+    (tmp_path / "pyproject.toml").write_text(
+        f'[project]\nname = "my-app"\nversion = "1.0.0"\ndependencies = {dependencies}\n\n'
+        f'[tool.releasekit.audit]\nosv_url = "http://127.0.0.1:{free_port()}/v1/query"\n',
+        encoding="utf-8",
+    )
+    found = list(audit_problems(step_context(tmp_path)))
+    assert len(found) == problems
+    assert all("RELEASEKIT_AUDIT_SKIP" in fix for _, fix in found)

@@ -21,6 +21,7 @@ from ..artifacts import (
     scan,
     top_level_names,
 )
+from ..config import read_pyproject
 from ..errors import StepFailed
 from ..venv import VirtualEnv
 from ..wheeltests import run_wheel_tests, suites
@@ -202,7 +203,7 @@ def audit_wheels(ctx: Context, venv: VirtualEnv) -> dict[str, object]:
 def audit_problems(ctx: Context) -> Iterator[Problem]:
     """The audit's prerequisites: an advisory source that answers when the policy needs it."""
     settings = ctx.config.audit
-    if audit.skip_reason(settings) or settings.unreachable != "fail":
+    if audit.skip_reason(settings) or settings.unreachable != "fail" or _no_dependencies(ctx):
         return
     trouble = audit.probe(settings)
     if trouble:
@@ -210,6 +211,17 @@ def audit_problems(ctx: Context) -> Iterator[Problem]:
             f"dependency audit: {trouble}; verify would stop the release",
             f"check the network (HTTPS_PROXY), or {audit.HOW_TO_SKIP}",
         )
+
+
+def _no_dependencies(ctx: Context) -> bool:
+    """Every package declares, statically, that it has no runtime dependency: nothing to audit."""
+    for package in ctx.workspace.packages:
+        project = read_pyproject(package.path / "pyproject.toml").get("project")
+        if package.dependencies or not isinstance(project, dict):
+            return False
+        if "dependencies" in (project.get("dynamic") or []):
+            return False
+    return True
 
 
 def audit_installed(ctx: Context) -> Iterator[Problem]:
@@ -246,6 +258,8 @@ def _audit_action(ctx: Context) -> str:
     reason = audit.skip_reason(settings)
     if reason:
         return f"dependency vulnerability audit: skipped ({reason})"
+    if _no_dependencies(ctx):
+        return "dependency vulnerability audit: the packages declare no runtime dependency"
     ignores = f", {len(settings.ignore)} ignore entr{'y' if len(settings.ignore) == 1 else 'ies'}"
     return (
         "pip-audit the wheels' runtime dependencies as installed in the fresh venv against "
