@@ -59,8 +59,8 @@ class SupplyStep(Step):
         return {"dir": str(dist_dir(ctx).relative_to(ctx.root)), "files": write_assets(ctx)}
 
     def reconcile(self, ctx: Context, record: StepRecord) -> Facts | None:
-        """Complete when every planned file is there; the rewrite is cheap, so when in doubt the
-        step simply runs again."""
+        """Complete when every planned file is there (each is written whole, by a rename) and
+        SHA256SUMS names the built files; otherwise the step simply runs again."""
         outdir = dist_dir(ctx)
         if not all((outdir / name).is_file() for name in planned_names(ctx)):
             return None
@@ -79,4 +79,5 @@ class SupplyStep(Step):
         outdir = dist_dir(ctx)
         for name in planned_names(ctx):
             (outdir / name).unlink(missing_ok=True)
+            (outdir / f"{name}.partial").unlink(missing_ok=True)  # killed while writing it
         return []

@@ -20,7 +20,7 @@ from ..errors import StepFailed
 from ..git import Git
 from ..index import sha256_of
 from .attest import attestation_path
-from .checksums import SUMS_NAME, add_line, sums_text
+from .checksums import SUMS_NAME, add_line, sums_text, write_whole
 from .embed import read_embedded
 from .provenance import statement, write_statement
 
@@ -111,7 +111,7 @@ def write_assets(ctx: Context) -> list[dict[str, str]]:
                     hint="roll back with `releasekit release --rollback` and release again",
                 )
             copy = outdir / (path.name + SBOM_SUFFIX)
-            copy.write_text(embedded.text, "utf-8")
+            write_whole(copy, embedded.text)
             written.append(copy)
         if settings.provenance:
             target = outdir / (path.name + STATEMENT_SUFFIX)
@@ -132,7 +132,7 @@ def write_assets(ctx: Context) -> list[dict[str, str]]:
             written.append(target)
     if settings.checksums:
         sums = outdir / SUMS_NAME
-        sums.write_text(sums_text([path for _, path in checked]), "utf-8")
+        write_whole(sums, sums_text([path for _, path in checked]))
         written.insert(0, sums)
     return asset_facts(ctx, written)
 

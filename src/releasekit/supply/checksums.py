@@ -9,16 +9,25 @@ pushes an image, it adds one line for it: the manifest digest and the image refe
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from ..index import sha256_of
 
-__all__ = ["SUMS_NAME", "add_line", "read_sums", "sums_text"]
+__all__ = ["SUMS_NAME", "add_line", "read_sums", "sums_text", "write_whole"]
 
 SUMS_NAME = "SHA256SUMS"
 _LINE = re.compile(r"^(?P<digest>[0-9a-f]{64}) [ *](?P<name>.+)$")
+
+
+def write_whole(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` all at once (a temporary file renamed over it): a release killed
+    while writing leaves the old file or the new one, never half of one."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(text, "utf-8")
+    os.replace(partial, path)
 
 
 def sums_text(files: Iterable[Path]) -> str:
@@ -40,4 +49,4 @@ def add_line(path: Path, digest: str, name: str) -> None:
     """Add (or replace) the line for ``name``: a re-run writes it once."""
     sums = read_sums(path)
     sums[name] = digest.removeprefix("sha256:")
-    path.write_text("".join(f"{d}  {n}\n" for n, d in sums.items()), "utf-8")
+    write_whole(path, "".join(f"{d}  {n}\n" for n, d in sums.items()))

@@ -21,6 +21,8 @@ from urllib.parse import urlsplit, urlunsplit
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from .checksums import write_whole
+
 __all__ = ["BUILD_TYPE", "builder_id", "clean_url", "statement", "write_statement"]
 
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
@@ -105,4 +107,4 @@ def statement(
 
 
 def write_statement(path: Path, data: Mapping[str, Any]) -> None:
-    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", "utf-8")
+    write_whole(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
