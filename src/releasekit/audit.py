@@ -67,7 +67,6 @@ class Finding:
     id: str
     aliases: tuple[str, ...]
     fixed: tuple[str, ...]
-    description: str = ""
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -241,7 +240,6 @@ def run_pip_audit(
                     id=str(vuln["id"]),
                     aliases=tuple(str(a) for a in vuln.get("aliases", [])),
                     fixed=tuple(str(v) for v in vuln.get("fix_versions", [])),
-                    description=str(vuln.get("description", "")),
                 )
             )
     return findings, skipped
