@@ -109,7 +109,7 @@ def test_store_specs(repo: Path) -> None:
     assert isinstance(open_store("git", repo), GitStore)
     assert open_store("git:refs/releasekit/ci", repo).label.startswith("refs/releasekit/ci")
     assert isinstance(open_store(".history", repo), DirStore)
-    with pytest.raises(HistoryError, match="not a full ref name"):
+    with pytest.raises(HistoryError, match="not a full git ref name"):
         open_store("git:history", repo)
     with pytest.raises(HistoryError, match="is it a git repository"):
         GitStore(repo.parent).append("gate", {})
