@@ -321,6 +321,22 @@ def test_partial_branches_as_coverage_report_lists_them(repo: Project, mode: str
     assert "src/pkg/shapes.py: 5, 6->8, 15, 19->exit" in verdict["details"]
 
 
+def test_shards_combined_give_the_unsplit_verdict(repo: Project) -> None:
+    """Each shard measures part of the diff; `pytest-releasekit combine` judges the whole."""
+    whole = gate(repo).rule("diff_coverage")
+    for k in (1, 2):
+        assert repo.run(f"--gate-shard={k}/2", subprocess=True).ret == 0
+    done = _run.run(
+        [sys.executable, "-m", "pytest_releasekit.combine", "combine", "--gate-report=c.json"],
+        cwd=repo.path,
+    )
+    assert done.ok, done.output
+    doc = json.loads((repo.path / "c.json").read_text(encoding="utf-8"))
+    (combined,) = [r for r in doc["rules"] if r["rule"] == "diff_coverage"]
+    assert combined == whole
+    assert combined["data"]["partial"] == {"src/pkg/legacy.py": [14]}
+
+
 def test_small_diff_options(repo: Project) -> None:
     """66.67 % of 4 changed statements, 2 lines not fully covered (one missing, one partial)."""
     args = ("--gate-set", "diff_coverage=80")
