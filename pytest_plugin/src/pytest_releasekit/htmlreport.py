@@ -79,7 +79,7 @@ class _Figures:
             margin={"l": 50, "r": 20, "t": 50, "b": 40},
             yaxis_title=yaxis,
             template="plotly_white",
-            legend={"orientation": "h"},
+            legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "right", "x": 1},
         )
         self.parts.append(
             fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, validate=False)
