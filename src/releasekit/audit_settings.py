@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from .config_tables import StrictModel, Text, Url
+from .checks import check_url
+from .config_tables import StrictModel, Text
 
 __all__ = ["AuditIgnore", "AuditSettings"]
 
@@ -41,7 +42,7 @@ class AuditSettings(StrictModel):
         "fail stops the release (preflight and doctor check it first); warn releases with a "
         "warning that the audit was not done.",
     )
-    skip: Text | None = Field(
+    skip: str | None = Field(
         None,
         description="A reason to skip the audit knowingly; it is shown in the plan and the "
         "report. The environment variable RELEASEKIT_AUDIT_SKIP sets it for one run.",
@@ -51,7 +52,7 @@ class AuditSettings(StrictModel):
         description="The advisory source pip-audit queries: osv (api.osv.dev, PyPA advisories "
         "and GitHub advisories) or pypi (PyPI's JSON API).",
     )
-    osv_url: Url | None = Field(
+    osv_url: str | None = Field(
         None,
         description="The OSV query endpoint (a mirror). Default: https://api.osv.dev/v1/query.",
     )
@@ -60,3 +61,8 @@ class AuditSettings(StrictModel):
         default_factory=list,
         description="Advisories accepted for now: entries with id, reason and expires.",
     )
+
+    @field_validator("osv_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        return None if value is None else check_url(value)

@@ -187,8 +187,8 @@ class DocsSettings(StrictModel):
     examples: bool = Field(
         False,
         description="Run the examples of README.md and docs/ (python blocks, and console blocks "
-        "marked <!-- docs-test: run -->) with sybil before the site is built; a failing example "
-        "stops the release before anything is published, naming file and line.",
+        "marked with a `docs-test: run` HTML comment) with sybil before the site is built; a "
+        "failing example stops the release before anything is published, naming file and line.",
     )
 
 
