@@ -1,7 +1,8 @@
-"""Staged publish, for real: the release goes to a second embedded index first, is installed
-from there into fresh venvs and upgraded from the previous release taken from the real index,
-and only then are the same bytes published. A release killed inside the stage step resumes; a
-failing staged install stops the release before the real index is touched, and rolls back."""
+"""Staged publish, for real: the release goes to a staging index first (the embedded one, or a
+named index -- here a password-protected pypiserver standing in for TestPyPI), is installed from
+there into fresh venvs and upgraded from the previous release taken from the real index, and
+only then are the same bytes published. Killed inside the stage step, it resumes; killed at its
+boundary, it rolls back; a failing staged install stops it before the real index is touched."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from releasekit.context import KILL_ENV, TRACE_ENV
 
-from ..conftest import Sandbox, assert_one_error_line, make_sandbox
+from ..conftest import PROJECTS, RemoteIndex, Sandbox, assert_one_error_line, make_sandbox
 
 #: The checkpoints a staged release passes up to the kill, the first file staged.
 STAGE_POINTS = ["before:stage", "stage:creating-index", "stage:uploading:1", "stage:uploaded:1"]
@@ -87,39 +88,40 @@ def test_killed_in_stage_resumes_and_publishes_the_staged_bytes(tmp_path: Path) 
     assert sandbox.remote_git("tag") == "v1.1.0"
 
 
-def test_failed_staged_install_leaves_the_target_untouched_and_rolls_back(
-    tmp_path: Path,
+def test_named_staging_target_kill_rollback_and_a_failed_staged_install(
+    tmp_path: Path, remote_index: RemoteIndex
 ) -> None:
-    sandbox = make_sandbox(tmp_path, "simple")
+    """Staging on another index (a password-protected pypiserver, as TestPyPI would be): killed
+    at the step boundary, rolled back; then a staged install that fails stops the release with
+    the real index untouched. Files on a named staging index cannot be deleted: rollback says so."""
+    pyproject = (PROJECTS / "simple" / "pyproject.toml").read_text()
+    staged = pyproject.replace(
+        "[tool.releasekit]\n", f'[tool.releasekit]\nstage = "{remote_index.url}"\n'
+    )
+    sandbox = make_sandbox(tmp_path, "simple", edit={"pyproject.toml": staged})
+    sandbox.env.update(TWINE_USERNAME=remote_index.username, TWINE_PASSWORD=remote_index.password)
     before = sandbox.snapshot()
-    # verify runs the same smoke command; skipped here so the staged install is what fails
+
+    # killed when the stage was done but not yet journaled; rollback leaves the real index as it was
+    killed = sandbox.run("release", "minor", "--yes", env={KILL_ENV: "applied:stage"})
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    on_staging = sorted(p.name for p in remote_index.directory.iterdir())
+    assert on_staging == ["simple_pkg-1.1.0-py3-none-any.whl", "simple_pkg-1.1.0.tar.gz"]
+    assert not sandbox.index.exists()
+    undone = sandbox.run("release", "--rollback", check=True)
+    assert f"simple_pkg-1.1.0.tar.gz stays on the staging index {remote_index.url}" in undone.stderr
+    assert sandbox.snapshot() == before
+
+    # the same release again (the staged files are already there, same bytes), with a smoke
+    # command that fails against the staged install; verify, which runs it too, is skipped
     failing = f"{sys.executable} -c 'raise SystemExit(3)'"
     done = sandbox.run(
-        "release",
-        "minor",
-        "--yes",
-        "--stage",
-        "--skip",
-        "verify",
-        env={"RELEASEKIT_SMOKE_COMMAND": failing},
+        "release", "minor", "--yes", "--skip", "verify", env={"RELEASEKIT_SMOKE_COMMAND": failing}
     )
     assert done.returncode == 5
     line = assert_one_error_line(done, "the staged install failed (Python 3.", "smoke test")
     assert "nothing was uploaded to local" in line
-    assert not sandbox.index.exists()  # the real index: untouched (not even created)
-    assert len(_staged(sandbox)) == 2
-
-    undone = sandbox.run("release", "--rollback", check=True)
-    assert "stage" in undone.stderr
-    assert sandbox.snapshot() == before
-    assert _staged(sandbox) == {}
-
-    # killed when the stage was done but not yet journaled: rollback removes the staged files
-    killed = sandbox.run(
-        "release", "minor", "--yes", "--stage", "--skip", "verify", env={KILL_ENV: "applied:stage"}
-    )
-    assert killed.returncode == -signal.SIGKILL, killed.stderr
-    assert len(_staged(sandbox)) == 2 and not sandbox.index.exists()
-    sandbox.run("release", "--rollback", check=True)
-    assert sandbox.snapshot() == before
-    assert _staged(sandbox) == {}
+    # this run uploaded nothing anywhere (staging had the files): it rolled itself back
+    assert "rolled back automatically" in line
+    assert sandbox.snapshot() == before  # the real index: untouched (not even created)
+    assert sorted(p.name for p in remote_index.directory.iterdir()) == on_staging
