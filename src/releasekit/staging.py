@@ -24,6 +24,7 @@ from packaging.version import Version
 from .config import read_pyproject
 from .errors import ConfigError
 from .index import LocalIndex, list_files
+from .redact import redact
 from .targets import Target, resolve_target
 from .venv import VirtualEnv, uv_binary
 
@@ -49,10 +50,15 @@ EMBEDDED = "staging"
 def stage_setting(ctx: Context) -> bool | str:
     """Whether (and where) this release stages: the journal's record once the release started
     (``--stage`` is not repeated on ``--resume``), else the configuration."""
-    header = ctx.journal.header
-    if "stage" in header:
-        return bool(header["stage"]) if isinstance(header["stage"], bool) else str(header["stage"])
-    return ctx.config.stage
+    header, configured = ctx.journal.header, ctx.config.stage
+    if "stage" not in header:
+        return configured
+    recorded = header["stage"]
+    if isinstance(recorded, bool):
+        return recorded
+    # the journal holds a URL without its credentials: the configured one still has them
+    same = isinstance(configured, str) and redact(configured) == recorded
+    return configured if same else str(recorded)
 
 
 def staging_dir(ctx: Context) -> Path:

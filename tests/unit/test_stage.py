@@ -88,6 +88,16 @@ def test_stage_off_skips_the_step_and_the_journal_outranks_the_config(ctx: Conte
     assert step.skip_reason(ctx) is None
 
 
+def test_a_resumed_release_finds_the_staging_credentials_the_journal_left_out(
+    ctx: Context,
+) -> None:
+    url = "https://uploader:s3cret-stage-pass@staging.example/legacy/"
+    ctx.config = ctx.config.model_copy(update={"stage": url})
+    ctx.journal = Journal.in_memory(stage=url)  # written redacted, as every journal line is
+    assert "s3cret-stage-pass" not in str(ctx.journal.header["stage"])
+    assert stage_setting(ctx) == url
+
+
 @pytest.mark.parametrize(
     ("stage", "needle"),
     [
