@@ -18,6 +18,7 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         "COVERAGE_PROCESS_START",
         "COVERAGE_FILE",
         "COVERAGE_RCFILE",
+        "RELEASEKIT_GATE_BASE",
     ):
         monkeypatch.delenv(name, raising=False)
 

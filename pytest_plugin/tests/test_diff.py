@@ -134,6 +134,15 @@ def test_explicit_base_from_option_and_config(repo: Project) -> None:
     assert run.rule("diff_coverage")["data"]["base"] == "v1"
 
 
+def test_base_from_the_environment(repo: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """RELEASEKIT_GATE_BASE (set by releasekit's gate step to the last release's tag)."""
+    git(repo.path, "tag", "v1", "main")
+    monkeypatch.setenv("RELEASEKIT_GATE_BASE", "v1")
+    run = gate(repo, "--gate-set", "diff_base=origin/main")
+    assert run.rule("diff_coverage")["data"]["base"] == "v1"
+    assert run.report["settings"]["diff_base"] == {"value": "v1", "source": "RELEASEKIT_GATE_BASE"}
+
+
 def test_base_that_is_the_branch_itself_is_an_error(repo: Project) -> None:
     """Comparing a branch with itself measures nothing: an error with a fix, never a pass."""
     run = gate(repo, "--gate-base=feature")

@@ -154,7 +154,13 @@ def problems(ctx: Context) -> Iterator[Problem]:
 
 def gate_env(ctx: Context) -> dict[str, str]:
     """The environment the gate's tests run with: the version about to be released (the gate's
-    api rule reads it)."""
+    api rule reads it) and the last release's tag as the diff_coverage base (the default base,
+    the default branch, is the release's own commit)."""
     from pytest_releasekit.gates.api import NEXT_VERSION_ENV
+    from pytest_releasekit.gitdiff import BASE_ENV
 
-    return {NEXT_VERSION_ENV: ctx.version}
+    env = {NEXT_VERSION_ENV: ctx.version}
+    tag = last_release_tag(ctx.root, ctx.config, [p.name for p in ctx.workspace.packages])
+    if tag is not None:
+        env[BASE_ENV] = tag
+    return env

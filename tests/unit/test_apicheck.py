@@ -89,3 +89,13 @@ def test_the_gate_is_told_the_version_about_to_be_released(
     GateStep().apply(step_context(sandbox.repo))
     assert out.read_text() == "1.1.0"
     assert "RELEASEKIT_NEXT_VERSION" not in os.environ
+
+
+def test_the_gate_diffs_against_the_last_release(tmp_path: Path, sandbox: Sandbox) -> None:
+    """The release runs on the default branch, which diff_coverage's default base names: the
+    gate is told the last release's tag instead (and nothing on a first release)."""
+    env = apicheck.gate_env(
+        step_context(_released(tmp_path / "released", "diff_coverage = 80").repo)
+    )
+    assert env["RELEASEKIT_GATE_BASE"] == "v1.0.0"
+    assert "RELEASEKIT_GATE_BASE" not in apicheck.gate_env(step_context(sandbox.repo))

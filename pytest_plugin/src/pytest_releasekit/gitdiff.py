@@ -21,6 +21,7 @@ from . import _run
 from .gates import Unmeasurable
 
 __all__ = [
+    "BASE_ENV",
     "Base",
     "all_lines",
     "changed_lines",
@@ -31,6 +32,9 @@ __all__ = [
     "untracked_files",
 ]
 
+#: the environment twin of ``--gate-base`` (the option wins): releasekit's gate step sets it to
+#: the last release's tag, since a release runs on the branch the default base would name
+BASE_ENV = "RELEASEKIT_GATE_BASE"
 _DEFAULT_CANDIDATES = ("origin/main", "origin/master", "main", "master")
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
 

@@ -23,6 +23,7 @@ from .durations import DEFAULT_PATH, Recorder, load
 from .gatehistory import coverage_summary, record_and_render
 from .gates import GateRun, Unmeasurable, all_keys, evaluate, rules
 from .gates.tiers import pytest_status_verdict
+from .gitdiff import BASE_ENV
 from .history import check_spec
 from .measure import CoverageSource, Measurement, combine
 from .settings import GateSettings, load_settings, read_gate_table
@@ -215,7 +216,12 @@ class GateSession:
             try:
                 table, label = read_gate_table(config.rootpath)
                 state.settings = load_settings(
-                    table, options.sets, all_keys(), table_source=label, base=options.base
+                    table,
+                    options.sets,
+                    all_keys(),
+                    table_source=label,
+                    base=options.base or os.environ.get(BASE_ENV) or None,
+                    base_source="--gate-base" if options.base is not None else BASE_ENV,
                 )
             except pytest.UsageError as exc:  # no stale report for CI to read
                 state.not_evaluated = str(exc)

@@ -234,6 +234,7 @@ def load_settings(
     *,
     table_source: str = TABLE,
     base: str | None = None,
+    base_source: str = "--gate-base",
 ) -> GateSettings:
     """Validate ``table`` (pyproject.toml), then ``overrides`` (--gate-set), against ``keys``."""
     schema = {key.name: key for key in keys}
@@ -259,8 +260,8 @@ def load_settings(
         values[name] = schema[name].check(value, "--gate-set")
         sources[name] = "--gate-set"
     if base is not None and "diff_base" in schema:
-        values["diff_base"] = schema["diff_base"].check(base, "--gate-base")
-        sources["diff_base"] = "--gate-base"
+        values["diff_base"] = schema["diff_base"].check(base, base_source)
+        sources["diff_base"] = base_source
     return GateSettings(values, sources)
 
 
