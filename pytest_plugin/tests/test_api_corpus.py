@@ -104,6 +104,9 @@ CASES = [
     Case("return annotation widened", "def f() -> int: ...", "def f() -> int | None: ...",
          brk("return-changed pkg.f"), BREAK),
     Case("return annotation narrowed", "def f() -> int | None: ...", "def f() -> int: ..."),
+    Case("return annotation narrowed (typing.Union)",
+         "from typing import Union\ndef f() -> Union[int, str, None]: ...",
+         "from typing import Optional\ndef f() -> Optional[int]: ..."),
     Case("return annotation removed", "def f() -> int: ...", "def f(): ...",
          brk("return-changed pkg.f"), BREAK),
     Case("return annotation added", "def f(): ...", "def f() -> int: ..."),
@@ -124,6 +127,15 @@ CASES = [
     Case("name now served by a module __getattr__ (PEP 562)",
          '__all__ = ["VERSION"]\nVERSION = "1.0"',
          '__all__ = ["VERSION"]\ndef __getattr__(name):\n    return "1.0"'),
+    Case("removed name still served, deprecated, by a module __getattr__",
+         "class BaseCommand: ...\nclass Command(BaseCommand): ...",
+         "class Command: ...\nclass _BaseCommand(Command): ...\n"
+         "def __getattr__(name):\n    if name == 'BaseCommand':\n        return _BaseCommand\n"
+         "    raise AttributeError(name)",
+         brk("base-class-removed pkg.Command"), BREAK),
+    Case("positional-only by the __name convention, renamed",
+         "class C:\n    def invoke(__self, __callback, *args): ...",
+         "class C:\n    def invoke(self, callback, /, *args): ..."),
     Case("exception args moved into __init__ (BaseException provides it)",
          'class E(ValueError):\n    args = ("failed",)',
          'class E(ValueError):\n    def __init__(self):\n        super().__init__("failed")'),
@@ -132,6 +144,11 @@ CASES = [
           "pkg/exc.py": "from pkg._base import *"},
          {"pkg/__init__.py": "", "pkg/_base.py": "class K: ...",
           "pkg/exc.py": "from pkg._base import *"}),
+    Case("abstractproperty written as @property @abstractmethod",
+         "import abc\nclass B(abc.ABC):\n    @abc.abstractproperty\n    def p(self) -> int: ...\n"
+         "    @p.setter\n    def p(self, v: int) -> None: ...",
+         "import abc\nclass B(abc.ABC):\n    @property\n    @abc.abstractmethod\n"
+         "    def p(self) -> int: ...\n    @p.setter\n    def p(self, v: int) -> None: ..."),
     Case("return annotation made generic (a TypeVar)", "def f(x) -> int: ...",
          'from typing import TypeVar\nT = TypeVar("T")\ndef f(x: T) -> T: ...'),
     Case("inherited method removed: one break, not one per subclass",

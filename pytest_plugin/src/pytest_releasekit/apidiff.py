@@ -12,6 +12,9 @@ and it names griffe's "public object was removed" by what was removed (``functio
 ``class-removed``, ``exception-removed``, ``module-removed``, ...). A break found through a
 re-export (``pkg.func`` defined in ``pkg._impl``) is reported under its public path.
 
+griffe's false alarms that this project recognises live in :mod:`.apialarms`; return annotations
+are compared in one spelling by :mod:`.apitypes`.
+
 Additions (new public objects, new optional parameters) are listed too: they need a minor bump.
 """
 
@@ -19,13 +22,22 @@ from __future__ import annotations
 
 import builtins
 import fnmatch
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import griffe
+
+from .apialarms import (
+    generic,
+    lookup,
+    positional_rename,
+    property_rewritten,
+    resolved,
+    still_provided,
+)
+from .apitypes import union_members
 
 __all__ = ["ApiDiff", "Change", "compare", "find_packages", "locate"]
 
@@ -86,7 +98,8 @@ def locate(root: Path, name: str) -> Path | None:
 
 
 def find_packages(root: Path) -> list[str]:
-    """The top-level packages of a src layout, else the ``[project] name`` package, if found."""
+    """The top-level packages of a src layout, else the package named after the project
+    (``[project] name``, or ``[tool.poetry] name``), if found."""
     src = root / "src"
     if src.is_dir():
         found = sorted(
@@ -101,9 +114,11 @@ def find_packages(root: Path) -> list[str]:
 
     try:
         with (root / "pyproject.toml").open("rb") as stream:
-            name = tomllib.load(stream).get("project", {}).get("name")
+            data = tomllib.load(stream)
     except (OSError, tomllib.TOMLDecodeError):
         return []
+    poetry = data.get("tool", {}).get("poetry", {})
+    name = data.get("project", {}).get("name") or (poetry.get("name") if poetry else None)
     if not isinstance(name, str):
         return []
     module = name.replace("-", "_").replace(".", "_").lower()
@@ -167,15 +182,6 @@ def _mark_public(package: griffe.Object, patterns: Sequence[str]) -> list[griffe
 
 
 # ------------------------------------------------------------------------------ walking
-def _target(obj: griffe.Object | griffe.Alias) -> griffe.Object | None:
-    if isinstance(obj, griffe.Alias):
-        try:
-            return obj.final_target
-        except (griffe.AliasResolutionError, griffe.CyclicAliasError):
-            return None
-    return obj
-
-
 def _public(root: griffe.Object) -> dict[str, griffe.Object]:
     """{public path: object} of everything public under ``root`` (re-exports by their path)."""
     found: dict[str, griffe.Object] = {}
@@ -186,7 +192,7 @@ def _public(root: griffe.Object) -> dict[str, griffe.Object]:
             return
         seen.add(obj.path)
         for name, member in obj.members.items():
-            target = _target(member)  # None: an alias griffe cannot resolve (e.g. generated code)
+            target = resolved(member)  # None: an alias griffe cannot resolve (e.g. generated code)
             if target is None or not member.is_public or (member.is_alias and target.is_module):
                 continue
             found[f"{path}.{name}"] = target
@@ -227,52 +233,6 @@ def _where(obj: griffe.Object | griffe.Alias, root: Path, label: str | None) -> 
     return shown + (f":{line}" if line else "") + (f" (in {label})" if label else "")
 
 
-def _final_path(alias: griffe.Alias) -> str:
-    """Where a chain of aliases ends, as far as it resolves (``typing.ClassVar``)."""
-    current = alias
-    while True:
-        try:
-            target = current.target
-        except (griffe.AliasResolutionError, griffe.CyclicAliasError):
-            return current.target_path
-        if not isinstance(target, griffe.Alias):
-            return target.path
-        current = target
-
-
-def _generic(function: griffe.Function, annotation: str) -> bool:
-    """Whether ``annotation`` names a TypeVar of the function's module (not judged statically)."""
-    module = function.module
-    for name in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", annotation):
-        member = module.members.get(name)
-        value = str(getattr(member, "value", "") or "") if member is not None else ""
-        if re.match(r"(\w+\.)?TypeVar\(", value):
-            return True
-    return False
-
-
-def _lookup(anchor: griffe.Object, path: str) -> griffe.Object | None:
-    """The object at the canonical ``path`` in ``anchor``'s collection (the same tree)."""
-    try:
-        return _target(anchor.modules_collection.get_member(path))
-    except (KeyError, ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError):
-        return None
-
-
-def _builtin_member(cls: griffe.Object, name: str) -> bool:
-    """Whether a builtin base of ``cls`` (or of its bases) has an attribute ``name``."""
-    try:
-        classes = [cls, *cls.mro()] if isinstance(cls, griffe.Class) else [cls]
-    except (ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError):
-        classes = [cls]
-    for each in classes:
-        for base in getattr(each, "bases", ()):
-            builtin = getattr(builtins, str(base).rsplit(".", 1)[-1], None)
-            if isinstance(builtin, type) and hasattr(builtin, name):
-                return True
-    return False
-
-
 def _is_exception(cls: griffe.Object) -> bool:
     for base in getattr(cls, "bases", ()):
         name = str(base).rsplit(".", 1)[-1]
@@ -309,25 +269,6 @@ class _Comparison:
         several re-exports or subclasses is one break)."""
         bucket.setdefault((change.kind, key or change.path), change)
 
-    def still_provided(self, obj: griffe.Object | griffe.Alias, new: griffe.Object) -> bool:
-        """griffe's "public object was removed" false alarms this module recognises."""
-        parent = obj.parent
-        if parent is None:
-            return False
-        new_parent = _lookup(new, parent.path)
-        exports = {str(e) for e in (new_parent.exports or ())} if new_parent else set()
-        if new_parent is not None and "__getattr__" in new_parent.members and obj.name in exports:
-            return True  # PEP 562: a module __getattr__ provides a name __all__ still lists
-        if new_parent is not None and new_parent.is_class and _builtin_member(new_parent, obj.name):
-            return True  # e.g. an exception's ``args``: BaseException still provides it
-        # a re-export of another distribution's name, not in __all__ (``from typing import *``)
-        old_exports = {str(e) for e in (getattr(parent, "exports", None) or ())}
-        return (
-            isinstance(obj, griffe.Alias)
-            and _final_path(obj).split(".")[0] not in self.packages
-            and obj.name not in old_exports
-        )
-
     def griffe_breaks(self, old: griffe.Object, new: griffe.Object, names: dict[str, str]) -> None:
         for breakage in griffe.find_breaking_changes(old, new):
             obj = breakage.obj
@@ -335,6 +276,8 @@ class _Comparison:
             key = obj.path
             if breakage.kind in _PARAMETER_KINDS:
                 param = breakage.old_value or breakage.new_value
+                if positional_rename(breakage, lookup(old, obj.path), obj):
+                    continue
                 detail = breakage.details
                 if breakage.kind is griffe.BreakageKind.PARAMETER_CHANGED_KIND:
                     detail = f"{breakage.old_value.kind.value} -> {breakage.new_value.kind.value}"
@@ -348,12 +291,16 @@ class _Comparison:
                 )
                 key = f"{obj.path}({param.name})"
             elif breakage.kind is griffe.BreakageKind.OBJECT_REMOVED:
-                if self.still_provided(obj, new):
+                if still_provided(obj, new, self.packages):
                     continue
-                target = _target(obj)  # None: a re-export of something griffe did not load
+                target = resolved(obj)  # None: a re-export of something griffe did not load
                 kind = _removed_kind(target) if target else "name-removed"
                 change = Change(kind, path, _where(obj, self.old_root, self.label))
                 key = target.path if target else obj.path
+            elif breakage.kind is griffe.BreakageKind.OBJECT_CHANGED_KIND and property_rewritten(
+                lookup(old, obj.path), obj
+            ):
+                continue
             else:
                 detail = f"{_show(breakage.old_value)} -> {_show(breakage.new_value)}"
                 if breakage.kind is griffe.BreakageKind.CLASS_REMOVED_BASE:
@@ -410,11 +357,8 @@ class _Comparison:
                     )
             if old.returns is not None and new.returns is not None:
                 before, after = str(old.returns), str(new.returns)
-                if (
-                    before != after
-                    and not _union(after) <= _union(before)
-                    and not _generic(new, after)
-                ):
+                typevar = generic(old, before) or generic(new, after)
+                if not union_members(after) <= union_members(before) and not typevar:
                     self.add(
                         self.breaks,
                         Change("return-changed", path, self._at(new), f"{before} -> {after}"),
@@ -422,27 +366,6 @@ class _Comparison:
 
     def _at(self, obj: griffe.Object) -> str:
         return _where(obj, self.new_root, None)
-
-
-def _union(annotation: str) -> frozenset[str]:
-    """The members of a ``A | B`` or ``Optional[A]`` annotation (top level only)."""
-    text = annotation.strip()
-    if text.startswith("Optional[") and text.endswith("]"):
-        return frozenset({*_union(text[9:-1]), "None"})
-    parts: list[str] = []
-    depth, current = 0, ""
-    for char in text:
-        if char in "[(":
-            depth += 1
-        elif char in "])":
-            depth -= 1
-        if char == "|" and depth == 0:
-            parts.append(current.strip())
-            current = ""
-        else:
-            current += char
-    parts.append(current.strip())
-    return frozenset(parts)
 
 
 def compare(
@@ -457,7 +380,17 @@ def compare(
 
     ``public_modules``: module path globs; when given, only those modules are public (else every
     module without a leading underscore). ``label`` names the old tree in locations."""
-    old_root, new_root = old_root.resolve(), new_root.resolve()
+    with griffe.logger.disable():  # griffe's warnings about code it cannot read are noise here
+        return _compare(old_root.resolve(), new_root.resolve(), packages, public_modules, label)
+
+
+def _compare(
+    old_root: Path,
+    new_root: Path,
+    packages: Sequence[str],
+    public_modules: Sequence[str],
+    label: str,
+) -> ApiDiff:
     run = _Comparison(old_root, new_root, label, packages)
     olds, news = _load(old_root, packages), _load(new_root, packages)
     for name in packages:
