@@ -25,7 +25,7 @@ from sybil.parsers.markdown import CodeBlockParser, PythonCodeBlockParser, SkipP
 
 from . import process
 
-__all__ = ["MARKER", "collect", "default_files", "examples", "failures", "main", "sybil"]
+__all__ = ["MARKER", "default_files", "failures", "main", "sybil"]
 
 MARKER = "<!-- docs-test: run -->"
 
@@ -68,31 +68,25 @@ def default_files(root: Path) -> list[Path]:
     return found + (sorted(docs.rglob("*.md")) if docs.is_dir() else [])
 
 
-def examples(root: Path, files: Sequence[Path]) -> Iterator[Example]:
+def failures(root: Path, files: Sequence[Path]) -> Iterator[str]:
+    """``FILE:LINE: what`` for every example that fails (skipped ones say nothing); a page sybil
+    cannot parse (a malformed skip directive, an unclosed fence) is ``FILE: what``."""
     checker = sybil(root)
     for path in files:
-        yield from checker.parse(path)
-
-
-def failures(root: Path, files: Sequence[Path]) -> Iterator[str]:
-    """``FILE:LINE: what`` for every example that fails (skipped ones say nothing)."""
-    for example in examples(root, files):
+        where = path.resolve().relative_to(root.resolve())
         try:
-            example.evaluate()
-        except SkipTest:
+            document = checker.parse(path)
+        except Exception as exc:  # sybil's parse errors are plain ValueErrors and the like
+            yield f"{where}: cannot read its examples: {type(exc).__name__}: {exc}"
             continue
-        except Exception as exc:
-            where = Path(example.path).resolve().relative_to(root.resolve())
-            text = str(exc).strip().splitlines()
-            yield f"{where}:{example.line}: {type(exc).__name__}: {text[-1] if text else ''}"
-
-
-def collect(root: Path, files: Sequence[Path]) -> list[tuple[str, Example]]:
-    """(``FILE:LINE``, example) pairs, for a pytest parametrization."""
-    return [
-        (f"{Path(e.path).resolve().relative_to(root.resolve())}:{e.line}", e)
-        for e in examples(root, files)
-    ]
+        for example in document:
+            try:
+                example.evaluate()
+            except SkipTest:
+                continue
+            except Exception as exc:  # any error of an example is its failure
+                text = str(exc).strip().splitlines()
+                yield f"{where}:{example.line}: {type(exc).__name__}: {text[-1] if text else ''}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
