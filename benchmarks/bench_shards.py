@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -82,30 +83,54 @@ def predicted(nodeids: Sequence[str], recorded: Mapping[str, float]) -> list[dic
     return rows
 
 
-def run_shards(paths: Sequence[str], durations_file: Path, name: str) -> dict[str, Any]:
-    """Run the 4 shards of ``paths`` one after another; their tests' seconds and wall times."""
-    times, walls = [], []
+def run_shard(paths: Sequence[str], k: int, durations_file: Path, tmp: str) -> dict[str, Any]:
+    """Run shard ``k``: its tests' seconds (from its evidence), wall and CPU time (the pytest
+    process and the tools it ran: CPU time is what other jobs on a shared machine disturb least)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(
+        [
+            *(sys.executable, "-m", "pytest", *QUIET, *paths),
+            f"--gate-shard={k}/{SHARDS}",
+            f"--gate-shard-dir={tmp}",
+            f"--gate-durations={durations_file}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+    )
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    evidence = json.loads(Path(tmp, f"shard-{k}-of-{SHARDS}.json").read_text())
+    tests = sum(evidence["durations"].values())
+    return {"tests": tests, "wall": wall, "cpu": cpu, "durations": evidence["durations"]}
+
+
+def run_both(paths: Sequence[str]) -> list[dict[str, Any]]:
+    """Shard k of each split, then shard k+1 of each ...: interleaved, so that a busier minute
+    of the machine does not fall on one split only."""
+    runs: dict[str, list[dict[str, Any]]] = {"duration": [], "count": []}
     with tempfile.TemporaryDirectory(prefix="bench-shards-") as tmp:
+        inputs = {"duration": DATA, "count": Path(tmp, "none.json")}
         for k in range(1, SHARDS + 1):
-            start = time.perf_counter()
-            subprocess.run(
-                [
-                    *(sys.executable, "-m", "pytest", *QUIET, *paths),
-                    f"--gate-shard={k}/{SHARDS}",
-                    f"--gate-shard-dir={tmp}",
-                    f"--gate-durations={durations_file}",
-                ],
-                cwd=ROOT,
-                capture_output=True,
-                check=False,
-            )
-            walls.append(time.perf_counter() - start)
-            evidence = json.loads(Path(tmp, f"shard-{k}-of-{SHARDS}.json").read_text())
-            times.append(sum(evidence["durations"].values()))
-            print(
-                f"  {name} shard {k}/{SHARDS}: {times[-1]:.1f} s of tests, wall {walls[-1]:.1f} s"
-            )
-    return {**summary(name, times), "wall": [round(w, 2) for w in walls]}
+            for name, durations_file in inputs.items():
+                with tempfile.TemporaryDirectory(dir=tmp) as out:
+                    run = run_shard(paths, k, durations_file, out)
+                runs[name].append(run)
+                print(
+                    f"  by {name} {k}/{SHARDS}: {run['tests']:.1f} s of tests, "
+                    f"wall {run['wall']:.1f} s, cpu {run['cpu']:.1f} s"
+                )
+    rows = []
+    for name, shards in runs.items():
+        row = summary(name, [r["tests"] for r in shards])
+        cpu = summary(name, [r["cpu"] for r in shards])
+        row["wall"] = [round(r["wall"], 2) for r in shards]
+        row["cpu"] = {key: cpu[key] for key in ("shards", "slowest", "ideal", "ratio")}
+        row["measured_durations"] = [r["durations"] for r in shards]
+        rows.append(row)
+    return rows
 
 
 def record(paths: Sequence[str]) -> None:
@@ -161,11 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     unknown = sum(n not in recorded for n in nodeids)
     print(f"{len(nodeids)} tests ({unknown} never recorded), {len(recorded)} recorded durations")
     if args.run:
-        with tempfile.TemporaryDirectory() as tmp:
-            rows = [
-                run_shards(args.run, DATA, "duration"),
-                run_shards(args.run, Path(tmp, "none.json"), "count"),
-            ]
+        rows = run_both(args.run)
         kind = "measured: each shard's tests' seconds in a real run"
     else:
         rows = predicted(nodeids, recorded)
@@ -176,6 +197,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"  by {row['split']:<8} shards {row['shards']}  slowest {row['slowest']:.1f} s  "
             f"ideal {row['ideal']:.1f} s  slowest/ideal {row['ratio']:.3f}x"
         )
+        if "cpu" in row:
+            cpu = row["cpu"]
+            print(f"           cpu {cpu['shards']}  slowest/ideal {cpu['ratio']:.3f}x")
     ratio = rows[0]["ratio"]
     verdict = "PASS" if ratio <= TARGET else "FAIL"
     print(
