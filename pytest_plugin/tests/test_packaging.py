@@ -60,6 +60,11 @@ def test_wheel_metadata(tmp_path: Path) -> None:
         "covbaseline.py",
         "gates/tiers.py",
         "gates/flaky.py",
+        "gates/api.py",
+        "apidiff.py",
+        "apirelease.py",
+        "apialarms.py",
+        "apitypes.py",
         "py.typed",
     ):
         assert f"pytest_releasekit/{module}" in names
