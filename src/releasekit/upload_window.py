@@ -10,20 +10,26 @@ records as begun (an upload that died unrecorded may still have created the rele
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 from .journal import Journal
 
 __all__ = ["WAREHOUSE", "WINDOW", "upload_deadline", "window_note"]
 
 WINDOW = dt.timedelta(days=14)
-#: Targets that enforce the window.
-WAREHOUSE = frozenset({"pypi", "testpypi"})
+#: Targets that enforce the window, by name and by upload host.
+WAREHOUSE = frozenset({"pypi", "testpypi", "upload.pypi.org", "test.pypi.org"})
+
+
+def _warehouse(target: object) -> bool:
+    name = str(target)
+    return name in WAREHOUSE or urlsplit(name).hostname in WAREHOUSE
 
 
 def upload_deadline(journal: Journal) -> dt.datetime | None:
     """When the target stops accepting files of this release; None when it does not apply
     (finished, nothing uploaded yet, or a target without the limit)."""
-    if journal.finished or journal.header.get("target") not in WAREHOUSE:
+    if journal.finished or not _warehouse(journal.header.get("target")):
         return None
     record = journal.steps().get("publish")
     if record is None:

@@ -209,6 +209,8 @@ def test_the_14_day_window_of_a_half_published_release(tmp_path: Path) -> None:
 
     other = _half_published(tmp_path / "elsewhere" / ".releasekit", "local")
     assert upload_deadline(other) is None  # only PyPI and TestPyPI have the limit
+    by_url = _half_published(tmp_path / "by-url" / ".releasekit", "https://test.pypi.org/legacy/")
+    assert upload_deadline(by_url) == upload_deadline(journal)
     journal.append("release", "complete")
     assert upload_deadline(journal) is None  # finished: nothing is missing
 
