@@ -15,7 +15,7 @@ import pytest
 from packaging.version import Version
 
 from pytest_releasekit.apidiff import compare
-from pytest_releasekit.apirelease import Base, judge, passes
+from pytest_releasekit.apirelease import ApiError, Base, bump_between, judge, passes, tag_version
 
 Files = dict[str, str]
 
@@ -220,3 +220,39 @@ def test_api_change(case: Case, tmp_path: Path) -> None:
     )
     assert verdicts == case.verdicts
     assert passes(report, None, zero_minor=case.zero_minor) is (not report.breaks)
+
+
+@pytest.mark.parametrize(
+    ("tag", "version"),
+    [("v1.4.0", "1.4.0"), ("1.4.0", "1.4.0"), ("mypkg-2.0.0rc1", "2.0.0rc1"),
+     ("pkg2-v3.1", "3.1"), ("release", None), ("v1.x", None)],
+)  # fmt: skip
+def test_the_version_a_tag_names(tag: str, version: str | None) -> None:
+    assert tag_version(tag) == (Version(version) if version else None)
+
+
+@pytest.mark.parametrize(
+    ("base", "next_version", "bump"),
+    [("1.4.0", "1.4.1", "patch"), ("1.4.0", "1.5.0", "minor"), ("1.4.0", "2.0.0", "major"),
+     ("1.4", "1.4.0.post1", "patch"), ("0.9.3", "1.0.0", "major"), (None, "Minor", "minor")],
+)  # fmt: skip
+def test_the_bump_to_the_next_version(base: str | None, next_version: str, bump: str) -> None:
+    assert bump_between(Version(base) if base else None, next_version) == bump
+
+
+@pytest.mark.parametrize("next_version", ["two", "2.0.0.x"])
+def test_an_unreadable_next_version_is_an_error_with_a_fix(next_version: str) -> None:
+    with pytest.raises(ApiError, match="neither a PEP 440 version nor a bump") as caught:
+        bump_between(Version("1.0"), next_version)
+    assert "major, minor or patch" in caught.value.fix
+
+
+def test_an_allow_entry_that_matches_no_break_is_reported(tmp_path: Path) -> None:
+    write(tmp_path / "old", "def f(): ...")
+    write(tmp_path / "new", "")
+    diff = compare(tmp_path / "old", tmp_path / "new", ["pkg"])
+    allow = {"pkg.f": "announced", "pkg.gone_long_ago": "stale"}
+    report = judge(Base("v1.0.0", Version("1.0.0")), diff, allow)
+    assert report.breaks == ()
+    assert [(c.path, reason) for c, reason in report.allowed] == [("pkg.f", "announced")]
+    assert report.unused == ("pkg.gone_long_ago",)
