@@ -133,4 +133,5 @@ def release(session: nox.Session) -> None:
 
     ``nox -s release -- minor --to pypi``; default target: the embedded local index."""
     _install_project(session, "test")
+    session.install("-e", ".[attest]")  # on CI with an OIDC identity: PEP 740 attestations
     session.run("releasekit", "release", *session.posargs, external=False)

@@ -212,7 +212,8 @@ class SupplySettings(StrictModel):
         None,
         description="Sign the files with Sigstore and upload PEP 740 attestations (needs an OIDC "
         "identity: GitHub Actions with the id-token permission, and releasekit[attest]); true "
-        "requires it, false never signs. Default: when an OIDC identity is available.",
+        "requires it, false never signs. Default: when both are available (never a reason to "
+        "refuse a release).",
     )
 
 

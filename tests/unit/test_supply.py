@@ -30,6 +30,7 @@ from releasekit.config import load_config
 from releasekit.redact import redact
 from releasekit.steps.build import build_package
 from releasekit.steps.publish import twine_upload
+from releasekit.supply import attest
 from releasekit.supply.attest import decide, identity_problems, obtain_identity, upload_args
 from releasekit.supply.checksums import add_line, read_sums, sums_text
 from releasekit.supply.embed import SBOM_NAME, embed_sbom, read_embedded
@@ -282,6 +283,17 @@ def test_refused_identity_is_a_preflight_problem(github_oidc: dict[str, object])
     assert any(
         "cannot be obtained" in what and "`id-token` permission" in how for what, how in problems
     )
+
+
+def test_without_the_signer_auto_skips_and_true_refuses(
+    github_oidc: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(attest, "signer_installed", lambda: False)
+    decision = decide(None)
+    assert not decision.sign and "releasekit[attest]" in decision.reason
+    assert list(identity_problems(None)) == []  # unset: a release never fails for want of it
+    (what, _), *_ = identity_problems(True)
+    assert "attestations = true" in what and "not installed" in what
 
 
 def test_attestations_true_without_identity_is_a_problem(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -35,6 +35,7 @@ __all__ = [
     "identity_problems",
     "obtain_identity",
     "sign",
+    "signer_installed",
     "upload_args",
 ]
 
@@ -58,13 +59,27 @@ def _has_identity(environ: Mapping[str, str]) -> bool:
     return environ.get("GITHUB_ACTIONS") == "true" and all(environ.get(v) for v in _GITHUB_VARS)
 
 
+def signer_installed() -> bool:
+    """Whether pypi-attestations (``releasekit[attest]``), the Sigstore signer, is importable."""
+    return importlib.util.find_spec("pypi_attestations") is not None
+
+
 def decide(setting: bool | None, environ: Mapping[str, str] | None = None) -> Decision:
-    """Whether this release signs its files, from the setting and the environment (pure)."""
+    """Whether this release signs its files, from the setting and the environment (pure).
+
+    Unset, a release signs where it can and never fails for want of it; ``true`` makes a missing
+    identity or signer a preflight problem (:func:`identity_problems`).
+    """
     env = os.environ if environ is None else environ
     if setting is False:
         return Decision(False, "turned off ([tool.releasekit.supply] attestations = false)")
     if not _has_identity(env):
         return Decision(False, _NO_IDENTITY)
+    if not signer_installed():
+        return Decision(
+            False,
+            "the Sigstore signer is not installed: install releasekit[attest] (pypi-attestations)",
+        )
     return Decision(
         True,
         "sign each file with Sigstore (GitHub Actions OIDC identity) just before the upload; "
@@ -90,8 +105,9 @@ def identity_problems(setting: bool | None) -> Iterator[tuple[str, str]]:
     if setting is True and not decision.sign:
         yield (
             "[tool.releasekit.supply] attestations = true, but " + decision.reason,
-            "release from GitHub Actions with the `id-token` permission set to `write`, or set "
-            "attestations = false (or leave it unset: signed where an identity exists)",
+            "release from GitHub Actions with the `id-token` permission set to `write` and "
+            "releasekit[attest] installed, or set attestations = false (or leave it unset: "
+            "signed where possible)",
         )
     if not decision.sign:
         return
@@ -102,12 +118,6 @@ def identity_problems(setting: bool | None) -> Iterator[tuple[str, str]]:
             f"the CI's OIDC identity cannot be obtained for Sigstore: {exc}",
             "give the job the `id-token` permission set to `write`, or set "
             "[tool.releasekit.supply] attestations = false",
-        )
-    if importlib.util.find_spec("pypi_attestations") is None:
-        yield (
-            "attestations are due but pypi-attestations (the Sigstore signer) is not installed",
-            "install releasekit[attest] on the CI runner, or set [tool.releasekit.supply] "
-            "attestations = false",
         )
 
 
