@@ -19,7 +19,14 @@ from .binding import bind, verify
 from .changelogs import choose_bump
 from .config import Config, load_config
 from .context import Context
-from .errors import Interrupted, JournalError, PreflightError, ReleasekitError, UsageError
+from .errors import (
+    ConfigError,
+    Interrupted,
+    JournalError,
+    PreflightError,
+    ReleasekitError,
+    UsageError,
+)
 from .git import Git, ensure_state_dir
 from .history import record_release
 from .index import LocalIndex, default_index_dir
@@ -327,6 +334,8 @@ def resume(root: Path, *, reporter: Reporter | None = None) -> ReleaseOutcome:
         what = "completed" if journal.complete else "rolled back"
         version = str(journal.header.get("version"))
         reporter.info(f"Nothing to resume: the release of {version} already {what}.")
+        with contextlib.suppress(ConfigError):  # killed before it was recorded: record it now
+            record_release(root, load_config(root), journal, reporter)
         return ReleaseOutcome(version=version, headline=f"release of {version} already {what}")
     with contextlib.ExitStack() as stack:
         journal, config, workspace, target = stack.enter_context(

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from pytest_releasekit.history import GitStore
 from releasekit.context import KILL_ENV, TRACE_ENV
 
 from ..conftest import Sandbox, assert_one_error_line, make_sandbox
@@ -72,6 +73,11 @@ def test_kill_points_cover_every_checkpoint(reference: dict[str, object]) -> Non
     print(f"kill points covered: {len(KILL_POINTS)} of {len(reference['points'])}")
 
 
+def _recorded(sandbox: Sandbox) -> list[str]:
+    """The outcomes of the releases in the history store (refs/releasekit/history)."""
+    return [r["outcome"] for r in GitStore(sandbox.repo).records("release")]
+
+
 def _killed(tmp_path: Path, name: str, point: str) -> tuple[Sandbox, dict[str, object]]:
     sandbox = make_sandbox(tmp_path / name, "simple")
     before = sandbox.snapshot()
@@ -94,6 +100,7 @@ def test_kill_then_resume_or_rollback(
     assert sandbox.remote_git("tag") == "v1.1.0"
     assert sandbox.git("rev-parse", "HEAD") == reference["head"]
     assert sandbox.git("status", "--porcelain") == ""
+    assert _recorded(sandbox) == ["released"]  # the history store, even when killed at "complete"
 
     # from the same killed state, --rollback restores everything as it was before the release
     sandbox, before = _killed(tmp_path, "rollback", point)
@@ -103,6 +110,8 @@ def test_kill_then_resume_or_rollback(
         return
     assert undone.returncode == 0, undone.stderr
     assert sandbox.snapshot() == before
+    changed_nothing = point.rsplit(":", 1)[-1] in ("preflight", "gate") or point == "before:version"
+    assert _recorded(sandbox) == ([] if changed_nothing else ["rolled-back"])
     assert not sandbox.remote_git("tag")
     if point in FRESH_AFTER_ROLLBACK:  # and after a rollback a fresh release starts clean
         sandbox.run("release", "minor", "--yes", check=True)
