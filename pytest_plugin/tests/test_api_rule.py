@@ -151,3 +151,10 @@ def test_no_release_yet_is_a_warning(project: Project) -> None:
     run = gate(released(project, tag=None))
     assert run.ret == 0, run.out
     assert run.rule("api")["verdict"] == "warn"
+
+
+def test_the_same_verdict_under_xdist(project: Project) -> None:
+    """The controller decides; its rootdir is the project's, whatever the workers do."""
+    run = released(project).run("--gate", "--gate-report=gate-report.json", mode="xdist")
+    assert run.ret == EXIT_GATE_FAILED, run.out
+    assert [c["path"] for c in run.rule("api")["data"]["breaks"]] == ["pkg.gone"]
