@@ -35,6 +35,7 @@ __all__ = [
     "EMBEDDED",
     "install_from",
     "installed_versions",
+    "is_embedded",
     "live_staging",
     "released_versions",
     "requires_python",
@@ -61,6 +62,11 @@ def stage_setting(ctx: Context) -> bool | str:
     return configured if same else str(recorded)
 
 
+def is_embedded(ctx: Context) -> bool:
+    """Whether the staging index is the embedded one (``stage = true`` or ``--stage``)."""
+    return not isinstance(stage_setting(ctx), str)
+
+
 def staging_dir(ctx: Context) -> Path:
     return ctx.release_dir / "staging-index"
 
@@ -70,10 +76,16 @@ def staging_target(ctx: Context) -> Target:
     setting = stage_setting(ctx)
     if not isinstance(setting, str):
         return Target(name=EMBEDDED, upload_url=None, index_url=None, local=True)
+    where = ctx.config.sources.get("stage", "the release journal")
+    if setting == "local":
+        raise ConfigError(
+            f"{where}: [tool.releasekit] key 'stage' = 'local': that is the embedded index "
+            "releases go to, not a staging index",
+            hint="stage = true stages on a second embedded index, private to the release",
+        )
     try:
         return resolve_target(setting, ctx.config)
     except ConfigError as exc:
-        where = ctx.config.sources.get("stage", "the release journal")
         raise ConfigError(
             f"{where}: [tool.releasekit] key 'stage' = {setting!r}: {exc.message.split(' (')[0]}",
             hint="use true (the embedded staging index), testpypi, a [tool.releasekit."
@@ -84,7 +96,7 @@ def staging_target(ctx: Context) -> Target:
 @contextlib.contextmanager
 def live_staging(ctx: Context, target: Target) -> Iterator[Target]:
     """``target`` with its URLs: the embedded staging index is served for the duration."""
-    if target.name != EMBEDDED:
+    if not is_embedded(ctx):
         yield target
         return
     with LocalIndex.running(staging_dir(ctx)) as index:

@@ -117,16 +117,7 @@ CONFIG = [
     key("stage-int", "stage = 1", "'stage'", "expected true, false or a target name"),
     key("stage-no-host", 'stage = "https://"', "'stage'", "host"),
     key("stage-unknown", 'stage = "prod"', "'stage'", "'prod'", "unknown release target"),
-    _p(
-        "stage-is-target",
-        Case(
-            RELEASE,
-            3,
-            ("stage = 'local'", "release target itself"),
-            table='stage = "local"',
-            git=(("commit", "-qam", "stage to the target"), ("push", "-q", "origin", "main")),
-        ),
-    ),
+    key("stage-local", 'stage = "local"', "'stage'", "not a staging index", "stage = true"),
     # branches
     key("branches-empty", "branches = []", "'branches'", "at least one"),
     key("branches-blank", 'branches = [""]', "'branches[0]'", "empty"),

@@ -22,6 +22,7 @@ from releasekit.journal import Journal
 from releasekit.staging import stage_setting, staging_dir
 from releasekit.steps.base import StepRecord
 from releasekit.steps.stage import StageStep
+from releasekit.targets import resolve_target
 from releasekit.upload_window import upload_deadline, window_note
 
 from ..conftest import PROJECTS, step_context
@@ -101,7 +102,8 @@ def test_a_resumed_release_finds_the_staging_credentials_the_journal_left_out(
 @pytest.mark.parametrize(
     ("stage", "needle"),
     [
-        ("local", "is the release target itself"),
+        ("testpypi", "is the release target itself"),  # released with --to testpypi
+        ("local", "not a staging index"),
         ("prod", "unknown release target 'prod'"),
         ("testpypi", "no credentials for the staging target 'testpypi'"),
     ],
@@ -113,6 +115,8 @@ def test_check_refuses_a_staging_target_that_cannot_work(
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
     ctx.config = ctx.config.model_copy(update={"stage": stage})
+    if "target itself" in needle:
+        ctx.target = resolve_target("testpypi", ctx.config)
     assert any(needle in what for what in _problems(ctx)), _problems(ctx)
 
 

@@ -23,9 +23,9 @@ from ..errors import ProcessError, ReleasekitError, StepFailed
 from ..index import IndexFile, list_files, sha256_of
 from ..interpreters import Interpreter, found_interpreters, supported
 from ..staging import (
-    EMBEDDED,
     install_from,
     installed_versions,
+    is_embedded,
     live_staging,
     released_versions,
     requires_python,
@@ -72,7 +72,7 @@ def _facts(
 ) -> Facts:
     return {
         "target": target.name,
-        "directory": str(staging_dir(ctx)) if target.name == EMBEDDED else None,
+        "directory": str(staging_dir(ctx)) if is_embedded(ctx) else None,
         "files": {item["filename"]: item["sha256"] for item in built},
         "pythons": [i.minor for i in allowed],
         "smoke": smoke,
@@ -100,7 +100,8 @@ class StageStep(Step):
             yield (exc.message, exc.hint or "")
             return
         real = ctx.target
-        if target.name == real.name or (target.upload_url and target.upload_url == real.upload_url):
+        same = target.name == real.name or target.upload_url == real.upload_url
+        if not is_embedded(ctx) and same:
             yield (
                 f"[tool.releasekit] stage = {target.name!r} is the release target itself; "
                 "staging there would publish before the staged install is tested",
@@ -126,7 +127,7 @@ class StageStep(Step):
 
     def plan(self, ctx: Context) -> Plan:
         target = staging_target(ctx)
-        where = "the embedded staging index" if target.name == EMBEDDED else target.name
+        where = "the embedded staging index" if is_embedded(ctx) else target.name
         allowed, _ = _pythons(ctx)
         found = _shown(list(found_interpreters()))
         tests, reason = suites(ctx)
@@ -165,7 +166,7 @@ class StageStep(Step):
             + (f" (not {_shown(excluded)})" if excluded else "")
         )
         target = staging_target(ctx)
-        if target.name == EMBEDDED and not staging_dir(ctx).exists():
+        if is_embedded(ctx) and not staging_dir(ctx).exists():
             ctx.effect(self.name, "creating-index", directory=str(staging_dir(ctx)))
             staging_dir(ctx).mkdir(parents=True)
         with live_staging(ctx, target) as live:
@@ -193,7 +194,7 @@ class StageStep(Step):
         if not allowed or upgrade is None or any(i.minor not in tested for i in allowed):
             return None
         target = staging_target(ctx)
-        if target.name == EMBEDDED and not staging_dir(ctx).is_dir():
+        if is_embedded(ctx) and not staging_dir(ctx).is_dir():
             return None
         built: list[dict[str, Any]] = ctx.facts["build"]["files"]
         with live_staging(ctx, target) as live:
@@ -341,7 +342,7 @@ class StageStep(Step):
         created = [e["directory"] for e in record.effects if e.get("action") == "creating-index"]
         shutil.rmtree(ctx.release_dir / "stage", ignore_errors=True)
         target = staging_target(ctx)
-        if target.name != EMBEDDED:
+        if not is_embedded(ctx):
             return [
                 f"{name} stays on the staging index {target.name} (it does not allow deleting "
                 "files); it never reached the release target"
