@@ -158,3 +158,14 @@ def test_pytest_releasekit_history_command(
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "only the git store can be synced" in err
+
+
+def test_tier_durations_travel_from_xdist_workers() -> None:
+    """Workers ship their tally as JSON; the controller's merge adds the seconds per tier."""
+    from pytest_releasekit.tiers import Tally
+
+    controller, worker = Tally(), Tally()
+    worker.durations = {"unit": 1.5, "e2e": 2.0}
+    controller.merge(worker.to_json())
+    controller.merge(worker.to_json())
+    assert controller.to_json()["durations"] == {"unit": 3.0, "e2e": 4.0}
