@@ -239,7 +239,8 @@ class GateHooks:
         if state.split and state.options.shard is not None:
             k, n = state.options.shard
             terminalreporter.write_line(
-                f"shard {k}/{n}: {state.split['tests']} tests, {prediction(state.split)}"
+                f"shard {k}/{n}: {state.split['tests']} tests, {prediction(state.split)}",
+                yellow="problem" in state.split,
             )
         for note in state.notes:
             terminalreporter.write_line(note, yellow=note.startswith("releasekit: cannot"))

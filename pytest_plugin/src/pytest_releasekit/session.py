@@ -183,7 +183,8 @@ class GateSession:
     collection: dict[str, Any] = field(default_factory=dict)
     #: ``--gate-shard``: the recorded durations the split reads (None: no file)
     durations: dict[str, float] | None = None
-    #: ``--gate-shard``: how the collection was split (:func:`shards.describe`)
+    #: ``--gate-shard``: how the collection was split (:func:`shards.describe`); "problem":
+    #: why the durations file could not be read (then the split is by count)
     split: dict[str, Any] = field(default_factory=dict)
     recorder: Recorder = field(default_factory=Recorder)
     result: GateResult | None = None
@@ -210,8 +211,8 @@ class GateSession:
             path = config.invocation_params.dir / options.durations
             try:
                 state.durations = load(path)
-            except ShardError as exc:
-                raise pytest.UsageError(f"releasekit: --gate-durations: {exc}") from None
+            except ShardError as exc:  # e.g. a stale CI cache: the split falls back to counts
+                state.split["problem"] = str(exc)
         if options.gate:
             try:
                 table, label = read_gate_table(config.rootpath)
@@ -267,7 +268,7 @@ class GateSession:
         k, n = self.options.shard
         self.collection = fingerprint(nodeids)
         split = plan(nodeids, n, self.durations)
-        self.split = describe(split, k, nodeids, self.durations)
+        self.split = {**describe(split, k, nodeids, self.durations), **self.split}
         return set(split.parts[k - 1])
 
     # ------------------------------------------------------------------ finish
@@ -297,7 +298,8 @@ class GateSession:
             self.pieces.append(payload["coverage"])
         self.foreign_coverage |= bool(payload.get("foreign_coverage"))
         self.collection = self.collection or dict(payload.get("collection") or {})
-        self.split = self.split or dict(payload.get("split") or {})
+        if "by" not in self.split:  # the controller did not collect: the workers split
+            self.split = {**dict(payload.get("split") or {}), **self.split}
         self.recorder.merge(payload.get("durations") or {})
         for name, value in payload.get("collected", {}).items():
             self.collected.setdefault(name, []).append(value)

@@ -170,6 +170,8 @@ def prediction(info: Mapping[str, Any]) -> str:
             else ""
         )
         return f"predicted {info['predicted']:.1f} s (split by recorded durations{guessed})"
+    if info.get("problem"):
+        return f"split by test count, as the durations file is unusable: {info['problem']}"
     if info.get("by") == "count":
         return "split by test count (no recorded durations: run `pytest-releasekit combine`)"
     return "split unknown"
