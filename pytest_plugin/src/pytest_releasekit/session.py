@@ -221,7 +221,9 @@ class GateSession:
                     options.sets,
                     all_keys(),
                     table_source=label,
-                    base=options.base or os.environ.get(BASE_ENV) or None,
+                    base=options.base
+                    if options.base is not None
+                    else (os.environ.get(BASE_ENV) or None),
                     base_source="--gate-base" if options.base is not None else BASE_ENV,
                 )
             except pytest.UsageError as exc:  # no stale report for CI to read

@@ -103,7 +103,7 @@ class ChangedCode:
         return len(self.missing) + len(self.partial)
 
     def describe(self) -> str:
-        """``"7, 12-14, 9->11, 15->exit"``, ordered by line like ``coverage report -m``."""
+        """``"7, 9->11, 12-14, 15->exit"``, ordered by line like ``coverage report -m``."""
         spans = format_ranges(self.missing).split(", ") if self.missing else []
         items = [(int(span.split("-")[0]), span) for span in spans]
         items += [(a, _arc(a, b)) for a, b in self.arcs]
