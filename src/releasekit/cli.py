@@ -11,10 +11,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from rich.console import Console
+
 from . import __version__
 from .checks import check_port
 from .ci import CI_KINDS, DEFAULT_SHARDS, MAX_CI_SHARDS
 from .errors import ReleasekitError, UsageError
+from .events import open_event_log
 from .index import DEFAULT_FALLBACK
 from .redact import redacted_std_streams
 from .ui import Reporter
@@ -112,6 +115,21 @@ def build_parser() -> argparse.ArgumentParser:
         "-v", "--verbose", action="store_true", help="show tool output and tracebacks"
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="only errors")
+    parser.add_argument(
+        "--log-format",
+        choices=("text", "json"),
+        default=None,
+        help="json: one JSON object per release event on stderr, instead of the human output "
+        "(or in --log-file, next to it); default text, or RELEASEKIT_LOG_FORMAT",
+    )
+    parser.add_argument(
+        "--log-file",
+        type=Path,
+        metavar="PATH",
+        default=None,
+        help="append the JSON event log to PATH; the terminal keeps the human output "
+        "(default: RELEASEKIT_LOG_FILE)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     release = sub.add_parser(
@@ -317,7 +335,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         reporter = Reporter()
         try:
             args = build_parser().parse_args(argv)
-            reporter = Reporter(verbose=args.verbose, quiet=args.quiet)
+            events, human = open_event_log(args.log_format, args.log_file)
+            reporter = Reporter(
+                verbose=args.verbose,
+                quiet=args.quiet,
+                console=None if human else Console(quiet=True),
+                events=events,
+            )
             return _run(args, reporter)
         except ReleasekitError as exc:
             first, _, rest = exc.message.partition("\n")
@@ -332,7 +356,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 130
         except Exception:  # a bug: its traceback, redacted like every other byte we print
             reporter.text(traceback.format_exc())
+            reporter.events.emit("error", level="error", message=traceback.format_exc())
             return 1
+        finally:
+            reporter.events.close()
 
 
 if __name__ == "__main__":  # pragma: no cover

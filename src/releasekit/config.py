@@ -22,6 +22,7 @@ from pydantic import (
     field_validator,
 )
 
+from .alert_settings import AlertSettings
 from .audit_settings import AuditSettings
 from .checks import check_command, check_format, check_ref_name, check_url, non_empty
 from .config_tables import (
@@ -169,6 +170,7 @@ class Config(StrictModel):
     supply: SupplySettings = Field(default_factory=SupplySettings)  # type: ignore[arg-type]
     forge: ForgeSettings = Field(default_factory=ForgeSettings)  # type: ignore[arg-type]
     audit: AuditSettings = Field(default_factory=AuditSettings)  # type: ignore[arg-type]
+    alerts: AlertSettings = Field(default_factory=AlertSettings)  # type: ignore[arg-type]
     gate: dict[str, Any] = Field(
         default_factory=dict,
         description="Quality-gate rules for `pytest --gate`; validated by pytest-releasekit.",

@@ -56,6 +56,7 @@ class Context:
     def effect(self, step: str, action: str, *, point: str | None = None, **data: Any) -> None:
         """Journal one side effect of ``step`` (fsync'ed) so resume/rollback know it happened."""
         self.journal.append(step, "effect", action=action, **data)
+        self.reporter.events.emit("effect", step=step, message=action, action=action, data=data)
         self.checkpoint(f"{step}:{action}" + (f":{point}" if point else ""))
 
     def checkpoint(self, name: str) -> None:

@@ -10,8 +10,10 @@ import shutil
 import time
 from collections.abc import Sequence
 
+from .alerts import alerting
 from .context import Context
 from .errors import Interrupted, ReleasekitError, UsageError
+from .events import release_events
 from .steps.base import Plan, Result, Status, Step
 from .steps.build import BuildStep
 from .steps.changelog import ChangelogStep
@@ -96,6 +98,10 @@ class Pipeline:
 
     def run(self) -> list[Result]:
         """Apply every step not yet done (per the journal), reconciling one left in flight."""
+        with alerting(self.ctx), release_events(self.ctx):
+            return self._run()
+
+    def _run(self) -> list[Result]:
         ctx, journal = self.ctx, self.ctx.journal
         records = journal.steps()
         results: list[Result] = []
@@ -158,6 +164,7 @@ class Pipeline:
     def rollback(self) -> list[str]:
         """Undo, newest first, every step the journal says began; return what stays manual."""
         ctx, journal = self.ctx, self.ctx.journal
+        ctx.reporter.events.release_id = journal.release_id
         records = journal.steps()
         by_name = {s.name: s for s in self.steps}
         for name, record in records.items():
@@ -175,4 +182,7 @@ class Pipeline:
             ctx.reporter.result(Result(name, Status.OK, "undone"))
             manual.extend(notes)
         journal.append("release", "rolled-back", manual=manual)
+        ctx.reporter.events.emit(
+            "release-rolled-back", step="release", message="rolled back", manual=manual
+        )
         return manual

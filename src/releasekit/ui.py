@@ -19,6 +19,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from .errors import UsageError
+from .events import EventLog
 from .redact import RedactingStream, redact
 from .steps.base import Plan, Result, Status
 
@@ -34,7 +35,12 @@ _MARK = {
 
 class Reporter:
     def __init__(
-        self, *, verbose: bool = False, quiet: bool = False, console: Console | None = None
+        self,
+        *,
+        verbose: bool = False,
+        quiet: bool = False,
+        console: Console | None = None,
+        events: EventLog | None = None,
     ) -> None:
         if console is None:
             stream = cast(TextIO, RedactingStream(lambda: sys.stderr))
@@ -44,6 +50,8 @@ class Reporter:
         self.console = console
         self.verbose = verbose
         self.quiet = quiet
+        #: Structured events (``--log-format json``, alerts); see :mod:`releasekit.events`.
+        self.events = events or EventLog()
 
     @property
     def interactive(self) -> bool:
@@ -58,9 +66,11 @@ class Reporter:
             self.console.print(redact(message), markup=False, style="dim")
 
     def warn(self, message: str) -> None:
+        self.events.emit("warning", level="warning", message=message)
         self.console.print(f"[yellow]WARNING[/] {escape(redact(message))}")
 
     def error(self, message: str) -> None:
+        self.events.emit("error", level="error", message=message)
         self.console.print(f"[bold red]ERROR[/] {escape(redact(message))}", soft_wrap=True)
 
     def plan(self, title: str, plans: Sequence[Plan]) -> None:
@@ -106,6 +116,7 @@ class Reporter:
     @contextlib.contextmanager
     def step(self, name: str, summary: str) -> Iterator[None]:
         """Show a spinner on a terminal (a plain line otherwise) while a step runs."""
+        self.events.emit("step-begin", step=name, message=summary)
         if self.quiet:
             yield
             return
@@ -117,6 +128,17 @@ class Reporter:
             yield
 
     def result(self, result: Result) -> None:
+        self.events.emit(
+            "step-failed" if result.status is Status.FAILED else "step-end",
+            level="error" if result.status is Status.FAILED else "info",
+            step=result.step,
+            message=f"{result.step} {result.status.value}"
+            + (f": {result.reason}" if result.reason else ""),
+            status=result.status.value,
+            duration_s=round(result.duration, 3),
+            reason=result.reason,
+            facts=result.facts,
+        )
         if self.quiet and result.status is not Status.FAILED:
             return
         reason = f" [dim]{escape(redact(result.reason))}[/]" if result.reason else ""

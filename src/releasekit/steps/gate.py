@@ -212,6 +212,14 @@ class GateStep(Step):
         except ProcessError as exc:  # the command does not exist
             raise GateFailed(exc.message, hint=exc.hint) from None
         log = write_log(ctx.root, LOG_NAME, spec.display, done, done.output)
+        ctx.reporter.events.emit(
+            "verdict",
+            step="gate",
+            message=f"the quality gate {'passed' if done.returncode == 0 else 'failed'}",
+            passed=done.returncode == 0,
+            command=spec.display,
+            returncode=done.returncode,
+        )
         ctx.reporter.detail(done.output)
         if done.returncode == _NO_TESTS_COLLECTED:
             raise GateFailed(
