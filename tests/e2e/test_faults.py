@@ -3,6 +3,7 @@ inside the upload, then resuming -- or, from the same killed state, rolling back
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -15,6 +16,7 @@ import pytest
 
 from pytest_releasekit.history import GitStore
 from releasekit.context import KILL_ENV, TRACE_ENV
+from releasekit.pipeline import default_steps
 
 from ..conftest import Sandbox, assert_one_error_line, make_sandbox
 
@@ -48,9 +50,13 @@ KILL_POINTS = [
     p for s in STEPS for p in (f"before:{s}", *INSIDE.get(s, []), f"applied:{s}", f"after:{s}")
 ]
 KILL_POINTS.append("complete")
-# Points whose killed state equals the point just before them (nothing happens between one
-# step's "after" and the next one's "before" when no step is skipped between): run once only.
-SAME_AS_PREVIOUS = {"before:supply"}  # = after:build
+# Points whose killed state equals the point just before them: nothing happens between one
+# step's "after" and the next step's "before" when the two are neighbours in the pipeline (no
+# step, not even a skipped one, journals anything between them), so each such pair runs once.
+_ORDER = [step.name for step in default_steps()]
+SAME_AS_PREVIOUS = {
+    f"before:{b}" for a, b in itertools.pairwise(STEPS) if _ORDER.index(b) == _ORDER.index(a) + 1
+}
 FRESH_AFTER_ROLLBACK = {"after:commit", "publish:uploaded-unrecorded:2", "tag:pushed"}
 
 
