@@ -96,6 +96,7 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/bench_redact.py", "--json", str(out / "redact.json"))
     session.run("python", "benchmarks/bench_shards.py", "--json", str(out / "shards.json"))
     session.run("python", "benchmarks/bench_html.py", "--json", str(out / "html.json"))
+    session.run("python", "benchmarks/bench_alerts.py", "--json", str(out / "alerts.json"))
 
 
 @nox.session(name="bench-gate")
