@@ -15,9 +15,10 @@ slowest shard of the duration split is at most 1.10x the ideal. Two ways of meas
 * default: **predicted** shard times of the recorded suite, the recorded durations summed per
   shard (instant);
 * ``--run PATH``: **real** shard times: the 4 shards of PATH run one after another, once with each
-  split, and each shard's time is the seconds its tests took (from its evidence file; the wall
-  time of each shard process is shown too). Minutes; the shards run sequentially so that they
-  do not disturb one another on a small machine.
+  split (interleaved), and each shard's time is the seconds its tests took (from its evidence
+  file). Its CPU time is shown too, less start-up and collection: on a shared machine the
+  tests' wall seconds swing with the other jobs, CPU time far less. Minutes; the shards run one
+  at a time so that they do not disturb one another.
 
 Not a test: the figures depend on the machine; ``--json`` keeps them.
 """
@@ -47,15 +48,20 @@ TARGET = 1.10
 QUIET = ["-q", "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:hypothesispytest"]
 
 
-def collect(paths: Sequence[str]) -> list[str]:
-    out = subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", *QUIET, *paths],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return [line for line in out.splitlines() if "::" in line]
+def cpu_of(argv: Sequence[str]) -> tuple[subprocess.CompletedProcess[str], float]:
+    """Run ``argv``; its CPU time (user + sys of it and the tools it ran)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return done, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+
+
+def collect(paths: Sequence[str]) -> tuple[list[str], float]:
+    """The node ids of ``paths`` and the CPU time of start-up + collection (every shard pays it:
+    it collects everything, then deselects the other shards' tests)."""
+    done, cpu = cpu_of([sys.executable, "-m", "pytest", "--collect-only", *QUIET, *paths])
+    done.check_returncode()
+    return [line for line in done.stdout.splitlines() if "::" in line], cpu
 
 
 def summary(name: str, times: Sequence[float]) -> dict[str, Any]:
@@ -84,32 +90,26 @@ def predicted(nodeids: Sequence[str], recorded: Mapping[str, float]) -> list[dic
 
 
 def run_shard(paths: Sequence[str], k: int, durations_file: Path, tmp: str) -> dict[str, Any]:
-    """Run shard ``k``: its tests' seconds (from its evidence), wall and CPU time (the pytest
-    process and the tools it ran: CPU time is what other jobs on a shared machine disturb least)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    """Run shard ``k``: its tests' seconds (from its evidence), wall and CPU time."""
     start = time.perf_counter()
-    subprocess.run(
+    _, cpu = cpu_of(
         [
             *(sys.executable, "-m", "pytest", *QUIET, *paths),
             f"--gate-shard={k}/{SHARDS}",
             f"--gate-shard-dir={tmp}",
             f"--gate-durations={durations_file}",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        check=False,
+        ]
     )
     wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     evidence = json.loads(Path(tmp, f"shard-{k}-of-{SHARDS}.json").read_text())
     tests = sum(evidence["durations"].values())
     return {"tests": tests, "wall": wall, "cpu": cpu, "durations": evidence["durations"]}
 
 
-def run_both(paths: Sequence[str]) -> list[dict[str, Any]]:
+def run_both(paths: Sequence[str], overhead: float) -> list[dict[str, Any]]:
     """Shard k of each split, then shard k+1 of each ...: interleaved, so that a busier minute
-    of the machine does not fall on one split only."""
+    of the machine does not fall on one split only. ``overhead``: the CPU seconds of start-up and
+    collection, taken off each shard's CPU time (it would flatten both ratios towards 1)."""
     runs: dict[str, list[dict[str, Any]]] = {"duration": [], "count": []}
     with tempfile.TemporaryDirectory(prefix="bench-shards-") as tmp:
         inputs = {"duration": DATA, "count": Path(tmp, "none.json")}
@@ -125,7 +125,7 @@ def run_both(paths: Sequence[str]) -> list[dict[str, Any]]:
     rows = []
     for name, shards in runs.items():
         row = summary(name, [r["tests"] for r in shards])
-        cpu = summary(name, [r["cpu"] for r in shards])
+        cpu = summary(name, [max(r["cpu"] - overhead, 0.0) for r in shards])
         row["wall"] = [round(r["wall"], 2) for r in shards]
         row["cpu"] = {key: cpu[key] for key in ("shards", "slowest", "ideal", "ratio")}
         row["measured_durations"] = [r["durations"] for r in shards]
@@ -179,14 +179,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"no recorded durations in {DATA}: run with --record PATH first")
         return 2
     # predicted: the recorded suite itself (no collection, so no test dependencies needed)
-    nodeids = collect(args.run) if args.run else sorted(recorded)
+    nodeids, overhead = collect(args.run) if args.run else (sorted(recorded), 0.0)
     if not nodeids:
         print(f"no tests collected from {' '.join(args.run)}")
         return 2
     unknown = sum(n not in recorded for n in nodeids)
     print(f"{len(nodeids)} tests ({unknown} never recorded), {len(recorded)} recorded durations")
     if args.run:
-        rows = run_both(args.run)
+        print(f"start-up + collection: {overhead:.1f} s CPU per shard (taken off its CPU time)")
+        rows = run_both(args.run, overhead)
         kind = "measured: each shard's tests' seconds in a real run"
     else:
         rows = predicted(nodeids, recorded)
@@ -199,7 +200,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         if "cpu" in row:
             cpu = row["cpu"]
-            print(f"           cpu {cpu['shards']}  slowest/ideal {cpu['ratio']:.3f}x")
+            print(
+                f"           CPU {cpu['shards']}  slowest {cpu['slowest']:.1f} s  "
+                f"ideal {cpu['ideal']:.1f} s  slowest/ideal {cpu['ratio']:.3f}x"
+            )
     ratio = rows[0]["ratio"]
     verdict = "PASS" if ratio <= TARGET else "FAIL"
     print(
