@@ -84,9 +84,21 @@ def test_plugin_stays_light(tmp_path: Path) -> None:
     """Loading the plugin imports neither coverage nor pydantic, and ``--gate`` without coverage
     rules does not import coverage either."""
     (tmp_path / "test_trivial.py").write_text("def test_ok(): pass\n")
+    # An ini file here ends pytest's search for configuration: nothing above tmp_path counts.
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    # Who imports a heavy module is recorded, so a failure names the importer.
     code = (
-        "import sys, pytest\n"
+        "import sys, traceback\n"
+        "importers = {}\n"
+        "class Tracer:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name in ('coverage', 'pydantic') and name not in importers:\n"
+        "            importers[name] = ''.join(traceback.format_stack(limit=12))\n"
+        "        return None\n"
+        "sys.meta_path.insert(0, Tracer())\n"
+        "import pytest\n"
         "status = pytest.main(['-q', '-p', 'pytest_releasekit.plugin', *sys.argv[1:]])\n"
+        "print(*importers.values(), sep='\\n')\n"
         "print(int(status), 'coverage' in sys.modules, 'pydantic' in sys.modules)\n"
     )
     env = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PATH": "/usr/bin:/bin"}
