@@ -17,6 +17,7 @@ from packaging.version import Version
 
 from releasekit import cli
 from releasekit.context import Context
+from releasekit.errors import IndexUnavailable
 from releasekit.interpreters import Interpreter, found_interpreters, supported
 from releasekit.journal import Journal
 from releasekit.staging import stage_setting, staging_dir
@@ -25,7 +26,8 @@ from releasekit.steps.stage import StageStep
 from releasekit.targets import resolve_target
 from releasekit.upload_window import upload_deadline, window_note
 
-from ..conftest import PROJECTS, step_context
+from ..conftest import PROJECTS, RemoteIndex, step_context
+from .test_preflight_target import pypi_token
 
 
 def _py(version: str) -> Interpreter:
@@ -118,6 +120,27 @@ def test_check_refuses_a_staging_target_that_cannot_work(
     if "target itself" in needle:
         ctx.target = resolve_target("testpypi", ctx.config)
     assert any(needle in what for what in _problems(ctx)), _problems(ctx)
+
+
+def test_check_never_sends_a_pypi_token_to_the_staging_index(
+    ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TESTPYPI_TOKEN", raising=False)
+    monkeypatch.setenv("TWINE_PASSWORD", pypi_token("pypi.org"))  # the real target's token
+    ctx.config = ctx.config.model_copy(update={"stage": "testpypi"})
+    (problem,) = _problems(ctx)
+    assert "was issued by pypi.org, but staging uploads to https://test.pypi.org/legacy/" in problem
+
+
+def test_check_asks_a_named_staging_index_once(
+    ctx: Context, remote_index: RemoteIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TWINE_PASSWORD", remote_index.password)
+    ctx.config = ctx.config.model_copy(update={"stage": remote_index.url})
+    assert _problems(ctx) == []
+    ctx.config = ctx.config.model_copy(update={"stage": "http://127.0.0.1:9/"})  # nobody there
+    with pytest.raises(IndexUnavailable, match="cannot reach the package index"):
+        _problems(ctx)
 
 
 def test_check_refuses_when_no_python_here_is_supported(ctx: Context) -> None:

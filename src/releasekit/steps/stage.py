@@ -37,6 +37,7 @@ from ..venv import VirtualEnv
 from ..wheeltests import run_wheel_tests, suites
 from .base import Facts, Plan, Problem, Step, StepRecord
 from .build import artifact_paths
+from .preflight_target import not_an_index, token_host_mismatch
 from .publish import twine_upload
 
 if TYPE_CHECKING:
@@ -80,6 +81,36 @@ def _facts(
     }
 
 
+def _named_target_problems(ctx: Context, target: Target) -> Iterator[Problem]:
+    """What preflight checks of the release target, for a named staging target: credentials,
+    a PyPI token only for the host that issued it, an index URL that is an index and answers."""
+    if not target.has_credentials:
+        yield (
+            f"no credentials for the staging target {target.name!r}",
+            f"set {target.password_source} (an API token) in the environment",
+        )
+        return
+    issuer = token_host_mismatch(target.password, target.upload_url)
+    if issuer:
+        yield (
+            f"the API token for the staging target {target.name!r} ({target.password_source}) "
+            f"was issued by {issuer}, but staging uploads to {target.upload_url}",
+            f"set {target.password_source} to a token made on the staging index",
+        )
+        return  # never send the token to the wrong host
+    index_url = target.require_index_url()
+    if not target.public:
+        why = not_an_index(index_url, ctx.workspace.packages[0].name)
+        if why:
+            yield (
+                f"the index URL {index_url} of the staging target {target.name!r} is not a "
+                f"package index: {why}",
+                "point it at a PEP 503 simple index (usually ending in /simple/)",
+            )
+            return
+    list_files(index_url, ctx.workspace.packages[0].name)  # unreachable: exit status 6
+
+
 def _shown(interpreters: list[Interpreter]) -> str:
     return ", ".join(i.minor for i in interpreters) or "none"
 
@@ -107,11 +138,8 @@ class StageStep(Step):
                 "staging there would publish before the staged install is tested",
                 "stage to another index (true: the embedded staging index), or release elsewhere",
             )
-        if not target.has_credentials:
-            yield (
-                f"no credentials for the staging target {target.name!r}",
-                f"set {target.password_source} (an API token) in the environment",
-            )
+        if not is_embedded(ctx):
+            yield from _named_target_problems(ctx, target)
         try:
             allowed, _ = _pythons(ctx)
         except StepFailed as exc:
