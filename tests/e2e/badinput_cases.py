@@ -255,6 +255,11 @@ SUBTABLES = [
             git=(("add", "-A"), ("commit", "-qm", "attestations required")),
         ),
     ),
+    sub(
+        "alerts-not-a-url", "[tool.releasekit.alerts]\nurls = ['hooks.example.com']", "apprise URL"
+    ),
+    sub("alerts-on-unknown", "[tool.releasekit.alerts]\non = ['release-started']", "alerts.on"),
+    sub("alerts-timeout-zero", "[tool.releasekit.alerts]\ntimeout = 0", "alerts.timeout"),
     sub("gate-percent", "[tool.releasekit.gate]\ncoverage_total = 500", "coverage_total", "500"),
     sub("gate-word", "[tool.releasekit.gate]\ncoverage_total = 'x'", "coverage_total"),
     sub("gate-unknown", "[tool.releasekit.gate]\ncoverage = 90", "'coverage'", "did you mean"),
@@ -334,6 +339,10 @@ ENVIRONMENT = [
     env("env-target-no-host", "RELEASEKIT_TARGET", "http://", 2, "RELEASEKIT_TARGET", "host"),
     env("env-remote-space", "RELEASEKIT_REMOTE", "up stream", 2, "RELEASEKIT_REMOTE", "ref name"),
     env("env-remote-empty", "RELEASEKIT_REMOTE", "", 2, "RELEASEKIT_REMOTE", "empty"),
+    env(
+        "env-alert-urls", "RELEASEKIT_ALERT_URLS", "json://h/x nonsense", 2, "RELEASEKIT_ALERT_URLS"
+    ),
+    env("env-log-format", "RELEASEKIT_LOG_FORMAT", "yaml", 2, "RELEASEKIT_LOG_FORMAT", "'yaml'"),
     env("env-index-dir-file", "RELEASEKIT_INDEX_DIR", "{file}", 2, "RELEASEKIT_INDEX_DIR", "not a"),
     env("env-index-dir-under-file", "RELEASEKIT_INDEX_DIR", "{file}/sub", 2, "not a directory"),
 ]
@@ -399,6 +408,8 @@ CLI = [
     cli("cli-config-option", ("config", "--all"), 2, "unrecognized arguments: --all"),
     cli("cli-init-extra", ("init", "--force"), 2, "unrecognized arguments: --force"),
     cli("cli-init-ci-shards", ("init", "--ci", "github", "--ci-shards", "0"), 2, "shard count"),
+    cli("cli-log-file-dir", ("--log-file", "{missing}/x.jsonl", "status"), 2, "--log-file"),
+    cli("cli-log-format", ("--log-format", "xml", "status"), 2, "--log-format", "'xml'"),
     cli("cli-verbose-value", ("--verbose=yes", "status"), 2, "ignored explicit argument"),
 ]
 
