@@ -45,7 +45,8 @@ class AuditSettings(StrictModel):
     skip: str | None = Field(
         None,
         description="A reason to skip the audit knowingly; it is shown in the plan and the "
-        "report. The environment variable RELEASEKIT_AUDIT_SKIP sets it for one run.",
+        "report. The environment variable RELEASEKIT_AUDIT_SKIP sets it for one run. "
+        "Default: not skipped, the audit runs.",
     )
     service: Literal["osv", "pypi"] = Field(
         "osv",
