@@ -5,6 +5,7 @@ its exit code. Any other exception is a bug and shows a traceback."""
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 import traceback
 from collections.abc import Sequence
@@ -339,7 +340,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             reporter = Reporter(
                 verbose=args.verbose,
                 quiet=args.quiet,
-                console=None if human else Console(quiet=True),
+                console=None if human else Console(file=io.StringIO(), quiet=True),
                 events=events,
             )
             return _run(args, reporter)

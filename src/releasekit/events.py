@@ -114,13 +114,22 @@ class EventLog:
         }
         record = _redacted(record)
         if self.stream is not None:
-            line = json.dumps(record, ensure_ascii=False, default=str)
-            with self._lock:
-                self.stream.write(line + "\n")
-                self.stream.flush()
+            self._write(json.dumps(record, ensure_ascii=False, default=str))
         for listener in list(self.listeners):
             listener(record)
         return record
+
+    def _write(self, line: str) -> None:
+        """One line, whole; a log that cannot be written (a full disk) stops, the release not."""
+        with self._lock:
+            if self.stream is None:
+                return
+            try:
+                self.stream.write(line + "\n")
+                self.stream.flush()
+            except (OSError, ValueError) as exc:  # ValueError: the stream was closed
+                self.stream = None
+                sys.stderr.write(redact(f"WARNING structured log stopped: {exc}\n"))
 
     def close(self) -> None:
         if self.stream is not None and self._owned:

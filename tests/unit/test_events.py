@@ -7,13 +7,23 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import jsonschema
 import pytest
 from rich.console import Console
 
-from releasekit.errors import UsageError
-from releasekit.events import FORMAT_ENV, LOG_FILE_ENV, EventLog, open_event_log, schema
+from releasekit.errors import StepFailed, UsageError
+from releasekit.events import (
+    FORMAT_ENV,
+    LOG_FILE_ENV,
+    EventLog,
+    open_event_log,
+    release_events,
+    schema,
+)
+from releasekit.journal import Journal
 from releasekit.redact import register_secret
 from releasekit.steps.base import Result, Status
 from releasekit.ui import Reporter
@@ -119,3 +129,48 @@ def test_bad_log_options_are_usage_errors(
 ) -> None:
     with pytest.raises(UsageError, match=needle):
         open_event_log(fmt, file, env)
+
+
+def _ctx(log: EventLog, journal: Journal) -> Any:
+    """What release_events reads of a Context (a real one needs a whole project)."""
+    reporter = Reporter(console=Console(file=io.StringIO()), events=log)
+    return SimpleNamespace(
+        reporter=reporter, journal=journal, version="1.1.0", target=SimpleNamespace(name="local")
+    )
+
+
+def test_a_release_is_framed_by_start_and_complete_with_the_journal_id() -> None:
+    out = io.StringIO()
+    journal = Journal.in_memory(version="1.1.0")
+    with release_events(_ctx(EventLog(out), journal)):
+        pass
+    start, complete = validate_lines(out.getvalue())
+    assert (start["event"], complete["event"]) == ("release-start", "release-complete")
+    assert start["release_id"] == complete["release_id"] == journal.release_id
+    assert start["resumed"] is False
+
+
+def test_a_resumed_release_that_fails_names_the_step_and_exit_status() -> None:
+    out = io.StringIO()
+    journal = Journal.in_memory(version="1.1.0")
+    journal.append("build", "begin")  # an earlier run began it: this is a --resume
+    journal.append("build", "failed", error="hatchling exited 1")
+    with pytest.raises(StepFailed), release_events(_ctx(EventLog(out), journal)):
+        raise StepFailed("the build failed: hatchling exited 1\nmore output")
+    start, failed = validate_lines(out.getvalue())
+    assert start["resumed"] is True and start["message"] == "resuming the release of 1.1.0"
+    assert failed["event"] == "release-failed" and failed["step"] == "build"
+    assert failed["error"] == "the build failed: hatchling exited 1"
+    assert failed["exit_code"] == StepFailed.exit_code and failed["level"] == "error"
+
+
+def test_a_log_that_cannot_be_written_stops_without_failing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    stream = io.StringIO()
+    log = EventLog(stream)
+    stream.close()
+    log.emit("warning", level="warning", message="one")  # does not raise
+    log.emit("warning", level="warning", message="two")
+    assert not log.writing
+    assert capsys.readouterr().err.count("WARNING structured log stopped") == 1
