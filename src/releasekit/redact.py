@@ -132,7 +132,7 @@ _RULES = (
         ("pass", "secret", "token", "key"),
         r"(?P<keep>(?:aws_secret_access_key|secret_access_key|password|passwd|passphrase|secret"
         r"|token|api[_-]?key|access[_-]?key|private[_-]?key)[\"']?[ \t]*[:=][ \t]*[\"']?)"
-        r"(?P<secret>[^\s\"',;]{6,})",
+        r"(?P<secret>[^\s\"',;`()]{6,})",
         ignore_case=True,
     ),
 )

@@ -237,6 +237,10 @@ def test_ordinary_output_is_not_changed(parts: list[tuple[str, str]]) -> None:
             "********\nnext",
         ),
         ("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA", "********"),
+        # GitHub's permission syntax quoted in a hint is prose, not a credential
+        ("add `id-token: write` (GitHub Actions)", "add `id-token: write` (GitHub Actions)"),
+        ("(permissions id-token: write)", "(permissions id-token: write)"),
+        ("`token: s3cr3t-value`", "`token: ********`"),
     ],
 )
 def test_examples(text: str, shown: str) -> None:
