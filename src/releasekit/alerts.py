@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from .context import Context
     from .ui import Reporter
 
-__all__ = ["URLS_ENV", "Alert", "Alerter", "alert_urls", "alerting"]
+__all__ = ["URLS_ENV", "Alert", "Alerter", "alert_problems", "alert_urls", "alerting"]
 
 URLS_ENV = "RELEASEKIT_ALERT_URLS"
 
@@ -45,12 +45,40 @@ def alert_urls(settings: AlertSettings, environ: Mapping[str, str] | None = None
             check_alert_url(url)
         except ValueError as exc:
             raise ConfigError(
-                f"environment variable {URLS_ENV}: {redact(url)!r} {exc}",
+                f"environment variable {URLS_ENV}: {url.partition('://')[0][:20]!r}... {exc}",
                 hint="separate URLs with spaces or commas",
             ) from None
     for url in settings.urls:
         register_url_secrets(url)
     return [*settings.urls, *extra]
+
+
+def _shown(url: str) -> str:
+    """An alert URL as it may be shown: its scheme only (the rest is registered as secret)."""
+    return url.partition("://")[0] + "://..."
+
+
+def alert_problems(settings: AlertSettings) -> Iterator[tuple[str, str]]:
+    """For ``doctor``: alert URLs that are malformed or that apprise does not understand."""
+    try:
+        urls = alert_urls(settings)
+    except ConfigError as exc:
+        yield exc.message, exc.hint or ""
+        return
+    if not urls:
+        return
+    with warnings.catch_warnings():  # apprise's own deprecations are not ours
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import apprise
+
+        logging.getLogger("apprise").addHandler(logging.NullHandler())
+        for number, url in enumerate(urls, start=1):
+            if not apprise.Apprise().add(url):
+                yield (
+                    f"alert URL {number} ({_shown(url)}) is not one apprise understands",
+                    "check the service's URL format (https://github.com/caronc/apprise/wiki) in "
+                    f"[tool.releasekit.alerts] urls or {URLS_ENV}",
+                )
 
 
 @dataclass(frozen=True)
@@ -148,7 +176,7 @@ class Alerter:
             notifier = apprise.Apprise()
             bad = [url for url in self.urls if not notifier.add(url)]
             if bad:
-                self._setup_error = f"apprise does not understand {redact(bad[0])!r}"
+                self._setup_error = f"apprise does not understand {_shown(bad[0])}"
             self._notifier = notifier
             self._types = {
                 "release-succeeded": apprise.NotifyType.SUCCESS,

@@ -130,6 +130,7 @@ def doctor(root: Path, to: str | None, reporter: Reporter) -> int:
 
     Exit 3 if there is any. Nothing is changed.
     """
+    from .alerts import alert_problems
     from .context import Context
     from .journal import Journal
     from .steps.preflight import problems
@@ -160,6 +161,7 @@ def doctor(root: Path, to: str | None, reporter: Reporter) -> int:
                     continue  # the current version being released already is no problem here
                 found.append(f"{what} -- {fix}")
             found.extend(f"{what} -- {fix}" for what, fix in audit_installed(ctx))
+            found.extend(f"{what} -- {fix}" for what, fix in alert_problems(config.alerts))
     except (ConfigError, ReleasekitError) as exc:
         found.append(str(exc))
     if found:

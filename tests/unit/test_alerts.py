@@ -12,7 +12,7 @@ import pytest
 from rich.console import Console
 
 from releasekit.alert_settings import AlertSettings, register_url_secrets
-from releasekit.alerts import URLS_ENV, Alerter, alert_urls
+from releasekit.alerts import URLS_ENV, Alerter, alert_problems, alert_urls
 from releasekit.config import load_config
 from releasekit.errors import ConfigError
 from releasekit.events import EventLog
@@ -186,3 +186,15 @@ def test_alert_config_is_validated(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv(URLS_ENV, "json://127.0.0.1:9/a, nonsense")
     with pytest.raises(ConfigError, match=URLS_ENV):
         alert_urls(AlertSettings.model_validate({}))
+
+
+def test_doctor_names_urls_apprise_does_not_understand(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = AlertSettings.model_validate({"urls": ["json://127.0.0.1:9/ok"]})
+    assert list(alert_problems(settings)) == []
+    monkeypatch.setenv(URLS_ENV, "nosuchservice://example.invalid/x")
+    ((what, fix),) = alert_problems(settings)
+    assert what == "alert URL 2 (nosuchservice://...) is not one apprise understands"
+    assert URLS_ENV in fix
+    monkeypatch.setenv(URLS_ENV, "nonsense")
+    ((what, fix),) = alert_problems(settings)
+    assert what.startswith(f"environment variable {URLS_ENV}")
