@@ -118,3 +118,30 @@ def test_gate_failure_alerts_despite_dead_receivers_and_keeps_its_exit_status(
     assert "step: gate" in body["message"] and "exit_code: 4" in body["message"]
     assert "exited 1" in body["message"]
     _assert_no_secret(sandbox, [done.stdout, done.stderr, json.dumps(records)], got)
+
+
+def test_a_failed_step_alerts_and_logs_the_automatic_rollback(tmp_path: Path) -> None:
+    sandbox = make_sandbox(tmp_path, "simple")
+    log = tmp_path / "release.jsonl"
+    before = sandbox.snapshot()
+    with receiver() as hook:
+        env = {
+            "RELEASEKIT_ALERT_URLS": hook.url("/failed"),
+            "RELEASEKIT_SMOKE_COMMAND": f'{sys.executable} -c "raise SystemExit(3)"',
+        }
+        done = sandbox.run("--log-file", str(log), "release", "patch", "--yes", env=env)
+        (got,) = hook.wait_for(1, seconds=1)
+    assert done.returncode == 5, done.stderr
+    assert sandbox.snapshot() == before  # only local changes: rolled back automatically
+    records = validate_lines(log.read_text(encoding="utf-8"))
+    events = [(r["event"], r["step"]) for r in records if r["event"] != "step-begin"]
+    failed_at = events.index(("release-failed", "verify"))
+    assert events[failed_at - 1] == ("step-failed", "verify")
+    assert ("release-rolled-back", "release") in events[failed_at:]
+    undone = [r["step"] for r in records if r.get("reason") == "undone"]
+    assert undone[0] == "verify" and undone[-1] == "preflight"
+    assert len({r["release_id"] for r in records}) == 1
+    body = got.json()
+    assert body["type"] == "failure" and "simple-pkg 1.0.1 release failed" in body["title"]
+    assert "step: verify" in body["message"] and "smoke test" in body["message"]
+    assert "exit_code: 5" in body["message"]
