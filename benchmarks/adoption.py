@@ -11,8 +11,10 @@ in the project's own style, a bare ``origin``), then run exactly what a new user
 
 with a private ``RELEASEKIT_INDEX_DIR`` and nothing else: the gate is the project's default
 (``--skip`` is never used; a project whose tests cannot run fails here, honestly), under a time
-limit per project. Every file that reaches the index is opened and its metadata version compared
-with the planned one: a wrong version uploaded is the one result that must never happen.
+limit per project, in a maintainer's environment at release time (see ``POLICY``: dependencies
+resolved as of the sdist's upload week, an unprivileged user). Every file that reaches the
+index is opened and its metadata version compared with the planned one: a wrong version
+uploaded is the one result that must never happen.
 
 Prints a table (project, version, shape, result, failing step and its ERROR line) and, with
 ``--markdown``, writes it to ``docs/adoption.md`` with the date and the figures.
@@ -28,9 +30,11 @@ import argparse
 import concurrent.futures
 import datetime as dt
 import email.parser
+import functools
 import hashlib
 import json
 import os
+import pwd
 import re
 import shutil
 import subprocess
@@ -55,6 +59,15 @@ GITIGNORE = "__pycache__/\n*.py[cod]\n*.egg-info/\nbuild/\ndist/\n.tox/\n.nox/\n
 #: Where a release stopped, by exit code, when its journal names no failed step (README).
 EXIT_STEP = {2: "config", 3: "preflight", 4: "gate", 6: "index", 7: "journal", 8: "lock"}
 CHANGELOG_STEMS = ("CHANGELOG", "CHANGES", "HISTORY", "NEWS")
+#: Set by this machine, not by a maintainer's shell: requests lets them override a test's own
+#: ``verify=<CA file>`` (unearth's self-signed-CA test). pip and uv use PIP_CERT/SSL_CERT_FILE.
+MACHINE_ONLY = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
+#: The unprivileged user the releases run as when the run is started as root.
+USER = "rkadopt"
+#: What a maintainer has installed besides releasekit: the gate detects and uses them.
+TOOLS = ("nox", "tox", "tox-uv", "hatch", "uv")
+#: Dependencies resolve as of the pinned sdist's upload plus this many days (its release week).
+RESOLVE_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -114,8 +127,9 @@ class Outcome:
 # ---------------------------------------------------------------- the project as a repository
 
 
-def download(project: Project) -> Path:
-    """The sdist, from the index's JSON simple API (PEP 691), cached and hash-checked."""
+def download(project: Project) -> tuple[Path, dt.datetime]:
+    """The sdist, from the index's JSON simple API (PEP 691), cached and hash-checked, and
+    when it was uploaded (PEP 700 ``upload-time``)."""
     CACHE.mkdir(parents=True, exist_ok=True)
     request = urllib.request.Request(  # noqa: S310 - https index URL
         INDEX.rstrip("/") + f"/{project.name}/",
@@ -137,12 +151,115 @@ def download(project: Project) -> Path:
         if hashlib.sha256(data).hexdigest() != entry["hashes"].get("sha256"):
             raise RuntimeError(f"{entry['filename']}: sha256 differs from the index's")
         path.write_bytes(data)
-    return path
+    return path, upload_time(entry)
 
 
-def git(cwd: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
+def upload_time(entry: dict[str, Any]) -> dt.datetime:
+    """A PEP 700 file entry's ``upload-time`` (ISO 8601, ``Z`` for UTC)."""
+    stamp = entry.get("upload-time")
+    if not stamp:
+        raise RuntimeError(f"{entry['filename']}: the index gives no upload-time (PEP 700)")
+    return dt.datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+
+
+def resolution_env(uploaded: dt.datetime, *, locked: bool) -> dict[str, str]:
+    """Resolve dependencies as the maintainers did when they released this version: nothing
+    uploaded later than ``RESOLVE_DAYS`` after the sdist, through uv (releasekit's venvs,
+    tox-uv, hatch). Not pip's ``--uploaded-prior-to``: pip then refuses an index without
+    upload times, such as the local one the release goes to. A project with a ``uv.lock``
+    already pins what it resolved then, and uv refuses a lock made without the cutoff."""
+    if locked:
+        return {}
+    cutoff = (uploaded + dt.timedelta(days=RESOLVE_DAYS)).astimezone(dt.UTC)
+    return {"UV_EXCLUDE_NEWER": cutoff.strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+
+def git(cwd: Path, *args: str, runner: Runner | None = None) -> str:
+    prefix = runner.prefix if runner else ()
+    env = runner.env if runner else None
+    done = subprocess.run(
+        [*prefix, "git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True
+    )
     return done.stdout.strip()
+
+
+# ---------------------------------------------------------------- who runs the releases
+
+
+@dataclass(frozen=True)
+class Runner:
+    """How releasekit is run: as this user with this interpreter, or, when this is root, as
+    the unprivileged ``USER`` (maintainers do not release as root, and test suites that check
+    file permissions fail as root) with a venv of its own holding releasekit and the tools."""
+
+    python: str
+    prefix: tuple[str, ...] = ()
+    env: dict[str, str] | None = None  # the whole environment, for the unprivileged user
+    owner: str | None = None
+
+    def environ(self, extra: dict[str, str]) -> dict[str, str]:
+        base = self.env if self.env is not None else dict(os.environ)
+        drop = ("RELEASEKIT_", *MACHINE_ONLY)
+        return {k: v for k, v in base.items() if not k.startswith(drop)} | extra
+
+
+def user_environment(home: Path, bin_dir: Path, environ: dict[str, str]) -> dict[str, str]:
+    """``environ`` for the unprivileged user: its HOME, the venv first on PATH, and nothing
+    pointing into root's home (unreadable to it)."""
+    root_home = str(Path.home())
+    kept = {k: v for k, v in environ.items() if root_home not in v and k not in MACHINE_ONLY}
+    path = [str(bin_dir)] + [
+        d for d in environ.get("PATH", "").split(os.pathsep) if d and root_home not in d
+    ]
+    return kept | {
+        "HOME": str(home),
+        "USER": USER,
+        "LOGNAME": USER,
+        "PATH": os.pathsep.join(path),
+        "VIRTUAL_ENV": str(bin_dir.parent),
+    }
+
+
+def _usable_by(prefix: tuple[str, ...], python: str) -> bool:
+    done = subprocess.run([*prefix, python, "-c", "pass"], capture_output=True, check=False)
+    return done.returncode == 0
+
+
+def make_runner() -> Runner:
+    if os.geteuid() != 0:
+        return Runner(sys.executable)
+    if subprocess.run(["id", "-u", USER], capture_output=True, check=False).returncode:
+        subprocess.run(["useradd", "--create-home", USER], check=True)
+    home = Path(pwd.getpwnam(USER).pw_dir)
+    prefix = ("runuser", "-u", USER, "--")
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    candidates = [os.path.realpath(sys.executable), shutil.which(version), f"/usr/bin/{version}"]
+    python = next((c for c in candidates if c and _usable_by(prefix, c)), None)
+    if python is None:
+        raise SystemExit(f"no {version} that {USER} can run: {candidates}")
+    venv = home / "adoption-venv"
+    shutil.rmtree(venv, ignore_errors=True)
+    uv = shutil.which("uv") or "uv"
+    subprocess.run([uv, "venv", "--quiet", "--python", python, str(venv)], check=True)
+    subprocess.run(
+        [
+            uv,
+            "pip",
+            "install",
+            "--quiet",
+            "--python",
+            str(venv / "bin" / "python"),
+            "-e",
+            str(HERE.parent),
+            "-e",
+            str(HERE.parent / "pytest_plugin"),
+            *TOOLS,
+        ],
+        check=True,
+    )
+    subprocess.run(["chown", "-R", f"{USER}:", str(venv)], check=True)
+    env = user_environment(home, venv / "bin", dict(os.environ))
+    return Runner(str(venv / "bin" / "python"), prefix, env, USER)
 
 
 def make_repository(project: Project, sdist: Path, base: Path) -> Path:
@@ -261,10 +378,29 @@ def error_line(output: str) -> str:
     return lines[-1] if lines else ""
 
 
-def releasekit(repo: Path, env: dict[str, str], timeout: float, *args: str) -> tuple[int, str]:
+@functools.cache
+def audit_env() -> dict[str, str]:
+    """verify audits dependencies against OSV; where this machine cannot reach it, the run
+    says so through releasekit's own one-run switch (never ``--skip``)."""
+    from releasekit.audit import OSV_URL, SKIP_ENV
+
+    body = json.dumps({"package": {"name": "pip", "ecosystem": "PyPI"}, "version": "0"})
+    request = urllib.request.Request(  # noqa: S310 - https
+        OSV_URL, data=body.encode(), headers={"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10):  # noqa: S310
+            return {}
+    except OSError as exc:
+        return {SKIP_ENV: f"adoption run: the OSV API is unreachable from this machine ({exc})"}
+
+
+def releasekit(
+    runner: Runner, repo: Path, env: dict[str, str], timeout: float, *args: str
+) -> tuple[int, str]:
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "releasekit", *args],
+            [*runner.prefix, runner.python, "-m", "releasekit", *args],
             cwd=repo,
             env=env,
             capture_output=True,
@@ -278,27 +414,35 @@ def releasekit(repo: Path, env: dict[str, str], timeout: float, *args: str) -> t
     return done.returncode, done.stdout + done.stderr
 
 
-def run_one(project: Project, workdir: Path, timeout: float) -> Outcome:
+def run_one(project: Project, workdir: Path, timeout: float, runner: Runner) -> Outcome:
     outcome = Outcome(project)
     started = time.monotonic()
     base = workdir / project.name
     try:
-        repo = make_repository(project, download(project), base)
+        sdist, uploaded = download(project)
+        repo = make_repository(project, sdist, base)
+        if runner.owner:
+            subprocess.run(["chown", "-R", f"{runner.owner}:", str(base)], check=True)
     except (OSError, RuntimeError, subprocess.CalledProcessError, tarfile.TarError) as exc:
         outcome.result, outcome.step, outcome.error = "setup failed", "download", str(exc)
         return outcome
     outcome.shape = describe_shape(repo)
     outcome.planned = expected_patch(project.version)
     index = base / "index"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RELEASEKIT_")}
-    env |= {"RELEASEKIT_INDEX_DIR": str(index), "NO_COLOR": "1", "COLUMNS": "200"}
-    code, output = releasekit(repo, env, timeout, "init")
-    if code == 0 and git(repo, "status", "--porcelain"):
-        git(repo, "add", "-A")
-        git(repo, "commit", "-q", "-m", "Set up releasekit")
+    env = runner.environ(
+        {"RELEASEKIT_INDEX_DIR": str(index), "NO_COLOR": "1", "COLUMNS": "200"}
+        | resolution_env(uploaded, locked=(repo / "uv.lock").is_file())
+        | audit_env()
+    )
+    code, output = releasekit(runner, repo, env, timeout, "init")
+    if code == 0 and git(repo, "status", "--porcelain", runner=runner):
+        git(repo, "add", "-A", runner=runner)
+        git(repo, "commit", "-q", "-m", "Set up releasekit", runner=runner)
     if code == 0:
         left = max(timeout - (time.monotonic() - started), 1.0)
-        code, output = releasekit(repo, env, left, "release", "patch", "--to", "local", "--yes")
+        code, output = releasekit(
+            runner, repo, env, left, "release", "patch", "--to", "local", "--yes"
+        )
         step = failed_step(repo)
     else:
         step = "init"
@@ -323,6 +467,31 @@ def run_one(project: Project, workdir: Path, timeout: float) -> Outcome:
 
 
 # ---------------------------------------------------------------- report
+
+POLICY = """\
+Policy: the gate is whatever releasekit detects for the project (its nox, tox or hatch
+test environment, else pytest in a venv with its test dependencies); `--skip` is never
+used and each project has a time limit. The environment is a maintainer's at release time:
+
+- nox, tox (with tox-uv), hatch and uv are installed next to releasekit.
+- Dependencies resolve as of the release: `UV_EXCLUDE_NEWER` is the pinned sdist's
+  `upload-time` (PEP 700, from the simple index) plus 7 days, so releasekit's venvs,
+  tox-uv and hatch install what the maintainers had that week, not today's versions that
+  break an old test suite. A project with a `uv.lock` gets no cutoff (its lock already
+  pins that resolution, and uv rejects a lock made without the cutoff). pip's
+  `--uploaded-prior-to` is not set: pip then refuses the local index the release goes to,
+  which gives no upload times.
+- Maintainers do not release as root: run as root, the harness creates the user
+  `rkadopt` and runs each release as that user (`runuser`), with a venv of its own
+  (releasekit and the tools on a Python it can read) and the work directories its own.
+- `REQUESTS_CA_BUNDLE` and `CURL_CA_BUNDLE`, which this machine sets and a maintainer's
+  shell does not, are left out: requests lets them override a test's own `verify=`.
+- This machine cannot reach the OSV API; where that is so, verify's dependency audit is
+  turned off for the run with `RELEASEKIT_AUDIT_SKIP` and the reason (the audit is not what
+  this run measures).
+
+A test suite that still cannot pass here (it needs the network or another Python) fails,
+and says so."""
 
 
 def table(outcomes: list[Outcome]) -> str:
@@ -366,11 +535,7 @@ def write_markdown(path: Path, outcomes: list[Outcome], seconds: float) -> None:
         "`releasekit release patch --to local --yes` with no other edit (the project's default\n"
         "gate, a private local index). Every uploaded file's metadata version is compared with\n"
         "the planned one. See `benchmarks/adoption.py` for the exact procedure.\n\n"
-        "Policy: the gate is whatever releasekit detects for the project (its nox, tox or hatch\n"
-        "test environment, else pytest in a venv with its test dependencies); `--skip` is never\n"
-        "used, each project has a time limit, and nox, tox (with tox-uv) and hatch are installed\n"
-        "as a maintainer would have them. A test suite that cannot pass on this machine (it needs\n"
-        "the network, another Python, or runs as non-root) fails here, and says so.\n\n"
+        f"{POLICY}\n\n"
         f"Run: {date}, releasekit {version} at `{head}`, {len(outcomes)} projects in "
         f"{seconds / 60:.1f} min.\n\n"
         f"**{figures(outcomes)}.**\n\n"
@@ -398,10 +563,13 @@ def main(argv: list[str] | None = None) -> int:
     ]
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="releasekit-adoption-"))
     workdir.mkdir(parents=True, exist_ok=True)
+    runner = make_runner()
+    if runner.owner:
+        workdir.chmod(0o755)  # mkdtemp's 0700 would keep the unprivileged user out
     started = time.monotonic()
     outcomes: list[Outcome] = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(args.jobs, 1)) as pool:
-        futures = [pool.submit(run_one, p, workdir, args.timeout) for p in chosen]
+        futures = [pool.submit(run_one, p, workdir, args.timeout, runner) for p in chosen]
         for future in concurrent.futures.as_completed(futures):
             o = future.result()
             print(

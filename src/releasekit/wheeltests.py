@@ -5,6 +5,8 @@ The tests are copied to a temporary directory outside the source tree (with the 
 site-packages, never ``src/``: a module the wheel lacks fails here even though every test passes
 from the tree. ``verify_tests`` chooses what runs: ``"auto"`` (each package's ``tests/`` or
 ``test/`` directory), ``false``, or a list of pytest arguments (paths relative to the root).
+The test dependencies get the versions the gate's environment had (:mod:`releasekit.resolved`),
+so a lock file or pins the gate honoured hold here too.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from .config import read_pyproject
 from .errors import ProcessError, StepFailed
+from .resolved import constraint_args, installed
 from .steps.gate import shown, write_log
 from .testenv import PLUGIN, failure_digest, plugin_install_args
 from .testreqs import install_args, requirement_name, requirements_for_tests
@@ -117,6 +120,9 @@ def run_wheel_tests(ctx: Context, venv: VirtualEnv) -> Facts:
     try:
         with tempfile.TemporaryDirectory(prefix="releasekit-requirements-") as copies:
             wanted = dependencies_for_tests(ctx, Path(copies))
+            pinned = ctx.facts.get("gate", {}).get("resolved") or []
+            present = {n for n, _, _ in installed(venv.python, cwd=ctx.root)} if pinned else set()
+            wanted = constraint_args(wanted, pinned, present, Path(copies))
             venv.install(wanted, what="installing the test dependencies (verify)")
     except ProcessError as exc:
         raise StepFailed(

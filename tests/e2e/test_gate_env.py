@@ -79,6 +79,9 @@ def test_src_layout_project_releases_with_the_default_gate(tmp_path: Path) -> No
     gate = _facts(sb, "gate")
     assert gate["environment"] == "venv" and gate["reused"] is False
     assert gate["command"] == "python -m pytest"
+    # the gate venv's versions, for verify: pytest pinned, the project itself left out
+    assert any(pin.startswith("pytest==") for pin in gate["resolved"]), gate
+    assert not any(pin.startswith("srclib") for pin in gate["resolved"]), gate
     assert "3 passed" in (sb.repo / ".releasekit" / "gate.log").read_text()
     verify = _facts(sb, "verify")
     assert "3 passed" in str(verify["tests"]), verify

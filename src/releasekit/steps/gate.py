@@ -19,6 +19,7 @@ from ..config import read_pyproject
 from ..errors import GateFailed, PreflightError, ProcessError
 from ..git import Git, ensure_state_dir
 from ..redact import redact
+from ..resolved import environment_python, installed, pins
 from ..testenv import EnvSpec, detect, failure_digest, has_tests, plugin_install_args
 from ..testreqs import install_args
 from ..venv import VirtualEnv
@@ -200,9 +201,11 @@ class GateStep(Step):
         started = time.monotonic()
         facts: Facts = {"environment": spec.kind, "source": spec.source}
         env = gate_env(ctx)  # the version about to be released, for the api rule
+        python: Path | None = None
         try:
             if spec.kind == "venv":
                 venv, facts["reused"] = self._venv(ctx, spec)
+                python = venv.python
                 argv = ["python", *spec.argv]
                 done = venv.run(argv, cwd=ctx.root, check=False, what="the quality gate", env=env)
             else:
@@ -244,6 +247,16 @@ class GateStep(Step):
                 "write), restore the tree (`git status`), then release again",
             )
         facts.update(
-            command=spec.display, seconds=round(time.monotonic() - started, 2), log=str(log)
+            command=spec.display,
+            seconds=round(time.monotonic() - started, 2),
+            log=str(log),
+            resolved=self._resolved(ctx, python or environment_python(ctx.root, spec)),
         )
         return facts
+
+    def _resolved(self, ctx: Context, python: Path | None) -> list[str]:
+        """The gate environment's versions, for verify (see :mod:`releasekit.resolved`)."""
+        if python is None:
+            return []
+        own = [package.name for package in ctx.workspace.packages]
+        return pins(installed(python, cwd=ctx.root), own=own)

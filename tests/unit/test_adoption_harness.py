@@ -1,0 +1,74 @@
+"""The adoption run's environment choices (benchmarks/adoption.py): dependencies resolved as of
+each sdist's upload, and the environment the unprivileged user releases in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import os
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+HARNESS = Path(__file__).resolve().parents[2] / "benchmarks" / "adoption.py"
+
+
+@pytest.fixture(scope="module")
+def adoption() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("adoption_harness", HARNESS)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_upload_time_from_a_pep_700_entry(adoption: ModuleType) -> None:
+    entry = {"filename": "flask-3.1.1.tar.gz", "upload-time": "2025-05-13T15:01:17.447750Z"}
+    assert adoption.upload_time(entry) == dt.datetime(2025, 5, 13, 15, 1, 17, 447750, dt.UTC)
+    with pytest.raises(RuntimeError, match="no upload-time"):
+        adoption.upload_time({"filename": "x-1.tar.gz"})
+
+
+def test_resolution_as_of_the_release_week(adoption: ModuleType) -> None:
+    uploaded = dt.datetime(2025, 4, 9, 2, 54, 46, tzinfo=dt.UTC)
+    assert adoption.resolution_env(uploaded, locked=False) == {
+        "UV_EXCLUDE_NEWER": "2025-04-16T02:54:46Z"
+    }
+    # a uv.lock already pins the release's resolution (and uv rejects it under a cutoff)
+    assert adoption.resolution_env(uploaded, locked=True) == {}
+
+
+def test_the_unprivileged_users_environment(adoption: ModuleType, tmp_path: Path) -> None:
+    root_home = str(Path.home())
+    environ = {
+        "PATH": f"/opt/venv/bin:{root_home}/.pyenv/shims:/usr/bin",
+        "PYENV_ROOT": f"{root_home}/.pyenv",
+        "REQUESTS_CA_BUNDLE": "/etc/ssl/certs/ca-certificates.crt",
+        "CURL_CA_BUNDLE": "/etc/ssl/certs/ca-certificates.crt",
+        "SSL_CERT_FILE": "/etc/ssl/certs/ca-certificates.crt",
+        "VIRTUAL_ENV": "/opt/venv",
+        "LANG": "C.UTF-8",
+    }
+    home = tmp_path / "home"
+    env = adoption.user_environment(home, home / "venv" / "bin", environ)
+    assert env == {
+        "PATH": f"{home / 'venv' / 'bin'}:/opt/venv/bin:/usr/bin",
+        "SSL_CERT_FILE": "/etc/ssl/certs/ca-certificates.crt",
+        "VIRTUAL_ENV": str(home / "venv"),
+        "LANG": "C.UTF-8",
+        "HOME": str(home),
+        "USER": adoption.USER,
+        "LOGNAME": adoption.USER,
+    }
+
+
+def test_a_run_as_this_user_keeps_its_environment(adoption: ModuleType) -> None:
+    runner = adoption.Runner(sys.executable)
+    env = runner.environ({"NO_COLOR": "1"})
+    assert env["NO_COLOR"] == "1"
+    assert not any(k.startswith("RELEASEKIT_") for k in env)
+    assert "REQUESTS_CA_BUNDLE" not in env
+    assert env.get("PATH") == os.environ.get("PATH")
