@@ -76,6 +76,8 @@ def _tokens() -> dict[str, str]:
         "jwt": f"{jwt_head}.{jwt_body.rstrip('=')}.{_b64url(32)}",
         "bearer": _random(ALNUM, 40),
         "plain_password": "hunter2-" + _random(ALNUM, 12),
+        "alert_password": "alertpw-" + _random(ALNUM, 16),
+        "alert_token": "alerttok" + _random(ALNUM, 24),
     }
 
 
@@ -141,6 +143,9 @@ def _plant(sandbox: Sandbox, index: RemoteIndex, tokens: dict[str, str]) -> dict
         "RELEASEKIT_GATE_COMMAND": f"{sys.executable} {home / 'leaky_gate.py'}",
         # a target URL with credentials, from the environment (config, doctor, plan)
         "RELEASEKIT_TARGET": f"http://uploader:{tokens['url_password']}@{host}",
+        # alerts to a webhook nobody listens on: a password and a token in the URL's path
+        "RELEASEKIT_ALERT_URLS": f"json://alerts:{tokens['alert_password']}@127.0.0.1:"
+        f"{free_port()}/hooks/{tokens['alert_token']}",
         # secrets the release does not use, under secret-looking names ...
         "MY_API_TOKEN": tokens["pypi_unused"],
         "GITHUB_TOKEN": tokens["ghp"],
@@ -246,8 +251,8 @@ def test_no_credential_leaks_anywhere(sandbox: Sandbox, remote_index: RemoteInde
     assert "no credentials" not in outputs["doctor (keyring, pypi)"]  # the keyring's token was read
 
     # failures: the gate (which prints every secret), an unreachable target, a kill mid-release
-    run("gate fails", "-v", "release", "minor", "--yes", "--to", with_creds, expect=4,
-        LEAKY_GATE_EXIT="1")  # fmt: skip
+    run("gate fails", "--log-file", str(sandbox.base / "gate-fails.jsonl"), "-v", "release",
+        "minor", "--yes", "--to", with_creds, expect=4, LEAKY_GATE_EXIT="1")  # fmt: skip
     unreachable = f"http://uploader:{tokens['unreachable_password']}@127.0.0.1:{free_port()}/"
     done = run(
         "unreachable target", "-v", "release", "minor", "--yes", "--to", unreachable, expect=None
@@ -276,12 +281,16 @@ def test_no_credential_leaks_anywhere(sandbox: Sandbox, remote_index: RemoteInde
     run("rollback (failed upload)", "-v", "release", "--rollback")
 
     # the release, with the credentials in the URL only
-    run("release", "-v", "release", "minor", "--yes", "--to", with_creds)
+    run("release", "--log-file", str(sandbox.base / "release.jsonl"), "-v", "release", "minor",
+        "--yes", "--to", with_creds)  # fmt: skip
     assert sorted(p.name for p in remote_index.directory.iterdir()) == [
         "simple_pkg-1.1.0-py3-none-any.whl",
         "simple_pkg-1.1.0.tar.gz",
     ]
     assert sandbox.remote_git("tag") == "v1.1.0"
+    # the alerts were tried (the webhook is dead: one warning) and the events logged
+    assert "alert release-succeeded not delivered" in " ".join(outputs["release"].split())
+    assert (sandbox.base / "release.jsonl").stat().st_size > 0
     run("status (released)", "-v", "status")
 
     # a named repository whose url holds a token: config, plan and doctor show it masked
