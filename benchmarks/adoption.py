@@ -429,8 +429,11 @@ def run_one(project: Project, workdir: Path, timeout: float, runner: Runner) -> 
     outcome.shape = describe_shape(repo)
     outcome.planned = expected_patch(project.version)
     index = base / "index"
+    tmp = Path(tempfile.mkdtemp(prefix="rk-"))  # short: tests put sockets below it
+    if runner.owner:
+        subprocess.run(["chown", f"{runner.owner}:", str(tmp)], check=True)
     env = runner.environ(
-        {"RELEASEKIT_INDEX_DIR": str(index), "NO_COLOR": "1", "COLUMNS": "200"}
+        {"RELEASEKIT_INDEX_DIR": str(index), "NO_COLOR": "1", "COLUMNS": "200", "TMPDIR": str(tmp)}
         | resolution_env(uploaded, locked=(repo / "uv.lock").is_file())
         | audit_env()
     )
@@ -446,6 +449,7 @@ def run_one(project: Project, workdir: Path, timeout: float, runner: Runner) -> 
         step = failed_step(repo)
     else:
         step = "init"
+    shutil.rmtree(tmp, ignore_errors=True)
     files = sorted(p for p in index.iterdir() if p.is_file()) if index.is_dir() else []
     outcome.uploaded = [p.name for p in files]
     outcome.wrong = [
@@ -484,6 +488,8 @@ used and each project has a time limit. The environment is a maintainer's at rel
 - Maintainers do not release as root: run as root, the harness creates the user
   `rkadopt` and runs each release as that user (`runuser`), with a venv of its own
   (releasekit and the tools on a Python it can read) and the work directories its own.
+- Each release has a temporary directory of its own (`TMPDIR`): a maintainer releases one
+  project at a time, and click's pager tests share one fixed file in it.
 - `REQUESTS_CA_BUNDLE` and `CURL_CA_BUNDLE`, which this machine sets and a maintainer's
   shell does not, are left out: requests lets them override a test's own `verify=`.
 - This machine cannot reach the OSV API; where that is so, verify's dependency audit is
