@@ -30,7 +30,15 @@ if TYPE_CHECKING:
     from .context import Context
     from .ui import Reporter
 
-__all__ = ["URLS_ENV", "Alert", "Alerter", "alert_problems", "alert_urls", "alerting"]
+__all__ = [
+    "URLS_ENV",
+    "Alert",
+    "Alerter",
+    "alert_problems",
+    "alert_urls",
+    "alert_values",
+    "alerting",
+]
 
 URLS_ENV = "RELEASEKIT_ALERT_URLS"
 
@@ -39,13 +47,13 @@ def alert_urls(settings: AlertSettings, environ: Mapping[str, str] | None = None
     """The configured URLs plus those of RELEASEKIT_ALERT_URLS, their secrets registered."""
     env = os.environ if environ is None else environ
     extra = [u for u in re.split(r"[\s,]+", env.get(URLS_ENV, "")) if u]
-    for url in extra:
+    for number, url in enumerate(extra, start=1):
         register_url_secrets(url)
         try:
             check_alert_url(url)
         except ValueError as exc:
             raise ConfigError(
-                f"environment variable {URLS_ENV}: {url.partition('://')[0][:20]!r}... {exc}",
+                f"environment variable {URLS_ENV}: URL {number} of {len(extra)} {exc}",
                 hint="separate URLs with spaces or commas",
             ) from None
     for url in settings.urls:
@@ -56,6 +64,15 @@ def alert_urls(settings: AlertSettings, environ: Mapping[str, str] | None = None
 def _shown(url: str) -> str:
     """An alert URL as it may be shown: its scheme only (the rest is registered as secret)."""
     return url.partition("://")[0] + "://..."
+
+
+def alert_values(settings: AlertSettings, where: str) -> dict[str, tuple[list[str], str]]:
+    """For ``releasekit config``: the URLs alerts go to, scheme only, and where they come from."""
+    urls = alert_urls(settings)
+    sources = [where] if settings.urls else []
+    if len(urls) > len(settings.urls):
+        sources.append(f"environment variable {URLS_ENV}")
+    return {"alerts.urls": ([_shown(u) for u in urls], " + ".join(sources) or "default")}
 
 
 def alert_problems(settings: AlertSettings) -> Iterator[tuple[str, str]]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .alerts import alert_values
 from .changelogs import resolve
 from .config import Config, read_pyproject
 from .docsite import docs_skip_reason
@@ -135,4 +136,5 @@ def effective_values(root: Path, config: Config) -> dict[str, Value]:
         config.docs.enabled, docs_skip_reason(config, root), "docs", config
     )
     values.update(forge_values(root, config))
+    values.update(alert_values(config.alerts, _where(config, "alerts")))
     return values

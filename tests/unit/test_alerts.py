@@ -12,7 +12,7 @@ import pytest
 from rich.console import Console
 
 from releasekit.alert_settings import AlertSettings, register_url_secrets
-from releasekit.alerts import URLS_ENV, Alerter, alert_problems, alert_urls
+from releasekit.alerts import URLS_ENV, Alerter, alert_problems, alert_urls, alert_values
 from releasekit.config import load_config
 from releasekit.errors import ConfigError
 from releasekit.events import EventLog
@@ -198,3 +198,20 @@ def test_doctor_names_urls_apprise_does_not_understand(monkeypatch: pytest.Monke
     monkeypatch.setenv(URLS_ENV, "nonsense")
     ((what, fix),) = alert_problems(settings)
     assert what.startswith(f"environment variable {URLS_ENV}")
+
+
+def test_config_shows_where_alerts_go_without_the_secrets(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = AlertSettings.model_validate({"urls": ["json://u:pw-secret-1@hooks.example.com/"]})
+    monkeypatch.delenv(URLS_ENV, raising=False)
+    assert alert_values(settings, "pyproject.toml") == {
+        "alerts.urls": (["json://..."], "pyproject.toml")
+    }
+    monkeypatch.setenv(URLS_ENV, "slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ")
+    assert alert_values(settings, "pyproject.toml") == {
+        "alerts.urls": (
+            ["json://...", "slack://..."],
+            f"pyproject.toml + environment variable {URLS_ENV}",
+        )
+    }
