@@ -103,7 +103,6 @@ class Alert:
     kind: str
     title: str
     body: str
-    event_ts: str
 
 
 @dataclass
@@ -161,7 +160,7 @@ class Alerter:
             "gate-failed": "quality gate failed on the default branch",
         }[kind]
         title = redact(f"releasekit: {self.project} {record.get('version', '')} {what}")
-        return Alert(kind, title, _text(record), str(record.get("ts", "")))
+        return Alert(kind, title, _text(record))
 
     def __call__(self, record: Mapping[str, Any]) -> None:
         alert = self.alert_for(record)
