@@ -14,11 +14,11 @@ slowest shard of the duration split is at most 1.10x the ideal. Two ways of meas
 
 * default: **predicted** shard times of the recorded suite, the recorded durations summed per
   shard (instant);
-* ``--run PATH``: **real** shard times: the 4 shards of PATH run one after another, once with each
-  split (interleaved), and each shard's time is the seconds its tests took (from its evidence
-  file). Its CPU time is shown too, less start-up and collection: on a shared machine the
-  tests' wall seconds swing with the other jobs, CPU time far less. Minutes; the shards run one
-  at a time so that they do not disturb one another.
+* ``--run PATH``: **real** shard times: the 4 shards of PATH run one after another by count, then
+  by duration, split by the durations the count run recorded (the previous run); each shard's
+  time is the seconds its tests took (from its evidence file). Its CPU time is shown too, less
+  start-up and collection: on a shared machine the tests' wall seconds swing with the other
+  jobs, CPU time far less. Minutes; the shards run one at a time.
 
 Not a test: the figures depend on the machine; ``--json`` keeps them.
 """
@@ -107,14 +107,16 @@ def run_shard(paths: Sequence[str], k: int, durations_file: Path, tmp: str) -> d
 
 
 def run_both(paths: Sequence[str], overhead: float) -> list[dict[str, Any]]:
-    """Shard k of each split, then shard k+1 of each ...: interleaved, so that a busier minute
-    of the machine does not fall on one split only. ``overhead``: the CPU seconds of start-up and
-    collection, taken off each shard's CPU time (it would flatten both ratios towards 1)."""
-    runs: dict[str, list[dict[str, Any]]] = {"duration": [], "count": []}
+    """The 4 shards by count first; then the 4 shards by duration, split by the durations the
+    count run just recorded (merged over the committed ones, as ``combine`` does): "durations
+    from a previous run" on this machine, as in CI. ``overhead``: the CPU seconds of start-up
+    and collection, taken off each shard's CPU time (it would flatten both ratios towards 1)."""
+    runs: dict[str, list[dict[str, Any]]] = {"count": [], "duration": []}
     with tempfile.TemporaryDirectory(prefix="bench-shards-") as tmp:
-        inputs = {"duration": DATA, "count": Path(tmp, "none.json")}
-        for k in range(1, SHARDS + 1):
-            for name, durations_file in inputs.items():
+        previous = Path(tmp, "durations.json")
+        previous.write_bytes(DATA.read_bytes())
+        for name, durations_file in (("count", Path(tmp, "none.json")), ("duration", previous)):
+            for k in range(1, SHARDS + 1):
                 with tempfile.TemporaryDirectory(dir=tmp) as out:
                     run = run_shard(paths, k, durations_file, out)
                 runs[name].append(run)
@@ -122,8 +124,13 @@ def run_both(paths: Sequence[str], overhead: float) -> list[dict[str, Any]]:
                     f"  by {name} {k}/{SHARDS}: {run['tests']:.1f} s of tests, "
                     f"wall {run['wall']:.1f} s, cpu {run['cpu']:.1f} s"
                 )
+            if name == "count":
+                durations.merge_into(
+                    previous, {n: s for r in runs[name] for n, s in r["durations"].items()}
+                )
     rows = []
-    for name, shards in runs.items():
+    for name in ("duration", "count"):
+        shards = runs[name]
         row = summary(name, [r["tests"] for r in shards])
         cpu = summary(name, [max(r["cpu"] - overhead, 0.0) for r in shards])
         row["wall"] = [round(r["wall"], 2) for r in shards]
