@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import coverage.tracer  # noqa: F401 - see below
 import pytest
 from gate_helpers import Project
+
+# pytester's in-process runs put sys.modules back as it was before each run. coverage.py's C
+# tracer cannot be imported a second time once removed (the new module lacks CTracer), so it is
+# imported here, before any run, and stays: in-process runs that measure coverage then work in
+# any order.
 
 pytest_plugins = ["pytester"]
 
