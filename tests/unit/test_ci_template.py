@@ -54,10 +54,15 @@ def test_init_writes_a_sharded_workflow_with_both_caches(
     gate = jobs["gate"]
     assert gate["if"] == "always()"
     (combine,) = [s["run"] for s in steps(gate, "run") if s["run"].startswith("pytest-releasekit ")]
-    words = shlex.split(combine)
-    assert words[:2] == ["pytest-releasekit", "combine"]
-    args = combine_parser().parse_args(words[1:])
-    assert args.paths == [Path(".releasekit-gate/")]
+    # on a push to main the diff rule is off (main compared with itself is an error), else on
+    no_diff = gate["env"]["NO_DIFF"]
+    assert "github.event_name == 'push'" in no_diff and "'--gate-set diff_coverage=off'" in no_diff
+    for value, sets in (("--gate-set diff_coverage=off", ["diff_coverage=off"]), ("", [])):
+        words = shlex.split(combine.replace("$NO_DIFF", value))
+        assert words[:2] == ["pytest-releasekit", "combine"]
+        args = combine_parser().parse_args(words[1:])
+        assert args.paths == [Path(".releasekit-gate/")]
+        assert args.gate_set == sets
     assert cache_paths(gate) == {DEFAULT_PATH, BenchSettings().baseline_dir}
     # nothing is overwritten: a second init keeps the user's edited workflow
     written.write_text("# mine\n")
