@@ -45,12 +45,7 @@ def render(value):
 
 
 @pytest.fixture(autouse=True)
-def _git_identity(monkeypatch: pytest.MonkeyPatch) -> None:
-    for role in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{role}_NAME", "Gate Test")
-        monkeypatch.setenv(f"GIT_{role}_EMAIL", "gate@example.invalid")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", "/dev/null")
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+def _git_identity(git_identity: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(NEXT_VERSION_ENV, raising=False)
 
 

@@ -26,12 +26,8 @@ NEW_TEST = "\nfrom pkg.legacy import new\n\ndef test_new(): assert new(1) == 'ne
 
 
 @pytest.fixture(autouse=True)
-def _git_identity(monkeypatch: pytest.MonkeyPatch) -> None:
-    for role in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{role}_NAME", "Gate Test")
-        monkeypatch.setenv(f"GIT_{role}_EMAIL", "gate@example.invalid")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", "/dev/null")
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+def _git_identity(git_identity: None) -> None:
+    """Every test here commits."""
 
 
 def git(cwd: Path, *args: str) -> str:

@@ -30,7 +30,7 @@ from packaging.version import InvalidVersion, Version
 
 from . import process
 from .errors import IndexUnavailable, UsageError
-from .tags import _pattern
+from .tags import tag_matcher
 
 __all__ = [
     "IndexFacts",
@@ -156,7 +156,7 @@ def _when(ts: str) -> datetime:
 def tagged_releases(root: Path, tag_format: str, name: str | None) -> list[Release]:
     """Every version tag ``tag_format`` could have made, oldest first, with the commits it
     shipped (those since the previous release tag)."""
-    pattern = _pattern(tag_format, name)
+    version_of = tag_matcher(tag_format, name)
     listed = process.run(
         [
             "git",
@@ -170,12 +170,8 @@ def tagged_releases(root: Path, tag_format: str, name: str | None) -> list[Relea
     found: list[tuple[Version, str, datetime, str]] = []
     for line in listed.splitlines():
         tag, stamp, obj, peeled = line.split("\0")
-        match = pattern.fullmatch(tag)
-        if match is None:
-            continue
-        try:
-            version = Version(match.group("version"))
-        except InvalidVersion:
+        version = version_of(tag)
+        if version is None:
             continue
         found.append((version, tag, _when(stamp), peeled or obj))
     found.sort()

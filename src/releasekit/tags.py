@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -149,21 +149,31 @@ def _pattern(fmt: str, name: str | None) -> re.Pattern[str]:
     return re.compile(regex)
 
 
+def tag_matcher(fmt: str, name: str | None = None) -> Callable[[str], Version | None]:
+    """A function giving the version a tag made by ``fmt`` names (None for any other tag)."""
+    pattern = _pattern(fmt, name)
+
+    def version_of(tag: str) -> Version | None:
+        match = pattern.fullmatch(tag)
+        if match is None:
+            return None
+        try:
+            return Version(match.group("version"))
+        except InvalidVersion:
+            return None
+
+    return version_of
+
+
 def latest_version_tag(
     root: Path, fmt: str, *, name: str | None = None
 ) -> tuple[str, Version] | None:
     """The highest-versioned tag reachable from HEAD that ``fmt`` could have made, or None."""
-    pattern = _pattern(fmt, name)
+    version_of = tag_matcher(fmt, name)
     best: tuple[str, Version] | None = None
     for tag in _git_lines(root, "tag", "--merged", "HEAD"):
-        match = pattern.fullmatch(tag)
-        if match is None:
-            continue
-        try:
-            version = Version(match.group("version"))
-        except InvalidVersion:
-            continue
-        if best is None or version > best[1]:
+        version = version_of(tag)
+        if version is not None and (best is None or version > best[1]):
             best = (tag, version)
     return best
 
