@@ -46,10 +46,20 @@ def _argv(argv: Sequence[Arg]) -> list[str]:
     return [os.fspath(a) for a in argv]
 
 
-def _environ(env: Mapping[str, str] | None, *, inherit: bool) -> dict[str, str]:
+#: Variables that point a tool at releasekit's own environment: a command that manages its own
+#: environments (the project's nox, tox or hatch) must not see them, or it installs into
+#: releasekit's venv (nox sets UV_PYTHON, which every ``uv pip install`` obeys).
+OUTER_ENVIRONMENT = ("VIRTUAL_ENV", "UV_PYTHON", "UV_PROJECT_ENVIRONMENT", "PYTHONHOME")
+
+
+def _environ(env: Mapping[str, str | None] | None, *, inherit: bool) -> dict[str, str]:
+    """``os.environ`` (when inherited) updated by ``env``, where a value of None unsets."""
     merged = dict(os.environ) if inherit else {}
-    if env:
-        merged.update(env)
+    for name, value in (env or {}).items():
+        if value is None:
+            merged.pop(name, None)
+        else:
+            merged[name] = value
     return merged
 
 
@@ -71,7 +81,7 @@ def run(
     argv: Sequence[Arg],
     *,
     cwd: Path | str | None = None,
-    env: Mapping[str, str] | None = None,
+    env: Mapping[str, str | None] | None = None,
     inherit_env: bool = True,
     check: bool = True,
     input: str | None = None,
@@ -132,7 +142,7 @@ def start(
     argv: Sequence[Arg],
     *,
     cwd: Path | str | None = None,
-    env: Mapping[str, str] | None = None,
+    env: Mapping[str, str | None] | None = None,
     stdout: int | None = subprocess.DEVNULL,
     stderr: int | None = subprocess.DEVNULL,
 ) -> subprocess.Popen[bytes]:

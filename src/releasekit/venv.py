@@ -90,11 +90,13 @@ class VirtualEnv:
         cwd: Path,
         what: str,
         check: bool = True,
-        env: Mapping[str, str] | None = None,
+        env: Mapping[str, str | None] | None = None,
     ) -> process.Completed:
-        """Run a command inside the venv (its bin/ first on PATH), from ``cwd``."""
+        """Run a command inside the venv (its bin/ first on PATH), from ``cwd``; nothing of the
+        environment releasekit runs in (``process.OUTER_ENVIRONMENT``) points elsewhere."""
         env = {
             **(env or {}),
+            **dict.fromkeys(process.OUTER_ENVIRONMENT),
             "PATH": f"{self.path / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
             "VIRTUAL_ENV": str(self.path),
         }

@@ -38,7 +38,15 @@ import nox
 
 @nox.session(python=False)
 def tests(session: nox.Session) -> None:
+    session.run("python", "-c", SEEN, external=True)
     session.run("python", "-m", "pytest", "-p", "no:cacheprovider", env={"PYTHONPATH": "src"})
+
+
+# what the project's tool sees of the environment releasekit runs in
+SEEN = (
+    "import json, os; names = ('VIRTUAL_ENV', 'UV_PYTHON', 'UV_PROJECT_ENVIRONMENT'); "
+    "json.dump({n: os.environ.get(n) for n in names}, open(os.environ['SEEN_FILE'], 'w'))"
+)
 """
 
 WHEEL_WITHOUT_EXTRA = """
@@ -161,7 +169,13 @@ def test_a_nox_session_runs_in_its_own_environment(tmp_path: Path) -> None:
 
 def test_a_failing_nox_session_names_the_failing_test(tmp_path: Path) -> None:
     sb = _sandbox(tmp_path, edit={"noxfile.py": NOX_NO_VENV, "tests/test_more.py": FAILING_TEST})
+    # releasekit run from a nox session (`nox -s release`): nox points uv and VIRTUAL_ENV at the
+    # session's venv. The project's own tool must not see them, or it installs into that venv.
+    outer = {"VIRTUAL_ENV": sys.prefix, "UV_PYTHON": sys.executable}
+    sb.env.update(outer, UV_PROJECT_ENVIRONMENT=sys.prefix, SEEN_FILE=str(tmp_path / "seen.json"))
     done = sb.run("release", "patch", "--to", "local", "--yes")
+    seen = json.loads((tmp_path / "seen.json").read_text())
+    assert seen == {"VIRTUAL_ENV": None, "UV_PYTHON": None, "UV_PROJECT_ENVIRONMENT": None}
     assert_one_error_line(
         done,
         "-s tests exited 1",

@@ -209,8 +209,10 @@ class GateStep(Step):
                 argv = ["python", *spec.argv]
                 done = venv.run(argv, cwd=ctx.root, check=False, what="the quality gate", env=env)
             else:
+                # the project's own tool makes its own environments, never in releasekit's
+                outside = {**env, **dict.fromkeys(process.OUTER_ENVIRONMENT)}
                 done = process.run(
-                    spec.argv, cwd=ctx.root, check=False, what="the quality gate", env=env
+                    spec.argv, cwd=ctx.root, check=False, what="the quality gate", env=outside
                 )
         except ProcessError as exc:  # the command does not exist
             raise GateFailed(exc.message, hint=exc.hint) from None
