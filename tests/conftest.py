@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import releasekit.redact as redact_module
 from releasekit.context import Context
 
 PROJECTS = Path(__file__).parent / "projects"
@@ -145,6 +146,16 @@ def make_sandbox(base: Path, project: str, *, edit: dict[str, str] | None = None
     ):
         subprocess.run(["git", *args], cwd=repo, check=True, env=env, capture_output=True)
     return Sandbox(base=base, repo=repo, remote=remote, index=index, env=env)
+
+
+@pytest.fixture(autouse=True)
+def _redactor_registrations(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Secrets registered during a test (in-process runs register what they read) end with it,
+    so a test never sees another test's text masked."""
+    monkeypatch.setattr(redact_module, "_registered", set())  # the module's own state
+    redact_module._literals.key = None
+    yield
+    redact_module._literals.key = None
 
 
 @pytest.fixture

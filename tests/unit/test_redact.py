@@ -19,7 +19,6 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from releasekit import redact as redact_module
 from releasekit.journal import Journal
 from releasekit.redact import (
     REDACTED,
@@ -33,14 +32,10 @@ from releasekit.ui import Reporter
 
 
 @pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """No secret-named variables from this machine, and registrations that end with the test."""
+def _isolated(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No secret-named variables from this machine (registrations end with each test: conftest)."""
     for name in secret_env_names():
         monkeypatch.delenv(name)
-    monkeypatch.setattr(redact_module, "_registered", set())  # the module's own state
-    redact_module._literals.key = None
-    yield
-    redact_module._literals.key = None
 
 
 ALNUM = string.ascii_letters + string.digits
