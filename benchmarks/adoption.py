@@ -51,6 +51,8 @@ from typing import Any
 
 from packaging.version import Version
 
+from releasekit.process import OUTER_ENVIRONMENT
+
 HERE = Path(__file__).resolve().parent
 DOC = HERE.parent / "docs" / "adoption.md"
 INDEX = os.environ.get("RELEASEKIT_ADOPTION_INDEX", "https://pypi.org/simple/")
@@ -207,7 +209,9 @@ def user_environment(home: Path, bin_dir: Path, environ: dict[str, str]) -> dict
     """``environ`` for the unprivileged user: its HOME, the venv first on PATH, and nothing
     pointing into root's home (unreadable to it)."""
     root_home = str(Path.home())
-    kept = {k: v for k, v in environ.items() if root_home not in v and k not in MACHINE_ONLY}
+    # nor at the environment this script runs in (under nox: its session venv, via UV_PYTHON)
+    dropped = (*MACHINE_ONLY, *OUTER_ENVIRONMENT)
+    kept = {k: v for k, v in environ.items() if root_home not in v and k not in dropped}
     path = [str(bin_dir)] + [
         d for d in environ.get("PATH", "").split(os.pathsep) if d and root_home not in d
     ]

@@ -50,6 +50,9 @@ def test_the_unprivileged_users_environment(adoption: ModuleType, tmp_path: Path
         "CURL_CA_BUNDLE": "/etc/ssl/certs/ca-certificates.crt",
         "SSL_CERT_FILE": "/etc/ssl/certs/ca-certificates.crt",
         "VIRTUAL_ENV": "/opt/venv",
+        # under nox: its session venv, whose python the user may not be able to run
+        "UV_PYTHON": "/opt/venv/bin/python",
+        "UV_PROJECT_ENVIRONMENT": "/opt/venv",
         "LANG": "C.UTF-8",
     }
     home = tmp_path / "home"
