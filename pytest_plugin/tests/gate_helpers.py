@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from pytest_releasekit import _run
+
 #: the execution modes the issue asks for: plain, ``-n 2`` and ``-p no:xdist``
 MODES = ("plain", "xdist", "no-xdist")
 #: plugins installed here that the inner runs do not need (hypothesis's is slow to start)
@@ -171,3 +173,10 @@ TESTS = {
     """,
 }
 BRANCH = "branch = true"
+
+
+def git(cwd: Path, *args: str) -> str:
+    """Run git in ``cwd``; its output, stripped (a failure fails the test with git's message)."""
+    done = _run.run(["git", *args], cwd=cwd)
+    assert done.ok, done.stderr
+    return done.stdout.strip()

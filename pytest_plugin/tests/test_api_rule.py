@@ -3,12 +3,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from gate_helpers import Project, Run
+from gate_helpers import Project, Run, git
 
-from pytest_releasekit import _run
 from pytest_releasekit.gates.api import NEXT_VERSION_ENV
 from pytest_releasekit.verdict import EXIT_GATE_FAILED
 
@@ -47,12 +44,6 @@ def render(value):
 @pytest.fixture(autouse=True)
 def _git_identity(git_identity: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(NEXT_VERSION_ENV, raising=False)
-
-
-def git(cwd: Path, *args: str) -> str:
-    done = _run.run(["git", *args], cwd=cwd)
-    assert done.ok, done.stderr
-    return done.stdout.strip()
 
 
 def released(project: Project, gate: str = "api = true", *, tag: str | None = "v1.4.0") -> Project:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from gate_helpers import BRANCH, MODES, SOURCES, TESTS, Project, Run
+from gate_helpers import BRANCH, MODES, SOURCES, TESTS, Project, Run, git
 
 from pytest_releasekit import _run
 from pytest_releasekit.gates import Unmeasurable
@@ -28,12 +28,6 @@ NEW_TEST = "\nfrom pkg.legacy import new\n\ndef test_new(): assert new(1) == 'ne
 @pytest.fixture(autouse=True)
 def _git_identity(git_identity: None) -> None:
     """Every test here commits."""
-
-
-def git(cwd: Path, *args: str) -> str:
-    done = _run.run(["git", *args], cwd=cwd)
-    assert done.ok, done.stderr
-    return done.stdout.strip()
 
 
 def uncovered_line(path: Path) -> int:

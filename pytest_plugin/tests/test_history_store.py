@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from gate_helpers import git
 
 from pytest_releasekit.history import DEFAULT_REF, DirStore, GitStore, HistoryError, open_store
 
@@ -24,12 +25,6 @@ WRITER = textwrap.dedent(
         store.append("gate", {"writer": int(sys.argv[3]), "n": i})
     """
 )
-
-
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=cwd, capture_output=True, text=True, check=True
-    ).stdout.strip()
 
 
 @pytest.fixture

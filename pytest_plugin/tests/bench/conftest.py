@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
+from gate_helpers import git
 
 BENCH = """
 import os, time
@@ -31,12 +31,6 @@ markers = ["performance: performance tier"]
 
 #: pytest-benchmark options that keep every measuring process short
 FAST = ("--benchmark-max-time=0.03", "--benchmark-min-rounds=6", "--benchmark-warmup=off")
-
-
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
-    ).stdout.strip()
 
 
 @pytest.fixture
