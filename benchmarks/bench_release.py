@@ -21,9 +21,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from releasekit.config import load_config
 from releasekit.steps.build import build_package
 from releasekit.steps.verify import verify_artifacts
-from releasekit.workspace import Package
+from releasekit.workspace import load_workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "projects" / "simple"
@@ -32,7 +33,7 @@ EPOCH = 1_763_640_000
 
 def releasekit_pipeline(source: Path, work: Path) -> float:
     started = time.perf_counter()
-    package = Package(name="simple-pkg", path=source, version="1.0.0")
+    (package,) = load_workspace(source, load_config(source)).packages
     files = build_package(package, source, work / "dist", epoch=EPOCH)
     verify_artifacts(files, workdir=work)
     return time.perf_counter() - started

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import workload
 
@@ -13,13 +15,13 @@ def data() -> list[dict[str, object]]:
     return workload.records(workload.size())
 
 
-def test_json_roundtrip(benchmark, data):
+def test_json_roundtrip(benchmark: Any, data: list[dict[str, object]]) -> None:
     assert benchmark(workload.json_roundtrip, data) == len(data)
 
 
-def test_sort_records(benchmark, data):
+def test_sort_records(benchmark: Any, data: list[dict[str, object]]) -> None:
     assert len(benchmark(workload.sort_records, data)) == len(data)
 
 
-def test_encode(benchmark, data):
+def test_encode(benchmark: Any, data: list[dict[str, object]]) -> None:
     assert benchmark(workload.encode_only, data) > 0
