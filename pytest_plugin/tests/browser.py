@@ -20,6 +20,11 @@ ARGS = [
 _POINTS = """() => Object.fromEntries(
   [...document.querySelectorAll('.plotly-graph-div')].map(
     d => [d.id, d.data.map(t => (t.x || []).length)]))"""
+#: per chart, each trace's type as written and as plotly.js drew it: a type missing from the
+#: bundle is silently drawn as another (plotly.js falls back to scatter)
+_TYPES = """() => Object.fromEntries(
+  [...document.querySelectorAll('.plotly-graph-div')].map(
+    d => [d.id, d.data.map((t, i) => [t.type || 'scatter', d._fullData[i].type])]))"""
 _DRAWN = """() => [...document.querySelectorAll('.plotly-graph-div')].every(
   d => d._fullLayout && d.querySelector('.main-svg'))"""
 
@@ -34,6 +39,8 @@ class Rendered:
     text: str = ""
     #: CPU time of the page's main thread (Chrome's ThreadTime), contention aside
     cpu_ms: float = 0.0
+    #: chart id -> [[type written, type drawn], ...]
+    types: dict[str, list[list[str]]] = field(default_factory=dict)
 
 
 def render(index: Path, screenshot: Path | None = None) -> Rendered:
@@ -55,10 +62,11 @@ def render(index: Path, screenshot: Path | None = None) -> Rendered:
             render_ms = float(page.evaluate("() => performance.now()"))
             metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
             points = page.evaluate(_POINTS)
+            types = page.evaluate(_TYPES)
             if screenshot is not None:
                 page.screenshot(path=str(screenshot), full_page=True)
             text = page.inner_text("body")
             cpu_ms = float(metrics.get("ThreadTime", 0.0)) * 1000
-            return Rendered(points, errors, render_ms, requests, text, cpu_ms)
+            return Rendered(points, errors, render_ms, requests, text, cpu_ms, types)
         finally:
             browser.close()

@@ -12,7 +12,7 @@ from gate_helpers import SOURCES, TESTS, Project
 from history_data import BENCHMARKS, FLAGGED_EVERY, gate_runs, releases
 
 from pytest_releasekit.history import open_store
-from pytest_releasekit.htmlreport import write_report
+from pytest_releasekit.htmlreport import BASIC_TRACES, VENDORED_PLOTLYJS, plotly_js, write_report
 
 RUNS, RELEASES = 24, 3
 #: where the screenshot is kept: CI's artifact directory, else pytest's tmp dir
@@ -54,6 +54,33 @@ def test_history_report_renders_every_trend_in_chromium(tmp_path: Path) -> None:
     assert all(name in page.text for name in ("change_failure_rate", "test_net.py::test_retry"))
     assert BENCHMARKS[0] in index.read_text(encoding="utf-8")
     assert shot.stat().st_size > 10_000
+    # every trace was drawn as the type it was written as, by the basic bundle the page loads
+    drawn = {pair[1] for pairs in page.types.values() for pair in pairs}
+    assert all(written == used for pairs in page.types.values() for written, used in pairs)
+    assert drawn <= BASIC_TRACES, page.types
+    assert {"scatter", "bar"} <= drawn, page.types
+    assert "plotly.js (basic - minified)" in (index.parent / "plotly.min.js").read_text()[:200]
+
+
+def test_the_page_loads_the_vendored_basic_bundle_of_the_figures_plotlyjs() -> None:
+    from plotly.offline import get_plotlyjs, get_plotlyjs_version
+
+    script = plotly_js()
+    header = script[:200]
+    assert f"plotly.js (basic - minified) v{VENDORED_PLOTLYJS}" in header
+    # the installed plotly makes figures for this plotly.js: same major (else the full bundle)
+    assert get_plotlyjs_version().split(".")[0] == VENDORED_PLOTLYJS.split(".")[0]
+    assert len(script) < len(get_plotlyjs()) / 3
+
+
+def test_another_plotlyjs_major_gets_plotlys_own_full_bundle(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import plotly.offline
+
+    # a plotly release bundling another major plotly.js (not installable next to this one)
+    monkeypatch.setattr(plotly.offline, "get_plotlyjs_version", lambda: "99.0.0")
+    assert plotly_js() == plotly.offline.get_plotlyjs()
 
 
 def test_gate_records_each_run_and_writes_the_report(project: Project, tmp_path: Path) -> None:

@@ -6,18 +6,29 @@ its confidence band and the runs the gate flagged, tests and durations per tier,
 release timeline and, when given, release metrics. Charts are plotly figures (the ``html``
 extra); plotly.js is written beside the page, never fetched from a CDN. Each chart's ``<div>`` has
 a stable id (``plot-coverage``, ``plot-bench-<n>``, ...) for tests and for embedding.
+
+The script is plotly.js's official *basic* partial bundle (scatter, bar, pie: every trace the
+report draws), vendored from npm's ``plotly.js-basic-dist-min`` (``static/``; re-vendor with
+``pytest_plugin/scripts/vendor-plotly.sh``): a quarter of the full bundle, which is most of the
+time a browser takes to open the page. When the installed plotly bundles another major version of
+plotly.js, its own full bundle is written instead, so page and figures always agree.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-__all__ = ["write_report"]
+__all__ = ["BASIC_TRACES", "VENDORED_PLOTLYJS", "plotly_js", "write_report"]
 
 _JS = "plotly.min.js"
+#: the vendored basic bundle's plotly.js version (see scripts/vendor-plotly.sh)
+VENDORED_PLOTLYJS = "4.1.1"
+#: the trace types in plotly.js's basic bundle
+BASIC_TRACES = frozenset({"scatter", "bar", "pie"})
 _STYLE = (
     "body{font-family:system-ui,sans-serif;margin:1.5rem;max-width:1200px;color:#222}"
     "table{border-collapse:collapse;margin:.5rem 0 1.5rem}"
@@ -337,14 +348,23 @@ def write_report(
     metrics: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write ``index.html`` and ``plotly.min.js`` into ``directory``; return the page's path."""
-    from plotly.offline import get_plotlyjs
-
     page = render(records, current=current, metrics=metrics)
     directory.mkdir(parents=True, exist_ok=True)
     js = directory / _JS
-    script = get_plotlyjs()
+    script = plotly_js()
     if not js.is_file() or js.stat().st_size != len(script.encode("utf-8")):
         js.write_text(script, encoding="utf-8")
     index = directory / "index.html"
     index.write_text(page, encoding="utf-8")
     return index
+
+
+def plotly_js() -> str:
+    """The vendored basic bundle when the installed plotly makes figures for the same major
+    version of plotly.js, else that plotly's own full bundle."""
+    from plotly.offline import get_plotlyjs, get_plotlyjs_version
+
+    if get_plotlyjs_version().split(".")[0] != VENDORED_PLOTLYJS.split(".", maxsplit=1)[0]:
+        return get_plotlyjs()
+    bundle = resources.files(__package__).joinpath("static", "plotly-basic.min.js")
+    return bundle.read_text(encoding="utf-8")
