@@ -364,7 +364,7 @@ def plotly_js() -> str:
     version of plotly.js, else that plotly's own full bundle."""
     from plotly.offline import get_plotlyjs, get_plotlyjs_version
 
-    if get_plotlyjs_version().split(".")[0] != VENDORED_PLOTLYJS.split(".", maxsplit=1)[0]:
-        return get_plotlyjs()
+    if str(get_plotlyjs_version()).split(".")[0] != VENDORED_PLOTLYJS.split(".", maxsplit=1)[0]:
+        return str(get_plotlyjs())
     bundle = resources.files(__package__).joinpath("static", "plotly-basic.min.js")
     return bundle.read_text(encoding="utf-8")
