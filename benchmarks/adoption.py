@@ -110,6 +110,21 @@ PROJECTS = (
     # pdm-backend
     Project("unearth", "0.17.5", "{version}"),
     Project("findpython", "0.6.3", "{version}"),
+    # The second wave (2026-12-02): twelve more of the most-used pure-Python projects, listed
+    # before any was run, each kept whatever its result; pinned to the newest release uploaded
+    # before 2025-07-01.
+    Project("requests", "2.32.4", "v{version}"),
+    Project("jinja2", "3.1.6", "{version}"),
+    Project("werkzeug", "3.1.3", "{version}"),
+    Project("markupsafe", "3.0.2", "{version}"),
+    Project("pyparsing", "3.2.3", "{version}"),
+    Project("python-dateutil", "2.9.0.post0", "{version}"),
+    Project("six", "1.17.0", "{version}"),
+    Project("typing-extensions", "4.14.0", "{version}"),
+    Project("h11", "0.16.0", "v{version}"),
+    Project("anyio", "4.9.0", "{version}"),
+    Project("pygments", "2.19.2", "{version}"),
+    Project("tabulate", "0.9.0", "v{version}"),
 )
 
 
