@@ -70,9 +70,12 @@ def display(argv: Sequence[Arg]) -> str:
 
 def _last_words(lines: list[str]) -> str:
     """The line of a tool's output that best says why it failed (its last error, else its last)."""
-    for line in reversed(lines):
+    for at in range(len(lines) - 1, -1, -1):
+        line = lines[at]
         lowered = line.lower()
         if any(word in lowered for word in ("error", "failed", "forbidden", "denied", "invalid")):
+            if line.endswith(":") and at + 1 < len(lines):  # its reason follows (uv, pip)
+                return f"{line} {lines[at + 1].lstrip('╰─▶ ')}"[:500]
             return line[:300]
     return lines[-1][:300]
 

@@ -3,7 +3,9 @@
 Looked up in this order (the first found wins): ``[dependency-groups]`` test/tests/dev (PEP 735),
 ``[project.optional-dependencies]`` test/tests/testing, poetry's ``group.test``/``tests``/``dev``
 or ``dev-dependencies``, ``[tool.pdm.dev-dependencies]`` test/tests/testing/dev, then requirement
-files (:data:`REQUIREMENT_FILES`, the first pattern that matches), and a plain
+files (:data:`REQUIREMENT_FILES`, the first pattern that matches; of ``requirements/tests.txt``
+and ``tests37.txt`` or ``tests-min.txt`` beside it only the first, as the others are its variants
+for other Pythons or lowest versions, not additions), and a plain
 ``requirements.txt`` only when nothing else is found.
 
 A requirement file is passed to the installer as one ``-r<path>`` argument, so its own ``-r``,
@@ -130,6 +132,10 @@ def _pdm(data: Mapping[str, Any]) -> tuple[list[str], str] | None:
 def _requirement_files(root: Path) -> tuple[list[Path], str] | None:
     for pattern in REQUIREMENT_FILES:
         found = sorted(p for p in root.glob(pattern) if p.is_file())
+        # ``tests.txt`` beside ``tests37.txt`` or ``tests-min.txt``: those are variants of it
+        # (other Pythons, lowest versions), alternatives whose pins conflict with its own
+        base = [p for p in found if all(q.stem.startswith(p.stem) for q in found)]
+        found = base or found
         if found:
             return found, ", ".join(p.relative_to(root).as_posix() for p in found)
     plain = root / "requirements.txt"

@@ -27,3 +27,21 @@ def test_argv_only_and_missing_tool() -> None:
     with pytest.raises(ProcessError, match="command not found") as info:
         process.run(["definitely-not-a-tool-xyz"], what="running it")
     assert info.value.returncode == 127
+
+
+def test_a_failure_whose_error_line_ends_in_a_colon_says_the_reason_after_it() -> None:
+    # uv without a terminal: the error line, then its reason on the next line
+    script = (
+        "import sys; print('Resolved 3 packages'); "
+        "sys.exit('error: No solution found when resolving dependencies:\\n"
+        "  \\u2570\\u2500\\u25b6 Because you require pytest==8.3.4 and pytest==7.4.4, we can "
+        "conclude that your requirements are unsatisfiable.')"
+    )
+    with pytest.raises(ProcessError) as info:
+        process.run([sys.executable, "-c", script], what="installing")
+    first = str(info.value).splitlines()[0]
+    assert first == (
+        "installing failed (exit 1): error: No solution found when resolving dependencies: "
+        "Because you require pytest==8.3.4 and pytest==7.4.4, we can conclude that your "
+        "requirements are unsatisfiable."
+    )

@@ -55,8 +55,15 @@ def _found(root: Path, files: dict[str, str], data: dict[str, object] | None = N
             "requirements/tests.txt",
         ),
         (
-            {"requirements/test-ci.txt": "a\n", "requirements/test.txt": "b\n"},
-            "requirements/test-ci.txt, requirements/test.txt",
+            {"requirements/test-ci.txt": "a\n", "requirements/test-win.txt": "b\n"},
+            "requirements/test-ci.txt, requirements/test-win.txt",
+        ),
+        (  # jinja2 3.1.6: tests37.txt pins other versions for Python 3.7, not more packages
+            {
+                "requirements/tests.txt": "pytest==8.3.4\n",
+                "requirements/tests37.txt": "pytest==7.4.4\n",
+            },
+            "requirements/tests.txt",
         ),
         ({"requirements-test.txt": "a\n", "dev-requirements.txt": "b\n"}, "requirements-test.txt"),
         ({"test-requirements.txt": "a\n"}, "test-requirements.txt"),
@@ -71,6 +78,7 @@ def _found(root: Path, files: dict[str, str], data: dict[str, object] | None = N
         "tests-dir",
         "requirements-dir",
         "all-matches",
+        "exact-name-over-variants",
         "dash",
         "test-req",
         "dev",
