@@ -28,6 +28,7 @@ from .versions import (
     detect_source,
     find_bumpversion,
 )
+from .versions.setuppy import setup_py_metadata
 
 __all__ = ["Package", "Workspace", "load_workspace", "package_name", "version_problems"]
 
@@ -96,7 +97,8 @@ def version_problems(workspace: Workspace) -> list[tuple[str, str]]:
 
 
 def package_name(data: dict[str, Any], path: Path) -> str | None:
-    """The distribution name: ``[project]``, ``[tool.poetry]`` or setup.cfg ``[metadata]``."""
+    """The distribution name: ``[project]``, ``[tool.poetry]``, setup.cfg ``[metadata]``, else
+    what a setup.py's build backend reports."""
     tool = data.get("tool")
     poetry = tool.get("poetry") if isinstance(tool, dict) else None
     for table in (data.get("project"), poetry):
@@ -109,6 +111,9 @@ def package_name(data: dict[str, Any], path: Path) -> str | None:
             parser.read_string(setup_cfg.read_text(encoding="utf-8"))
             if parser.has_option("metadata", "name"):
                 return parser.get("metadata", "name").strip()
+    if not (isinstance(data.get("project"), dict) or isinstance(poetry, dict)):
+        meta = setup_py_metadata(path)  # a setup.py that computes it: ask the backend
+        return meta.name if meta else None
     return None
 
 

@@ -131,6 +131,18 @@ SHAPES = {
         "HISTORY.md",
         EMPTY_NAME,
     ),
+    # Requests 2.32.4, h11, six as they are: setup.py reads name and version from a module by
+    # code (exec of __version__.py); pyproject.toml holds only tool settings.
+    "setuppy": Shape(
+        "shape-setuppy",
+        "tinyreqs",
+        "v{version}",
+        ("v2.32.3", "v2.32.4"),
+        _chain("patch=2.32.5", "rc=2.32.6rc1", "release=2.32.6"),
+        {"src/tinyreqs/__version__.py": DUNDER_VERSION},
+        "HISTORY.md",
+        EMPTY_NAME,
+    ),
     # pip: setuptools attr `__version__ = "25.2.dev0"`, towncrier news/ into NEWS.rst, no v.
     "pip": Shape(
         "shape-pip",

@@ -4,7 +4,8 @@ detection from pyproject.toml (and setup.cfg). Adding a kind is one class in :da
 Detection order: a static ``[project] version``; else a dynamic version from what the build
 backend reads (hatch-vcs, hatch ``path``, setuptools ``attr``/``file``, setuptools-scm, pdm-backend
 ``scm``/``file``, flit_core's module ``__version__``, poetry's ``[tool.poetry] version``); else
-setup.cfg ``[metadata] version``; else bump-my-version's ``current_version``.
+setup.cfg ``[metadata] version``; else bump-my-version's ``current_version``; else, for a setup.py
+that computes it, the one Python file holding the version its build backend reports.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from .module import (
 )
 from .project import Project
 from .setupcfg import SetupCfgVersion
+from .setuppy import SetupPyVersion
 from .static import PoetryVersion, ProjectVersion
 from .vcs import HatchVcsVersion, PdmScmVersion, SetuptoolsScmVersion, VcsVersion, pretend_env
 
@@ -46,6 +48,7 @@ __all__ = [
     "Project",
     "ProjectVersion",
     "SetupCfgVersion",
+    "SetupPyVersion",
     "SetuptoolsAttrVersion",
     "SetuptoolsFileVersion",
     "SetuptoolsScmVersion",
@@ -70,6 +73,7 @@ SOURCES: tuple[type[VersionSource], ...] = (
     PoetryVersion,
     SetupCfgVersion,
     BumpVersionSource,
+    SetupPyVersion,
 )
 
 #: Build requirements that version a project from git tags in ways releasekit cannot pin.
