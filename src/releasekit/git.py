@@ -12,6 +12,8 @@ from .errors import JournalError, PreflightError, ProcessError, StepFailed
 __all__ = ["Git"]
 
 STATE_DIR = ".releasekit"
+#: the file PEP 832 tools (tox 4.5x+) write at a project root to name its virtual environment
+VENV_REDIRECT = ".venv"
 #: Talking to a remote never waits for a password typed at a terminal: it fails instead.
 NO_PROMPT = {"GIT_TERMINAL_PROMPT": "0"}
 
@@ -62,7 +64,21 @@ class Git:
             paths.append(entry[3:])
             if entry[0] in "RC":
                 next(entries, None)  # a rename's source follows its destination
-        return [p for p in paths if not p.startswith(f"{STATE_DIR}/")]
+        return [
+            p for p in paths if not p.startswith(f"{STATE_DIR}/") and not self._env_redirect(p)
+        ]
+
+    def _env_redirect(self, path: str) -> bool:
+        """A PEP 832 ``.venv`` redirect file that tox (or nox) wrote, pointing at one of its own
+        environments: tool state like ``.tox/`` itself, not a change to the project."""
+        if path.rsplit("/", 1)[-1] != VENV_REDIRECT:
+            return False
+        top = Path(self.run("rev-parse", "--show-toplevel"))
+        file = top / path
+        if not file.is_file() or file.stat().st_size > 4096:
+            return False
+        target = file.read_text(encoding="utf-8", errors="replace").strip()
+        return any(part in {".tox", ".nox"} for part in Path(target).parts)
 
     def commit_exists(self, sha: str) -> bool:
         return self.ok("cat-file", "-e", f"{sha}^{{commit}}")
