@@ -64,9 +64,7 @@ class Git:
             paths.append(entry[3:])
             if entry[0] in "RC":
                 next(entries, None)  # a rename's source follows its destination
-        return [
-            p for p in paths if not p.startswith(f"{STATE_DIR}/") and not self._env_redirect(p)
-        ]
+        return [p for p in paths if not p.startswith(f"{STATE_DIR}/") and not self._env_redirect(p)]
 
     def _env_redirect(self, path: str) -> bool:
         """A PEP 832 ``.venv`` redirect file that tox (or nox) wrote, pointing at one of its own
