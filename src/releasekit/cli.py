@@ -62,8 +62,11 @@ def _shards(text: str) -> int:
 
 def _directory(text: str) -> Path:
     path = Path(text)
-    if path.exists() and not path.is_dir():
-        raise argparse.ArgumentTypeError(f"{text!r} is not a directory")
+    try:
+        if path.exists() and not path.is_dir():
+            raise argparse.ArgumentTypeError(f"{text!r} is not a directory")
+    except OSError as exc:  # a name too long for the file system, ...
+        raise argparse.ArgumentTypeError(f"{text[:60]!r}...: {exc.strerror}") from None
     return path
 
 

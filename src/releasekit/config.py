@@ -128,6 +128,16 @@ class Config(StrictModel):
         "project and its test dependencies installed (`--gate` added when the project uses "
         "pytest-releasekit). `python` as the first word means releasekit's own interpreter.",
     )
+    gate_reruns: int = Field(
+        1,
+        ge=0,
+        le=5,
+        description="How many times the gate runs the tests that failed once more (only those, "
+        "when at most 50 failed and nothing stopped the run): a test that then passes is "
+        "reported as flaky (a WARNING naming it) and does not stop the release. 0: a failure "
+        "stops at once. Not with a configured gate_command or pytest-releasekit's --gate, "
+        "whose verdict is its own.",
+    )
     verify_tests: Literal["auto"] | bool | list[str] = Field(
         "auto",
         description="Run the project's tests against the installed wheel in verify's fresh venv, "
@@ -256,6 +266,7 @@ ENV_KEYS: dict[str, str] = {
     "RELEASEKIT_PUSH": "push",
     "RELEASEKIT_REQUIRE_FRAGMENTS": "require_fragments",
     "RELEASEKIT_GATE_COMMAND": "gate_command",
+    "RELEASEKIT_GATE_RERUNS": "gate_reruns",
     "RELEASEKIT_VERIFY_TESTS": "verify_tests",
     "RELEASEKIT_SMOKE_COMMAND": "smoke_command",
 }

@@ -48,11 +48,14 @@ from .testreqs import requirement_name, requirements_for_tests
 from .textfiles import read_text
 
 __all__ = [
+    "MAX_RERUN",
     "EnvSpec",
     "detect",
     "failure_digest",
     "has_tests",
     "plugin_install_args",
+    "rerun_argv",
+    "rerun_ids",
 ]
 
 SESSION_NAMES = ("tests", "test", "pytest")
@@ -416,3 +419,31 @@ def failure_digest(output: str) -> str:
     if not parts:
         parts = [_short(line) for line in lines[-2:]]
     return "; ".join(parts) or "(no output)"
+
+
+# ------------------------------------------------------------------------------ flaky reruns
+_FAILED_ID = re.compile(r"^(?:FAILED|ERROR) (\S+?::.+?)(?: - .*)?$")  # ids may hold spaces
+#: more failures than this in one run are not flakiness
+MAX_RERUN = 50
+
+
+def rerun_ids(output: str) -> list[str]:
+    """The node ids of the failed tests of a run that a rerun can decide: pytest's short
+    summary lists each; empty when a collection error or an interruption stopped the run (the
+    same again, not chance), when there are none, or more than :data:`MAX_RERUN`."""
+    lines = [line.rstrip() for line in _ANSI.sub("", output).splitlines()]
+    named = [line for line in lines if _SUMMARY.match(line)]
+    ids = [m.group(1) for line in named if (m := _FAILED_ID.match(line))]
+    stopped = any(line.startswith("!!") and "Interrupted" in line for line in lines)
+    if stopped or len(ids) != len(named) or len(ids) > MAX_RERUN:
+        return []
+    return list(dict.fromkeys(ids))
+
+
+def rerun_argv(spec: EnvSpec, ids: list[str]) -> tuple[str, ...] | None:
+    """The gate's command running only ``ids`` (passed to pytest as the runner passes extra
+    arguments), or None where that is not known: a configured command, or pytest-releasekit's
+    own verdict (``--gate`` over a subset would judge coverage of the subset)."""
+    if spec.kind == "configured" or spec.plugin:
+        return None
+    return (*spec.argv, *ids) if spec.kind == "venv" else (*spec.argv, "--", *ids)

@@ -113,7 +113,7 @@ def package_name(data: dict[str, Any], path: Path) -> str | None:
                 return parser.get("metadata", "name").strip()
     if not (isinstance(data.get("project"), dict) or isinstance(poetry, dict)):
         meta = setup_py_metadata(path)  # a setup.py that computes it: ask the backend
-        return meta.name if meta else None
+        return meta.name if meta and meta.name != "UNKNOWN" else None  # setuptools: none given
     return None
 
 

@@ -213,3 +213,10 @@ def test_internal_keys_are_not_settable(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(BASE + "sources = {push = 'x'}\n")
     with pytest.raises(ConfigError, match="unknown key 'sources'"):
         load_config(tmp_path, environ={})
+
+
+@pytest.mark.parametrize("option", [["demo", "--dir"], ["index", "serve", "--dir"]])
+def test_a_directory_name_too_long_for_the_file_system_is_a_usage_error(option: list[str]) -> None:
+    """Found by test_any_option_value: Path.exists() raised ENAMETOOLONG from argparse."""
+    with pytest.raises(UsageError, match="File name too long"):
+        cli.build_parser().parse_args([*option, "0" * 300])

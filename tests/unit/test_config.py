@@ -46,6 +46,10 @@ def test_commands_accept_strings(tmp_path: Path) -> None:
         ("[tool.releasekit]\npackages=[]", ["'packages'", "at least one"]),
         ("[tool.releasekit.image]\nbuilder='kaniko'", ["'image.builder'", "'kaniko'"]),
         ("[tool.releasekit]\nbump_map={feature='huge'}", ["'bump_map.feature'", "'huge'"]),
+        (
+            "[tool.releasekit]\ngate_reruns=-1",
+            ["'gate_reruns'", "-1", "greater than or equal to 0"],
+        ),
     ],
 )
 def test_invalid_values_name_file_key_and_value(

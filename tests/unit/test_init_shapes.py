@@ -161,9 +161,18 @@ def test_setup_cfg_not_utf8_is_one_error_naming_it(tmp_path: Path) -> None:
 
 
 def test_setup_py_alone_without_a_name_is_one_error(tmp_path: Path) -> None:
-    (tmp_path / "setup.py").write_text("from setuptools import setup\n\nsetup(name='x')\n")
-    with pytest.raises(ConfigError, match=r"setup\.py: no project name"):
+    (tmp_path / "setup.py").write_text("from setuptools import setup\n\nsetup()\n")
+    with pytest.raises(ConfigError, match=r"setup\.py: no project name"):  # setuptools: UNKNOWN
         init_project(tmp_path)
+
+
+def test_setup_py_names_the_project_through_its_backend(tmp_path: Path) -> None:
+    (tmp_path / "setup.py").write_text("from setuptools import setup\n\nsetup(name='x')\n")
+    report = init_project(tmp_path)
+    assert any(
+        "setup.py gives version 0.0.0, but no Python file holds it" in line
+        for line in report.detected
+    ), report.detected
 
 
 def test_empty_directory_still_needs_a_project(tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """build: sdist and wheel of every package into a fresh, private directory.
 
-Builds run in a detached git worktree of the release commit, so exactly what was committed is
+Builds run in a fresh checkout of the release commit, so exactly what was committed is
 built: no untracked or ignored file of the work tree can slip into an sdist.
 ``SOURCE_DATE_EPOCH`` is the release commit's time, so two builds of one commit are byte-identical.
 Packages build in parallel (each in its own isolated environment, with uv when installed).
@@ -141,27 +141,19 @@ class BuildStep(Step):
 
 @contextlib.contextmanager
 def checkout(root: Path, sha: str, where: Path) -> Iterator[Path]:
-    """A detached worktree of ``sha`` at ``where``, removed afterwards."""
-    repo = Git(root)
-    if where.exists():
-        shutil.rmtree(where)
-        repo.run("worktree", "prune")
-    repo.run(
-        "worktree",
-        "add",
-        "--quiet",
-        "--detach",
-        "--force",
-        str(where),
-        sha,
-        what="checking out the release commit to build it",
-    )
+    """A checkout of ``sha`` at ``where`` with a ``.git`` directory of its own (a shared local
+    clone: no copy of the objects), removed afterwards. Not a ``git worktree``: its ``.git`` is a
+    file, which backends that leave out only a ``.git`` directory put into the sdist (hatchling,
+    pygments 2.19)."""
+    shutil.rmtree(where, ignore_errors=True)
+    what = "checking out the release commit to build it"
+    top = Git(root).run("rev-parse", "--show-toplevel")
+    Git(root).run("clone", "--quiet", "--shared", "--no-checkout", top, str(where), what=what)
     try:
+        Git(where).run("checkout", "--quiet", "--detach", sha, what=what)
         yield where
     finally:
-        repo.run("worktree", "remove", "--force", str(where), check=False)
         shutil.rmtree(where, ignore_errors=True)
-        repo.run("worktree", "prune", check=False)
 
 
 def artifact_paths(ctx: Context, kind: str | None = None) -> list[Path]:

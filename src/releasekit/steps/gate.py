@@ -20,7 +20,15 @@ from ..errors import GateFailed, PreflightError, ProcessError
 from ..git import Git, ensure_state_dir
 from ..redact import redact
 from ..resolved import environment_python, installed, pins
-from ..testenv import EnvSpec, detect, failure_digest, has_tests, plugin_install_args
+from ..testenv import (
+    EnvSpec,
+    detect,
+    failure_digest,
+    has_tests,
+    plugin_install_args,
+    rerun_argv,
+    rerun_ids,
+)
 from ..testreqs import install_args
 from ..venv import VirtualEnv
 from .base import Facts, Plan, Problem, Step
@@ -177,6 +185,9 @@ class GateStep(Step):
                 f"venv under .releasekit/work/: the project (-e .), pytest, {deps}"
                 + (", pytest-releasekit" if spec.plugin else "")
             )
+        if ctx.config.gate_reruns and rerun_argv(spec, ["ID"]) is not None:
+            times = "once" if ctx.config.gate_reruns == 1 else f"{ctx.config.gate_reruns} times"
+            actions.append(f"tests that fail are run again {times}: passing then, they are flaky")
         return Plan(self.name, "run the project's tests", actions=tuple(actions))
 
     def _venv(self, ctx: Context, spec: EnvSpec) -> tuple[VirtualEnv, bool]:
@@ -202,21 +213,23 @@ class GateStep(Step):
         facts: Facts = {"environment": spec.kind, "source": spec.source}
         env = gate_env(ctx)  # the version about to be released, for the api rule
         python: Path | None = None
-        try:
-            if spec.kind == "venv":
-                venv, facts["reused"] = self._venv(ctx, spec)
-                python = venv.python
-                argv = ["python", *spec.argv]
-                done = venv.run(argv, cwd=ctx.root, check=False, what="the quality gate", env=env)
-            else:
-                # the project's own tool makes its own environments, never in releasekit's
-                outside = {**env, **dict.fromkeys(process.OUTER_ENVIRONMENT)}
-                done = process.run(
-                    spec.argv, cwd=ctx.root, check=False, what="the quality gate", env=outside
-                )
-        except ProcessError as exc:  # the command does not exist
-            raise GateFailed(exc.message, hint=exc.hint) from None
-        log = write_log(ctx.root, LOG_NAME, spec.display, done, done.output)
+        venv: VirtualEnv | None = None
+        if spec.kind == "venv":
+            venv, facts["reused"] = self._venv(ctx, spec)
+            python = venv.python
+        done = first = _run(ctx, spec.argv, venv, env)
+        output, flaky, rerun = done.output, [], ""
+        ids = rerun_ids(done.output) if done.returncode != 0 else []
+        again = (rerun_argv(spec, ids) if ids else None) or ()
+        for _ in range(ctx.config.gate_reruns if again else 0):
+            ctx.reporter.info(f"gate: {len(ids)} test(s) failed; running them once more")
+            done = _run(ctx, again, venv, env)
+            output += f"\n\n$ {process.display(again)}  (the failed tests again)\n\n{done.output}"
+            if done.returncode == 0:
+                flaky = ids
+                break
+            rerun = " (and again when rerun)"
+        log = write_log(ctx.root, LOG_NAME, spec.display, done, output)
         ctx.reporter.events.emit(
             "verdict",
             step="gate",
@@ -226,20 +239,28 @@ class GateStep(Step):
             returncode=done.returncode,
         )
         ctx.reporter.detail(done.output)
-        if done.returncode == _NO_TESTS_COLLECTED:
+        if first.returncode == _NO_TESTS_COLLECTED:
             raise GateFailed(
-                f"the quality gate ran no test: {spec.display} exited {done.returncode} "
-                f"(pytest: no tests collected): {failure_digest(done.output)} "
+                f"the quality gate ran no test: {spec.display} exited {first.returncode} "
+                f"(pytest: no tests collected): {failure_digest(first.output)} "
                 f"(full output: {shown(log)})",
                 hint="check that the tests are in the tree (an sdist may leave them out) and "
                 "pytest's testpaths, or skip with --skip gate",
             )
         if done.returncode != 0:
             raise GateFailed(
-                f"the quality gate failed: {spec.display} exited {done.returncode}: "
-                f"{failure_digest(done.output)} (full output: {shown(log)})",
+                f"the quality gate failed: {spec.display} exited {first.returncode}{rerun}: "
+                f"{failure_digest(first.output)} (full output: {shown(log)})",
                 hint="fix the failures, or skip with --skip gate",
             )
+        if flaky:
+            more = f" (+{len(flaky) - 3} more)" if len(flaky) > 3 else ""
+            ctx.reporter.warn(
+                f"flaky: {len(flaky)} test(s) failed, then passed when run again: "
+                f"{', '.join(flaky[:3])}{more} (full output: {shown(log)}; "
+                "[tool.releasekit] gate_reruns = 0 makes a failure final)"
+            )
+            facts["flaky"] = flaky
         changed = Git(ctx.root).dirty_paths()  # preflight saw a clean tree
         if changed:
             raise GateFailed(
@@ -262,3 +283,19 @@ class GateStep(Step):
             return []
         own = [package.name for package in ctx.workspace.packages]
         return pins(installed(python, cwd=ctx.root), own=own)
+
+
+def _run(
+    ctx: Context, argv: tuple[str, ...], venv: VirtualEnv | None, env: dict[str, str]
+) -> process.Completed:
+    """One run of the gate's command (in the gate's venv for the "venv" kind)."""
+    try:
+        if venv is not None:
+            return venv.run(
+                ["python", *argv], cwd=ctx.root, check=False, what="the quality gate", env=env
+            )
+        # the project's own tool makes its own environments, never in releasekit's
+        outside = {**env, **dict.fromkeys(process.OUTER_ENVIRONMENT)}
+        return process.run(argv, cwd=ctx.root, check=False, what="the quality gate", env=outside)
+    except ProcessError as exc:  # the command does not exist
+        raise GateFailed(exc.message, hint=exc.hint) from None

@@ -62,6 +62,7 @@ def check_built(ctx: Context) -> None:
 class Verified:
     smoke: str  # the smoke command that passed
     scan: ScanReport  # what the content scan read (no findings: it passed)
+    metadata_warnings: tuple[str, ...] = ()  # twine check --strict's warnings
 
 
 def verify_artifacts(
@@ -83,11 +84,25 @@ def verify_artifacts(
             "targets.wheel] packages), or set smoke_command if this is intended",
         )
 
-    def twine_check() -> None:
-        process.run(
-            [sys.executable, "-m", "twine", "check", "--strict", *files],
+    def twine_check() -> list[str]:
+        """twine's errors fail (PyPI would reject the files or not render their description);
+        its --strict warnings (a missing content type, as six and h11 publish) are returned."""
+        done = process.run(
+            [sys.executable, "-m", "twine", "--no-color", "check", "--strict", *files],
             what="twine check --strict",
             hint="fix the package metadata (readme, content type) it names",
+            check=False,
+        )
+        verdicts = [line for line in done.output.splitlines() if line.startswith("Checking ")]
+        if done.returncode and not all(v.endswith("FAILED due to warnings") for v in verdicts):
+            process.run(  # again, to raise twine's own error with its reason
+                [sys.executable, "-m", "twine", "--no-color", "check", *files],
+                what="twine check",
+                hint="fix the package metadata (readme, content type) it names",
+            )
+        lines = (line.strip() for line in done.output.splitlines())
+        return list(
+            dict.fromkeys(line[8:].strip() for line in lines if line.startswith("WARNING "))
         )
 
     def contents() -> ScanReport:
@@ -100,7 +115,7 @@ def verify_artifacts(
         check = pool.submit(twine_check)
         found = pool.submit(contents)
         report = found.result()
-        check.result()
+        warnings = check.result()
         smoke_cmd = smoke.result()
     if report.findings:
         shown = "; ".join(str(f) for f in report.findings[:5])
@@ -112,7 +127,7 @@ def verify_artifacts(
             "exclude) and rotate any real credential, or, for a test fixture or an example, add "
             "a [[tool.releasekit.secret_allow]] entry with path, kind and reason",
         )
-    return Verified(smoke_cmd, report)
+    return Verified(smoke_cmd, report, tuple(warnings))
 
 
 class VerifyStep(Step):
@@ -161,6 +176,10 @@ class VerifyStep(Step):
             secret_allow=ctx.config.secret_allow,
         )
         report = verified.scan
+        for warning in verified.metadata_warnings:
+            ctx.reporter.warn(
+                f"twine check: {warning} (PyPI accepts it; fix the metadata to silence)"
+            )
         venv = VirtualEnv(ctx.release_dir / "venv-verify")
         return {
             "smoke": verified.smoke,

@@ -1,0 +1,87 @@
+"""Flaky tests: real releases whose project runs its tests with nox (a real nox session). A test
+that fails, then passes when the gate runs it again, is named in a WARNING and the release goes
+on; one that fails again stops it; ``gate_reruns = 0`` stops at the first failure."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..conftest import Sandbox, assert_one_error_line, make_sandbox
+
+NOX = """\
+import nox
+
+
+@nox.session(python=False)
+def tests(session: nox.Session) -> None:
+    session.run(
+        "python", "-m", "pytest", "-p", "no:cacheprovider", *session.posargs,
+        env={"PYTHONPATH": "src"}, external=True,
+    )
+"""
+FLAKY = """\
+import os
+from pathlib import Path
+
+
+def test_fails_the_first_time() -> None:
+    counter = Path(os.environ["FLAKY_COUNTER"])  # outside the tree: the gate wants it clean
+    runs = int(counter.read_text()) + 1 if counter.exists() else 1
+    counter.write_text(str(runs))
+    assert runs > 1, "the first run fails"
+"""
+ALWAYS = """\
+def test_always_fails() -> None:
+    assert 1 + 1 == 3
+"""
+FLAKY_ID = "tests/test_flaky.py::test_fails_the_first_time"
+
+
+def _sandbox(tmp_path: Path, test: str) -> Sandbox:
+    sb = make_sandbox(tmp_path, "srclayout", edit={"noxfile.py": NOX, "tests/test_flaky.py": test})
+    del sb.env["RELEASEKIT_GATE_COMMAND"]  # detected: the nox session
+    sb.env["FLAKY_COUNTER"] = str(tmp_path / "runs.txt")
+    return sb
+
+
+def _gate_facts(sb: Sandbox) -> dict[str, object]:
+    history = sorted((sb.repo / ".releasekit" / "history").glob("*.jsonl"))
+    path = history[-1] if history else sb.repo / ".releasekit" / "journal.jsonl"
+    for line in path.read_text().splitlines():
+        event = json.loads(line)
+        if event["step"] == "gate" and event["event"] == "done":
+            return dict(event["facts"])
+    raise AssertionError("no gate facts")
+
+
+def test_a_test_that_passes_when_run_again_is_flaky_and_the_release_goes_on(
+    tmp_path: Path,
+) -> None:
+    sb = _sandbox(tmp_path, FLAKY)
+    done = sb.run("release", "patch", "--to", "local", "--yes")
+    assert done.returncode == 0, done.stdout + done.stderr
+    output = done.stdout + done.stderr
+    assert f"WARNING flaky: 1 test(s) failed, then passed when run again: {FLAKY_ID}" in output
+    assert _gate_facts(sb)["flaky"] == [FLAKY_ID]
+    log = (sb.repo / ".releasekit" / "gate.log").read_text()
+    assert f"-s tests -- {FLAKY_ID}  (the failed tests again)" in log  # only that test again
+    assert "1 passed" in log.rsplit("(the failed tests again)", 1)[1]
+    assert sb.remote_git("tag") != ""
+
+
+def test_a_test_that_fails_again_stops_the_release(tmp_path: Path) -> None:
+    sb = _sandbox(tmp_path, ALWAYS)
+    done = sb.run("release", "patch", "--to", "local", "--yes")
+    assert_one_error_line(done, "exited 1 (and again when rerun)", "test_always_fails")
+    assert done.returncode == 4
+    assert sb.index_files() == {}
+
+
+def test_gate_reruns_0_stops_at_the_first_failure(tmp_path: Path) -> None:
+    sb = _sandbox(tmp_path, FLAKY)
+    done = sb.run("release", "patch", "--to", "local", "--yes", env={"RELEASEKIT_GATE_RERUNS": "0"})
+    assert_one_error_line(done, "-s tests exited 1: FAILED " + FLAKY_ID)
+    assert "again when rerun" not in done.stdout + done.stderr
+    assert (tmp_path / "runs.txt").read_text() == "1"  # it ran once
+    assert sb.index_files() == {}
