@@ -169,15 +169,19 @@ def ensure_base_image() -> dict[str, object]:
 
 
 def remove_images(prefix: str) -> None:
-    """Remove every local image with a name starting with ``prefix``."""
+    """Remove every local image name starting with ``prefix``.
+
+    By name, never by id and never ``--force``: reproducible builds give two tests' images the
+    same id, and removing it by id (with ``--force``, the containers using it too) broke the other
+    xdist worker's build in the middle of a commit. An image goes when its last name does.
+    """
     done = subprocess.run(
         ["buildah", "images", "--json"], capture_output=True, text=True, check=False
     )
-    for image in json.loads(done.stdout or "[]") if done.returncode == 0 else []:
-        if any(name.startswith(prefix) for name in image.get("names") or []):
-            subprocess.run(
-                ["buildah", "rmi", "--force", image["id"]], capture_output=True, check=False
-            )
+    images = json.loads(done.stdout or "[]") if done.returncode == 0 else []
+    names = {n for image in images for n in image.get("names") or [] if n.startswith(prefix)}
+    for name in sorted(names):
+        subprocess.run(["buildah", "rmi", name], capture_output=True, check=False)
 
 
 def free_port() -> int:
