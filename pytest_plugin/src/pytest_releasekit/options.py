@@ -80,7 +80,7 @@ class Options:
         gate = not os.environ.get(CHILD_ENV) and bool(
             shard
             or getattr(ns, "gate", False)
-            or config.getini("releasekit_gate")
+            or _ini_flag(config, "releasekit_gate")
             or sets
             or base
             or report_path
@@ -118,6 +118,17 @@ class Options:
             history=history,
             html=html,
         )
+
+
+def _ini_flag(config: pytest.Config, name: str) -> bool:
+    """A boolean ini setting; a word pytest cannot read as one is a usage error (pytest 9.1
+    raises a bare ValueError for it, which would end the run with a traceback)."""
+    try:
+        return bool(config.getini(name))
+    except ValueError as exc:
+        raise pytest.UsageError(
+            f"releasekit: ini setting {name}: {exc}; use true or false"
+        ) from None
 
 
 def _check_output(value: str | None, option: str, *, directory: bool) -> None:
