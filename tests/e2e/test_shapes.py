@@ -55,6 +55,7 @@ class Shape:
     changelog: str | None = None
     pending: str | None = None  # an entry waiting for the first release
     fragments: tuple[str, str, str] | None = None  # towncrier: (directory, type, extension)
+    spell: Callable[[str], str] = str  # the version as the version files write it
 
 
 def _chain(*pairs: str) -> tuple[tuple[str, str], ...]:
@@ -230,7 +231,29 @@ SHAPES = {
         _chain("rc=1.0.1rc1", "release=1.0.1", "post=1.0.1.post1"),
         {"pyproject.toml": PYPROJECT_VERSION},
     ),
+    # pyparsing 3.2: flit_core, flat layout, `__version_info__ = version_info(3, 2, 3, "final",
+    # 1)` that __version__ is computed from, a CHANGES file (no suffix) with "Version X.Y.Z -
+    # Month, Year" headings under a preamble, tags without v.
+    "pyparsing": Shape(
+        "shape-pyparsing",
+        "tinyparsing",
+        "{version}",
+        ("3.2.2", "3.2.3"),
+        _chain("patch=3.2.4", "rc=3.2.5rc1", "release=3.2.5"),
+        {"tinyparsing/__init__.py": r"^__version_info__ = version_info\((.+)\)$"},
+        "CHANGES",
+        spell=lambda v: _info_tuple(Version(v)),
+    ),
 }
+
+
+def _info_tuple(version: Version) -> str:
+    """pyparsing's spelling: ``3, 2, 5, "candidate", 1`` (a final release keeps serial 1)."""
+    level = (
+        {"a": "alpha", "b": "beta", "rc": "candidate"}[version.pre[0]] if version.pre else "final"
+    )
+    serial = version.pre[1] if version.pre else 1
+    return ", ".join(map(str, version.release)) + f', "{level}", {serial}'
 
 
 # ---------------------------------------------------------------- reading what a release made
@@ -481,10 +504,10 @@ def check_release(chain: Chain, k: int) -> None:
     for rel, pattern in spec.version_files.items():
         before, after = step.before[rel], (sb.repo / rel).read_text(encoding="utf-8")
         found = re.findall(pattern, after, flags=re.MULTILINE)
-        assert found == [v], (rel, found)
+        assert found == [spec.spell(v)], (rel, found)
         old = re.findall(pattern, before, flags=re.MULTILINE)
         assert len(old) == 1, (rel, old)
-        restored = re.sub(pattern, _put_back(v, old[0]), after, flags=re.MULTILINE)
+        restored = re.sub(pattern, _put_back(spec.spell(v), old[0]), after, flags=re.MULTILINE)
         assert restored == before, rel
 
     # the changelog: this version's heading on top of the older ones, its entries under it

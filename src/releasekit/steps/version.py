@@ -57,6 +57,11 @@ class VersionStep(Step):
             problem = engine.problem(ctx.previous_version, ctx.version)
             if problem:
                 yield problem
+        elif ctx.version != ctx.previous_version:
+            for package in ctx.workspace.packages:
+                reason = package.source.cannot_hold(ctx.version)
+                if reason:
+                    yield reason, "release a version it can express, or configure bump-my-version"
 
     def apply(self, ctx: Context) -> Facts:
         repo = Git(ctx.root)

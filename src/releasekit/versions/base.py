@@ -73,6 +73,11 @@ class VersionSource(abc.ABC):
     def describe(self) -> str:
         """Where the version lives, for humans: ``pyproject.toml [project] version``."""
 
+    def cannot_hold(self, version: str) -> str | None:
+        """Why this source cannot be written as ``version``, or None when it can (asked before
+        anything changes)."""
+        return None
+
     def build_env(self, name: str, version: str) -> dict[str, str]:
         """Environment that makes the build backend produce ``version`` (VCS sources)."""
         return {}

@@ -18,9 +18,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+from packaging.version import InvalidVersion, Version
+
 from ..errors import ConfigError
 from ..textfiles import read_text
 from .base import SlotVersion, TextSlot, VersionSource
+from .infotuple import TupleVersion, find_tuple
 from .project import Project
 
 __all__ = [
@@ -155,7 +158,10 @@ class FlitModuleVersion(ModuleVersion):
         module = project.table("tool", "flit", "module").get("name")
         dotted = module if isinstance(module, str) else re.sub(r"[-.]+", "_", project.name)
         path = _module_file(project.root, project.root, dotted, "flit_core's dynamic version")
-        return cls(project.root, _reexported_from(path, "__version__"))
+        path = _reexported_from(path, "__version__")
+        return _tuple_version(project.root, path, "__version__", cls.kind) or cls(
+            project.root, path
+        )
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -211,7 +217,28 @@ def _reexported_from(path: Path, name: str) -> Path:
     return path
 
 
-def attr_file(root: Path, attr: str, *, kind: str, base: Path | None = None) -> ModuleVersion:
+def _tuple_version(root: Path, path: Path, name: str, kind: str) -> VersionSource | None:
+    """A :class:`TupleVersion` when ``path`` computes ``name`` from a version tuple instead of
+    assigning a literal (pyparsing's ``__version_info__``)."""
+    if name != "__version__" or not path.is_file():
+        return None
+    text = read_text(path)
+    literal = dunder_pattern(name).search(text)
+    if (literal and _is_version(literal.group("version"))) or find_tuple(text) is None:
+        return None
+    return TupleVersion(root, path, kind=kind)
+
+
+def _is_version(text: str) -> bool:
+    """A literal that is a version (``".".join(VERSION)`` starts with the literal ``"."``)."""
+    try:
+        Version(text)
+    except InvalidVersion:
+        return False
+    return True
+
+
+def attr_file(root: Path, attr: str, *, kind: str, base: Path | None = None) -> VersionSource:
     """``pkg.mod.__version__`` -> the file of ``pkg.mod`` and a pattern for the attribute."""
     module, _, name = attr.strip().rpartition(".")
     if not module or not name:
@@ -220,6 +247,6 @@ def attr_file(root: Path, attr: str, *, kind: str, base: Path | None = None) -> 
             hint='write it like attr = "pkg.__version__"',
         )
     path = _reexported_from(_module_file(root, base or root, module, kind), name)
-    return ModuleVersion(
+    return _tuple_version(root, path, name, kind) or ModuleVersion(
         root, path, pattern=dunder_pattern(name), where=f'{name} = "..."', kind=kind
     )
