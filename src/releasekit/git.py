@@ -51,20 +51,31 @@ class Git:
     def dirty_paths(self, *pathspecs: str) -> list[str]:
         """Changed, deleted or untracked paths (relative to the top level), ignoring releasekit's
         own state directory; limited to ``pathspecs`` when given."""
+        return [path for _, path in self._status(pathspecs)]
+
+    def untracked_paths(self) -> list[str]:
+        """The untracked files of :meth:`dirty_paths` (new files git does not ignore)."""
+        return [path for code, path in self._status(()) if code == "??"]
+
+    def _status(self, pathspecs: tuple[str, ...]) -> list[tuple[str, str]]:
         out = process.run(
             ["git", "status", "--porcelain", "-z", "--untracked-files=all", "--", *pathspecs],
             cwd=self.root,
             what="git status",
         ).stdout  # not stripped: columns matter
         entries = iter(out.split("\0"))
-        paths = []
+        found = []
         for entry in entries:
             if len(entry) < 4:
                 continue
-            paths.append(entry[3:])
+            found.append((entry[:2], entry[3:]))
             if entry[0] in "RC":
                 next(entries, None)  # a rename's source follows its destination
-        return [p for p in paths if not p.startswith(f"{STATE_DIR}/") and not self._env_redirect(p)]
+        return [
+            (code, path)
+            for code, path in found
+            if not path.startswith(f"{STATE_DIR}/") and not self._env_redirect(path)
+        ]
 
     def _env_redirect(self, path: str) -> bool:
         """A PEP 832 ``.venv`` redirect file that tox (or nox) wrote, pointing at one of its own

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import subprocess
+import tarfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -121,18 +122,38 @@ def test_a_dry_run_push_cannot_know_a_pre_receive_hooks_verdict(sandbox: Sandbox
     assert repo.push_refused("origin", "HEAD:refs/heads/main", "HEAD:refs/tags/v9") is None
 
 
-def test_gate_that_writes_into_the_tree_is_refused(sandbox: Sandbox) -> None:
-    gate = "python -c \"open('leftover.txt', 'w').write('from the tests')\""
+def test_gate_that_changes_a_project_file_is_refused(sandbox: Sandbox) -> None:
+    gate = "python -c \"open('README.md', 'a').write('from the tests')\""
     before = sandbox.snapshot()
     done = sandbox.run("release", "minor", "--yes", env={"RELEASEKIT_GATE_COMMAND": gate})
-    assert_one_error_line(done, "the quality gate changed the work tree: leftover.txt")
+    assert_one_error_line(done, "the quality gate changed the project's files: README.md")
     assert done.returncode == 4
     after = sandbox.snapshot()
-    assert isinstance(after["tree"], dict) and after["tree"].pop("leftover.txt")
+    assert isinstance(after["tree"], dict) and isinstance(before["tree"], dict)
+    assert after["tree"].pop("README.md") != before["tree"].pop("README.md")  # the test's edit
     for key in ("tree", "head", "refs", "remote", "index", "dist"):
         assert after[key] == before[key], key
     assert not (sandbox.repo / ".releasekit" / "journal.jsonl").exists()
     assert sandbox.git("log", "--format=%s") == "Initial commit"
+
+
+def test_files_the_gate_leaves_are_reported_and_kept_out_of_the_release(sandbox: Sandbox) -> None:
+    """pyparsing's tests write diagrams into the working directory: new files are a WARNING;
+    the release commit and the sdist hold none of them, and they are left where they are."""
+    gate = "python -c \"open('leftover.html', 'w').write('from the tests')\""
+    done = sandbox.run("release", "minor", "--yes", env={"RELEASEKIT_GATE_COMMAND": gate})
+    assert done.returncode == 0, done.stderr
+    assert "WARNING the quality gate left 1 new file(s) in the work tree: leftover.html" in (
+        done.stdout + done.stderr
+    )
+    assert (sandbox.repo / "leftover.html").read_text() == "from the tests"
+    assert sandbox.git("status", "--porcelain") == "?? leftover.html"
+    assert "leftover.html" not in sandbox.git("show", "--name-only", "--format=", "HEAD")
+    sdists = [name for name in sandbox.index_files() if name.endswith(".tar.gz")]
+    assert len(sdists) == 1
+    with tarfile.open(sandbox.index / sdists[0]) as archive:
+        assert not [m for m in archive.getnames() if m.endswith("leftover.html")]
+    assert sandbox.remote_git("tag") == "v1.1.0"
 
 
 def test_release_commit_holds_exactly_the_release_files_with_state_dir_ignored(

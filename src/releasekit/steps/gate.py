@@ -261,14 +261,7 @@ class GateStep(Step):
                 "[tool.releasekit] gate_reruns = 0 makes a failure final)"
             )
             facts["flaky"] = flaky
-        changed = Git(ctx.root).dirty_paths()  # preflight saw a clean tree
-        if changed:
-            raise GateFailed(
-                f"the quality gate changed the work tree: {', '.join(changed[:5])}"
-                + (" ..." if len(changed) > 5 else ""),
-                hint="make the tests write to a temporary directory (or git-ignore what they "
-                "write), restore the tree (`git status`), then release again",
-            )
+        self._check_tree(ctx, facts)
         facts.update(
             command=spec.display,
             seconds=round(time.monotonic() - started, 2),
@@ -276,6 +269,30 @@ class GateStep(Step):
             resolved=self._resolved(ctx, python or environment_python(ctx.root, spec)),
         )
         return facts
+
+    def _check_tree(self, ctx: Context, facts: Facts) -> None:
+        """Preflight saw a clean tree. Files the tests changed stop the release; new files they
+        left (pyparsing's tests write diagrams into the working directory) are only reported:
+        the commit stages exactly the release's files and the build uses the release commit."""
+        repo = Git(ctx.root)
+        new = repo.untracked_paths()
+        changed = [path for path in repo.dirty_paths() if path not in set(new)]
+        if changed:
+            raise GateFailed(
+                f"the quality gate changed the project's files: {', '.join(changed[:5])}"
+                + (" ..." if len(changed) > 5 else ""),
+                hint="make the tests leave the project's files alone, restore them "
+                "(`git status`, `git restore`), then release again",
+            )
+        if new:
+            more = f" (+{len(new) - 5} more)" if len(new) > 5 else ""
+            ctx.reporter.warn(
+                f"the quality gate left {len(new)} new file(s) in the work tree: "
+                f"{', '.join(new[:5])}{more}; they are not part of the release (the commit "
+                "and the build take only its own files): git-ignore them or make the tests "
+                "write to a temporary directory"
+            )
+            facts["left"] = new
 
     def _resolved(self, ctx: Context, python: Path | None) -> list[str]:
         """The gate environment's versions, for verify (see :mod:`releasekit.resolved`)."""
