@@ -5,8 +5,10 @@ verify's fresh venv would otherwise resolve the newest versions, and a test that
 gate could fail against the wheel for a reason that has nothing to do with the wheel. After the
 gate passes, the distributions installed in its environment are recorded as ``name==version``
 (the project's own packages, pytest-releasekit and anything installed from a path or URL
-aside); verify installs its test dependencies with them as constraints and moves what the
-wheels pulled in to the same versions.
+aside); verify installs every one of them next to the wheels, at those versions, with its
+declared test dependencies under the same versions as constraints: what a tox env's ``deps`` or
+``extras`` add (pyparsing's tox.ini installs railroad-diagrams and matplotlib for its diagram
+tests) is named in no pyproject table, and the tests need it against the wheel too.
 """
 
 from __future__ import annotations
@@ -76,16 +78,12 @@ def pins(distributions: Sequence[tuple[str, str, bool]], *, own: Collection[str]
     return [f"{name}=={chosen[name]}" for name in sorted(chosen)]
 
 
-def constraint_args(
-    wanted: Sequence[str], pinned: Sequence[str], present: Collection[str], into: Path
-) -> list[str]:
-    """Install arguments for ``wanted`` under the gate's versions ``pinned``: a constraints
-    file in ``into``, and each pinned distribution already ``present`` (canonical names) in the
-    venv requested again at its pinned version, so it moves there."""
+def constraint_args(wanted: Sequence[str], pinned: Sequence[str], into: Path) -> list[str]:
+    """Install arguments for ``wanted`` and every distribution of the gate's environment
+    (``pinned``), at the gate's versions: they are installed, and constrain the rest."""
     if not pinned:
         return list(wanted)
     into.mkdir(parents=True, exist_ok=True)
     constraints = into / "gate-constraints.txt"
     constraints.write_text("\n".join(pinned) + "\n", encoding="utf-8")
-    again = [p for p in pinned if canonicalize_name(p.partition("==")[0]) in present]
-    return [*wanted, *again, "-c", str(constraints)]
+    return [*wanted, *pinned, "-c", str(constraints)]

@@ -1,25 +1,32 @@
 """The project's tests run against the installed wheels, in verify's fresh venv.
 
-The tests are copied to a temporary directory outside the source tree (with the project's
-``conftest.py`` and pytest configuration files), so ``import pkg`` finds the installed wheel in
-site-packages, never ``src/``: a module the wheel lacks fails here even though every test passes
-from the tree. ``verify_tests`` chooses what runs: ``"auto"`` (each package's ``tests/`` or
+The project's tracked files are copied to a temporary directory outside the source tree, all but
+the packages and modules the wheels install (``pkg/``, ``src/pkg/``, ``mod.py``), so ``import
+pkg`` finds the installed wheel in site-packages, never the tree: a module or data file the wheel
+lacks fails here even though every test passes from the tree. What the tests use from the rest of
+the tree stays where they expect it (pyparsing's tests import its undistributed ``examples``
+package; conftest.py, pytest's configuration and test data come along).
+``verify_tests`` chooses what runs: ``"auto"`` (each package's ``tests/`` or
 ``test/`` directory), ``false``, or a list of pytest arguments (paths relative to the root).
-The test dependencies get the versions the gate's environment had (:mod:`releasekit.resolved`),
-so a lock file or pins the gate honoured hold here too.
+The test dependencies are what the gate's environment had, at its versions
+(:mod:`releasekit.resolved`): a tox env's deps and extras come along, and a lock file or pins the
+gate honoured hold here too.
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import process
+from .artifacts.contents import top_level_names
 from .config import read_pyproject
 from .errors import ProcessError, StepFailed
-from .resolved import constraint_args, installed
+from .resolved import constraint_args
 from .steps.gate import shown, write_log
 from .testenv import PLUGIN, failure_digest, plugin_install_args
 from .testreqs import install_args, requirement_name, requirements_for_tests
@@ -29,35 +36,20 @@ if TYPE_CHECKING:
     from .steps.base import Facts
     from .venv import VirtualEnv
 
-__all__ = ["Suite", "dependencies_for_tests", "run_wheel_tests", "suites"]
+__all__ = ["Suite", "copy_tree", "dependencies_for_tests", "run_wheel_tests", "suites"]
 
 LOG_NAME = "verify-tests.log"
 TEST_DIRS = ("tests", "test")
-#: Copied next to the tests when present, so the project's fixtures and pytest settings apply.
-CONFIG_FILES = (
-    "conftest.py",
-    "pytest.ini",
-    ".pytest.ini",
-    "pyproject.toml",
-    "tox.ini",
-    "setup.cfg",
-)
 _NO_TESTS_COLLECTED = 5
 
 
 @dataclass(frozen=True)
 class Suite:
-    """One pytest run: the directory whose entries are copied, which entries, and the args."""
+    """One pytest run: the directory whose tracked files are copied, and the pytest args."""
 
     base: Path
-    entries: tuple[str, ...]
     args: tuple[str, ...]
     label: str
-
-
-def _with_config(base: Path, entries: list[str]) -> tuple[str, ...]:
-    extra = [name for name in CONFIG_FILES if (base / name).is_file()]
-    return tuple(dict.fromkeys([*entries, *extra]))
 
 
 def suites(ctx: Context) -> tuple[list[Suite], str | None]:
@@ -67,16 +59,14 @@ def suites(ctx: Context) -> tuple[list[Suite], str | None]:
         return [], "verify_tests = false"
     if isinstance(setting, list):
         paths = [a.split("::")[0] for a in setting if not a.startswith("-")]
-        tops = sorted({Path(p).parts[0] for p in paths if p and (ctx.root / p).exists()})
-        if not tops:
+        if not any(p and (ctx.root / p).exists() for p in paths):
             return [], f"verify_tests = {setting!r} names no existing path below {ctx.root}"
-        return [Suite(ctx.root, _with_config(ctx.root, tops), tuple(setting), "verify_tests")], None
+        return [Suite(ctx.root, tuple(setting), "verify_tests")], None
     found = []
     for package in ctx.workspace.packages:
         directory = next((d for d in TEST_DIRS if (package.path / d).is_dir()), None)
         if directory:
-            entries = _with_config(package.path, [directory])
-            found.append(Suite(package.path, entries, (directory,), package.name))
+            found.append(Suite(package.path, (directory,), package.name))
     if not found:
         return [], "no tests/ or test/ directory"
     return found, None
@@ -100,19 +90,25 @@ def dependencies_for_tests(ctx: Context, into: Path) -> list[str]:
     return [*args, *pytest, *(plugin_install_args() if plugin else [])]
 
 
-def _copy(suite: Suite, into: Path) -> None:
-    for entry in suite.entries:
-        source = suite.base / entry
-        if source.is_dir():
-            shutil.copytree(source, into / entry, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            (into / entry).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, into / entry)
+def copy_tree(base: Path, into: Path, distributed: Collection[str]) -> None:
+    """The files git tracks under ``base``, copied into ``into``, except the top-level packages
+    and modules named ``distributed`` (at the top or under ``src/``): the wheel provides those."""
+    listed = process.run(["git", "ls-files", "-z"], cwd=base, what="listing the tracked files")
+    for rel in filter(None, listed.stdout.split("\0")):
+        parts = Path(rel).parts
+        top = parts[1] if parts[0] == "src" and len(parts) > 1 else parts[0]
+        if top.split(".", 1)[0] in distributed and (len(parts) > 1 or top.endswith(".py")):
+            continue
+        source = base / rel
+        if source.is_file() or source.is_symlink():
+            (into / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, into / rel, follow_symlinks=False)
 
 
-def run_wheel_tests(ctx: Context, venv: VirtualEnv) -> Facts:
-    """Install the test dependencies into ``venv`` (the wheels are already there) and run each
-    suite from a temporary copy; raise :class:`StepFailed` naming what failed."""
+def run_wheel_tests(ctx: Context, venv: VirtualEnv, wheels: list[Path]) -> Facts:
+    """Install the test dependencies into ``venv`` (``wheels`` are already there) and run each
+    suite from a temporary copy of the tree without what they install; raise
+    :class:`StepFailed` naming what failed."""
     found, reason = suites(ctx)
     if not found:
         ctx.reporter.info(f"verify: tests against the installed wheel skipped: {reason}")
@@ -121,8 +117,7 @@ def run_wheel_tests(ctx: Context, venv: VirtualEnv) -> Facts:
         with tempfile.TemporaryDirectory(prefix="releasekit-requirements-") as copies:
             wanted = dependencies_for_tests(ctx, Path(copies))
             pinned = ctx.facts.get("gate", {}).get("resolved") or []
-            present = {n for n, _, _ in installed(venv.python, cwd=ctx.root)} if pinned else set()
-            wanted = constraint_args(wanted, pinned, present, Path(copies))
+            wanted = constraint_args(wanted, pinned, Path(copies))
             venv.install(wanted, what="installing the test dependencies (verify)")
     except ProcessError as exc:
         raise StepFailed(
@@ -132,9 +127,10 @@ def run_wheel_tests(ctx: Context, venv: VirtualEnv) -> Facts:
             "false",
         ) from None
     outcomes, logs = {}, []
+    distributed = {name for wheel in wheels for name in top_level_names(wheel)}
     for suite in found:
         with tempfile.TemporaryDirectory(prefix="releasekit-tests-") as tmp:
-            _copy(suite, Path(tmp))
+            copy_tree(suite.base, Path(tmp), distributed)
             argv = ["python", "-m", "pytest", "--rootdir", tmp, "-p", "no:cacheprovider"]
             argv += suite.args
             done = venv.run(argv, cwd=Path(tmp), check=False, what="the tests against the wheel")

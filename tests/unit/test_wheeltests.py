@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 from releasekit.config import load_config
 from releasekit.testenv import plugin_install_args
-from releasekit.wheeltests import Suite, dependencies_for_tests, suites
+from releasekit.wheeltests import Suite, copy_tree, dependencies_for_tests, suites
 from releasekit.workspace import load_workspace
 
 PYPROJECT = """\
@@ -34,9 +35,7 @@ def _ctx(root: Path, table: str = "", *, tests: bool = True) -> Any:
 def test_auto_runs_the_tests_directory_with_the_conftest_and_config(tmp_path: Path) -> None:
     found, reason = suites(_ctx(tmp_path))
     assert reason is None
-    assert found == [
-        Suite(tmp_path, ("tests", "conftest.py", "pyproject.toml"), ("tests",), "demo-pkg")
-    ]
+    assert found == [Suite(tmp_path, ("tests",), "demo-pkg")]
 
 
 def test_auto_without_a_tests_directory_says_why(tmp_path: Path) -> None:
@@ -53,14 +52,7 @@ def test_off(tmp_path: Path) -> None:
 def test_a_list_is_pytest_arguments_with_its_paths_copied(tmp_path: Path) -> None:
     ctx = _ctx(tmp_path, '[tool.releasekit]\nverify_tests = ["tests/unit", "-k", "fast"]\n')
     found, _ = suites(ctx)
-    assert found == [
-        Suite(
-            tmp_path,
-            ("tests", "conftest.py", "pyproject.toml"),
-            ("tests/unit", "-k", "fast"),
-            "verify_tests",
-        )
-    ]
+    assert found == [Suite(tmp_path, ("tests/unit", "-k", "fast"), "verify_tests")]
 
 
 def test_a_list_naming_no_existing_path_is_a_reason(tmp_path: Path) -> None:
@@ -94,3 +86,45 @@ def test_dependencies_from_a_requirements_file_as_the_gate_finds_them(tmp_path: 
     copy = Path(wanted[0][2:])
     assert copy.parent == tmp_path / "copies"
     assert copy.read_text().splitlines() == ["demo-pkg[fast]", "freezegun"]
+
+
+def test_the_copy_is_the_tracked_tree_without_what_the_wheels_install(tmp_path: Path) -> None:
+    """pyparsing's tests import its undistributed examples/ package: it comes along. The
+    packages and modules the wheel installs (flat or src/) stay behind, and so does what git
+    does not track."""
+    base = tmp_path / "project"
+    files = {
+        "pyparsing/__init__.py": "",
+        "pyparsing/diagram/__init__.py": "",
+        "src/other/__init__.py": "",
+        "single.py": "",
+        "single_helper.py": "",
+        "examples/__init__.py": "",
+        "examples/calc.py": "",
+        "tests/__init__.py": "",
+        "tests/test_unit.py": "",
+        "tests/data/input.txt": "data",
+        "conftest.py": "",
+        "tox.ini": "",
+        "pyproject.toml": "",
+        "untracked.txt": "",
+    }
+    for rel, text in files.items():
+        (base / rel).parent.mkdir(parents=True, exist_ok=True)
+        (base / rel).write_text(text)
+    subprocess.run(["git", "init", "-q"], cwd=base, check=True)
+    subprocess.run(["git", "add", "-A", ":!untracked.txt"], cwd=base, check=True)
+    into = tmp_path / "copy"
+    copy_tree(base, into, {"pyparsing", "other", "single"})
+    copied = sorted(p.relative_to(into).as_posix() for p in into.rglob("*") if p.is_file())
+    assert copied == [
+        "conftest.py",
+        "examples/__init__.py",
+        "examples/calc.py",
+        "pyproject.toml",
+        "single_helper.py",
+        "tests/__init__.py",
+        "tests/data/input.txt",
+        "tests/test_unit.py",
+        "tox.ini",
+    ]

@@ -287,7 +287,8 @@ class StageStep(Step):
         self._expect(ctx, venv, ctx.version, work, label)
         smoke = self._smoke(ctx, venv, label)
         if suites(ctx)[0]:  # the project's tests against the staged install, as verify runs them
-            self._run(ctx, label, lambda: run_wheel_tests(ctx, venv))
+            wheels = artifact_paths(ctx, "wheel")
+            self._run(ctx, label, lambda: run_wheel_tests(ctx, venv, wheels))
         return smoke
 
     def _smoke(self, ctx: Context, venv: VirtualEnv, label: str) -> str:
