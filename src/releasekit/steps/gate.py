@@ -254,10 +254,9 @@ class GateStep(Step):
                 hint="fix the failures, or skip with --skip gate",
             )
         if flaky:
-            more = f" (+{len(flaky) - 3} more)" if len(flaky) > 3 else ""
             ctx.reporter.warn(
                 f"flaky: {len(flaky)} test(s) failed, then passed when run again: "
-                f"{', '.join(flaky[:3])}{more} (full output: {shown(log)}; "
+                f"{_some(flaky, 3)} (full output: {shown(log)}; "
                 "[tool.releasekit] gate_reruns = 0 makes a failure final)"
             )
             facts["flaky"] = flaky
@@ -279,16 +278,14 @@ class GateStep(Step):
         changed = [path for path in repo.dirty_paths() if path not in set(new)]
         if changed:
             raise GateFailed(
-                f"the quality gate changed the project's files: {', '.join(changed[:5])}"
-                + (" ..." if len(changed) > 5 else ""),
+                f"the quality gate changed the project's files: {_some(changed, 5)}",
                 hint="make the tests leave the project's files alone, restore them "
                 "(`git status`, `git restore`), then release again",
             )
         if new:
-            more = f" (+{len(new) - 5} more)" if len(new) > 5 else ""
             ctx.reporter.warn(
                 f"the quality gate left {len(new)} new file(s) in the work tree: "
-                f"{', '.join(new[:5])}{more}; they are not part of the release (the commit "
+                f"{_some(new, 5)}; they are not part of the release (the commit "
                 "and the build take only its own files): git-ignore them or make the tests "
                 "write to a temporary directory"
             )
@@ -300,6 +297,12 @@ class GateStep(Step):
             return []
         own = [package.name for package in ctx.workspace.packages]
         return pins(installed(python, cwd=ctx.root), own=own)
+
+
+def _some(items: list[str], count: int) -> str:
+    """The first ``count`` items, and how many more there are."""
+    more = f" (+{len(items) - count} more)" if len(items) > count else ""
+    return ", ".join(items[:count]) + more
 
 
 def _run(
