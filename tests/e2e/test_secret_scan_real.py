@@ -127,6 +127,10 @@ def measure() -> list[tuple[str, Path, ScanReport, list[Finding]]]:
     return rows
 
 
+#: both tests read one measurement: on one xdist worker it is made once (CI: -n 2 --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("secret-scan-real")
+
+
 @pytest.fixture(scope="module")
 def measured() -> list[tuple[str, Path, ScanReport, list[Finding]]]:
     return measure()
