@@ -147,6 +147,8 @@ def test_a_version_the_tuple_cannot_express_is_refused_before_writing(
     message = source.cannot_hold(new)
     assert message is not None
     assert str(path) in message and reason in message and new in message
+    call = "version_info" if module is PYPARSING else ""  # the tuple as the file writes it
+    assert f"= {call}({items})" in message
     with pytest.raises(ConfigError, match="cannot express"):
         source.write(new)
     assert path.read_bytes() == before

@@ -31,7 +31,7 @@ __all__ = ["TupleVersion", "find_tuple"]
 #: ``NAME = call(items)`` or ``NAME = (items)`` at the start of a line
 _ASSIGN = re.compile(
     r"^(?P<name>__version_info__|__version_tuple__|version_info|version_tuple|VERSION_INFO|VERSION)"
-    r"[ \t]*(?::[^=\n]+)?=[ \t]*(?:[A-Za-z_][\w.]*)?\((?P<body>[^()\n]*)\)",
+    r"[ \t]*(?::[^=\n]+)?=[ \t]*(?P<call>[A-Za-z_][\w.]*)?\((?P<body>[^()\n]*)\)",
     re.M,
 )
 _ITEM = re.compile(r"[^,\s][^,]*?(?=\s*(?:,|$))")
@@ -48,6 +48,7 @@ class _Tuple:
     """The items of a version tuple and where each sits in the file's text."""
 
     name: str
+    call: str  # the callable in front of the parentheses (pyparsing's ``version_info``), or ""
     spans: tuple[tuple[int, int], ...]
     items: tuple[str, ...]
 
@@ -92,7 +93,8 @@ def find_tuple(text: str) -> _Tuple | None:
         start = match.start("body")
         found = list(_ITEM.finditer(match.group("body")))
         spans = tuple((start + m.start(), start + m.end()) for m in found)
-        candidate = _Tuple(name, spans, tuple(m.group() for m in found))
+        items = tuple(m.group() for m in found)
+        candidate = _Tuple(name, match.group("call") or "", spans, items)
         if candidate.version() is not None:
             return candidate
     return None
@@ -150,7 +152,8 @@ class TupleVersion(VersionSource):
         if what is None:
             return None
         return (
-            f"{self.path}: the version is the tuple {found.name} = ({', '.join(found.items)}), "
+            f"{self.path}: the version is the tuple {found.name} = "
+            f"{found.call}({', '.join(found.items)}), "
             f"which cannot express {version}: {what}"
         )
 
