@@ -154,7 +154,7 @@ def _start_release(
 ) -> subprocess.Popen[str]:
     """`releasekit release minor --yes` in the background, output captured."""
     return subprocess.Popen(
-        [sys.executable, "-m", "releasekit", "release", "minor", "--yes"],
+        [sys.executable, "-c", _DEFAULT_SIGINT, "-m", "releasekit", "release", "minor", "--yes"],
         cwd=sandbox.repo,
         env=env,
         stdout=subprocess.PIPE,
@@ -162,6 +162,14 @@ def _start_release(
         text=True,
         start_new_session=start_new_session,
     )
+
+
+#: Ctrl-C as on a terminal: a suite started in the background (`cmd &` in a script) inherits an
+#: ignored SIGINT, and Python then installs no KeyboardInterrupt handler. Reset it, then exec.
+_DEFAULT_SIGINT = (
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "os.execv(sys.executable, [sys.executable, *sys.argv[1:]])"
+)
 
 
 def test_two_concurrent_releases_exactly_one_proceeds(sandbox: Sandbox) -> None:
