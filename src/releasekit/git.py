@@ -53,9 +53,16 @@ class Git:
         own state directory; limited to ``pathspecs`` when given."""
         return [path for _, path in self._status(pathspecs)]
 
-    def untracked_paths(self) -> list[str]:
-        """The untracked files of :meth:`dirty_paths` (new files git does not ignore)."""
-        return [path for code, path in self._status(()) if code == "??"]
+    def changes(self) -> tuple[list[str], list[str]]:
+        """:meth:`dirty_paths` in two, from one ``git status``: the tracked paths changed or
+        deleted, and the untracked files (new files git does not ignore)."""
+        entries = self._status(())
+        return [p for c, p in entries if c != "??"], [p for c, p in entries if c == "??"]
+
+    def tracked_files(self) -> list[str]:
+        """The files git tracks below the root (relative to it)."""
+        listed = process.run(["git", "ls-files", "-z"], cwd=self.root, what="git ls-files")
+        return list(filter(None, listed.stdout.split("\0")))  # not stripped: names may have spaces
 
     def _status(self, pathspecs: tuple[str, ...]) -> list[tuple[str, str]]:
         out = process.run(

@@ -22,11 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import process
 from .artifacts.contents import top_level_names
 from .config import read_pyproject
 from .errors import ProcessError, StepFailed
+from .git import Git
 from .resolved import constraint_args
+from .steps.build import artifact_paths
 from .steps.gate import shown, write_log
 from .testenv import PLUGIN, failure_digest, plugin_install_args
 from .testreqs import install_args, requirement_name, requirements_for_tests
@@ -93,8 +94,7 @@ def dependencies_for_tests(ctx: Context, into: Path) -> list[str]:
 def copy_tree(base: Path, into: Path, distributed: Collection[str]) -> None:
     """The files git tracks under ``base``, copied into ``into``, except the top-level packages
     and modules named ``distributed`` (at the top or under ``src/``): the wheel provides those."""
-    listed = process.run(["git", "ls-files", "-z"], cwd=base, what="listing the tracked files")
-    for rel in filter(None, listed.stdout.split("\0")):
+    for rel in Git(base).tracked_files():
         parts = Path(rel).parts
         top = parts[1] if parts[0] == "src" and len(parts) > 1 else parts[0]
         if top.split(".", 1)[0] in distributed and (len(parts) > 1 or top.endswith(".py")):
@@ -105,9 +105,9 @@ def copy_tree(base: Path, into: Path, distributed: Collection[str]) -> None:
             shutil.copy2(source, into / rel, follow_symlinks=False)
 
 
-def run_wheel_tests(ctx: Context, venv: VirtualEnv, wheels: list[Path]) -> Facts:
-    """Install the test dependencies into ``venv`` (``wheels`` are already there) and run each
-    suite from a temporary copy of the tree without what they install; raise
+def run_wheel_tests(ctx: Context, venv: VirtualEnv) -> Facts:
+    """Install the test dependencies into ``venv`` (the built wheels are already there) and run
+    each suite from a temporary copy of the tree without what the wheels install; raise
     :class:`StepFailed` naming what failed."""
     found, reason = suites(ctx)
     if not found:
@@ -127,6 +127,7 @@ def run_wheel_tests(ctx: Context, venv: VirtualEnv, wheels: list[Path]) -> Facts
             "false",
         ) from None
     outcomes, logs = {}, []
+    wheels = artifact_paths(ctx, "wheel")
     distributed = {name for wheel in wheels for name in top_level_names(wheel)}
     for suite in found:
         with tempfile.TemporaryDirectory(prefix="releasekit-tests-") as tmp:

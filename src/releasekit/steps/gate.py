@@ -273,9 +273,7 @@ class GateStep(Step):
         """Preflight saw a clean tree. Files the tests changed stop the release; new files they
         left (pyparsing's tests write diagrams into the working directory) are only reported:
         the commit stages exactly the release's files and the build uses the release commit."""
-        repo = Git(ctx.root)
-        new = repo.untracked_paths()
-        changed = [path for path in repo.dirty_paths() if path not in set(new)]
+        changed, new = Git(ctx.root).changes()
         if changed:
             raise GateFailed(
                 f"the quality gate changed the project's files: {_some(changed, 5)}",

@@ -287,8 +287,7 @@ class StageStep(Step):
         self._expect(ctx, venv, ctx.version, work, label)
         smoke = self._smoke(ctx, venv, label)
         if suites(ctx)[0]:  # the project's tests against the staged install, as verify runs them
-            wheels = artifact_paths(ctx, "wheel")
-            self._run(ctx, label, lambda: run_wheel_tests(ctx, venv, wheels))
+            self._run(ctx, label, lambda: run_wheel_tests(ctx, venv))
         return smoke
 
     def _smoke(self, ctx: Context, venv: VirtualEnv, label: str) -> str:

@@ -186,7 +186,7 @@ class VerifyStep(Step):
             "checked": [p.name for p in files],
             "scanned": {"members": report.members, "bytes": report.bytes},
             "audit": audit_wheels(ctx, venv),
-            **run_wheel_tests(ctx, venv, [f for f in files if f.suffix == ".whl"]),
+            **run_wheel_tests(ctx, venv),
         }
 
 

@@ -129,7 +129,9 @@ class TupleVersion(VersionSource):
         return f"{self.path.relative_to(self.root).as_posix()} ({self.kind}: {name} tuple)"
 
     def cannot_hold(self, version: str) -> str | None:
-        found = self._find()[1]
+        return self._cannot_hold(self._find()[1], version)
+
+    def _cannot_hold(self, found: _Tuple, version: str) -> str | None:
         try:
             target = Version(version)
         except InvalidVersion:
@@ -158,10 +160,10 @@ class TupleVersion(VersionSource):
         )
 
     def write(self, version: str) -> None:
-        reason = self.cannot_hold(version)
+        text, found = self._find()
+        reason = self._cannot_hold(found, version)
         if reason:
             raise ConfigError(reason, hint="choose a version the tuple can express")
-        text, found = self._find()
         target = Version(version)
         items = [str(n) for n in target.release]
         level = found.level()
