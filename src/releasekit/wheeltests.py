@@ -28,8 +28,8 @@ from .errors import ProcessError, StepFailed
 from .git import Git
 from .resolved import constraint_args
 from .steps.build import artifact_paths
-from .steps.gate import shown, write_log
-from .testenv import PLUGIN, failure_digest, plugin_install_args
+from .steps.gate import first_few, shown, write_log
+from .testenv import PLUGIN, failure_digest, plugin_install_args, rerun_ids
 from .testreqs import install_args, requirement_name, requirements_for_tests
 
 if TYPE_CHECKING:
@@ -42,6 +42,7 @@ __all__ = ["Suite", "copy_tree", "dependencies_for_tests", "run_wheel_tests", "s
 LOG_NAME = "verify-tests.log"
 TEST_DIRS = ("tests", "test")
 _NO_TESTS_COLLECTED = 5
+_WHAT = "the tests against the wheel"
 
 
 @dataclass(frozen=True)
@@ -132,11 +133,21 @@ def run_wheel_tests(ctx: Context, venv: VirtualEnv) -> Facts:
     for suite in found:
         with tempfile.TemporaryDirectory(prefix="releasekit-tests-") as tmp:
             copy_tree(suite.base, Path(tmp), distributed)
-            argv = ["python", "-m", "pytest", "--rootdir", tmp, "-p", "no:cacheprovider"]
-            argv += suite.args
-            done = venv.run(argv, cwd=Path(tmp), check=False, what="the tests against the wheel")
-        logs.append(f"# {suite.label}\n$ {' '.join(argv)}\n\n{done.output}")
-        ctx.reporter.detail(done.output)
+            pytest = ["python", "-m", "pytest", "--rootdir", tmp, "-p", "no:cacheprovider"]
+            argv = [*pytest, *suite.args]
+            done = first = venv.run(argv, cwd=Path(tmp), check=False, what=_WHAT)
+            output, flaky, rerun = f"$ {' '.join(argv)}\n\n{done.output}", [], ""
+            ids = rerun_ids(done.output) if done.returncode not in (0, _NO_TESTS_COLLECTED) else []
+            for _ in range(ctx.config.gate_reruns if ids else 0):  # as the gate does
+                done = venv.run([*pytest, *ids], cwd=Path(tmp), check=False, what=_WHAT)
+                output += f"\n\n$ {' '.join([*pytest, *ids])}  (the failed tests again)\n\n"
+                output += done.output
+                if done.returncode == 0:
+                    flaky = ids
+                    break
+                rerun = " (and again when rerun)"
+        logs.append(f"# {suite.label}\n{output}")
+        ctx.reporter.detail(output)
         log = write_log(
             ctx.root, LOG_NAME, "tests against the installed wheel", done, "\n".join(logs)
         )
@@ -146,10 +157,18 @@ def run_wheel_tests(ctx: Context, venv: VirtualEnv) -> Facts:
         if done.returncode != 0:
             raise StepFailed(
                 f"the tests fail against the installed wheel ({suite.label}, exit "
-                f"{done.returncode}): {failure_digest(done.output)} (full output: {shown(log)})",
+                f"{first.returncode}){rerun}: {failure_digest(first.output)} "
+                f"(full output: {shown(log)})",
                 hint="the wheel lacks something the source tree has (check the build backend's "
                 "package selection) or a test reads the source tree; run a subset with "
                 "[tool.releasekit] verify_tests = [paths], or turn it off with false",
             )
+        if flaky:
+            ctx.reporter.warn(
+                f"flaky: {len(flaky)} test(s) against the installed wheel failed, then passed "
+                f"when run again: {first_few(flaky, 3)} (full output: {shown(log)}; "
+                "[tool.releasekit] gate_reruns = 0 makes a failure final)"
+            )
+            outcomes[f"{suite.label} flaky"] = ", ".join(flaky)
         outcomes[suite.label] = failure_digest(done.output)
     return {"tests": outcomes}

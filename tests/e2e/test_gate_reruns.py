@@ -85,3 +85,24 @@ def test_gate_reruns_0_stops_at_the_first_failure(tmp_path: Path) -> None:
     assert "again when rerun" not in done.stdout + done.stderr
     assert (tmp_path / "runs.txt").read_text() == "1"  # it ran once
     assert sb.index_files() == {}
+
+
+FAILS_SECOND = FLAKY.replace('assert runs > 1, "the first run fails"', "assert runs != 2")
+
+
+def test_a_test_flaky_against_the_wheel_is_run_again_in_verify(tmp_path: Path) -> None:
+    """Run 1 (the gate) passes, run 2 (verify, against the wheel) fails, run 3 (verify again,
+    only that test) passes: a WARNING, and the release goes on, as in the gate (click's pager)."""
+    sb = _sandbox(tmp_path, FAILS_SECOND)
+    del sb.env["RELEASEKIT_VERIFY_TESTS"]  # the default: the tests against the wheel
+    done = sb.run("release", "patch", "--to", "local", "--yes")
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    assert (
+        "WARNING flaky: 1 test(s) against the installed wheel failed, then passed when run "
+        f"again: {FLAKY_ID}" in output
+    )
+    assert (tmp_path / "runs.txt").read_text() == "3"
+    log = (sb.repo / ".releasekit" / "verify-tests.log").read_text()
+    assert f"{FLAKY_ID}  (the failed tests again)" in log
+    assert sb.remote_git("tag") != ""

@@ -256,7 +256,7 @@ class GateStep(Step):
         if flaky:
             ctx.reporter.warn(
                 f"flaky: {len(flaky)} test(s) failed, then passed when run again: "
-                f"{_some(flaky, 3)} (full output: {shown(log)}; "
+                f"{first_few(flaky, 3)} (full output: {shown(log)}; "
                 "[tool.releasekit] gate_reruns = 0 makes a failure final)"
             )
             facts["flaky"] = flaky
@@ -276,14 +276,14 @@ class GateStep(Step):
         changed, new = Git(ctx.root).changes()
         if changed:
             raise GateFailed(
-                f"the quality gate changed the project's files: {_some(changed, 5)}",
+                f"the quality gate changed the project's files: {first_few(changed, 5)}",
                 hint="make the tests leave the project's files alone, restore them "
                 "(`git status`, `git restore`), then release again",
             )
         if new:
             ctx.reporter.warn(
                 f"the quality gate left {len(new)} new file(s) in the work tree: "
-                f"{_some(new, 5)}; they are not part of the release (the commit "
+                f"{first_few(new, 5)}; they are not part of the release (the commit "
                 "and the build take only its own files): git-ignore them or make the tests "
                 "write to a temporary directory"
             )
@@ -297,7 +297,7 @@ class GateStep(Step):
         return pins(installed(python, cwd=ctx.root), own=own)
 
 
-def _some(items: list[str], count: int) -> str:
+def first_few(items: list[str], count: int) -> str:
     """The first ``count`` items, and how many more there are."""
     more = f" (+{len(items) - count} more)" if len(items) > count else ""
     return ", ".join(items[:count]) + more
