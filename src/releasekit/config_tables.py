@@ -168,7 +168,9 @@ class DocsSettings(StrictModel):
     """``[tool.releasekit.docs]``: the MkDocs site built and published with each release."""
 
     enabled: bool | None = Field(
-        None, description="Build and publish docs. Default: on when mkdocs.yml exists."
+        None,
+        description="Build and publish docs. Default: on when mkdocs.yml publishes with mike "
+        "(extra.version.provider: mike, or the mike plugin) or this table exists.",
     )
     config_file: RelPath = Field("mkdocs.yml", description="The MkDocs configuration file.")
     remote: RefName | None = Field(

@@ -37,6 +37,8 @@ __all__ = [
     "version_selector",
 ]
 
+#: mkdocs.yml publishes with mike: Material's selector reads mike's versions.json, or the plugin.
+_USES_MIKE = re.compile(r"provider:\s*['\"]?mike\b|^\s*-\s*['\"]?mike\b", re.MULTILINE)
 _PROBLEM = re.compile(r"^\s*(WARNING|ERROR)\s*-\s*(.*)$")
 _QUIET_ENV = {"NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
 _MAX = 300
@@ -67,12 +69,17 @@ def docs_skip_reason(config: Config, root: Path) -> str | None:
     settings = config.docs
     if settings.enabled is False:
         return "docs disabled ([tool.releasekit.docs] enabled = false)"
-    if (
-        settings.enabled is None
-        and "docs" not in config.sources
-        and not (root / settings.config_file).is_file()
-    ):
+    if settings.enabled is not None or "docs" in config.sources:
+        return None
+    path = root / settings.config_file
+    if not path.is_file():
         return f"no {settings.config_file}"
+    if not _USES_MIKE.search(read_text(path)):
+        return (
+            f"{settings.config_file} does not publish versions with mike (no "
+            "extra.version.provider: mike, no mike plugin); [tool.releasekit.docs] enabled = "
+            "true turns it on"
+        )
     return None
 
 

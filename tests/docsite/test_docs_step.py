@@ -83,6 +83,40 @@ def test_strict_warning_fails_before_publishing(project: Project) -> None:
     assert git(project.remote, "branch", "--list", "gh-pages") == ""  # nothing published
 
 
+MKDOCS_WITHOUT_MIKE = "site_name: sitepkg\ntheme:\n  name: material\nnav:\n  - Home: index.md\n"
+
+
+@pytest.mark.parametrize(
+    ("mkdocs_yml", "table", "runs"),
+    [
+        (MKDOCS_WITHOUT_MIKE, "", False),  # published some other way (gh-deploy, Read the Docs)
+        (
+            MKDOCS_WITHOUT_MIKE + "plugins:\n  - search\n  - mike:\n      alias_type: copy\n",
+            "",
+            True,
+        ),
+        (MKDOCS_WITHOUT_MIKE + "extra:\n  version:\n    provider: 'mike'\n", "", True),
+        (MKDOCS_WITHOUT_MIKE, "[tool.releasekit.docs]\nbranch = 'gh-pages'\n", True),
+    ],
+    ids=["no-mike", "mike-plugin", "provider-mike", "table"],
+)
+def test_docs_step_runs_by_default_only_for_a_site_published_with_mike(
+    tmp_path: Path, mkdocs_yml: str, table: str, runs: bool
+) -> None:
+    """A project whose mkdocs.yml does not use mike (Python-Markdown, python-dotenv: gh-deploy)
+    gets no gh-pages commits from releasekit unless it asks for them."""
+    project = make_project(tmp_path, SITE, pyproject_extra=table, files={"mkdocs.yml": mkdocs_yml})
+    ctx = project.plan_context("1.0.0")
+    reason = DocsStep().skip_reason(ctx)
+    if runs:
+        assert reason is None
+    else:
+        assert reason is not None
+        assert reason.startswith("mkdocs.yml does not publish versions with mike")
+        assert "[tool.releasekit.docs] enabled = true" in reason
+        assert PromoteStep().skip_reason(ctx) is not None  # no alias to move either
+
+
 def test_missing_mkdocs_yml(tmp_path: Path) -> None:
     project = make_project(tmp_path / "a", SITE)
     (project.repo / "mkdocs.yml").unlink()
