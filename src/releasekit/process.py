@@ -68,6 +68,10 @@ def display(argv: Sequence[Arg]) -> str:
     return redact(shlex.join(_argv(argv)))
 
 
+#: How uv indents the reasons under its ``error:`` line.
+_CAUSES = ("cause:", "Caused by:")
+
+
 def _last_words(lines: list[str]) -> str:
     """The line of a tool's output that best says why it failed (its last error, else its last)."""
     for at in range(len(lines) - 1, -1, -1):
@@ -76,7 +80,12 @@ def _last_words(lines: list[str]) -> str:
         if any(word in lowered for word in ("error", "failed", "forbidden", "denied", "invalid")):
             if line.endswith(":") and at + 1 < len(lines):  # its reason follows (uv, pip)
                 return f"{line} {lines[at + 1].lstrip('╰─▶ ')}"[:500]
-            return line[:300]
+            causes = [
+                stripped.partition(":")[2].strip()
+                for later in lines[at + 1 :]
+                if (stripped := later.strip()).startswith(_CAUSES)
+            ]
+            return f"{line}: {'; '.join(causes)}"[:500] if causes else line[:300]
     return lines[-1][:300]
 
 

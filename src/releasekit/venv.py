@@ -14,18 +14,18 @@ __all__ = ["VirtualEnv", "uv_binary"]
 
 
 def uv_binary() -> str | None:
-    """The uv executable, unless ``RELEASEKIT_NO_UV`` is set (to compare, or to debug)."""
+    """The uv executable, unless ``RELEASEKIT_NO_UV`` is set (to compare, or to debug): the one
+    installed with releasekit (``releasekit[fast]``) first, else uv on PATH. A ``uv`` on PATH
+    may be a pyenv shim, which picks its Python from the project's ``.python-version`` and fails
+    where that names a virtualenv the shim does not know."""
     if os.environ.get("RELEASEKIT_NO_UV"):
         return None
-    found = shutil.which("uv")
-    if found:
-        return found
     try:
         from uv import find_uv_bin  # the PyPI package ships the binary
 
         return str(find_uv_bin())
     except (ImportError, FileNotFoundError):
-        return None
+        return shutil.which("uv")
 
 
 class VirtualEnv:

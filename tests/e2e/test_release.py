@@ -198,3 +198,28 @@ def test_token_for_authenticated_index_never_leaks(sandbox: Sandbox) -> None:
             if path.is_file() and ".git/objects" not in str(path):
                 assert token.encode() not in path.read_bytes(), path
     assert len(sandbox.index_files()) == 2
+
+
+@pytest.mark.parametrize("request_", ["src", f"{sys.version_info[0]}.{sys.version_info[1]}"])
+def test_a_python_version_file_uv_cannot_satisfy_does_not_stop_the_build(
+    tmp_path: Path, request_: str
+) -> None:
+    """sqlparse's tree has ``.python-version`` = ``sqlparse``: its maintainers' pyenv-virtualenv
+    is named like the package directory, which uv reads as "the interpreter in directory
+    sqlparse/" and finds none, so uv build failed the release. The build then uses releasekit's
+    Python; a request uv can satisfy is left to uv."""
+    from releasekit.steps.build import build_python
+    from releasekit.venv import uv_binary
+
+    from ..conftest import make_sandbox
+
+    sandbox = make_sandbox(tmp_path, "simple", edit={".python-version": f"{request_}\n"})
+    uv = uv_binary()
+    assert uv is not None
+    chosen = build_python(uv, sandbox.repo)
+    assert chosen == ([] if request_[0].isdigit() else ["--python", sys.executable])
+    sandbox.run("release", "patch", "--to", "local", "--yes", check=True)
+    assert sorted(sandbox.index_files()) == [
+        "simple_pkg-1.0.1-py3-none-any.whl",
+        "simple_pkg-1.0.1.tar.gz",
+    ]

@@ -45,3 +45,18 @@ def test_a_failure_whose_error_line_ends_in_a_colon_says_the_reason_after_it() -
         "Because you require pytest==8.3.4 and pytest==7.4.4, we can conclude that your "
         "requirements are unsatisfiable."
     )
+
+
+def test_a_failure_names_the_causes_uv_indents_under_its_error_line() -> None:
+    # uv build in sqlparse's tree, whose .python-version names a pyenv virtualenv
+    script = (
+        "import sys; sys.exit('error: Failed to build `/tmp/sqlparse`\\n"
+        "  cause: No interpreter found in directory `sqlparse`')"
+    )
+    with pytest.raises(ProcessError) as info:
+        process.run([sys.executable, "-c", script], what="building sqlparse (uv build)")
+    first = str(info.value).splitlines()[0]
+    assert first == (
+        "building sqlparse (uv build) failed (exit 1): error: Failed to build `/tmp/sqlparse`: "
+        "No interpreter found in directory `sqlparse`"
+    )

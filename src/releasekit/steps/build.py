@@ -27,13 +27,24 @@ from .base import Facts, Plan, Step, StepRecord
 if TYPE_CHECKING:
     from ..context import Context
 
-__all__ = ["BuildStep", "artifact_paths", "build_command", "build_package"]
+__all__ = ["BuildStep", "artifact_paths", "build_command", "build_package", "build_python"]
 
 
 def build_command() -> list[str]:
     """What builds the packages: ``uv build`` when uv is installed, else ``python -m build``."""
     uv = uv_binary()
     return [uv, "build"] if uv else [sys.executable, "-m", "build", "--sdist", "--wheel"]
+
+
+def build_python(uv: str, source: Path) -> list[str]:
+    """``--python`` for ``uv build`` where a ``.python-version`` names no interpreter uv finds
+    (pyenv-virtualenv writes a virtualenv's name there, and sqlparse's sdist ships one): the build
+    then runs on releasekit's own Python instead of failing. Nothing where uv finds it, or where
+    there is no such file."""
+    if not any((d / ".python-version").is_file() for d in (source, *source.parents)):
+        return []
+    found = process.run([uv, "python", "find"], cwd=source, check=False)
+    return [] if found.returncode == 0 else ["--python", sys.executable]
 
 
 def build_package(
@@ -58,7 +69,8 @@ def build_package(
     command = build_command()
     uv = command[1] == "build"
     out = ["--quiet", "--out-dir"] if uv else ["--outdir"]
-    argv: list[str | Path] = [*command, *out, staging, source]
+    argv: list[str | Path] = [*command, *(build_python(command[0], source) if uv else ()), *out]
+    argv += [staging, source]
     tool = "uv build" if uv else "python -m build"
     process.run(
         argv,
