@@ -18,7 +18,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +27,7 @@ from .config import read_pyproject
 from .errors import ProcessError, StepFailed
 from .git import Git
 from .resolved import constraint_args
+from .sourcetree import rerun_beside_source
 from .steps.build import artifact_paths
 from .steps.gate import first_few, shown, write_log
 from .testenv import PLUGIN, failure_digest, plugin_install_args, rerun_ids
@@ -34,6 +35,7 @@ from .testreqs import install_args, requirement_name, requirements_for_tests
 
 if TYPE_CHECKING:
     from .context import Context
+    from .process import Completed
     from .steps.base import Facts
     from .venv import VirtualEnv
 
@@ -131,44 +133,82 @@ def run_wheel_tests(ctx: Context, venv: VirtualEnv) -> Facts:
     wheels = artifact_paths(ctx, "wheel")
     distributed = {name for wheel in wheels for name in top_level_names(wheel)}
     for suite in found:
-        with tempfile.TemporaryDirectory(prefix="releasekit-tests-") as tmp:
-            copy_tree(suite.base, Path(tmp), distributed)
-            pytest = ["python", "-m", "pytest", "--rootdir", tmp, "-p", "no:cacheprovider"]
-            argv = [*pytest, *suite.args]
-            done = first = venv.run(argv, cwd=Path(tmp), check=False, what=_WHAT)
-            output, flaky, rerun = f"$ {' '.join(argv)}\n\n{done.output}", [], ""
-            ids = rerun_ids(done.output) if done.returncode not in (0, _NO_TESTS_COLLECTED) else []
-            for _ in range(ctx.config.gate_reruns if ids else 0):  # as the gate does
-                done = venv.run([*pytest, *ids], cwd=Path(tmp), check=False, what=_WHAT)
-                output += f"\n\n$ {' '.join([*pytest, *ids])}  (the failed tests again)\n\n"
-                output += done.output
-                if done.returncode == 0:
-                    flaky = ids
-                    break
-                rerun = " (and again when rerun)"
-        logs.append(f"# {suite.label}\n{output}")
-        ctx.reporter.detail(output)
+        run = _run_suite(venv, suite, distributed, ctx.config.gate_reruns)
+        logs.append(f"# {suite.label}\n{run.output}")
+        ctx.reporter.detail(run.output)
         log = write_log(
-            ctx.root, LOG_NAME, "tests against the installed wheel", done, "\n".join(logs)
+            ctx.root, LOG_NAME, "tests against the installed wheel", run.last, "\n".join(logs)
         )
-        if done.returncode == _NO_TESTS_COLLECTED:
+        if run.last.returncode == _NO_TESTS_COLLECTED:
             outcomes[suite.label] = "no tests collected"
             continue
-        if done.returncode != 0:
+        if run.need_tree:
+            ctx.reporter.warn(
+                f"{len(run.need_tree)} test(s) pass against the installed wheel only with the "
+                f"source tree beside them (they read or run its files; every import of the "
+                f"wheel's packages came from the wheel): {first_few(run.need_tree, 3)} "
+                f"(full output: {shown(log)}; the gate ran them from the tree)"
+            )
+            outcomes[f"{suite.label} need the source tree"] = ", ".join(run.need_tree)
+        elif run.last.returncode != 0:
+            again = " (and again when rerun)" if run.last is not run.first else ""
             raise StepFailed(
                 f"the tests fail against the installed wheel ({suite.label}, exit "
-                f"{first.returncode}){rerun}: {failure_digest(first.output)} "
+                f"{run.first.returncode}){again}: {failure_digest(run.first.output)} "
                 f"(full output: {shown(log)})",
                 hint="the wheel lacks something the source tree has (check the build backend's "
                 "package selection) or a test reads the source tree; run a subset with "
                 "[tool.releasekit] verify_tests = [paths], or turn it off with false",
             )
-        if flaky:
+        if run.flaky:
             ctx.reporter.warn(
-                f"flaky: {len(flaky)} test(s) against the installed wheel failed, then passed "
-                f"when run again: {first_few(flaky, 3)} (full output: {shown(log)}; "
+                f"flaky: {len(run.flaky)} test(s) against the installed wheel failed, then "
+                f"passed when run again: {first_few(run.flaky, 3)} (full output: {shown(log)}; "
                 "[tool.releasekit] gate_reruns = 0 makes a failure final)"
             )
-            outcomes[f"{suite.label} flaky"] = ", ".join(flaky)
-        outcomes[suite.label] = failure_digest(done.output)
+            outcomes[f"{suite.label} flaky"] = ", ".join(run.flaky)
+        outcomes[suite.label] = failure_digest(run.last.output)
     return {"tests": outcomes}
+
+
+@dataclass
+class _SuiteRun:
+    first: Completed
+    last: Completed
+    output: str
+    flaky: list[str] = field(default_factory=list)
+    need_tree: list[str] = field(default_factory=list)
+
+
+def _failed_ids(done: Completed) -> list[str]:
+    return rerun_ids(done.output) if done.returncode not in (0, _NO_TESTS_COLLECTED) else []
+
+
+def _run_suite(
+    venv: VirtualEnv, suite: Suite, distributed: Collection[str], reruns: int
+) -> _SuiteRun:
+    """One suite from a copy of the tree without ``distributed``; its failed tests run again
+    up to ``reruns`` times (flaky, as in the gate), then, if some still fail, once from the
+    whole tree (:mod:`releasekit.sourcetree`)."""
+    with tempfile.TemporaryDirectory(prefix="releasekit-tests-") as tmp:
+        copy_tree(suite.base, Path(tmp), distributed)
+        pytest = ["python", "-m", "pytest", "--rootdir", tmp, "-p", "no:cacheprovider"]
+        argv = [*pytest, *suite.args]
+        first = venv.run(argv, cwd=Path(tmp), check=False, what=_WHAT)
+        run = _SuiteRun(first, first, f"$ {' '.join(argv)}\n\n{first.output}")
+        ids = _failed_ids(first)
+        for _ in range(reruns if ids else 0):
+            run.last = venv.run([*pytest, *ids], cwd=Path(tmp), check=False, what=_WHAT)
+            run.output += f"\n\n$ {' '.join([*pytest, *ids])}  (the failed tests again)\n\n"
+            run.output += run.last.output
+            if run.last.returncode == 0:
+                run.flaky = ids
+                return run
+    ids = _failed_ids(run.last)
+    if ids:  # do they fail for want of the source files they read?
+        with tempfile.TemporaryDirectory(prefix="releasekit-tree-") as tree:
+            copy_tree(suite.base, Path(tree), ())
+            beside = rerun_beside_source(venv, Path(tree), ids, distributed, what=_WHAT)
+        run.output += f"\n\n{beside.output}"
+        run.need_tree = ids if beside.passed else []
+    return run

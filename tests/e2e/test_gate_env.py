@@ -204,6 +204,75 @@ def test_verify_catches_a_module_the_wheel_lacks(tmp_path: Path) -> None:
     assert "passed" in (sb.repo / ".releasekit" / "gate.log").read_text()
 
 
+RUNS_THE_SOURCE_FILE = """\
+import subprocess
+import sys
+
+
+def test_the_module_runs_as_a_script() -> None:
+    \"\"\"As tabulate's test_cli: runs the source file from the working directory.\"\"\"
+    done = subprocess.run([sys.executable, "src/srclib/__init__.py"], capture_output=True)
+    assert done.returncode == 0, done.stderr
+"""
+
+
+def test_a_test_that_runs_the_source_file_is_named_not_fatal(tmp_path: Path) -> None:
+    """Against the wheel, from the tree without src/srclib, the test cannot find the file it
+    runs; run again beside the whole tree, importing nothing from it, it passes: a WARNING
+    names it, and the release goes on."""
+    sb = _sandbox(tmp_path, edit={"tests/test_script.py": RUNS_THE_SOURCE_FILE})
+    done = sb.run("release", "patch", "--to", "local", "--yes")
+    assert done.returncode == 0, done.stderr
+    assert (
+        "WARNING 1 test(s) pass against the installed wheel only with the source tree beside "
+        "them (they read or run its files; every import of the wheel's packages came from the "
+        "wheel): tests/test_script.py::test_the_module_runs_as_a_script"
+        in " ".join(done.stderr.split())  # the console wraps the line
+    )
+    assert sorted(sb.index_files()) == ["srclib-2.0.1-py3-none-any.whl", "srclib-2.0.1.tar.gz"]
+    log = (sb.repo / ".releasekit" / "verify-tests.log").read_text()
+    assert "can't open file" in log  # the first run, without the sources
+    assert "--import-mode=append tests/test_script.py::test_the_module_runs_as_a_script" in log
+
+
+IMPORTS_FROM_THE_CHECKOUT = """\
+import sys
+from pathlib import Path
+
+
+def test_count_words_from_the_checkout() -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))  # as old projects do
+    from srclib.extra.words import count_words
+
+    assert count_words("a b") == 2
+"""
+
+
+def test_a_module_the_wheel_lacks_still_fails_when_a_test_imports_the_tree(
+    tmp_path: Path,
+) -> None:
+    """The wheel lacks srclib.extra; the test puts src/ on sys.path itself, so beside the whole
+    tree it passes, but by importing srclib from the tree, not the wheel: the import probe
+    sees that, and the failure stands."""
+    pyproject = (
+        Path(__file__).parents[1] / "projects" / "srclayout" / "pyproject.toml"
+    ).read_text()
+    edit = {
+        "pyproject.toml": pyproject + WHEEL_WITHOUT_EXTRA,
+        "tests/test_srclib.py": IMPORTS_FROM_THE_CHECKOUT,
+    }
+    sb = _sandbox(tmp_path, edit=edit)
+    done = sb.run("release", "patch", "--to", "local", "--yes")
+    assert_one_error_line(
+        done, "the tests fail against the installed wheel (srclib", "No module named 'srclib.extra'"
+    )
+    assert done.returncode == 5
+    assert sb.index_files() == {}
+    log = (sb.repo / ".releasekit" / "verify-tests.log").read_text()
+    assert "imported from outside the venv's site-packages" in log
+    assert "src/srclib" in log.split("imported from outside the venv's site-packages")[1]
+
+
 def test_doctor_reports_a_missing_test_runner(tmp_path: Path) -> None:
     """tox.ini says the tests run under tox; with no tox installed, doctor says so (and how to
     fix it) before a release could fail on it. PATH holds git only: no tox there."""

@@ -1,0 +1,113 @@
+"""Tests that need the source tree beside them, told apart from a wheel that lacks something.
+
+verify runs the project's tests against the installed wheel from a copy of the tree without the
+packages the wheel installs (:mod:`releasekit.wheeltests`), so a module or data file the wheel
+lacks fails there. Some tests fail there for another reason: they read or run the source files
+themselves (tabulate's ``test_cli`` runs ``python tabulate/__init__.py``). The tests that still
+fail are run once more, from a copy of the whole tracked tree, with the working directory off
+``sys.path`` (``python -P``) and pytest's ``append`` import mode, while an import probe in
+verify's throwaway venv records where each process (pytest, its xdist workers, the tests'
+subprocesses) found the wheel's top-level packages. They count as needing the source tree only
+when they then pass **and** every such import came from the venv's site-packages: the wheel was
+what they imported, and what made the difference is the source files they read. An import from
+the tree, a failure, or a Python without ``-P`` leaves the first failure standing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .venv import VirtualEnv
+
+__all__ = ["PROBE", "BesideSource", "rerun_beside_source"]
+
+#: The import probe, loaded by a ``.pth`` file in every Python process of verify's venv while the
+#: rerun runs (and only then: it does nothing without its environment variables). It records the
+#: places a top-level import of a distributed name resolves to, one line per import, before the
+#: import itself happens; Python 3.8 and later.
+PROBE = '''\
+"""Written by releasekit verify into its throwaway venv for one test run, then removed."""
+import os
+import sys
+
+_LOG = os.environ.get("RELEASEKIT_ORIGIN_LOG")
+_NAMES = set(filter(None, os.environ.get("RELEASEKIT_ORIGIN_NAMES", "").split(",")))
+
+
+class _Origin:
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if path is None and name in _NAMES:
+            from importlib.machinery import PathFinder
+
+            spec = PathFinder.find_spec(name)
+            where = [] if spec is None else [spec.origin, *(spec.submodule_search_locations or [])]
+            places = [os.path.abspath(w) for w in where if w and w != "namespace"]
+            with open(_LOG, "a", encoding="utf-8") as log:
+                log.write("\\t".join([name, *places]) + "\\n")
+        return None
+
+
+if _LOG and _NAMES:
+    sys.meta_path.insert(0, _Origin)
+'''
+_MODULE = "_releasekit_origin"
+_INFO = "import sys, sysconfig; print(sysconfig.get_path('purelib'), sys.version_info >= (3, 11))"
+
+
+@dataclass(frozen=True)
+class BesideSource:
+    """The rerun's verdict: ``passed`` (every test passed, each import of the wheel's packages
+    from site-packages), the imports from anywhere else, and the run's output for the log."""
+
+    passed: bool
+    foreign: tuple[str, ...]
+    output: str
+
+
+def rerun_beside_source(
+    venv: VirtualEnv, tree: Path, ids: list[str], distributed: Collection[str], *, what: str
+) -> BesideSource:
+    """Run ``ids`` from ``tree`` (a copy of every file git tracks, the sources included), the
+    wheel's packages resolved from ``venv``'s site-packages (checked by the probe)."""
+    info = venv.run(["python", "-c", _INFO], cwd=venv.path, what=what).stdout.split()
+    purelib, safe_path = Path(info[0]).resolve(), info[1] == "True"
+    if not safe_path:  # no -P: the working directory would come first on sys.path
+        return BesideSource(False, (), "(not run again from the tree: this Python has no -P)")
+    pth, module = purelib / f"{_MODULE}.pth", purelib / f"{_MODULE}.py"
+    with tempfile.TemporaryDirectory(prefix="releasekit-origins-") as tmp:
+        log = Path(tmp) / "origins.log"
+        log.touch()
+        module.write_text(PROBE, encoding="utf-8")
+        pth.write_text(f"import {_MODULE}\n", encoding="utf-8")
+        argv = ["python", "-P", "-m", "pytest", "--rootdir", str(tree), "-p", "no:cacheprovider"]
+        argv += ["--import-mode=append", *ids]
+        env = {"RELEASEKIT_ORIGIN_LOG": str(log), "RELEASEKIT_ORIGIN_NAMES": ",".join(distributed)}
+        try:
+            done = venv.run(argv, cwd=tree, check=False, what=what, env=env)
+        finally:
+            pth.unlink(missing_ok=True)
+            module.unlink(missing_ok=True)
+        foreign = _foreign(log.read_text(encoding="utf-8"), purelib)
+    output = f"$ {' '.join(argv)}  (the failed tests again, from the whole tree)\n\n{done.output}"
+    if foreign:
+        output += "\n\nimported from outside the venv's site-packages: " + json.dumps(foreign)
+    return BesideSource(done.returncode == 0 and not foreign, foreign, output)
+
+
+def _foreign(log: str, purelib: Path) -> tuple[str, ...]:
+    """The recorded imports that resolved anywhere but ``purelib``, as ``name: place``."""
+    found = []
+    for line in log.splitlines():
+        name, *places = line.split("\t")
+        for place in places:
+            if not Path(os.path.realpath(place)).is_relative_to(purelib):
+                found.append(f"{name}: {place}")
+    return tuple(dict.fromkeys(found))
