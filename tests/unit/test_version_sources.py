@@ -90,6 +90,19 @@ def setuptools_attr(v: str) -> Files:
     }
 
 
+def setuptools_attr_reexported(v: str) -> Files:
+    """charset-normalizer's layout: ``attr`` names the package, whose ``__init__.py`` imports
+    the version with another name from ``version.py``."""
+    return {
+        "pyproject.toml": f"{SETUPTOOLS}{DYNAMIC}\n[tool.setuptools.dynamic]\n"
+        'version = {attr = "demo_pkg.__version__"}\n',
+        "src/demo_pkg/__init__.py": '"""Demo."""\n\nfrom .api import x\n'
+        "from .version import VERSION, __version__\n",
+        "src/demo_pkg/version.py": f'"""Expose version."""\n\n__version__ = "{v}"\n'
+        'VERSION = __version__.split(".")\n',
+    }
+
+
 def setuptools_file(v: str) -> Files:
     return {
         "pyproject.toml": f"{SETUPTOOLS}{DYNAMIC}\n[tool.setuptools.dynamic]\n"
@@ -143,6 +156,7 @@ SHAPES: dict[str, Callable[[str], Files]] = {
         hatch_path,
         hatch_pattern,
         setuptools_attr,
+        setuptools_attr_reexported,
         setuptools_file,
         setup_cfg,
         setup_cfg_attr,

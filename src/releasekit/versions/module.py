@@ -14,6 +14,7 @@ Quotes stay as written (``'...'`` or ``"..."``), and annotated ``__version__: st
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 from typing import Any
@@ -203,17 +204,27 @@ def _module_file(root: Path, base: Path, dotted: str, where: str) -> Path:
 
 def _reexported_from(path: Path, name: str) -> Path:
     """The sibling module ``path`` takes ``name`` from (``from .package_data import
-    __version__``, as idna does) when ``path`` itself assigns no literal; else ``path``."""
+    __version__`` as idna does, ``from .version import VERSION, __version__`` as
+    charset-normalizer does) when ``path`` itself assigns no literal; else ``path``."""
     text = read_text(path)
     if dunder_pattern(name).search(text):
         return path
-    found = re.search(
-        rf"^from[ \t]+\.(?P<module>\w+)[ \t]+import[ \t]+\(?[ \t]*{re.escape(name)}\b", text, re.M
-    )
-    if found:
-        sibling = path.parent / f"{found.group('module')}.py"
-        if sibling.is_file() and dunder_pattern(name).search(read_text(sibling)):
-            return sibling
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return path
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.ImportFrom) and node.level == 1 and node.module):
+            continue
+        if not any(a.name == name and a.asname in (None, name) for a in node.names):
+            continue
+        parts = node.module.split(".")
+        for sibling in (
+            path.parent.joinpath(*parts[:-1], f"{parts[-1]}.py"),
+            path.parent.joinpath(*parts, "__init__.py"),
+        ):
+            if sibling.is_file() and dunder_pattern(name).search(read_text(sibling)):
+                return sibling
     return path
 
 
