@@ -244,6 +244,15 @@ SHAPES = {
         "CHANGES",
         spell=lambda v: _info_tuple(Version(v)),
     ),
+    # toolz 1.0: versioneer vendored (`git describe` when the sdist is built), setup.py and
+    # setup.cfg only (no pyproject.toml), tests inside the package, no changelog, tags without v.
+    "toolz": Shape(
+        "shape-toolz",
+        "tinytoolz",
+        "{version}",
+        ("0.12.1", "1.0.0"),
+        _full("1.0.1 1.1.0 1.1.1rc1 1.1.1 1.1.1.post1 1.1.2.dev1"),
+    ),
 }
 
 

@@ -116,6 +116,9 @@ class BuildStep(Step):
         epoch = int(ctx.facts["commit"]["timestamp"])
         packages = ctx.workspace.packages
         with checkout(ctx.root, ctx.facts["commit"]["sha"], ctx.release_dir / "src") as tree:
+            for tag in {p.source.build_tag(ctx.version) for p in packages} - {None}:
+                # versioneer reads `git describe`: the tag, in this private clone only
+                Git(tree).run("update-ref", f"refs/tags/{tag}", "HEAD", what="tagging the build")
 
             def one(package: Package) -> list[Path]:
                 source = tree / package.path.relative_to(ctx.root.resolve())

@@ -3,7 +3,8 @@ detection from pyproject.toml (and setup.cfg). Adding a kind is one class in :da
 
 Detection order: a static ``[project] version``; else a dynamic version from what the build
 backend reads (hatch-vcs, hatch ``path``, setuptools ``attr``/``file``, setuptools-scm, pdm-backend
-``scm``/``file``, flit_core's module ``__version__``, poetry's ``[tool.poetry] version``); else
+``scm``, versioneer, pdm-backend ``file``, flit_core's module ``__version__``, poetry's
+``[tool.poetry] version``); else
 setup.cfg ``[metadata] version``; else bump-my-version's ``current_version``; else, for a setup.py
 that computes it, the one Python file holding the version its build backend reports.
 """
@@ -31,7 +32,14 @@ from .project import Project
 from .setupcfg import SetupCfgVersion
 from .setuppy import SetupPyVersion
 from .static import PoetryVersion, ProjectVersion
-from .vcs import HatchVcsVersion, PdmScmVersion, SetuptoolsScmVersion, VcsVersion, pretend_env
+from .vcs import (
+    HatchVcsVersion,
+    PdmScmVersion,
+    SetuptoolsScmVersion,
+    VcsVersion,
+    VersioneerVersion,
+    pretend_env,
+)
 
 __all__ = [
     "SOURCES",
@@ -54,6 +62,7 @@ __all__ = [
     "SetuptoolsScmVersion",
     "VcsVersion",
     "VersionSource",
+    "VersioneerVersion",
     "detect_source",
     "find_bumpversion",
     "pretend_env",
@@ -68,6 +77,7 @@ SOURCES: tuple[type[VersionSource], ...] = (
     SetuptoolsFileVersion,
     SetuptoolsScmVersion,
     PdmScmVersion,
+    VersioneerVersion,
     PdmFileVersion,
     FlitModuleVersion,
     PoetryVersion,
@@ -83,7 +93,6 @@ _UNPINNABLE_VCS = (
     "setuptools-git-versioning",
     "dunamai",
     "miniver",
-    "versioneer",
 )
 
 

@@ -82,6 +82,11 @@ class VersionSource(abc.ABC):
         """Environment that makes the build backend produce ``version`` (VCS sources)."""
         return {}
 
+    def build_tag(self, version: str) -> str | None:
+        """The tag the build's private checkout needs on the release commit to produce
+        ``version``: VCS sources that read ``git describe`` and take no pinned version."""
+        return None
+
     def verify(self, version: str) -> None:
         """Read the version back; anything but exactly ``version`` is a failed step."""
         found = self.read()

@@ -1,14 +1,18 @@
-"""Versions that ARE the git tags: hatch-vcs, setuptools-scm and pdm-backend's ``scm`` source.
+"""Versions that ARE the git tags: hatch-vcs, setuptools-scm, pdm-backend's ``scm`` source and
+versioneer.
 
 The current version is the highest release tag reachable from HEAD, read with the project's tag
 format (:func:`releasekit.tags.effective_tag_format`); ``0.0.0`` before the first release.
 Nothing is written: the release tag makes the version, and the build is pinned to the planned
 version through the backend's environment variables, so a build before the tag exists can never
-come out as ``X.Y.Z.devN``.
+come out as ``X.Y.Z.devN``. versioneer takes no pinned version: it runs ``git describe`` in the
+build, so the build's private checkout gets the release tag first (:meth:`VersionSource.build_tag`),
+never the project's repository: that tag is pushed last, as every release tag is.
 """
 
 from __future__ import annotations
 
+import configparser
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
@@ -17,7 +21,14 @@ from ..tags import latest_version_tag
 from .base import VersionSource
 from .project import Project
 
-__all__ = ["HatchVcsVersion", "PdmScmVersion", "SetuptoolsScmVersion", "VcsVersion", "pretend_env"]
+__all__ = [
+    "HatchVcsVersion",
+    "PdmScmVersion",
+    "SetuptoolsScmVersion",
+    "VcsVersion",
+    "VersioneerVersion",
+    "pretend_env",
+]
 
 
 def pretend_env(name: str, version: str) -> dict[str, str]:
@@ -94,3 +105,51 @@ class PdmScmVersion(VcsVersion):
     def detect(cls, project: Project) -> VersionSource | None:
         source = project.table("tool", "pdm", "version").get("source")
         return cls._from(project) if project.dynamic_version and source == "scm" else None
+
+
+class VersioneerVersion(VcsVersion):
+    """versioneer (``versioneer.py`` in the tree, ``[versioneer]`` in setup.cfg or
+    ``[tool.versioneer]`` in pyproject.toml): ``git describe`` at build time, matching
+    ``tag_prefix``; toolz, older dask and pandas."""
+
+    kind = "versioneer"
+
+    def __init__(self, root: Path, *, name: str, tag_format: str, tag_prefix: str) -> None:
+        super().__init__(root, name=name, tag_format=tag_format)
+        self.tag_prefix = tag_prefix
+
+    @classmethod
+    def detect(cls, project: Project) -> VersionSource | None:
+        settings = _versioneer_settings(project)
+        if settings is None or str(settings.get("vcs", "git")).strip() != "git":
+            return None
+        prefix = str(settings.get("tag_prefix", "")).strip()
+        prefix = "" if prefix in ("''", '""') else prefix  # versioneer's own reading
+        return cls(
+            project.root, name=project.name, tag_format=project.tag_format, tag_prefix=prefix
+        )
+
+    def build_env(self, name: str, version: str) -> dict[str, str]:
+        return {}
+
+    def build_tag(self, version: str) -> str | None:
+        return f"{self.tag_prefix}{version}"
+
+
+def _versioneer_settings(project: Project) -> dict[str, object] | None:
+    """versioneer's configuration, where versioneer is there to read it (vendored as
+    versioneer.py, or a build requirement)."""
+    if (
+        not (project.root / "versioneer.py").is_file()
+        and "versioneer" not in project.build_requires
+    ):
+        return None
+    table = project.table("tool", "versioneer")
+    if table:
+        return dict(table)
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(project.root / "setup.cfg", encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError):
+        return None
+    return dict(parser["versioneer"]) if parser.has_section("versioneer") else None
