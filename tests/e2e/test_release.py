@@ -223,3 +223,22 @@ def test_a_python_version_file_uv_cannot_satisfy_does_not_stop_the_build(
         "simple_pkg-1.0.1-py3-none-any.whl",
         "simple_pkg-1.0.1.tar.gz",
     ]
+
+
+def test_versioneer_released_from_its_last_tagged_commit_builds_the_planned_version(
+    tmp_path: Path,
+) -> None:
+    """toolz's shape with no commit since its annotated 1.0.0 tag: `git describe` in the build
+    would prefer that tag to a lightweight one on the same commit, so the build's private clone
+    holds the release tag alone."""
+    from ..conftest import make_sandbox
+
+    sandbox = make_sandbox(tmp_path, "shape-toolz")
+    sandbox.git("tag", "-a", "1.0.0", "-m", "tinytoolz 1.0.0")
+    sandbox.run("release", "patch", "--to", "local", "--yes", check=True)
+    assert sorted(sandbox.index_files()) == [
+        "tinytoolz-1.0.1-py3-none-any.whl",
+        "tinytoolz-1.0.1.tar.gz",
+    ]
+    assert sandbox.remote_git("tag") == "1.0.1"
+    assert sandbox.git("tag", "--points-at", "HEAD") == "1.0.0\n1.0.1"  # the project's own

@@ -116,9 +116,9 @@ class BuildStep(Step):
         epoch = int(ctx.facts["commit"]["timestamp"])
         packages = ctx.workspace.packages
         with checkout(ctx.root, ctx.facts["commit"]["sha"], ctx.release_dir / "src") as tree:
-            for tag in {p.source.build_tag(ctx.version) for p in packages} - {None}:
-                # versioneer reads `git describe`: the tag, in this private clone only
-                Git(tree).run("update-ref", f"refs/tags/{tag}", "HEAD", what="tagging the build")
+            tags = {p.source.build_tag(ctx.version) for p in packages} - {None}
+            if tags:
+                tag_for_describe(Git(tree), sorted(t for t in tags if t))
 
             def one(package: Package) -> list[Path]:
                 source = tree / package.path.relative_to(ctx.root.resolve())
@@ -169,6 +169,17 @@ def checkout(root: Path, sha: str, where: Path) -> Iterator[Path]:
         yield where
     finally:
         shutil.rmtree(where, ignore_errors=True)
+
+
+def tag_for_describe(git: Git, tags: list[str]) -> None:
+    """Make ``tags`` the only tags on the checkout's HEAD, in this private clone only: versioneer
+    runs ``git describe``, which would prefer an older annotated tag on the same commit (a release
+    with no commit of its own since the last one)."""
+    what = "tagging the build's checkout"
+    for old in git.run("tag", "--points-at", "HEAD", what=what).split():
+        git.run("update-ref", "-d", f"refs/tags/{old}", what=what)
+    for tag in tags:
+        git.run("update-ref", f"refs/tags/{tag}", "HEAD", what=what)
 
 
 def artifact_paths(ctx: Context, kind: str | None = None) -> list[Path]:
