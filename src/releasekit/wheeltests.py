@@ -6,7 +6,8 @@ pkg`` finds the installed wheel in site-packages, never the tree: a module or da
 lacks fails here even though every test passes from the tree. What the tests use from the rest of
 the tree stays where they expect it (pyparsing's tests import its undistributed ``examples``
 package; conftest.py, pytest's configuration and test data come along).
-``verify_tests`` chooses what runs: ``"auto"`` (each package's ``tests/`` or
+The runner is pytest, or ``python -m unittest discover`` where the project's tox environments
+run ``-m unittest`` and never pytest (Python-Markdown). ``verify_tests`` chooses what runs: ``"auto"`` (each package's ``tests/`` or
 ``test/`` directory), ``false``, or a list of pytest arguments (paths relative to the root).
 The test dependencies are what the gate's environment had, at its versions
 (:mod:`releasekit.resolved`): a tox env's deps and extras come along, and a lock file or pins the
@@ -15,6 +16,8 @@ gate honoured hold here too.
 
 from __future__ import annotations
 
+import configparser
+import re
 import shutil
 import tempfile
 from collections.abc import Collection
@@ -32,6 +35,7 @@ from .steps.build import artifact_paths
 from .steps.gate import first_few, shown, write_log
 from .testenv import PLUGIN, failure_digest, plugin_install_args, rerun_ids
 from .testreqs import install_args, requirement_name, requirements_for_tests
+from .textfiles import read_text
 
 if TYPE_CHECKING:
     from .context import Context
@@ -39,7 +43,14 @@ if TYPE_CHECKING:
     from .steps.base import Facts
     from .venv import VirtualEnv
 
-__all__ = ["Suite", "copy_tree", "dependencies_for_tests", "run_wheel_tests", "suites"]
+__all__ = [
+    "Suite",
+    "copy_tree",
+    "dependencies_for_tests",
+    "run_wheel_tests",
+    "runner_for",
+    "suites",
+]
 
 LOG_NAME = "verify-tests.log"
 TEST_DIRS = ("tests", "test")
@@ -49,11 +60,30 @@ _WHAT = "the tests against the wheel"
 
 @dataclass(frozen=True)
 class Suite:
-    """One pytest run: the directory whose tracked files are copied, and the pytest args."""
+    """One test run: the directory whose tracked files are copied, the runner's arguments, and
+    the runner (``unittest`` where the project runs its tests that way, else pytest)."""
 
     base: Path
     args: tuple[str, ...]
     label: str
+    runner: str = "pytest"
+
+
+def runner_for(root: Path) -> str:
+    """``unittest`` where the project's tox environments run ``-m unittest`` and none runs
+    pytest (Python-Markdown: ``coverage run -m unittest discover tests``), else ``pytest``."""
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(read_text(root / "tox.ini") if (root / "tox.ini").is_file() else "")
+    except (configparser.Error, UnicodeDecodeError):
+        return "pytest"
+    commands = " ".join(
+        parser[name].get("commands", "")
+        for name in parser.sections()
+        if name == "testenv" or name.startswith("testenv:")
+    )
+    unittest = re.search(r"-m\s+unittest\b", commands) and "pytest" not in commands
+    return "unittest" if unittest else "pytest"
 
 
 def suites(ctx: Context) -> tuple[list[Suite], str | None]:
@@ -70,7 +100,8 @@ def suites(ctx: Context) -> tuple[list[Suite], str | None]:
     for package in ctx.workspace.packages:
         directory = next((d for d in TEST_DIRS if (package.path / d).is_dir()), None)
         if directory:
-            found.append(Suite(package.path, (directory,), package.name))
+            runner = runner_for(package.path)
+            found.append(Suite(package.path, (directory,), package.name, runner))
     if not found:
         return [], "no tests/ or test/ directory"
     return found, None
@@ -193,10 +224,12 @@ def _run_suite(
     with tempfile.TemporaryDirectory(prefix="releasekit-tests-") as tmp:
         copy_tree(suite.base, Path(tmp), distributed)
         pytest = ["python", "-m", "pytest", "--rootdir", tmp, "-p", "no:cacheprovider"]
-        argv = [*pytest, *suite.args]
+        unittest = suite.runner == "unittest"
+        argv = ["python", "-m", "unittest", "discover"] if unittest else pytest
+        argv += suite.args
         first = venv.run(argv, cwd=Path(tmp), check=False, what=_WHAT)
         run = _SuiteRun(first, first, f"$ {' '.join(argv)}\n\n{first.output}")
-        ids = _failed_ids(first)
+        ids = [] if unittest else _failed_ids(first)
         for _ in range(reruns if ids else 0):
             run.last = venv.run([*pytest, *ids], cwd=Path(tmp), check=False, what=_WHAT)
             run.output += f"\n\n$ {' '.join([*pytest, *ids])}  (the failed tests again)\n\n"
@@ -204,7 +237,7 @@ def _run_suite(
             if run.last.returncode == 0:
                 run.flaky = ids
                 return run
-    ids = _failed_ids(run.last)
+    ids = [] if unittest else _failed_ids(run.last)
     if ids:  # do they fail for want of the source files they read?
         with tempfile.TemporaryDirectory(prefix="releasekit-tree-") as tree:
             copy_tree(suite.base, Path(tree), ())

@@ -273,6 +273,44 @@ def test_a_module_the_wheel_lacks_still_fails_when_a_test_imports_the_tree(
     assert "src/srclib" in log.split("imported from outside the venv's site-packages")[1]
 
 
+UNITTEST_ONLY = """\
+import unittest
+import warnings
+
+warnings.simplefilter("error")  # as Python-Markdown's tests do
+
+import srclib
+
+
+class TestSuite:  # a helper, not a test: pytest warns it cannot collect it
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+class ShoutTest(unittest.TestCase):
+    def test_shout(self) -> None:
+        self.assertEqual(srclib.shout(TestSuite("hi").name), "HI!")
+"""
+
+
+def test_a_project_that_runs_unittest_is_verified_with_unittest(tmp_path: Path) -> None:
+    """Python-Markdown's tox env runs `-m unittest discover tests`; under pytest its tests stop
+    at collection. The tests against the wheel run them as the project does."""
+    edit = {
+        "tox.ini": "[testenv]\ncommands = python -m unittest discover tests\n",
+        "tests/test_unit.py": UNITTEST_ONLY,
+    }
+    sb = make_sandbox(tmp_path, "srclayout", edit=edit)  # the gate: the suite's stand-in
+    del sb.env["RELEASEKIT_VERIFY_TESTS"]
+    done = sb.run("release", "patch", "--to", "local", "--yes")
+    assert done.returncode == 0, done.stderr
+    log = (sb.repo / ".releasekit" / "verify-tests.log").read_text()
+    assert "$ python -m unittest discover tests" in log
+    assert "Ran 1 test" in log
+    assert "OK" in log
+    assert sorted(sb.index_files()) == ["srclib-2.0.1-py3-none-any.whl", "srclib-2.0.1.tar.gz"]
+
+
 def test_doctor_reports_a_missing_test_runner(tmp_path: Path) -> None:
     """tox.ini says the tests run under tox; with no tox installed, doctor says so (and how to
     fix it) before a release could fail on it. PATH holds git only: no tox there."""

@@ -7,9 +7,11 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
+
 from releasekit.config import load_config
 from releasekit.testenv import plugin_install_args
-from releasekit.wheeltests import Suite, copy_tree, dependencies_for_tests, suites
+from releasekit.wheeltests import Suite, copy_tree, dependencies_for_tests, runner_for, suites
 from releasekit.workspace import load_workspace
 
 PYPROJECT = """\
@@ -128,3 +130,29 @@ def test_the_copy_is_the_tracked_tree_without_what_the_wheels_install(tmp_path: 
         "tests/test_unit.py",
         "tox.ini",
     ]
+
+
+@pytest.mark.parametrize(
+    ("tox_ini", "runner"),
+    [
+        ("[testenv]\ncommands = coverage run -m unittest discover {toxinidir}/tests\n", "unittest"),
+        (
+            "[testenv]\ncommands = python -m unittest\n[testenv:lint]\ncommands = flake8\n",
+            "unittest",
+        ),
+        (
+            "[testenv]\ncommands = pytest {posargs}\n[testenv:u]\ncommands = python -m unittest\n",
+            "pytest",
+        ),
+        ("[testenv]\ncommands = pytest\n", "pytest"),
+        ("[tox]\nenvlist = py3\n", "pytest"),
+        (None, "pytest"),
+        ("not an ini file [[[", "pytest"),
+    ],
+)
+def test_the_runner_is_unittest_only_where_tox_runs_unittest_and_never_pytest(
+    tmp_path: Path, tox_ini: str | None, runner: str
+) -> None:
+    if tox_ini is not None:
+        (tmp_path / "tox.ini").write_text(tox_ini)
+    assert runner_for(tmp_path) == runner
