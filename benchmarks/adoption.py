@@ -2,9 +2,10 @@
 
 For each popular pure-Python project below, pinned to one version: download its sdist from PyPI
 (checked against the sha256 the index gives), unpack it, rebuild the repository a maintainer
-would have (the sdist's generated ``PKG-INFO``/``*.egg-info`` removed, a plain Python
-``.gitignore`` when the sdist dropped the project's one, one commit, the current version's tag
-in the project's own style, a bare ``origin``), then run exactly what a new user runs:
+would have (the sdist's generated ``PKG-INFO``/``*.egg-info`` and VCS version file removed and
+ignored, a vendored versioneer's ``_version.py`` as ``versioneer install`` writes it, a plain
+Python ``.gitignore`` when the sdist dropped the project's one, one commit, the current version's
+tag in the project's own style, a bare ``origin``), then run what a new user runs:
 
     releasekit init            (whatever it writes is committed, as a user would)
     releasekit release patch --to local --yes
@@ -125,6 +126,22 @@ PROJECTS = (
     Project("anyio", "4.9.0", "{version}"),
     Project("pygments", "2.19.2", "{version}"),
     Project("tabulate", "0.9.0", "v{version}"),
+    # The third wave (2026-12-03): twelve more, chosen for shapes the first two lack (a version
+    # tuple with a computed __version__, setup.cfg ``attr:``, flit-scm, versioneer, reno,
+    # keep-a-changelog, jaraco's towncrier skeleton), listed before any was run and kept
+    # whatever their result; pinned to the newest release uploaded before 2025-07-01.
+    Project("markdown", "3.8.2", "{version}"),
+    Project("charset-normalizer", "3.4.2", "{version}"),
+    Project("wheel", "0.46.1", "{version}"),
+    Project("cachetools", "6.1.0", "v{version}"),
+    Project("sqlparse", "0.5.3", "{version}"),
+    Project("zipp", "3.23.0", "v{version}"),
+    Project("tenacity", "9.1.2", "{version}"),
+    Project("pyjwt", "2.10.1", "{version}"),
+    Project("python-dotenv", "1.1.1", "v{version}"),
+    Project("structlog", "25.4.0", "{version}"),
+    Project("exceptiongroup", "1.3.0", "{version}"),
+    Project("toolz", "1.0.0", "{version}"),
 )
 
 
@@ -292,6 +309,13 @@ def make_repository(project: Project, sdist: Path, base: Path) -> Path:
         shutil.rmtree(generated)
     if not (repo / ".gitignore").exists():
         (repo / ".gitignore").write_text(GITIGNORE)
+    ignore = (repo / ".gitignore").read_text()
+    for rel in scm_version_files(repo):  # written by each build; a repository ignores it
+        (repo / rel).unlink(missing_ok=True)
+        if rel not in ignore:
+            ignore += f"{'' if ignore.endswith(chr(10)) else chr(10)}/{rel}\n"
+    (repo / ".gitignore").write_text(ignore)
+    restore_versioneer(repo)
     remote = base / "remote.git"
     git(base, "init", "-q", "--bare", "-b", "main", str(remote))
     for args in (
@@ -307,6 +331,38 @@ def make_repository(project: Project, sdist: Path, base: Path) -> Path:
     ):
         git(repo, *args)
     return repo
+
+
+#: What `versioneer install` writes as the repository's ``_version.py`` (versioneer's own
+#: ``do_setup``); the sdist has the static copy its build wrote instead, which never changes.
+VERSIONEER_TEMPLATE = """
+import versioneer
+cfg = versioneer.get_config_from_root(".")
+with open(cfg.versionfile_source, "w") as f:
+    f.write(versioneer.LONG_VERSION_PY[cfg.VCS] % {
+        "DOLLAR": "$", "STYLE": cfg.style, "TAG_PREFIX": cfg.tag_prefix,
+        "PARENTDIR_PREFIX": cfg.parentdir_prefix, "VERSIONFILE_SOURCE": cfg.versionfile_source,
+    })
+"""
+
+
+def restore_versioneer(repo: Path) -> None:
+    """A vendored versioneer's ``_version.py`` as the repository has it (toolz)."""
+    config = (repo / "setup.cfg").read_text() if (repo / "setup.cfg").is_file() else ""
+    if (repo / "versioneer.py").is_file() and "[versioneer]" in config:
+        subprocess.run([sys.executable, "-c", VERSIONEER_TEMPLATE], cwd=repo, check=True)
+
+
+def scm_version_files(repo: Path) -> list[str]:
+    """The version file a VCS version plugin writes at build time (setuptools-scm's and flit-scm's
+    ``write_to``/``version_file``, hatch-vcs's ``version-file``): the sdist has it, the project's
+    repository ignores it."""
+    pyproject = repo / "pyproject.toml"
+    tool = tomllib.loads(pyproject.read_text()).get("tool", {}) if pyproject.is_file() else {}
+    scm = tool.get("setuptools_scm", {})
+    hook = tool.get("hatch", {}).get("build", {}).get("hooks", {}).get("vcs", {})
+    found = (scm.get("write_to"), scm.get("version_file"), hook.get("version-file"))
+    return [rel for rel in found if isinstance(rel, str)]
 
 
 def _version_source(repo: Path, project: dict[str, Any], tool: dict[str, Any], build: str) -> str:
