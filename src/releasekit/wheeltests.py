@@ -7,11 +7,14 @@ lacks fails here even though every test passes from the tree. What the tests use
 the tree stays where they expect it (pyparsing's tests import its undistributed ``examples``
 package; conftest.py, pytest's configuration and test data come along).
 The runner is pytest, or ``python -m unittest discover`` where the project's tox environments
-run ``-m unittest`` and never pytest (Python-Markdown). ``verify_tests`` chooses what runs: ``"auto"`` (each package's ``tests/`` or
-``test/`` directory), ``false``, or a list of pytest arguments (paths relative to the root).
+run ``-m unittest`` and never pytest (Python-Markdown). ``verify_tests`` chooses what runs:
+``"auto"`` (each package's ``tests/`` or ``test/`` directory), ``false``, or a list of pytest
+arguments (paths relative to the root).
 The test dependencies are what the gate's environment had, at its versions
 (:mod:`releasekit.resolved`): a tox env's deps and extras come along, and a lock file or pins the
-gate honoured hold here too.
+gate honoured hold here too. Where verify's installer cannot get those versions (the gate's tool
+installed with pip, unaffected by a ``UV_EXCLUDE_NEWER`` that uv obeys here), a WARNING says so and
+the test dependencies are installed as they resolve here.
 """
 
 from __future__ import annotations
@@ -147,12 +150,22 @@ def run_wheel_tests(ctx: Context, venv: VirtualEnv) -> Facts:
     if not found:
         ctx.reporter.info(f"verify: tests against the installed wheel skipped: {reason}")
         return {"skipped": reason}
+    what = "installing the test dependencies (verify)"
     try:
         with tempfile.TemporaryDirectory(prefix="releasekit-requirements-") as copies:
             wanted = dependencies_for_tests(ctx, Path(copies))
             pinned = ctx.facts.get("gate", {}).get("resolved") or []
-            wanted = constraint_args(wanted, pinned, Path(copies))
-            venv.install(wanted, what="installing the test dependencies (verify)")
+            try:
+                venv.install(constraint_args(wanted, pinned, Path(copies)), what=what)
+            except ProcessError as exc:
+                if not pinned:
+                    raise
+                ctx.reporter.warn(
+                    "verify could not install the gate environment's versions of the test "
+                    f"dependencies ({exc.message.splitlines()[0]}); it installs them as "
+                    "they resolve here"
+                )
+                venv.install(wanted, what=what)
     except ProcessError as exc:
         raise StepFailed(
             f"could not install the test dependencies into the verify venv: "

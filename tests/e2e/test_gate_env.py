@@ -12,6 +12,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from packaging.version import Version
+
 from releasekit.steps.gate import gate_venv
 from releasekit.testenv import EnvSpec
 
@@ -165,6 +167,27 @@ def test_a_nox_session_runs_in_its_own_environment(tmp_path: Path) -> None:
     assert gate["environment"] == "nox" and gate["source"] == "noxfile.py session 'tests'"
     assert (sb.repo / ".nox" / "tests" / "bin" / "pytest").exists()  # nox made the env
     assert "3 passed" in (sb.repo / ".releasekit" / "gate.log").read_text()
+
+
+NOX_WITH_PIP = NOX_REAL_ENV.replace('venv_backend="uv|virtualenv"', 'venv_backend="virtualenv"')
+
+
+def test_gate_versions_verify_cannot_install_are_a_warning(tmp_path: Path) -> None:
+    """charset-normalizer's nox session installs with pip, which ignores the UV_EXCLUDE_NEWER
+    that verify's uv obeys: the gate environment's pytest is newer than anything verify may
+    install. verify says so and installs the test dependencies as they resolve for it."""
+    sb = _sandbox(tmp_path, edit={"noxfile.py": NOX_WITH_PIP, ".gitignore": ".nox/\n"})
+    sb.env["UV_EXCLUDE_NEWER"] = "2025-01-01T00:00:00Z"
+    done = sb.run("release", "patch", "--to", "local", "--yes")
+    assert done.returncode == 0, done.stderr
+    pytest_pin = next(p for p in _facts(sb, "gate")["resolved"] if p.startswith("pytest=="))
+    assert Version(pytest_pin.split("==")[1]) >= Version("8.3.5")  # pip's, after the cutoff
+    said = " ".join(done.stderr.split())
+    assert "WARNING verify could not install the gate environment's versions" in said
+    assert "it installs them as they resolve here" in said
+    log = (sb.repo / ".releasekit" / "verify-tests.log").read_text()
+    assert "pytest-8.3.4" in log  # the newest pytest before the cutoff ran the tests
+    assert sorted(sb.index_files()) == ["srclib-2.0.1-py3-none-any.whl", "srclib-2.0.1.tar.gz"]
 
 
 def test_a_failing_nox_session_names_the_failing_test(tmp_path: Path) -> None:
