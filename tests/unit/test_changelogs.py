@@ -307,6 +307,29 @@ def test_towncrier_defaults_news_rst_and_fragments_next_to_the_package(tmp_path:
     assert not (root / "src/pkg/newsfragments/12.feature.rst").exists()
 
 
+def test_towncrier_names_a_package_it_cannot_import(tmp_path: Path) -> None:
+    """python-dateutil: metadata in setup.cfg (no [project] name), towncrier's `package` set and
+    its package_dir pointing nowhere; towncrier imports the package for the project's name and
+    failed where it is not installed (releasekit's Python). It is named as towncrier names an
+    importable package: `package.title()`."""
+    pyproject = (
+        "[tool.towncrier]\npackage = 'dateish'\npackage_dir = 'dateish'\nfilename = 'NEWS'\n"
+        "directory = 'changelog.d'\n"
+    )
+    root = _project(
+        tmp_path,
+        {"src/dateish/__init__.py": "", "changelog.d/7.bugfix.rst": "Fix a leap year.\n"},
+        pyproject,
+    )
+    _repo(root)
+    kind = detect(root)
+    assert isinstance(kind, Towncrier)
+    kind.apply(RELEASE)
+    news = (root / "NEWS").read_text()
+    assert news.startswith("Dateish 3.2.0 (2026-12-02)\n")
+    assert "- Fix a leap year. (#7)" in news
+
+
 def test_towncrier_any_filename_from_towncrier_toml(tmp_path: Path) -> None:
     root = _project(
         tmp_path,

@@ -41,6 +41,12 @@ class Towncrier(Changelog):
         settings = towncrier_table(root, pyproject)
         if settings is None:
             return None
+        named = bool(settings.get("name") or pyproject.get("project", {}).get("name"))
+        if not named and settings.get("package"):
+            # towncrier would import the package for its name (``package.title()`` unless it
+            # uses incremental), which works only where the project is installed; releasekit's
+            # Python does not have it (python-dateutil: setup.cfg metadata, no [project] name)
+            settings = {**settings, "name": str(settings["package"]).title()}
         return cls(root, root / str(settings.get("filename", "NEWS.rst")), settings)
 
     @property
@@ -98,6 +104,7 @@ class Towncrier(Changelog):
                 release.version,
                 "--date",
                 release.date,
+                *(("--name", str(self.settings["name"])) if self.settings.get("name") else ()),
             ],
             cwd=self.root,
             what="writing the changelog with towncrier",
