@@ -50,6 +50,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cutoff_index import CutoffIndex
 from packaging.version import Version
 
 from releasekit.process import OUTER_ENVIRONMENT
@@ -196,16 +197,24 @@ def upload_time(entry: dict[str, Any]) -> dt.datetime:
     return dt.datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
 
 
-def resolution_env(uploaded: dt.datetime, *, locked: bool) -> dict[str, str]:
+def resolution_env(uploaded: dt.datetime, *, locked: bool, pip: CutoffIndex) -> dict[str, str]:
     """Resolve dependencies as the maintainers did when they released this version: nothing
-    uploaded later than ``RESOLVE_DAYS`` after the sdist, through uv (releasekit's venvs,
-    tox-uv, hatch). Not pip's ``--uploaded-prior-to``: pip then refuses an index without
-    upload times, such as the local one the release goes to. A project with a ``uv.lock``
-    already pins what it resolved then, and uv refuses a lock made without the cutoff."""
+    uploaded later than ``RESOLVE_DAYS`` after the sdist. uv (releasekit's venvs, tox-uv, hatch)
+    takes ``UV_EXCLUDE_NEWER``; pip (tox 3 provisioned by a ``tox<4`` requirement, nox's
+    virtualenv backend) gets a local index showing the upstream one as of the cutoff
+    (:mod:`cutoff_index`), and no configuration file: this machine's pip.conf adds local
+    mirrors with newer files, which a maintainer's machine does not have. Not pip's
+    ``--uploaded-prior-to``: the pips inside those tools' environments are older than it. A
+    project with a ``uv.lock`` already pins what it resolved then, and uv refuses a lock made
+    without the cutoff."""
     if locked:
         return {}
     cutoff = (uploaded + dt.timedelta(days=RESOLVE_DAYS)).astimezone(dt.UTC)
-    return {"UV_EXCLUDE_NEWER": cutoff.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    return {
+        "UV_EXCLUDE_NEWER": cutoff.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "PIP_INDEX_URL": pip.url(cutoff),
+        "PIP_CONFIG_FILE": os.devnull,
+    }
 
 
 def git(cwd: Path, *args: str, runner: Runner | None = None) -> str:
@@ -489,7 +498,9 @@ def releasekit(
     return done.returncode, done.stdout + done.stderr
 
 
-def run_one(project: Project, workdir: Path, timeout: float, runner: Runner) -> Outcome:
+def run_one(
+    project: Project, workdir: Path, timeout: float, runner: Runner, pip: CutoffIndex
+) -> Outcome:
     outcome = Outcome(project)
     started = time.monotonic()
     base = workdir / project.name
@@ -509,7 +520,7 @@ def run_one(project: Project, workdir: Path, timeout: float, runner: Runner) -> 
         subprocess.run(["chown", f"{runner.owner}:", str(tmp)], check=True)
     env = runner.environ(
         {"RELEASEKIT_INDEX_DIR": str(index), "NO_COLOR": "1", "COLUMNS": "200", "TMPDIR": str(tmp)}
-        | resolution_env(uploaded, locked=(repo / "uv.lock").is_file())
+        | resolution_env(uploaded, locked=(repo / "uv.lock").is_file(), pip=pip)
         | audit_env()
     )
     code, output = releasekit(runner, repo, env, timeout, "init")
@@ -557,9 +568,14 @@ used and each project has a time limit. The environment is a maintainer's at rel
   `upload-time` (PEP 700, from the simple index) plus 7 days, so releasekit's venvs,
   tox-uv and hatch install what the maintainers had that week, not today's versions that
   break an old test suite. A project with a `uv.lock` gets no cutoff (its lock already
-  pins that resolution, and uv rejects a lock made without the cutoff). pip's
-  `--uploaded-prior-to` is not set: pip then refuses the local index the release goes to,
-  which gives no upload times.
+  pins that resolution, and uv rejects a lock made without the cutoff). pip, inside the
+  projects' own tools (tox 3 provisioned by python-dateutil's `requires = tox<4`, nox's
+  virtualenv backend), gets the same cutoff through `PIP_INDEX_URL`: a local index
+  (`benchmarks/cutoff_index.py`) that lists PyPI's files uploaded up to the cutoff and
+  links to them. pip reads no configuration file (`PIP_CONFIG_FILE=/dev/null`): this
+  machine's pip.conf adds local mirrors with newer files. Not pip's `--uploaded-prior-to`:
+  the pips inside those tools are older than it, and it refuses the local index the
+  release goes to.
 - Maintainers do not release as root: run as root, the harness creates the user
   `rkadopt` and runs each release as that user (`runuser`), with a venv of its own
   (releasekit and the tools on a Python it can read) and the work directories its own.
@@ -649,8 +665,11 @@ def main(argv: list[str] | None = None) -> int:
         workdir.chmod(0o755)  # mkdtemp's 0700 would keep the unprivileged user out
     started = time.monotonic()
     outcomes: list[Outcome] = []
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(args.jobs, 1)) as pool:
-        futures = [pool.submit(run_one, p, workdir, args.timeout, runner) for p in chosen]
+    with (
+        CutoffIndex(INDEX) as pip,
+        concurrent.futures.ThreadPoolExecutor(max_workers=max(args.jobs, 1)) as pool,
+    ):
+        futures = [pool.submit(run_one, p, workdir, args.timeout, runner, pip) for p in chosen]
         for future in concurrent.futures.as_completed(futures):
             o = future.result()
             print(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import os
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -17,6 +18,8 @@ HARNESS = Path(__file__).resolve().parents[2] / "benchmarks" / "adoption.py"
 
 @pytest.fixture(scope="module")
 def adoption() -> ModuleType:
+    if str(HARNESS.parent) not in sys.path:  # as `python benchmarks/adoption.py` has it
+        sys.path.append(str(HARNESS.parent))
     spec = importlib.util.spec_from_file_location("adoption_harness", HARNESS)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -34,11 +37,36 @@ def test_upload_time_from_a_pep_700_entry(adoption: ModuleType) -> None:
 
 def test_resolution_as_of_the_release_week(adoption: ModuleType) -> None:
     uploaded = dt.datetime(2025, 4, 9, 2, 54, 46, tzinfo=dt.UTC)
-    assert adoption.resolution_env(uploaded, locked=False) == {
-        "UV_EXCLUDE_NEWER": "2025-04-16T02:54:46Z"
-    }
-    # a uv.lock already pins the release's resolution (and uv rejects it under a cutoff)
-    assert adoption.resolution_env(uploaded, locked=True) == {}
+    with adoption.CutoffIndex(adoption.INDEX) as pip:
+        assert adoption.resolution_env(uploaded, locked=False, pip=pip) == {
+            "UV_EXCLUDE_NEWER": "2025-04-16T02:54:46Z",
+            "PIP_INDEX_URL": pip.url(uploaded + dt.timedelta(days=7)),
+            "PIP_CONFIG_FILE": os.devnull,
+        }
+        assert pip.url(uploaded).endswith("/20250409T025446Z/simple/")
+        # a uv.lock already pins the release's resolution (and uv rejects it under a cutoff)
+        assert adoption.resolution_env(uploaded, locked=True, pip=pip) == {}
+
+
+def test_pip_resolves_as_of_the_cutoff(adoption: ModuleType, tmp_path: Path) -> None:
+    """Real pip against the cutoff index over PyPI (whose history does not change): iniconfig
+    2.0.0 was uploaded 2023-01-07 and 2.1.0 2025-03-19. tox 3's pip (python-dateutil's
+    `requires = tox<4`) resolved pytest 9 without it."""
+    before = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
+    with adoption.CutoffIndex(adoption.INDEX) as pip:
+        done = subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--no-deps", "--no-cache-dir", "-q",
+             "--dest", str(tmp_path), "--index-url", pip.url(before), "iniconfig"],
+            env={**os.environ, "PIP_CONFIG_FILE": os.devnull, "PIP_FIND_LINKS": ""},
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert [p.name for p in tmp_path.iterdir()] == ["iniconfig-2.0.0-py3-none-any.whl"]
+        page = pip.page("20240601T000000Z", "iniconfig")
+        assert page is not None
+        assert "iniconfig-2.0.0.tar.gz#sha256=" in page
+        assert "2.1.0" not in page
+        assert pip.page("20240601T000000Z", "no-such-project-releasekit-test") is None
 
 
 def test_the_unprivileged_users_environment(adoption: ModuleType, tmp_path: Path) -> None:
