@@ -384,10 +384,12 @@ def _version_source(repo: Path, project: dict[str, Any], tool: dict[str, Any], b
         return "hatch-vcs" if hatch.get("source") == "vcs" else f"hatch path {hatch.get('path')}"
     if "version" in tool.get("pdm", {}):
         return f"pdm {tool['pdm']['version'].get('source')}"
+    if "version" in tool.get("setuptools", {}).get("dynamic", {}):
+        return "setuptools attr"
     if "setuptools_scm" in tool or "setuptools-scm" in build or "setuptools_scm" in build:
         return "setuptools-scm"
-    if "dynamic" in tool.get("setuptools", {}):
-        return "setuptools attr"
+    if (repo / "versioneer.py").is_file():
+        return "versioneer"
     if "flit" in build:
         return "flit __version__"
     for name in ("setup.cfg", "setup.py"):
