@@ -38,6 +38,7 @@ import os
 import pwd
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tarfile
@@ -484,20 +485,20 @@ def audit_env() -> dict[str, str]:
 def releasekit(
     runner: Runner, repo: Path, env: dict[str, str], timeout: float, *args: str
 ) -> tuple[int, str]:
-    try:
-        done = subprocess.run(
-            [*runner.prefix, runner.python, "-m", "releasekit", *args],
-            cwd=repo,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        out = (exc.stdout or b"").decode() if isinstance(exc.stdout, bytes) else exc.stdout or ""
-        return -1, out + f"\nTIMEOUT after {timeout:.0f} s"
-    return done.returncode, done.stdout + done.stderr
+    """Run releasekit in a session of its own: at the time limit the whole process group goes
+    (the gate's pytest included), not only the ``runuser`` in front of it."""
+    argv = [*runner.prefix, runner.python, "-m", "releasekit", *args]
+    with subprocess.Popen(
+        argv, cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
+    ) as proc:  # fmt: skip
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            out, err = proc.communicate()
+            return -1, out + err + f"\nTIMEOUT after {timeout:.0f} s"
+    return proc.returncode, out + err
 
 
 def run_one(
