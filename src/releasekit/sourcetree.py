@@ -65,10 +65,9 @@ _INFO = "import sys, sysconfig; print(sysconfig.get_path('purelib'), sys.version
 @dataclass(frozen=True)
 class BesideSource:
     """The rerun's verdict: ``passed`` (every test passed, each import of the wheel's packages
-    from site-packages), the imports from anywhere else, and the run's output for the log."""
+    from site-packages), and the run's output for the log (naming any import from elsewhere)."""
 
     passed: bool
-    foreign: tuple[str, ...]
     output: str
 
 
@@ -80,7 +79,7 @@ def rerun_beside_source(
     info = venv.run(["python", "-c", _INFO], cwd=venv.path, what=what).stdout.split()
     purelib, safe_path = Path(info[0]).resolve(), info[1] == "True"
     if not safe_path:  # no -P: the working directory would come first on sys.path
-        return BesideSource(False, (), "(not run again from the tree: this Python has no -P)")
+        return BesideSource(False, "(not run again from the tree: this Python has no -P)")
     pth, module = purelib / f"{_MODULE}.pth", purelib / f"{_MODULE}.py"
     with tempfile.TemporaryDirectory(prefix="releasekit-origins-") as tmp:
         log = Path(tmp) / "origins.log"
@@ -99,7 +98,7 @@ def rerun_beside_source(
     output = f"$ {' '.join(argv)}  (the failed tests again, from the whole tree)\n\n{done.output}"
     if foreign:
         output += "\n\nimported from outside the venv's site-packages: " + json.dumps(foreign)
-    return BesideSource(done.returncode == 0 and not foreign, foreign, output)
+    return BesideSource(done.returncode == 0 and not foreign, output)
 
 
 def _foreign(log: str, purelib: Path) -> tuple[str, ...]:
