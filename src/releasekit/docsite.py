@@ -38,7 +38,8 @@ __all__ = [
 ]
 
 #: mkdocs.yml publishes with mike: Material's selector reads mike's versions.json, or the plugin.
-_USES_MIKE = re.compile(r"provider:\s*['\"]?mike\b|^\s*-\s*['\"]?mike\b", re.MULTILINE)
+_MIKE_PROVIDER = re.compile(r"provider:\s*['\"]?mike\b")
+_MIKE_PLUGIN = re.compile(r"^\s*-\s*['\"]?mike\b", re.MULTILINE)
 _PROBLEM = re.compile(r"^\s*(WARNING|ERROR)\s*-\s*(.*)$")
 _QUIET_ENV = {"NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
 _MAX = 300
@@ -74,7 +75,8 @@ def docs_skip_reason(config: Config, root: Path) -> str | None:
     path = root / settings.config_file
     if not path.is_file():
         return f"no {settings.config_file}"
-    if not _USES_MIKE.search(read_text(path)):
+    text = read_text(path)
+    if not (_MIKE_PROVIDER.search(text) or _MIKE_PLUGIN.search(text)):
         return (
             f"{settings.config_file} does not publish versions with mike (no "
             "extra.version.provider: mike, no mike plugin); [tool.releasekit.docs] enabled = "
@@ -101,7 +103,7 @@ def version_selector(config_file: Path) -> str:
         text,
         re.MULTILINE,
     ):
-        if re.search(r"provider:\s*['\"]?mike\b", text):
+        if _MIKE_PROVIDER.search(text):
             return "Material's version selector (extra.version.provider: mike)"
         return (
             "none: add `extra: {version: {provider: mike}}` to "

@@ -10,7 +10,8 @@ verify's throwaway venv records where each process (pytest, its xdist workers, t
 subprocesses) found the wheel's top-level packages. They count as needing the source tree only
 when they then pass **and** every such import came from the venv's site-packages: the wheel was
 what they imported, and what made the difference is the source files they read. An import from
-the tree, a failure, or a Python without ``-P`` leaves the first failure standing.
+the tree, or a failure (a Python older than 3.11 knows no ``-P``), leaves the first failure
+standing.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .audit import site_dirs
 
 if TYPE_CHECKING:
     from .venv import VirtualEnv
@@ -59,7 +62,6 @@ if _LOG and _NAMES:
     sys.meta_path.insert(0, _Origin)
 '''
 _MODULE = "_releasekit_origin"
-_INFO = "import sys, sysconfig; print(sysconfig.get_path('purelib'), sys.version_info >= (3, 11))"
 
 
 @dataclass(frozen=True)
@@ -76,11 +78,8 @@ def rerun_beside_source(
 ) -> BesideSource:
     """Run ``ids`` from ``tree`` (a copy of every file git tracks, the sources included), the
     wheel's packages resolved from ``venv``'s site-packages (checked by the probe)."""
-    info = venv.run(["python", "-c", _INFO], cwd=venv.path, what=what).stdout.split()
-    purelib, safe_path = Path(info[0]).resolve(), info[1] == "True"
-    if not safe_path:  # no -P: the working directory would come first on sys.path
-        return BesideSource(False, "(not run again from the tree: this Python has no -P)")
-    pth, module = purelib / f"{_MODULE}.pth", purelib / f"{_MODULE}.py"
+    sites = [site.resolve() for site in site_dirs(venv.path)]
+    pth, module = sites[0] / f"{_MODULE}.pth", sites[0] / f"{_MODULE}.py"
     with tempfile.TemporaryDirectory(prefix="releasekit-origins-") as tmp:
         log = Path(tmp) / "origins.log"
         log.touch()
@@ -94,19 +93,20 @@ def rerun_beside_source(
         finally:
             pth.unlink(missing_ok=True)
             module.unlink(missing_ok=True)
-        foreign = _foreign(log.read_text(encoding="utf-8"), purelib)
+        foreign = _foreign(log.read_text(encoding="utf-8"), sites)
     output = f"$ {' '.join(argv)}  (the failed tests again, from the whole tree)\n\n{done.output}"
     if foreign:
         output += "\n\nimported from outside the venv's site-packages: " + json.dumps(foreign)
     return BesideSource(done.returncode == 0 and not foreign, output)
 
 
-def _foreign(log: str, purelib: Path) -> tuple[str, ...]:
-    """The recorded imports that resolved anywhere but ``purelib``, as ``name: place``."""
+def _foreign(log: str, sites: list[Path]) -> tuple[str, ...]:
+    """The recorded imports that resolved outside the venv's ``sites``, as ``name: place``."""
     found = []
     for line in log.splitlines():
         name, *places = line.split("\t")
         for place in places:
-            if not Path(os.path.realpath(place)).is_relative_to(purelib):
+            where = Path(os.path.realpath(place))
+            if not any(where.is_relative_to(site) for site in sites):
                 found.append(f"{name}: {place}")
     return tuple(dict.fromkeys(found))

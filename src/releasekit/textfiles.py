@@ -3,11 +3,12 @@ become one ConfigError naming the file, the byte and its line (never a UnicodeDe
 
 from __future__ import annotations
 
+import configparser
 from pathlib import Path
 
 from .errors import ConfigError
 
-__all__ = ["decode", "read_text"]
+__all__ = ["decode", "ini_section", "read_text"]
 
 
 def decode(raw: bytes, path: Path) -> str:
@@ -34,3 +35,16 @@ def read_text(path: Path) -> str:
             f"{path}: cannot read it ({exc.strerror})", hint="make it a readable file"
         ) from None
     return decode(raw, path)
+
+
+def ini_section(path: Path, section: str) -> dict[str, str] | None:
+    """``section`` of the INI file ``path`` (setup.cfg), read without interpolation; None where
+    the file or the section is missing, or the file is not valid INI or UTF-8."""
+    if not path.is_file():
+        return None
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read_string(path.read_text(encoding="utf-8"))
+    except (configparser.Error, UnicodeDecodeError):
+        return None
+    return dict(parser[section]) if parser.has_section(section) else None

@@ -6,8 +6,6 @@ releasekit releases the packages of a repository together, at one version ("lock
 
 from __future__ import annotations
 
-import configparser
-import contextlib
 import graphlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,6 +19,7 @@ from packaging.version import InvalidVersion, Version
 from .config import Config, is_legacy_project, project_file, read_pyproject
 from .errors import ConfigError
 from .tags import effective_tag_format
+from .textfiles import ini_section
 from .versions import (
     BumpMyVersion,
     BumpVersionSource,
@@ -104,13 +103,9 @@ def package_name(data: dict[str, Any], path: Path) -> str | None:
     for table in (data.get("project"), poetry):
         if isinstance(table, dict) and isinstance(table.get("name"), str):
             return str(table["name"])
-    setup_cfg = path / "setup.cfg"
-    if setup_cfg.is_file():
-        parser = configparser.RawConfigParser()
-        with contextlib.suppress(configparser.Error, UnicodeDecodeError):
-            parser.read_string(setup_cfg.read_text(encoding="utf-8"))
-            if parser.has_option("metadata", "name"):
-                return parser.get("metadata", "name").strip()
+    metadata = ini_section(path / "setup.cfg", "metadata")
+    if metadata and "name" in metadata:
+        return metadata["name"].strip()
     if not (isinstance(data.get("project"), dict) or isinstance(poetry, dict)):
         meta = setup_py_metadata(path)  # a setup.py that computes it: ask the backend
         return meta.name if meta and meta.name != "UNKNOWN" else None  # setuptools: none given

@@ -116,9 +116,9 @@ class BuildStep(Step):
         epoch = int(ctx.facts["commit"]["timestamp"])
         packages = ctx.workspace.packages
         with checkout(ctx.root, ctx.facts["commit"]["sha"], ctx.release_dir / "src") as tree:
-            tags = {p.source.build_tag(ctx.version) for p in packages} - {None}
+            tags = sorted({t for p in packages if (t := p.source.build_tag(ctx.version))})
             if tags:
-                tag_for_describe(Git(tree), sorted(t for t in tags if t))
+                tag_for_describe(Git(tree), tags)
 
             def one(package: Package) -> list[Path]:
                 source = tree / package.path.relative_to(ctx.root.resolve())

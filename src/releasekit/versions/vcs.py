@@ -12,12 +12,13 @@ never the project's repository: that tag is pushed last, as every release tag is
 
 from __future__ import annotations
 
-import configparser
+from collections.abc import Mapping
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
 from ..tags import latest_version_tag
+from ..textfiles import ini_section
 from .base import VersionSource
 from .project import Project
 
@@ -136,7 +137,7 @@ class VersioneerVersion(VcsVersion):
         return f"{self.tag_prefix}{version}"
 
 
-def _versioneer_settings(project: Project) -> dict[str, object] | None:
+def _versioneer_settings(project: Project) -> Mapping[str, object] | None:
     """versioneer's configuration, where versioneer is there to read it (vendored as
     versioneer.py, or a build requirement)."""
     if (
@@ -145,11 +146,4 @@ def _versioneer_settings(project: Project) -> dict[str, object] | None:
     ):
         return None
     table = project.table("tool", "versioneer")
-    if table:
-        return dict(table)
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        parser.read(project.root / "setup.cfg", encoding="utf-8")
-    except (configparser.Error, UnicodeDecodeError):
-        return None
-    return dict(parser["versioneer"]) if parser.has_section("versioneer") else None
+    return table if table else ini_section(project.root / "setup.cfg", "versioneer")
