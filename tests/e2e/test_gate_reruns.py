@@ -106,3 +106,17 @@ def test_a_test_flaky_against_the_wheel_is_run_again_in_verify(tmp_path: Path) -
     log = (sb.repo / ".releasekit" / "verify-tests.log").read_text()
     assert f"{FLAKY_ID}  (the failed tests again)" in log
     assert sb.remote_git("tag") != ""
+
+
+def test_the_log_shows_the_rerun_as_a_user_would_type_it_in_the_gates_venv(
+    tmp_path: Path,
+) -> None:
+    """No nox session: the gate's own venv runs ``python -m pytest``, and so does its rerun."""
+    sb = make_sandbox(tmp_path, "srclayout", edit={"tests/test_flaky.py": FLAKY})
+    del sb.env["RELEASEKIT_GATE_COMMAND"]
+    sb.env["FLAKY_COUNTER"] = str(tmp_path / "runs.txt")
+    done = sb.run("release", "patch", "--to", "local", "--yes")
+    assert done.returncode == 0, done.stdout + done.stderr
+    log = (sb.repo / ".releasekit" / "gate.log").read_text()
+    assert log.startswith("$ python -m pytest")
+    assert f"\n$ python -m pytest {FLAKY_ID}  (the failed tests again)" in log

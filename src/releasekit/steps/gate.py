@@ -4,6 +4,7 @@ the command, its exit status and what failed."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import shutil
@@ -224,7 +225,8 @@ class GateStep(Step):
         for _ in range(ctx.config.gate_reruns if again else 0):
             ctx.reporter.info(f"gate: {len(ids)} test(s) failed; running them once more")
             done = _run(ctx, again, venv, env)
-            output += f"\n\n$ {process.display(again)}  (the failed tests again)\n\n{done.output}"
+            shown_again = dataclasses.replace(spec, argv=again).display
+            output += f"\n\n$ {shown_again}  (the failed tests again)\n\n{done.output}"
             if done.returncode == 0:
                 flaky = ids
                 break
