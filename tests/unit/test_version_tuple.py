@@ -11,6 +11,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from packaging.version import Version
 
 from releasekit.errors import ConfigError
 from releasekit.versions import detect_source
@@ -52,6 +53,31 @@ __version_info__ = version_info(%s)
 __version_time__ = "25 Mar 2025 01:38 UTC"
 __version__ = __version_info__.__version__
 '''
+HATCH_CODE = (
+    '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n'
+    '[project]\nname = "demo-pkg"\ndynamic = ["version"]\n\n'
+    '[tool.hatch.version]\nsource = "code"\npath = "demo_pkg/__init__.py"\n'
+)
+# soupsieve 2.7's __meta__.py, its Version cut to what a final release uses
+SOUPSIEVE = """from typing import NamedTuple
+
+
+class Version(NamedTuple):
+    major: int
+    minor: int
+    micro: int
+    release: str = "final"
+    pre: int = 0
+
+    def _get_canonical(self) -> str:
+        if self.micro == 0:
+            return f"{self.major}.{self.minor}"
+        return f"{self.major}.{self.minor}.{self.micro}"
+
+
+__version_info__ = Version(%s)
+__version__ = __version_info__._get_canonical()
+"""
 PLAIN = 'VERSION = (%s)\n__version__ = ".".join(map(str, VERSION))\nOTHER = (1, 2, 3)\n'
 SHORT = (
     "__version_info__ = (%s)\n"
@@ -105,6 +131,14 @@ def _computed(path: Path) -> str:
             [("0.9.1rc3", "0, 9, 1, 'rc', 3"), ("0.9.1", "0, 9, 1, 'final', 3")],
             id="short-words-single-quotes",
         ),
+        pytest.param(
+            HATCH_CODE,
+            SOUPSIEVE,
+            '2, 7, 0, "final"',
+            "2.7",
+            [("2.7.1", '2, 7, 1, "final"'), ("2.8.0", '2, 8, 0, "final"')],
+            id="soupsieve-level-without-serial-hatch-code",
+        ),
     ],
 )
 def test_tuple_versions_are_read_and_written_exactly(
@@ -118,14 +152,14 @@ def test_tuple_versions_are_read_and_written_exactly(
     path = _project(tmp_path, pyproject, module % items)
     source = detect_source(tmp_path, _toml(tmp_path), name="demo-pkg")
     assert isinstance(source, TupleVersion)
-    assert source.read() == version == _computed(path)
+    assert Version(source.read()) == Version(version) == Version(_computed(path))
     assert source.files() == (path,)
     for new, spelled in bumps:
         assert source.cannot_hold(new) is None
         source.write(new)
         source.verify(new)
         assert path.read_text(encoding="utf-8") == module % spelled  # nothing else changed
-        assert _computed(path) == new  # what the module computes is the planned version
+        assert Version(_computed(path)) == Version(new)  # the module computes the planned one
 
 
 @pytest.mark.parametrize(
@@ -136,6 +170,7 @@ def test_tuple_versions_are_read_and_written_exactly(
         (PYPARSING, '3, 2, 3, "final", 1', "1!3.2.4", "an epoch"),
         (PYPARSING, '3, 2, 3, "final", 1', "3.3", "2 release numbers (the tuple has 3)"),
         (PLAIN, "1, 4, 2", "1.5.0rc1", "a pre-release (the tuple has no release level)"),
+        (SOUPSIEVE, '2, 7, 0, "final"', "2.8.0rc1", "the tuple has no serial after its release"),
     ],
 )
 def test_a_version_the_tuple_cannot_express_is_refused_before_writing(
@@ -147,7 +182,7 @@ def test_a_version_the_tuple_cannot_express_is_refused_before_writing(
     message = source.cannot_hold(new)
     assert message is not None
     assert str(path) in message and reason in message and new in message
-    call = "version_info" if module is PYPARSING else ""  # the tuple as the file writes it
+    call = {PYPARSING: "version_info", SOUPSIEVE: "Version"}.get(module, "")  # as the file has it
     assert f"= {call}({items})" in message
     with pytest.raises(ConfigError, match="cannot express"):
         source.write(new)

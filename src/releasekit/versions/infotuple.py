@@ -5,7 +5,9 @@ pyparsing writes ``__version_info__ = version_info(3, 2, 3, "final", 1)`` and
 ``__version__ = ".".join(map(str, VERSION))``. The tuple is recognised only when the module's
 ``__version__`` line names it. Its items are the release numbers, then optionally a release level
 and serial as in :data:`sys.version_info` (``"alpha"``, ``"beta"``, ``"candidate"``, ``"final"``,
-or ``"a"``, ``"b"``, ``"rc"``): ``(3, 2, 4, "candidate", 1)`` is ``3.2.4rc1``.
+or ``"a"``, ``"b"``, ``"rc"``): ``(3, 2, 4, "candidate", 1)`` is ``3.2.4rc1``. A final release may
+have a level without a serial (soupsieve's ``Version(2, 7, 0, "final")``, which hatch's ``code``
+source reads).
 
 Writing changes only the items, in the file's own spelling (long or short level words, its
 quotes). A version such a tuple cannot express (a dev, post or local version; a pre-release in
@@ -73,15 +75,22 @@ class _Tuple:
             return text
         level = self.level()
         if (
-            len(rest) != 2
+            len(rest) > 2
             or level is None
             or level[0] not in "'\""
             or level[1] not in _LEVEL
-            or not rest[1].isdigit()
+            or (len(rest) == 2 and not rest[1].isdigit())
         ):
             return None
         pre = _LEVEL[level[1]]
+        if len(rest) == 1:  # a level without a serial (soupsieve's ``Version(2, 7, 0, "final")``)
+            return None if pre else text
         return f"{text}{pre}{int(rest[1])}" if pre else text
+
+    @property
+    def serial(self) -> bool:
+        """Whether a serial follows the release level."""
+        return len(self.items) > self.numbers + 1
 
 
 def find_tuple(text: str) -> _Tuple | None:
@@ -149,6 +158,8 @@ class TupleVersion(VersionSource):
             if len(target.release) != found.numbers
             else "a pre-release (the tuple has no release level)"
             if target.pre and found.level() is None
+            else "a pre-release (the tuple has no serial after its release level)"
+            if target.pre and not found.serial
             else None
         )
         if what is None:
@@ -176,8 +187,9 @@ class TupleVersion(VersionSource):
                 if _LEVEL[word] == phase
                 else (_WORDS if word in _LONG else _SHORT_WORDS)[phase]
             )
-            serial = str(target.pre[1]) if target.pre else found.items[found.numbers + 1]
-            items += [f"{quote}{spelled}{quote}", serial]
+            items.append(f"{quote}{spelled}{quote}")
+            if found.serial:
+                items.append(str(target.pre[1]) if target.pre else found.items[found.numbers + 1])
         for (start, end), item in reversed(list(zip(found.spans, items, strict=True))):
             text = text[:start] + item + text[end:]
         self.path.write_bytes(text.encode("utf-8"))

@@ -88,6 +88,12 @@ class HatchPathVersion(ModuleVersion):
         path = hatch.get("path")
         if not project.dynamic_version or not isinstance(path, str):
             return None
+        if hatch.get("source") == "code":  # hatch runs the file and reads ``expression``
+            expression = hatch.get("expression", "__version__")
+            kind = "[tool.hatch.version] code"
+            found = _tuple_version(project.root, project.root / path, str(expression), kind)
+            if found is not None:
+                return found
         pattern = hatch.get("pattern")
         if isinstance(pattern, str):
             compiled = _hatch_pattern(project.root, pattern)
