@@ -16,7 +16,6 @@ import datetime
 import functools
 import json
 import os
-import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterable, Mapping, Sequence
@@ -208,7 +207,7 @@ def run_pip_audit(
     output = workdir / "pip-audit.json"
     output.unlink(missing_ok=True)
     argv: list[str | Path] = [
-        sys.executable, "-m", "pip_audit", "-r", requirements, "--no-deps", "--disable-pip",
+        *process.TOOL, "pip_audit", "-r", requirements, "--no-deps", "--disable-pip",
         "--format", "json", "--output", output, "--progress-spinner", "off",
         "--timeout", str(settings.timeout), "--vulnerability-service", settings.service,
     ]  # fmt: skip

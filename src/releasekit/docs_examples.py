@@ -3,7 +3,6 @@ a child process, from the project's root, importing what verify's venv installed
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,7 +14,7 @@ __all__ = ["run_examples"]
 
 def run_examples(root: Path, site_dirs: Sequence[Path] = ()) -> None:
     """Raise DocsError naming ``FILE:LINE`` of the first failing example (and how many failed)."""
-    argv: list[str | Path] = [sys.executable, "-m", "releasekit.examples"]
+    argv: list[str | Path] = [*process.TOOL, "releasekit.examples"]
     for directory in site_dirs:
         argv += ["--site", directory]
     done = process.run([*argv, root], cwd=root, what="docs examples", check=False)

@@ -115,8 +115,7 @@ def version_selector(config_file: Path) -> str:
 def build_site(root: Path, config_file: Path, site_dir: Path, *, strict: bool = True) -> Path:
     """``mkdocs build [--strict]`` into ``site_dir``; a warning or error is a one-line DocsError."""
     argv: list[str | Path] = [
-        sys.executable,
-        "-m",
+        *process.TOOL,
         "mkdocs",
         "build",
         "--clean",

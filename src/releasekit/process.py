@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
+import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from pathlib import Path
 from .errors import ProcessError
 from .redact import redact
 
-__all__ = ["Completed", "display", "run", "start"]
+__all__ = ["TOOL", "Completed", "display", "run", "start"]
 
 _TAIL_LINES = 25
 
@@ -44,6 +45,12 @@ def _argv(argv: Sequence[Arg]) -> list[str]:
     if isinstance(argv, str | bytes):
         raise TypeError("process.run takes an argv list, not a string")
     return [os.fspath(a) for a in argv]
+
+
+#: How releasekit runs a Python tool installed with it (``[*TOOL, "twine", ...]``): ``-P`` keeps
+#: the working directory off ``sys.path``, so the project's own package cannot shadow the tool
+#: when run from the project's root (bump-my-version's ``bumpversion/``, twine's, nox's).
+TOOL = (sys.executable, "-P", "-m")
 
 
 #: Variables that point a tool at releasekit's own environment: a command that manages its own

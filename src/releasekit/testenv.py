@@ -145,7 +145,7 @@ def _tool(name: str) -> tuple[tuple[str, ...], bool]:
     if shutil.which(name):
         return (name,), False
     if importlib.util.find_spec(name) is not None:
-        return (sys.executable, "-m", name), False
+        return (*process.TOOL, name), False
     return (name,), True
 
 

@@ -411,6 +411,20 @@ def test_bumpversion_that_would_lose_a_part_is_refused_before_any_change(
     assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
 
 
+def test_bumpversion_runs_the_installed_tool_not_a_package_of_the_same_name(
+    tmp_path: Path,
+) -> None:
+    """bump-my-version's own repository has ``bumpversion/`` at its root: run from there,
+    ``python -m bumpversion`` would import that one (with dependencies not installed here)."""
+    _bumpversion_project(tmp_path, "1.2.0", DEFAULT_BUMPVERSION)
+    _make(tmp_path, {"bumpversion/__init__.py": "import not_installed_here  # noqa\n"})
+    engine = find_bumpversion(tmp_path)
+    assert engine is not None
+    assert engine.problem("1.2.0", "1.2.1") is None
+    engine.bump("1.2.0", "1.2.1")
+    _detect(tmp_path).verify("1.2.1")
+
+
 def test_bumpversion_errors_are_one_line_from_its_error_box(tmp_path: Path) -> None:
     _bumpversion_project(tmp_path, "1.2.3", DEFAULT_BUMPVERSION)
     (tmp_path / "src/demo_pkg/__init__.py").write_text('__version__ = "1.2.2"\n')

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import sys
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -95,8 +94,7 @@ class Towncrier(Changelog):
         before = read_text(path) if path.is_file() else ""
         process.run(
             [
-                sys.executable,
-                "-m",
+                *process.TOOL,
                 "towncrier",
                 "build",
                 "--yes",

@@ -33,7 +33,7 @@ __all__ = ["BuildStep", "artifact_paths", "build_command", "build_package", "bui
 def build_command() -> list[str]:
     """What builds the packages: ``uv build`` when uv is installed, else ``python -m build``."""
     uv = uv_binary()
-    return [uv, "build"] if uv else [sys.executable, "-m", "build", "--sdist", "--wheel"]
+    return [uv, "build"] if uv else [*process.TOOL, "build", "--sdist", "--wheel"]
 
 
 def build_python(uv: str, source: Path) -> list[str]:

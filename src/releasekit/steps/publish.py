@@ -9,7 +9,6 @@ release before any upload (an index never accepts a file name twice).
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,8 +32,7 @@ def twine_upload(target: Target, path: str) -> None:
     if not target.trusted_publishing:  # with it, twine trades the CI's OIDC identity
         env["TWINE_PASSWORD"] = target.password or ""
     argv = [
-        sys.executable,
-        "-m",
+        *process.TOOL,
         "twine",
         "upload",
         "--non-interactive",

@@ -88,7 +88,7 @@ def verify_artifacts(
         """twine's errors fail (PyPI would reject the files or not render their description);
         its --strict warnings (a missing content type, as six and h11 publish) are returned."""
         done = process.run(
-            [sys.executable, "-m", "twine", "--no-color", "check", "--strict", *files],
+            [*process.TOOL, "twine", "--no-color", "check", "--strict", *files],
             what="twine check --strict",
             hint="fix the package metadata (readme, content type) it names",
             check=False,
@@ -96,7 +96,7 @@ def verify_artifacts(
         verdicts = [line for line in done.output.splitlines() if line.startswith("Checking ")]
         if done.returncode and not all(v.endswith("FAILED due to warnings") for v in verdicts):
             process.run(  # again, to raise twine's own error with its reason
-                [sys.executable, "-m", "twine", "--no-color", "check", *files],
+                [*process.TOOL, "twine", "--no-color", "check", *files],
                 what="twine check",
                 hint="fix the package metadata (readme, content type) it names",
             )

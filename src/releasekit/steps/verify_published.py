@@ -4,7 +4,6 @@ pip downloads must have the sha256 of the files built here; the smoke command mu
 from __future__ import annotations
 
 import shutil
-import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -64,8 +63,7 @@ class VerifyPublishedStep(Step):
     def _download(self, ctx: Context, dest: Path) -> None:
         self._await_listed(ctx)
         argv: list[str | Path] = [
-            sys.executable,
-            "-m",
+            *process.TOOL,
             "pip",
             "download",
             "--quiet",

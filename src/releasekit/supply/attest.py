@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,7 +132,7 @@ def sign(ctx: Context, files: Sequence[Path]) -> list[Path]:
     if todo:
         ctx.effect("publish", "signing", files=[f.name for f in todo])
         process.run(
-            [sys.executable, "-m", "pypi_attestations", "sign", *todo],
+            [*process.TOOL, "pypi_attestations", "sign", *todo],
             what="signing the files with Sigstore (pypi-attestations sign)",
             hint="check the job's the `id-token` permission set to `write`, or set "
             "[tool.releasekit.supply] attestations = false",

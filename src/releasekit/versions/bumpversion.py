@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import configparser
 import re
-import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,8 +74,7 @@ class BumpMyVersion:
 
     def _argv(self, current: str, new: str, *extra: str) -> list[str]:
         return [
-            sys.executable,
-            "-m",
+            *process.TOOL,
             "bumpversion",
             "bump",
             "--config-file",
