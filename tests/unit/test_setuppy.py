@@ -51,29 +51,57 @@ def test_a_literal_version_in_setup_py_is_written_there(tmp_path: Path) -> None:
     assert source.read() == "1.4.1"
 
 
-@pytest.mark.parametrize(
-    ("files", "said"),
-    [
-        (
-            {
-                "six.py": '__version__ = "1.17.0"\n',
-                "sixlib/__init__.py": '__version__ = "1.17.0"\n',
-            },
-            "which is written in several files (six.py, sixlib/__init__.py)",
-        ),
-        (
-            {"six.py": "__version__ = '.'.join(map(str, (1, 17, 0)))\n"},
-            "but no Python file holds it",
-        ),
-    ],
-    ids=["twice", "computed"],
-)
-def test_a_version_releasekit_cannot_place_is_one_config_error(
-    tmp_path: Path, files: dict[str, str], said: str
-) -> None:
-    root = _project(tmp_path, {"setup.py": SIX_LIKE, **files})
+def test_a_version_written_in_several_files_is_written_in_each(tmp_path: Path) -> None:
+    """pycparser's and jmespath's shape: setup.py passes the literal, the package repeats it."""
+    literal = LITERAL.replace('py_modules=["tinylit"]', 'packages=["tinylit"]')
+    root = _project(
+        tmp_path,
+        {
+            "setup.py": literal,
+            "tinylit/__init__.py": "__version__ = '1.4.0'\n",
+            "tinylit/about.py": '__version__ = "1.4.0"\n',
+            "tests/test_it.py": '__version__ = "1.4.0"\n',  # never the version's home
+        },
+    )
+    source = detect_source(root, {}, name="tinylit")
+    assert source.describe().startswith("setup.py ")  # what setup() reads comes first
+    assert {p.relative_to(root).as_posix() for p in source.files()} == {
+        "setup.py",
+        "tinylit/__init__.py",
+        "tinylit/about.py",
+    }
+    source.write("1.4.1rc1")
+    source.verify("1.4.1rc1")
+    assert '    version="1.4.1rc1",\n' in (root / "setup.py").read_text()
+    assert (root / "tinylit/__init__.py").read_text() == "__version__ = '1.4.1rc1'\n"
+    assert (root / "tests/test_it.py").read_text() == '__version__ = "1.4.0"\n'
+
+
+def test_a_version_file_setup_py_reads_is_written(tmp_path: Path) -> None:
+    """cookiecutter's shape: setup.py reads ``cookiecutter/VERSION.txt``."""
+    setup = (
+        "from pathlib import Path\nfrom setuptools import setup\n"
+        "version = (Path(__file__).parent / 'tinyck' / 'VERSION.txt').read_text().strip()\n"
+        'setup(name="tinyck", version=version, packages=["tinyck"])\n'
+    )
+    root = _project(
+        tmp_path,
+        {"setup.py": setup, "tinyck/__init__.py": "", "tinyck/VERSION.txt": "2.6.0\n"},
+    )
+    source = detect_source(root, {}, name="tinyck")
+    assert source.describe() == "tinyck/VERSION.txt (setup.py: a version file)"
+    source.write("2.6.1")
+    assert (root / "tinyck/VERSION.txt").read_text() == "2.6.1\n"
+    assert source.read() == "2.6.1"
+
+
+def test_a_version_releasekit_cannot_place_is_one_config_error(tmp_path: Path) -> None:
+    root = _project(
+        tmp_path,
+        {"setup.py": SIX_LIKE, "six.py": "__version__ = '.'.join(map(str, (1, 17, 0)))\n"},
+    )
     with pytest.raises(ConfigError) as info:
         detect_source(root, {}, name="tinysix")
     assert str(info.value).startswith(f"{root / 'setup.py'}: setup.py gives version 1.17.0, ")
-    assert said in str(info.value)
+    assert 'but no file holds it as __version__ = "..."' in str(info.value)
     assert "[tool.bumpversion]" in (info.value.hint or "")

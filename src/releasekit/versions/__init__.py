@@ -6,7 +6,8 @@ backend reads (hatch-vcs, hatch ``path``, setuptools ``attr``/``file``, setuptoo
 ``scm``, versioneer, pdm-backend ``file``, flit_core's module ``__version__``, poetry's
 ``[tool.poetry] version``); else
 setup.cfg ``[metadata] version``; else bump-my-version's ``current_version``; else, for a setup.py
-that computes it, the one Python file holding the version its build backend reports.
+that computes it, the files holding the version its build backend reports. Copies of the version
+in the project's packages are written with it (:mod:`.copies`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ..errors import ConfigError
 from ..tags import latest_version_tag
 from .base import VersionSource
 from .bumpversion import BumpMyVersion, BumpVersionSource, find_bumpversion
+from .copies import WithCopies, find_copies, with_copies
 from .module import (
     FlitModuleVersion,
     HatchPathVersion,
@@ -63,6 +65,7 @@ __all__ = [
     "VcsVersion",
     "VersionSource",
     "VersioneerVersion",
+    "WithCopies",
     "detect_source",
     "find_bumpversion",
     "pretend_env",
@@ -112,8 +115,20 @@ def detect_source(
     for kind in SOURCES:
         found = kind.detect(project)
         if found is not None:
-            return found
+            return _and_copies(found)
     raise _no_version(project)
+
+
+def _and_copies(source: VersionSource) -> VersionSource:
+    """``source`` with the copies of its version in the project's packages (see
+    :mod:`.copies`); not for VCS versions or bump-my-version's own list of files."""
+    if source.vcs or isinstance(source, BumpVersionSource):
+        return source
+    try:
+        current = source.read()
+    except ConfigError:
+        return source  # said where it is read, with its own advice
+    return with_copies(source, find_copies(source.root, current, source.files()))
 
 
 def _no_version(project: Project) -> ConfigError:

@@ -3,10 +3,10 @@
 Nothing static says the name or where the version lives, so the build backend is asked:
 ``python -m build --metadata`` (pypa/build's public interface to the PEP 517
 ``prepare_metadata_for_build_wheel`` hook, in an isolated environment) gives the name and the
-current version. The version's home is then the one place in the project's Python files that
-holds exactly that version: ``__version__ = "X"`` in a module (what setup.py reads or
-imports), or a literal ``version="X"`` in setup.py itself. Found more than once, or nowhere,
-releasekit cannot know which text setup.py reads and says so.
+current version. The version's homes are then the places that hold exactly that version:
+``__version__ = "X"`` in a module (what setup.py reads or imports), a literal ``version="X"`` in
+setup.py itself, or a file holding nothing but it (cookiecutter's ``VERSION.txt``). Each is
+written (pycparser's setup.py and package both say ``2.22``); found nowhere, releasekit says so.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import functools
 import hashlib
 import json
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,17 +25,15 @@ from ..errors import ConfigError, ProcessError
 from ..textfiles import read_text
 from ..venv import uv_binary
 from .base import VersionSource
-from .module import ModuleVersion, dunder_pattern
+from .copies import SKIP_DIRS, with_copies
+from .module import ModuleVersion, PlainFileVersion, dunder_pattern
 from .project import Project
 
 __all__ = ["SetupPyMetadata", "SetupPyVersion", "setup_py_metadata"]
 
-#: Directories that never hold the version setup.py reads.
-_SKIP = {
-    "build", "dist", "docs", "doc", "tests", "test", "testing", "examples", "benchmarks",
-    "venv", "node_modules", "site",
-}  # fmt: skip
 _DEPTH = 4
+#: Files holding nothing but the version, in the root or a top-level package.
+_VERSION_FILES = ("VERSION", "VERSION.txt", "version.txt")
 #: ``version="1.2.3"`` as a keyword argument of ``setup(...)``
 _KEYWORD = re.compile(r"^[ \t]*version[ \t]*=[ \t]*(?P<q>['\"])(?P<version>[^'\"\n]+)(?P=q)", re.M)
 
@@ -62,7 +59,7 @@ def setup_py_metadata(root: Path) -> SetupPyMetadata | None:
 def _metadata(root: Path, stamp: str) -> SetupPyMetadata:  # stamp: setup.py & co. unchanged
     del stamp
     uv = uv_binary()
-    argv = [sys.executable, "-m", "build", "--metadata", *(["--installer", "uv"] if uv else [])]
+    argv = [*process.TOOL, "build", "--metadata", *(["--installer", "uv"] if uv else [])]
     try:
         done = process.run(
             [*argv, str(root)], cwd=root, what="reading the name and version setup.py gives"
@@ -83,7 +80,7 @@ def _python_files(root: Path, depth: int = 0) -> list[Path]:
     found = []
     for path in sorted(root.iterdir()):
         if path.is_dir() and depth < _DEPTH:
-            if path.name.startswith(".") or path.name in _SKIP or path.suffix == ".egg-info":
+            if path.name.startswith(".") or path.name in SKIP_DIRS or path.suffix == ".egg-info":
                 continue
             found += _python_files(path, depth + 1)
         elif path.suffix == ".py" and path.is_file():
@@ -118,21 +115,27 @@ class SetupPyVersion(ModuleVersion):
             )
             if any(_same(m.group("version"), version) for m in pattern.finditer(read_text(path))):
                 places.append((path, pattern, where))
-        setup_py = project.root / "setup.py"
-        if len(places) != 1:
-            shown = ", ".join(str(p.relative_to(project.root)) for p, _, _ in places)
+        places.sort(key=lambda place: place[0].name != "setup.py")  # setup() reads its own first
+        sources: list[ModuleVersion] = [
+            cls(project.root, path, pattern=pattern, where=where) for path, pattern, where in places
+        ]
+        sources += [
+            PlainFileVersion(project.root, path, kind="setup.py: a version file")
+            for path in _version_files(project.root)
+            if _same(read_text(path).strip(), version)
+        ]
+        if not sources:
             raise ConfigError(
-                f"{setup_py}: setup.py gives version {meta.version}, "
-                + (
-                    f"which is written in several files ({shown}): releasekit cannot tell "
-                    "which one setup.py reads"
-                    if places
-                    else 'but no Python file holds it as __version__ = "..." or setup.py '
-                    'as version="..."'
-                ),
+                f"{project.root / 'setup.py'}: setup.py gives version {meta.version}, but no "
+                'file holds it as __version__ = "...", setup.py as version="...", or a VERSION '
+                "file",
                 hint="configure bump-my-version ([tool.bumpversion] with the files to "
                 "change), or declare the version statically ([project] version, or setup.cfg "
                 "[metadata] version)",
             )
-        path, pattern, where = places[0]
-        return cls(project.root, path, pattern=pattern, where=where)
+        return with_copies(sources[0], sources[1:])
+
+
+def _version_files(root: Path) -> list[Path]:
+    tops = [root, *(p for p in sorted(root.iterdir()) if (p / "__init__.py").is_file())]
+    return [top / name for top in tops for name in _VERSION_FILES if (top / name).is_file()]
