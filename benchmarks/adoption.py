@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import contextlib
 import datetime as dt
 import email.parser
 import functools
@@ -47,6 +48,7 @@ import time
 import tomllib
 import urllib.request
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,6 +69,9 @@ CHANGELOG_STEMS = ("CHANGELOG", "CHANGES", "HISTORY", "NEWS")
 #: Set by this machine, not by a maintainer's shell: requests lets them override a test's own
 #: ``verify=<CA file>`` (unearth's self-signed-CA test). pip and uv use PIP_CERT/SSL_CERT_FILE.
 MACHINE_ONLY = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
+#: An address a normal network does not route: requests' timeout tests connect to it and expect
+#: no answer. This machine's egress accepts a TCP connection to every address.
+UNROUTABLE = "10.255.255.1"
 #: The unprivileged user the releases run as when the run is started as root.
 USER = "rkadopt"
 #: What a maintainer has installed besides releasekit: the gate detects and uses them.
@@ -144,6 +149,25 @@ PROJECTS = (
     Project("structlog", "25.4.0", "{version}"),
     Project("exceptiongroup", "1.3.0", "{version}"),
     Project("toolz", "1.0.0", "{version}"),
+    # The fourth wave (2026-12-03): thirteen more, chosen for shapes the first three lack (pdm's
+    # file version, hatch's code version, a version in setup.py and the package, a VERSION
+    # file, bump-my-version and bumpversion configurations, towncrier into CHANGELOG.rst, a
+    # changelog in docs/, CHANGELOG.txt, ``release_v`` tags, unittest suites), listed before
+    # any was run and kept whatever their result; pinned to the newest release uploaded before
+    # 2025-07-01.
+    Project("typer", "0.16.0", "{version}"),
+    Project("soupsieve", "2.7", "{version}"),
+    Project("pyflakes", "3.4.0", "{version}"),
+    Project("termcolor", "3.1.0", "{version}"),
+    Project("semver", "3.0.4", "{version}"),
+    Project("deprecated", "1.2.18", "v{version}"),
+    Project("bump-my-version", "1.2.0", "{version}"),
+    Project("pycparser", "2.22", "release_v{version}"),
+    Project("cookiecutter", "2.6.0", "{version}"),
+    Project("pyproject-hooks", "1.2.0", "v{version}"),
+    Project("jmespath", "1.0.1", "{version}"),
+    Project("asgiref", "3.8.1", "{version}"),
+    Project("humanize", "4.12.3", "{version}"),
 )
 
 
@@ -306,6 +330,24 @@ def make_runner() -> Runner:
     subprocess.run(["chown", "-R", f"{USER}:", str(venv)], check=True)
     env = user_environment(home, venv / "bin", dict(os.environ))
     return Runner(str(venv / "bin" / "python"), prefix, env, USER)
+
+
+@contextlib.contextmanager
+def unroutable() -> Iterator[None]:
+    """For the run, packets to ``UNROUTABLE`` are dropped, as a normal network drops them (only
+    where run as root with iptables; elsewhere the network is left as it is)."""
+    rule = ("OUTPUT", "-d", UNROUTABLE, "-j", "DROP")
+    added = (
+        os.geteuid() == 0
+        and shutil.which("iptables") is not None
+        and subprocess.run(["iptables", "-I", *rule], capture_output=True, check=False).returncode
+        == 0
+    )
+    try:
+        yield
+    finally:
+        if added:
+            subprocess.run(["iptables", "-D", *rule], capture_output=True, check=False)
 
 
 def make_repository(project: Project, sdist: Path, base: Path) -> Path:
@@ -586,6 +628,9 @@ used and each project has a time limit. The environment is a maintainer's at rel
   project at a time, and click's pager tests share one fixed file in it.
 - `REQUESTS_CA_BUNDLE` and `CURL_CA_BUNDLE`, which this machine sets and a maintainer's
   shell does not, are left out: requests lets them override a test's own `verify=`.
+- This machine's network accepts a TCP connection to any address; a maintainer's drops
+  packets to an unroutable one. Run as root, the harness drops packets to `10.255.255.1`
+  (iptables, for the run), the address requests' connect-timeout tests expect no answer from.
 - This machine cannot reach the OSV API; where that is so, verify's dependency audit is
   turned off for the run with `RELEASEKIT_AUDIT_SKIP` and the reason (the audit is not what
   this run measures).
@@ -669,6 +714,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     outcomes: list[Outcome] = []
     with (
+        unroutable(),
         CutoffIndex(INDEX) as pip,
         concurrent.futures.ThreadPoolExecutor(max_workers=max(args.jobs, 1)) as pool,
     ):

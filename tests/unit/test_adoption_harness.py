@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import os
+import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -103,3 +105,20 @@ def test_a_run_as_this_user_keeps_its_environment(adoption: ModuleType) -> None:
     assert not any(k.startswith("RELEASEKIT_") for k in env)
     assert "REQUESTS_CA_BUNDLE" not in env
     assert env.get("PATH") == os.environ.get("PATH")
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0 or shutil.which("iptables") is None,
+    reason="the harness drops packets only when run as root with iptables",
+)
+def test_the_unroutable_address_gets_no_answer_for_the_run_only(adoption: ModuleType) -> None:
+    """requests' connect-timeout tests need 10.255.255.1 unanswered, as a normal network has it;
+    this machine's egress answers every address."""
+    rule = ["iptables", "-C", "OUTPUT", "-d", adoption.UNROUTABLE, "-j", "DROP"]
+    with adoption.unroutable():
+        assert subprocess.run(rule, capture_output=True, check=False).returncode == 0
+        probe = socket.socket()
+        probe.settimeout(0.5)
+        with probe, pytest.raises(TimeoutError):
+            probe.connect((adoption.UNROUTABLE, 80))
+    assert subprocess.run(rule, capture_output=True, check=False).returncode != 0  # removed
