@@ -170,8 +170,7 @@ def test_setup_py_names_the_project_through_its_backend(tmp_path: Path) -> None:
     (tmp_path / "setup.py").write_text("from setuptools import setup\n\nsetup(name='x')\n")
     report = init_project(tmp_path)
     assert any(
-        "setup.py gives version 0.0.0, but no file holds it" in line
-        for line in report.detected
+        "setup.py gives version 0.0.0, but no file holds it" in line for line in report.detected
     ), report.detected
 
 
