@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from packaging.version import Version
 
-from .. import process
 from ..errors import ProcessError, ReleasekitError, StepFailed
 from ..index import IndexFile, list_files, sha256_of
 from ..interpreters import Interpreter, found_interpreters, supported
+from ..smoke import Smoke, accepted_peers, run_smoke
 from ..staging import (
     install_from,
     installed_versions,
@@ -291,19 +291,20 @@ class StageStep(Step):
         return smoke
 
     def _smoke(self, ctx: Context, venv: VirtualEnv, label: str) -> str:
-        from .verify import smoke_argv
+        def smoke() -> Smoke:
+            done = run_smoke(
+                venv,
+                artifact_paths(ctx, "wheel"),
+                ctx.config.smoke_command,
+                label=f"staged release on {label}",
+                accepted=accepted_peers(ctx.facts),
+            )
+            if done.error:
+                raise done.fail()
+            return done
 
-        argv = smoke_argv(ctx.config.smoke_command, artifact_paths(ctx, "wheel"))
-        self._run(
-            ctx,
-            label,
-            lambda: venv.run(
-                argv,
-                cwd=venv.path,
-                what=f"smoke test of the staged release on {label} ({process.display(argv)})",
-            ),
-        )
-        return process.display(argv)
+        done: Smoke = self._run(ctx, label, smoke)
+        return done.command
 
     def _expect(self, ctx: Context, venv: VirtualEnv, version: str, work: Path, label: str) -> None:
         names = [p.name for p in ctx.workspace.packages]

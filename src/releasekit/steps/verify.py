@@ -23,6 +23,7 @@ from ..artifacts import (
 )
 from ..config import read_pyproject
 from ..errors import StepFailed
+from ..smoke import Smoke, run_smoke, smoke_test
 from ..venv import VirtualEnv
 from ..wheeltests import run_wheel_tests, suites
 from .base import Facts, Plan, Problem, Step
@@ -31,25 +32,7 @@ from .build import artifact_paths
 if TYPE_CHECKING:
     from ..context import Context
 
-__all__ = ["Verified", "VerifyStep", "check_built", "smoke_argv", "smoke_test", "verify_artifacts"]
-
-
-def smoke_argv(smoke_command: Sequence[str] | None, wheels: list[Path]) -> list[str]:
-    if smoke_command:
-        return list(smoke_command)
-    names = sorted({name for wheel in wheels for name in top_level_names(wheel)})
-    return ["python", "-c", "; ".join(f"import {n}" for n in names) or "pass"]
-
-
-def smoke_test(
-    venv_dir: Path, wheels: list[Path], smoke_command: Sequence[str] | None, *, label: str
-) -> str:
-    """Install ``wheels`` into a fresh venv and run the smoke command there (outside the repo)."""
-    venv = VirtualEnv.create(venv_dir)
-    venv.install(wheels, what=f"installing the {label} into a fresh venv")
-    argv = smoke_argv(smoke_command, wheels)
-    venv.run(argv, cwd=venv_dir, what=f"smoke test of the {label} ({process.display(argv)})")
-    return process.display(argv)
+__all__ = ["Verified", "VerifyStep", "check_built", "verify_artifacts"]
 
 
 def check_built(ctx: Context) -> None:
@@ -60,7 +43,7 @@ def check_built(ctx: Context) -> None:
 
 @dataclass(frozen=True)
 class Verified:
-    smoke: str  # the smoke command that passed
+    smoke: Smoke  # passed, or failed only for a module the wheels import and do not declare
     scan: ScanReport  # what the content scan read (no findings: it passed)
     metadata_warnings: tuple[str, ...] = ()  # twine check --strict's warnings
 
@@ -181,13 +164,43 @@ class VerifyStep(Step):
                 f"twine check: {warning} (PyPI accepts it; fix the metadata to silence)"
             )
         venv = VirtualEnv(ctx.release_dir / "venv-verify")
-        return {
-            "smoke": verified.smoke,
+        smoke = verified.smoke
+        facts: Facts = {
+            "smoke": smoke.command,
             "checked": [p.name for p in files],
             "scanned": {"members": report.members, "bytes": report.bytes},
             "audit": audit_wheels(ctx, venv),
-            **run_wheel_tests(ctx, venv),
         }
+        try:
+            facts.update(run_wheel_tests(ctx, venv))
+        except StepFailed:
+            if smoke.undeclared and not _passes_with_test_dependencies(ctx, venv):
+                raise smoke.fail() from None  # the tests failed importing it too
+            raise
+        if smoke.undeclared:
+            if "skipped" in facts or not _passes_with_test_dependencies(ctx, venv):
+                raise smoke.fail()  # without the tests' dependencies nothing provides it
+            facts["smoke_undeclared"] = _warn_undeclared(ctx, smoke)
+        return facts
+
+
+def _passes_with_test_dependencies(ctx: Context, venv: VirtualEnv) -> bool:
+    """The smoke command again, in the verify venv once the test dependencies are in it."""
+    wheels = artifact_paths(ctx, "wheel")
+    label = "built wheels with the test dependencies"
+    return run_smoke(venv, wheels, ctx.config.smoke_command, label=label).undeclared is None
+
+
+def _warn_undeclared(ctx: Context, smoke: Smoke) -> str:
+    """The smoke test failed only for a module the wheels import and do not declare, and passes
+    with the test dependencies installed: a WARNING names it."""
+    names = ", ".join(p.name for p in ctx.workspace.packages)
+    ctx.reporter.warn(
+        f"the wheels import {smoke.undeclared}, which they do not declare as a dependency: "
+        f"`{smoke.command}` passes only with the test dependencies installed (installed "
+        f"alone, {names} cannot be imported; declare it, or set smoke_command)"
+    )
+    return str(smoke.undeclared)
 
 
 def audit_wheels(ctx: Context, venv: VirtualEnv) -> dict[str, object]:

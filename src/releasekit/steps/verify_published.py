@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from .. import process
 from ..errors import StepFailed
 from ..index import list_files, sha256_of
+from ..smoke import accepted_peers, smoke_test
 from .base import Facts, Plan, Step
-from .verify import smoke_test
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -96,8 +96,11 @@ class VerifyPublishedStep(Step):
                 )
         smoke = smoke_test(
             work / "venv",
-            got,
+            [p for p in got if p.suffix == ".whl"],
             ctx.config.smoke_command,
             label=f"{ctx.version} from {ctx.target.name}",
+            accepted=accepted_peers(ctx.facts),
         )
-        return {"verified": [p.name for p in got], "smoke": smoke}
+        if smoke.error:
+            raise smoke.fail()
+        return {"verified": [p.name for p in got], "smoke": smoke.command}
