@@ -507,6 +507,13 @@ def error_line(output: str) -> str:
     return lines[-1] if lines else ""
 
 
+# tox-uv is here for the projects whose tox configuration names its runners; it then makes
+# every project's tox environments uv's, which unlike virtualenv's get no pip or setuptools.
+# The projects written for plain tox (Deprecated's tox.ini adds setuptools only for Python
+# >= 3.12, relying on virtualenv's seeding below) get virtualenv's seeding back.
+SEEDED_TOX = {"TOX_OVERRIDE": "testenv.uv_seed=true"}
+
+
 @functools.cache
 def audit_env() -> dict[str, str]:
     """verify audits dependencies against OSV; where this machine cannot reach it, the run
@@ -567,6 +574,7 @@ def run_one(
         {"RELEASEKIT_INDEX_DIR": str(index), "NO_COLOR": "1", "COLUMNS": "200", "TMPDIR": str(tmp)}
         | resolution_env(uploaded, locked=(repo / "uv.lock").is_file(), pip=pip)
         | audit_env()
+        | SEEDED_TOX
     )
     code, output = releasekit(runner, repo, env, timeout, "init")
     if code == 0 and git(repo, "status", "--porcelain", runner=runner):
@@ -608,7 +616,9 @@ Policy: the gate is whatever releasekit detects for the project (its nox, tox or
 test environment, else pytest in a venv with its test dependencies); `--skip` is never
 used and each project has a time limit. The environment is a maintainer's at release time:
 
-- nox, tox (with tox-uv), hatch and uv are installed next to releasekit.
+- nox, tox (with tox-uv), hatch and uv are installed next to releasekit. tox-uv's
+  environments are seeded with pip and setuptools (`TOX_OVERRIDE=testenv.uv_seed=true`), as
+  plain tox's virtualenv seeds them: projects not written for tox-uv rely on that.
 - Dependencies resolve as of the release: `UV_EXCLUDE_NEWER` is the pinned sdist's
   `upload-time` (PEP 700, from the simple index) plus 7 days, so releasekit's venvs,
   tox-uv and hatch install what the maintainers had that week, not today's versions that

@@ -122,3 +122,26 @@ def test_the_unroutable_address_gets_no_answer_for_the_run_only(adoption: Module
         with probe, pytest.raises(TimeoutError):
             probe.connect((adoption.UNROUTABLE, 80))
     assert subprocess.run(rule, capture_output=True, check=False).returncode != 0  # removed
+
+
+def test_tox_envs_are_seeded_as_under_plain_tox(adoption: ModuleType, tmp_path: Path) -> None:
+    """With tox-uv next to tox, a project's tox environments are uv's; the harness seeds them
+    with setuptools, as virtualenv does under plain tox (Deprecated's tests need it on 3.11)."""
+    (tmp_path / "tox.ini").write_text(
+        "[tox]\nenv_list = py\nskip_missing_interpreters = false\n\n[testenv]\n"
+        "skip_install = true\ncommands = python -c 'import setuptools'\n",
+        encoding="utf-8",
+    )
+    plugins = subprocess.run(["tox", "--version"], capture_output=True, text=True, check=True)
+    assert "tox-uv" in plugins.stdout  # the test group has it, as the adoption run does
+
+    def tox(extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TOX_")} | extra
+        argv = ["tox", "-e", "py", "--recreate", "--workdir", str(tmp_path / ".tox")]
+        return subprocess.run(
+            argv, cwd=tmp_path, env=env, capture_output=True, text=True, check=False
+        )
+
+    assert tox({}).returncode != 0  # uv's environment alone has no setuptools
+    seeded = tox(adoption.SEEDED_TOX)
+    assert seeded.returncode == 0, seeded.stdout + seeded.stderr
