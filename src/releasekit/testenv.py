@@ -48,14 +48,11 @@ from .testreqs import requirement_name, requirements_for_tests
 from .textfiles import read_text
 
 __all__ = [
-    "MAX_RERUN",
     "EnvSpec",
     "detect",
-    "failure_digest",
     "has_tests",
     "plugin_install_args",
     "rerun_argv",
-    "rerun_ids",
 ]
 
 SESSION_NAMES = ("tests", "test", "pytest")
@@ -385,59 +382,6 @@ def plugin_install_args() -> list[str]:
             path = urllib.request.url2pathname(url.path)
             return ["-e", path] if info.get("dir_info", {}).get("editable") else [path]
     return [f"{PLUGIN}=={dist.version}"]
-
-
-# --------------------------------------------------------------------------- failure digests
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # --color=yes in a project's addopts
-_SUMMARY = re.compile(r"^(FAILED|ERROR) \S")
-_EXCEPTION = re.compile(r"^E\s+(\w+(?:Error|Exception|Exit)\b.*)$")
-_FINAL = re.compile(
-    r"^=*\s*((?:\d+ \w+|no tests ran)(?:, \d+ \w+)*(?: in [\d.]+s.*?)?)\s*=*$", re.IGNORECASE
-)
-_MAX_NAMED = 3
-
-
-def _short(line: str, limit: int = 200) -> str:
-    return line if len(line) <= limit else line[: limit - 1] + "…"
-
-
-def failure_digest(output: str) -> str:
-    """The lines of a failed test run that say what failed: pytest's ``FAILED``/``ERROR`` lines
-    (the first few), the first exception (``ModuleNotFoundError: ...``) and the final counts.
-    Falls back to the last lines of the output when it has none of these."""
-    lines = [line.rstrip() for line in _ANSI.sub("", output).splitlines() if line.strip()]
-    named = [line for line in lines if _SUMMARY.match(line)]
-    exception = next((m.group(1) for line in lines if (m := _EXCEPTION.match(line))), None)
-    final = next((m.group(1) for line in reversed(lines) if (m := _FINAL.match(line))), None)
-    parts = [_short(line) for line in named[:_MAX_NAMED]]
-    if len(named) > _MAX_NAMED:
-        parts.append(f"(+{len(named) - _MAX_NAMED} more)")
-    if exception and not any(exception in part for part in parts):
-        parts.append(_short(exception))
-    if final:
-        parts.append(final)
-    if not parts:
-        parts = [_short(line) for line in lines[-2:]]
-    return "; ".join(parts) or "(no output)"
-
-
-# ------------------------------------------------------------------------------ flaky reruns
-_FAILED_ID = re.compile(r"^(?:FAILED|ERROR) (\S+?::.+?)(?: - .*)?$")  # ids may hold spaces
-#: more failures than this in one run are not flakiness
-MAX_RERUN = 50
-
-
-def rerun_ids(output: str) -> list[str]:
-    """The node ids of the failed tests of a run that a rerun can decide: pytest's short
-    summary lists each; empty when a collection error or an interruption stopped the run (the
-    same again, not chance), when there are none, or more than :data:`MAX_RERUN`."""
-    lines = [line.rstrip() for line in _ANSI.sub("", output).splitlines()]
-    named = [line for line in lines if _SUMMARY.match(line)]
-    ids = [m.group(1) for line in named if (m := _FAILED_ID.match(line))]
-    stopped = any(line.startswith("!!") and "Interrupted" in line for line in lines)
-    if stopped or len(ids) != len(named) or len(ids) > MAX_RERUN:
-        return []
-    return list(dict.fromkeys(ids))
 
 
 def rerun_argv(spec: EnvSpec, ids: list[str]) -> tuple[str, ...] | None:

@@ -36,7 +36,8 @@ from .resolved import constraint_args
 from .sourcetree import rerun_beside_source
 from .steps.build import artifact_paths
 from .steps.gate import first_few, shown, write_log
-from .testenv import PLUGIN, failure_digest, plugin_install_args, rerun_ids
+from .testenv import PLUGIN, plugin_install_args
+from .testoutput import failure_digest, rerun_ids
 from .testreqs import install_args, requirement_name, requirements_for_tests
 from .textfiles import read_text
 

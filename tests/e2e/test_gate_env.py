@@ -132,6 +132,21 @@ def test_a_configured_gate_outside_the_project_env_shows_the_import_error(tmp_pa
     assert done.returncode == 4
 
 
+def test_a_plugin_option_without_the_plugin_names_the_fix(tmp_path: Path) -> None:
+    """cookiecutter's shape: pytest's addopts use a plugin the test dependencies lack (its sdist
+    leaves out test_requirements.txt). The ERROR line shows pytest's usage error; the hint says
+    which option and where to declare the plugin."""
+    sb = _sandbox(tmp_path, edit={"pytest.ini": "[pytest]\naddopts = --timeout=30\n"})
+    before = sb.snapshot()
+    done = sb.run("release", "patch", "--to", "local", "--yes")
+    line = assert_one_error_line(
+        done, "exited 4", "error: unrecognized arguments: --timeout=30", "passes --timeout=30"
+    )
+    assert "add that plugin to the project's test dependencies" in line
+    assert done.returncode == 4
+    assert sb.snapshot() == before
+
+
 def test_a_gate_that_runs_no_test_says_so(tmp_path: Path) -> None:
     """iniconfig's sdist: testpaths names a directory the sdist lacks; pytest exits 5."""
     sb = _sandbox(tmp_path)

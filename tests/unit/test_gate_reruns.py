@@ -3,7 +3,8 @@ told to run only them."""
 
 from __future__ import annotations
 
-from releasekit.testenv import MAX_RERUN, EnvSpec, rerun_argv, rerun_ids
+from releasekit.testenv import EnvSpec, rerun_argv
+from releasekit.testoutput import MAX_RERUN, rerun_ids
 
 FAILED = """\
 tests/test_utils.py ..F.....F                                            [100%]

@@ -14,7 +14,6 @@ from releasekit.errors import ConfigError
 from releasekit.testenv import (
     EnvSpec,
     detect,
-    failure_digest,
     has_tests,
     nox_sessions,
     plugin_install_args,
@@ -246,65 +245,6 @@ def test_the_plugin_is_installed_from_releasekit_own_copy() -> None:
         assert Path(args[-1], "pyproject.toml").is_file()
     else:
         assert args == [f"pytest-releasekit=={dist.version}"]
-
-
-PYTEST_FAILURE = """\
-============================= test session starts ==============================
-collected 5 items
-
-tests/test_a.py .F                                                       [100%]
-
-=================================== FAILURES ===================================
-E       assert 3 == 2
-=========================== short test summary info ============================
-FAILED tests/test_a.py::test_two - assert 3 == 2
-FAILED tests/test_a.py::test_three - assert 0
-FAILED tests/test_a.py::test_four - assert 0
-FAILED tests/test_a.py::test_five - assert 0
-========================= 4 failed, 1 passed in 0.05s ==========================
-nox > Command pytest failed with exit code 1
-"""
-
-COLLECTION_ERROR = """\
-==================================== ERRORS ====================================
-______________________ ERROR collecting tests/test_a.py ________________________
-ImportError while importing test module '/p/tests/test_a.py'.
-E   ModuleNotFoundError: No module named 'srclib'
-=========================== short test summary info ============================
-ERROR tests/test_a.py
-!!!!!!!!!!!!!!!!!!!! Interrupted: 1 error during collection !!!!!!!!!!!!!!!!!!!!
-1 error in 0.07s
-"""
-
-
-def test_failure_digest_names_the_failures_and_the_counts() -> None:
-    digest = failure_digest(PYTEST_FAILURE)
-    assert digest == (
-        "FAILED tests/test_a.py::test_two - assert 3 == 2; FAILED tests/test_a.py::test_three - "
-        "assert 0; FAILED tests/test_a.py::test_four - assert 0; (+1 more); "
-        "4 failed, 1 passed in 0.05s"
-    )
-
-
-def test_failure_digest_of_a_collection_error() -> None:
-    assert failure_digest(COLLECTION_ERROR) == (
-        "ERROR tests/test_a.py; ModuleNotFoundError: No module named 'srclib'; 1 error in 0.07s"
-    )
-
-
-def test_failure_digest_of_other_output_is_its_last_lines() -> None:
-    assert failure_digest("starting\nERROR: no such env py38\n") == (
-        "starting; ERROR: no such env py38"
-    )
-    assert failure_digest("") == "(no output)"
-
-
-def test_failure_digest_ignores_colours() -> None:
-    coloured = (
-        "\x1b[31mFAILED\x1b[0m t.py::x\n"
-        "\x1b[31m=== \x1b[1m1 failed\x1b[0m\x1b[31m in 0.01s ===\x1b[0m\n"
-    )
-    assert failure_digest(coloured) == "FAILED t.py::x; 1 failed in 0.01s"
 
 
 def test_a_tox_without_tox_uv_is_a_gate_problem_with_the_fix() -> None:

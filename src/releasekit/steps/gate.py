@@ -21,15 +21,8 @@ from ..errors import GateFailed, PreflightError, ProcessError
 from ..git import Git, ensure_state_dir
 from ..redact import redact
 from ..resolved import environment_python, installed, pins
-from ..testenv import (
-    EnvSpec,
-    detect,
-    failure_digest,
-    has_tests,
-    plugin_install_args,
-    rerun_argv,
-    rerun_ids,
-)
+from ..testenv import EnvSpec, detect, has_tests, plugin_install_args, rerun_argv
+from ..testoutput import failure_digest, missing_dependency_hint, rerun_ids
 from ..testreqs import install_args
 from ..venv import VirtualEnv
 from .base import Facts, Plan, Problem, Step
@@ -253,7 +246,7 @@ class GateStep(Step):
             raise GateFailed(
                 f"the quality gate failed: {spec.display} exited {first.returncode}{rerun}: "
                 f"{failure_digest(first.output)} (full output: {shown(log)})",
-                hint="fix the failures, or skip with --skip gate",
+                hint=_failure_hint(ctx, first.output),
             )
         if flaky:
             ctx.reporter.warn(
@@ -319,3 +312,11 @@ def _run(
         return process.run(argv, cwd=ctx.root, check=False, what="the quality gate", env=outside)
     except ProcessError as exc:  # the command does not exist
         raise GateFailed(exc.message, hint=exc.hint) from None
+
+
+def _failure_hint(ctx: Context, output: str) -> str:
+    """How to fix a failed gate: a missing test dependency named when that is the cause."""
+    missing = missing_dependency_hint(output, ctx.root)
+    if missing:
+        return f"{missing}, set [tool.releasekit] gate_command, or skip with --skip gate"
+    return "fix the failures, or skip with --skip gate"

@@ -1,0 +1,122 @@
+"""Reading a test run's output: what failed (one line for an ERROR), why when a dependency is
+missing, and which failed tests a rerun can decide.
+
+pytest's own lines carry the cause: its short summary (``FAILED``/``ERROR`` lines), the
+``E   ModuleNotFoundError: ...`` of a collection error, argparse's usage error when the
+configuration names an option no installed plugin has (``error: unrecognized arguments:
+--cov=...``), or a bare traceback when pytest could not start (a ``filterwarnings`` entry naming
+a module that is not installed).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+__all__ = ["MAX_RERUN", "failure_digest", "missing_dependency_hint", "rerun_ids"]
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # --color=yes in a project's addopts
+_SUMMARY = re.compile(r"^(FAILED|ERROR) \S")
+_EXCEPTION = re.compile(r"^E\s+(\w+(?:Error|Exception|Exit)\b.*)$")
+#: the last line of a traceback printed without pytest's report (it could not start)
+_RAISED = re.compile(r"^((?:\w+\.)*\w+(?:Error|Exception|Warning|Exit)\b(?::.*)?)$")
+#: argparse's usage error: ``python -m pytest: error: unrecognized arguments: --cov=x``
+_USAGE = re.compile(r"^(?:[\w./-]+ -m )?[\w./-]+: (error: .+)$")
+_FINAL = re.compile(
+    r"^=*\s*((?:\d+ \w+|no tests ran)(?:, \d+ \w+)*(?: in [\d.]+s.*?)?)\s*=*$", re.IGNORECASE
+)
+_MAX_NAMED = 3
+_NO_MODULE = re.compile(r"No module named '(?P<name>[\w.]+)'")
+_UNKNOWN_OPTIONS = re.compile(r"error: unrecognized arguments: (?P<options>.+)")
+
+
+def _short(line: str, limit: int = 200) -> str:
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _lines(output: str) -> list[str]:
+    return [line.rstrip() for line in _ANSI.sub("", output).splitlines() if line.strip()]
+
+
+def _raised(lines: list[str]) -> list[str]:
+    """A bare traceback's exception lines: the first and the last (what it became)."""
+    found = list(dict.fromkeys(m.group(1) for line in lines if (m := _RAISED.match(line))))
+    return found if len(found) <= 2 else [found[0], found[-1]]
+
+
+def failure_digest(output: str) -> str:
+    """The lines of a failed test run that say what failed: pytest's ``FAILED``/``ERROR`` lines
+    (the first few), the first exception (``ModuleNotFoundError: ...``), a usage error, and the
+    final counts. Falls back to the last lines of the output when it has none of these."""
+    lines = _lines(output)
+    named = [line for line in lines if _SUMMARY.match(line)]
+    exception = next((m.group(1) for line in lines if (m := _EXCEPTION.match(line))), None)
+    usage = next((m.group(1) for line in lines if (m := _USAGE.match(line))), None)
+    final = next((m.group(1) for line in reversed(lines) if (m := _FINAL.match(line))), None)
+    parts = [_short(line) for line in named[:_MAX_NAMED]]
+    if len(named) > _MAX_NAMED:
+        parts.append(f"(+{len(named) - _MAX_NAMED} more)")
+    if exception and not any(exception in part for part in parts):
+        parts.append(_short(exception))
+    if usage:
+        parts.append(_short(usage))
+    if not parts:
+        parts = [_short(line) for line in _raised(lines)]
+    if final:
+        parts.append(final)
+    if not parts:
+        parts = [_short(line) for line in lines[-2:]]
+    return "; ".join(parts) or "(no output)"
+
+
+def _in_tree(root: Path, module: str) -> bool:
+    return any(
+        (base / module).is_dir() or (base / f"{module}.py").is_file()
+        for base in (root, root / "src")
+    )
+
+
+def missing_dependency_hint(output: str, root: Path) -> str | None:
+    """How to fix a run that failed for want of a dependency: a module the tests import that
+    neither the tree nor the environment has, or an option of a pytest plugin not installed."""
+    text = "\n".join(_lines(output))
+    options = _UNKNOWN_OPTIONS.search(text)
+    if options:
+        named = options.group("options").split()[0]
+        return (
+            f"pytest's configuration passes {named}, an option of a pytest plugin that is not "
+            "installed where the tests ran: add that plugin to the project's test "
+            "dependencies (a `test` dependency group or extra, its requirements file, or the "
+            "tox/nox environment's deps)"
+        )
+    missing = _NO_MODULE.search(text)
+    if missing is None:
+        return None
+    module = missing.group("name").split(".")[0]
+    if _in_tree(root, module):
+        return None  # the project's own package: not a dependency
+    return (
+        f"the tests need the module {module}, which is not installed where they ran: add the "
+        "distribution that provides it to the project's test dependencies (a `test` "
+        "dependency group or extra, its requirements file, or the tox/nox environment's "
+        "deps)"
+    )
+
+
+# ------------------------------------------------------------------------------ flaky reruns
+_FAILED_ID = re.compile(r"^(?:FAILED|ERROR) (\S+?::.+?)(?: - .*)?$")  # ids may hold spaces
+#: more failures than this in one run are not flakiness
+MAX_RERUN = 50
+
+
+def rerun_ids(output: str) -> list[str]:
+    """The node ids of the failed tests of a run that a rerun can decide: pytest's short
+    summary lists each; empty when a collection error or an interruption stopped the run (the
+    same again, not chance), when there are none, or more than :data:`MAX_RERUN`."""
+    lines = [line.rstrip() for line in _ANSI.sub("", output).splitlines()]
+    named = [line for line in lines if _SUMMARY.match(line)]
+    ids = [m.group(1) for line in named if (m := _FAILED_ID.match(line))]
+    stopped = any(line.startswith("!!") and "Interrupted" in line for line in lines)
+    if stopped or len(ids) != len(named) or len(ids) > MAX_RERUN:
+        return []
+    return list(dict.fromkeys(ids))

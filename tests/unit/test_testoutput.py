@@ -1,0 +1,125 @@
+"""Reading a test run's output: the one-line digest of a failure, the hint when a dependency is
+missing, from outputs pytest really prints (pytest 8 and 9 as run by the gate)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from releasekit.testoutput import failure_digest, missing_dependency_hint
+
+PYTEST_FAILURE = """\
+============================= test session starts ==============================
+collected 5 items
+
+tests/test_a.py .F                                                       [100%]
+
+=================================== FAILURES ===================================
+E       assert 3 == 2
+=========================== short test summary info ============================
+FAILED tests/test_a.py::test_two - assert 3 == 2
+FAILED tests/test_a.py::test_three - assert 0
+FAILED tests/test_a.py::test_four - assert 0
+FAILED tests/test_a.py::test_five - assert 0
+========================= 4 failed, 1 passed in 0.05s ==========================
+nox > Command pytest failed with exit code 1
+"""
+
+COLLECTION_ERROR = """\
+==================================== ERRORS ====================================
+______________________ ERROR collecting tests/test_a.py ________________________
+ImportError while importing test module '/p/tests/test_a.py'.
+E   ModuleNotFoundError: No module named 'srclib'
+=========================== short test summary info ============================
+ERROR tests/test_a.py
+!!!!!!!!!!!!!!!!!!!! Interrupted: 1 error during collection !!!!!!!!!!!!!!!!!!!!
+1 error in 0.07s
+"""
+
+
+def test_failure_digest_names_the_failures_and_the_counts() -> None:
+    digest = failure_digest(PYTEST_FAILURE)
+    assert digest == (
+        "FAILED tests/test_a.py::test_two - assert 3 == 2; FAILED tests/test_a.py::test_three - "
+        "assert 0; FAILED tests/test_a.py::test_four - assert 0; (+1 more); "
+        "4 failed, 1 passed in 0.05s"
+    )
+
+
+def test_failure_digest_of_a_collection_error() -> None:
+    assert failure_digest(COLLECTION_ERROR) == (
+        "ERROR tests/test_a.py; ModuleNotFoundError: No module named 'srclib'; 1 error in 0.07s"
+    )
+
+
+def test_failure_digest_of_other_output_is_its_last_lines() -> None:
+    assert failure_digest("starting\nERROR: no such env py38\n") == (
+        "starting; ERROR: no such env py38"
+    )
+    assert failure_digest("") == "(no output)"
+
+
+def test_failure_digest_ignores_colours() -> None:
+    coloured = (
+        "\x1b[31mFAILED\x1b[0m t.py::x\n"
+        "\x1b[31m=== \x1b[1m1 failed\x1b[0m\x1b[31m in 0.01s ===\x1b[0m\n"
+    )
+    assert failure_digest(coloured) == "FAILED t.py::x; 1 failed in 0.01s"
+
+
+# `addopts = --cov=cookiecutter` with pytest-cov not installed (cookiecutter's sdist leaves out
+# its test requirements): argparse's usage error, exit 4
+USAGE_ERROR = """\
+ERROR: usage: python -m pytest [options] [file_or_dir] [file_or_dir] [...]
+python -m pytest: error: unrecognized arguments: --cov=cookiecutter --cov-report=term
+  inifile: /p/setup.cfg
+  rootdir: /p
+"""
+
+# httpx's `filterwarnings` names trio.TrioDeprecationWarning; without trio pytest cannot start
+# (pytest 8.3: the ModuleNotFoundError; pytest 9: a PytestConfigWarning on top of it)
+WARNED = (
+    "pytest.PytestConfigWarning: Failed to import filter module 'trio': "
+    "ignore::trio.TrioDeprecationWarning"
+)
+NO_START = f"""\
+Traceback (most recent call last):
+  File "/v/_pytest/config/__init__.py", line 2217, in _resolve_warning_category
+    m = importlib.import_module(module)
+        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+ModuleNotFoundError: No module named 'trio'
+
+During handling of the above exception, another exception occurred:
+
+Traceback (most recent call last):
+  File "/v/_pytest/config/__init__.py", line 2234, in apply_warning_filters
+    warnings.warn(
+{WARNED}
+"""
+
+
+def test_a_usage_error_names_the_unknown_options(tmp_path: Path) -> None:
+    assert failure_digest(USAGE_ERROR) == (
+        "error: unrecognized arguments: --cov=cookiecutter --cov-report=term"
+    )
+    hint = missing_dependency_hint(USAGE_ERROR, tmp_path)
+    assert hint is not None
+    assert "passes --cov=cookiecutter, an option of a pytest plugin that is not installed" in hint
+    assert "test dependencies" in hint
+
+
+def test_a_pytest_that_cannot_start_shows_the_traceback_s_exceptions(tmp_path: Path) -> None:
+    assert failure_digest(NO_START) == (
+        "ModuleNotFoundError: No module named 'trio'; pytest.PytestConfigWarning: Failed to "
+        "import filter module 'trio': ignore::trio.TrioDeprecationWarning"
+    )
+    hint = missing_dependency_hint(NO_START, tmp_path)
+    assert hint is not None and hint.startswith("the tests need the module trio, which is not")
+
+
+def test_a_module_of_the_tree_is_not_a_missing_dependency(tmp_path: Path) -> None:
+    """The project's own package failing to import is not fixed by a dependency."""
+    (tmp_path / "src" / "srclib").mkdir(parents=True)
+    assert missing_dependency_hint(COLLECTION_ERROR, tmp_path) is None
+    assert missing_dependency_hint(PYTEST_FAILURE, tmp_path) is None
+    hint = missing_dependency_hint(COLLECTION_ERROR, tmp_path / "src" / "srclib")
+    assert hint is not None and "the module srclib" in hint
