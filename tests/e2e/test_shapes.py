@@ -244,6 +244,23 @@ SHAPES = {
         "CHANGES",
         spell=lambda v: _info_tuple(Version(v)),
     ),
+    # bump-my-version 1.2: hatchling version path, flat layout, bump-my-version as the engine
+    # with files entries for its own module, an action.yml pin and the changelog: "Unreleased"
+    # (which generate-changelog writes first) and the compare link; CHANGELOG.md has none of
+    # them between releases. The changelog step owns that file; tags without v.
+    "bump-my-version": Shape(
+        "shape-bumpmyversion",
+        "tinybump",
+        "{version}",
+        ("1.1.4", "1.2.0"),
+        _chain("patch=1.2.1", "minor=1.3.0"),
+        {
+            "pyproject.toml": r'^current_version = "([^"]+)"$',
+            "tinybump/__init__.py": DUNDER_VERSION,
+            "action.yml": r'^      run: pip install "tinybump==([^"]+)"$',
+        },
+        "CHANGELOG.md",
+    ),
     # toolz 1.0: versioneer vendored (`git describe` when the sdist is built), setup.py and
     # setup.cfg only (no pyproject.toml), tests inside the package, no changelog, tags without v.
     "toolz": Shape(

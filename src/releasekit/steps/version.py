@@ -1,6 +1,7 @@
 """version: write the planned version exactly, read it back, report the files changed.
 
-Where the project configures bump-my-version it stays the engine for its own files; before
+Where the project configures bump-my-version it stays the engine for its own files (except the
+changelog, which the changelog step writes: :mod:`releasekit.versions.bumpfiles`); before
 anything changes, :meth:`VersionStep.check` asks it (a dry run) whether it would write exactly the
 planned version, and refuses otherwise. Without it, each package's version source writes its own
 file. Either way every package's source then reads the version back and compares it with the plan
@@ -14,7 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..changelogs import resolve
 from ..git import Git
+from ..versions.bumpfiles import left_files
 from ..workspace import version_problems
 from .base import Facts, Plan, Problem, Step, StepRecord
 
@@ -28,6 +31,14 @@ def _relative(ctx: Context, path: Path) -> str:
     return path.resolve().relative_to(ctx.root.resolve()).as_posix()
 
 
+def _changelog_file(ctx: Context) -> tuple[Path, ...]:
+    """The file the changelog step writes, when it runs: bump-my-version leaves it alone."""
+    if "changelog" in ctx.skip:
+        return ()
+    changelog = resolve(ctx.root, ctx.config)
+    return (changelog.path,) if changelog is not None and changelog.path is not None else ()
+
+
 class VersionStep(Step):
     name = "version"
 
@@ -35,7 +46,9 @@ class VersionStep(Step):
         actions = []
         engine = ctx.workspace.bumpversion
         if engine is not None:
-            actions.append(f"bump-my-version: the files of {engine.where}")
+            left = left_files(engine.config_file, ctx.root, _changelog_file(ctx))
+            but = f" except {', '.join(left)} (the changelog step writes it)" if left else ""
+            actions.append(f"bump-my-version: the files of {engine.where}{but}")
         for package in ctx.workspace.packages:
             source = package.source
             if source.vcs:
@@ -54,7 +67,7 @@ class VersionStep(Step):
         yield from version_problems(ctx.workspace)
         engine = ctx.workspace.bumpversion
         if engine is not None and ctx.version != ctx.previous_version:
-            problem = engine.problem(ctx.previous_version, ctx.version)
+            problem = engine.problem(ctx.previous_version, ctx.version, _changelog_file(ctx))
             if problem:
                 yield problem
         elif ctx.version != ctx.previous_version:
@@ -71,7 +84,7 @@ class VersionStep(Step):
         engine = ctx.workspace.bumpversion
         written: set[str] = set()
         if engine is not None:
-            engine.bump(ctx.previous_version, ctx.version)
+            engine.bump(ctx.previous_version, ctx.version, _changelog_file(ctx))
             engine.verify(ctx.version)
         else:
             for package in ctx.workspace.packages:

@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import configparser
 import re
+import tempfile
 import tomllib
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import process
 from ..errors import ConfigError, ProcessError, StepFailed
-from .base import TextSlot, VersionSource, sections
+from .base import TextSlot, VersionSource, sections, toml_slot
+from .bumpfiles import config_without
 from .project import Project
 
 __all__ = ["BumpMyVersion", "BumpVersionSource", "error_line", "find_bumpversion"]
@@ -72,13 +76,20 @@ class BumpMyVersion:
         name = self.config_file.name
         return f"{name} [tool.bumpversion]" if name.endswith(".toml") else f"{name} [bumpversion]"
 
-    def _argv(self, current: str, new: str, *extra: str) -> list[str]:
+    @contextmanager
+    def _config(self, leave: Collection[Path]) -> Iterator[Path]:
+        """The configuration to run: a copy without the entries for ``leave`` (the files the
+        changelog step writes; :mod:`.bumpfiles`) when it has any, else the file itself."""
+        with tempfile.TemporaryDirectory(prefix="releasekit-bumpversion-") as tmp:
+            yield config_without(self.config_file, self.root, leave, Path(tmp)) or self.config_file
+
+    def _argv(self, config: Path, current: str, new: str, *extra: str) -> list[str]:
         return [
             *process.TOOL,
             "bumpversion",
             "bump",
             "--config-file",
-            str(self.config_file),
+            str(config),
             "--current-version",
             current,
             "--new-version",
@@ -89,15 +100,19 @@ class BumpMyVersion:
             *extra,
         ]
 
-    def _would_write(self, current: str, new: str, *extra: str) -> tuple[str | None, str]:
+    def _would_write(
+        self, config: Path, current: str, new: str, *extra: str
+    ) -> tuple[str | None, str]:
         """bump-my-version's own dry run: the version it would write, and its error if any."""
-        argv = self._argv(current, new, "--dry-run", "-v", *extra)
+        argv = self._argv(config, current, new, "--dry-run", "-v", *extra)
         done = process.run(argv, cwd=self.root, env=_ENV, check=False)
         match = _WILL_BE.search(done.output)
         error = error_line(done.output) if done.returncode != 0 else ""
         return (match.group("version") if match else None), error
 
-    def problem(self, current: str, new: str) -> tuple[str, str] | None:
+    def problem(
+        self, current: str, new: str, leave: Collection[Path] = ()
+    ) -> tuple[str, str] | None:
         """Why bump-my-version would not write exactly ``new`` (its own dry run), or None.
 
         Two dry runs: ``current -> new`` shows the version it would write; ``new -> current``
@@ -106,22 +121,23 @@ class BumpMyVersion:
         """
         if self.legacy_files:
             return self._legacy_problem(current)
-        written, error = self._would_write(current, new)
-        if error:
-            return (
-                f"bump-my-version ({self.where}) cannot bump {current} -> {new}: {error}",
-                "fix [tool.bumpversion] (its files must contain the current version), then "
-                "run `releasekit plan` again",
+        with self._config(leave) as config:
+            written, error = self._would_write(config, current, new)
+            if error:
+                return (
+                    f"bump-my-version ({self.where}) cannot bump {current} -> {new}: {error}",
+                    "fix [tool.bumpversion] (its files must contain the current version), then "
+                    "run `releasekit plan` again",
+                )
+            if written is not None and written != new:
+                return (
+                    f"bump-my-version ({self.where}) would write {written!r}, not {new}: its "
+                    "parse/serialize cannot express this version",
+                    PEP440_HINT,
+                )
+            back, _ = self._would_write(
+                config, new, current, "--ignore-missing-version", "--ignore-missing-files"
             )
-        if written is not None and written != new:
-            return (
-                f"bump-my-version ({self.where}) would write {written!r}, not {new}: its "
-                "parse/serialize cannot express this version",
-                PEP440_HINT,
-            )
-        back, _ = self._would_write(
-            new, current, "--ignore-missing-version", "--ignore-missing-files"
-        )
         if back is not None and back != current:
             return (
                 f"bump-my-version ({self.where}) reads the current version {current} as "
@@ -171,17 +187,21 @@ class BumpMyVersion:
                 "`releasekit release --rollback`",
             )
 
-    def bump(self, current: str, new: str) -> None:
+    def bump(self, current: str, new: str, leave: Collection[Path] = ()) -> None:
         if self.legacy_files:
             self._legacy_bump(current, new)
             return
         try:
-            process.run(
-                self._argv(current, new),
-                cwd=self.root,
-                env=_ENV,
-                what="bumping the version with bump-my-version",
-            )
+            with self._config(leave) as config:
+                process.run(
+                    self._argv(config, current, new),
+                    cwd=self.root,
+                    env=_ENV,
+                    what="bumping the version with bump-my-version",
+                )
+            if config != self.config_file and self.current_version is not None:
+                # the copy got the new current_version; the project's file gets it here
+                toml_slot(self.config_file, "tool.bumpversion", "current_version").write(new)
         except ProcessError as exc:
             raise StepFailed(
                 f"bump-my-version ({self.where}) failed to bump {current} -> {new}: "
