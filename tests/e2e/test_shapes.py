@@ -261,6 +261,17 @@ SHAPES = {
         },
         "CHANGELOG.md",
     ),
+    # `uv init --package`: uv_build, src layout, static version, a uv.lock that records the
+    # version (its `uv sync --locked` fails when the lock says another), a dev group, no
+    # changelog, v tags.
+    "uv-init": Shape(
+        "shape-uv-init",
+        "tinyuv",
+        "v{version}",
+        ("v0.1.0",),
+        _full("0.1.1 0.2.0 0.2.1rc1 0.2.1 0.2.1.post1 0.2.2.dev1"),
+        {"pyproject.toml": PYPROJECT_VERSION, "uv.lock": r'^name = "tinyuv"\nversion = "([^"]+)"$'},
+    ),
     # toolz 1.0: versioneer vendored (`git describe` when the sdist is built), setup.py and
     # setup.cfg only (no pyproject.toml), tests inside the package, no changelog, tags without v.
     "toolz": Shape(

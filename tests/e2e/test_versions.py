@@ -83,3 +83,36 @@ def test_current_dev_version_in_a_module_is_released_exactly(tmp_path: Path) -> 
         "simple_pkg-8.5.0.tar.gz",
     }
     assert sandbox.remote_git("tag") == "v8.5.0"
+
+
+UV_INIT = (PROJECTS / "shape-uv-init" / "pyproject.toml").read_text(encoding="utf-8")
+
+
+def test_a_uv_lock_out_of_date_before_the_release_is_left_as_it_was(tmp_path: Path) -> None:
+    """A dependency added without `uv lock`: updating the lock would put that in the release
+    commit too, so the lock stays as it was and a WARNING says so."""
+    stale = UV_INIT.replace("dependencies = []", 'dependencies = ["iniconfig"]')
+    sandbox = make_sandbox(tmp_path, "shape-uv-init", edit={"pyproject.toml": stale})
+    lock = (sandbox.repo / "uv.lock").read_text(encoding="utf-8")
+
+    done = sandbox.run("release", "patch", "--yes", check=True)
+
+    assert "Released tinyuv 0.1.1 to local" in done.stderr
+    warning = next(line for line in done.stderr.splitlines() if line.startswith("WARNING"))
+    assert "uv.lock was out of date before the release" in warning
+    assert "it keeps tinyuv 0.1.0; run `uv lock` and commit it" in warning
+    assert (sandbox.repo / "uv.lock").read_text(encoding="utf-8") == lock
+
+
+def test_a_uv_lock_recording_the_version_needs_uv_and_doctor_says_so(tmp_path: Path) -> None:
+    sandbox = make_sandbox(tmp_path, "shape-uv-init")
+    before = sandbox.snapshot()
+    done = sandbox.run("release", "patch", "--yes", env={"RELEASEKIT_NO_UV": "1"})
+    assert_one_error_line(
+        done, "uv.lock records tinyuv 0.1.0, and uv, which updates it, is not installed"
+    )
+    assert done.returncode == 3
+    assert sandbox.snapshot() == before
+    doctor = sandbox.run("doctor", env={"RELEASEKIT_NO_UV": "1"})
+    assert doctor.returncode != 0
+    assert "uv.lock records tinyuv 0.1.0, and uv, which updates it" in doctor.stdout + doctor.stderr

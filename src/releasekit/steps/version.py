@@ -6,7 +6,8 @@ anything changes, :meth:`VersionStep.check` asks it (a dry run) whether it would
 planned version, and refuses otherwise. Without it, each package's version source writes its own
 file. Either way every package's source then reads the version back and compares it with the plan
 (as a PEP 440 version and as the literal string): a mismatch stops the release before the commit.
-VCS-versioned packages write nothing; their build is pinned to the planned version.
+VCS-versioned packages write nothing; their build is pinned to the planned version. A uv.lock
+that records the version is updated by uv (:mod:`releasekit.versions.uvlock`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from typing import TYPE_CHECKING
 
 from ..changelogs import resolve
 from ..git import Git
+from ..venv import uv_binary
 from ..versions.bumpfiles import left_files
+from ..versions.uvlock import LOCK, lock_is_current, locked_versions, relock
 from ..workspace import version_problems
 from .base import Facts, Plan, Problem, Step, StepRecord
 
@@ -29,6 +32,11 @@ __all__ = ["VersionStep"]
 
 def _relative(ctx: Context, path: Path) -> str:
     return path.resolve().relative_to(ctx.root.resolve()).as_posix()
+
+
+def _locked(ctx: Context) -> dict[str, str]:
+    """The versions uv.lock records for the packages released."""
+    return locked_versions(ctx.root, [package.name for package in ctx.workspace.packages])
 
 
 def _changelog_file(ctx: Context) -> tuple[Path, ...]:
@@ -58,6 +66,8 @@ class VersionStep(Step):
             else:
                 how = "written and read back"
             actions.append(f"{package.name}: {source.describe()} ({how})")
+        if _locked(ctx):
+            actions.append(f"{LOCK}: the new version recorded by `uv lock --offline`, if current")
         return Plan(
             self.name, f"bump {ctx.previous_version} -> {ctx.version}", actions=tuple(actions)
         )
@@ -75,12 +85,22 @@ class VersionStep(Step):
                 reason = package.source.cannot_hold(ctx.version)
                 if reason:
                     yield reason, "release a version it can express, or configure bump-my-version"
+        locked = _locked(ctx)
+        if locked and uv_binary() is None:
+            yield (
+                f"{ctx.root / LOCK} records "
+                f"{', '.join(f'{name} {version}' for name, version in sorted(locked.items()))}, "
+                "and uv, which updates it, is not installed",
+                "install uv (`pip install uv`, or releasekit[fast]) and leave RELEASEKIT_NO_UV "
+                "unset",
+            )
 
     def apply(self, ctx: Context) -> Facts:
         repo = Git(ctx.root)
         base = ctx.facts["preflight"]["base"]
         repo.run("checkout", base, "--", ".", what="restoring the tree before the bump")
         before = set(repo.dirty_paths())
+        uv = _relocking(ctx)
         engine = ctx.workspace.bumpversion
         written: set[str] = set()
         if engine is not None:
@@ -92,6 +112,8 @@ class VersionStep(Step):
                 written.update(_relative(ctx, path) for path in package.source.files())
         for package in ctx.workspace.packages:
             package.source.verify(ctx.version)
+        if uv is not None:
+            relock(ctx.root, uv, [package.name for package in ctx.workspace.packages], ctx.version)
         changed = written | (set(repo.dirty_paths()) - before)
         return {"files": sorted(changed)}
 
@@ -100,3 +122,19 @@ class VersionStep(Step):
         if base and Git(ctx.root).head() == base:
             Git(ctx.root).run("checkout", base, "--", ".", what="restoring the version files")
         return []
+
+
+def _relocking(ctx: Context) -> str | None:
+    """uv, when uv.lock records the version and is current (uv updates it after the bump)."""
+    locked = _locked(ctx) if ctx.version != ctx.previous_version else {}
+    uv = uv_binary() if locked else None
+    if uv is None:
+        return None
+    if lock_is_current(ctx.root, uv):
+        return uv
+    ctx.reporter.warn(
+        f"{LOCK} was out of date before the release (`uv lock --check` fails): it keeps "
+        f"{', '.join(f'{name} {version}' for name, version in sorted(locked.items()))}; "
+        "run `uv lock` and commit it"
+    )
+    return None
