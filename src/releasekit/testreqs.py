@@ -2,7 +2,8 @@
 
 Looked up in this order (the first found wins): ``[dependency-groups]`` test/tests/dev (PEP 735),
 ``[project.optional-dependencies]`` test/tests/testing, poetry's ``group.test``/``tests``/``dev``
-or ``dev-dependencies``, ``[tool.pdm.dev-dependencies]`` test/tests/testing/dev, then requirement
+or ``dev-dependencies``, ``[tool.pdm.dev-dependencies]`` test/tests/testing/dev, uv's
+``[tool.uv] dev-dependencies`` (before PEP 735, what ``uv add --dev`` wrote), then requirement
 files (:data:`REQUIREMENT_FILES`, the first pattern that matches; of ``requirements/tests.txt``
 and ``tests37.txt`` or ``tests-min.txt`` beside it only the first, as the others are its variants
 for other Pythons or lowest versions, not additions), and a plain
@@ -129,6 +130,13 @@ def _pdm(data: Mapping[str, Any]) -> tuple[list[str], str] | None:
     return None
 
 
+def _uv(data: Mapping[str, Any]) -> tuple[list[str], str] | None:
+    found = data.get("tool", {}).get("uv", {}).get("dev-dependencies")
+    if isinstance(found, list):
+        return [str(r) for r in found if requirement_name(str(r))], "[tool.uv] dev-dependencies"
+    return None
+
+
 def _requirement_files(root: Path) -> tuple[list[Path], str] | None:
     for pattern in REQUIREMENT_FILES:
         found = sorted(p for p in root.glob(pattern) if p.is_file())
@@ -162,7 +170,7 @@ def requirements_for_tests(
         if name in project.get("optional-dependencies", {}):
             reqs = _extras(project, name, set())
             return tuple(reqs), f"[project.optional-dependencies] {name}"
-    found = _poetry(data) or _pdm(data)
+    found = _poetry(data) or _pdm(data) or _uv(data)
     if found is not None:
         return tuple(found[0]), found[1]
     files = _requirement_files(where.parent)

@@ -101,6 +101,15 @@ def test_tables_come_before_files_and_pdm_before_files(tmp_path: Path) -> None:
     assert _found(tmp_path / "nothing", {}) == ((), None)
 
 
+def test_uv_dev_dependencies_before_files(tmp_path: Path) -> None:
+    """`uv add --dev` before PEP 735 wrote [tool.uv] dev-dependencies (uv 0.4 projects)."""
+    uv = {"tool": {"uv": {"dev-dependencies": ["pytest>=8.3", "pytest-cov", "-e ."]}}}
+    found = _found(tmp_path, {"requirements.txt": "x\n"}, uv)
+    assert found == (("pytest>=8.3", "pytest-cov"), "[tool.uv] dev-dependencies")
+    groups = {"dependency-groups": {"dev": ["hypothesis"]}, **uv}  # uv's own order: groups win
+    assert _found(tmp_path, {}, groups) == (("hypothesis",), "[dependency-groups] dev")
+
+
 def test_copies_resolve_paths_and_name_the_project(tmp_path: Path) -> None:
     """httpx: ``-e .[brotli]`` in requirements.txt; urllib3: a pinned pytest; nested files
     and constraints relative to the file that names them."""
