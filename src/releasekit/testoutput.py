@@ -96,8 +96,8 @@ def missing_dependency_hint(output: str, root: Path) -> str | None:
     if _in_tree(root, module):
         return None  # the project's own package: not a dependency
     return (
-        f"the tests need the module {module}, which is not installed where they ran: add the "
-        "distribution that provides it to the project's test dependencies (a `test` "
+        f"the tests import {module}, which neither the tree nor the environment they ran in "
+        "has: add the distribution that provides it to the project's test dependencies (a `test` "
         "dependency group or extra, its requirements file, or the tox/nox environment's "
         "deps)"
     )
