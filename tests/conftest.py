@@ -4,6 +4,7 @@ and a snapshot of everything a release could change (to prove that failures chan
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -11,6 +12,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -79,6 +81,19 @@ class Sandbox:
             for p in sorted(self.index.iterdir())
             if p.is_file()
         }
+
+    def journal_events(self) -> list[dict[str, Any]]:
+        """The events of the last release: its journal, or the history's newest once finished."""
+        history = sorted((self.repo / ".releasekit" / "history").glob("*.jsonl"))
+        path = history[-1] if history else self.repo / ".releasekit" / "journal.jsonl"
+        return [json.loads(line) for line in path.read_text().splitlines()]
+
+    def step_facts(self, step: str) -> dict[str, object]:
+        """The facts ``step`` recorded when it finished, in the last release."""
+        for event in self.journal_events():
+            if event["step"] == step and event["event"] == "done":
+                return dict(event["facts"])
+        raise AssertionError(f"no facts for {step}")
 
     def snapshot(self) -> dict[str, object]:
         """Work tree (tracked + untracked, not ignored), refs here and on the remote, the index."""

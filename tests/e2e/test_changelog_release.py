@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 import datetime
-import json
 from pathlib import Path
 
 from ..conftest import Sandbox, make_sandbox
 
 TODAY = datetime.datetime.now(datetime.UTC).date().isoformat()
-
-
-def _changelog_facts(sandbox: Sandbox) -> dict[str, object]:
-    history = sorted((sandbox.repo / ".releasekit" / "history").glob("*.jsonl"))
-    path = history[-1] if history else sandbox.repo / ".releasekit" / "journal.jsonl"
-    events = [json.loads(line) for line in path.read_text().splitlines()]
-    (facts,) = [e["facts"] for e in events if e["step"] == "changelog" and e["event"] == "done"]
-    return dict(facts)
 
 
 def _committed_files(sandbox: Sandbox) -> list[str]:
@@ -41,7 +32,7 @@ def test_keepachangelog_project(tmp_path: Path) -> None:
     assert _committed_files(sandbox) == ["CHANGELOG.md", "pyproject.toml"]
     assert sandbox.remote_git("tag") == "v1.1.0"
     assert sorted(sandbox.index_files()) == ["cl_kac-1.1.0-py3-none-any.whl", "cl_kac-1.1.0.tar.gz"]
-    facts = _changelog_facts(sandbox)
+    facts = sandbox.step_facts("changelog")
     assert facts["kind"] == "keepachangelog"
     assert facts["notes"] == "### Added\n\n- A `--json` option.\n"
 
@@ -97,7 +88,7 @@ def test_conventional_commits_without_changelog_and_tags_without_v(tmp_path: Pat
     assert _committed_files(sandbox) == ["pyproject.toml"]  # no changelog file written
     stems = ("CHANGELOG", "CHANGES", "HISTORY", "NEWS")
     assert not [p for p in sandbox.repo.iterdir() if p.name.upper().startswith(stems)]
-    facts = _changelog_facts(sandbox)
+    facts = sandbox.step_facts("changelog")
     assert facts["files"] == [] and facts["kind"] == "none"
     assert facts["notes"] == (
         "### Features\n\n- cli: a --json option\n\n### Fixes\n\n- no crash on empty input\n"

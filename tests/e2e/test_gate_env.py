@@ -66,16 +66,6 @@ def _sandbox(tmp_path: Path, edit: dict[str, str] | None = None) -> Sandbox:
     return sandbox
 
 
-def _facts(sandbox: Sandbox, step: str) -> dict[str, object]:
-    history = sorted((sandbox.repo / ".releasekit" / "history").glob("*.jsonl"))
-    path = history[-1] if history else sandbox.repo / ".releasekit" / "journal.jsonl"
-    for line in path.read_text().splitlines():
-        event = json.loads(line)
-        if event["step"] == step and event["event"] == "done":
-            return dict(event["facts"])
-    raise AssertionError(f"no facts for {step}")
-
-
 def test_src_layout_project_releases_with_the_default_gate(tmp_path: Path) -> None:
     """Today's failure: `python -m pytest --gate` in releasekit's interpreter could not import a
     src-layout package. Now the gate installs the project into its own venv, and verify runs the
@@ -86,14 +76,14 @@ def test_src_layout_project_releases_with_the_default_gate(tmp_path: Path) -> No
     done = sb.run("release", "patch", "--to", "local", "--yes", check=True)
     assert "Released srclib 2.0.1 to local" in done.stderr
 
-    gate = _facts(sb, "gate")
+    gate = sb.step_facts("gate")
     assert gate["environment"] == "venv" and gate["reused"] is False
     assert gate["command"] == "python -m pytest"
     # the gate venv's versions, for verify: pytest pinned, the project itself left out
     assert any(pin.startswith("pytest==") for pin in gate["resolved"]), gate
     assert not any(pin.startswith("srclib") for pin in gate["resolved"]), gate
     assert "3 passed" in (sb.repo / ".releasekit" / "gate.log").read_text()
-    verify = _facts(sb, "verify")
+    verify = sb.step_facts("verify")
     assert "3 passed" in str(verify["tests"]), verify
 
     gate_file, verify_file = (tmp_path / "where.txt").read_text().splitlines()
@@ -178,7 +168,7 @@ def test_a_nox_session_runs_in_its_own_environment(tmp_path: Path) -> None:
     plan = sb.run("plan", "patch", check=True)
     assert "--error-on-missing-interpreters -s tests" in plan.stderr
     sb.run("release", "patch", "--to", "local", "--yes", check=True)
-    gate = _facts(sb, "gate")
+    gate = sb.step_facts("gate")
     assert gate["environment"] == "nox" and gate["source"] == "noxfile.py session 'tests'"
     assert (sb.repo / ".nox" / "tests" / "bin" / "pytest").exists()  # nox made the env
     assert "3 passed" in (sb.repo / ".releasekit" / "gate.log").read_text()
@@ -195,7 +185,7 @@ def test_gate_versions_verify_cannot_install_are_a_warning(tmp_path: Path) -> No
     sb.env["UV_EXCLUDE_NEWER"] = "2025-01-01T00:00:00Z"
     done = sb.run("release", "patch", "--to", "local", "--yes")
     assert done.returncode == 0, done.stderr
-    pytest_pin = next(p for p in _facts(sb, "gate")["resolved"] if p.startswith("pytest=="))
+    pytest_pin = next(p for p in sb.step_facts("gate")["resolved"] if p.startswith("pytest=="))
     assert Version(pytest_pin.split("==")[1]) >= Version("8.3.5")  # pip's, after the cutoff
     said = " ".join(done.stderr.split())
     assert "WARNING verify could not install the gate environment's versions" in said

@@ -4,7 +4,6 @@ on; one that fails again stops it; ``gate_reruns = 0`` stops at the first failur
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from ..conftest import Sandbox, assert_one_error_line, make_sandbox
@@ -45,16 +44,6 @@ def _sandbox(tmp_path: Path, test: str) -> Sandbox:
     return sb
 
 
-def _gate_facts(sb: Sandbox) -> dict[str, object]:
-    history = sorted((sb.repo / ".releasekit" / "history").glob("*.jsonl"))
-    path = history[-1] if history else sb.repo / ".releasekit" / "journal.jsonl"
-    for line in path.read_text().splitlines():
-        event = json.loads(line)
-        if event["step"] == "gate" and event["event"] == "done":
-            return dict(event["facts"])
-    raise AssertionError("no gate facts")
-
-
 def test_a_test_that_passes_when_run_again_is_flaky_and_the_release_goes_on(
     tmp_path: Path,
 ) -> None:
@@ -63,7 +52,7 @@ def test_a_test_that_passes_when_run_again_is_flaky_and_the_release_goes_on(
     assert done.returncode == 0, done.stdout + done.stderr
     output = done.stdout + done.stderr
     assert f"WARNING flaky: 1 test(s) failed, then passed when run again: {FLAKY_ID}" in output
-    assert _gate_facts(sb)["flaky"] == [FLAKY_ID]
+    assert sb.step_facts("gate")["flaky"] == [FLAKY_ID]
     log = (sb.repo / ".releasekit" / "gate.log").read_text()
     assert f"-s tests -- {FLAKY_ID}  (the failed tests again)" in log  # only that test again
     assert "1 passed" in log.rsplit("(the failed tests again)", 1)[1]

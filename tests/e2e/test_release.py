@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -13,12 +12,6 @@ from releasekit.index import LocalIndex
 
 from ..conftest import Sandbox
 from .supply_checks import check_supply_chain
-
-
-def _journal_events(sandbox: Sandbox) -> list[dict[str, object]]:
-    history = sorted((sandbox.repo / ".releasekit" / "history").glob("*.jsonl"))
-    path = history[-1] if history else sandbox.repo / ".releasekit" / "journal.jsonl"
-    return [json.loads(line) for line in path.read_text().splitlines()]
 
 
 def _install_from_index(sandbox: Sandbox, python: Path, requirement: str) -> None:
@@ -66,7 +59,7 @@ def test_release_minor_to_local_index(sandbox: Sandbox, venv_python: Path) -> No
     assert sorted(files) == ["simple_pkg-1.1.0-py3-none-any.whl", "simple_pkg-1.1.0.tar.gz"]
     built = {
         f["filename"]: f["sha256"]
-        for e in _journal_events(sandbox)
+        for e in sandbox.journal_events()
         if e["step"] == "build" and e["event"] == "done"
         for f in e["facts"]["files"]
     }
@@ -80,7 +73,7 @@ def test_release_minor_to_local_index(sandbox: Sandbox, venv_python: Path) -> No
     assert out.strip() == "simple-pkg 1.1.0"
 
     # every step ran and the journal says the release is complete
-    events = _journal_events(sandbox)
+    events = sandbox.journal_events()
     done_steps = [e["step"] for e in events if e["event"] == "done"]
     assert done_steps == [
         "preflight",
@@ -113,7 +106,7 @@ def test_two_package_workspace_in_dependency_order(
         assert 'version = "2.0.1"' in text
     uploads = [
         e["filename"]
-        for e in _journal_events(sb)
+        for e in sb.journal_events()
         if e["step"] == "publish" and e.get("action") == "uploaded"
     ]
     # configured as [app, core]; released core first because app depends on it
@@ -124,7 +117,7 @@ def test_two_package_workspace_in_dependency_order(
         "app_tool",
     ]
     assert len(sb.index_files()) == 4
-    sboms = check_supply_chain(sb, _journal_events(sb), "app-tool-v2.0.1")
+    sboms = check_supply_chain(sb, sb.journal_events(), "app-tool-v2.0.1")
     app = next(bom for name, bom in sboms.items() if name.startswith("app_tool"))
     assert [c["name"] for c in app["components"]] == ["core-lib"]  # its one dependency
     _install_from_index(sb, venv_python, "app-tool==2.0.1")

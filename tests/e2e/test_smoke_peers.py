@@ -6,7 +6,6 @@ way. Without them, or for a module nothing provides, verify stops before any upl
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from ..conftest import Sandbox, assert_one_error_line, make_sandbox
@@ -30,16 +29,6 @@ def _sandbox(tmp_path: Path, peer: str) -> Sandbox:
     return sb
 
 
-def _verify_facts(sb: Sandbox) -> dict[str, object]:
-    history = sorted((sb.repo / ".releasekit" / "history").glob("*.jsonl"))
-    path = history[-1] if history else sb.repo / ".releasekit" / "journal.jsonl"
-    for line in path.read_text().splitlines():
-        event = json.loads(line)
-        if event["step"] == "verify" and event["event"] == "done":
-            return dict(event["facts"])
-    raise AssertionError("no verify facts")
-
-
 def test_a_peer_the_test_dependencies_bring_is_a_warning(tmp_path: Path) -> None:
     sb = _sandbox(tmp_path, "iniconfig")
     done = sb.run("release", "patch", "--to", "local", "--yes")
@@ -49,7 +38,7 @@ def test_a_peer_the_test_dependencies_bring_is_a_warning(tmp_path: Path) -> None
         "WARNING the wheels import iniconfig, which they do not declare as a dependency: "
         "`python -c 'import srclib'` passes only with the test dependencies installed" in output
     )
-    assert _verify_facts(sb)["smoke_undeclared"] == "iniconfig"
+    assert sb.step_facts("verify")["smoke_undeclared"] == "iniconfig"
     assert set(sb.index_files()) == {"srclib-2.0.1-py3-none-any.whl", "srclib-2.0.1.tar.gz"}
     assert "2.0.1" in sb.remote_git("tag")  # verify-published accepted the same peer
 
