@@ -33,6 +33,7 @@ replace = "{current_version}...{new_version}"
 
 [[tool.bumpversion.files]]
 glob = "docs/*.txt"
+glob_exclude = ["docs/old*.txt"]
 """
 
 
@@ -42,6 +43,7 @@ def _project(root: Path, changelog: str) -> Path:
     (root / "tinybump" / "__init__.py").write_text('__version__ = "1.2.0"\n')
     (root / "docs").mkdir()
     (root / "docs" / "install.txt").write_text("pip install tinybump==1.2.0\n")
+    (root / "docs" / "old-install.txt").write_text("pip install tinybump==1.2.0\n")
     (root / "CHANGELOG.md").write_text(changelog)
     (root / "pyproject.toml").write_text(CONFIG)
     return root / "CHANGELOG.md"
@@ -65,7 +67,10 @@ def test_the_copy_keeps_every_other_entry_with_absolute_paths(tmp_path: Path) ->
     assert table["current_version"] == "1.2.0" and table["tag_name"] == "{new_version}"
     assert table["files"] == [
         {"filename": str(tmp_path / "tinybump" / "__init__.py")},
-        {"glob": str(tmp_path / "docs" / "*.txt")},
+        {
+            "glob": str(tmp_path / "docs" / "*.txt"),
+            "glob_exclude": [str(tmp_path / "docs" / "old*.txt")],
+        },
     ]
     # nothing to leave out: the project's file runs as it is
     assert config_without(tmp_path / "pyproject.toml", tmp_path, [tmp_path / "x.md"], into) is None
@@ -97,6 +102,7 @@ def test_bump_my_version_writes_everything_but_the_changelog(tmp_path: Path) -> 
     engine.verify("1.2.1")
     assert (tmp_path / "tinybump" / "__init__.py").read_text() == '__version__ = "1.2.1"\n'
     assert (tmp_path / "docs" / "install.txt").read_text() == "pip install tinybump==1.2.1\n"
+    assert (tmp_path / "docs" / "old-install.txt").read_text() == "pip install tinybump==1.2.0\n"
     assert changelog.read_text() == pending
     after = (tmp_path / "pyproject.toml").read_text()
     assert after == CONFIG.replace('current_version = "1.2.0"', 'current_version = "1.2.1"')

@@ -62,15 +62,21 @@ def left_files(config_file: Path, root: Path, leave: Collection[Path]) -> list[s
     return sorted(path.relative_to(root.resolve()).as_posix() for path in found & wanted)
 
 
+def _absolute_path(root: Path, value: str) -> str:
+    negated = value.startswith("!")  # a glob_exclude pattern may be negated
+    value = _expand(root, value.removeprefix("!"))
+    return ("!" if negated else "") + (value if Path(value).is_absolute() else str(root / value))
+
+
 def _absolute(root: Path, entry: dict[str, Any]) -> dict[str, Any]:
-    """``filename`` and ``glob`` as absolute paths: bump-my-version resolves relative ones from
-    the configuration file's directory (1.8) or the working directory (before)."""
+    """``filename``, ``glob`` and ``glob_exclude`` as absolute paths: bump-my-version resolves
+    relative ones from the configuration file's directory (1.8) or the working directory."""
     out = dict(entry)
     for key in ("filename", "glob"):
-        value = out.get(key)
-        if isinstance(value, str):
-            value = _expand(root, value)
-            out[key] = value if Path(value).is_absolute() else str(root / value)
+        if isinstance(out.get(key), str):
+            out[key] = _absolute_path(root, out[key])
+    if isinstance(out.get("glob_exclude"), list):
+        out["glob_exclude"] = [_absolute_path(root, str(p)) for p in out["glob_exclude"]]
     return out
 
 
