@@ -20,7 +20,7 @@ uploaded is the one result that must never happen.
 Prints a table (project, version, shape, result, failing step and its ERROR line) and, with
 ``--markdown``, writes it to ``docs/adoption.md`` with the date and the figures.
 
-Usage: ``python benchmarks/adoption.py [--subset ci] [--jobs 2] [--timeout 600]
+Usage: ``python benchmarks/adoption.py [--subset ci] [--jobs 2] [--timeout 900]
 [--markdown docs/adoption.md] [--only NAME ...]``. Exit status: 1 if any wrong version was
 uploaded, or if fewer than ``--fail-under`` of the projects released; else 0.
 """
@@ -704,7 +704,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--subset", choices=["all", "ci"], default="all")
     parser.add_argument("--only", nargs="*", default=[], help="project names to run")
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--timeout", type=float, default=600, help="seconds per project")
+    parser.add_argument("--timeout", type=float, default=900, help="seconds per project")
     parser.add_argument("--markdown", type=Path, help=f"write the table there (e.g. {DOC})")
     parser.add_argument("--keep", type=Path, help="work here and keep the repositories")
     parser.add_argument(
