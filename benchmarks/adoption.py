@@ -295,6 +295,9 @@ def _usable_by(prefix: tuple[str, ...], python: str) -> bool:
     return done.returncode == 0
 
 
+IDENTITY = (("user.name", "Adoption Run"), ("user.email", "adoption@example.invalid"))
+
+
 def make_runner() -> Runner:
     if os.geteuid() != 0:
         return Runner(sys.executable)
@@ -302,6 +305,9 @@ def make_runner() -> Runner:
         subprocess.run(["useradd", "--create-home", USER], check=True)
     home = Path(pwd.getpwnam(USER).pw_dir)
     prefix = ("runuser", "-u", USER, "--")
+    for key, value in IDENTITY:  # a maintainer's git has one (bump-my-version's tests commit)
+        command = [*prefix, "env", f"HOME={home}", "git", "config", "--global", key, value]
+        subprocess.run(command, check=True)
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     candidates = [os.path.realpath(sys.executable), shutil.which(version), f"/usr/bin/{version}"]
     python = next((c for c in candidates if c and _usable_by(prefix, c)), None)
@@ -372,8 +378,7 @@ def make_repository(project: Project, sdist: Path, base: Path) -> Path:
     git(base, "init", "-q", "--bare", "-b", "main", str(remote))
     for args in (
         ("init", "-q", "-b", "main"),
-        ("config", "user.name", "Adoption Run"),
-        ("config", "user.email", "adoption@example.invalid"),
+        *(("config", key, value) for key, value in IDENTITY),
         ("config", "commit.gpgsign", "false"),
         ("add", "-A"),
         ("commit", "-q", "-m", f"{project.name} {project.version} from its sdist"),
@@ -633,7 +638,8 @@ used and each project has a time limit. The environment is a maintainer's at rel
   release goes to.
 - Maintainers do not release as root: run as root, the harness creates the user
   `rkadopt` and runs each release as that user (`runuser`), with a venv of its own
-  (releasekit and the tools on a Python it can read) and the work directories its own.
+  (releasekit and the tools on a Python it can read), the work directories its own, and a
+  git identity in its `~/.gitconfig`, as a maintainer's git has (test suites commit).
 - Each release has a temporary directory of its own (`TMPDIR`): a maintainer releases one
   project at a time, and click's pager tests share one fixed file in it.
 - `REQUESTS_CA_BUNDLE` and `CURL_CA_BUNDLE`, which this machine sets and a maintainer's

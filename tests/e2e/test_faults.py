@@ -3,6 +3,7 @@ inside the upload, then resuming -- or, from the same killed state, rolling back
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import json
 import os
@@ -18,7 +19,7 @@ from pytest_releasekit.history import GitStore
 from releasekit.context import KILL_ENV, TRACE_ENV
 from releasekit.pipeline import default_steps
 
-from ..conftest import Sandbox, assert_one_error_line, make_sandbox
+from ..conftest import FIXED_DATE, Sandbox, assert_one_error_line, make_sandbox
 
 STEPS = [
     "preflight",
@@ -60,10 +61,25 @@ SAME_AS_PREVIOUS = {
 FRESH_AFTER_ROLLBACK = {"after:commit", "publish:uploaded-unrecorded:2", "tag:pushed"}
 
 
+def _sandbox(base: Path, project: str) -> Sandbox:
+    """A sandbox whose changelog date is fixed: a release and its resumed twin run minutes (and
+    maybe a midnight) apart, and must make byte-identical files."""
+    sandbox = make_sandbox(base, project)
+    epoch = datetime.datetime.fromisoformat(FIXED_DATE).timestamp()
+    sandbox.env["SOURCE_DATE_EPOCH"] = str(int(epoch))
+    return sandbox
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Sandbox:
+    """conftest's sandbox, with the changelog date fixed as above."""
+    return _sandbox(tmp_path, "simple")
+
+
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     """An uninterrupted release: the files it puts on the index and every checkpoint it passes."""
-    sandbox = make_sandbox(tmp_path_factory.mktemp("reference"), "simple")
+    sandbox = _sandbox(tmp_path_factory.mktemp("reference"), "simple")
     trace = sandbox.base / "checkpoints.txt"
     sandbox.run("release", "minor", "--yes", env={TRACE_ENV: str(trace)}, check=True)
     return {
@@ -85,7 +101,7 @@ def _recorded(sandbox: Sandbox) -> list[str]:
 
 
 def _killed(tmp_path: Path, name: str, point: str) -> tuple[Sandbox, dict[str, object]]:
-    sandbox = make_sandbox(tmp_path / name, "simple")
+    sandbox = _sandbox(tmp_path / name, "simple")
     before = sandbox.snapshot()
     done = sandbox.run("release", "minor", "--yes", env={KILL_ENV: point})
     assert done.returncode == -signal.SIGKILL, done.stderr
@@ -217,7 +233,7 @@ def test_status_without_any_release(sandbox: Sandbox) -> None:
 def test_a_file_missing_from_the_index_after_upload_fails_at_once(tmp_path: Path) -> None:
     """verify-published asks the embedded index once: a file it does not list after the upload is
     a definite answer, reported as such -- not six pip retries over ~40 s."""
-    sandbox = make_sandbox(tmp_path, "simple")
+    sandbox = _sandbox(tmp_path, "simple")
     killed = sandbox.run("release", "minor", "--yes", env={KILL_ENV: "after:publish"})
     assert killed.returncode == -signal.SIGKILL
     wheel = next(name for name in sandbox.index_files() if name.endswith(".whl"))
