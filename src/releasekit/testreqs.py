@@ -242,13 +242,16 @@ def install_args(
     root: Path,
     packages: Mapping[Path, str],
     into: Path,
+    *,
+    lock: bool = True,
 ) -> tuple[list[str], set[str]]:
     """The installer's arguments for ``requirements``, requirement files copied into ``into``
     (``packages``: the workspace's directories and names), and every project name required.
     A project with a ``uv.lock`` gets its locked versions as constraints (``-c``), so the
-    tests run with the versions the project tests with (a pinned pytest stays pinned)."""
+    tests run with the versions the project tests with (a pinned pytest stays pinned); not
+    with ``lock=False``, where the caller pins the versions itself."""
     copier = _Copier(root, packages, into)
-    args: list[str] = _lock_constraints(root, into)
+    args: list[str] = _lock_constraints(root, into) if lock else []
     for requirement in requirements:
         if requirement.startswith(FILE_PREFIX):
             args.append(f"{FILE_PREFIX}{copier.copy(Path(requirement[len(FILE_PREFIX) :]))}")

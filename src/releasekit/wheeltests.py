@@ -12,9 +12,10 @@ run ``-m unittest`` and never pytest (Python-Markdown). ``verify_tests`` chooses
 arguments (paths relative to the root).
 The test dependencies are what the gate's environment had, at its versions
 (:mod:`releasekit.resolved`): a tox env's deps and extras come along, and a lock file or pins the
-gate honoured hold here too. Where verify's installer cannot get those versions (the gate's tool
-installed with pip, unaffected by a ``UV_EXCLUDE_NEWER`` that uv obeys here), a WARNING says so and
-the test dependencies are installed as they resolve here.
+gate honoured hold here too (the gate's versions, not the lock's if the release changed it since).
+Where verify's installer cannot get those versions (the gate's tool installed with pip, unaffected
+by a ``UV_EXCLUDE_NEWER`` that uv obeys here), a WARNING says so and the test dependencies are
+installed as they resolve here, under uv.lock's versions.
 """
 
 from __future__ import annotations
@@ -111,9 +112,10 @@ def suites(ctx: Context) -> tuple[list[Suite], str | None]:
     return found, None
 
 
-def dependencies_for_tests(ctx: Context, into: Path) -> list[str]:
+def dependencies_for_tests(ctx: Context, into: Path, *, lock: bool = True) -> list[str]:
     """What verify installs besides the wheels: the test dependencies (the same the gate's venv
-    gets, requirement files copied into ``into``) and pytest unless they name it."""
+    gets, requirement files copied into ``into``) and pytest unless they name it; with
+    ``lock=False``, without uv.lock's versions as constraints."""
     wanted: list[str] = []
     for base in dict.fromkeys([ctx.root, *(p.path for p in ctx.workspace.packages)]):
         pyproject = base / "pyproject.toml"
@@ -124,7 +126,7 @@ def dependencies_for_tests(ctx: Context, into: Path) -> list[str]:
     skip = {PLUGIN, *(p.canonical for p in ctx.workspace.packages)}  # installed otherwise
     wanted = [r for r in dict.fromkeys(wanted) if requirement_name(r) not in skip]
     named = {p.path: p.name for p in ctx.workspace.packages}
-    args, names = install_args(wanted, ctx.root, named, into)
+    args, names = install_args(wanted, ctx.root, named, into, lock=lock)
     pytest = [] if "pytest" in names else ["pytest"]
     return [*args, *pytest, *(plugin_install_args() if plugin else [])]
 
@@ -143,6 +145,27 @@ def copy_tree(base: Path, into: Path, distributed: Collection[str]) -> None:
             shutil.copy2(source, into / rel, follow_symlinks=False)
 
 
+def _install_test_dependencies(ctx: Context, venv: VirtualEnv, into: Path, what: str) -> None:
+    """The gate environment's versions, else (no gate ran, or they cannot be installed here)
+    the test dependencies as they resolve, under uv.lock's versions. Not both: the release may
+    have changed the lock since the gate resolved from it (bump-my-version's
+    ``pre_commit_hooks = ["uv sync --upgrade"]``), and the gate's versions are what passed."""
+    pinned = ctx.facts.get("gate", {}).get("resolved") or []
+    if pinned:
+        unlocked = dependencies_for_tests(ctx, into, lock=False)
+        try:
+            venv.install(constraint_args(unlocked, pinned, into), what=what)
+        except ProcessError as exc:
+            ctx.reporter.warn(
+                "verify could not install the gate environment's versions of the test "
+                f"dependencies ({' '.join(exc.message.split())}); it installs them as they "
+                "resolve here"
+            )
+        else:
+            return
+    venv.install(dependencies_for_tests(ctx, into), what=what)
+
+
 def run_wheel_tests(ctx: Context, venv: VirtualEnv) -> Facts:
     """Install the test dependencies into ``venv`` (the built wheels are already there) and run
     each suite from a temporary copy of the tree without what the wheels install; raise
@@ -154,19 +177,7 @@ def run_wheel_tests(ctx: Context, venv: VirtualEnv) -> Facts:
     what = "installing the test dependencies (verify)"
     try:
         with tempfile.TemporaryDirectory(prefix="releasekit-requirements-") as copies:
-            wanted = dependencies_for_tests(ctx, Path(copies))
-            pinned = ctx.facts.get("gate", {}).get("resolved") or []
-            try:
-                venv.install(constraint_args(wanted, pinned, Path(copies)), what=what)
-            except ProcessError as exc:
-                if not pinned:
-                    raise
-                ctx.reporter.warn(
-                    "verify could not install the gate environment's versions of the test "
-                    f"dependencies ({exc.message.splitlines()[0]}); it installs them as "
-                    "they resolve here"
-                )
-                venv.install(wanted, what=what)
+            _install_test_dependencies(ctx, venv, Path(copies), what)
     except ProcessError as exc:
         raise StepFailed(
             f"could not install the test dependencies into the verify venv: "

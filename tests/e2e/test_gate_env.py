@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -436,3 +437,39 @@ def test_a_project_without_tests_has_nothing_to_gate(tmp_path: Path) -> None:
     done = sb.run("plan", "patch", check=True)
     assert "the project has no tests" in done.stderr
     assert "nothing to gate" in done.stderr
+
+
+LOCK_UPGRADING_HOOK = """
+pre_commit_hooks = ["uv lock --offline --upgrade-package pytest==8.3.4"]
+"""
+
+
+def test_verify_tests_with_the_gate_versions_when_the_release_changed_the_lock(
+    tmp_path: Path,
+) -> None:
+    """bump-my-version's own shape: its `pre_commit_hooks` run `uv sync --upgrade`, so the
+    release commit's uv.lock is newer than the one the gate installed from. verify runs the
+    tests with the gate's versions (what passed), not a conflict of both that fell back to
+    whatever resolves today. (8.3.3 and 8.3.4 are in the machine's uv cache.)"""
+    fixture = Path(__file__).parents[1] / "projects" / "srclayout" / "pyproject.toml"
+    pyproject = fixture.read_text().replace(
+        'current_version = "2.0.0"\n', f'current_version = "2.0.0"{LOCK_UPGRADING_HOOK}'
+    )
+    sb = _sandbox(tmp_path, edit={"pyproject.toml": pyproject})
+    subprocess.run(
+        ["uv", "lock", "--offline", "--upgrade-package", "pytest==8.3.3"],
+        cwd=sb.repo,
+        check=True,
+        capture_output=True,
+    )
+    sb.git("add", "uv.lock")
+    sb.git("commit", "-q", "-m", "Lock")
+
+    done = sb.run("release", "patch", "--to", "local", "--yes", check=True)
+
+    assert "WARNING verify could not install" not in done.stderr
+    assert "uv.lock" in sb.step_facts("commit")["files"]  # type: ignore[operator]
+    released = sb.git("show", "v2.0.1:uv.lock")
+    assert 'name = "pytest"\nversion = "8.3.4"' in released  # the hook's upgrade, committed
+    assert "pytest-8.3.3" in (sb.repo / ".releasekit" / "gate.log").read_text()
+    assert "pytest-8.3.3" in (sb.repo / ".releasekit" / "verify-tests.log").read_text()
