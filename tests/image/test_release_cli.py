@@ -236,3 +236,28 @@ def test_an_image_tag_already_in_the_registry_is_refused_in_preflight(
     assert done.returncode == 3  # preflight: nothing was built, committed or uploaded
     assert_one_error_line(done, f"registry {registry.host} already has")
     assert sandbox.snapshot() == before
+
+
+def test_a_base_image_this_machine_cannot_get_stops_preflight_and_doctor_names_it(
+    tmp_path: Path, base_image: str, registry: infra.LocalRegistry
+) -> None:
+    """bump-my-version's Dockerfile starts FROM ghcr.io, which this machine cannot reach: known
+    before anything changes (doctor, preflight), not by the build after the version commit. The
+    base image in local storage, in the same Dockerfile, is no problem."""
+    dockerfile = f"FROM {base_image} AS local\nFROM registry.invalid/acme/uv:1 AS remote\n"
+    sandbox = _with_image(tmp_path, registry, {"Dockerfile": dockerfile})
+    before = sandbox.snapshot()
+
+    doctor = sandbox.run("doctor")
+    release = sandbox.run("release", "minor", "--to", "local", "--yes")
+
+    needle = (
+        "Dockerfile line 2: the base image registry.invalid/acme/uv:1 is not in buildah's local "
+        "storage and its registry registry.invalid cannot be reached from here"
+    )
+    assert doctor.returncode == 3 and needle in doctor.stderr, doctor.stderr
+    assert base_image not in doctor.stderr
+    assert release.returncode == 3  # preflight
+    assert_one_error_line(release, needle)
+    assert sandbox.snapshot() == before
+    assert registry.tags("simple-pkg") == []

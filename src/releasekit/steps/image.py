@@ -9,13 +9,14 @@ after the whole release has succeeded.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import process
 from ..errors import ProcessError
 from ..git import Git
+from ..image.baseimages import BaseImage, base_images, missing
 from ..image.builders import BUILDERS, Builder, detect_builder
 from ..image.dockerfile import oci_labels, render_dockerfile
 from ..image.errors import ImageError, one_line
@@ -68,6 +69,26 @@ def _remote_url(ctx: Context) -> str | None:
     return repo.remote_url(ctx.config.remote)
 
 
+def _unavailable_bases(
+    spec: ImageSpec, builder: Builder, build_args: Mapping[str, str]
+) -> Iterator[Problem]:
+    """A base image the build could not get: not in local storage, its registry unreachable."""
+    if spec.dockerfile is None:
+        images = [BaseImage(ref, 0) for ref in dict.fromkeys([spec.base_image, spec.runtime_image])]
+        where = "releasekit's template ([tool.releasekit.image] base_image)"
+    else:
+        images = base_images(spec.dockerfile, build_args)
+        where = spec.dockerfile.name
+    for image, registry, why in missing(images, builder.image_id):
+        line = f" line {image.line}" if image.line else ""
+        yield (
+            f"{where}{line}: the base image {image.ref} is not in {builder.display}'s local "
+            f"storage and its registry {registry} cannot be reached from here ({why})",
+            f"`{builder.tool} pull {image.ref}` where it can be reached, or build without it; or "
+            "turn the image off: [tool.releasekit.image] enabled = false (or --skip image)",
+        )
+
+
 class ImageStep(Step):
     name = "image"
     external = True  # pushes to a registry
@@ -84,7 +105,8 @@ class ImageStep(Step):
         settings = ctx.config.image
         try:
             spec = self.spec(ctx)
-            detect_builder(settings.builder, isolation=settings.isolation)
+            builder = detect_builder(settings.builder, isolation=settings.isolation)
+            yield from _unavailable_bases(spec, builder, settings.build_args)
             if spec.registry:
                 existing = registry_client(ctx, spec.registry).digest(spec.name, spec.tag)
                 if existing is not None:
