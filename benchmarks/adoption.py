@@ -593,6 +593,7 @@ def run_one(
         step = failed_step(repo)
     else:
         step = "init"
+    (base / "releasekit.log").write_text(output, encoding="utf-8")  # kept with --keep
     shutil.rmtree(tmp, ignore_errors=True)
     files = sorted(p for p in index.iterdir() if p.is_file()) if index.is_dir() else []
     outcome.uploaded = [p.name for p in files]
