@@ -116,3 +116,32 @@ def test_a_uv_lock_recording_the_version_needs_uv_and_doctor_says_so(tmp_path: P
     doctor = sandbox.run("doctor", env={"RELEASEKIT_NO_UV": "1"})
     assert doctor.returncode != 0
     assert "uv.lock records tinyuv 0.1.0, and uv, which updates it" in doctor.stdout + doctor.stderr
+
+
+SRCLAYOUT = (PROJECTS / "srclayout" / "pyproject.toml").read_text(encoding="utf-8")
+POST_COMMIT_HOOKS = (
+    'current_version = "2.0.0"\npost_commit_hooks = ["git push --tags", "touch ran"]\n'
+)
+
+
+def test_bumpversion_post_commit_hooks_do_not_run_before_the_release_commit(
+    tmp_path: Path,
+) -> None:
+    """A project's `post_commit_hooks = ["git push", "git push --tags"]` (a common shape):
+    bump-my-version runs them even with --no-commit --no-tag, which would push every local tag
+    during the version step. releasekit does not let it, says so, and tags and pushes last."""
+    pyproject = SRCLAYOUT.replace('current_version = "2.0.0"\n', POST_COMMIT_HOOKS)
+    sandbox = make_sandbox(tmp_path, "srclayout", edit={"pyproject.toml": pyproject})
+    sandbox.git("tag", "wip-local-only")
+
+    plan = sandbox.run("plan", "patch", check=True)
+    done = sandbox.run("release", "patch", "--yes", check=True)
+
+    assert sandbox.remote_git("tag") == "v2.0.1"  # not wip-local-only
+    assert not (sandbox.repo / "ran").exists()
+    said = "bump-my-version's post_commit_hooks are not run (git push --tags; touch ran)"
+    assert said in " ".join(plan.stderr.split())
+    assert f"WARNING pyproject.toml [tool.bumpversion]: {said}" in " ".join(done.stderr.split())
+    assert 'post_commit_hooks = ["git push --tags", "touch ran"]' in sandbox.git(
+        "show", "v2.0.1:pyproject.toml"
+    )  # the project's configuration is left as it is

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from ..changelogs import resolve
 from ..git import Git
 from ..venv import uv_binary
-from ..versions.bumpfiles import left_files
+from ..versions.bumpfiles import left_files, post_commit_hooks
 from ..versions.uvlock import LOCK, lock_is_current, locked_versions, relock
 from ..workspace import version_problems
 from .base import Facts, Plan, Problem, Step, StepRecord
@@ -47,6 +47,13 @@ def _changelog_file(ctx: Context) -> tuple[Path, ...]:
     return (changelog.path,) if changelog is not None and changelog.path is not None else ()
 
 
+def _not_run(hooks: list[str]) -> str:
+    return (
+        f"bump-my-version's post_commit_hooks are not run ({'; '.join(hooks)}): releasekit "
+        "makes the release commit, and tags and pushes last, itself"
+    )
+
+
 class VersionStep(Step):
     name = "version"
 
@@ -57,6 +64,8 @@ class VersionStep(Step):
             left = left_files(engine.config_file, ctx.root, _changelog_file(ctx))
             but = f" except {', '.join(left)} (the changelog step writes it)" if left else ""
             actions.append(f"bump-my-version: the files of {engine.where}{but}")
+            if hooks := post_commit_hooks(engine.config_file):
+                actions.append(_not_run(hooks))
         for package in ctx.workspace.packages:
             source = package.source
             if source.vcs:
@@ -104,6 +113,8 @@ class VersionStep(Step):
         engine = ctx.workspace.bumpversion
         written: set[str] = set()
         if engine is not None:
+            if hooks := post_commit_hooks(engine.config_file):
+                ctx.reporter.warn(f"{engine.where}: {_not_run(hooks)}")
             engine.bump(ctx.previous_version, ctx.version, _changelog_file(ctx))
             engine.verify(ctx.version)
         else:

@@ -9,6 +9,13 @@ heading. bump-my-version then runs from a copy of the configuration without the 
 changelog (in a temporary directory, every path made absolute), and releasekit writes
 ``current_version`` in the real file. Only the TOML configuration (``[tool.bumpversion]``);
 bump-my-version's deprecated ``.cfg`` format runs as configured.
+
+The copy also drops ``post_commit_hooks``: bump-my-version runs them after its own commit and
+tag even when told to make neither (``--no-commit --no-tag``), so a project's ``["git push",
+"git push --tags"]`` would push during the version step, before the release commit exists and
+with whatever tags the clone holds. releasekit commits, then tags and pushes last; the plan names
+the hooks it did not run. ``setup_hooks`` and ``pre_commit_hooks`` run as configured (what a
+``pre_commit_hooks`` entry changes, such as ``uv sync --upgrade``'s uv.lock, joins the commit).
 """
 
 from __future__ import annotations
@@ -22,9 +29,10 @@ import tomlkit
 
 from ..git import Git
 
-__all__ = ["config_without", "left_files"]
+__all__ = ["config_without", "left_files", "post_commit_hooks"]
 
 _REPO_ROOT = "{repo_root}"
+_POST = "post_commit_hooks"
 
 
 def _table(config_file: Path) -> dict[str, Any] | None:
@@ -62,6 +70,13 @@ def left_files(config_file: Path, root: Path, leave: Collection[Path]) -> list[s
     return sorted(path.relative_to(root.resolve()).as_posix() for path in found & wanted)
 
 
+def post_commit_hooks(config_file: Path) -> list[str]:
+    """The configuration's ``post_commit_hooks``, which releasekit does not let it run."""
+    table = _table(config_file)
+    hooks = table.get(_POST) if table is not None else None
+    return [str(hook) for hook in hooks] if isinstance(hooks, list) else []
+
+
 def _absolute_path(root: Path, value: str) -> str:
     negated = value.startswith("!")  # a glob_exclude pattern may be negated
     value = _expand(root, value.removeprefix("!"))
@@ -83,10 +98,12 @@ def _absolute(root: Path, entry: dict[str, Any]) -> dict[str, Any]:
 def config_without(
     config_file: Path, root: Path, leave: Collection[Path], into: Path
 ) -> Path | None:
-    """A copy of the configuration without its entries for the files in ``leave``, written in
-    the directory ``into``; None when it has no such entry (run it as it is)."""
+    """A copy of the configuration without its entries for the files in ``leave`` and without
+    ``post_commit_hooks``, written in the directory ``into``; None when it has neither (run it
+    as it is)."""
     table = _table(config_file)
-    if table is None or not left_files(config_file, root, leave):
+    hooks = post_commit_hooks(config_file)
+    if table is None or not (hooks or left_files(config_file, root, leave)):
         return None
     wanted = {path.resolve() for path in leave}
     kept = [
@@ -94,8 +111,9 @@ def config_without(
         for entry in table.get("files", [])
         if _target(root, entry) not in wanted
     ]
+    rest = {key: value for key, value in table.items() if key != _POST}
     copy = into / ".bumpversion.toml"
     copy.write_text(
-        tomlkit.dumps({"tool": {"bumpversion": {**table, "files": kept}}}), encoding="utf-8"
+        tomlkit.dumps({"tool": {"bumpversion": {**rest, "files": kept}}}), encoding="utf-8"
     )
     return copy
