@@ -168,6 +168,22 @@ PROJECTS = (
     Project("jmespath", "1.0.1", "{version}"),
     Project("asgiref", "3.8.1", "{version}"),
     Project("humanize", "4.12.3", "{version}"),
+    # The fifth wave (2026-12-04): ten more, chosen for shapes the first four lack (scriv's
+    # changelog.d, towncrier into a news/ directory, poetry-core with ``version-`` tags,
+    # hatch-vcs with hatch-fancy-pypi-readme, setup.py reading a ``__version__.py``, a changelog
+    # in docs/ of a setuptools-scm project, unittest-style suites under flit), listed before any
+    # was run and kept whatever their result; pinned to the newest final release uploaded before
+    # 2025-07-01.
+    Project("scriv", "1.7.0", "{version}"),
+    Project("shellingham", "1.5.4", "{version}"),
+    Project("rsa", "4.9.1", "version-{version}"),
+    Project("decorator", "5.2.1", "{version}"),
+    Project("prettytable", "3.16.0", "{version}"),
+    Project("markdown-it-py", "3.0.0", "v{version}"),
+    Project("tomli-w", "1.2.0", "{version}"),
+    Project("typeguard", "4.4.4", "{version}"),
+    Project("python-slugify", "8.0.4", "v{version}"),
+    Project("pathspec", "0.12.1", "v{version}"),
 )
 
 
