@@ -38,7 +38,8 @@ def test_clean_wheel_and_top_level_names(tmp_path: Path) -> None:
 
 
 def test_forbidden_names_and_secret_content(tmp_path: Path) -> None:
-    key = b"-----BEGIN OPENSSH " + b"PRIVATE KEY-----\nabc\n"  # split: our sdist ships tests
+    body = b"b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW"
+    key = b"-----BEGIN OPENSSH " + b"PRIVATE KEY-----\n" + body + b"\n"  # split: we ship tests
     sdist = _sdist(
         tmp_path / "pkg-1.0.tar.gz",
         {

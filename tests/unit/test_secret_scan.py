@@ -81,6 +81,20 @@ SECRETS: dict[str, tuple[str, str]] = {
     "pkcs8": ("Private Key", _key_block("PRIVATE " + "KEY")),
     "pkcs8-encrypted": ("Encrypted Private Key", _key_block("ENCRYPTED PRIVATE " + "KEY")),
     "pgp": ("Private Key", _key_block("PGP PRIVATE " + "KEY BLOCK")),
+    # a key as a one-line string with escaped newlines, and a legacy encrypted PEM whose
+    # headers and blank line come before the base64
+    "pkcs1-one-line": (
+        "Private Key",
+        'KEY = "-----BEGIN RSA ' + "PRIVATE KEY-----\\n" + _body(64, ALNUM + "+/") + '\\n"',
+    ),
+    "pkcs1-encrypted-headers": (
+        "Private Key",
+        "-----BEGIN RSA " + "PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n"
+        "DEK-Info: AES-128-CBC,"
+        + _body(32, "0123456789ABCDEF")
+        + "\n\n"
+        + "\n".join(_body(64, ALNUM + "+/") for _ in range(4)),
+    ),
     "jwt": ("JSON Web Token", "Authorization: Bearer " + _jwt()),
     # the two plugins scanned through a cheaper screen (secrets.SCREENS)
     "mailchimp": (
@@ -128,6 +142,12 @@ CLEAN = {
     + b"'\n",
     "docs/usage.md": b"Set `TWINE_PASSWORD` to your token (it starts with `pypi-`).\n"
     b"Keys look like -----BEGIN PUBLIC KEY----- ... and ghp_... tokens\n",
+    # python-rsa's docstrings name the markers of the files it reads: no key follows them
+    "pkg/pem.py": b'def load_pkcs1(keyfile: bytes) -> "PrivateKey":\n'
+    b'    """Loads a PKCS#1 PEM-encoded private key file.\n\n'
+    b'    The contents before the "-----BEGIN RSA '
+    + b'PRIVATE KEY-----" and\n    after the "-----END RSA PRIVATE KEY-----" lines is ignored.\n'
+    b'    """\n    marker = b"-----BEGIN " + pem_marker + b"-----"\n',
 }
 
 

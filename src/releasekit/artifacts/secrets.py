@@ -88,6 +88,10 @@ SCREENS: dict[str, tuple[str, ...]] = {
 _LONG_LINE = 4 << 20  # a "line" longer than this is cut (keeping an overlap)
 _OVERLAP = 8192  # longer than any token shape we look for
 _WINDOW = 2048  # characters of a very long line handed to scan_line around a match
+#: Kinds reported only with key material after the marker (:func:`_key_material`).
+_KEY_BLOCKS = frozenset({"Private Key", "Encrypted Private Key"})
+_KEY_LOOKAHEAD = 6  # lines after the marker: PEM/PGP/PuTTY headers come before the base64
+_BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{32,}")
 
 
 @dataclass(frozen=True)
@@ -146,8 +150,11 @@ class SecretScanner:
         """Secrets in a text given as consecutive decoded chunks (each hit once)."""
         seen: set[Hit] = set()
         carry, first_line = "", 1
-        for chunk in chunks:
+        for chunk, more in _with_more(chunks):
             text = carry + chunk
+            if not more:  # the last: scanned whole, below, knowing nothing follows
+                carry = text
+                break
             cut = text.rfind("\n") + 1
             if cut:
                 carry = text[cut:]
@@ -156,7 +163,7 @@ class SecretScanner:
             else:
                 carry = text
                 continue
-            for hit in self._scan_block(text[:cut], first_line):
+            for hit in self._scan_block(text[:cut], first_line, last=False):
                 if hit not in seen:
                     seen.add(hit)
                     yield hit
@@ -165,7 +172,7 @@ class SecretScanner:
             if hit not in seen:
                 yield hit
 
-    def _scan_block(self, block: str, first_line: int) -> Iterator[Hit]:
+    def _scan_block(self, block: str, first_line: int, *, last: bool = True) -> Iterator[Hit]:
         if not self._prefilter:
             raise RuntimeError("use SecretScanner as a context manager")
         for start, end, near in _candidate_lines(self._prefilter, block):
@@ -174,7 +181,39 @@ class SecretScanner:
             if end - start > 2 * _WINDOW:  # judge a window of a very long line
                 lo, hi = max(start, near - _WINDOW), min(end, near + _WINDOW)
             for secret in scan_line(block[lo:hi]):
-                yield Hit(str(secret.type), number)
+                kind = str(secret.type)
+                if kind not in _KEY_BLOCKS or _key_material(block, start, last):
+                    yield Hit(kind, number)
+
+
+def _with_more(chunks: Iterable[str]) -> Iterator[tuple[str, bool]]:
+    """Each chunk, and whether another (not empty: a decoder's flush) follows it."""
+    iterator = (chunk for chunk in chunks if chunk)
+    try:
+        current = next(iterator)
+    except StopIteration:
+        return
+    for following in iterator:
+        yield current, True
+        current = following
+    yield current, False
+
+
+def _key_material(block: str, start: int, last: bool) -> bool:
+    """Whether the private-key marker on the line at ``start`` comes with a key: a run of base64
+    on that line (an escaped one-line PEM) or the next ones (past ``Proc-Type`` / ``DEK-Info``
+    or PuTTY's headers). A marker named in prose (python-rsa's docstrings: "when your file has
+    '-----BEGIN RSA PRIVATE KEY-----' and ...") is not a key. Where the block ends before those
+    lines and more text follows, it counts as one: no key is missed."""
+    end = start
+    for _ in range(_KEY_LOOKAHEAD + 1):
+        end = block.find("\n", end) + 1
+        if end == 0:  # the block ends first
+            if not last:
+                return True
+            end = len(block)
+            break
+    return _BASE64_RUN.search(block, start, end) is not None
 
 
 def _candidate_lines(
