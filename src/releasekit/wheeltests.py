@@ -240,6 +240,15 @@ def _failed_ids(done: Completed) -> list[str]:
     return rerun_ids(done.output) if done.returncode not in (0, _NO_TESTS_COLLECTED) else []
 
 
+def _discover_args(base: Path, suite: Suite) -> list[str]:
+    """unittest discovery of the suite's directory; from the top of the tree when that
+    directory is a package (pathspec's tests import ``.util``), as ``python -m unittest`` run
+    from the project's root imports it."""
+    if len(suite.args) == 1 and (base / suite.args[0] / "__init__.py").is_file():
+        return ["-s", suite.args[0], "-t", "."]
+    return list(suite.args)
+
+
 def _run_suite(
     venv: VirtualEnv, suite: Suite, distributed: Collection[str], reruns: int
 ) -> _SuiteRun:
@@ -250,8 +259,8 @@ def _run_suite(
         copy_tree(suite.base, Path(tmp), distributed)
         pytest = ["python", "-m", "pytest", "--rootdir", tmp, "-p", "no:cacheprovider"]
         unittest = suite.runner == "unittest"
-        argv = ["python", "-m", "unittest", "discover"] if unittest else pytest
-        argv += suite.args
+        discover = ["python", "-m", "unittest", "discover", *_discover_args(Path(tmp), suite)]
+        argv = discover if unittest else [*pytest, *suite.args]
         first = venv.run(argv, cwd=Path(tmp), check=False, what=_WHAT)
         run = _SuiteRun(first, first, f"$ {' '.join(argv)}\n\n{first.output}")
         ids = [] if unittest else _failed_ids(first)

@@ -473,3 +473,34 @@ def test_verify_tests_with_the_gate_versions_when_the_release_changed_the_lock(
     assert 'name = "pytest"\nversion = "8.3.4"' in released  # the hook's upgrade, committed
     assert "pytest-8.3.3" in (sb.repo / ".releasekit" / "gate.log").read_text()
     assert "pytest-8.3.3" in (sb.repo / ".releasekit" / "verify-tests.log").read_text()
+
+
+RELATIVE_IMPORT = """\
+import unittest
+
+from .util import shout_of
+
+
+class ShoutTest(unittest.TestCase):
+    def test_shout(self) -> None:
+        self.assertEqual(shout_of("hi"), "HI!")
+"""
+
+
+def test_a_unittest_package_is_discovered_from_the_top_of_the_tree(tmp_path: Path) -> None:
+    """pathspec's tox env runs `python -m unittest` from the root, and tests/ is a package whose
+    modules import `.util`: discovery must start from the top, or the import fails."""
+    edit = {
+        "tox.ini": "[testenv]\ncommands = python -m unittest {posargs}\n",
+        "tests/__init__.py": "",
+        "tests/util.py": "import srclib\n\n\ndef shout_of(text: str) -> str:\n"
+        "    return srclib.shout(text)\n",
+        "tests/test_relative.py": RELATIVE_IMPORT,
+    }
+    sb = make_sandbox(tmp_path, "srclayout", edit=edit)  # the gate: the suite's stand-in
+    del sb.env["RELEASEKIT_VERIFY_TESTS"]
+    done = sb.run("release", "patch", "--to", "local", "--yes")
+    assert done.returncode == 0, done.stderr
+    log = (sb.repo / ".releasekit" / "verify-tests.log").read_text()
+    assert "$ python -m unittest discover -s tests -t ." in log
+    assert "Ran 1 test" in log and "OK" in log
