@@ -18,7 +18,8 @@ Detection order (the first that applies wins; a configured ``gate_command`` over
 4. otherwise (also for a hatch matrix without the running Python) releasekit makes its own
    venv (see :mod:`releasekit.steps.gate`) with the project
    installed from the tree and its test dependencies (:mod:`releasekit.testreqs`) plus
-   pytest, and runs ``python -m pytest`` there (``--gate`` when the project uses pytest-releasekit).
+   pytest, and runs ``python -m pytest`` there (``--gate`` when the project uses pytest-releasekit),
+   naming the test modules that only unittest's pattern finds (:func:`unittest_named`).
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ __all__ = [
     "has_tests",
     "plugin_install_args",
     "rerun_argv",
+    "unittest_named",
 ]
 
 SESSION_NAMES = ("tests", "test", "pytest")
@@ -73,12 +75,18 @@ class EnvSpec:
     requirements: tuple[str, ...] = ()  # "venv": installed besides the project and pytest
     requirements_source: str | None = None
     plugin: bool = False  # "venv": pytest-releasekit is installed and --gate passed
+    paths: tuple[str, ...] = ()  # "venv": test files named to pytest (:func:`unittest_named`)
+
+    @property
+    def command(self) -> tuple[str, ...]:
+        """What the gate runs: ``argv``, then the test files it names."""
+        return (*self.argv, *self.paths)
 
     @property
     def display(self) -> str:
         if self.kind == "venv":
-            return process.display(["python", *self.argv])
-        return process.display(self.argv)
+            return process.display(["python", *self.command])
+        return process.display(self.command)
 
 
 def detect(root: Path, config: Config) -> EnvSpec:
@@ -108,6 +116,7 @@ def detect(root: Path, config: Config) -> EnvSpec:
         requirements=tuple(r for r in requirements if requirement_name(r) != PLUGIN),
         requirements_source=source,
         plugin=plugin,
+        paths=unittest_named(root),
     )
 
 
@@ -130,6 +139,29 @@ def has_tests(root: Path) -> bool:
         ):
             return True
     return False
+
+
+#: Where pytest's settings may be: a ``python_files`` there changes which files it collects.
+_PYTEST_CONFIGS = ("pytest.ini", ".pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg")
+
+
+def unittest_named(root: Path) -> tuple[str, ...]:
+    """The test modules only unittest's default pattern (``test*.py``) finds, relative to
+    ``root``, where pytest's (``test_*.py``, ``*_test.py``) find none and no configuration sets
+    ``python_files``: decorator's ``tests/test.py``, run with ``python -m unittest``, which a
+    bare ``python -m pytest`` never collects. pytest collects a file it is given by name."""
+    directory = next((root / d for d in ("tests", "test") if (root / d).is_dir()), None)
+    if directory is None or any(
+        "python_files" in read_text(root / name)
+        for name in _PYTEST_CONFIGS
+        if (root / name).is_file()
+    ):
+        return ()
+    modules = [p for p in directory.rglob("*.py") if p.is_file()]
+    if any(p.name.startswith("test_") or p.name.endswith("_test.py") for p in modules):
+        return ()
+    found = sorted(p for p in modules if p.name.startswith("test"))
+    return tuple(p.relative_to(root).as_posix() for p in found)
 
 
 def _pyproject(root: Path) -> dict[str, Any]:

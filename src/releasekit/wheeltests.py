@@ -37,7 +37,7 @@ from .resolved import constraint_args
 from .sourcetree import rerun_beside_source
 from .steps.build import artifact_paths
 from .steps.gate import first_few, shown, write_log
-from .testenv import PLUGIN, plugin_install_args
+from .testenv import PLUGIN, plugin_install_args, unittest_named
 from .testoutput import failure_digest, rerun_ids
 from .testreqs import install_args, requirement_name, requirements_for_tests
 from .textfiles import read_text
@@ -106,7 +106,8 @@ def suites(ctx: Context) -> tuple[list[Suite], str | None]:
         directory = next((d for d in TEST_DIRS if (package.path / d).is_dir()), None)
         if directory:
             runner = runner_for(package.path)
-            found.append(Suite(package.path, (directory,), package.name, runner))
+            named = unittest_named(package.path) if runner == "pytest" else ()
+            found.append(Suite(package.path, named or (directory,), package.name, runner))
     if not found:
         return [], "no tests/ or test/ directory"
     return found, None

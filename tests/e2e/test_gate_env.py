@@ -504,3 +504,34 @@ def test_a_unittest_package_is_discovered_from_the_top_of_the_tree(tmp_path: Pat
     log = (sb.repo / ".releasekit" / "verify-tests.log").read_text()
     assert "$ python -m unittest discover -s tests -t ." in log
     assert "Ran 1 test" in log and "OK" in log
+
+
+UNITTEST_NAMED = """\
+import unittest
+
+import srclib
+
+
+class ShoutTest(unittest.TestCase):
+    def test_shout(self) -> None:
+        self.assertEqual(srclib.shout("hi"), "HI!")
+
+    def test_shout_empty(self) -> None:
+        self.assertEqual(srclib.shout(""), "!")
+"""
+
+
+def test_a_suite_pytest_would_not_collect_runs_in_the_gate_and_verify(tmp_path: Path) -> None:
+    """decorator's shape: its only test module is tests/test.py (unittest's pattern, not
+    pytest's): `python -m pytest` collected nothing and the gate said no test ran."""
+    sb = _sandbox(tmp_path, edit={"tests/test.py": UNITTEST_NAMED})
+    sb.git("rm", "-q", "tests/test_srclib.py")
+    sb.git("commit", "-qm", "tests as decorator names them")
+
+    done = sb.run("release", "patch", "--to", "local", "--yes")
+
+    assert done.returncode == 0, done.stderr
+    gate = (sb.repo / ".releasekit" / "gate.log").read_text()
+    assert "python -m pytest tests/test.py" in gate and "2 passed" in gate
+    verify = (sb.repo / ".releasekit" / "verify-tests.log").read_text()
+    assert "tests/test.py" in verify and "2 passed" in verify

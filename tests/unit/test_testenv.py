@@ -18,6 +18,7 @@ from releasekit.testenv import (
     nox_sessions,
     plugin_install_args,
     requirements_for_tests,
+    rerun_argv,
     tox_envs,
 )
 
@@ -276,3 +277,35 @@ def test_has_tests(tmp_path: Path, files: dict[str, str], expected: bool) -> Non
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(text)
     assert has_tests(tmp_path) is expected
+
+
+@pytest.mark.parametrize(
+    ("files", "pyproject", "named"),
+    [
+        # decorator 5.2: tests/test.py, run with unittest; pytest's defaults collect nothing
+        (("tests/test.py", "tests/documentation.py"), "", ("tests/test.py",)),
+        (("test/testing.py", "test/sub/tests.py"), "", ("test/sub/tests.py", "test/testing.py")),
+        # pytest's own names there: pytest finds them itself
+        (("tests/test.py", "tests/test_more.py"), "", ()),
+        (("tests/test.py", "tests/more_test.py"), "", ()),
+        # the project tells pytest which files are tests
+        (("tests/test.py",), '[tool.pytest.ini_options]\npython_files = ["test.py"]\n', ()),
+        (("tests/helpers.py",), "", ()),
+    ],
+    ids=["decorator", "nested", "test_-files", "_test-files", "python_files", "none"],
+)
+def test_test_modules_only_unittest_finds_are_named_to_pytest(
+    tmp_path: Path, files: tuple[str, ...], pyproject: str, named: tuple[str, ...]
+) -> None:
+    for name in files:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("import unittest\n")
+    spec = _detect(tmp_path, pyproject)
+    assert spec.paths == named
+    assert spec.command == (*spec.argv, *named)
+    assert spec.display == " ".join(["python", "-m", "pytest", *named])
+    assert rerun_argv(spec, ["tests/test.py::T::test_x"]) == (
+        "-m",
+        "pytest",
+        "tests/test.py::T::test_x",
+    )

@@ -211,7 +211,7 @@ class GateStep(Step):
         if spec.kind == "venv":
             venv, facts["reused"] = self._venv(ctx, spec)
             python = venv.python
-        done = first = _run(ctx, spec.argv, venv, env)
+        done = first = _run(ctx, spec.command, venv, env)
         output, flaky, rerun = done.output, [], ""
         ids = rerun_ids(done.output) if done.returncode != 0 else []
         again = (rerun_argv(spec, ids) if ids else None) or ()
