@@ -28,6 +28,25 @@ _FINAL = re.compile(
 _MAX_NAMED = 3
 _NO_MODULE = re.compile(r"No module named '(?P<name>[\w.]+)'")
 _UNKNOWN_OPTIONS = re.compile(r"error: unrecognized arguments: (?P<options>.+)")
+_NO_FIXTURE = re.compile(r"fixture '(?P<name>\w+)' not found")
+#: Fixtures of well-known pytest plugins, by the distribution that provides them.
+PLUGIN_FIXTURES = {
+    "pytest-mock": ("mocker", "class_mocker", "module_mocker", "package_mocker", "session_mocker"),
+    "pytest-benchmark": ("benchmark",),
+    "pytest-httpx": ("httpx_mock",),
+    "requests-mock": ("requests_mock",),
+    "pytest-httpserver": ("httpserver",),
+    "pytest-freezer": ("freezer",),
+    "time-machine": ("time_machine",),
+    "pyfakefs": ("fs",),
+    "pytest-datadir": ("datadir", "shared_datadir", "original_datadir"),
+    "syrupy": ("snapshot",),
+    "pytest-qt": ("qtbot",),
+}
+_DECLARE = (
+    "the project's test dependencies (a `test` dependency group or extra, its requirements "
+    "file, or the tox/nox environment's deps)"
+)
 
 
 def _short(line: str, limit: int = 200) -> str:
@@ -78,16 +97,24 @@ def _in_tree(root: Path, module: str) -> bool:
 
 def missing_dependency_hint(output: str, root: Path) -> str | None:
     """How to fix a run that failed for want of a dependency: a module the tests import that
-    neither the tree nor the environment has, or an option of a pytest plugin not installed."""
+    neither the tree nor the environment has, an option of a pytest plugin not installed, or a
+    fixture nothing provides (a well-known plugin's named: ``mocker`` is pytest-mock's)."""
     text = "\n".join(_lines(output))
     options = _UNKNOWN_OPTIONS.search(text)
     if options:
         named = options.group("options").split()[0]
         return (
             f"pytest's configuration passes {named}, an option of a pytest plugin that is not "
-            "installed where the tests ran: add that plugin to the project's test "
-            "dependencies (a `test` dependency group or extra, its requirements file, or the "
-            "tox/nox environment's deps)"
+            f"installed where the tests ran: add that plugin to {_DECLARE}"
+        )
+    fixture = _NO_FIXTURE.search(text)
+    if fixture:
+        name = fixture.group("name")
+        plugin = next((p for p, names in PLUGIN_FIXTURES.items() if name in names), None)
+        which = f"{plugin}, which provides it," if plugin else "the pytest plugin that provides it"
+        return (
+            f"the tests use the fixture {name!r}, which nothing installed where they ran "
+            f"provides: add {which} to {_DECLARE}"
         )
     missing = _NO_MODULE.search(text)
     if missing is None:
@@ -97,9 +124,7 @@ def missing_dependency_hint(output: str, root: Path) -> str | None:
         return None  # the project's own package: not a dependency
     return (
         f"the tests import {module}, which neither the tree nor the environment they ran in "
-        "has: add the distribution that provides it to the project's test dependencies (a `test` "
-        "dependency group or extra, its requirements file, or the tox/nox environment's "
-        "deps)"
+        f"has: add the distribution that provides it to {_DECLARE}"
     )
 
 

@@ -123,3 +123,33 @@ def test_a_module_of_the_tree_is_not_a_missing_dependency(tmp_path: Path) -> Non
     assert missing_dependency_hint(PYTEST_FAILURE, tmp_path) is None
     hint = missing_dependency_hint(COLLECTION_ERROR, tmp_path / "src" / "srclib")
     assert hint is not None and "the tests import srclib," in hint
+
+
+# shellingham 1.5.4's tests, its sdist without the Pipfile that lists pytest-mock
+NO_FIXTURE = """\
+==================================== ERRORS ====================================
+___________________ ERROR at setup of test_get_shell[mapping0-result0] ___________________
+file /p/tests/test_posix.py, line 40
+  @pytest.mark.parametrize("mapping, result", [(MAPPING_EXAMPLE_KEEGANCSMITH, "xonsh")])
+  def test_get_shell(mocker, environ, mapping, result):
+E       fixture 'mocker' not found
+>       available fixtures: cache, capfd, capsys, doctest_namespace, monkeypatch, tmp_path
+>       use 'pytest --fixtures [testpath]' for help on them.
+
+/p/tests/test_posix.py:40
+=========================== short test summary info ============================
+ERROR tests/test_posix.py::test_get_shell[mapping0-result0]
+1 error in 0.02s
+"""
+
+
+def test_a_missing_fixture_names_the_plugin_that_provides_it(tmp_path: Path) -> None:
+    hint = missing_dependency_hint(NO_FIXTURE, tmp_path)
+    assert hint is not None
+    assert hint.startswith(
+        "the tests use the fixture 'mocker', which nothing installed where they ran provides: "
+        "add pytest-mock, which provides it, to the project's test dependencies"
+    )
+    unknown = missing_dependency_hint(NO_FIXTURE.replace("'mocker'", "'tmp_repo'"), tmp_path)
+    assert unknown is not None
+    assert "fixture 'tmp_repo'" in unknown and "the pytest plugin that provides it" in unknown
