@@ -329,15 +329,21 @@ def test_a_project_that_runs_unittest_is_verified_with_unittest(tmp_path: Path) 
         "tox.ini": "[testenv]\ncommands = python -m unittest discover tests\n",
         "tests/test_unit.py": UNITTEST_ONLY,
     }
-    sb = make_sandbox(tmp_path, "srclayout", edit=edit)  # the gate: the suite's stand-in
-    del sb.env["RELEASEKIT_VERIFY_TESTS"]
-    done = sb.run("release", "patch", "--to", "local", "--yes")
-    assert done.returncode == 0, done.stderr
-    log = (sb.repo / ".releasekit" / "verify-tests.log").read_text()
+    log = _verify_log_of_a_release(tmp_path, edit)
     assert "$ python -m unittest discover tests" in log
     assert "Ran 1 test" in log
     assert "OK" in log
+
+
+def _verify_log_of_a_release(tmp_path: Path, edit: dict[str, str]) -> str:
+    """Release srclayout with ``edit`` (the gate: the suite's stand-in) and its tests against
+    the wheel on; the release must succeed. verify's log."""
+    sb = make_sandbox(tmp_path, "srclayout", edit=edit)
+    del sb.env["RELEASEKIT_VERIFY_TESTS"]
+    done = sb.run("release", "patch", "--to", "local", "--yes")
+    assert done.returncode == 0, done.stderr
     assert sorted(sb.index_files()) == ["srclib-2.0.1-py3-none-any.whl", "srclib-2.0.1.tar.gz"]
+    return (sb.repo / ".releasekit" / "verify-tests.log").read_text()
 
 
 def test_doctor_reports_a_missing_test_runner(tmp_path: Path) -> None:
@@ -497,11 +503,7 @@ def test_a_unittest_package_is_discovered_from_the_top_of_the_tree(tmp_path: Pat
         "    return srclib.shout(text)\n",
         "tests/test_relative.py": RELATIVE_IMPORT,
     }
-    sb = make_sandbox(tmp_path, "srclayout", edit=edit)  # the gate: the suite's stand-in
-    del sb.env["RELEASEKIT_VERIFY_TESTS"]
-    done = sb.run("release", "patch", "--to", "local", "--yes")
-    assert done.returncode == 0, done.stderr
-    log = (sb.repo / ".releasekit" / "verify-tests.log").read_text()
+    log = _verify_log_of_a_release(tmp_path, edit)
     assert "$ python -m unittest discover -s tests -t ." in log
     assert "Ran 1 test" in log and "OK" in log
 
