@@ -668,6 +668,10 @@ used and each project has a time limit. The environment is a maintainer's at rel
   turned off for the run with `RELEASEKIT_AUDIT_SKIP` and the reason (the audit is not what
   this run measures).
 
+- Programs some test suites run, which those projects' maintainers have, are installed on
+  this machine (Debian packages): Mercurial (`hg`: bump-my-version's tests) and pandoc
+  (scriv's).
+
 A test suite that still cannot pass here (it needs the network or another Python) fails,
 and says so."""
 
