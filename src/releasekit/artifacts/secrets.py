@@ -91,7 +91,10 @@ _WINDOW = 2048  # characters of a very long line handed to scan_line around a ma
 #: Kinds reported only with key material after the marker (:func:`_key_material`).
 _KEY_BLOCKS = frozenset({"Private Key", "Encrypted Private Key"})
 _KEY_LOOKAHEAD = 6  # lines after the marker: PEM/PGP/PuTTY headers come before the base64
-_BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{32,}")
+#: a line of a key's base64 (64 characters in PEM, PGP and PuTTY), quoted or not
+_KEY_LINE = re.compile(r"""^[\s"'(bBrRuU]*[A-Za-z0-9+/]{40,}={0,2}(?:\\n)?["']?[\s,)+\\]*$""", re.M)
+#: the marker, an escaped newline, then the key: ``"-----BEGIN ... KEY-----\nMIIE..."``
+_ONE_LINE_KEY = re.compile(r"KEY(?: BLOCK)?-----(?:\\r)?\\n[A-Za-z0-9+/]{40}")
 
 
 @dataclass(frozen=True)
@@ -200,20 +203,27 @@ def _with_more(chunks: Iterable[str]) -> Iterator[tuple[str, bool]]:
 
 
 def _key_material(block: str, start: int, last: bool) -> bool:
-    """Whether the private-key marker on the line at ``start`` comes with a key: a run of base64
-    on that line (an escaped one-line PEM) or the next ones (past ``Proc-Type`` / ``DEK-Info``
-    or PuTTY's headers). A marker named in prose (python-rsa's docstrings: "when your file has
-    '-----BEGIN RSA PRIVATE KEY-----' and ...") is not a key. Where the block ends before those
-    lines and more text follows, it counts as one: no key is missed."""
-    end = start
-    for _ in range(_KEY_LOOKAHEAD + 1):
-        end = block.find("\n", end) + 1
-        if end == 0:  # the block ends first
+    """Whether the private-key marker on the line at ``start`` comes with a key: the marker
+    followed by an escaped newline and base64 (a one-line key in a string), or, on one of the
+    next lines (past ``Proc-Type`` / ``DEK-Info`` or PuTTY's headers), a line that is a run of
+    base64 and nothing else (quoted, perhaps). A marker named in prose (python-rsa's docstrings:
+    "when your file has '-----BEGIN RSA PRIVATE KEY-----' and ...") is not a key, nor are the
+    paths in the prose around it. Where the block ends before those lines and more text
+    follows, it counts as one: no key is missed."""
+    line_end = block.find("\n", start)
+    line_end = len(block) if line_end < 0 else line_end
+    if _ONE_LINE_KEY.search(block, start, line_end):
+        return True
+    end = line_end + 1
+    for _ in range(_KEY_LOOKAHEAD):
+        found = block.find("\n", end)
+        if found < 0:  # the block ends first
             if not last:
                 return True
             end = len(block)
             break
-    return _BASE64_RUN.search(block, start, end) is not None
+        end = found + 1
+    return _KEY_LINE.search(block, min(line_end + 1, len(block)), end) is not None
 
 
 def _candidate_lines(
