@@ -145,3 +145,22 @@ def test_bumpversion_post_commit_hooks_do_not_run_before_the_release_commit(
     assert 'post_commit_hooks = ["git push --tags", "touch ran"]' in sandbox.git(
         "show", "v2.0.1:pyproject.toml"
     )  # the project's configuration is left as it is
+
+
+def test_a_uv_lock_gets_the_new_version_without_uvs_cache(tmp_path: Path) -> None:
+    """click's and Flask's releases: after the bump, `uv lock --offline` re-resolved and failed
+    because uv's cache lacked a locked package. The lock's entry gets the version, uv checks it
+    offline (no package needed), and nothing else in the lock changes."""
+    sandbox = make_sandbox(tmp_path, "shape-uv-init")
+    before = (sandbox.repo / "uv.lock").read_text(encoding="utf-8")
+
+    sandbox.run(
+        "release", "patch", "--yes", env={"UV_CACHE_DIR": str(tmp_path / "empty")}, check=True
+    )
+
+    after = (sandbox.repo / "uv.lock").read_text(encoding="utf-8")
+    assert after == before.replace(
+        'name = "tinyuv"\nversion = "0.1.0"', 'name = "tinyuv"\nversion = "0.1.1"'
+    )
+    assert after != before
+    assert sandbox.git("status", "--porcelain") == ""  # committed with the release

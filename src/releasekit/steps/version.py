@@ -76,7 +76,7 @@ class VersionStep(Step):
                 how = "written and read back"
             actions.append(f"{package.name}: {source.describe()} ({how})")
         if _locked(ctx):
-            actions.append(f"{LOCK}: the new version recorded by `uv lock --offline`, if current")
+            actions.append(f"{LOCK}: the new version recorded, if current (`uv lock --check`)")
         return Plan(
             self.name, f"bump {ctx.previous_version} -> {ctx.version}", actions=tuple(actions)
         )

@@ -3,11 +3,13 @@ shape: ``[project] version`` and a ``uv.lock``). After the bump it would still s
 and the project's next ``uv sync --locked`` fails ("The lockfile needs to be updated").
 
 So when the lock records a package being released, the version step asks uv whether the lock is
-current before it writes (``uv lock --check --offline``); if it is, uv updates it after the
-version is written (``uv lock --offline``: the new version and nothing else, from the lock
-itself) and the lock is read back. A lock that was out of date before the release is left as it
-was, with a WARNING: updating it would put other changes in the release commit. A dynamic
-version is not in the lock; nothing is done then.
+current before it writes (``uv lock --check --offline``); if it is, the version is written in the
+lock's entry for that package (the new version and nothing else) and uv must agree that the lock
+is current again (``uv lock --check --offline``: it needs no package from the network, where
+``uv lock --offline`` re-resolves and fails when uv's cache lacks a locked package, as on
+click's and Flask's releases). A lock that was out of date before the release is left as it was,
+with a WARNING: updating it would put other changes in the release commit. A dynamic version is
+not in the lock; nothing is done then.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import tomllib
 from collections.abc import Collection
 from pathlib import Path
 
+import tomlkit
 from packaging.utils import canonicalize_name
 
 from .. import process
@@ -56,18 +59,39 @@ def lock_is_current(root: Path, uv: str) -> bool:
     return done.returncode == 0
 
 
+def _with_version(text: str, names: Collection[str], version: str) -> str:
+    """``uv.lock``'s text with the version of the project's own packages among ``names`` (an
+    editable or virtual source) set to ``version``; every other byte as it was (tomlkit keeps
+    the document's formatting)."""
+    document = tomlkit.parse(text)
+    wanted = {canonicalize_name(name) for name in names}
+    for package in document.get("package", []):
+        source = package.get("source", {})
+        own = isinstance(source, dict) and ("editable" in source or "virtual" in source)
+        if own and package.get("name") in wanted and "version" in package:
+            package["version"] = version
+    return tomlkit.dumps(document)
+
+
 def relock(root: Path, uv: str, names: Collection[str], version: str) -> None:
-    """``uv lock --offline`` after the bump, then the lock must record ``version``."""
-    done = process.run(
-        [uv, "lock", "--offline"], cwd=root, check=False, what="updating uv.lock (uv lock)"
-    )
+    """After the bump, the lock records ``version`` for the project's packages, and uv must
+    agree that it is current (``uv lock --check --offline``); else the lock is put back and the
+    step fails."""
+    path = root / LOCK
+    before = path.read_bytes()
+    path.write_text(_with_version(before.decode("utf-8"), names, version), encoding="utf-8")
     recorded = locked_versions(root, names)
     wrong = {name: found for name, found in recorded.items() if found != version}
+    done = process.run(
+        [uv, "lock", "--check", "--offline"], cwd=root, check=False, what="checking uv.lock"
+    )
     if done.returncode != 0 or wrong:
+        path.write_bytes(before)
         said = done.output.strip().splitlines()[-1] if done.output.strip() else "no output"
         raise StepFailed(
-            f"{root / LOCK}: `uv lock --offline` did not record {version} for "
-            f"{', '.join(sorted(wrong or recorded))} (exit {done.returncode}: {said})",
+            f"{path}: with {version} recorded for {', '.join(sorted(wrong or recorded))}, "
+            f"`uv lock --check --offline` says it is not current (exit {done.returncode}: "
+            f"{said})",
             hint="run `uv lock` yourself to see why, then `releasekit release --resume` (or "
             "--rollback)",
         )
