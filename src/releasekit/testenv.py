@@ -134,11 +134,14 @@ def has_tests(root: Path) -> bool:
         return True
     for _, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if not d.startswith(".") and d not in _NOT_SOURCE]
-        if any(
-            f.endswith(".py") and (f.startswith("test_") or f.endswith("_test.py")) for f in files
-        ):
+        if any(_pytest_collects(f) for f in files):
             return True
     return False
+
+
+def _pytest_collects(name: str) -> bool:
+    """Whether pytest's default ``python_files`` (``test_*.py``, ``*_test.py``) match."""
+    return name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py"))
 
 
 #: Where pytest's settings may be: a ``python_files`` there changes which files it collects.
@@ -158,7 +161,7 @@ def unittest_named(root: Path) -> tuple[str, ...]:
     ):
         return ()
     modules = [p for p in directory.rglob("*.py") if p.is_file()]
-    if any(p.name.startswith("test_") or p.name.endswith("_test.py") for p in modules):
+    if any(_pytest_collects(p.name) for p in modules):
         return ()
     found = sorted(p for p in modules if p.name.startswith("test"))
     return tuple(p.relative_to(root).as_posix() for p in found)

@@ -72,7 +72,10 @@ def left_files(config_file: Path, root: Path, leave: Collection[Path]) -> list[s
 
 def post_commit_hooks(config_file: Path) -> list[str]:
     """The configuration's ``post_commit_hooks``, which releasekit does not let it run."""
-    table = _table(config_file)
+    return _hooks(_table(config_file))
+
+
+def _hooks(table: dict[str, Any] | None) -> list[str]:
     hooks = table.get(_POST) if table is not None else None
     return [str(hook) for hook in hooks] if isinstance(hooks, list) else []
 
@@ -102,8 +105,7 @@ def config_without(
     ``post_commit_hooks``, written in the directory ``into``; None when it has neither (run it
     as it is)."""
     table = _table(config_file)
-    hooks = post_commit_hooks(config_file)
-    if table is None or not (hooks or left_files(config_file, root, leave)):
+    if table is None or not (_hooks(table) or left_files(config_file, root, leave)):
         return None
     wanted = {path.resolve() for path in leave}
     kept = [
