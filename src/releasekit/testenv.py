@@ -18,7 +18,9 @@ Detection order (the first that applies wins; a configured ``gate_command`` over
 4. otherwise (also for a hatch matrix without the running Python) releasekit makes its own
    venv (see :mod:`releasekit.steps.gate`) with the project
    installed from the tree and its test dependencies (:mod:`releasekit.testreqs`) plus
-   pytest, and runs ``python -m pytest`` there (``--gate`` when the project uses pytest-releasekit),
+   pytest and the pytest plugins its settings and tests imply and it does not declare
+   (:mod:`releasekit.testplugins`), and runs ``python -m pytest`` there (``--gate`` when the
+   project uses pytest-releasekit),
    naming the test modules that only unittest's pattern finds (:func:`unittest_named`).
 """
 
@@ -45,6 +47,7 @@ from typing import Any, Literal
 from . import process
 from .config import Config, read_pyproject
 from .errors import ConfigError
+from .testplugins import NOT_SOURCE, Needed, needed_plugins, pytest_collects
 from .testreqs import requirement_name, requirements_for_tests
 from .textfiles import read_text
 
@@ -74,6 +77,7 @@ class EnvSpec:
     tool_plugin: str | None = None  # a plugin ``tool`` needs for this project and lacks
     requirements: tuple[str, ...] = ()  # "venv": installed besides the project and pytest
     requirements_source: str | None = None
+    plugins: tuple[Needed, ...] = ()  # "venv": pytest plugins the project's files imply
     plugin: bool = False  # "venv": pytest-releasekit is installed and --gate passed
     paths: tuple[str, ...] = ()  # "venv": test files named to pytest (:func:`unittest_named`)
 
@@ -115,13 +119,10 @@ def detect(root: Path, config: Config) -> EnvSpec:
         f"releasekit's own venv: {reason}",
         requirements=tuple(r for r in requirements if requirement_name(r) != PLUGIN),
         requirements_source=source,
+        plugins=needed_plugins(root, fixtures=source is None),
         plugin=plugin,
         paths=unittest_named(root),
     )
-
-
-#: Directories never searched for tests: VCS, tool environments, builds, releasekit's own state.
-_NOT_SOURCE = frozenset({"node_modules", "build", "dist", "site", "venv", "env", "__pycache__"})
 
 
 def has_tests(root: Path) -> bool:
@@ -133,15 +134,10 @@ def has_tests(root: Path) -> bool:
     if any((root / name).is_dir() for name in ("tests", "test", "testing")):
         return True
     for _, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in _NOT_SOURCE]
-        if any(_pytest_collects(f) for f in files):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in NOT_SOURCE]
+        if any(pytest_collects(f) for f in files):
             return True
     return False
-
-
-def _pytest_collects(name: str) -> bool:
-    """Whether pytest's default ``python_files`` (``test_*.py``, ``*_test.py``) match."""
-    return name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py"))
 
 
 #: Where pytest's settings may be: a ``python_files`` there changes which files it collects.
@@ -161,7 +157,7 @@ def unittest_named(root: Path) -> tuple[str, ...]:
     ):
         return ()
     modules = [p for p in directory.rglob("*.py") if p.is_file()]
-    if any(_pytest_collects(p.name) for p in modules):
+    if any(pytest_collects(p.name) for p in modules):
         return ()
     found = sorted(p for p in modules if p.name.startswith("test"))
     return tuple(p.relative_to(root).as_posix() for p in found)

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .testplugins import AMBIGUOUS_FIXTURES, KNOWN
+
 __all__ = ["MAX_RERUN", "failure_digest", "missing_dependency_hint", "rerun_ids"]
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # --color=yes in a project's addopts
@@ -31,17 +33,8 @@ _UNKNOWN_OPTIONS = re.compile(r"error: unrecognized arguments: (?P<options>.+)")
 _NO_FIXTURE = re.compile(r"fixture '(?P<name>\w+)' not found")
 #: Fixtures of well-known pytest plugins, by the distribution that provides them.
 PLUGIN_FIXTURES = {
-    "pytest-mock": ("mocker", "class_mocker", "module_mocker", "package_mocker", "session_mocker"),
-    "pytest-benchmark": ("benchmark",),
-    "pytest-httpx": ("httpx_mock",),
-    "requests-mock": ("requests_mock",),
-    "pytest-httpserver": ("httpserver",),
-    "pytest-freezer": ("freezer",),
-    "time-machine": ("time_machine",),
-    "pyfakefs": ("fs",),
-    "pytest-datadir": ("datadir", "shared_datadir", "original_datadir"),
-    "syrupy": ("snapshot",),
-    "pytest-qt": ("qtbot",),
+    **{name: plugin.fixtures for name, plugin in KNOWN.items() if plugin.fixtures},
+    **AMBIGUOUS_FIXTURES,
 }
 _DECLARE = (
     "the project's test dependencies (a `test` dependency group or extra, its requirements "

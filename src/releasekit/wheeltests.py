@@ -39,6 +39,7 @@ from .steps.build import artifact_paths
 from .steps.gate import first_few, shown, write_log
 from .testenv import PLUGIN, plugin_install_args, unittest_named
 from .testoutput import failure_digest, rerun_ids
+from .testplugins import Needed, needed_plugins, undeclared
 from .testreqs import install_args, requirement_name, requirements_for_tests
 from .textfiles import read_text
 
@@ -115,21 +116,25 @@ def suites(ctx: Context) -> tuple[list[Suite], str | None]:
 
 def dependencies_for_tests(ctx: Context, into: Path, *, lock: bool = True) -> list[str]:
     """What verify installs besides the wheels: the test dependencies (the same the gate's venv
-    gets, requirement files copied into ``into``) and pytest unless they name it; with
+    gets, requirement files copied into ``into``), pytest and the pytest plugins the project
+    implies (:mod:`releasekit.testplugins`) unless they name them; with
     ``lock=False``, without uv.lock's versions as constraints."""
     wanted: list[str] = []
+    needed: dict[str, Needed] = {}
     for base in dict.fromkeys([ctx.root, *(p.path for p in ctx.workspace.packages)]):
         pyproject = base / "pyproject.toml"
-        if pyproject.is_file():
-            found, _ = requirements_for_tests(read_pyproject(pyproject), pyproject)
-            wanted += found
+        data = read_pyproject(pyproject) if pyproject.is_file() else {}
+        found, source = requirements_for_tests(data, pyproject)
+        wanted += found
+        needed.update((n.requirement, n) for n in needed_plugins(base, fixtures=source is None))
     plugin = any(requirement_name(r) == PLUGIN for r in wanted)
     skip = {PLUGIN, *(p.canonical for p in ctx.workspace.packages)}  # installed otherwise
     wanted = [r for r in dict.fromkeys(wanted) if requirement_name(r) not in skip]
     named = {p.path: p.name for p in ctx.workspace.packages}
     args, names = install_args(wanted, ctx.root, named, into, lock=lock)
     pytest = [] if "pytest" in names else ["pytest"]
-    return [*args, *pytest, *(plugin_install_args() if plugin else [])]
+    implied = [n.requirement for n in undeclared(needed.values(), names)]
+    return [*args, *pytest, *implied, *(plugin_install_args() if plugin else [])]
 
 
 def copy_tree(base: Path, into: Path, distributed: Collection[str]) -> None:

@@ -18,7 +18,7 @@ from packaging.version import Version
 from releasekit.steps.gate import gate_venv
 from releasekit.testenv import EnvSpec
 
-from ..conftest import Sandbox, assert_one_error_line, make_sandbox
+from ..conftest import PROJECTS, Sandbox, assert_one_error_line, make_sandbox
 
 FAILING_TEST = """\
 def test_counts_punctuation_as_words() -> None:
@@ -124,18 +124,61 @@ def test_a_configured_gate_outside_the_project_env_shows_the_import_error(tmp_pa
 
 
 def test_a_plugin_option_without_the_plugin_names_the_fix(tmp_path: Path) -> None:
-    """cookiecutter's shape: pytest's addopts use a plugin the test dependencies lack (its sdist
-    leaves out test_requirements.txt). The ERROR line shows pytest's usage error; the hint says
+    """pytest's addopts use a plugin the test dependencies lack and releasekit does not know
+    (pytest-django's --reuse-db). The ERROR line shows pytest's usage error; the hint says
     which option and where to declare the plugin."""
-    sb = _sandbox(tmp_path, edit={"pytest.ini": "[pytest]\naddopts = --timeout=30\n"})
+    sb = _sandbox(tmp_path, edit={"pytest.ini": "[pytest]\naddopts = --reuse-db\n"})
     before = sb.snapshot()
     done = sb.run("release", "patch", "--to", "local", "--yes")
     line = assert_one_error_line(
-        done, "exited 4", "error: unrecognized arguments: --timeout=30", "passes --timeout=30"
+        done, "exited 4", "error: unrecognized arguments: --reuse-db", "passes --reuse-db"
     )
     assert "add that plugin to the project's test dependencies" in line
     assert done.returncode == 4
     assert sb.snapshot() == before
+
+
+MOCKED_TEST = """\
+import srclib
+
+
+def test_shout_is_called(mocker) -> None:
+    spy = mocker.spy(srclib, "shout")
+    srclib.shout("x")
+    assert spy.call_count == 1
+"""
+
+
+def test_plugins_the_project_implies_are_installed_and_named(tmp_path: Path) -> None:
+    """cookiecutter's and shellingham's shape: pytest's addopts pass --cov, a test takes
+    pytest-mock's `mocker`, and nothing declares either plugin (their sdists leave out the file
+    that does). The gate installs both into its venv and names each with what implied it, and
+    verify's run against the wheel has them too. Without them pytest stops with a usage error."""
+    pyproject = (PROJECTS / "srclayout" / "pyproject.toml").read_text()
+    undeclared = pyproject.replace('[dependency-groups]\ntest = ["pytest>=8"]\n', "")
+    assert undeclared != pyproject
+    edit = {
+        "pyproject.toml": undeclared,
+        "pytest.ini": "[pytest]\naddopts = --cov=srclib --cov-report=term-missing\n",
+        "tests/test_mocked.py": MOCKED_TEST,
+    }
+    sb = _sandbox(tmp_path, edit=edit)
+    plan = sb.run("plan", "patch", check=True).stderr
+    unless = "unless the test dependencies name it"
+    assert f"pytest-cov {unless}: pytest.ini [pytest] addopts pass --cov=srclib" in plan
+    assert f"pytest-mock {unless}: tests/test_mocked.py uses its fixture 'mocker'" in plan
+    done = sb.run("release", "patch", "--to", "local", "--yes", check=True)
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("WARNING")]
+    assert any(
+        "the tests need pytest-cov (pytest.ini [pytest] addopts pass --cov=srclib)" in line
+        and "(none found) do not name" in line
+        for line in warnings
+    ), warnings
+    mock = "pytest-mock (tests/test_mocked.py uses its fixture 'mocker')"
+    assert any(mock in line for line in warnings), warnings
+    gate_log = (sb.repo / ".releasekit" / "gate.log").read_text()
+    assert "4 passed" in gate_log and "coverage: platform" in gate_log, gate_log
+    assert "4 passed" in str(sb.step_facts("verify")["tests"])
 
 
 def test_a_gate_that_runs_no_test_says_so(tmp_path: Path) -> None:
@@ -150,16 +193,16 @@ def test_a_gate_that_runs_no_test_says_so(tmp_path: Path) -> None:
 def test_the_gate_venv_is_reused_while_the_dependencies_stay_the_same(tmp_path: Path) -> None:
     sb = _sandbox(tmp_path)
     spec = EnvSpec("venv", ("-m", "pytest"), "test", requirements=("pytest>=8",))
-    first, reused = gate_venv(sb.repo, spec, {sb.repo: "srclib"})
-    assert not reused
+    first, reused, added = gate_venv(sb.repo, spec, {sb.repo: "srclib"})
+    assert not reused and added == []
     marker = first.path / "pyvenv.cfg"
     made = marker.stat().st_mtime_ns
-    again, reused = gate_venv(sb.repo, spec, {sb.repo: "srclib"})
+    again, reused, _ = gate_venv(sb.repo, spec, {sb.repo: "srclib"})
     assert reused and again.path == first.path and marker.stat().st_mtime_ns == made
 
     pyproject = sb.repo / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace('["pytest>=8"]', '["pytest>=8.1"]'))
-    changed, reused = gate_venv(sb.repo, spec, {sb.repo: "srclib"})
+    changed, reused, _ = gate_venv(sb.repo, spec, {sb.repo: "srclib"})
     assert not reused and changed.path != first.path
     assert not first.path.exists()  # the outdated venv is removed
 

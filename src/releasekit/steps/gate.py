@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import process
 from ..apicheck import gate_env
@@ -23,6 +23,7 @@ from ..redact import redact
 from ..resolved import environment_python, installed, pins
 from ..testenv import EnvSpec, detect, has_tests, plugin_install_args, rerun_argv
 from ..testoutput import failure_digest, missing_dependency_hint, rerun_ids
+from ..testplugins import Needed, undeclared
 from ..testreqs import install_args
 from ..venv import VirtualEnv
 from .base import Facts, Plan, Problem, Step
@@ -30,7 +31,7 @@ from .base import Facts, Plan, Problem, Step
 if TYPE_CHECKING:
     from ..context import Context
 
-__all__ = ["GateStep", "gate_venv", "shown", "write_log"]
+__all__ = ["GateStep", "GateVenv", "gate_venv", "shown", "write_log"]
 
 LOG_NAME = "gate.log"
 _READY = ".releasekit-ready"
@@ -94,19 +95,27 @@ def _project_args(packages: list[Path], *, editable: bool) -> list[str]:
     return [str(package) for package in packages]
 
 
-def gate_venv(root: Path, spec: EnvSpec, named: Mapping[Path, str]) -> tuple[VirtualEnv, bool]:
+class GateVenv(NamedTuple):
+    venv: VirtualEnv
+    reused: bool
+    added: list[Needed]  # pytest plugins installed that the test dependencies do not name
+
+
+def gate_venv(root: Path, spec: EnvSpec, named: Mapping[Path, str]) -> GateVenv:
     """The gate's venv under ``.releasekit/work/``, made once per dependency spec and reused
-    (then only the project's packages, ``named`` by directory, are reinstalled); returns it and
-    whether it was reused.
+    (then only the project's packages, ``named`` by directory, are reinstalled).
 
     The project is installed editable (``-e .``), or from the tree (``.``) when its build
     backend cannot install editable; either way a src-layout package imports. pytest is added
-    unless the test dependencies name it (a pinned pytest stays pinned)."""
+    unless the test dependencies name it (a pinned pytest stays pinned), and so are the pytest
+    plugins the project implies and does not declare (:mod:`releasekit.testplugins`)."""
     work = ensure_state_dir(root) / "work"
     packages = list(named)
     copies = work / "gate-requirements"
     shutil.rmtree(copies, ignore_errors=True)
     requirements, names = install_args(spec.requirements, root, named, copies)
+    added = undeclared(spec.plugins, names)
+    requirements += [needed.requirement for needed in added]
     path = work / f"gate-env-{_env_key(root, requirements, spec.plugin, packages)}"
     ready = path / _READY
     reused = ready.is_file()
@@ -133,7 +142,7 @@ def gate_venv(root: Path, spec: EnvSpec, named: Mapping[Path, str]) -> tuple[Vir
     for old in work.glob("gate-env-*"):
         if old != path:
             shutil.rmtree(old, ignore_errors=True)
-    return venv, reused
+    return GateVenv(venv, reused, added)
 
 
 def write_log(
@@ -179,6 +188,10 @@ class GateStep(Step):
                 f"venv under .releasekit/work/: the project (-e .), pytest, {deps}"
                 + (", pytest-releasekit" if spec.plugin else "")
             )
+            actions += [
+                f"{n.requirement} unless the test dependencies name it: {n.reason}"
+                for n in spec.plugins
+            ]
         if ctx.config.gate_reruns and rerun_argv(spec, ["ID"]) is not None:
             times = "once" if ctx.config.gate_reruns == 1 else f"{ctx.config.gate_reruns} times"
             actions.append(f"tests that fail are run again {times}: passing then, they are flaky")
@@ -187,7 +200,7 @@ class GateStep(Step):
     def _venv(self, ctx: Context, spec: EnvSpec) -> tuple[VirtualEnv, bool]:
         try:
             named = {package.path: package.name for package in ctx.workspace.packages}
-            return gate_venv(ctx.root, spec, named)
+            made = gate_venv(ctx.root, spec, named)
         except ProcessError as exc:
             log = write_log(ctx.root, LOG_NAME, spec.display, None, exc.output or exc.message)
             raise GateFailed(
@@ -197,6 +210,13 @@ class GateStep(Step):
                 "and that the project installs with `pip install -e .`, or set "
                 "[tool.releasekit] gate_command",
             ) from None
+        for needed in made.added:
+            ctx.reporter.warn(
+                f"the tests need {needed.requirement} ({needed.reason}), which the project's "
+                f"test dependencies ({spec.requirements_source or 'none found'}) do not name: "
+                "the gate's venv has it; declare it there so others' test runs have it too"
+            )
+        return made.venv, made.reused
 
     def apply(self, ctx: Context) -> Facts:
         spec = detect(ctx.root, ctx.config)
