@@ -19,7 +19,7 @@ from releasekit.changelogs import (
 )
 from releasekit.changelogs.commits import Commit, bump_from_commits, commits_since
 from releasekit.config import load_config
-from releasekit.errors import ConfigError, UsageError
+from releasekit.errors import ConfigError, ProcessError, UsageError
 
 COMMITS = (
     Commit("1", "chore: bump deps"),
@@ -328,6 +328,32 @@ def test_towncrier_names_a_package_it_cannot_import(tmp_path: Path) -> None:
     news = (root / "NEWS").read_text()
     assert news.startswith("Dateish 3.2.0 (2026-12-02)\n")
     assert "- Fix a leap year. (#7)" in news
+
+
+def test_towncrier_template_the_tree_lacks_is_known_before_the_release(tmp_path: Path) -> None:
+    """shellingham's sdist: `template = "tasks/CHANGELOG.rst.jinja2"`, a file the sdist leaves
+    out. towncrier failed in the changelog step, after the gate; check() now says so first."""
+    pyproject = (
+        "[project]\nname = 'shell'\n[tool.towncrier]\nfilename = 'CHANGELOG.rst'\n"
+        "directory = 'news'\ntemplate = 'tasks/CHANGELOG.rst.jinja2'\n"
+    )
+    root = _project(tmp_path, {"news/1.feature.rst": "Detect fish.\n"}, pyproject)
+    _repo(root)
+    kind = detect(root)
+    assert isinstance(kind, Towncrier)
+    problems = list(kind.check())
+    assert len(problems) == 1, problems
+    assert "template = 'tasks/CHANGELOG.rst.jinja2': no such file" in problems[0][0]
+    with pytest.raises(ProcessError, match="does not exist"):
+        kind.apply(RELEASE)  # what the release met
+
+    (root / "tasks").mkdir()
+    (root / "tasks/CHANGELOG.rst.jinja2").write_text("{% for s in sections %}{% endfor %}")
+    assert list(kind.check()) == []
+    pyproject_with_resource = pyproject.replace("tasks/CHANGELOG.rst.jinja2", "towncrier:default")
+    (root / "pyproject.toml").write_text(pyproject_with_resource)
+    resource = detect(root)
+    assert isinstance(resource, Towncrier) and list(resource.check()) == []
 
 
 def test_towncrier_any_filename_from_towncrier_toml(tmp_path: Path) -> None:

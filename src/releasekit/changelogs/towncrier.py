@@ -87,6 +87,15 @@ class Towncrier(Changelog):
         yield from super().check()
         if importlib.util.find_spec("towncrier") is None:
             yield ("towncrier is not installed", "pip install towncrier")
+        template = self.settings.get("template")
+        # a path relative to the configuration's directory; ``package:resource`` is a package's
+        local = isinstance(template, str) and ":" not in template
+        if local and not (self.root / str(template)).is_file():
+            yield (
+                f"[tool.towncrier] template = {template!r}: no such file in {self.root} "
+                "(an sdist may leave it out), so towncrier cannot write the changelog",
+                "add the template file, or remove the key for towncrier's default template",
+            )
 
     def apply(self, release: ReleaseInfo) -> Applied:
         consumed = [self.rel(f.path) for f in self.fragments()]
