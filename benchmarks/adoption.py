@@ -184,6 +184,23 @@ PROJECTS = (
     Project("typeguard", "4.4.4", "{version}"),
     Project("python-slugify", "8.0.4", "v{version}"),
     Project("pathspec", "0.12.1", "v{version}"),
+    # The sixth wave (2026-12-04): ten more, chosen for shapes the first five lack (a pytest
+    # plugin released by itself, execnet's hatch-vcs with a generated version file, jaraco's
+    # skeleton with newsfragments/, Babel's locale data built in setup.py, jsonschema's
+    # hatch-fancy-pypi-readme with a large test suite, cattrs' pdm-style dependency groups, a
+    # setup.py that reads its package's version without importing it), listed before any was
+    # run and kept whatever their result; pinned to the newest final release uploaded before
+    # 2025-07-01.
+    Project("marshmallow", "4.0.0", "{version}"),
+    Project("tqdm", "4.67.1", "v{version}"),
+    Project("pytest-mock", "3.14.1", "v{version}"),
+    Project("execnet", "2.1.1", "v{version}"),
+    Project("babel", "2.17.0", "v{version}"),
+    Project("jsonschema", "4.24.0", "v{version}"),
+    Project("inflect", "7.5.0", "v{version}"),
+    Project("natsort", "8.4.0", "{version}"),
+    Project("cattrs", "25.1.1", "v{version}"),
+    Project("sortedcontainers", "2.4.0", "v{version}"),
 )
 
 
