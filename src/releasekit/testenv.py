@@ -75,6 +75,7 @@ class EnvSpec:
     tool: str | None = None  # the program that must be installed (nox, tox, hatch)
     missing: bool = False  # ``tool`` is neither on PATH nor importable here
     tool_plugin: str | None = None  # a plugin ``tool`` needs for this project and lacks
+    externals: tuple[str, ...] = ()  # programs ``tool`` runs from PATH that are not there
     requirements: tuple[str, ...] = ()  # "venv": installed besides the project and pytest
     requirements_source: str | None = None
     plugins: tuple[Needed, ...] = ()  # "venv": pytest plugins the project's files imply
@@ -337,6 +338,54 @@ def _tox_plugin_missing(root: Path, runner: tuple[str, ...]) -> str | None:
     return None if "tox-uv" in done.output else "tox-uv"
 
 
+_FACTORS = re.compile(r"^[\w.,!-]+:\s+(?=\S)")  # ``py311: pdm sync``: a factor condition
+
+
+def _applies(condition: str, env: str) -> bool:
+    """Whether tox's factor ``condition`` (``py311,py312``: either; ``py311-django``: both;
+    ``!py311``: not) holds for ``env``."""
+    factors = set(env.split("-"))
+    return any(
+        all((f[1:] not in factors) if f.startswith("!") else (f in factors) for f in alt.split("-"))
+        for alt in condition.split(",")
+    )
+
+
+def _tox_externals(root: Path, data: Mapping[str, Any], env: str) -> tuple[str, ...]:
+    """The programs tox environment ``env`` runs from outside it (its ``allowlist_externals``,
+    first word of a ``commands_pre``/``commands``/``commands_post`` line) that are not on PATH:
+    cattrs' ``pdm sync``, where tox stops with "No such file or directory" after the gate
+    began. Read from ``tox.ini`` or ``legacy_tox_ini`` (INI settings); a pattern is passed."""
+    ini = root / "tox.ini"
+    legacy = data.get("tool", {}).get("tox", {}).get("legacy_tox_ini")
+    text = read_text(ini) if ini.is_file() else legacy if isinstance(legacy, str) else None
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(text or "")
+    except configparser.Error:
+        return ()  # tox reports a file it cannot read itself
+
+    def setting(key: str) -> list[str]:
+        sections = (f"testenv:{env}", "testenv")
+        section = next((s for s in sections if parser.has_option(s, key)), None)
+        raw = parser.get(section, key) if section else ""
+        found = []
+        for line in (text.strip() for text in raw.splitlines() if text.strip()):
+            condition = _FACTORS.match(line)
+            if condition is None:
+                found.append(line)
+            elif _applies(condition.group(0).rstrip().rstrip(":"), env):
+                found.append(line[condition.end() :])
+        return found
+
+    allowed = {word for line in setting("allowlist_externals") for word in line.split()}
+    keys = ("commands_pre", "commands", "commands_post")
+    lines = [line.lstrip("- ") for key in keys for line in setting(key)]
+    run = {line.split()[0] for line in lines if line}
+    used = sorted(name for name in allowed & run if not any(c in name for c in "*?[/{"))
+    return tuple(name for name in used if shutil.which(name) is None)
+
+
 def _tox(root: Path, data: Mapping[str, Any]) -> EnvSpec | None:
     found = tox_envs(root, data)
     if found is None:
@@ -353,6 +402,7 @@ def _tox(root: Path, data: Mapping[str, Any]) -> EnvSpec | None:
         tool="tox",
         missing=missing,
         tool_plugin=plugin,
+        externals=_tox_externals(root, data, chosen),
     )
 
 

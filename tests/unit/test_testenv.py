@@ -261,6 +261,60 @@ def test_a_tox_without_tox_uv_is_a_gate_problem_with_the_fix() -> None:
     assert "`pip install tox-uv`" in problem[1] and "gate_command" in problem[1]
 
 
+CATTRS_TOX = f"""\
+[tox]
+envlist = {PYXY}, lint
+
+[testenv:lint]
+allowlist_externals =
+    make
+    rk-no-linter
+commands =
+    rk-no-linter check
+    make lint
+
+[testenv]
+allowlist_externals =
+    rk-no-sync
+    git
+    /usr/bin/*
+    {PYXY}: rk-no-factor
+    rk-not-here
+commands_pre =
+    rk-no-sync sync -G :all,test
+    {PYXY}: rk-no-factor --check
+    !{PYXY},nothing-x: rk-not-here
+    - git --version
+commands =
+    rk-not-allowed tests
+    coverage run -m pytest tests {{posargs:-n auto}}
+"""
+
+
+def test_a_tox_environment_running_a_missing_program_is_a_gate_problem(
+    tmp_path: Path,
+) -> None:
+    """cattrs' tox.ini: its environments run `pdm sync` from outside (allowlist_externals); with
+    no pdm on PATH tox stopped after the gate began. Only programs the chosen environment both
+    allows and runs count (git is installed; patterns and paths are passed over; a program not
+    allowed is the environment's own), with factor conditions read through."""
+    from releasekit.steps.gate import _missing_tool
+
+    spec = _detect(tmp_path, tox__ini=CATTRS_TOX)
+    assert spec.kind == "tox" and spec.externals == ("rk-no-factor", "rk-no-sync")
+    problem = _missing_tool(spec)
+    assert problem is not None
+    assert "whose commands run rk-no-factor, rk-no-sync from outside the environment" in problem[0]
+    assert "are not installed" in problem[0] and "gate_command" in problem[1]
+    # no environment for this Python listed: tox's `py`, where the factor condition is false
+    other = CATTRS_TOX.replace(f"envlist = {PYXY}, lint", "envlist = lint")
+    assert _detect(tmp_path, tox__ini=other).externals == ("rk-no-sync", "rk-not-here")
+    # its own section: its settings first, the others inherited from [testenv]
+    own = CATTRS_TOX.replace("[testenv:lint]", f"[testenv:{PYXY}]")
+    assert _detect(tmp_path, tox__ini=own).externals == ("rk-no-linter",)
+    assert _missing_tool(_detect(tmp_path, tox__ini=f"[tox]\nenvlist = {PYXY}\n")) is None
+
+
 @pytest.mark.parametrize(
     ("files", "expected"),
     [

@@ -39,6 +39,14 @@ _NO_TESTS_COLLECTED = 5  # pytest's exit status, passed on by nox, tox and hatch
 
 
 def _missing_tool(spec: EnvSpec) -> Problem | None:
+    if spec.externals:
+        names = ", ".join(spec.externals)
+        return (
+            f"the gate runs the project's tests with {spec.tool} ({spec.source}), whose "
+            f"commands run {names} from outside the environment (allowlist_externals), but "
+            f"{names} {'is' if len(spec.externals) == 1 else 'are'} not installed",
+            f"install {names} on PATH, or set [tool.releasekit] gate_command",
+        )
     if spec.tool_plugin is not None:
         return (
             f"the gate runs the project's tests with {spec.tool} ({spec.source}), whose "
