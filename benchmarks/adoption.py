@@ -75,7 +75,7 @@ UNROUTABLE = "10.255.255.1"
 #: The unprivileged user the releases run as when the run is started as root.
 USER = "rkadopt"
 #: What a maintainer has installed besides releasekit: the gate detects and uses them.
-TOOLS = ("nox", "tox", "tox-uv", "hatch", "uv")
+TOOLS = ("nox", "tox", "tox-uv", "hatch", "uv", "pdm")
 #: Dependencies resolve as of the pinned sdist's upload plus this many days (its release week).
 RESOLVE_DAYS = 7
 
@@ -311,8 +311,12 @@ def user_environment(home: Path, bin_dir: Path, environ: dict[str, str]) -> dict
     # nor at the environment this script runs in (under nox: its session venv, via UV_PYTHON)
     dropped = (*MACHINE_ONLY, *OUTER_ENVIRONMENT)
     kept = {k: v for k, v in environ.items() if root_home not in v and k not in dropped}
+    # nor another venv's bin/ (under nox: the session's), whose python3.11 a project's nox
+    # would pick, and which is not the user's to read
     path = [str(bin_dir)] + [
-        d for d in environ.get("PATH", "").split(os.pathsep) if d and root_home not in d
+        d
+        for d in environ.get("PATH", "").split(os.pathsep)
+        if d and root_home not in d and not (Path(d).parent / "pyvenv.cfg").is_file()
     ]
     return kept | {
         "HOME": str(home),
@@ -687,7 +691,9 @@ used and each project has a time limit. The environment is a maintainer's at rel
 
 - Programs some test suites run, which those projects' maintainers have, are installed on
   this machine (Debian packages): Mercurial (`hg`: bump-my-version's tests) and pandoc
-  (scriv's).
+  (scriv's), and the `en_US.UTF-8` locale (`locales`, `locale-gen`: natsort's README
+  doctests set it). The release user's venv has pdm beside nox, tox and hatch (cattrs' tox
+  environments run `pdm sync`).
 
 A test suite that still cannot pass here (it needs the network or another Python) fails,
 and says so."""
