@@ -198,8 +198,11 @@ def _keyword(call: ast.Call, name: str) -> ast.expr | None:
     return next((k.value for k in call.keywords if k.arg == name), None)
 
 
-def _pythons(node: ast.expr | None) -> list[str] | None:
-    """A session's ``python=`` as a list of versions, when it is a literal list of several."""
+def _pythons(node: ast.expr | None, names: Mapping[str, ast.expr]) -> list[str] | None:
+    """A session's ``python=`` as a list of versions, when it is a literal list of several, or
+    a module-level name assigned one (jsonschema's ``python=SUPPORTED``)."""
+    if isinstance(node, ast.Name) and node.id in names:
+        node = names[node.id]
     if isinstance(node, ast.List | ast.Tuple):
         values = [e.value for e in node.elts if isinstance(e, ast.Constant)]
         return [str(v) for v in values] if len(values) == len(node.elts) and values else None
@@ -216,6 +219,13 @@ def nox_sessions(noxfile: Path) -> dict[str, list[str] | None]:
             hint="fix the noxfile, or set [tool.releasekit] gate_command",
         ) from None
     found: dict[str, list[str] | None] = {}
+    names = {
+        node.targets[0].id: node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name)
+    }
     for node in tree.body:
         if isinstance(node, ast.FunctionDef):
             for decorator in node.decorator_list:
@@ -227,7 +237,7 @@ def nox_sessions(noxfile: Path) -> dict[str, list[str] | None]:
                     given = _keyword(call, "name")
                     if isinstance(given, ast.Constant) and isinstance(given.value, str):
                         name = given.value
-                    pythons = _pythons(_keyword(call, "python"))
+                    pythons = _pythons(_keyword(call, "python"), names)
                 found[name] = pythons
         for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
             func = call.func
@@ -236,7 +246,7 @@ def nox_sessions(noxfile: Path) -> dict[str, list[str] | None]:
                 and func.attr == "install"
                 and ast.unparse(func.value).endswith("releasekit.nox")
             ):
-                found.setdefault("tests", _pythons(_keyword(call, "python")))
+                found.setdefault("tests", _pythons(_keyword(call, "python"), names))
     return found
 
 

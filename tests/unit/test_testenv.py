@@ -34,6 +34,27 @@ def _detect(tmp_path: Path, pyproject: str = "", **files: str) -> EnvSpec:
     return detect(tmp_path, load_config(tmp_path, environ={}))
 
 
+#: jsonschema's noxfile: its own ``session`` wrapper, the Pythons in a module-level list. Without
+#: the list read, ``-s tests`` ran every Python's session and failed on those not installed.
+JSONSCHEMA_NOX = f"""\
+import nox
+
+SUPPORTED = ["3.9", "pypy3.11", "{PY}", "3.13"]
+LATEST_STABLE = SUPPORTED[-1]
+
+
+def session(default=True, python=LATEST_STABLE, **kwargs):
+    def _session(fn):
+        return nox.session(python=python, **kwargs)(fn)
+    return _session
+
+
+@session(python=SUPPORTED)
+@nox.parametrize("installable", ["a", "b"])
+def tests(session, installable): ...
+"""
+
+
 @pytest.mark.parametrize(
     ("noxfile", "expected"),
     [
@@ -43,8 +64,17 @@ def _detect(tmp_path: Path, pyproject: str = "", **files: str) -> EnvSpec:
         (f"import nox\n\n@nox.session(python=['3.9', '{PY}'])\ndef tests(s): ...\n", f"tests-{PY}"),
         ("import nox\n\n@nox.session(python=['3.8', '3.9'])\ndef tests(s): ...\n", "tests-3.8"),
         ("import releasekit.nox\n\nreleasekit.nox.install()\n", "tests"),
+        (JSONSCHEMA_NOX, f"tests-{PY}"),
     ],
-    ids=["bare", "from-import", "named", "running-python", "first-python", "releasekit.nox"],
+    ids=[
+        "bare",
+        "from-import",
+        "named",
+        "running-python",
+        "first-python",
+        "releasekit.nox",
+        "pythons-by-name",
+    ],
 )
 def test_nox_session(tmp_path: Path, noxfile: str, expected: str) -> None:
     spec = _detect(tmp_path, noxfile__py=noxfile)
