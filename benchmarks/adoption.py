@@ -75,7 +75,7 @@ UNROUTABLE = "10.255.255.1"
 #: The unprivileged user the releases run as when the run is started as root.
 USER = "rkadopt"
 #: What a maintainer has installed besides releasekit: the gate detects and uses them.
-TOOLS = ("nox", "tox", "tox-uv", "hatch", "uv", "pdm")
+TOOLS = ("nox", "tox", "tox-uv", "hatch", "uv", "pdm[locked]")
 #: Dependencies resolve as of the pinned sdist's upload plus this many days (its release week).
 RESOLVE_DAYS = 7
 
