@@ -117,7 +117,7 @@ def adoption(session: nox.Session) -> None:
     ``nox -s adoption`` runs all and writes docs/adoption.md; ``-- --subset ci`` the fast few."""
     _install_project(session)
     # the tools the projects' maintainers run their tests with (the gate detects and uses them)
-    session.install("nox", "tox", "tox-uv", "hatch", "pdm[locked]")
+    session.install("nox", "tox", "tox-uv", "hatch")
     args = session.posargs or ["--markdown", str(ROOT / "docs" / "adoption.md")]
     session.run("python", "benchmarks/adoption.py", *args, env={"NO_COLOR": "1"})
 

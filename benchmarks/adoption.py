@@ -75,7 +75,10 @@ UNROUTABLE = "10.255.255.1"
 #: The unprivileged user the releases run as when the run is started as root.
 USER = "rkadopt"
 #: What a maintainer has installed besides releasekit: the gate detects and uses them.
-TOOLS = ("nox", "tox", "tox-uv", "hatch", "uv", "pdm[locked]")
+TOOLS = ("nox", "tox", "tox-uv", "hatch", "uv")
+#: Tools a maintainer installs apart (``pipx``/``uv tool install``), each in a venv of its own
+#: linked into the user's: pdm's dependencies (httpx, hishel) conflict with the others'.
+APART = ("pdm",)
 #: Dependencies resolve as of the pinned sdist's upload plus this many days (its release week).
 RESOLVE_DAYS = 7
 
@@ -370,6 +373,14 @@ def make_runner() -> Runner:
         ],
         check=True,
     )
+    for tool in APART:
+        own = home / f"{tool}-venv"
+        shutil.rmtree(own, ignore_errors=True)
+        subprocess.run([uv, "venv", "--quiet", "--python", python, str(own)], check=True)
+        python_of = ["--python", str(own / "bin" / "python")]
+        subprocess.run([uv, "pip", "install", "--quiet", *python_of, tool], check=True)
+        (venv / "bin" / tool).symlink_to(own / "bin" / tool)
+        subprocess.run(["chown", "-R", f"{USER}:", str(own)], check=True)
     subprocess.run(["chown", "-R", f"{USER}:", str(venv)], check=True)
     env = user_environment(home, venv / "bin", dict(os.environ))
     return Runner(str(venv / "bin" / "python"), prefix, env, USER)
@@ -692,8 +703,8 @@ used and each project has a time limit. The environment is a maintainer's at rel
 - Programs some test suites run, which those projects' maintainers have, are installed on
   this machine (Debian packages): Mercurial (`hg`: bump-my-version's tests) and pandoc
   (scriv's), and the `en_US.UTF-8` locale (`locales`, `locale-gen`: natsort's README
-  doctests set it). The release user's venv has pdm beside nox, tox and hatch (cattrs' tox
-  environments run `pdm sync`).
+  doctests set it). The release user has pdm in a venv of its own, as `uv tool install pdm`
+  gives it (cattrs' tox environments run `pdm sync`).
 
 A test suite that still cannot pass here (it needs the network or another Python) fails,
 and says so."""
