@@ -77,8 +77,9 @@ USER = "rkadopt"
 #: What a maintainer has installed besides releasekit: the gate detects and uses them.
 TOOLS = ("nox", "tox", "tox-uv", "hatch", "uv")
 #: Tools a maintainer installs apart (``pipx``/``uv tool install``), each in a venv of its own
-#: linked into the user's: pdm's dependencies (httpx, hishel) conflict with the others'.
-APART = ("pdm",)
+#: linked into the user's, by command and requirement: pdm's dependencies (httpx, hishel)
+#: conflict with the others', and only its ``locked`` extra pins a hishel it works with.
+APART = {"pdm": "pdm[locked]"}
 #: Dependencies resolve as of the pinned sdist's upload plus this many days (its release week).
 RESOLVE_DAYS = 7
 
@@ -373,12 +374,12 @@ def make_runner() -> Runner:
         ],
         check=True,
     )
-    for tool in APART:
+    for tool, requirement in APART.items():
         own = home / f"{tool}-venv"
         shutil.rmtree(own, ignore_errors=True)
         subprocess.run([uv, "venv", "--quiet", "--python", python, str(own)], check=True)
         python_of = ["--python", str(own / "bin" / "python")]
-        subprocess.run([uv, "pip", "install", "--quiet", *python_of, tool], check=True)
+        subprocess.run([uv, "pip", "install", "--quiet", *python_of, requirement], check=True)
         (venv / "bin" / tool).symlink_to(own / "bin" / tool)
         subprocess.run(["chown", "-R", f"{USER}:", str(own)], check=True)
     subprocess.run(["chown", "-R", f"{USER}:", str(venv)], check=True)
