@@ -3,12 +3,14 @@
 A project's tox or nox environment may pin its dependencies (a lock file, requirement files);
 verify's fresh venv would otherwise resolve the newest versions, and a test that passed in the
 gate could fail against the wheel for a reason that has nothing to do with the wheel. After the
-gate passes, the distributions installed in its environment are recorded as ``name==version``
-(the project's own packages, pytest-releasekit and anything installed from a path or URL
-aside); verify installs every one of them next to the wheels, at those versions, with its
-declared test dependencies under the same versions as constraints: what a tox env's ``deps`` or
-``extras`` add (pyparsing's tox.ini installs railroad-diagrams and matplotlib for its diagram
-tests) is named in no pyproject table, and the tests need it against the wheel too.
+gate passes, the distributions installed in its environment are recorded as ``name==version``,
+or ``name @ URL`` for one installed from a git repository or a remote archive (PEP 610's
+``direct_url.json``: urllib3's ``[tool.uv.sources]`` fork of hypercorn), the project's own
+packages, pytest-releasekit and anything installed from a local path aside; verify installs
+every one of them next to the wheels, at those versions, with its declared test dependencies
+under the same versions as constraints: what a tox env's ``deps`` or ``extras`` add (pyparsing's
+tox.ini installs railroad-diagrams and matplotlib for its diagram tests) is named in no pyproject
+table, and the tests need it against the wheel too.
 """
 
 from __future__ import annotations
@@ -16,20 +18,45 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Sequence
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from packaging.utils import canonicalize_name
 
 from . import process
 from .testenv import PLUGIN, EnvSpec
 
-__all__ = ["constraint_args", "environment_python", "installed", "pins"]
+__all__ = ["Installed", "constraint_args", "environment_python", "installed", "pins"]
 
-#: Prints [name, version, installed from a path or URL] for each distribution (isolated mode:
-#: the working directory is not on sys.path).
+#: Prints [name, version, direct_url.json or null] for each distribution (isolated mode: the
+#: working directory is not on sys.path).
 _LIST = (
     "import importlib.metadata as m, json; print(json.dumps([[d.metadata['Name'], d.version, "
-    "d.read_text('direct_url.json') is not None] for d in m.distributions()]))"
+    "d.read_text('direct_url.json')] for d in m.distributions()]))"
 )
+
+
+class Installed(NamedTuple):
+    """A distribution of the gate's environment."""
+
+    name: str  # canonical
+    version: str
+    direct: bool = False  # from a path or URL (PEP 610), not an index
+    url: str | None = None  # for ``name @ url``: a git commit or a remote archive; else None
+
+
+def _reference(info: Any) -> str | None:
+    """The PEP 508 URL that installs what PEP 610's ``direct_url.json`` describes again: a VCS
+    commit (``git+https://...@<commit>``) or a remote archive; None for a local directory or
+    file, which is the tree's or a path source's and not the same elsewhere."""
+    url = str(info.get("url", "")) if isinstance(info, dict) else ""
+    if not url.startswith(("https://", "http://", "ssh://", "git://", "file://")):
+        return None
+    vcs = info.get("vcs_info")
+    if isinstance(vcs, dict) and vcs.get("vcs") and vcs.get("commit_id"):
+        return f"{vcs['vcs']}+{url}@{vcs['commit_id']}"
+    if isinstance(info.get("archive_info"), dict) and not url.startswith("file://"):
+        return url
+    return None
 
 
 def _option(argv: Sequence[str], *names: str) -> str | None:
@@ -60,22 +87,32 @@ def environment_python(root: Path, spec: EnvSpec) -> Path | None:
     return None
 
 
-def installed(python: Path, *, cwd: Path) -> list[tuple[str, str, bool]]:
-    """Each distribution in ``python``'s environment: canonical name, version, and whether it
-    was installed from a path or URL rather than an index."""
+def installed(python: Path, *, cwd: Path) -> list[Installed]:
+    """Each distribution in ``python``'s environment."""
     done = process.run(
         [python, "-I", "-c", _LIST], cwd=cwd, what="listing the gate environment's packages"
     )
     rows = json.loads(done.stdout.strip().splitlines()[-1])
-    return [(canonicalize_name(str(n)), str(v), bool(d)) for n, v, d in rows if n]
+    found = []
+    for name, version, direct in rows:
+        if name:
+            info = json.loads(direct) if direct else None
+            url = _reference(info)
+            found.append(Installed(canonicalize_name(str(name)), str(version), bool(direct), url))
+    return found
 
 
-def pins(distributions: Sequence[tuple[str, str, bool]], *, own: Collection[str]) -> list[str]:
-    """``name==version`` for each distribution an index gave, sorted; ``own`` (canonical names
-    of the project's packages) and pytest-releasekit left out: verify installs those itself."""
+def pins(distributions: Sequence[Installed], *, own: Collection[str]) -> list[str]:
+    """``name==version`` for each distribution an index gave and ``name @ url`` for one from a
+    git commit or remote archive, sorted; ``own`` (canonical names of the project's packages),
+    pytest-releasekit and local path installs left out: verify installs those itself."""
     skip = {canonicalize_name(n) for n in own} | {PLUGIN}
-    chosen = {n: v for n, v, direct in distributions if not direct and n not in skip}
-    return [f"{name}=={chosen[name]}" for name in sorted(chosen)]
+    chosen = {
+        d.name: (f"{d.name} @ {d.url}" if d.direct else f"{d.name}=={d.version}")
+        for d in distributions
+        if d.name not in skip and (not d.direct or d.url)
+    }
+    return [chosen[name] for name in sorted(chosen)]
 
 
 def constraint_args(wanted: Sequence[str], pinned: Sequence[str], into: Path) -> list[str]:
@@ -85,5 +122,6 @@ def constraint_args(wanted: Sequence[str], pinned: Sequence[str], into: Path) ->
         return list(wanted)
     into.mkdir(parents=True, exist_ok=True)
     constraints = into / "gate-constraints.txt"
-    constraints.write_text("\n".join(pinned) + "\n", encoding="utf-8")
+    versions = [pin for pin in pinned if " @ " not in pin]  # a URL is a requirement, not a pin
+    constraints.write_text("\n".join(versions) + "\n", encoding="utf-8")
     return [*wanted, *pinned, "-c", str(constraints)]

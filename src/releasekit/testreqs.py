@@ -262,9 +262,10 @@ def install_args(
 
 
 def _lock_constraints(root: Path, into: Path) -> list[str]:
-    """``-c<file>`` with the versions ``uv.lock`` pins (every group and extra, the workspace's
-    own projects and direct URLs such as a git fork left out); none without a lock, without uv,
-    or when uv cannot read it."""
+    """``-c<file>`` with the versions and remote URLs ``uv.lock`` pins (every group and extra;
+    the workspace's own projects and local paths left out); none without a lock, without uv,
+    or when uv cannot read it. Only uv takes a URL as a constraint, and only with uv is there
+    a lock to read."""
     uv = uv_binary()
     if uv is None or not (root / "uv.lock").is_file():
         return []
@@ -279,6 +280,18 @@ def _lock_constraints(root: Path, into: Path) -> list[str]:
     )
     if done.returncode != 0 or not target.is_file():
         return []
-    pins = [line for line in read_text(target).splitlines() if " @ " not in line]
-    target.write_text("\n".join(pins) + "\n", encoding="utf-8")  # versions only: pip's rule
+    pins = [line for line in read_text(target).splitlines() if _remote_or_version(line)]
+    target.write_text("\n".join(pins) + "\n", encoding="utf-8")
     return [f"{CONSTRAINT_PREFIX}{target}"]
+
+
+def _remote_or_version(line: str) -> bool:
+    """Whether a line of ``uv export`` is a pin uv's installer takes as a constraint:
+    ``name==version``, or ``name @ <remote URL>`` (a ``[tool.uv.sources]`` git fork, such as
+    urllib3's hypercorn, which ``uv pip install`` does not read from pyproject.toml itself);
+    not a local path (``-e ./lib``, ``name @ file:///...``), which is installed otherwise."""
+    text = line.strip()
+    if text.startswith(("-", ".", "/")):
+        return False
+    _, at, url = text.partition(" @ ")
+    return not at or not url.strip().startswith("file:")

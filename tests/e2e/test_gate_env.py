@@ -524,6 +524,59 @@ def test_verify_tests_with_the_gate_versions_when_the_release_changed_the_lock(
     assert "pytest-8.3.3" in (sb.repo / ".releasekit" / "verify-tests.log").read_text()
 
 
+FORK_TEST = """\
+import forkdep
+
+
+def test_the_fork_is_installed() -> None:
+    assert forkdep.FORK == "tls"
+"""
+
+
+def _fork_repository(base: Path) -> str:
+    """A git repository of `forkdep`, a package no index has: the URL of its bare remote."""
+    work, bare = base / "forkdep", base / "forkdep.git"
+    (work / "forkdep").mkdir(parents=True)
+    (work / "forkdep" / "__init__.py").write_text('FORK = "tls"\n')
+    (work / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+        '[project]\nname = "forkdep"\nversion = "0.17.3"\n'
+    )
+    git = ["git", "-c", "user.name=F", "-c", "user.email=f@example.invalid"]
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "fork"]):
+        subprocess.run([*git, *args], cwd=work, check=True)
+    subprocess.run(["git", "clone", "-q", "--bare", str(work), str(bare)], check=True)
+    return bare.as_uri()
+
+
+def test_a_uv_git_source_is_what_the_gate_and_verify_install(tmp_path: Path) -> None:
+    """urllib3's shape: `[tool.uv.sources]` takes a test dependency from a git fork (its
+    hypercorn, whose `tls` extension its TLS tests need). `uv pip install` does not read
+    `[tool.uv.sources]`; the gate's constraints from uv.lock now keep the fork's pinned commit,
+    and verify installs the commit the gate had. Before, both installed the name from the
+    index: here none has it, so the gate's venv could not be made."""
+    fork = _fork_repository(tmp_path / "fork")
+    pyproject = (PROJECTS / "srclayout" / "pyproject.toml").read_text()
+    with_fork = pyproject.replace(
+        'test = ["pytest>=8"]\n',
+        f'test = ["pytest>=8", "forkdep"]\n\n[tool.uv.sources]\nforkdep = {{ git = "{fork}" }}\n',
+    )
+    assert with_fork != pyproject
+    sb = _sandbox(tmp_path, edit={"pyproject.toml": with_fork, "tests/test_fork.py": FORK_TEST})
+    subprocess.run(["uv", "lock"], cwd=sb.repo, check=True, capture_output=True)
+    assert f'source = {{ git = "{fork}' in (sb.repo / "uv.lock").read_text()
+    sb.git("add", "uv.lock")
+    sb.git("commit", "-q", "-m", "Lock")
+
+    done = sb.run("release", "patch", "--to", "local", "--yes", check=True)
+
+    assert "WARNING verify could not install" not in done.stderr  # the gate's pins, URL and all
+    assert "4 passed" in (sb.repo / ".releasekit" / "gate.log").read_text()
+    resolved = sb.step_facts("gate")["resolved"]
+    assert any(pin.startswith(f"forkdep @ git+{fork}@") for pin in resolved), resolved  # type: ignore[union-attr]
+    assert "4 passed" in str(sb.step_facts("verify")["tests"])
+
+
 RELATIVE_IMPORT = """\
 import unittest
 

@@ -7,7 +7,16 @@ import os
 import sys
 from pathlib import Path
 
-from releasekit.resolved import constraint_args, environment_python, installed, pins
+import pytest
+
+from releasekit.resolved import (
+    Installed,
+    _reference,
+    constraint_args,
+    environment_python,
+    installed,
+    pins,
+)
 from releasekit.testenv import EnvSpec
 
 
@@ -44,23 +53,59 @@ def test_no_environment_below_the_project(tmp_path: Path) -> None:
 
 
 def test_installed_lists_a_real_environment(tmp_path: Path) -> None:
-    found = {
-        name: (version, direct)
-        for name, version, direct in installed(Path(sys.executable), cwd=tmp_path)
-    }
-    assert found["packaging"] == (importlib.metadata.version("packaging"), False)
+    found = {d.name: d for d in installed(Path(sys.executable), cwd=tmp_path)}
+    assert found["packaging"] == Installed("packaging", importlib.metadata.version("packaging"))
+    # releasekit itself: an editable install from its source directory, not a URL to pin
+    assert found["releasekit"].direct and found["releasekit"].url is None
 
 
 def test_pins_leave_out_the_project_the_plugin_and_path_installs() -> None:
     rows = [
-        ("werkzeug", "3.1.3", False),
-        ("flask", "3.1.1", True),
-        ("demo-pkg", "1.0", False),
-        ("pytest-releasekit", "0.1.0", False),
-        ("local-helper", "0.1", True),
-        ("blinker", "1.9.0", False),
+        Installed("werkzeug", "3.1.3"),
+        Installed("flask", "3.1.1", direct=True),
+        Installed("demo-pkg", "1.0"),
+        Installed("pytest-releasekit", "0.1.0"),
+        Installed("local-helper", "0.1", direct=True),
+        Installed("blinker", "1.9.0"),
+        Installed("hypercorn", "0.17.3", direct=True, url="git+https://h.example/hc@abc123"),
     ]
-    assert pins(rows, own=["Demo_Pkg"]) == ["blinker==1.9.0", "werkzeug==3.1.3"]
+    assert pins(rows, own=["Demo_Pkg"]) == [
+        "blinker==1.9.0",
+        "hypercorn @ git+https://h.example/hc@abc123",
+        "werkzeug==3.1.3",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("info", "expected"),
+    [
+        (  # urllib3's [tool.uv.sources] fork, as uv records it (PEP 610)
+            {
+                "url": "https://github.com/urllib3/hypercorn",
+                "vcs_info": {
+                    "vcs": "git",
+                    "commit_id": "d1719f8",
+                    "requested_revision": "urllib3-changes",
+                },
+            },
+            "git+https://github.com/urllib3/hypercorn@d1719f8",
+        ),
+        (
+            {"url": "file:///srv/forks/hc", "vcs_info": {"vcs": "git", "commit_id": "abc"}},
+            "git+file:///srv/forks/hc@abc",
+        ),
+        (
+            {"url": "https://h.example/hc-1.0.tar.gz", "archive_info": {}},
+            "https://h.example/hc-1.0.tar.gz",
+        ),
+        ({"url": "file:///tmp/hc-1.0.tar.gz", "archive_info": {}}, None),
+        ({"url": "file:///work/project", "dir_info": {"editable": True}}, None),
+        ({"url": "https://github.com/x/y", "vcs_info": {"vcs": "git"}}, None),  # no commit
+        ("not a mapping", None),
+    ],
+)
+def test_a_direct_install_is_pinned_by_its_commit_or_archive(info: object, expected: str) -> None:
+    assert _reference(info) == expected
 
 
 def test_the_gate_environment_is_installed_and_constrains_the_rest(tmp_path: Path) -> None:
@@ -71,6 +116,14 @@ def test_the_gate_environment_is_installed_and_constrains_the_rest(tmp_path: Pat
     constraints = tmp_path / "c" / "gate-constraints.txt"
     assert args == ["pytest", "hypothesis", *pinned, "-c", str(constraints)]
     assert constraints.read_text(encoding="utf-8") == "\n".join(pinned) + "\n"
+
+
+def test_a_url_pin_is_installed_but_is_no_constraint(tmp_path: Path) -> None:
+    """pip refuses a URL in a constraints file; as a requirement it wins over the index."""
+    pinned = ["hypercorn @ git+https://h.example/hc@abc123", "werkzeug==3.1.3"]
+    args = constraint_args(["pytest"], pinned, tmp_path / "c")
+    assert args[:3] == ["pytest", *pinned]
+    assert (tmp_path / "c" / "gate-constraints.txt").read_text() == "werkzeug==3.1.3\n"
 
 
 def test_no_pins_change_nothing(tmp_path: Path) -> None:
