@@ -30,8 +30,16 @@ AUDIT_SKIP = "test run: no advisory source is reachable here"
 os.environ.setdefault("RELEASEKIT_AUDIT_SKIP", AUDIT_SKIP)
 
 
+#: git's switch that makes it treat every repository as another user's (bad-input cases set it
+#: for releasekit): the tests' own look at a repository is its owner's.
+_OTHER_OWNER = "GIT_TEST_ASSUME_DIFFERENT_OWNER"
+
+
 def git(cwd: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
+    env = {k: v for k, v in os.environ.items() if k != _OTHER_OWNER}
+    done = subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, check=True, env=env
+    )
     return done.stdout.strip()
 
 

@@ -33,7 +33,7 @@ from .index import LocalIndex, default_index_dir
 from .journal import Journal, ReleaseLock
 from .pipeline import READ_ONLY, Pipeline, default_steps
 from .steps.base import Result
-from .steps.preflight import problems
+from .steps.preflight import no_repository, problems
 from .tags import last_release_tag
 from .targets import Target, resolve_target
 from .ui import Reporter
@@ -173,10 +173,9 @@ def release(
     reporter = reporter or Reporter()
     started = time.monotonic()
     config, workspace = _project(root, {"target": to}, stage=stage)
-    if not Git(root).has_commits():
-        raise PreflightError(
-            f"{root} is not a git repository with a commit", hint="run `git init` and commit"
-        )
+    missing = no_repository(Git(root))
+    if missing is not None:
+        raise PreflightError(missing[0], hint=missing[1])
     bump = _choose_bump(root, config, bump, workspace)
     version = next_version(workspace.version, bump)
     target = resolve_target(config.target, config)

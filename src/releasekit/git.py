@@ -37,6 +37,15 @@ class Git:
     def is_repo(self) -> bool:
         return self.ok("rev-parse", "--git-dir")
 
+    def refusal(self) -> str | None:
+        """Why git will not work in this directory (its own first line, ``fatal:`` dropped), or
+        None where it does: no repository, or one git refuses as another user's."""
+        done = process.run(["git", "rev-parse", "--git-dir"], cwd=self.root, check=False)
+        if done.returncode == 0:
+            return None
+        lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
+        return (lines[0] if lines else "git rev-parse failed").removeprefix("fatal: ")
+
     def has_commits(self) -> bool:
         """A git repository whose HEAD is a commit (``git init`` alone has none)."""
         return self.ok("rev-parse", "--verify", "--quiet", "HEAD^{commit}")

@@ -17,6 +17,7 @@ import pytest
 RELEASE = ("release", "minor", "--yes")
 PLAN = ("plan", "minor")
 NO_GATE_ENV = {"RELEASEKIT_GATE_COMMAND": None}  # let pyproject's gate_command be read
+OTHER_OWNER = {"GIT_TEST_ASSUME_DIFFERENT_OWNER": "1"}
 
 
 @dataclass(frozen=True)
@@ -422,6 +423,16 @@ _GARBAGE = bytes(range(256)) * 8
 STATE = [
     _p("not-a-repo", Case(("-C", "{plain}", *RELEASE), 3, ("not a git repository",))),
     _p("plan-not-a-repo", Case(("-C", "{plain}", *PLAN), 3, ("not a git repository",))),
+    # a checkout owned by another user (a container's mounted volume): git refuses it, and
+    # "run `git init`" would be wrong advice. git's own test switch stands in for another owner.
+    _p(
+        "not-the-owner",
+        Case(RELEASE, 3, ("dubious ownership", "safe.directory"), env=OTHER_OWNER),
+    ),
+    _p(
+        "plan-not-the-owner",
+        Case(PLAN, 3, ("dubious ownership", "safe.directory"), env=OTHER_OWNER),
+    ),
     _p("no-commits", Case(("-C", "{unborn}", *RELEASE), 3, ("{unborn}", "commit"))),
     _p("plan-no-commits", Case(("-C", "{unborn}", *PLAN), 3, ("has no commits yet",))),
     _p(

@@ -22,12 +22,21 @@ from .preflight_target import not_an_index, token_host_mismatch
 if TYPE_CHECKING:
     from ..context import Context
 
-__all__ = ["PreflightStep", "problems", "tag_names"]
+__all__ = ["PreflightStep", "no_repository", "problems", "tag_names"]
 
 
-def _no_repository(repo: gitmod.Git) -> Problem | None:
-    """Why there is nothing to release from: no repository, or no commit in it."""
-    if not repo.is_repo():
+def no_repository(repo: gitmod.Git) -> Problem | None:
+    """Why there is nothing to release from: no repository, one git refuses (owned by another
+    user: a container's mounted checkout), or no commit in it."""
+    refusal = repo.refusal()
+    if refusal is not None and "dubious ownership" in refusal:
+        return (
+            f"git refuses the repository at {repo.root}: {refusal} (it belongs to another "
+            "user than the one running releasekit)",
+            f"if you trust it, `git config --global --add safe.directory {repo.root}`, or run "
+            "releasekit as the repository's owner",
+        )
+    if refusal is not None:
         return (f"{repo.root} is not a git repository", "run `git init` and commit the project")
     if not repo.ok("rev-parse", "--verify", "--quiet", "HEAD"):
         return (
@@ -39,7 +48,7 @@ def _no_repository(repo: gitmod.Git) -> Problem | None:
 
 def _git_checks(ctx: Context) -> Iterator[Problem]:
     repo = gitmod.Git(ctx.root)
-    missing = _no_repository(repo)
+    missing = no_repository(repo)
     if missing:
         yield missing
         return
