@@ -10,6 +10,8 @@ import pytest
 from gate_helpers import BRANCH, MODES, SOURCES, TESTS, Project, Run, git
 
 from pytest_releasekit import _run
+from pytest_releasekit.apirelease import ApiError
+from pytest_releasekit.apirelease import resolve_base as api_base
 from pytest_releasekit.gates import Unmeasurable
 from pytest_releasekit.gates.diff import decide
 from pytest_releasekit.gitdiff import format_ranges, parse_diff, resolve_base
@@ -183,6 +185,22 @@ def test_not_a_git_repository_is_an_error(project: Project) -> None:
     verdict = run.rule("diff_coverage")
     assert verdict["verdict"] == "error"
     assert "is not inside a git repository" in verdict["summary"]
+
+
+def test_a_checkout_of_another_user_names_safe_directory(
+    repo: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CI container whose workspace another uid owns: git refuses it ("dubious ownership"),
+    and "not inside a git repository" would send the user the wrong way. git's own test switch
+    stands in for another owner; the API rule's base lookup says the same."""
+    monkeypatch.setenv("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")
+    with pytest.raises(Unmeasurable) as caught:
+        resolve_base(repo.path, "main")
+    assert "git refuses the repository" in str(caught.value)
+    assert "safe.directory" in caught.value.fix
+    with pytest.raises(ApiError, match="dubious ownership") as api:
+        api_base(repo.path, None)
+    assert "safe.directory" in api.value.fix
 
 
 def test_shallow_clone(repo: Project) -> None:

@@ -21,6 +21,7 @@ from packaging.version import InvalidVersion, Version
 
 from . import _run
 from .apidiff import ApiDiff, Change, compare, find_packages
+from .gitdiff import git_refusal
 
 __all__ = [
     "ApiError",
@@ -76,6 +77,9 @@ def _toplevel(root: Path) -> Path:
     top = _git(["rev-parse", "--show-toplevel"], root)
     if top.returncode == 127:
         raise ApiError("git is not installed", "install git and put it on PATH")
+    refusal = None if top.ok else git_refusal(top, root)
+    if refusal is not None:
+        raise ApiError(*refusal)
     if not top.ok:
         raise ApiError(
             f"{root} is not inside a git repository",

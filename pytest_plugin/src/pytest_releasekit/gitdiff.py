@@ -26,6 +26,7 @@ __all__ = [
     "all_lines",
     "changed_lines",
     "format_ranges",
+    "git_refusal",
     "head_commit",
     "parse_diff",
     "resolve_base",
@@ -48,6 +49,19 @@ class Base:
 
 def _git(args: list[str], cwd: Path) -> _run.Completed:
     return _run.run(["git", "-c", "core.quotePath=false", *args], cwd=cwd)
+
+
+def git_refusal(done: _run.Completed, where: Path) -> tuple[str, str] | None:
+    """What to say when git refused ``where`` as another user's checkout (a CI container's
+    mounted workspace: "detected dubious ownership"); None for any other failure."""
+    if "dubious ownership" not in done.stderr:
+        return None
+    return (
+        f"git refuses the repository at {where}: it belongs to another user than the one "
+        "running the tests (git: detected dubious ownership)",
+        f"if you trust it, `git config --global --add safe.directory {where}` (actions/checkout "
+        "does this for its workspace), or run the tests as the checkout's owner",
+    )
 
 
 def _commit(ref: str, cwd: Path) -> str | None:
@@ -88,6 +102,9 @@ def resolve_base(rootdir: Path, ref: str | None) -> Base:
     if not top.ok:
         if top.returncode == 127:
             raise Unmeasurable("git is not installed", "install git and put it on PATH")
+        refusal = git_refusal(top, rootdir)
+        if refusal is not None:
+            raise Unmeasurable(*refusal)
         raise Unmeasurable(
             f"{rootdir} is not inside a git repository",
             "run the gate in a git checkout, or remove diff_coverage",
