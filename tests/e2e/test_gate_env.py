@@ -445,7 +445,7 @@ def test_a_backend_without_editable_installs_gets_the_project_from_the_tree(
         'backend-path = ["_backend"]\n\n[project]\nname = "plainpkg"\nversion = "1.0"\n'
     )
     spec = EnvSpec("venv", ("-m", "pytest"), "test")
-    venv, reused = gate_venv(root, spec, {root: "plainpkg"})
+    venv, reused, _ = gate_venv(root, spec, {root: "plainpkg"})
     assert not reused
     assert (venv.path / ".releasekit-ready").read_text().startswith(f"{root} ")  # not -e
     done = venv.run(
