@@ -35,7 +35,7 @@ class Git:
 
     # -------------------------------------------------------------- queries
     def is_repo(self) -> bool:
-        return self.ok("rev-parse", "--git-dir")
+        return self.refusal() is None
 
     def refusal(self) -> str | None:
         """Why git will not work in this directory (its own first line, ``fatal:`` dropped), or

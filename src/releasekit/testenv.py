@@ -55,6 +55,7 @@ __all__ = [
     "EnvSpec",
     "detect",
     "has_tests",
+    "implied_plugins",
     "plugin_install_args",
     "rerun_argv",
     "unittest_named",
@@ -78,7 +79,6 @@ class EnvSpec:
     externals: tuple[str, ...] = ()  # programs ``tool`` runs from PATH that are not there
     requirements: tuple[str, ...] = ()  # "venv": installed besides the project and pytest
     requirements_source: str | None = None
-    plugins: tuple[Needed, ...] = ()  # "venv": pytest plugins the project's files imply
     plugin: bool = False  # "venv": pytest-releasekit is installed and --gate passed
     paths: tuple[str, ...] = ()  # "venv": test files named to pytest (:func:`unittest_named`)
 
@@ -120,10 +120,17 @@ def detect(root: Path, config: Config) -> EnvSpec:
         f"releasekit's own venv: {reason}",
         requirements=tuple(r for r in requirements if requirement_name(r) != PLUGIN),
         requirements_source=source,
-        plugins=needed_plugins(root, fixtures=source is None),
         plugin=plugin,
         paths=unittest_named(root),
     )
+
+
+def implied_plugins(root: Path, spec: EnvSpec) -> tuple[Needed, ...]:
+    """The pytest plugins the project implies for releasekit's own venv (none for another
+    kind): its fixtures count only where it declares no test dependencies."""
+    if spec.kind != "venv":
+        return ()
+    return needed_plugins(root, fixtures=spec.requirements_source is None)
 
 
 def has_tests(root: Path) -> bool:
@@ -380,7 +387,7 @@ def _tox_externals(root: Path, data: Mapping[str, Any], env: str) -> tuple[str, 
         section = next((s for s in sections if parser.has_option(s, key)), None)
         raw = parser.get(section, key) if section else ""
         found = []
-        for line in (text.strip() for text in raw.splitlines() if text.strip()):
+        for line in (part.strip() for part in raw.splitlines() if part.strip()):
             condition = _FACTORS.match(line)
             if condition is None:
                 found.append(line)

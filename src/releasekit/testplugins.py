@@ -29,14 +29,14 @@ from __future__ import annotations
 import ast
 import os
 import shlex
-import tomllib
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .config import read_pyproject
 from .testreqs import requirement_name
-from .textfiles import ini_section, read_text
+from .textfiles import ini_section
 
 __all__ = [
     "AMBIGUOUS_FIXTURES",
@@ -109,10 +109,7 @@ class Needed:
 
 # ----------------------------------------------------------------------------- pytest settings
 def _toml(path: Path) -> dict[str, Any] | None:
-    try:
-        tool = tomllib.loads(read_text(path)).get("tool", {})
-    except tomllib.TOMLDecodeError:
-        return None  # reported where the project's pyproject.toml is read for its release
+    tool = read_pyproject(path).get("tool", {})
     pytest = tool.get("pytest", {}) if isinstance(tool, dict) else {}
     if not isinstance(pytest, dict) or not pytest:
         return None

@@ -21,7 +21,14 @@ from ..errors import GateFailed, PreflightError, ProcessError
 from ..git import Git, ensure_state_dir
 from ..redact import redact
 from ..resolved import environment_python, installed, pins
-from ..testenv import EnvSpec, detect, has_tests, plugin_install_args, rerun_argv
+from ..testenv import (
+    EnvSpec,
+    detect,
+    has_tests,
+    implied_plugins,
+    plugin_install_args,
+    rerun_argv,
+)
 from ..testoutput import failure_digest, missing_dependency_hint, rerun_ids
 from ..testplugins import Needed, undeclared
 from ..testreqs import install_args
@@ -122,7 +129,7 @@ def gate_venv(root: Path, spec: EnvSpec, named: Mapping[Path, str]) -> GateVenv:
     copies = work / "gate-requirements"
     shutil.rmtree(copies, ignore_errors=True)
     requirements, names = install_args(spec.requirements, root, named, copies)
-    added = undeclared(spec.plugins, names)
+    added = undeclared(implied_plugins(root, spec), names)
     requirements += [needed.requirement for needed in added]
     path = work / f"gate-env-{_env_key(root, requirements, spec.plugin, packages)}"
     ready = path / _READY
@@ -198,7 +205,7 @@ class GateStep(Step):
             )
             actions += [
                 f"{n.requirement} unless the test dependencies name it: {n.reason}"
-                for n in spec.plugins
+                for n in implied_plugins(ctx.root, spec)
             ]
         if ctx.config.gate_reruns and rerun_argv(spec, ["ID"]) is not None:
             times = "once" if ctx.config.gate_reruns == 1 else f"{ctx.config.gate_reruns} times"

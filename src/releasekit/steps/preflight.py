@@ -38,7 +38,7 @@ def no_repository(repo: gitmod.Git) -> Problem | None:
         )
     if refusal is not None:
         return (f"{repo.root} is not a git repository", "run `git init` and commit the project")
-    if not repo.ok("rev-parse", "--verify", "--quiet", "HEAD"):
+    if not repo.has_commits():
         return (
             f"the git repository {repo.root} has no commits yet",
             "commit the project first (`git add -A && git commit -m 'Initial commit'`)",
@@ -51,9 +51,6 @@ def _git_checks(ctx: Context) -> Iterator[Problem]:
     missing = no_repository(repo)
     if missing:
         yield missing
-        return
-    if not repo.has_commits():
-        yield (f"{ctx.root} has no commit yet", "commit the project, then release")
         return
     dirty = repo.dirty_paths()
     if dirty:
