@@ -205,6 +205,24 @@ PROJECTS = (
     Project("natsort", "8.4.0", "{version}"),
     Project("cattrs", "25.1.1", "v{version}"),
     Project("sortedcontainers", "2.4.0", "v{version}"),
+    # The seventh wave (2026-12-04): ten more, chosen for shapes the first six lack (calendar
+    # versions: certifi's in its package, pytz's ``release_`` tags, trove-classifiers' version
+    # made by the ``calver`` setuptools plugin; self-hosting backends with ``backend-path``:
+    # flit-core and poetry-core; pytest-xdist's towncrier ``changelog/`` directory with
+    # setuptools-scm; poetry with the version repeated in the package; hatch's version from a
+    # ``_version.py`` with a version tuple; setup.cfg ``attr:``; a setup.py that parses its
+    # package), listed before any was run and kept whatever their result; pinned to the newest
+    # final release uploaded before 2025-07-01.
+    Project("certifi", "2025.6.15", "{version}"),
+    Project("pytz", "2025.2", "release_{version}"),
+    Project("trove-classifiers", "2025.5.9.12", "{version}"),
+    Project("flit-core", "3.12.0", "{version}"),
+    Project("poetry-core", "2.1.3", "{version}"),
+    Project("pytest-xdist", "3.7.0", "v{version}"),
+    Project("backoff", "2.2.1", "v{version}"),
+    Project("traitlets", "5.14.3", "v{version}"),
+    Project("pyasn1", "0.6.1", "v{version}"),
+    Project("wcwidth", "0.2.13", "{version}"),
 )
 
 
