@@ -25,6 +25,7 @@ from releasekit.config import SecretAllow
 CLEAN = {
     "attrs": "24.3.0",
     "black": "24.10.0",
+    "certifi": "2025.6.15",  # its cacert.pem holds certificates only (judged by content)
     "click": "8.1.8",
     "flask": "3.1.0",  # its tests/test_apps/.env sets nothing secret (judged by content)
     "httpx": "0.28.1",
@@ -44,13 +45,8 @@ KEY, NAME, JWT = "Private Key", "Sensitive file name", "JSON Web Token"
 #: The allow-list of each project that ships test keys or examples (see the docs page).
 ALLOWED: dict[str, tuple[str, list[SecretAllow]]] = {
     "requests": ("2.32.3", [_allow("tests/certs/*", "TLS keys made for requests' test server")]),
-    "urllib3": (
-        "2.3.0",
-        [
-            _allow("dummyserver/certs/*", "TLS keys of urllib3's test server"),
-            _allow("test/contrib/*.pem", "a test certificate", kind=NAME),
-        ],
-    ),
+    # its test/contrib/*.pem is a certificate only: not a finding (judged by content)
+    "urllib3": ("2.3.0", [_allow("dummyserver/certs/*", "TLS keys of urllib3's test server")]),
     "paramiko": (
         "3.5.0",
         [

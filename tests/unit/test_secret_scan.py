@@ -386,3 +386,27 @@ def test_an_environment_file_in_the_tests_is_judged_by_what_it_sets(
     sdist.write_bytes(_tar_gz({member: content}, top="pkg-1.0/"))
     kinds = [f.kind for f in scan([sdist]).findings if f.member == member]
     assert (SENSITIVE_NAME in kinds) is flagged, kinds
+
+
+@pytest.mark.parametrize(
+    ("blocks", "flagged"),
+    [
+        # certifi's cacert.pem: a CA bundle, certificates and comments only
+        (["CERTIFICATE", "CERTIFICATE"], False),
+        (["PUBLIC KEY"], False),
+        (["X509 CRL", "TRUSTED CERTIFICATE"], False),
+        (["CERTIFICATE", "PRIVATE KEY"], True),  # a server's certificate with its key
+        (["RSA PRIVATE KEY"], True),
+        (["ENCRYPTED PRIVATE KEY"], True),
+        ([], True),  # no PEM block at all: judged by its name alone
+    ],
+)
+def test_a_pem_file_is_sensitive_unless_it_holds_only_public_blocks(
+    tmp_path: Path, blocks: list[str], flagged: bool
+) -> None:
+    member = "certifi/cacert.pem"
+    text = "# Issuer: CN=Example Root CA\n" + "".join(_key_block(kind) for kind in blocks)
+    wheel = tmp_path / "certifi-1.0-py3-none-any.whl"
+    wheel.write_bytes(_zip({member: text.encode()}))
+    kinds = [f.kind for f in scan([wheel]).findings if f.member == member]
+    assert (SENSITIVE_NAME in kinds) is flagged, kinds

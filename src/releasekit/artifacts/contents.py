@@ -63,6 +63,12 @@ FORBIDDEN: tuple[str, ...] = (
 #: sdist ships ``tests/test_apps/.env`` with ``FOO=env`` to test dotenv loading).
 ENV_FILES = frozenset({".env*", "*.env"})
 TEST_DIRS = frozenset({"tests", "test", "testing"})
+#: PEM files: sensitive by name, except one that holds nothing but public material (certifi's
+#: ``cacert.pem``, the CA bundle half the ecosystem depends on, is certificates only).
+PEM_FILES = frozenset({"*.pem"})
+#: PEM labels (RFC 7468) of public material: certificates, CRLs and public keys.
+PUBLIC_PEM = frozenset({"CERTIFICATE", "TRUSTED CERTIFICATE", "X509 CRL", "PUBLIC KEY"})
+_PEM_LABEL = re.compile(r"^-----BEGIN ([A-Z0-9 ]+)-----\s*$", re.MULTILINE)
 _SECRET_ASSIGNMENT = re.compile(
     r"^\s*(?:export\s+)?\w*(?:KEY|TOKEN|SECRET|PASSW|PWD|CREDENTIAL|AUTH|PRIVATE)\w*\s*[=:]\s*\S",
     re.IGNORECASE | re.MULTILINE,
@@ -154,6 +160,12 @@ def _sets_secrets(text: str) -> bool:
     return bool(_SECRET_ASSIGNMENT.search(text) or _URL_CREDENTIALS.search(text))
 
 
+def _public_pem(text: str) -> bool:
+    """Whether a PEM file holds at least one block and only public ones (RFC 7468 labels)."""
+    labels = set(_PEM_LABEL.findall(text))
+    return bool(labels) and labels <= PUBLIC_PEM
+
+
 def scan(
     paths: Iterable[Path],
     *,
@@ -185,6 +197,10 @@ def scan(
                     text = list(text)  # an environment file is small: read it to judge it
                     if not _sets_secrets("".join(text)):
                         pattern = None  # a test fixture that sets nothing secret
+                elif pattern in PEM_FILES:
+                    text = list(text)  # judged by its blocks; the secret scan still reads it
+                    if _public_pem("".join(text)):
+                        pattern = None  # certificates or public keys, nothing private
                 if pattern:
                     found.append(Finding(path.name, name, SENSITIVE_NAME, None, f" ({pattern!r})"))
                 if stream is None:
