@@ -95,6 +95,22 @@ def test_a_version_file_setup_py_reads_is_written(tmp_path: Path) -> None:
     assert source.read() == "2.6.1"
 
 
+def test_a_module_version_constant_setup_py_reads_is_written(tmp_path: Path) -> None:
+    """pytz's shape: setup.py passes ``pytz.VERSION``; the package says ``VERSION = '2025.2'``
+    and ``__version__ = VERSION``."""
+    setup = 'from setuptools import setup\nimport tinytz\nsetup(name="tinytz", version=tinytz.VERSION, packages=["tinytz"])\n'
+    module = (
+        "OLSON_VERSION = '2025b'\nVERSION = '2025.2'  # pip compatible\n__version__ = VERSION\n"
+    )
+    root = _project(tmp_path, {"setup.py": setup, "tinytz/__init__.py": module})
+    source = detect_source(root, {}, name="tinytz")
+    assert isinstance(source, SetupPyVersion)
+    assert source.read() == "2025.2"
+    source.write("2025.2.1")
+    source.verify("2025.2.1")
+    assert (root / "tinytz/__init__.py").read_text() == module.replace("2025.2'", "2025.2.1'")
+
+
 def test_a_version_releasekit_cannot_place_is_one_config_error(tmp_path: Path) -> None:
     root = _project(
         tmp_path,

@@ -4,7 +4,8 @@ Nothing static says the name or where the version lives, so the build backend is
 ``python -m build --metadata`` (pypa/build's public interface to the PEP 517
 ``prepare_metadata_for_build_wheel`` hook, in an isolated environment) gives the name and the
 current version. The version's homes are then the places that hold exactly that version:
-``__version__ = "X"`` in a module (what setup.py reads or imports), a literal ``version="X"`` in
+``__version__ = "X"`` (or ``VERSION = "X"``, pytz's) in a module (what setup.py reads or
+imports), a literal ``version="X"`` in
 setup.py itself, or a file holding nothing but it (cookiecutter's ``VERSION.txt``). Each is
 written (pycparser's setup.py and package both say ``2.22``); found nowhere, releasekit says so.
 """
@@ -35,6 +36,8 @@ _DEPTH = 4
 #: Files holding nothing but the version, in the root or a top-level package.
 _VERSION_FILES = ("VERSION", "VERSION.txt", "version.txt")
 #: ``version="1.2.3"`` as a keyword argument of ``setup(...)``
+#: ``__version__ = "1.2.3"`` or ``VERSION = "1.2.3"`` (pytz: ``__version__ = VERSION``) in a module
+_MODULE = dunder_pattern("__version__", "VERSION")
 _KEYWORD = re.compile(r"^[ \t]*version[ \t]*=[ \t]*(?P<q>['\"])(?P<version>[^'\"\n]+)(?P=q)", re.M)
 
 
@@ -111,7 +114,7 @@ class SetupPyVersion(ModuleVersion):
             pattern, where = (
                 (_KEYWORD, 'version="..." in setup()')
                 if path == project.root / "setup.py"
-                else (dunder_pattern(), '__version__ = "..."')
+                else (_MODULE, '__version__ = "..." (or VERSION)')
             )
             if any(_same(m.group("version"), version) for m in pattern.finditer(read_text(path))):
                 places.append((path, pattern, where))
@@ -127,8 +130,8 @@ class SetupPyVersion(ModuleVersion):
         if not sources:
             raise ConfigError(
                 f"{project.root / 'setup.py'}: setup.py gives version {meta.version}, but no "
-                'file holds it as __version__ = "...", setup.py as version="...", or a VERSION '
-                "file",
+                'file holds it as __version__ = "..." or VERSION = "...", setup.py as '
+                'version="...", or a VERSION file',
                 hint="configure bump-my-version ([tool.bumpversion] with the files to "
                 "change), or declare the version statically ([project] version, or setup.cfg "
                 "[metadata] version)",
