@@ -63,6 +63,31 @@ def test_a_copy_in_the_package_is_written_with_the_static_version(
     assert changed == {init, about}
 
 
+@pytest.mark.parametrize("layout", ["", "src/"])
+def test_a_copy_in_a_namespace_package_is_written(tmp_path: Path, layout: str) -> None:
+    """poetry-core's shape: ``src/poetry/core/__init__.py`` repeats ``[project] version`` and
+    its tests assert that the two agree; ``poetry/`` is a namespace package (no __init__.py)."""
+    _make(
+        tmp_path,
+        {
+            "pyproject.toml": STATIC,
+            f"{layout}tinyns/core/__init__.py": '__version__ = "0.16.0"\n',
+            f"{layout}tinyns/core/_vendor/lib/__init__.py": '__version__ = "0.16.0"\n',  # deeper
+            "docs/tinyns/__init__.py": '__version__ = "0.16.0"\n',  # never the version's home
+        },
+    )
+    source = _detect(tmp_path)
+    assert isinstance(source, WithCopies)
+    assert source.describe() == (
+        f"pyproject.toml [project] version; copied in {layout}tinyns/core/__init__.py"
+    )
+    source.write("0.16.1")
+    source.verify("0.16.1")
+    assert (tmp_path / layout / "tinyns/core/__init__.py").read_text() == '__version__ = "0.16.1"\n'
+    vendored = tmp_path / layout / "tinyns/core/_vendor/lib/__init__.py"
+    assert vendored.read_text() == '__version__ = "0.16.0"\n'
+
+
 def test_a_copy_changed_behind_the_release_fails_the_read_back(tmp_path: Path) -> None:
     _make(
         tmp_path,

@@ -8,7 +8,8 @@ contradicts its own metadata.
 
 A copy is a ``__version__ = "X"`` literal, with X exactly the current version, in a top-level
 package's ``__init__.py`` or its version module (``__version__.py``, ``_version.py``,
-``version.py``, ``__about__.py``, ``__meta__.py``), in src/ or flat layout. Copies are written
+``version.py``, ``__about__.py``, ``__meta__.py``), in src/ or flat layout; a package inside a
+namespace package counts as top-level (poetry-core's ``src/poetry/core/__init__.py``). Copies are written
 with the source and read back like it. Projects that name their files for bump-my-version, and
 VCS versions (nothing is written), get none.
 """
@@ -67,13 +68,26 @@ class WithCopies(VersionSource):
         return self.source.cannot_hold(version)
 
 
+def _packages(top: Path) -> list[Path]:
+    """The top-level packages under ``top``, and those one level inside a namespace package
+    (PEP 420: a directory without ``__init__.py``, poetry-core's ``src/poetry/core``)."""
+    found = []
+    for path in sorted(top.iterdir()):
+        if not path.is_dir() or path.name in SKIP_DIRS or path.name.startswith("."):
+            continue
+        if (path / "__init__.py").is_file():
+            found.append(path)
+        elif path.name != "src":  # the src/ layout is a top of its own
+            found += [p for p in sorted(path.iterdir()) if (p / "__init__.py").is_file()]
+    return found
+
+
 def _candidates(root: Path) -> list[Path]:
     found = []
     for top in (root / "src", root):
         if not top.is_dir():
             continue
-        packages = (p for p in top.iterdir() if (p / "__init__.py").is_file())
-        for package in sorted(p for p in packages if p.name not in SKIP_DIRS):
+        for package in _packages(top):
             found.append(package / "__init__.py")
             found += [package / name for name in _VERSION_MODULES if (package / name).is_file()]
     return found
