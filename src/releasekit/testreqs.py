@@ -6,7 +6,8 @@ or ``dev-dependencies``, ``[tool.pdm.dev-dependencies]`` test/tests/testing/dev,
 ``[tool.uv] dev-dependencies`` (before PEP 735, what ``uv add --dev`` wrote), then requirement
 files (:data:`REQUIREMENT_FILES`, the first pattern that matches; of ``requirements/tests.txt``
 and ``tests37.txt`` or ``tests-min.txt`` beside it only the first, as the others are its variants
-for other Pythons or lowest versions, not additions), and a plain
+for other Pythons or lowest versions, not additions; of ``tests36.txt``, ``tests37.txt`` and
+``tests39.txt`` alone only the one for the running Python), and a plain
 ``requirements.txt`` only when nothing else is found.
 
 A requirement file is passed to the installer as one ``-r<path>`` argument, so its own ``-r``,
@@ -19,6 +20,7 @@ satisfies. A ``uv.lock`` adds its pinned versions as constraints.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -137,13 +139,36 @@ def _uv(data: Mapping[str, Any]) -> tuple[list[str], str] | None:
     return None
 
 
+_PYTHON_SUFFIX = re.compile(r"^(?P<base>.*?\D)(?:py)?(?P<major>[23])(?P<minor>\d{1,2})$")
+
+
+def _for_this_python(found: list[Path]) -> list[Path]:
+    """Of files that differ only by a Python version suffix (wcwidth's ``requirements-tests36``,
+    ``-tests37`` and ``-tests39.txt``: alternatives whose pins conflict), the one for this
+    Python: the highest at or below it, else the lowest; other sets of files are kept whole."""
+    matches = [_PYTHON_SUFFIX.match(p.stem) for p in found]
+    if len(found) < 2 or not all(matches):
+        return found
+    if len({m.group("base") for m in matches if m}) != 1:
+        return found
+    versions = {
+        p: (int(m.group("major")), int(m.group("minor"))) for p, m in zip(found, matches) if m
+    }
+    fitting = [p for p in found if versions[p] <= sys.version_info[:2]]
+    return (
+        [max(fitting, key=versions.__getitem__)]
+        if fitting
+        else [min(found, key=versions.__getitem__)]
+    )
+
+
 def _requirement_files(root: Path) -> tuple[list[Path], str] | None:
     for pattern in REQUIREMENT_FILES:
         found = sorted(p for p in root.glob(pattern) if p.is_file())
         # ``tests.txt`` beside ``tests37.txt`` or ``tests-min.txt``: those are variants of it
         # (other Pythons, lowest versions), alternatives whose pins conflict with its own
         base = [p for p in found if all(q.stem.startswith(p.stem) for q in found)]
-        found = base or found
+        found = base or _for_this_python(found)
         if found:
             return found, ", ".join(p.relative_to(root).as_posix() for p in found)
     plain = root / "requirements.txt"

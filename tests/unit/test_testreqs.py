@@ -92,6 +92,36 @@ def test_requirement_files_in_order(tmp_path: Path, files: dict[str, str], sourc
     assert requirements == tuple(f"-r{(tmp_path / n).resolve()}" for n in source.split(", "))
 
 
+@pytest.mark.parametrize(
+    ("python", "chosen"),
+    [
+        ((3, 11), "39"),
+        ((3, 9), "39"),
+        ((3, 8), "37"),
+        ((3, 6), "36"),
+        ((3, 5), "36"),
+        ((3, 12), "310"),
+    ],
+)
+def test_requirement_files_for_other_pythons_give_the_one_for_this_python(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, python: tuple[int, int], chosen: str
+) -> None:
+    """wcwidth 0.2.13: ``requirements-tests36/37/39.txt`` pin conflicting versions (one file per
+    Python); installing all of them cannot resolve. ``tests310`` counts as 3.10, not 3.1."""
+    files = {f"requirements-tests{v}.txt": f"typing-extensions=={v}\n" for v in ("36", "37", "39")}
+    if python == (3, 12):
+        files["requirements-tests310.txt"] = "x\n"
+    monkeypatch.setattr("sys.version_info", (*python, 0, "final", 0))
+    requirements, found = _found(tmp_path, files)
+    assert found == f"requirements-tests{chosen}.txt"
+    assert requirements == (f"-r{(tmp_path / found).resolve()}",)
+
+
+def test_requirement_files_without_a_common_python_suffix_are_all_kept(tmp_path: Path) -> None:
+    files = {"requirements-test.in.txt": "a\n", "requirements-tests39.txt": "b\n"}
+    assert _found(tmp_path, files)[1] == "requirements-test.in.txt, requirements-tests39.txt"
+
+
 def test_tables_come_before_files_and_pdm_before_files(tmp_path: Path) -> None:
     files = {"requirements.txt": "x\n"}
     pdm = {"tool": {"pdm": {"dev-dependencies": {"lint": ["ruff"], "test": ["flask", "-e ."]}}}}
