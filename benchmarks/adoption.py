@@ -62,7 +62,9 @@ HERE = Path(__file__).resolve().parent
 DOC = HERE.parent / "docs" / "adoption.md"
 INDEX = os.environ.get("RELEASEKIT_ADOPTION_INDEX", "https://pypi.org/simple/")
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "releasekit-adoption"
-GITIGNORE = "__pycache__/\n*.py[cod]\n*.egg-info/\nbuild/\ndist/\n.tox/\n.nox/\n.venv/\n"
+#: For a sdist that dropped the project's own .gitignore. ``build/`` and ``dist/`` are anchored: a
+#: sdist's files are tracked files, and poetry-core ships ``tests/fixtures/*/dist/*.whl``.
+GITIGNORE = "__pycache__/\n*.py[cod]\n*.egg-info/\n/build/\n/dist/\n.tox/\n.nox/\n.venv/\n"
 #: Where a release stopped, by exit code, when its journal names no failed step (README).
 EXIT_STEP = {2: "config", 3: "preflight", 4: "gate", 6: "index", 7: "journal", 8: "lock"}
 CHANGELOG_STEMS = ("CHANGELOG", "CHANGES", "HISTORY", "NEWS")
