@@ -38,7 +38,6 @@ from .tags import last_release_tag
 from .targets import Target, resolve_target
 from .ui import Reporter
 from .upload_window import window_note
-from .versioning import next_version
 from .workspace import Workspace, load_workspace
 
 __all__ = [
@@ -136,7 +135,7 @@ def plan(
     reporter = reporter or Reporter()
     config, workspace = _project(root, {"target": to}, stage=stage)
     bump = _choose_bump(root, config, bump, workspace)
-    version = next_version(workspace.version, bump)
+    version = workspace.next_version(bump)
     target = resolve_target(config.target, config)
     with _live_target(target) as live:
         journal = Journal.in_memory(version=version, bump=bump, target=live.name)
@@ -177,7 +176,7 @@ def release(
     if missing is not None:
         raise PreflightError(missing[0], hint=missing[1])
     bump = _choose_bump(root, config, bump, workspace)
-    version = next_version(workspace.version, bump)
+    version = workspace.next_version(bump)
     target = resolve_target(config.target, config)
     with _state_dir(root) as state, ReleaseLock(state).held(_command()) as lock:
         _warn_stale(lock, reporter)

@@ -152,7 +152,9 @@ def _for_this_python(found: list[Path]) -> list[Path]:
     if len({m.group("base") for m in matches if m}) != 1:
         return found
     versions = {
-        p: (int(m.group("major")), int(m.group("minor"))) for p, m in zip(found, matches) if m
+        p: (int(m.group("major")), int(m.group("minor")))
+        for p, m in zip(found, matches, strict=True)
+        if m
     }
     fitting = [p for p in found if versions[p] <= sys.version_info[:2]]
     return (

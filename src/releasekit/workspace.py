@@ -6,6 +6,7 @@ releasekit releases the packages of a repository together, at one version ("lock
 
 from __future__ import annotations
 
+import datetime as dt
 import graphlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from .config import Config, is_legacy_project, project_file, read_pyproject
 from .errors import ConfigError
 from .tags import effective_tag_format
 from .textfiles import ini_section
+from .versioning import next_version
 from .versions import (
     BumpMyVersion,
     BumpVersionSource,
@@ -61,6 +63,13 @@ class Workspace:
     @property
     def version(self) -> str:
         return self.packages[0].version
+
+    def next_version(self, bump: str) -> str:
+        """The version ``bump`` makes of the current one: the source's own (a calendar version
+        made at build time), else PEP 440 arithmetic. Raises UsageError if it is not greater."""
+        now = dt.datetime.now(dt.UTC)
+        own = self.packages[0].source.next_version(self.version, bump, now)
+        return own if own is not None else next_version(self.version, bump)
 
     @property
     def multi(self) -> bool:

@@ -98,7 +98,10 @@ def test_a_version_file_setup_py_reads_is_written(tmp_path: Path) -> None:
 def test_a_module_version_constant_setup_py_reads_is_written(tmp_path: Path) -> None:
     """pytz's shape: setup.py passes ``pytz.VERSION``; the package says ``VERSION = '2025.2'``
     and ``__version__ = VERSION``."""
-    setup = 'from setuptools import setup\nimport tinytz\nsetup(name="tinytz", version=tinytz.VERSION, packages=["tinytz"])\n'
+    setup = (
+        "from setuptools import setup\nimport tinytz\n"
+        'setup(name="tinytz", version=tinytz.VERSION, packages=["tinytz"])\n'
+    )
     module = (
         "OLSON_VERSION = '2025b'\nVERSION = '2025.2'  # pip compatible\n__version__ = VERSION\n"
     )

@@ -1,13 +1,13 @@
 """Where each package's version lives: one :class:`VersionSource` class per kind, chosen by
 detection from pyproject.toml (and setup.cfg). Adding a kind is one class in :data:`SOURCES`.
 
-Detection order: a static ``[project] version``; else a dynamic version from what the build
-backend reads (hatch-vcs, hatch ``path``, setuptools ``attr``/``file``, setuptools-scm, pdm-backend
-``scm``, versioneer, pdm-backend ``file``, flit_core's module ``__version__``, poetry's
-``[tool.poetry] version``); else
-setup.cfg ``[metadata] version``; else bump-my-version's ``current_version``; else, for a setup.py
-that computes it, the files holding the version its build backend reports. Copies of the version
-in the project's packages are written with it (:mod:`.copies`).
+Detection order: a static ``[project] version``; else a dynamic version from what the build backend
+reads (hatch-vcs, hatch ``path``, setuptools ``attr``/``file``, setuptools-scm, pdm-backend ``scm``,
+versioneer, the calver plugin's build date, pdm-backend ``file``, flit_core's module
+``__version__``, poetry's ``[tool.poetry] version``); else setup.cfg ``[metadata] version``; else
+bump-my-version's ``current_version``; else, for a setup.py that computes it, the files holding the
+version its build backend reports. Copies of the version in the project's packages are written with
+it (:mod:`.copies`).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from ..errors import ConfigError
 from ..tags import latest_version_tag
 from .base import VersionSource
 from .bumpversion import BumpMyVersion, BumpVersionSource, find_bumpversion
+from .calver import CalverVersion
 from .copies import WithCopies, find_copies, with_copies
 from .module import (
     FlitModuleVersion,
@@ -47,6 +48,7 @@ __all__ = [
     "SOURCES",
     "BumpMyVersion",
     "BumpVersionSource",
+    "CalverVersion",
     "FlitModuleVersion",
     "HatchPathVersion",
     "HatchVcsVersion",
@@ -81,6 +83,7 @@ SOURCES: tuple[type[VersionSource], ...] = (
     SetuptoolsScmVersion,
     PdmScmVersion,
     VersioneerVersion,
+    CalverVersion,
     PdmFileVersion,
     FlitModuleVersion,
     PoetryVersion,

@@ -11,6 +11,7 @@ the planned version through the backend's environment variables (:meth:`build_en
 from __future__ import annotations
 
 import abc
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -76,6 +77,12 @@ class VersionSource(abc.ABC):
     def cannot_hold(self, version: str) -> str | None:
         """Why this source cannot be written as ``version``, or None when it can (asked before
         anything changes)."""
+        return None
+
+    def next_version(self, current: str, bump: str, now: dt.datetime) -> str | None:
+        """The version a release planned at ``now`` gets for ``bump``, where the source decides
+        it (a calendar version made at build time); None: PEP 440 arithmetic decides
+        (:func:`releasekit.versioning.next_version`)."""
         return None
 
     def build_env(self, name: str, version: str) -> dict[str, str]:

@@ -9,9 +9,9 @@ contradicts its own metadata.
 A copy is a ``__version__ = "X"`` literal, with X exactly the current version, in a top-level
 package's ``__init__.py`` or its version module (``__version__.py``, ``_version.py``,
 ``version.py``, ``__about__.py``, ``__meta__.py``), in src/ or flat layout; a package inside a
-namespace package counts as top-level (poetry-core's ``src/poetry/core/__init__.py``). Copies are written
-with the source and read back like it. Projects that name their files for bump-my-version, and
-VCS versions (nothing is written), get none.
+namespace package counts as top-level (poetry-core's ``src/poetry/core/__init__.py``). Copies are
+written with the source and read back like it. Projects that name their files for bump-my-version,
+and VCS versions (nothing is written), get none.
 """
 
 from __future__ import annotations
