@@ -1,0 +1,3 @@
+"""Canonical greetings."""
+
+greetings = {"hello", "hi"}

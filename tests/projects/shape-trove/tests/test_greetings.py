@@ -1,0 +1,5 @@
+from tinytrove import greetings
+
+
+def test_hello() -> None:
+    assert "hello" in greetings
