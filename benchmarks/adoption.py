@@ -92,6 +92,9 @@ class Project:
     version: str
     tag_format: str  # as the project tags its releases
     ci: bool = False  # in the fast subset .ci/run runs
+    #: The calver plugin's format when the build makes the version from its date
+    #: (trove-classifiers): ``release patch`` must then give the release's date, not X.Y.Z+1.
+    calendar: str = ""
 
 
 #: Popular pure-Python projects, their pinned versions and tag styles.
@@ -217,7 +220,7 @@ PROJECTS = (
     # final release uploaded before 2025-07-01.
     Project("certifi", "2025.6.15", "{version}"),
     Project("pytz", "2025.2", "release_{version}"),
-    Project("trove-classifiers", "2025.5.9.12", "{version}"),
+    Project("trove-classifiers", "2025.5.9.12", "{version}", calendar="%Y.%m.%d.%H"),
     Project("flit-core", "3.12.0", "{version}"),
     Project("poetry-core", "2.1.3", "{version}"),
     Project("pytest-xdist", "3.7.0", "v{version}"),
@@ -509,6 +512,8 @@ def _version_source(repo: Path, project: dict[str, Any], tool: dict[str, Any], b
         return "versioneer"
     if "flit" in build:
         return "flit __version__"
+    if "calver" in build:
+        return "calver plugin"
     for name in ("setup.cfg", "setup.py"):
         if (repo / name).is_file() and "version" in (repo / name).read_text(encoding="utf-8"):
             return name
@@ -656,9 +661,15 @@ def run_one(
         git(repo, "commit", "-q", "-m", "Set up releasekit", runner=runner)
     if code == 0:
         left = max(timeout - (time.monotonic() - started), 1.0)
+        before = dt.datetime.now(dt.UTC)
         code, output = releasekit(
             runner, repo, env, left, "release", "patch", "--to", "local", "--yes"
         )
+        if project.calendar:  # the date when the release was planned, in the plugin's format
+            dates = (before, dt.datetime.now(dt.UTC))
+            versions = dict.fromkeys(str(Version(d.strftime(project.calendar))) for d in dates)
+            found = re.search(r"^Release \S+ -> (\S+) ", output, re.M)
+            outcome.planned = found[1] if found and found[1] in versions else next(iter(versions))
         step = failed_step(repo)
     else:
         step = "init"
