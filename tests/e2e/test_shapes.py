@@ -272,6 +272,23 @@ SHAPES = {
         _full("0.1.1 0.2.0 0.2.1rc1 0.2.1 0.2.1.post1 0.2.2.dev1"),
         {"pyproject.toml": PYPROJECT_VERSION, "uv.lock": r'^name = "tinyuv"\nversion = "([^"]+)"$'},
     ),
+    # kr8s: poetry-core with poetry-dynamic-versioning as the build backend, `0.0.0` placeholders
+    # in [tool.poetry] version and __version__, v tags, no changelog.
+    "kr8s": Shape(
+        "shape-kr8s",
+        "tinykr8s",
+        "v{version}",
+        ("v0.8.5", "v0.8.6"),
+        _full("0.8.7 0.9.0 0.9.1rc1 0.9.1 0.9.1.post1 0.9.2.dev1"),
+    ),
+    # pydantic-ai's packages: hatchling with uv-dynamic-versioning, src layout, v tags.
+    "uvdv": Shape(
+        "shape-uvdv",
+        "tinyuvdv",
+        "v{version}",
+        ("v1.0.0", "v1.0.1"),
+        _chain("patch=1.0.2", "minor=1.1.0", "rc=1.1.1rc1", "release=1.1.1"),
+    ),
     # toolz 1.0: versioneer vendored (`git describe` when the sdist is built), setup.py and
     # setup.cfg only (no pyproject.toml), tests inside the package, no changelog, tags without v.
     "toolz": Shape(

@@ -242,6 +242,14 @@ def test_read_back_mismatch_is_a_failed_step(tmp_path: Path) -> None:
             },
             "VCS-versioned by versioningit",
         ),
+        (  # enabled for `poetry build` with the plugin only: a standard build makes 0.0.0
+            {
+                "pyproject.toml": '[build-system]\nrequires = ["poetry-core"]\n'
+                'build-backend = "poetry.core.masonry.api"\n[tool.poetry]\nname = "demo-pkg"\n'
+                'version = "0.0.0"\n[tool.poetry-dynamic-versioning]\nenable = true\n'
+            },
+            re.escape("poetry-dynamic-versioning is not in [build-system] requires"),
+        ),
     ],
 )
 def test_unreadable_versions_say_what_and_how(tmp_path: Path, files: Files, message: str) -> None:

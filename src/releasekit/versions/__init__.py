@@ -3,11 +3,11 @@ detection from pyproject.toml (and setup.cfg). Adding a kind is one class in :da
 
 Detection order: a static ``[project] version``; else a dynamic version from what the build backend
 reads (hatch-vcs, hatch ``path``, setuptools ``attr``/``file``, setuptools-scm, pdm-backend ``scm``,
-versioneer, the calver plugin's build date, pdm-backend ``file``, flit_core's module
-``__version__``, poetry's ``[tool.poetry] version``); else setup.cfg ``[metadata] version``; else
-bump-my-version's ``current_version``; else, for a setup.py that computes it, the files holding the
-version its build backend reports. Copies of the version in the project's packages are written with
-it (:mod:`.copies`).
+poetry-dynamic-versioning, uv-dynamic-versioning, versioneer, the calver plugin's build date,
+pdm-backend ``file``, flit_core's module ``__version__``, poetry's ``[tool.poetry] version``); else
+setup.cfg ``[metadata] version``; else bump-my-version's ``current_version``; else, for a setup.py
+that computes it, the files holding the version its build backend reports. Copies of the version in
+the project's packages are written with it (:mod:`.copies`).
 """
 
 from __future__ import annotations
@@ -38,7 +38,9 @@ from .static import PoetryVersion, ProjectVersion
 from .vcs import (
     HatchVcsVersion,
     PdmScmVersion,
+    PoetryDynamicVersion,
     SetuptoolsScmVersion,
+    UvDynamicVersion,
     VcsVersion,
     VersioneerVersion,
     pretend_env,
@@ -56,6 +58,7 @@ __all__ = [
     "PdmFileVersion",
     "PdmScmVersion",
     "PlainFileVersion",
+    "PoetryDynamicVersion",
     "PoetryVersion",
     "Project",
     "ProjectVersion",
@@ -64,6 +67,7 @@ __all__ = [
     "SetuptoolsAttrVersion",
     "SetuptoolsFileVersion",
     "SetuptoolsScmVersion",
+    "UvDynamicVersion",
     "VcsVersion",
     "VersionSource",
     "VersioneerVersion",
@@ -82,6 +86,8 @@ SOURCES: tuple[type[VersionSource], ...] = (
     SetuptoolsFileVersion,
     SetuptoolsScmVersion,
     PdmScmVersion,
+    PoetryDynamicVersion,
+    UvDynamicVersion,
     VersioneerVersion,
     CalverVersion,
     PdmFileVersion,
@@ -95,7 +101,6 @@ SOURCES: tuple[type[VersionSource], ...] = (
 #: Build requirements that version a project from git tags in ways releasekit cannot pin.
 _UNPINNABLE_VCS = (
     "versioningit",
-    "poetry-dynamic-versioning",
     "setuptools-git-versioning",
     "dunamai",
     "miniver",

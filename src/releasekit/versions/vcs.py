@@ -1,5 +1,5 @@
-"""Versions that ARE the git tags: hatch-vcs, setuptools-scm, pdm-backend's ``scm`` source and
-versioneer.
+"""Versions that ARE the git tags: hatch-vcs, setuptools-scm, pdm-backend's ``scm`` source,
+poetry-dynamic-versioning, uv-dynamic-versioning and versioneer.
 
 The current version is the highest release tag reachable from HEAD, read with the project's tag
 format (:func:`releasekit.tags.effective_tag_format`); ``0.0.0`` before the first release.
@@ -17,6 +17,7 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
+from ..errors import ConfigError
 from ..tags import latest_version_tag
 from ..textfiles import ini_section
 from .base import VersionSource
@@ -25,7 +26,9 @@ from .project import Project
 __all__ = [
     "HatchVcsVersion",
     "PdmScmVersion",
+    "PoetryDynamicVersion",
     "SetuptoolsScmVersion",
+    "UvDynamicVersion",
     "VcsVersion",
     "VersioneerVersion",
     "pretend_env",
@@ -106,6 +109,50 @@ class PdmScmVersion(VcsVersion):
     def detect(cls, project: Project) -> VersionSource | None:
         source = project.table("tool", "pdm", "version").get("source")
         return cls._from(project) if project.dynamic_version and source == "scm" else None
+
+
+class PoetryDynamicVersion(VcsVersion):
+    """poetry-dynamic-versioning (kr8s): ``[tool.poetry-dynamic-versioning] enable = true`` and
+    its build backend; ``[tool.poetry] version = "0.0.0"`` is a placeholder the backend replaces
+    (and ``__version__`` placeholders it substitutes) from the tag, or from
+    ``POETRY_DYNAMIC_VERSIONING_BYPASS``."""
+
+    kind = "poetry-dynamic-versioning"
+
+    @classmethod
+    def detect(cls, project: Project) -> VersionSource | None:
+        if project.table("tool", "poetry-dynamic-versioning").get("enable") is not True:
+            return None
+        if "poetry-dynamic-versioning" not in project.build_requires:
+            raise ConfigError(
+                f"{project.root / 'pyproject.toml'}: [tool.poetry-dynamic-versioning] enable = "
+                "true, but poetry-dynamic-versioning is not in [build-system] requires: only "
+                "`poetry build` with the plugin would version it, a standard build (python -m "
+                "build, uv build) makes the placeholder version",
+                hint='add it as its docs say: requires = ["poetry-core>=1.0.0", '
+                '"poetry-dynamic-versioning>=1.0.0,<2.0.0"], build-backend = '
+                '"poetry_dynamic_versioning.backend"',
+            )
+        return cls._from(project)
+
+    def build_env(self, name: str, version: str) -> dict[str, str]:
+        return {"POETRY_DYNAMIC_VERSIONING_BYPASS": version}
+
+
+class UvDynamicVersion(VcsVersion):
+    """uv-dynamic-versioning: hatchling's ``[tool.hatch.version] source =
+    "uv-dynamic-versioning"``, pinned with ``UV_DYNAMIC_VERSIONING_BYPASS``."""
+
+    kind = "uv-dynamic-versioning"
+
+    @classmethod
+    def detect(cls, project: Project) -> VersionSource | None:
+        source = project.table("tool", "hatch", "version").get("source")
+        wanted = project.dynamic_version and source == "uv-dynamic-versioning"
+        return cls._from(project) if wanted else None
+
+    def build_env(self, name: str, version: str) -> dict[str, str]:
+        return {"UV_DYNAMIC_VERSIONING_BYPASS": version}
 
 
 class VersioneerVersion(VcsVersion):
