@@ -228,6 +228,23 @@ PROJECTS = (
     Project("traitlets", "5.14.3", "v{version}"),
     Project("pyasn1", "0.6.1", "v{version}"),
     Project("wcwidth", "0.2.13", "{version}"),
+    # The eighth wave (2026-12-04): ten more, chosen for shapes the first seven lack (Encode's
+    # hatchling path versions with large async test suites, mkdocs' hatch path with a generated
+    # changelog page, towncrier releasing itself, twine's setuptools-scm with tox, pre-commit's
+    # setup.cfg static version, dnspython's version tuple module, email-validator's setup.cfg
+    # ``attr:``, websocket-client's and oauthlib's setup.py reading their package), listed
+    # before any was run and kept whatever their result; pinned to the newest final release
+    # uploaded before 2025-07-01.
+    Project("starlette", "0.47.1", "{version}"),
+    Project("mkdocs", "1.6.1", "{version}"),
+    Project("towncrier", "24.8.0", "{version}"),
+    Project("twine", "6.1.0", "{version}"),
+    Project("identify", "2.6.12", "v{version}"),
+    Project("dnspython", "2.7.0", "v{version}"),
+    Project("python-multipart", "0.0.20", "{version}"),
+    Project("email-validator", "2.2.0", "v{version}"),
+    Project("websocket-client", "1.8.0", "v{version}"),
+    Project("oauthlib", "3.3.1", "v{version}"),
 )
 
 
