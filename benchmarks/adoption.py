@@ -231,7 +231,7 @@ PROJECTS = (
     # The eighth wave (2026-12-04): ten more, chosen for shapes the first seven lack (Encode's
     # hatchling path versions with large async test suites, mkdocs' hatch path with a generated
     # changelog page, towncrier releasing itself, twine's setuptools-scm with tox, pre-commit's
-    # setup.cfg static version, dnspython's version tuple module, email-validator's setup.cfg
+    # setup.cfg static version (identify), dnspython's version module, email-validator's setup.cfg
     # ``attr:``, websocket-client's and oauthlib's setup.py reading their package), listed
     # before any was run and kept whatever their result; pinned to the newest final release
     # uploaded before 2025-07-01.
