@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from releasekit.errors import ConfigError
+from releasekit.errors import ConfigError, StepFailed
 from releasekit.versions import detect_source
 from releasekit.versions.setuppy import SetupPyVersion
 from releasekit.workspace import package_name
@@ -112,6 +112,42 @@ def test_a_module_version_constant_setup_py_reads_is_written(tmp_path: Path) -> 
     source.write("2025.2.1")
     source.verify("2025.2.1")
     assert (root / "tinytz/__init__.py").read_text() == module.replace("2025.2'", "2025.2.1'")
+
+
+def test_a_version_constant_in_setup_py_itself_is_written(tmp_path: Path) -> None:
+    """websocket-client's shape: ``VERSION = "1.8.0"`` at the top of setup.py, passed as
+    ``version=VERSION``, and repeated as ``__version__`` in the package: both are written."""
+    setup = (
+        'from setuptools import setup\n\nVERSION = "1.8.0"\n\n'
+        'setup(name="tinyws", version=VERSION, packages=["tinyws"])\n'
+    )
+    root = _project(tmp_path, {"setup.py": setup, "tinyws/__init__.py": '__version__ = "1.8.0"\n'})
+    source = detect_source(root, {}, name="tinyws")
+    assert {p.relative_to(root).as_posix() for p in source.files()} == {
+        "setup.py",
+        "tinyws/__init__.py",
+    }
+    source.write("1.8.1")
+    source.verify("1.8.1")
+    assert 'VERSION = "1.8.1"' in (root / "setup.py").read_text()
+    assert (root / "tinyws/__init__.py").read_text() == '__version__ = "1.8.1"\n'
+
+
+def test_the_backend_is_asked_again_after_writing(tmp_path: Path) -> None:
+    """A home releasekit did not find (the version computed from parts) keeps setup.py at the
+    old version: the version step's read-back fails before anything is committed, rather than
+    verify finding the old version in the built artifacts."""
+    setup = (
+        'from setuptools import setup\nMAJOR, MINOR = 1, 8\nVERSION = f"{MAJOR}.{MINOR}.0"\n'
+        'setup(name="tinyparts", version=VERSION, packages=["tinyparts"])\n'
+    )
+    root = _project(
+        tmp_path, {"setup.py": setup, "tinyparts/__init__.py": '__version__ = "1.8.0"\n'}
+    )
+    source = detect_source(root, {}, name="tinyparts")
+    source.write("1.8.1")
+    with pytest.raises(StepFailed, match=r"still gives 1\.8\.0: it reads the version from"):
+        source.verify("1.8.1")
 
 
 def test_a_version_releasekit_cannot_place_is_one_config_error(tmp_path: Path) -> None:

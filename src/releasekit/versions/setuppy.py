@@ -1,13 +1,13 @@
 """Projects whose setup.py computes the name and version in code (requests, six, h11).
 
-Nothing static says the name or where the version lives, so the build backend is asked:
-``python -m build --metadata`` (pypa/build's public interface to the PEP 517
+Nothing static says the name or where the version lives, so the build backend is asked: ``python -m
+build --metadata`` (pypa/build's public interface to the PEP 517
 ``prepare_metadata_for_build_wheel`` hook, in an isolated environment) gives the name and the
 current version. The version's homes are then the places that hold exactly that version:
-``__version__ = "X"`` (or ``VERSION = "X"``, pytz's) in a module (what setup.py reads or
-imports), a literal ``version="X"`` in
-setup.py itself, or a file holding nothing but it (cookiecutter's ``VERSION.txt``). Each is
-written (pycparser's setup.py and package both say ``2.22``); found nowhere, releasekit says so.
+``__version__ = "X"`` (or ``VERSION = "X"``, pytz's) in a module (what setup.py reads or imports) or
+in setup.py itself (websocket-client's ``VERSION = "1.8.0"``), a literal ``version="X"`` in setup.py
+itself, or a file holding nothing but it (cookiecutter's ``VERSION.txt``). Each is written
+(pycparser's setup.py and package both say ``2.22``); found nowhere, releasekit says so.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 from packaging.version import InvalidVersion, Version
 
 from .. import process
-from ..errors import ConfigError, ProcessError
+from ..errors import ConfigError, ProcessError, StepFailed
 from ..textfiles import read_text
 from ..venv import uv_binary
 from .base import VersionSource
@@ -52,14 +52,15 @@ def setup_py_metadata(root: Path) -> SetupPyMetadata | None:
     if not (root / "setup.py").is_file():
         return None
     stamp = hashlib.sha256()
-    for name in ("setup.py", "setup.cfg", "pyproject.toml"):
-        if (root / name).is_file():
-            stamp.update((root / name).read_bytes())
+    read = [root / name for name in ("setup.py", "setup.cfg", "pyproject.toml")]
+    for path in [*read, *_python_files(root), *_version_files(root)]:  # what setup() may read
+        if path.is_file():
+            stamp.update(path.read_bytes())
     return _metadata(root.resolve(), stamp.hexdigest())
 
 
 @functools.cache
-def _metadata(root: Path, stamp: str) -> SetupPyMetadata:  # stamp: setup.py & co. unchanged
+def _metadata(root: Path, stamp: str) -> SetupPyMetadata:  # stamp: the files it reads unchanged
     del stamp
     uv = uv_binary()
     argv = [*process.TOOL, "build", "--metadata", *(["--installer", "uv"] if uv else [])]
@@ -101,6 +102,21 @@ def _same(text: str, version: Version) -> bool:
 class SetupPyVersion(ModuleVersion):
     kind = "setup.py: the version in a Python file"
 
+    def verify(self, version: str) -> None:
+        """Read back from the file, then from the build backend: setup.py must now give
+        ``version`` (a home of the version releasekit did not find would keep the old one, and
+        the build would make it)."""
+        super().verify(version)
+        meta = setup_py_metadata(self.root)
+        if meta is not None and not _same(meta.version, Version(version)):
+            raise StepFailed(
+                f"{self.root / 'setup.py'}: wrote version {version} to "
+                f"{self.slot.path.relative_to(self.root).as_posix()}, but setup.py still gives "
+                f"{meta.version}: it reads the version from somewhere releasekit did not write",
+                hint="nothing was committed; roll back with `releasekit release --rollback`, "
+                "then name the files to change in [tool.bumpversion]",
+            )
+
     @classmethod
     def detect(cls, project: Project) -> VersionSource | None:
         if project.table("project") or project.table("tool", "poetry"):
@@ -111,13 +127,13 @@ class SetupPyVersion(ModuleVersion):
         version = Version(meta.version)
         places: list[tuple[Path, re.Pattern[str], str]] = []
         for path in _python_files(project.root):
-            pattern, where = (
-                (_KEYWORD, 'version="..." in setup()')
-                if path == project.root / "setup.py"
-                else (_MODULE, '__version__ = "..." (or VERSION)')
-            )
-            if any(_same(m.group("version"), version) for m in pattern.finditer(read_text(path))):
-                places.append((path, pattern, where))
+            kinds = [(_MODULE, '__version__ = "..." (or VERSION)')]
+            if path == project.root / "setup.py":  # websocket-client: VERSION = "1.8.0" above
+                kinds.insert(0, (_KEYWORD, 'version="..." in setup()'))
+            text = read_text(path)
+            for pattern, where in kinds:
+                if any(_same(m.group("version"), version) for m in pattern.finditer(text)):
+                    places.append((path, pattern, where))
         places.sort(key=lambda place: place[0].name != "setup.py")  # setup() reads its own first
         sources: list[ModuleVersion] = [
             cls(project.root, path, pattern=pattern, where=where) for path, pattern, where in places
