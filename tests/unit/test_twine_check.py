@@ -43,3 +43,28 @@ def test_a_description_pypi_cannot_render_stops_the_release(tmp_path: Path) -> N
         verify_artifacts(files, workdir=tmp_path / "work")
     assert str(info.value).startswith("twine check failed (exit 1): ")
     assert "\x1b[" not in str(info.value)  # no terminal colours in an ERROR line
+
+
+def test_a_field_newer_than_the_metadata_version_names_the_backend_to_upgrade(
+    tmp_path: Path,
+) -> None:
+    """mkdocs 1.6.1, towncrier 24.8.0, execnet 2.1.1: hatchling 1.25 (their release week's)
+    writes ``License-Expression`` under Metadata-Version 2.3, which twine and PyPI refuse."""
+    root = tmp_path / "old"
+    (root / "tinyold").mkdir(parents=True)
+    (root / "tinyold" / "__init__.py").write_text("X = 1\n")
+    (root / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["hatchling==1.25.0"]\nbuild-backend = "hatchling.build"\n'
+        '[project]\nname = "tinyold"\nversion = "1.0"\nlicense = "MIT"\n'
+    )
+    dist = root / "dist"
+    subprocess.run([uv_binary() or "uv", "build", "-q", "-o", str(dist), str(root)], check=True)
+    files = sorted(p for p in dist.iterdir() if p.name.endswith((".whl", ".tar.gz")))
+    with pytest.raises(ProcessError) as info:
+        verify_artifacts(files, workdir=tmp_path / "work")
+    said = " ".join(str(info.value).split())
+    assert "license-expression introduced in metadata version 2.4, not 2.3" in said
+    assert info.value.hint is not None
+    assert "License-Expression" not in info.value.hint  # twine names it in lower case
+    assert "license-expression under Metadata-Version 2.3" in info.value.hint
+    assert "hatchling>=1.27" in info.value.hint

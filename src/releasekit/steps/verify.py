@@ -4,6 +4,7 @@ command passes. The metadata check runs first (it is instant); the other three r
 
 from __future__ import annotations
 
+import re
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -33,6 +34,14 @@ if TYPE_CHECKING:
     from ..context import Context
 
 __all__ = ["Verified", "VerifyStep", "check_built", "verify_artifacts"]
+
+
+#: twine's (packaging's) refusal of a field newer than the Metadata-Version the backend wrote:
+#: hatchling before 1.27 writes ``License-Expression`` under 2.3 (execnet, mkdocs, towncrier).
+_TOO_OLD = re.compile(  # twine wraps its message at the terminal's width
+    r"(?P<field>[\w-]+)\s+introduced\s+in\s+metadata\s+version\s+(?P<needs>[\d.]+),\s+not\s+"
+    r"(?P<written>\d+(?:\.\d+)*)"
+)
 
 
 def check_built(ctx: Context) -> None:
@@ -78,10 +87,18 @@ def verify_artifacts(
         )
         verdicts = [line for line in done.output.splitlines() if line.startswith("Checking ")]
         if done.returncode and not all(v.endswith("FAILED due to warnings") for v in verdicts):
+            old = _TOO_OLD.search(done.output)
             process.run(  # again, to raise twine's own error with its reason
                 [*process.TOOL, "twine", "--no-color", "check", *files],
                 what="twine check",
-                hint="fix the package metadata (readme, content type) it names",
+                hint=(
+                    f"the build backend writes {old['field']} under Metadata-Version "
+                    f"{old['written']} (it needs {old['needs']}), which twine and PyPI refuse: "
+                    "require a newer backend in "
+                    "[build-system] requires (hatchling>=1.27, setuptools>=77, flit_core>=3.11)"
+                    if old
+                    else "fix the package metadata (readme, content type) it names"
+                ),
             )
         lines = (line.strip() for line in done.output.splitlines())
         return list(
