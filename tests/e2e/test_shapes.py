@@ -40,6 +40,9 @@ UNDERLINE = re.compile(r"([=\-~^*+#])\1{2,}")
 PYPROJECT_VERSION = r'^version = "([^"]+)"$'
 DUNDER_VERSION = r'^__version__ = "([^"]+)"$'
 FULL_CHAIN = ("patch", "minor", "rc", "release", "post", "dev")
+PARTS_VERSION = (
+    r"^(MAJOR = \d+\nMINOR = \d+\nMICRO = \d+\nRELEASELEVEL = 0x[0-9A-F]+\nSERIAL = \d+)$"
+)
 
 
 @dataclass(frozen=True)
@@ -289,6 +292,18 @@ SHAPES = {
         ("v1.0.0", "v1.0.1"),
         _chain("patch=1.0.2", "minor=1.1.0", "rc=1.1.1rc1", "release=1.1.1"),
     ),
+    # dnspython: hatchling's code source computing `version` from MAJOR, MINOR, MICRO,
+    # RELEASELEVEL (CPython's 0xA/0xB/0xC/0xF, dnspython's 0x0 for dev) and SERIAL; v tags.
+    "dnspython": Shape(
+        "shape-dnspython",
+        "tinydns",
+        "v{version}",
+        ("v2.6.1", "v2.7.0"),
+        # (a dev version is spelled "2.8.2dev1" by the module: see test_version_parts)
+        _chain("patch=2.7.1", "minor=2.8.0", "rc=2.8.1rc1", "release=2.8.1"),
+        {"dns/version.py": PARTS_VERSION},
+        spell=lambda v: _parts(Version(v)),
+    ),
     # toolz 1.0: versioneer vendored (`git describe` when the sdist is built), setup.py and
     # setup.cfg only (no pyproject.toml), tests inside the package, no changelog, tags without v.
     "toolz": Shape(
@@ -299,6 +314,18 @@ SHAPES = {
         _full("1.0.1 1.1.0 1.1.1rc1 1.1.1 1.1.1.post1 1.1.2.dev1"),
     ),
 }
+
+
+def _parts(version: Version) -> str:
+    """dnspython's spelling: the numbers, the release level in hex, the serial."""
+    phase = "dev" if version.dev is not None else version.pre[0] if version.pre else ""
+    level = {"a": 0xA, "b": 0xB, "rc": 0xC, "": 0xF, "dev": 0x0}[phase]
+    serial = version.dev if version.dev is not None else version.pre[1] if version.pre else 0
+    major, minor, micro = version.release
+    return (
+        f"MAJOR = {major}\nMINOR = {minor}\nMICRO = {micro}\nRELEASELEVEL = 0x{level:02X}\n"
+        f"SERIAL = {serial}"
+    )
 
 
 def _info_tuple(version: Version) -> str:

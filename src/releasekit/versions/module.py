@@ -25,6 +25,7 @@ from ..errors import ConfigError
 from ..textfiles import read_text
 from .base import SlotVersion, TextSlot, VersionSource
 from .infotuple import TupleVersion, find_tuple
+from .parts import PartsVersion, find_parts
 from .project import Project
 
 __all__ = [
@@ -92,6 +93,12 @@ class HatchPathVersion(ModuleVersion):
             expression = hatch.get("expression", "__version__")
             kind = "[tool.hatch.version] code"
             found = _tuple_version(project.root, project.root / path, str(expression), kind)
+            if found is None and (project.root / path).is_file():  # dnspython's MAJOR, MINOR...
+                text = read_text(project.root / path)
+                if find_parts(text, str(expression)) is not None:
+                    found = PartsVersion(
+                        project.root, project.root / path, expression=str(expression), kind=kind
+                    )
             if found is not None:
                 return found
         pattern = hatch.get("pattern")

@@ -1,0 +1,5 @@
+import dns
+
+
+def test_greet() -> None:
+    assert dns.greet("") == "Hello, world!"
