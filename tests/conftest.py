@@ -3,12 +3,15 @@ and a snapshot of everything a release could change (to prove that failures chan
 
 from __future__ import annotations
 
+import email.parser
 import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tarfile
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -317,3 +320,22 @@ def step_context(root: Path, *, dry_run: bool = False) -> Context:
         bump="minor",
         dry_run=dry_run,
     )
+
+
+def metadata_version(path: Path) -> str:
+    """The version a built sdist (its top-level PKG-INFO) or wheel (METADATA) says inside."""
+    if path.suffix == ".whl":
+        with zipfile.ZipFile(path) as wheel:
+            name = next(n for n in wheel.namelist() if n.endswith(".dist-info/METADATA"))
+            text = wheel.read(name).decode()
+    else:
+        with tarfile.open(path) as sdist:
+            member = next(
+                m
+                for m in sdist.getmembers()
+                if m.name.count("/") == 1 and m.name.endswith("/PKG-INFO")
+            )
+            extracted = sdist.extractfile(member)
+            assert extracted is not None
+            text = extracted.read().decode()
+    return str(email.parser.Parser().parsestr(text)["Version"])

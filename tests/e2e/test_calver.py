@@ -11,36 +11,15 @@ would be too.
 from __future__ import annotations
 
 import datetime as dt
-import email.parser
-import tarfile
-import zipfile
 from pathlib import Path
 
 import pytest
 from packaging.version import Version
 
-from ..conftest import Sandbox, assert_one_error_line, make_sandbox
+from ..conftest import Sandbox, assert_one_error_line, make_sandbox, metadata_version
 
 FORMAT = "%Y.%m.%d.%H"
 CURRENT = "2025.5.9.12"
-
-
-def _metadata_version(path: Path) -> str:
-    if path.suffix == ".whl":
-        with zipfile.ZipFile(path) as wheel:
-            name = next(n for n in wheel.namelist() if n.endswith(".dist-info/METADATA"))
-            text = wheel.read(name).decode()
-    else:
-        with tarfile.open(path) as sdist:
-            member = next(
-                m
-                for m in sdist.getmembers()
-                if m.name.count("/") == 1 and m.name.endswith("/PKG-INFO")
-            )
-            handle = sdist.extractfile(member)
-            assert handle is not None
-            text = handle.read().decode()
-    return str(email.parser.Parser().parsestr(text)["Version"])
 
 
 def _date_version(moment: dt.datetime) -> str:
@@ -68,7 +47,7 @@ def _released(sb: Sandbox, version: str) -> None:
         f"tinytrove-{version}-py3-none-any.whl",
     }
     for name in sb.index_files():
-        assert _metadata_version(sb.index / name) == version, name
+        assert metadata_version(sb.index / name) == version, name
     assert sb.remote_git("tag", "--list").split() == sorted([CURRENT, version])
 
 

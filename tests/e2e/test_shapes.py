@@ -19,11 +19,8 @@ release, post, dev) for every version-source kind.
 
 from __future__ import annotations
 
-import email.parser
 import re
 import subprocess
-import tarfile
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +28,7 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
-from ..conftest import Sandbox, make_sandbox
+from ..conftest import Sandbox, make_sandbox, metadata_version
 
 CHANGELOG_NAMES = re.compile(r"^(CHANGELOG|CHANGES|HISTORY|NEWS)(\.\w+)?$", re.IGNORECASE)
 VERSION_RE = re.compile(r"v?(\d+(?:\.\d+)*(?:(?:a|b|rc)\d+)?(?:\.post\d+)?(?:\.dev\d+)?)(?![\w.])")
@@ -379,24 +376,6 @@ def _no_links(text: str) -> str:
     return "\n".join(
         line for line in text.splitlines() if line.strip() and not LINK_REF.match(line)
     )
-
-
-def metadata_version(path: Path) -> str:
-    if path.suffix == ".whl":
-        with zipfile.ZipFile(path) as wheel:
-            name = next(n for n in wheel.namelist() if n.endswith(".dist-info/METADATA"))
-            text = wheel.read(name).decode()
-    else:
-        with tarfile.open(path) as sdist:
-            member = next(
-                m
-                for m in sdist.getmembers()
-                if m.name.count("/") == 1 and m.name.endswith("/PKG-INFO")
-            )
-            extracted = sdist.extractfile(member)
-            assert extracted is not None
-            text = extracted.read().decode()
-    return str(email.parser.Parser().parsestr(text)["Version"])
 
 
 def _put_back(new: str, old: str) -> Callable[[re.Match[str]], str]:
