@@ -289,6 +289,15 @@ SHAPES = {
         ("v1.0.0", "v1.0.1"),
         _chain("patch=1.0.2", "minor=1.1.0", "rc=1.1.1rc1", "release=1.1.1"),
     ),
+    # ridgeplot-py: versioningit under hatchling, `git describe` at build time with no variable
+    # to pin it, a format for builds between tags, src layout, v tags.
+    "versioningit": Shape(
+        "shape-versioningit",
+        "tinyvgit",
+        "v{version}",
+        ("v0.4.0", "v0.5.0"),
+        _full("0.5.1 0.6.0 0.6.1rc1 0.6.1 0.6.1.post1 0.6.2.dev1"),
+    ),
     # dnspython: hatchling's code source computing `version` from MAJOR, MINOR, MICRO,
     # RELEASELEVEL (CPython's 0xA/0xB/0xC/0xF, dnspython's 0x0 for dev) and SERIAL; v tags.
     "dnspython": Shape(

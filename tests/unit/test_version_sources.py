@@ -237,10 +237,10 @@ def test_read_back_mismatch_is_a_failed_step(tmp_path: Path) -> None:
         ),
         (
             {
-                "pyproject.toml": '[build-system]\nrequires = ["setuptools", "versioningit"]\n'
-                + DYNAMIC
+                "pyproject.toml": "[build-system]\n"
+                'requires = ["setuptools", "setuptools-git-versioning"]\n' + DYNAMIC
             },
-            "VCS-versioned by versioningit",
+            "VCS-versioned by setuptools-git-versioning",
         ),
         (  # enabled for `poetry build` with the plugin only: a standard build makes 0.0.0
             {

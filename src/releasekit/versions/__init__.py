@@ -3,11 +3,11 @@ detection from pyproject.toml (and setup.cfg). Adding a kind is one class in :da
 
 Detection order: a static ``[project] version``; else a dynamic version from what the build backend
 reads (hatch-vcs, hatch ``path``, setuptools ``attr``/``file``, setuptools-scm, pdm-backend ``scm``,
-poetry-dynamic-versioning, uv-dynamic-versioning, versioneer, the calver plugin's build date,
-pdm-backend ``file``, flit_core's module ``__version__``, poetry's ``[tool.poetry] version``); else
-setup.cfg ``[metadata] version``; else bump-my-version's ``current_version``; else, for a setup.py
-that computes it, the files holding the version its build backend reports. Copies of the version in
-the project's packages are written with it (:mod:`.copies`).
+poetry-dynamic-versioning, uv-dynamic-versioning, versioningit, versioneer, the calver plugin's
+build date, pdm-backend ``file``, flit_core's module ``__version__``, poetry's ``[tool.poetry]
+version``); else setup.cfg ``[metadata] version``; else bump-my-version's ``current_version``; else,
+for a setup.py that computes it, the files holding the version its build backend reports. Copies of
+the version in the project's packages are written with it (:mod:`.copies`).
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from .vcs import (
     UvDynamicVersion,
     VcsVersion,
     VersioneerVersion,
+    VersioningitVersion,
     pretend_env,
 )
 
@@ -71,6 +72,7 @@ __all__ = [
     "VcsVersion",
     "VersionSource",
     "VersioneerVersion",
+    "VersioningitVersion",
     "WithCopies",
     "detect_source",
     "find_bumpversion",
@@ -88,6 +90,7 @@ SOURCES: tuple[type[VersionSource], ...] = (
     PdmScmVersion,
     PoetryDynamicVersion,
     UvDynamicVersion,
+    VersioningitVersion,
     VersioneerVersion,
     CalverVersion,
     PdmFileVersion,
@@ -100,7 +103,6 @@ SOURCES: tuple[type[VersionSource], ...] = (
 
 #: Build requirements that version a project from git tags in ways releasekit cannot pin.
 _UNPINNABLE_VCS = (
-    "versioningit",
     "setuptools-git-versioning",
     "dunamai",
     "miniver",

@@ -1,5 +1,5 @@
 """Versions that ARE the git tags: hatch-vcs, setuptools-scm, pdm-backend's ``scm`` source,
-poetry-dynamic-versioning, uv-dynamic-versioning and versioneer.
+poetry-dynamic-versioning, uv-dynamic-versioning, versioningit and versioneer.
 
 The current version is the highest release tag reachable from HEAD, read with the project's tag
 format (:func:`releasekit.tags.effective_tag_format`); ``0.0.0`` before the first release.
@@ -31,6 +31,7 @@ __all__ = [
     "UvDynamicVersion",
     "VcsVersion",
     "VersioneerVersion",
+    "VersioningitVersion",
     "pretend_env",
 ]
 
@@ -153,6 +154,29 @@ class UvDynamicVersion(VcsVersion):
 
     def build_env(self, name: str, version: str) -> dict[str, str]:
         return {"UV_DYNAMIC_VERSIONING_BYPASS": version}
+
+
+class VersioningitVersion(VcsVersion):
+    """versioningit (``[tool.versioningit]``, or hatch's ``source = "versioningit"``): ``git
+    describe`` at build time, with no variable to pin it, so the build's private checkout gets
+    the release tag, in the project's tag format (versioningit strips a leading ``v``); at
+    distance 0 its default format gives the tag's version exactly."""
+
+    kind = "versioningit"
+
+    @classmethod
+    def detect(cls, project: Project) -> VersionSource | None:
+        hatch = project.table("tool", "hatch", "version").get("source") == "versioningit"
+        setuptools = "versioningit" in project.build_requires and bool(
+            project.table("tool", "versioningit")
+        )
+        return cls._from(project) if project.dynamic_version and (hatch or setuptools) else None
+
+    def build_env(self, name: str, version: str) -> dict[str, str]:
+        return {}
+
+    def build_tag(self, version: str) -> str | None:
+        return self.tag_format.format(version=version)
 
 
 class VersioneerVersion(VcsVersion):

@@ -1,0 +1,5 @@
+"""Greetings, versioned by versioningit from git tags."""
+
+
+def greet(name: str) -> str:
+    return f"Hello, {name or 'world'}!"
