@@ -12,7 +12,7 @@ import fnmatch
 import re
 import time
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Protocol
@@ -166,6 +166,17 @@ def _public_pem(text: str) -> bool:
     return bool(labels) and labels <= PUBLIC_PEM
 
 
+def _harmless_if(pattern: str | None, name: str) -> Callable[[str], bool] | None:
+    """For a member sensitive by name that its content may clear, the judge of that content:
+    an environment file in the tests that sets nothing secret (a fixture), a PEM file of
+    public blocks only (a CA bundle)."""
+    if pattern in ENV_FILES and _in_tests(name):
+        return lambda text: not _sets_secrets(text)
+    if pattern in PEM_FILES:
+        return _public_pem
+    return None
+
+
 def scan(
     paths: Iterable[Path],
     *,
@@ -193,14 +204,11 @@ def scan(
                 text: Iterable[str] = ()
                 if stream is not None:
                     text = decode(_Counted(stream, report))
-                if pattern in ENV_FILES and _in_tests(name):
-                    text = list(text)  # an environment file is small: read it to judge it
-                    if not _sets_secrets("".join(text)):
-                        pattern = None  # a test fixture that sets nothing secret
-                elif pattern in PEM_FILES:
-                    text = list(text)  # judged by its blocks; the secret scan still reads it
-                    if _public_pem("".join(text)):
-                        pattern = None  # certificates or public keys, nothing private
+                harmless = _harmless_if(pattern, name)
+                if harmless is not None:
+                    text = list(text)  # read to judge it; the secret scan still reads it
+                    if harmless("".join(text)):
+                        pattern = None
                 if pattern:
                     found.append(Finding(path.name, name, SENSITIVE_NAME, None, f" ({pattern!r})"))
                 if stream is None:

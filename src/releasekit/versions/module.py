@@ -92,13 +92,7 @@ class HatchPathVersion(ModuleVersion):
         if hatch.get("source") == "code":  # hatch runs the file and reads ``expression``
             expression = hatch.get("expression", "__version__")
             kind = "[tool.hatch.version] code"
-            found = _tuple_version(project.root, project.root / path, str(expression), kind)
-            if found is None and (project.root / path).is_file():  # dnspython's MAJOR, MINOR...
-                text = read_text(project.root / path)
-                if find_parts(text, str(expression)) is not None:
-                    found = PartsVersion(
-                        project.root, project.root / path, expression=str(expression), kind=kind
-                    )
+            found = _computed_version(project.root, project.root / path, str(expression), kind)
             if found is not None:
                 return found
         pattern = hatch.get("pattern")
@@ -173,7 +167,7 @@ class FlitModuleVersion(ModuleVersion):
         dotted = module if isinstance(module, str) else re.sub(r"[-.]+", "_", project.name)
         path = _module_file(project.root, project.root, dotted, "flit_core's dynamic version")
         path = _reexported_from(path, "__version__")
-        return _tuple_version(project.root, path, "__version__", cls.kind) or cls(
+        return _computed_version(project.root, path, "__version__", cls.kind) or cls(
             project.root, path
         )
 
@@ -241,16 +235,21 @@ def _reexported_from(path: Path, name: str) -> Path:
     return path
 
 
-def _tuple_version(root: Path, path: Path, name: str, kind: str) -> VersionSource | None:
-    """A :class:`TupleVersion` when ``path`` computes ``name`` from a version tuple instead of
-    assigning a literal (pyparsing's ``__version_info__``)."""
-    if name != "__version__" or not path.is_file():
+def _computed_version(root: Path, path: Path, name: str, kind: str) -> VersionSource | None:
+    """The numbers ``path`` computes ``name`` from instead of assigning a literal: a version
+    tuple (pyparsing's ``__version_info__``, :class:`TupleVersion`) or named numbers
+    (dnspython's ``MAJOR``, ``MINOR``... :class:`PartsVersion`)."""
+    if not path.is_file():
         return None
     text = read_text(path)
     literal = dunder_pattern(name).search(text)
-    if (literal and _is_version(literal.group("version"))) or find_tuple(text) is None:
+    if literal and _is_version(literal.group("version")):
         return None
-    return TupleVersion(root, path, kind=kind)
+    if name == "__version__" and find_tuple(text) is not None:
+        return TupleVersion(root, path, kind=kind)
+    if find_parts(text, name) is not None:
+        return PartsVersion(root, path, expression=name, kind=kind)
+    return None
 
 
 def _is_version(text: str) -> bool:
@@ -271,6 +270,6 @@ def attr_file(root: Path, attr: str, *, kind: str, base: Path | None = None) -> 
             hint='write it like attr = "pkg.__version__"',
         )
     path = _reexported_from(_module_file(root, base or root, module, kind), name)
-    return _tuple_version(root, path, name, kind) or ModuleVersion(
+    return _computed_version(root, path, name, kind) or ModuleVersion(
         root, path, pattern=dunder_pattern(name), where=f'{name} = "..."', kind=kind
     )

@@ -35,9 +35,9 @@ __all__ = ["SetupPyMetadata", "SetupPyVersion", "setup_py_metadata"]
 _DEPTH = 4
 #: Files holding nothing but the version, in the root or a top-level package.
 _VERSION_FILES = ("VERSION", "VERSION.txt", "version.txt")
-#: ``version="1.2.3"`` as a keyword argument of ``setup(...)``
 #: ``__version__ = "1.2.3"`` or ``VERSION = "1.2.3"`` (pytz: ``__version__ = VERSION``) in a module
 _MODULE = dunder_pattern("__version__", "VERSION")
+#: ``version="1.2.3"`` as a keyword argument of ``setup(...)``
 _KEYWORD = re.compile(r"^[ \t]*version[ \t]*=[ \t]*(?P<q>['\"])(?P<version>[^'\"\n]+)(?P=q)", re.M)
 
 

@@ -156,7 +156,18 @@ class UvDynamicVersion(VcsVersion):
         return {"UV_DYNAMIC_VERSIONING_BYPASS": version}
 
 
-class VersioningitVersion(VcsVersion):
+class TaggedBuildVersion(VcsVersion):
+    """A VCS version that takes no pinned version (``git describe`` at build time): the build's
+    private checkout gets the release tag instead (:meth:`VersionSource.build_tag`)."""
+
+    def build_env(self, name: str, version: str) -> dict[str, str]:
+        return {}
+
+    def build_tag(self, version: str) -> str | None:
+        return self.tag_format.format(version=version)
+
+
+class VersioningitVersion(TaggedBuildVersion):
     """versioningit (``[tool.versioningit]``, or hatch's ``source = "versioningit"``): ``git
     describe`` at build time, with no variable to pin it, so the build's private checkout gets
     the release tag, in the project's tag format (versioningit strips a leading ``v``); at
@@ -172,14 +183,8 @@ class VersioningitVersion(VcsVersion):
         )
         return cls._from(project) if project.dynamic_version and (hatch or setuptools) else None
 
-    def build_env(self, name: str, version: str) -> dict[str, str]:
-        return {}
 
-    def build_tag(self, version: str) -> str | None:
-        return self.tag_format.format(version=version)
-
-
-class VersioneerVersion(VcsVersion):
+class VersioneerVersion(TaggedBuildVersion):
     """versioneer (``versioneer.py`` in the tree, ``[versioneer]`` in setup.cfg or
     ``[tool.versioneer]`` in pyproject.toml): ``git describe`` at build time, matching
     ``tag_prefix``; toolz, older dask and pandas."""
@@ -200,9 +205,6 @@ class VersioneerVersion(VcsVersion):
         return cls(
             project.root, name=project.name, tag_format=project.tag_format, tag_prefix=prefix
         )
-
-    def build_env(self, name: str, version: str) -> dict[str, str]:
-        return {}
 
     def build_tag(self, version: str) -> str | None:
         return f"{self.tag_prefix}{version}"
