@@ -15,7 +15,9 @@ with a private ``RELEASEKIT_INDEX_DIR`` and nothing else: the gate is the projec
 limit per project, in a maintainer's environment at release time (see ``POLICY``: dependencies
 resolved as of the sdist's upload week, an unprivileged user). Every file that reaches the
 index is opened and its metadata version compared with the planned one: a wrong version
-uploaded is the one result that must never happen.
+uploaded is the one result that must never happen. The remote must then have the release's tag
+in the project's own style (``v1.2.3``, ``1.2.3``, ``rel_1_2_3``): a tag in another style is a
+"wrong tag", not a release.
 
 Prints a table (project, version, shape, result, failing step and its ERROR line) and, with
 ``--markdown``, writes it to ``docs/adoption.md`` with the date and the figures.
@@ -90,11 +92,18 @@ RESOLVE_DAYS = 7
 class Project:
     name: str
     version: str
-    tag_format: str  # as the project tags its releases
+    #: As the project tags its releases: ``{version}``, or ``{version_underscored}`` for
+    #: SQLAlchemy's ``rel_1_3_10``.
+    tag_format: str
     ci: bool = False  # in the fast subset .ci/run runs
     #: The calver plugin's format when the build makes the version from its date
     #: (trove-classifiers): ``release patch`` must then give the release's date, not X.Y.Z+1.
     calendar: str = ""
+
+    def tag(self, version: str) -> str:
+        """The tag the project gives ``version``."""
+        underscored = version.replace(".", "_")
+        return self.tag_format.format(version=version, version_underscored=underscored)
 
 
 #: Popular pure-Python projects, their pinned versions and tag styles.
@@ -245,6 +254,24 @@ PROJECTS = (
     Project("email-validator", "2.2.0", "v{version}"),
     Project("websocket-client", "1.8.0", "v{version}"),
     Project("oauthlib", "3.3.1", "v{version}"),
+    # The ninth wave (2026-12-04): ten more, chosen for shapes the first eight lack (a
+    # ``.bumpversion.cfg`` with setup.py (pytest-cov, tblib), jaraco's skeleton with towncrier
+    # ``newsfragments/`` (importlib-metadata), flit with a ``_version.py`` (arrow), a setup.py
+    # with ``VERSION`` and a ``lib/`` package directory (PyYAML), tests inside the package
+    # (simplejson), SQLAlchemy-style ``rel_1_3_10`` tags (Mako), a setup.cfg ``attr:`` with
+    # towncrier ``news/`` (resolvelib), single-module projects (xmltodict, distro's src layout),
+    # listed before any was run and kept whatever their result; pinned to the newest final
+    # release uploaded before 2025-07-01.
+    Project("pytest-cov", "6.2.1", "v{version}"),
+    Project("tblib", "3.1.0", "v{version}"),
+    Project("importlib-metadata", "8.7.0", "v{version}"),
+    Project("arrow", "1.3.0", "{version}"),
+    Project("pyyaml", "6.0.2", "{version}"),
+    Project("simplejson", "3.20.1", "v{version}"),
+    Project("mako", "1.3.10", "rel_{version_underscored}"),
+    Project("resolvelib", "1.2.0", "{version}"),
+    Project("xmltodict", "0.14.2", "v{version}"),
+    Project("distro", "1.9.0", "v{version}"),
 )
 
 
@@ -471,7 +498,7 @@ def make_repository(project: Project, sdist: Path, base: Path) -> Path:
         ("config", "commit.gpgsign", "false"),
         ("add", "-A"),
         ("commit", "-q", "-m", f"{project.name} {project.version} from its sdist"),
-        ("tag", "-a", project.tag_format.format(version=project.version), "-m", "release"),
+        ("tag", "-a", project.tag(project.version), "-m", "release"),
         ("remote", "add", "origin", str(remote)),
         ("push", "-q", "origin", "main", "--tags"),
     ):
@@ -490,6 +517,11 @@ with open(cfg.versionfile_source, "w") as f:
         "PARENTDIR_PREFIX": cfg.parentdir_prefix, "VERSIONFILE_SOURCE": cfg.versionfile_source,
     })
 """
+
+
+def remote_tags(remote: Path, runner: Runner) -> set[str]:
+    """The tags pushed to the bare remote."""
+    return set(git(remote, "tag", "--list", runner=runner).split())
 
 
 def restore_versioneer(repo: Path) -> None:
@@ -693,13 +725,27 @@ def run_one(
     (base / "releasekit.log").write_text(output, encoding="utf-8")  # kept with --keep
     shutil.rmtree(tmp, ignore_errors=True)
     files = sorted(p for p in index.iterdir() if p.is_file()) if index.is_dir() else []
+    tagged = project.tag(outcome.planned) in remote_tags(base / "remote.git", runner)
+    judge(outcome, code, files, step, tagged=tagged)
+    outcome.seconds = time.monotonic() - started
+    if outcome.result == "wrong tag":
+        outcome.error = f"the remote has no tag {project.tag(outcome.planned)}, the project's style"
+    elif outcome.result != "released":
+        outcome.error = error_line(output).replace(f"{repo}/", "")
+    return outcome
+
+
+def judge(outcome: Outcome, code: int, files: list[Path], step: str, *, tagged: bool) -> None:
+    """The result of one release: what reached the index, and whether the remote has the tag
+    in the project's style."""
     outcome.uploaded = [p.name for p in files]
     outcome.wrong = [
         f"{p.name} says {v}" for p in files if (v := metadata_version(p)) != outcome.planned
     ]
-    outcome.seconds = time.monotonic() - started
     if outcome.wrong:
         outcome.result = "WRONG VERSION"
+    elif code == 0 and files and not tagged:
+        outcome.result, outcome.step = "wrong tag", "tag"
     elif code == 0 and files:
         outcome.result = "released"
     elif code == -1:
@@ -707,9 +753,6 @@ def run_one(
     else:
         outcome.result = f"failed (exit {code})" if code else "nothing uploaded"
         outcome.step = step or EXIT_STEP.get(code, "")
-    if outcome.result != "released":
-        outcome.error = error_line(output).replace(f"{repo}/", "")
-    return outcome
 
 
 # ---------------------------------------------------------------- report
@@ -779,10 +822,11 @@ def table(outcomes: list[Outcome]) -> str:
 def figures(outcomes: list[Outcome]) -> str:
     released = sum(o.result == "released" for o in outcomes)
     wrong = sum(bool(o.wrong) for o in outcomes)
+    tags = sum(o.result == "wrong tag" for o in outcomes)
     rate = released / len(outcomes) if outcomes else 0.0
     return (
         f"{released}/{len(outcomes)} released with no edit ({rate:.0%}); "
-        f"wrong versions uploaded: {wrong}"
+        f"wrong versions uploaded: {wrong}; wrong tags: {tags}"
     )
 
 
