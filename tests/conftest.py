@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import strategies as st
+from packaging.version import Version
 
 import releasekit.redact as redact_module
 from releasekit.context import Context
@@ -339,3 +341,26 @@ def metadata_version(path: Path) -> str:
             assert extracted is not None
             text = extracted.read().decode()
     return str(email.parser.Parser().parsestr(text)["Version"])
+
+
+_numbers = st.integers(min_value=0, max_value=30)
+
+
+def pep440_versions() -> st.SearchStrategy[str]:
+    """Normalised PEP 440 versions: epochs, 1-4 release numbers, pre, post and dev parts."""
+    return st.builds(
+        lambda epoch, release, pre, post, dev: str(
+            Version(
+                (f"{epoch}!" if epoch else "")
+                + ".".join(map(str, release))
+                + (f"{pre[0]}{pre[1]}" if pre else "")
+                + (f".post{post}" if post is not None else "")
+                + (f".dev{dev}" if dev is not None else "")
+            )
+        ),
+        st.sampled_from([0, 0, 0, 1]),
+        st.lists(_numbers, min_size=1, max_size=4),
+        st.none() | st.tuples(st.sampled_from(["a", "b", "rc"]), _numbers),
+        st.none() | _numbers,
+        st.none() | _numbers,
+    )

@@ -42,8 +42,11 @@ def non_empty(value: str) -> str:
     return value
 
 
-def check_format(template: str, fields: Iterable[str], *, required: str | None = None) -> str:
-    """A ``str.format`` template that uses only ``fields`` (each as a plain ``{name}``)."""
+def check_format(
+    template: str, fields: Iterable[str], *, required: str | tuple[str, ...] | None = None
+) -> str:
+    """A ``str.format`` template that uses only ``fields`` (each as a plain ``{name}``), and one
+    of ``required`` when given."""
     known = sorted(fields)
     allowed = ", ".join("{" + f + "}" for f in known)
     try:
@@ -60,8 +63,9 @@ def check_format(template: str, fields: Iterable[str], *, required: str | None =
         if spec or conversion:
             raise ValueError(f"{{{name}}} takes no format spec or conversion; use {allowed}")
         used.add(name)
-    if required and required not in used:
-        raise ValueError(f"must contain {{{required}}}")
+    needed = (required,) if isinstance(required, str) else required or ()
+    if needed and not used.intersection(needed):
+        raise ValueError("must contain " + " or ".join("{" + f + "}" for f in needed))
     return template
 
 

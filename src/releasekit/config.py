@@ -41,6 +41,8 @@ from .errors import ConfigError
 from .forge.settings import ForgeSettings
 from .git import branch_allowed, detect_remote, remote_default_branch
 from .tags import FIELDS as TAG_FIELDS
+from .tags import VERSION_FIELDS as TAG_VERSION_FIELDS
+from .tags import format_tag
 from .textfiles import decode
 
 __all__ = [
@@ -76,7 +78,8 @@ class Config(StrictModel):
     )
     tag_format: str | None = Field(
         None,
-        description="Tag name template. Default: v{version}, or {name}-v{version} per package "
+        description="Tag name template: {version} (or {version_underscored}, 1_2_3) and {name}. "
+        "Default: the existing tags' style, else v{version}, or {name}-v{version} per package "
         "when packages are tagged separately.",
     )
     tag_per_package: bool | None = Field(
@@ -111,7 +114,8 @@ class Config(StrictModel):
     )
     changelog: bool | str | None = Field(
         None,
-        description="The changelog kind: towncrier, keepachangelog, file (CHANGES/HISTORY/NEWS/"
+        description="The changelog kind: towncrier, keepachangelog, sphinx-changelog (the Sphinx "
+        "changelog extension's `.. changelog::` blocks in the docs), file (CHANGES/HISTORY/NEWS/"
         "CHANGELOG in Markdown or reStructuredText), none (notes from the commits since the last "
         "tag, nothing written), or a file's path; false turns the step off. Default: detected.",
     )
@@ -215,8 +219,8 @@ class Config(StrictModel):
     @classmethod
     def _tag_format(cls, value: str | None) -> str | None:
         if value is not None:
-            check_format(value, TAG_FIELDS, required="version")
-            check_ref_name(value.format(name="pkg", version="1.2.3"), "the tag it makes")
+            check_format(value, TAG_FIELDS, required=TAG_VERSION_FIELDS)
+            check_ref_name(format_tag(value, "pkg", "1.2.3"), "the tag it makes")
         return value
 
     @field_validator("commit_message")

@@ -1,6 +1,7 @@
 """Tag names as the project has them: the style is learned from existing tags.
 
-``v1.2.3``, ``1.2.3``, ``name-1.2.3``, ``name-v1.2.3`` and ``name@1.2.3`` are recognised; the
+``v1.2.3``, ``1.2.3``, ``name-1.2.3``, ``name-v1.2.3``, ``name@1.2.3`` and SQLAlchemy's
+``rel_1_2_3`` (``{version_underscored}``: the version with ``_`` for ``.``) are recognised; the
 style of the highest version tagged wins (the most recent release). Without tags the default is
 ``v{version}`` (``{name}-v{version}`` when packages are tagged separately). A configured
 ``tag_format`` always wins (config.py validates its fields against :data:`FIELDS`).
@@ -27,12 +28,15 @@ __all__ = [
     "TagStyle",
     "detect_tag_format",
     "effective_tag_format",
+    "format_tag",
     "last_release_tag",
     "latest_version_tag",
     "tag_names",
 ]
 
-FIELDS = ("name", "version")
+FIELDS = ("name", "version", "version_underscored")
+#: The fields a tag format names its version with: one of them is required.
+VERSION_FIELDS = ("version", "version_underscored")
 _SEPARATORS = "-@_/"
 
 
@@ -48,8 +52,26 @@ def _all_tags(root: Path) -> list[str]:
     )
 
 
-def _split(tag: str) -> tuple[str, str, Version] | None:
-    """``(prefix, "v" or "", version)`` of a version-looking tag, shortest prefix first."""
+def format_tag(fmt: str, name: str, version: str) -> str:
+    """The tag ``fmt`` makes for package ``name`` at ``version``."""
+    return fmt.format(name=name, version=version, version_underscored=version.replace(".", "_"))
+
+
+def _parse(number: str, field: str) -> Version | None:
+    """The version a tag's ``{version}`` or ``{version_underscored}`` part names, or None."""
+    if field == "version_underscored":
+        if "." in number:
+            return None
+        number = number.replace("_", ".")
+    try:
+        return Version(number)
+    except InvalidVersion:
+        return None
+
+
+def _split(tag: str) -> tuple[str, str, Version, str] | None:
+    """``(prefix, "v" or "", version, field)`` of a version-looking tag, shortest prefix first;
+    ``field`` is ``version_underscored`` for ``rel_1_2_3``, else ``version``."""
     for i in range(len(tag)):
         if i and tag[i - 1] not in _SEPARATORS:
             continue
@@ -58,10 +80,10 @@ def _split(tag: str) -> tuple[str, str, Version] | None:
         number = rest[len(v) :]
         if not number[:1].isdigit():
             continue
-        try:
-            return tag[:i], v, Version(number)
-        except InvalidVersion:
-            continue
+        for field in VERSION_FIELDS:
+            version = _parse(number, field)
+            if version is not None:
+                return tag[:i], v, version, field
     return None
 
 
@@ -79,13 +101,14 @@ class TagStyle:
         return f"detected from tags {span}"
 
 
-def _format_of(prefix: str, v: str, names: Sequence[str]) -> str:
+def _format_of(prefix: str, v: str, field: str, names: Sequence[str]) -> str:
+    version = v + "{" + field + "}"
     if not prefix:
-        return v + "{version}"
+        return version
     name_part, sep = prefix[:-1], prefix[-1]
     if name_part in names:
-        return "{name}" + sep + v + "{version}"
-    return prefix.replace("{", "{{").replace("}", "}}") + v + "{version}"
+        return "{name}" + sep + version
+    return prefix.replace("{", "{{").replace("}", "}}") + version
 
 
 def _styles(root: Path, names: Sequence[str]) -> list[tuple[Version, str, str]]:
@@ -93,7 +116,7 @@ def _styles(root: Path, names: Sequence[str]) -> list[tuple[Version, str, str]]:
     for tag in _all_tags(root):
         parts = _split(tag)
         if parts is not None:
-            found.append((parts[2], _format_of(parts[0], parts[1], names), tag))
+            found.append((parts[2], _format_of(parts[0], parts[1], parts[3], names), tag))
     return found
 
 
@@ -134,33 +157,30 @@ def tag_names(ctx: Context) -> list[str]:
     """The release's tags: one per package when the format names the package, else one."""
     names = [p.name for p in ctx.workspace.packages]
     fmt, _ = effective_tag_format(ctx.root, ctx.config, names)
-    tags = [fmt.format(name=p.name, version=ctx.version) for p in ctx.workspace.packages]
+    tags = [format_tag(fmt, p.name, ctx.version) for p in ctx.workspace.packages]
     return list(dict.fromkeys(tags))  # "v{version}" for a workspace is one tag, not two
 
 
-def _pattern(fmt: str, name: str | None) -> re.Pattern[str]:
-    regex = ""
+def _pattern(fmt: str, name: str | None) -> tuple[re.Pattern[str], str]:
+    """The regular expression of the tags ``fmt`` makes, and the version field it uses."""
+    regex, used = "", "version"
     for literal, field, _, _ in string.Formatter().parse(fmt):
         regex += re.escape(literal)
-        if field == "version":
+        if field in VERSION_FIELDS:
             regex += r"(?P<version>[0-9][^/]*)"
+            used = field
         elif field == "name":
             regex += re.escape(name) if name is not None else r".+?"
-    return re.compile(regex)
+    return re.compile(regex), used
 
 
 def tag_matcher(fmt: str, name: str | None = None) -> Callable[[str], Version | None]:
     """A function giving the version a tag made by ``fmt`` names (None for any other tag)."""
-    pattern = _pattern(fmt, name)
+    pattern, field = _pattern(fmt, name)
 
     def version_of(tag: str) -> Version | None:
         match = pattern.fullmatch(tag)
-        if match is None:
-            return None
-        try:
-            return Version(match.group("version"))
-        except InvalidVersion:
-            return None
+        return _parse(match.group("version"), field) if match else None
 
     return version_of
 

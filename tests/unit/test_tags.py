@@ -6,6 +6,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from packaging.version import Version
 
 from releasekit.config import load_config
 from releasekit.errors import ConfigError
@@ -14,8 +17,12 @@ from releasekit.tags import (
     detect_style,
     detect_tag_format,
     effective_tag_format,
+    format_tag,
     latest_version_tag,
+    tag_matcher,
 )
+
+from ..conftest import pep440_versions
 
 
 def _git(root: Path, *args: str) -> str:
@@ -47,6 +54,9 @@ def _repo(root: Path, *tags: str) -> Path:
         (["pkg-v1.2.3"], "{name}-v{version}"),
         (["pkg@1.2.3"], "{name}@{version}"),
         (["release-2.0"], "release-{version}"),
+        # SQLAlchemy's, Mako's and Alembic's style
+        (["rel_1_3_9", "rel_1_3_10"], "rel_{version_underscored}"),
+        (["pkg-1_2_3"], "{name}-{version_underscored}"),
         # switched styles: the highest version decides
         (["v1.0.0", "v1.1.0", "1.2.0"], "{version}"),
         (["1.0.0", "v2.0.0rc1"], "v{version}"),
@@ -100,7 +110,32 @@ def test_latest_version_tag_is_the_highest_reachable_of_the_format(tmp_path: Pat
     assert latest_version_tag(tmp_path / "not-a-repo", "v{version}") is None
 
 
-@pytest.mark.parametrize("fmt", ["v{versoin}", "{name}-{version.major}", "v{version", "release"])
+def test_underscored_tags_order_by_version_and_take_pre_releases(tmp_path: Path) -> None:
+    root = _repo(tmp_path, "rel_1_3_9", "rel_1_3_10", "rel_2_0_0b1", "rel_1_4_0")
+    fmt = detect_tag_format(root, ["pkg"])
+    assert fmt == "rel_{version_underscored}"
+    _git(root, "tag", "v9.0.0")  # another style's tag is no release of this format
+    tag, version = latest_version_tag(root, fmt) or ("", None)
+    assert (tag, str(version)) == ("rel_2_0_0b1", "2.0.0b1")
+    assert format_tag(fmt, "pkg", "2.0.0") == "rel_2_0_0"
+    # a dotted version is no underscored tag, and an underscored one no dotted tag
+    assert tag_matcher(fmt)("rel_1.3.10") is None
+    assert tag_matcher("rel_{version}")("rel_1_3_10") is None
+
+
+FORMATS = ["v{version}", "{version}", "{name}-v{version}", "rel_{version_underscored}"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(version=pep440_versions(), fmt=st.sampled_from(FORMATS))
+def test_every_tag_made_reads_back_as_its_version(version: str, fmt: str) -> None:
+    tag = format_tag(fmt, "pkg", version)
+    assert tag_matcher(fmt, "pkg")(tag) == Version(version)
+
+
+@pytest.mark.parametrize(
+    "fmt", ["v{versoin}", "{name}-{version.major}", "v{version", "release", "rel_{name}"]
+)
 def test_bad_tag_format_is_a_config_error(tmp_path: Path, fmt: str) -> None:
     root = _repo(tmp_path)
     with (root / "pyproject.toml").open("a") as handle:

@@ -8,6 +8,8 @@ from packaging.version import Version
 from releasekit.errors import UsageError
 from releasekit.versioning import bump_from_fragments, find_fragments, next_version
 
+from ..conftest import pep440_versions
+
 KEYWORDS = ("major", "minor", "patch", "alpha", "beta", "rc", "release", "post", "dev")
 
 
@@ -79,23 +81,7 @@ def test_invalid_bumps(current: str, bump: str, message: str) -> None:
         next_version(current, bump)
 
 
-_numbers = st.integers(min_value=0, max_value=30)
-versions = st.builds(
-    lambda epoch, release, pre, post, dev: str(
-        Version(
-            (f"{epoch}!" if epoch else "")
-            + ".".join(map(str, release))
-            + (f"{pre[0]}{pre[1]}" if pre else "")
-            + (f".post{post}" if post is not None else "")
-            + (f".dev{dev}" if dev is not None else "")
-        )
-    ),
-    st.sampled_from([0, 0, 0, 1]),
-    st.lists(_numbers, min_size=1, max_size=4),
-    st.none() | st.tuples(st.sampled_from(["a", "b", "rc"]), _numbers),
-    st.none() | _numbers,
-    st.none() | _numbers,
-)
+versions = pep440_versions()
 bumps = st.sampled_from(KEYWORDS) | st.builds(
     lambda a, b: f"{a},{b}",
     st.sampled_from(("major", "minor", "patch", "alpha", "beta", "rc")),

@@ -18,7 +18,7 @@ from pathlib import Path
 from packaging.utils import canonicalize_name
 
 from ..errors import ConfigError
-from ..tags import latest_version_tag
+from ..tags import format_tag, latest_version_tag
 from ..textfiles import ini_section
 from .base import VersionSource
 from .project import Project
@@ -164,7 +164,7 @@ class TaggedBuildVersion(VcsVersion):
         return {}
 
     def build_tag(self, version: str) -> str | None:
-        return self.tag_format.format(version=version)
+        return format_tag(self.tag_format, self.name, version)
 
 
 class VersioningitVersion(TaggedBuildVersion):
