@@ -1,7 +1,8 @@
 """Changelog kinds: one class per way projects keep their release notes.
 
 :func:`resolve` picks the project's kind -- configured with ``changelog`` or detected: towncrier
-(``[tool.towncrier]``), keep-a-changelog (a Markdown file with ``## [Unreleased]``), a hand-kept
+(``[tool.towncrier]``), keep-a-changelog (a Markdown file with ``## [Unreleased]``), the Sphinx
+``changelog`` extension's ``.. changelog::`` blocks in the docs (SQLAlchemy's, Mako's), a hand-kept
 ``CHANGES``/``HISTORY``/``NEWS``/``CHANGELOG`` file, or none (notes from the commits). Adding a kind
 is one class and one line in :data:`KINDS`.
 """
@@ -16,6 +17,7 @@ from ..errors import ConfigError, UsageError
 from ..versioning import bump_from_fragments
 from .base import Applied, Changelog, ReleaseInfo
 from .commits import Commit, bump_from_commits, commits_since
+from .directive import SphinxChangelog
 from .keepachangelog import KeepAChangelog
 from .none import NoChangelog
 from .textfile import TextFile
@@ -29,6 +31,7 @@ __all__ = [
     "KeepAChangelog",
     "NoChangelog",
     "ReleaseInfo",
+    "SphinxChangelog",
     "TextFile",
     "Towncrier",
     "choose_bump",
@@ -38,10 +41,17 @@ __all__ = [
 ]
 
 #: Detection order: the first kind that recognises the project wins.
-KINDS: tuple[type[Changelog], ...] = (Towncrier, KeepAChangelog, TextFile, NoChangelog)
+KINDS: tuple[type[Changelog], ...] = (
+    Towncrier,
+    KeepAChangelog,
+    SphinxChangelog,
+    TextFile,
+    NoChangelog,
+)
 _NAMES = {kind.kind: kind for kind in KINDS}
 HINT = (
-    "set [tool.releasekit] changelog to towncrier, keepachangelog, file, none, a file's path, "
+    "set [tool.releasekit] changelog to towncrier, keepachangelog, sphinx-changelog, file, none, "
+    "a file's path, "
     "or false to turn the changelog step off"
 )
 
@@ -83,6 +93,8 @@ def resolve(root: Path, config: Config) -> Changelog | None:
         )
     if KeepAChangelog.recognises(path):
         return KeepAChangelog(root, path)
+    if SphinxChangelog.recognises(path):
+        return SphinxChangelog(root, path)
     return TextFile(root, path)
 
 
@@ -91,6 +103,7 @@ def _missing_hint(kind: str) -> str:
         "towncrier": "add a [tool.towncrier] table (see `releasekit init`)",
         "keepachangelog": "add a '## [Unreleased]' section to CHANGELOG.md",
         "file": "create CHANGES.md (or CHANGES.rst, HISTORY.rst, ...)",
+        "sphinx-changelog": "keep docs/changelog.rst in `.. changelog::` blocks",
     }.get(kind, HINT)
 
 
