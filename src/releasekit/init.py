@@ -62,7 +62,9 @@ def _towncrier_table() -> tomlkit.items.Table:
 
 def _parse(path: Path) -> tomlkit.TOMLDocument:
     try:
-        document = tomlkit.parse(read_text(path))
+        text = read_text(path)
+        document = tomlkit.parse(text)
+        _same_reading(document, text, path)
     except FileNotFoundError:
         if not is_legacy_project(path.parent):
             raise ConfigError(
@@ -85,6 +87,25 @@ def _parse(path: Path) -> tomlkit.TOMLDocument:
             else "add [project] with name and version (PEP 621) first",
         )
     return document
+
+
+def _same_reading(document: tomlkit.TOMLDocument, text: str, path: Path) -> None:
+    """Refuse a file tomlkit reads otherwise than TOML does (an array of tables extended by a
+    later ``[tool.b.sub]`` after a ``[tool]`` table): an edit would change its meaning."""
+    try:
+        expected = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: malformed TOML: {exc}", hint="fix the syntax first") from None
+    try:
+        same = document.unwrap() == expected
+    except TOMLKitError:  # tomlkit's own reading of the same tables contradicts itself
+        same = False
+    if not same:
+        raise ConfigError(
+            f"{path}: its tables are laid out in a way tomlkit misreads, so releasekit cannot "
+            "add [tool.*] tables without changing its meaning",
+            hint='add it by hand: [tool.releasekit] with target = "local"',
+        )
 
 
 _NO_PYPROJECT = (

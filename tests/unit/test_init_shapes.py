@@ -102,6 +102,18 @@ def test_tool_that_is_not_a_table_is_one_error(tmp_path: Path) -> None:
     assert (tmp_path / "pyproject.toml").read_text() == text
 
 
+def test_a_layout_tomlkit_misreads_is_refused_in_one_line(tmp_path: Path) -> None:
+    """Found by the property below: ``[[tool.b]]``, then ``[tool]``, then ``[tool.b.sub]`` (which
+    extends the array's last table) is TOML that tomlkit reads as a plain table and then fails on
+    with ``KeyAlreadyPresent``; before, ``init`` raised that traceback."""
+    text = PROJECT + "\n[[tool.b]]\nx = 1\n\n[tool]\na.x = 1\n\n[tool.b.sub]\ny = 2\n"
+    (tmp_path / "pyproject.toml").write_text(text)
+    with pytest.raises(ConfigError, match="tomlkit misreads") as raised:
+        init_project(tmp_path)
+    assert raised.value.hint and "[tool.releasekit]" in raised.value.hint
+    assert (tmp_path / "pyproject.toml").read_text() == text
+
+
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
