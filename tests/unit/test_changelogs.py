@@ -264,6 +264,56 @@ def test_changes_md(tmp_path: Path, before: str, after: str) -> None:
     assert applied.files == ([] if before == after else ["CHANGES.md"])
 
 
+NOTES = "* drop Python 3.9\n* add --json\n* cli: crash on empty input\n* Tidy the README\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "before", "after"),
+    [
+        (  # PyYAML: recent entries are plain lines, older ones underlined: the new one on top
+            "CHANGES",
+            "For a complete changelog, see:\n\n* https://example.invalid/commits/\n\n"
+            "3.1.0 (2024-08-06)\n\n* old\n\n5.2 (2019-12-02)\n----------------\n\n* older\n",
+            "For a complete changelog, see:\n\n* https://example.invalid/commits/\n\n"
+            "3.2.0 (2026-12-02)\n\n" + NOTES + "\n3.1.0 (2024-08-06)\n\n* old\n\n"
+            "5.2 (2019-12-02)\n----------------\n\n* older\n",
+        ),
+        (  # simplejson: "Version X released DATE" lines; before, the entry went to the end
+            "CHANGES.txt",
+            "Version 3.1.0 released 2025-02-14\n\n* old\n\nVersion 1.0 released 2005-12-25\n\n"
+            " * Initial release\n",
+            "Version 3.2.0 released 2026-12-02\n\n"
+            + NOTES
+            + "\nVersion 3.1.0 released 2025-02-14\n\n* old\n\n"
+            "Version 1.0 released 2005-12-25\n\n * Initial release\n",
+        ),
+        (  # distro: dates with dots; before, the last release's date was copied
+            "CHANGELOG.md",
+            "## 3.1.0 (2023.12.19)\n\n* old\n",
+            "## 3.2.0 (2026.12.02)\n\n" + NOTES + "\n## 3.1.0 (2023.12.19)\n\n* old\n",
+        ),
+        (  # month names, the day unpadded as the last release wrote it
+            "CHANGES.rst",
+            "Version 3.1.0\n-------------\n\nReleased April 3, 2025\n\n* old\n",
+            "Version 3.2.0\n-------------\n\nReleased December 2, 2026\n\n"
+            + NOTES
+            + "\nVersion 3.1.0\n-------------\n\nReleased April 3, 2025\n\n* old\n",
+        ),
+        (  # the file's own trailing blank lines are kept
+            "CHANGES.md",
+            "## 3.1.0 (2024-01-02)\n\n* old\n\n## 3.0.0\n\n* older\n\n\n",
+            "## 3.2.0 (2026-12-02)\n\n"
+            + NOTES
+            + "\n## 3.1.0 (2024-01-02)\n\n* old\n\n## 3.0.0\n\n* older\n\n\n",
+        ),
+    ],
+)
+def test_entry_styles_of_the_field(tmp_path: Path, name: str, before: str, after: str) -> None:
+    root = _project(tmp_path, {name: before})
+    TextFile(root, root / name).apply(RELEASE)
+    assert (root / name).read_text() == after
+
+
 def test_history_rst_with_overlined_title_and_no_entry(tmp_path: Path) -> None:
     root = _project(tmp_path, {"HISTORY.rst": "=======\nHistory\n=======\n"})
     release = ReleaseInfo("0.1.0", "2026-12-02", "v0.1.0")

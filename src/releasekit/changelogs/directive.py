@@ -25,6 +25,7 @@ from typing import Any
 from packaging.version import InvalidVersion, Version
 
 from ..textfiles import read_text
+from . import dates
 from .base import Applied, Changelog, ReleaseInfo
 from .commits import note_lines
 
@@ -34,8 +35,6 @@ _DOCS = ("doc", "docs", "doc/build", "docs/build", "doc/source", "docs/source")
 _BLOCK = re.compile(r"^\.\. changelog::[ \t]*$", re.M)
 _OPTION = re.compile(r"^[ \t]+:(\w+):[ \t]*(.*?)[ \t]*$")
 _SECTIONS = re.compile(r"changelog_sections\s*=\s*\[\s*['\"]([^'\"]+)['\"]")
-#: Date styles of ``:released:`` seen in the field, tried in order; the day is written unpadded.
-_DATES = ("%a %b %d %Y", "%B %d, %Y", "%b %d, %Y", "%Y-%m-%d", "%d %B %Y")
 _INDENT = "    "
 
 
@@ -68,19 +67,12 @@ def blocks(lines: list[str]) -> list[Block]:
 
 
 def _date_style(blocks_: list[Block]) -> str:
+    """How the latest released block writes its date (SQLAlchemy's style without one)."""
     for block in blocks_:
-        value = block.options.get("released", (0, ""))[1]
-        for style in _DATES:
-            try:
-                dt.datetime.strptime(value, style)
-            except ValueError:
-                continue
-            return style
-    return "%B %d, %Y"
-
-
-def _format_date(day: dt.date, style: str) -> str:
-    return day.strftime(style.replace("%d", str(day.day)))
+        found = dates.find(block.options.get("released", (0, ""))[1])
+        if found is not None:
+            return found[1]
+    return "%B %-d, %Y"
 
 
 def _series(version: str) -> str:
@@ -115,7 +107,7 @@ def released_text(
     head = [
         ".. changelog::",
         f"{_INDENT}:version: {release.version}",
-        f"{_INDENT}:released: {_format_date(day, _date_style(found))}",
+        f"{_INDENT}:released: {dates.render(day, _date_style(found))}",
     ]
     body = _changes(waiting) if waiting else _commit_changes(release, section)
     top = found[0] if found else None

@@ -9,12 +9,14 @@ one, a new entry is written from the commits since the last tag.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..textfiles import read_text
+from . import dates
 from .base import Applied, Changelog, ReleaseInfo
 from .commits import note_lines
 
@@ -23,7 +25,6 @@ __all__ = ["TextFile", "release_text"]
 STEMS = ("CHANGELOG", "CHANGES", "HISTORY", "NEWS")
 SUFFIXES = (".md", ".rst", ".markdown", ".txt", "")
 _VERSION = re.compile(r"(?<![\w.])v?(\d+(?:\.\d+)+(?:[-.]?(?:a|b|rc|post|dev)\.?\d*)*)(?![\w.])")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _UNRELEASED = re.compile(r"\b(?:unreleased|in development|upcoming)\b", re.IGNORECASE)
 #: Whole headings that stand for the next release (requests writes "dev").
 _PENDING_TITLE = re.compile(r"dev|development|next(?: release)?|main|master|head", re.IGNORECASE)
@@ -53,7 +54,7 @@ class Heading:
         return (self.prefix, self.char, self.overline)
 
     def render(self, text: str) -> list[str]:
-        if self.prefix:
+        if self.prefix or not self.char:  # an ATX heading, or a plain line (PyYAML's)
             return [self.prefix + text]
         width = len(text) if self.width == len(self.text) else max(self.width, len(text))
         line = self.char * width
@@ -93,21 +94,50 @@ def headings(lines: list[str], markdown: bool) -> list[Heading]:
     return found
 
 
+def _plain_entries(lines: list[str]) -> list[Heading]:
+    """Entries written as a plain line between blank lines, naming a version and a date:
+    ``6.0.2 (2024-08-06)`` (PyYAML), ``Version 3.20.1 released 2025-02-14`` (simplejson)."""
+    found = []
+    for i, line in enumerate(lines):
+        blank_around = (i == 0 or not lines[i - 1].strip()) and (
+            i + 1 == len(lines) or not lines[i + 1].strip()
+        )
+        if (
+            blank_around
+            and line[:1].strip()
+            and not _BULLET.match(line)
+            and _VERSION.search(line)
+            and dates.find(line)
+        ):
+            found.append(Heading(i, i + 1, line.strip()))
+    return found
+
+
 def _entries(lines: list[str], markdown: bool) -> list[Heading]:
-    """Headings of entries: those naming a version or 'unreleased', at the first one's level."""
+    """Headings of entries: those naming a version or 'unreleased', at the first one's level;
+    plain-line entries when the file's first entry is one."""
     candidates = [
         h for h in headings(lines, markdown) if _VERSION.search(h.text) or pending(h.text)
     ]
+    plain = _plain_entries(lines)
+    if plain and (not candidates or plain[0].start < candidates[0].start):
+        return plain
     if not candidates:
         return []
     level = candidates[0].style
     return [h for h in candidates if h.style == level]
 
 
-def _template(text: str) -> str:
+def _template(text: str) -> tuple[str, str]:
+    """``(template, date format)`` of a released entry's heading or line: its version and its
+    date become ``{version}`` and ``{date}``."""
     escaped = text.replace("{", "{{").replace("}", "}}")
     escaped = _VERSION.sub(lambda m: m.group(0).replace(m.group(1), "{version}"), escaped, 1)
-    return _DATE.sub("{date}", escaped, 1)
+    found = dates.find(escaped)
+    if found is None:
+        return escaped, dates.DEFAULT
+    match, fmt = found
+    return escaped[: match.start()] + "{date}" + escaped[match.end() :], fmt
 
 
 def _first_line(lines: list[str], start: int, stop: int) -> int | None:
@@ -119,6 +149,11 @@ class Style:
     heading: str  # template with {version} and {date}
     released: str | None  # template of the line under the heading, e.g. "Released {date}"
     bullet: str
+    date_format: str = dates.DEFAULT  # how the latest entry writes its date
+
+    def fields(self, release: ReleaseInfo) -> dict[str, str]:
+        day = dt.date.fromisoformat(release.date)
+        return {"version": release.version, "date": dates.render(day, self.date_format)}
 
 
 def _style(lines: list[str], entries: list[Heading]) -> Style:
@@ -128,10 +163,11 @@ def _style(lines: list[str], entries: list[Heading]) -> Style:
             continue
         stop = entries[index + 1].start if index + 1 < len(entries) else len(lines)
         first = _first_line(lines, entry.end, stop)
+        heading, date_format = _template(entry.text)
         released = None
-        if first is not None and _DATE.search(lines[first]) and not _BULLET.match(lines[first]):
-            released = _template(lines[first].strip())
-        return Style(_template(entry.text), released, _bullet(lines, entry.end, stop))
+        if first is not None and dates.find(lines[first]) and not _BULLET.match(lines[first]):
+            released, date_format = _template(lines[first].strip())
+        return Style(heading, released, _bullet(lines, entry.end, stop), date_format)
     end = entries[0].end if entries else 0
     return Style("{version} ({date})", None, _bullet(lines, end, len(lines)))
 
@@ -158,7 +194,7 @@ def release_text(text: str, release: ReleaseInfo, *, markdown: bool) -> tuple[st
     lines = text.splitlines()
     entries = _entries(lines, markdown)
     style = _style(lines, entries)
-    fields = {"version": release.version, "date": release.date}
+    fields = style.fields(release)
     latest = entries[0] if entries else None
     stop = entries[1].start if len(entries) > 1 else len(lines)
     if latest is not None:
@@ -170,7 +206,7 @@ def release_text(text: str, release: ReleaseInfo, *, markdown: bool) -> tuple[st
                 heading = style.heading.format(**fields)
             else:
                 heading = latest.text.replace(version.group(1), release.version, 1)
-                heading = _UNRELEASED.sub(release.date, heading)
+                heading = _UNRELEASED.sub(fields["date"], heading)
             new = lines[: latest.start] + latest.render(heading)
             body = lines[latest.end : stop]
             if marked_body and first is not None:
@@ -197,7 +233,8 @@ def release_text(text: str, release: ReleaseInfo, *, markdown: bool) -> tuple[st
     if latest is None and lines and lines[-1].strip():
         block = ["", *block]
     new_lines = lines[:at] + block + lines[at:]
-    return "\n".join(new_lines).rstrip("\n") + "\n", "\n".join(items) + "\n"
+    ending = text[len(text.rstrip("\n")) :] or "\n"  # the file's own trailing blank lines
+    return "\n".join(new_lines).rstrip("\n") + ending, "\n".join(items) + "\n"
 
 
 def _notes(body: str, style: Style, fields: dict[str, str]) -> str:

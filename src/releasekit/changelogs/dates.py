@@ -1,0 +1,46 @@
+"""Release dates as changelogs write them: found in the latest entry, written the same way.
+
+``2024-08-06``, ``2023.12.19`` (distro), ``2023/12/19``, ``Thu Apr 10 2025`` (Mako),
+``August 27, 2025`` (Alembic), ``Aug 27, 2025`` and ``27 August 2025``. A format's ``%-d`` is an
+unpadded day, written as the last release wrote it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+__all__ = ["DEFAULT", "find", "render"]
+
+DEFAULT = "%Y-%m-%d"
+_MONTH = r"[A-Z][a-z]{2,8}"
+_FORMS = (
+    (re.compile(r"(?<![\d.])\d{4}-\d{2}-\d{2}(?![\d.])"), ("%Y-%m-%d",)),
+    (re.compile(r"(?<![\d.])\d{4}\.\d{2}\.\d{2}(?![\d.])"), ("%Y.%m.%d",)),
+    (re.compile(r"(?<![\d.])\d{4}/\d{2}/\d{2}(?![\d.])"), ("%Y/%m/%d",)),
+    (re.compile(rf"\b[A-Z][a-z]{{2}} {_MONTH} \d{{1,2}} \d{{4}}\b"), ("%a %b %d %Y",)),
+    (re.compile(rf"\b{_MONTH} \d{{1,2}}, \d{{4}}\b"), ("%B %d, %Y", "%b %d, %Y")),
+    (re.compile(rf"\b\d{{1,2}} {_MONTH} \d{{4}}\b"), ("%d %B %Y", "%d %b %Y")),
+)
+
+
+def find(text: str) -> tuple[re.Match[str], str] | None:
+    """The first date in ``text`` and the format that writes it, or None."""
+    found: list[tuple[re.Match[str], str]] = []
+    for pattern, formats in _FORMS:
+        for match in pattern.finditer(text):
+            for fmt in formats:
+                try:
+                    dt.datetime.strptime(match.group(0), fmt)
+                except ValueError:
+                    continue
+                named = "%b" in fmt or "%B" in fmt  # numeric dates are always padded
+                unpadded = named and not re.search(r"\b0\d\b", match.group(0))
+                found.append((match, fmt.replace("%d", "%-d") if unpadded else fmt))
+                break
+    return min(found, key=lambda item: item[0].start()) if found else None
+
+
+def render(day: dt.date, fmt: str) -> str:
+    """``day`` in ``fmt`` (``%-d``: the day without a leading zero)."""
+    return day.strftime(fmt.replace("%-d", str(day.day)))
