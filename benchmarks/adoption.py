@@ -499,7 +499,7 @@ def make_repository(project: Project, sdist: Path, base: Path) -> Path:
         ("add", "-A"),
         ("commit", "-q", "-m", f"{project.name} {project.version} from its sdist"),
         ("tag", "-a", project.tag(project.version), "-m", "release"),
-        ("remote", "add", "origin", str(remote)),
+        ("remote", "add", "origin", remote.as_uri()),  # a URL, as a maintainer's origin is
         ("push", "-q", "origin", "main", "--tags"),
     ):
         git(repo, *args)
