@@ -17,7 +17,9 @@ resolved as of the sdist's upload week, an unprivileged user). Every file that r
 index is opened and its metadata version compared with the planned one: a wrong version
 uploaded is the one result that must never happen. The remote must then have the release's tag
 in the project's own style (``v1.2.3``, ``1.2.3``, ``rel_1_2_3``): a tag in another style is a
-"wrong tag", not a release.
+"wrong tag", not a release; and a changelog the release commit changed must name the new version
+before the previous one (a "wrong changelog" otherwise: an entry appended at the end, or below
+older ones).
 
 Prints a table (project, version, shape, result, failing step and its ERROR line) and, with
 ``--markdown``, writes it to ``docs/adoption.md`` with the date and the figures.
@@ -490,7 +492,7 @@ def make_repository(project: Project, sdist: Path, base: Path) -> Path:
             ignore += f"{'' if ignore.endswith(chr(10)) else chr(10)}/{rel}\n"
     (repo / ".gitignore").write_text(ignore)
     restore_versioneer(repo)
-    remote = base / "remote.git"
+    remote = remote_of(base, project)
     git(base, "init", "-q", "--bare", "-b", "main", str(remote))
     for args in (
         ("init", "-q", "-b", "main"),
@@ -519,9 +521,35 @@ with open(cfg.versionfile_source, "w") as f:
 """
 
 
+def remote_of(base: Path, project: Project) -> Path:
+    """The bare remote, named as the project's repository is (pytest-perf names the upstream
+    package after it)."""
+    return base / f"{project.name}.git"
+
+
 def remote_tags(remote: Path, runner: Runner) -> set[str]:
     """The tags pushed to the bare remote."""
     return set(git(remote, "tag", "--list", runner=runner).split())
+
+
+def changelog_misplaced(repo: Path, project: Project, planned: str, runner: Runner) -> str:
+    """Why the release commit's changelog entry is not the newest one (empty when it is): each
+    changed file naming the release's version must name it before the previous release's."""
+    changed = git(repo, "show", "--name-only", "--format=", "HEAD", runner=runner).splitlines()
+    for rel in changed:
+        name = Path(rel).name.upper()
+        if "CHANGELOG" not in name and not name.startswith(CHANGELOG_STEMS):
+            continue
+        path = repo / rel
+        text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+        new, old = (
+            re.search(rf"(?<![\w.]){re.escape(v)}(?![\w.])", text)
+            for v in (planned, project.version)
+        )
+        if new is not None and old is not None and new.start() > old.start():
+            line = text.count("\n", 0, new.start()) + 1
+            return f"{rel}: the {planned} entry is at line {line}, after {project.version}'s"
+    return ""
 
 
 def restore_versioneer(repo: Path) -> None:
@@ -725,11 +753,15 @@ def run_one(
     (base / "releasekit.log").write_text(output, encoding="utf-8")  # kept with --keep
     shutil.rmtree(tmp, ignore_errors=True)
     files = sorted(p for p in index.iterdir() if p.is_file()) if index.is_dir() else []
-    tagged = project.tag(outcome.planned) in remote_tags(base / "remote.git", runner)
+    tagged = project.tag(outcome.planned) in remote_tags(remote_of(base, project), runner)
     judge(outcome, code, files, step, tagged=tagged)
     outcome.seconds = time.monotonic() - started
     if outcome.result == "wrong tag":
         outcome.error = f"the remote has no tag {project.tag(outcome.planned)}, the project's style"
+    elif outcome.result == "released" and (
+        misplaced := changelog_misplaced(repo, project, outcome.planned, runner)
+    ):
+        outcome.result, outcome.step, outcome.error = "wrong changelog", "changelog", misplaced
     elif outcome.result != "released":
         outcome.error = error_line(output).replace(f"{repo}/", "")
     return outcome
@@ -823,10 +855,11 @@ def figures(outcomes: list[Outcome]) -> str:
     released = sum(o.result == "released" for o in outcomes)
     wrong = sum(bool(o.wrong) for o in outcomes)
     tags = sum(o.result == "wrong tag" for o in outcomes)
+    logs = sum(o.result == "wrong changelog" for o in outcomes)
     rate = released / len(outcomes) if outcomes else 0.0
     return (
         f"{released}/{len(outcomes)} released with no edit ({rate:.0%}); "
-        f"wrong versions uploaded: {wrong}; wrong tags: {tags}"
+        f"wrong versions uploaded: {wrong}; wrong tags: {tags}; misplaced changelog entries: {logs}"
     )
 
 

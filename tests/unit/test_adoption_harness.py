@@ -145,3 +145,43 @@ def test_tox_envs_are_seeded_as_under_plain_tox(adoption: ModuleType, tmp_path: 
     assert tox({}).returncode != 0  # uv's environment alone has no setuptools
     seeded = tox(adoption.SEEDED_TOX)
     assert seeded.returncode == 0, seeded.stdout + seeded.stderr
+
+
+def test_a_release_counts_with_its_tag_in_the_projects_style(adoption: ModuleType) -> None:
+    mako = adoption.Project("mako", "1.3.10", "rel_{version_underscored}")
+    assert mako.tag("1.3.11") == "rel_1_3_11"
+    assert adoption.Project("idna", "3.10", "v{version}").tag("3.10.1") == "v3.10.1"
+    outcome = adoption.Outcome(mako, planned="1.3.11")
+    adoption.judge(outcome, 0, [], "", tagged=True)
+    assert outcome.result == "nothing uploaded"
+
+
+def _released_repo(root: Path, changes: str, after: str) -> Path:
+    root.mkdir()
+    for args in (("init", "-q", "-b", "main"), ("config", "user.email", "t@example.invalid")):
+        subprocess.run(["git", *args], cwd=root, check=True)
+    (root / changes).write_text("6.0.2 (2024-08-06)\n\n* old\n")
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+    subprocess.run(["git", "-c", "user.name=T", "commit", "-qm", "a"], cwd=root, check=True)
+    (root / changes).write_text(after)
+    subprocess.run(["git", "-c", "user.name=T", "commit", "-qam", "Release"], cwd=root, check=True)
+    return root
+
+
+@pytest.mark.parametrize(
+    ("after", "misplaced"),
+    [
+        ("6.0.3 (2026-12-04)\n\n* new\n\n6.0.2 (2024-08-06)\n\n* old\n", False),
+        ("6.0.2 (2024-08-06)\n\n* old\n\n6.0.3 (2026-12-04)\n\n* new\n", True),  # appended
+        ("6.0.2 (2024-08-06)\n\n* old, unlike 6.0.21\n", False),  # no entry: another check's
+    ],
+)
+def test_a_changelog_entry_below_the_last_release_is_misplaced(
+    adoption: ModuleType, tmp_path: Path, after: str, misplaced: bool
+) -> None:
+    repo = _released_repo(tmp_path / "repo", "CHANGES", after)
+    project = adoption.Project("pyyaml", "6.0.2", "{version}")
+    found = adoption.changelog_misplaced(repo, project, "6.0.3", adoption.Runner(sys.executable))
+    assert bool(found) == misplaced
+    if misplaced:
+        assert found == "CHANGES: the 6.0.3 entry is at line 5, after 6.0.2's"
