@@ -22,6 +22,8 @@ from releasekit.changelogs import dates
         ("Released Aug 7, 2025", "%b %-d, %Y"),
         ("Released 07 August 2025", "%d %B %Y"),
         ("2.0 (1 Feb 2024)", "%-d %b %Y"),
+        ("Version 3.2.3 - March, 2025", "%B, %Y"),
+        ("3.2 (June 2025)", "%B %Y"),
     ],
 )
 def test_the_format_found_writes_the_same_shape(text: str, fmt: str) -> None:
@@ -29,7 +31,7 @@ def test_the_format_found_writes_the_same_shape(text: str, fmt: str) -> None:
     assert found is not None and found[1] == fmt
 
 
-@pytest.mark.parametrize("text", ["1.2.3", "Version 3.13", "released 2025-13-45", "May 2025"])
+@pytest.mark.parametrize("text", ["1.2.3", "Version 3.13", "released 2025-13-45", "Mayday 2025"])
 def test_no_date(text: str) -> None:
     assert dates.find(text) is None
 

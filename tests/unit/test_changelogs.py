@@ -273,10 +273,10 @@ NOTES = "* drop Python 3.9\n* add --json\n* cli: crash on empty input\n* Tidy th
         (  # PyYAML: recent entries are plain lines, older ones underlined: the new one on top
             "CHANGES",
             "For a complete changelog, see:\n\n* https://example.invalid/commits/\n\n"
-            "3.1.0 (2024-08-06)\n\n* old\n\n5.2 (2019-12-02)\n----------------\n\n* older\n",
+            "3.1.0 (2024-08-06)\n\n* old\n\n2.5 (2019-12-02)\n----------------\n\n* older\n",
             "For a complete changelog, see:\n\n* https://example.invalid/commits/\n\n"
             "3.2.0 (2026-12-02)\n\n" + NOTES + "\n3.1.0 (2024-08-06)\n\n* old\n\n"
-            "5.2 (2019-12-02)\n----------------\n\n* older\n",
+            "2.5 (2019-12-02)\n----------------\n\n* older\n",
         ),
         (  # simplejson: "Version X released DATE" lines; before, the entry went to the end
             "CHANGES.txt",
@@ -298,6 +298,43 @@ NOTES = "* drop Python 3.9\n* add --json\n* cli: crash on empty input\n* Tidy th
             "Version 3.2.0\n-------------\n\nReleased December 2, 2026\n\n"
             + NOTES
             + "\nVersion 3.1.0\n-------------\n\nReleased April 3, 2025\n\n* old\n",
+        ),
+        (  # pycparser: entries are list items with a date, notes indented under them
+            "CHANGES",
+            "+ Starting with version 2.22, see the tags.\n\n+ Version 3.1.0 (2021.11.06)\n\n"
+            "  - old\n",
+            "+ Starting with version 2.22, see the tags.\n\n+ Version 3.2.0 (2026.12.02)\n\n"
+            + NOTES.replace("* ", "  - ")
+            + "\n+ Version 3.1.0 (2021.11.06)\n\n  - old\n",
+        ),
+        (  # websocket-client: "- 1.8.0" items, their notes right below, no blank line
+            "ChangeLog",
+            "ChangeLog\n=========\n\n- 3.1.0\n  - old\n\n- 3.0.0\n  - older\n",
+            "ChangeLog\n=========\n\n- 3.2.0\n"
+            + NOTES.replace("* ", "  - ")
+            + "\n- 3.1.0\n  - old\n\n- 3.0.0\n  - older\n",
+        ),
+        (  # exceptiongroup: bold versions
+            "CHANGES.rst",
+            "Version history\n===============\n\nSemantic Versioning.\n\n**3.1.0**\n\n- old\n",
+            "Version history\n===============\n\nSemantic Versioning.\n\n**3.2.0**\n\n"
+            + NOTES.replace("* ", "- ")
+            + "\n**3.1.0**\n\n- old\n",
+        ),
+        (  # colorama: "0.4.6 Current release" over indented notes
+            "CHANGELOG.rst",
+            "3.1.0 Current release\n  * old\n\n3.0.0\n  * older\n",
+            "3.2.0 Current release\n" + NOTES.replace("* ", "  * ") + "\n3.1.0 Current release\n"
+            "  * old\n\n3.0.0\n  * older\n",
+        ),
+        (  # pyparsing: a month and year, notes right under the underline, two blank lines
+            "CHANGES",
+            "Version 3.1.0 - March, 2025\n---------------------------\n- old\n\n\n"
+            "Version 3.0.0 - May, 2024\n-------------------------\n- older\n",
+            "Version 3.2.0 - December, 2026\n------------------------------\n"
+            + NOTES.replace("* ", "- ")
+            + "\n\nVersion 3.1.0 - March, 2025\n---------------------------\n- old\n\n\n"
+            "Version 3.0.0 - May, 2024\n-------------------------\n- older\n",
         ),
         (  # the file's own trailing blank lines are kept
             "CHANGES.md",

@@ -1,7 +1,8 @@
 """Release dates as changelogs write them: found in the latest entry, written the same way.
 
 ``2024-08-06``, ``2023.12.19`` (distro), ``2023/12/19``, ``Thu Apr 10 2025`` (Mako),
-``August 27, 2025`` (Alembic), ``Aug 27, 2025`` and ``27 August 2025``. A format's ``%-d`` is an
+``August 27, 2025`` (Alembic), ``Aug 27, 2025``, ``27 August 2025`` and ``March, 2025``
+(pyparsing). A format's ``%-d`` is an
 unpadded day, written as the last release wrote it.
 """
 
@@ -21,6 +22,7 @@ _FORMS = (
     (re.compile(rf"\b[A-Z][a-z]{{2}} {_MONTH} \d{{1,2}} \d{{4}}\b"), ("%a %b %d %Y",)),
     (re.compile(rf"\b{_MONTH} \d{{1,2}}, \d{{4}}\b"), ("%B %d, %Y", "%b %d, %Y")),
     (re.compile(rf"\b\d{{1,2}} {_MONTH} \d{{4}}\b"), ("%d %B %Y", "%d %b %Y")),
+    (re.compile(rf"\b{_MONTH},? \d{{4}}\b"), ("%B, %Y", "%B %Y", "%b, %Y", "%b %Y")),
 )
 
 

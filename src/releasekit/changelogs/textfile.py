@@ -1,7 +1,9 @@
 """A hand-kept ``CHANGES``/``HISTORY``/``NEWS``/``CHANGELOG`` file, Markdown or reStructuredText.
 
 The heading style is learned from the latest released entry (``## 8.5.0``, ``Version 3.1.0`` over
-a line of dashes followed by ``Released 2024-11-13`` as Flask, Click and Jinja write them, ...).
+a line of dashes followed by ``Released 2024-11-13`` as Flask, Click and Jinja write them, or a
+plain line that starts with its version: ``6.0.2 (2024-08-06)``, ``- 1.8.0``, ``**1.3.0**``), its
+date as that entry writes it (:mod:`.dates`).
 An entry marked unreleased -- a heading ``Unreleased``, a heading ``3.2.0 (unreleased)``, or a
 version heading whose first line says ``Unreleased`` -- gets the version and the date. Without
 one, a new entry is written from the commits since the last tag.
@@ -14,6 +16,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from packaging.version import InvalidVersion, Version
 
 from ..textfiles import read_text
 from . import dates
@@ -36,7 +40,7 @@ def pending(text: str) -> bool:
 
 
 _ATX = re.compile(r"^(#{1,6}[ \t]+)(.*?)[ \t]*#*[ \t]*$")
-_BULLET = re.compile(r"^([-*+][ \t]+)\S")
+_BULLET = re.compile(r"^([ \t]*[-*+][ \t]+)\S")
 
 
 @dataclass(frozen=True)
@@ -94,23 +98,42 @@ def headings(lines: list[str], markdown: bool) -> list[Heading]:
     return found
 
 
+#: A line that starts an entry by itself: its version first, after at most a list marker, bold
+#: markup or a word like "Version" -- ``6.0.2 (2024-08-06)`` (PyYAML, pyflakes), ``Version
+#: 3.20.1 released 2025-02-14`` (simplejson), ``+ Version 2.21 (2021.11.06)`` (pycparser),
+#: ``- 1.8.0`` (websocket-client), ``**1.3.0**`` (exceptiongroup), ``0.4.6 Current release``.
+_ENTRY_LINE = re.compile(
+    r"^(?P<mark>(?:[-*+][ \t]+)?(?:\*\*)?(?:(?:version|release|v)\b[ \t]*)?)v?\d+(?:\.\d+)+",
+    re.IGNORECASE,
+)
+
+
+def _line_version(line: str) -> Version | None:
+    found = _VERSION.search(line)
+    try:
+        return Version(found.group(1)) if found else None
+    except InvalidVersion:
+        return None
+
+
 def _plain_entries(lines: list[str]) -> list[Heading]:
-    """Entries written as a plain line between blank lines, naming a version and a date:
-    ``6.0.2 (2024-08-06)`` (PyYAML), ``Version 3.20.1 released 2025-02-14`` (simplejson)."""
-    found = []
+    """Entries that are one line each (no heading markup), all marked as the first one is, the
+    first naming the highest version (a changelog is newest first); [] when there are none."""
+    found: list[tuple[Heading, Version]] = []
+    mark = None
     for i, line in enumerate(lines):
-        blank_around = (i == 0 or not lines[i - 1].strip()) and (
-            i + 1 == len(lines) or not lines[i + 1].strip()
-        )
-        if (
-            blank_around
-            and line[:1].strip()
-            and not _BULLET.match(line)
-            and _VERSION.search(line)
-            and dates.find(line)
-        ):
-            found.append(Heading(i, i + 1, line.strip()))
-    return found
+        match = _ENTRY_LINE.match(line)
+        version = _line_version(line) if match else None
+        if match is None or version is None:
+            continue
+        kind = re.sub(r"\w+", "w", match.group("mark").lower())  # "Version " and "v" alike
+        if mark is None:
+            mark = kind
+        if kind == mark:
+            found.append((Heading(i, i + 1, line.rstrip()), version))
+    if not found or max(v for _, v in found) != found[0][1]:
+        return []
+    return [heading for heading, _ in found]
 
 
 def _entries(lines: list[str], markdown: bool) -> list[Heading]:
@@ -228,7 +251,10 @@ def release_text(text: str, release: ReleaseInfo, *, markdown: bool) -> tuple[st
     if latest is not None:
         body = lines[latest.end : stop]
         gap = max(1, len(body) - len("\n".join(body).rstrip().splitlines()))
-    block += ["", *(items or [style.bullet + "No notable changes."]), *[""] * gap]
+    # the notes follow the heading as the latest entry's do: after a blank line, or right below
+    tight = latest is not None and latest.end < stop and bool(lines[latest.end].strip())
+    blank = [] if tight and not style.released else [""]
+    block += [*blank, *(items or [style.bullet + "No notable changes."]), *[""] * gap]
     at = latest.start if latest else len(lines)
     if latest is None and lines and lines[-1].strip():
         block = ["", *block]
