@@ -48,6 +48,7 @@ __all__ = [
     "pytest_collects",
     "pytest_settings",
     "undeclared",
+    "without_source_checks",
 ]
 
 
@@ -164,6 +165,34 @@ def _from_settings(settings: Mapping[str, Any], where: str) -> Iterator[Needed]:
         key = next((k for k in plugin.settings if k in settings), None)
         if key is not None:
             yield Needed(name, f"{where} sets {key}")
+
+
+#: pytest plugins that check the source files rather than run tests, by the name ``-p no:`` takes
+#: and the option that turns each on: the gate ran them on the tree; against the installed wheel,
+#: in a copy of the tree without the package, they judge a different tree (ruff's isort sees the
+#: package as third-party, pytest-checkdocs builds whatever pyproject.toml it finds).
+SOURCE_CHECKS = {
+    "ruff": "--ruff",
+    "mypy": "--mypy",
+    "checkdocs": "",
+    "flake8": "--flake8",
+    "black": "--black",
+    "isort": "--isort",
+    "pylint": "--pylint",
+    "pycodestyle": "--pycodestyle",
+}
+
+
+def without_source_checks(root: Path) -> list[str]:
+    """``-p no:<plugin>`` for each source check the project's pytest settings do not turn on
+    themselves (blocking a plugin whose option ``addopts`` passes would be a usage error)."""
+    found = pytest_settings(root)
+    words = _words(found[0].get("addopts", "")) if found else []
+    args = []
+    for name, option in SOURCE_CHECKS.items():
+        if not (option and any(_uses_option(option, w) for w in words)):
+            args += ["-p", f"no:{name}"]
+    return args
 
 
 # ------------------------------------------------------------------------------------ fixtures

@@ -6,6 +6,9 @@ pkg`` finds the installed wheel in site-packages, never the tree: a module or da
 lacks fails here even though every test passes from the tree. What the tests use from the rest of
 the tree stays where they expect it (pyparsing's tests import its undistributed ``examples``
 package; conftest.py, pytest's configuration and test data come along).
+pytest plugins that check source files instead of running tests (pytest-ruff, pytest-mypy,
+pytest-checkdocs, ...) are left out unless the project's own ``addopts`` turn them on: the gate
+ran them on the tree, and the copy without the package is not the tree they judge.
 The runner is pytest, or ``python -m unittest discover`` where the project's tox environments
 run ``-m unittest`` and never pytest (Python-Markdown). ``verify_tests`` chooses what runs:
 ``"auto"`` (each package's ``tests/`` or ``test/`` directory), ``false``, or a list of pytest
@@ -39,7 +42,7 @@ from .steps.build import artifact_paths
 from .steps.gate import first_few, shown, write_log
 from .testenv import PLUGIN, plugin_install_args, unittest_named
 from .testoutput import failure_digest, rerun_ids
-from .testplugins import Needed, needed_plugins, undeclared
+from .testplugins import Needed, needed_plugins, undeclared, without_source_checks
 from .testreqs import install_args, requirement_name, requirements_for_tests
 from .textfiles import read_text
 
@@ -264,6 +267,7 @@ def _run_suite(
     with tempfile.TemporaryDirectory(prefix="releasekit-tests-") as tmp:
         copy_tree(suite.base, Path(tmp), distributed)
         pytest = ["python", "-m", "pytest", "--rootdir", tmp, "-p", "no:cacheprovider"]
+        pytest += without_source_checks(Path(tmp))
         unittest = suite.runner == "unittest"
         discover = ["python", "-m", "unittest", "discover", *_discover_args(Path(tmp), suite)]
         argv = discover if unittest else [*pytest, *suite.args]

@@ -3,13 +3,23 @@ the fixtures its tests ask for but do not define."""
 
 from __future__ import annotations
 
+import os
 import string
+import subprocess
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from releasekit.testplugins import KNOWN, Needed, needed_plugins, pytest_settings, undeclared
+from releasekit.testplugins import (
+    KNOWN,
+    Needed,
+    needed_plugins,
+    pytest_settings,
+    undeclared,
+    without_source_checks,
+)
+from releasekit.venv import uv_binary
 
 
 def _write(root: Path, files: dict[str, str]) -> Path:
@@ -147,3 +157,40 @@ def test_any_settings_or_test_file_text_never_raises(
     }
     found = needed_plugins(_write(root, files), fixtures=True)
     assert {n.requirement for n in found} <= set(KNOWN)
+
+
+def test_source_checks_are_left_out_unless_addopts_turn_them_on(tmp_path: Path) -> None:
+    (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = --mypy -ra\n")
+    args = without_source_checks(tmp_path)
+    assert "no:ruff" in args and "no:checkdocs" in args
+    assert "no:mypy" not in args  # blocking it would make --mypy a usage error
+
+
+RUFF_CONFIG = '[project]\nname = "pkg"\nversion = "1"\n\n[tool.ruff.lint]\nselect = ["I"]\n'
+UNSORTED = "import pkg\nimport os\n\n\ndef test_pkg():\n    assert os and pkg\n"
+
+
+def test_real_pytest_ruff_turned_on_by_pytest_enabler_is_left_out(tmp_path: Path) -> None:
+    """importlib-metadata's shape: pytest-enabler turns pytest-ruff on where it is installed;
+    in verify's copy of the tree, without the package, ruff's isort judged ``import
+    importlib_metadata`` third-party and failed files the gate passed. Here a file ruff fails
+    either way stands for them. Real pytest, pytest-enabler and pytest-ruff."""
+    uv = uv_binary() or "uv"
+    venv = tmp_path / "venv"
+    subprocess.run([uv, "venv", "-q", str(venv)], check=True)
+    python = str(venv / "bin" / "python")
+    install = [uv, "pip", "install", "-q", "--python", python]
+    subprocess.run([*install, "pytest", "pytest-enabler", "pytest-ruff"], check=True)
+    root = tmp_path / "copy"
+    (root / "tests").mkdir(parents=True)
+    (root / "pyproject.toml").write_text(RUFF_CONFIG)
+    (root / "tests" / "test_pkg.py").write_text(UNSORTED)
+    (root / "pkg.py").write_text("")  # stands for the installed package
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    pytest = [python, "-m", "pytest", "-p", "no:cacheprovider", "tests"]
+    plain = subprocess.run(pytest, cwd=root, env=env, capture_output=True, text=True, check=False)
+    assert plain.returncode == 1 and "I001" in plain.stdout  # the check this is about
+    left_out = [*pytest, *without_source_checks(root)]
+    done = subprocess.run(left_out, cwd=root, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout
+    assert "1 passed" in done.stdout
