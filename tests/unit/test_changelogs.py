@@ -561,3 +561,24 @@ def test_configured_kind_that_is_not_there(tmp_path: Path, value: str, needle: s
         load_config(root, environ={})  # checked when the configuration is loaded
     assert "'changelog'" in str(info.value) and info.value.hint
     assert str(root / "pyproject.toml") in str(info.value)
+
+
+def test_a_changelog_in_the_docs_with_entries_is_found(tmp_path: Path) -> None:
+    """Starlette's docs/release-notes.md, Python-Markdown's docs/changelog.md, wheel's
+    docs/news.rst: before, none was found and the release wrote no changelog."""
+    notes = "---\ntoc_depth: 2\n---\n\n## 3.1.0 (June 21, 2025)\n\n* old\n"
+    root = _project(tmp_path, {"docs/release-notes.md": notes, "docs/index.md": "# Docs\n"})
+    found = detect(root)
+    assert isinstance(found, TextFile) and found.file == root / "docs/release-notes.md"
+    found.apply(RELEASE)
+    assert (root / "docs/release-notes.md").read_text() == notes.replace(
+        "## 3.1.0", "## 3.2.0 (December 2, 2026)\n\n" + NOTES + "\n## 3.1.0"
+    )
+
+
+def test_a_docs_page_that_only_includes_the_changelog_is_not_it(tmp_path: Path) -> None:
+    root = _project(tmp_path, {"docs/changes.rst": "Changes\n=======\n\n.. include:: ../X.rst\n"})
+    assert detect(root).kind == "none"
+    (root / "CHANGES.rst").write_text("Changes\n=======\n")
+    (root / "docs/news.rst").write_text("3.1.0 (2025-01-01)\n\n- old\n")
+    assert detect(root).path == root / "CHANGES.rst"  # the root's file wins

@@ -18,9 +18,11 @@ from ..errors import ConfigError
 from ..textfiles import read_text
 from .commits import Commit
 
-__all__ = ["Applied", "Changelog", "Problem", "ReleaseInfo"]
+__all__ = ["DOCS", "Applied", "Changelog", "Problem", "ReleaseInfo"]
 
 Problem = tuple[str, str]  # (what is wrong, how to fix it)
+#: Where projects keep a changelog besides the root: their documentation's source.
+DOCS = ("docs", "doc", "docs/source", "doc/source", "doc/build", "docs/build")
 
 
 @dataclass(frozen=True)

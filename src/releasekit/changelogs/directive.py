@@ -26,12 +26,11 @@ from packaging.version import InvalidVersion, Version
 
 from ..textfiles import read_text
 from . import dates
-from .base import Applied, Changelog, ReleaseInfo
+from .base import DOCS, Applied, Changelog, ReleaseInfo
 from .commits import note_lines
 
 __all__ = ["SphinxChangelog", "released_text"]
 
-_DOCS = ("doc", "docs", "doc/build", "docs/build", "doc/source", "docs/source")
 _BLOCK = re.compile(r"^\.\. changelog::[ \t]*$", re.M)
 _OPTION = re.compile(r"^[ \t]+:(\w+):[ \t]*(.*?)[ \t]*$")
 _SECTIONS = re.compile(r"changelog_sections\s*=\s*\[\s*['\"]([^'\"]+)['\"]")
@@ -160,7 +159,7 @@ def top_version(path: Path) -> Version | None:
 def find_directive_file(root: Path) -> Path | None:
     """The docs' changelog of ``.. changelog::`` blocks with the highest version on top."""
     best: tuple[Version, Path] | None = None
-    for base in _DOCS:
+    for base in DOCS:
         for path in sorted((root / base).glob("changelog*.rst")):
             version = top_version(path)
             if version is not None and (best is None or version > best[0]):

@@ -21,7 +21,7 @@ from packaging.version import InvalidVersion, Version
 
 from ..textfiles import read_text
 from . import dates
-from .base import Applied, Changelog, ReleaseInfo
+from .base import DOCS, Applied, Changelog, ReleaseInfo
 from .commits import note_lines
 
 __all__ = ["TextFile", "release_text"]
@@ -306,11 +306,25 @@ class TextFile(Changelog):
         return Applied([self.rel(self.file)], notes=notes)
 
 
+def _named(directory: Path, stems: tuple[str, ...]) -> list[Path]:
+    """Files of ``directory`` named ``stem + suffix``, in the order of ``stems``, ``SUFFIXES``."""
+    if not directory.is_dir():
+        return []
+    names = {p.name.upper(): p for p in directory.iterdir() if p.is_file()}
+    return [names[n] for s in stems for x in SUFFIXES if (n := (s + x).upper()) in names]
+
+
 def find_file(root: Path) -> Path | None:
-    """The project's changelog file: CHANGELOG, CHANGES, HISTORY, NEWS (.md, .rst, ...)."""
-    names = {p.name.upper(): p for p in root.iterdir() if p.is_file()}
-    for stem in STEMS:
-        for suffix in SUFFIXES:
-            if (stem + suffix).upper() in names:
-                return names[(stem + suffix).upper()]
+    """The project's changelog file: CHANGELOG, CHANGES, HISTORY, NEWS (.md, .rst, ...) at the
+    root; else one in the docs that holds release entries (Python-Markdown's
+    ``docs/changelog.md``, Starlette's ``docs/release-notes.md``, wheel's ``docs/news.rst``) --
+    never a page that only includes ``../CHANGES.rst``."""
+    found = _named(root, STEMS)
+    if found:
+        return found[0]
+    for base in DOCS:
+        for path in _named(root / base, (*STEMS, "RELEASE-NOTES", "RELEASE_NOTES")):
+            markdown = path.suffix.lower() in {".md", ".markdown"}
+            if _entries(read_text(path).splitlines(), markdown):
+                return path
     return None
