@@ -274,6 +274,22 @@ PROJECTS = (
     Project("resolvelib", "1.2.0", "{version}"),
     Project("xmltodict", "0.14.2", "v{version}"),
     Project("distro", "1.9.0", "v{version}"),
+    # The tenth wave (2026-12-04): ten more, chosen for shapes the first nine lack (Alembic's and
+    # dogpile.cache's Sphinx changelog with ``rel_`` tags, single-module setup.py projects that
+    # parse their module (jsonpointer, mccabe), hpack's src layout with a ``attr:`` version,
+    # isodate's setuptools-scm, annotated-types' hatchling path, pytest-timeout's setup.cfg
+    # version, flit's ptyprocess and mdurl), listed before any was run and kept whatever their
+    # result; pinned to the newest final release uploaded before 2025-07-01.
+    Project("alembic", "1.16.2", "rel_{version_underscored}"),
+    Project("dogpile-cache", "1.4.0", "rel_{version_underscored}"),
+    Project("jsonpointer", "3.0.0", "v{version}"),
+    Project("mccabe", "0.7.0", "{version}"),
+    Project("hpack", "4.1.0", "v{version}"),
+    Project("isodate", "0.7.2", "{version}"),
+    Project("annotated-types", "0.7.0", "v{version}"),
+    Project("pytest-timeout", "2.4.0", "{version}"),
+    Project("ptyprocess", "0.7.0", "{version}"),
+    Project("mdurl", "0.1.2", "{version}"),
 )
 
 
