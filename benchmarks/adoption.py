@@ -548,9 +548,19 @@ def remote_tags(remote: Path, runner: Runner) -> set[str]:
     return set(git(remote, "tag", "--list", runner=runner).split())
 
 
+#: A line that starts a changelog entry: at its start the version, after heading or list markup,
+#: bold, a ``[``, or a word like "Version" (``## [1.2.3]``, ``+ Version 2.21``, ``**1.3.0**``), or
+#: the Sphinx changelog's indented ``:version: 1.3.11``. Indented prose never is.
+ENTRY_LINE = re.compile(
+    r"^(?:[#*+\-\[]+\s*)?(?:(?:version|release)\b\s*|v(?=\d))?(\d+(?:\.\d+)+(?:[a-z]+\d*)*)"
+    r"|^\s+:version:\s*(\d+(?:\.\d+)+(?:[a-z]+\d*)*)",
+    re.IGNORECASE,
+)
+
+
 def changelog_misplaced(repo: Path, project: Project, planned: str, runner: Runner) -> str:
-    """Why the release commit's changelog entry is not the newest one (empty when it is): each
-    changed file naming the release's version must name it before the previous release's."""
+    """Why the release commit's changelog entry is not the newest one (empty when it is): in each
+    changed changelog whose entries name the release, the first entry must be the release's."""
     changed = git(repo, "show", "--name-only", "--format=", "HEAD", runner=runner).splitlines()
     for rel in changed:
         name = Path(rel).name.upper()
@@ -558,13 +568,15 @@ def changelog_misplaced(repo: Path, project: Project, planned: str, runner: Runn
             continue
         path = repo / rel
         text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
-        new, old = (
-            re.search(rf"(?<![\w.]){re.escape(v)}(?![\w.])", text)
-            for v in (planned, project.version)
-        )
-        if new is not None and old is not None and new.start() > old.start():
-            line = text.count("\n", 0, new.start()) + 1
-            return f"{rel}: the {planned} entry is at line {line}, after {project.version}'s"
+        entries = [
+            (number, m[1])
+            for number, line in enumerate(text.splitlines(), 1)
+            if (m := ENTRY_LINE.match(line))
+        ]
+        versions = [v for _, v in entries]
+        if planned in versions and project.version in versions and versions[0] != planned:
+            line = next(n for n, v in entries if v == planned)
+            return f"{rel}: the {planned} entry is at line {line}, below {versions[0]}'s"
     return ""
 
 
