@@ -569,7 +569,7 @@ def changelog_misplaced(repo: Path, project: Project, planned: str, runner: Runn
         path = repo / rel
         text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
         entries = [
-            (number, m[1])
+            (number, m[1] or m[2])
             for number, line in enumerate(text.splitlines(), 1)
             if (m := ENTRY_LINE.match(line))
         ]
