@@ -837,6 +837,9 @@ used and each project has a time limit. The environment is a maintainer's at rel
   machine's pip.conf adds local mirrors with newer files. Not pip's `--uploaded-prior-to`:
   the pips inside those tools are older than it, and it refuses the local index the
   release goes to.
+- The bare remote is `origin` by a `file://` URL and named after the project
+  (`importlib-metadata.git`), as a maintainer's origin is a URL named after the repository:
+  pytest-perf (jaraco's projects) installs the upstream version from it.
 - Maintainers do not release as root: run as root, the harness creates the user
   `rkadopt` and runs each release as that user (`runuser`), with a venv of its own
   (releasekit and the tools on a Python it can read), the work directories its own, and a
@@ -904,7 +907,9 @@ def write_markdown(path: Path, outcomes: list[Outcome], seconds: float) -> None:
         "in the project's style, and runs `releasekit init` then\n"
         "`releasekit release patch --to local --yes` with no other edit (the project's default\n"
         "gate, a private local index). Every uploaded file's metadata version is compared with\n"
-        "the planned one. See `benchmarks/adoption.py` for the exact procedure.\n\n"
+        "the planned one, the remote must have the release's tag in the project's own style,\n"
+        "and a changelog the release wrote must have the new entry above the others. See\n"
+        "`benchmarks/adoption.py` for the exact procedure.\n\n"
         f"{POLICY}\n\n"
         f"Run: {date}, releasekit {version} at `{head}`, {len(outcomes)} projects in "
         f"{seconds / 60:.1f} min.\n\n"
