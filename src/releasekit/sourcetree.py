@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .audit import site_dirs
+from .testplugins import without_source_checks
 
 if TYPE_CHECKING:
     from .venv import VirtualEnv
@@ -86,7 +87,7 @@ def rerun_beside_source(
         module.write_text(PROBE, encoding="utf-8")
         pth.write_text(f"import {_MODULE}\n", encoding="utf-8")
         argv = ["python", "-P", "-m", "pytest", "--rootdir", str(tree), "-p", "no:cacheprovider"]
-        argv += ["--import-mode=append", *ids]
+        argv += [*without_source_checks(tree), "--import-mode=append", *ids]
         env = {"RELEASEKIT_ORIGIN_LOG": str(log), "RELEASEKIT_ORIGIN_NAMES": ",".join(distributed)}
         try:
             done = venv.run(argv, cwd=tree, check=False, what=what, env=env)

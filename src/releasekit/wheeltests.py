@@ -64,6 +64,7 @@ __all__ = [
 LOG_NAME = "verify-tests.log"
 TEST_DIRS = ("tests", "test")
 _NO_TESTS_COLLECTED = 5
+_USAGE_ERROR = 4  # pytest's status when a conftest.py cannot be loaded, before any test runs
 _WHAT = "the tests against the wheel"
 
 
@@ -208,11 +209,16 @@ def run_wheel_tests(ctx: Context, venv: VirtualEnv) -> Facts:
             outcomes[suite.label] = "no tests collected"
             continue
         if run.need_tree:
+            which = (
+                f"the suite ({' '.join(run.need_tree)}, whose conftest.py reads the tree) passes"
+                if run.need_tree == list(suite.args)
+                else f"{len(run.need_tree)} test(s) pass"
+            )
             ctx.reporter.warn(
-                f"{len(run.need_tree)} test(s) pass against the installed wheel only with the "
-                f"source tree beside them (they read or run its files; every import of the "
-                f"wheel's packages came from the wheel): {first_few(run.need_tree, 3)} "
-                f"(full output: {shown(log)}; the gate ran them from the tree)"
+                f"{which} against the installed wheel only with the source tree beside them "
+                f"(they read or run its files; every import of the wheel's packages came from the "
+                f"wheel): {first_few(run.need_tree, 3)} (full output: {shown(log)}; the gate ran "
+                "them from the tree)"
             )
             outcomes[f"{suite.label} need the source tree"] = ", ".join(run.need_tree)
         elif run.last.returncode != 0:
@@ -282,6 +288,8 @@ def _run_suite(
                 run.flaky = ids
                 return run
     ids = [] if unittest else _failed_ids(run.last)
+    if not unittest and run.last.returncode == _USAGE_ERROR and suite.args:
+        ids = list(suite.args)  # no test ran: a conftest.py failed (Alembic's reads the tree)
     if ids:  # do they fail for want of the source files they read?
         with tempfile.TemporaryDirectory(prefix="releasekit-tree-") as tree:
             copy_tree(suite.base, Path(tree), ())

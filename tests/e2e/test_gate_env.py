@@ -307,6 +307,34 @@ def test_a_test_that_runs_the_source_file_is_named_not_fatal(tmp_path: Path) -> 
     assert "--import-mode=append tests/test_script.py::test_the_module_runs_as_a_script" in log
 
 
+READS_THE_TREE_IN_CONFTEST = """\
+from pathlib import Path
+
+# as Alembic's conftest.py: reads a file of the package by its path in the tree, before any test
+SOURCE = (Path(__file__).parent / ".." / "src" / "srclib" / "__init__.py").read_text()
+"""
+
+
+def test_a_conftest_that_reads_the_package_source_is_named_not_fatal(tmp_path: Path) -> None:
+    """Against the wheel, from the tree without src/srclib, conftest.py cannot load (pytest's
+    exit 4, no test ran); the suite, run again beside the whole tree with every import of
+    srclib from the wheel, passes: a WARNING names it, and the release goes on."""
+    conftest = Path(__file__).parents[1] / "projects" / "srclayout" / "tests" / "conftest.py"
+    sb = _sandbox(
+        tmp_path, edit={"tests/conftest.py": conftest.read_text() + READS_THE_TREE_IN_CONFTEST}
+    )
+    done = sb.run("release", "patch", "--to", "local", "--yes")
+    assert done.returncode == 0, done.stderr
+    assert (
+        "WARNING the suite (tests, whose conftest.py reads the tree) passes against the "
+        "installed wheel only with the source tree beside them" in " ".join(done.stderr.split())
+    )
+    assert sorted(sb.index_files()) == ["srclib-2.0.1-py3-none-any.whl", "srclib-2.0.1.tar.gz"]
+    log = (sb.repo / ".releasekit" / "verify-tests.log").read_text()
+    assert "FileNotFoundError" in log  # the first run, without the sources
+    assert "--import-mode=append tests" in log
+
+
 IMPORTS_FROM_THE_CHECKOUT = """\
 import sys
 from pathlib import Path
