@@ -560,7 +560,8 @@ ENTRY_LINE = re.compile(
 
 def changelog_misplaced(repo: Path, project: Project, planned: str, runner: Runner) -> str:
     """Why the release commit's changelog entry is not the newest one (empty when it is): in each
-    changed changelog whose entries name the release, the first entry must be the release's."""
+    changed changelog whose entries name the release and the last one, the release's entry must
+    come first (series headings such as Mako's ``1.3`` above both are no release)."""
     changed = git(repo, "show", "--name-only", "--format=", "HEAD", runner=runner).splitlines()
     for rel in changed:
         name = Path(rel).name.upper()
@@ -573,10 +574,10 @@ def changelog_misplaced(repo: Path, project: Project, planned: str, runner: Runn
             for number, line in enumerate(text.splitlines(), 1)
             if (m := ENTRY_LINE.match(line))
         ]
-        versions = [v for _, v in entries]
-        if planned in versions and project.version in versions and versions[0] != planned:
-            line = next(n for n, v in entries if v == planned)
-            return f"{rel}: the {planned} entry is at line {line}, below {versions[0]}'s"
+        new = next((n for n, v in entries if v == planned), None)
+        old = next((n for n, v in entries if v == project.version), None)
+        if new is not None and old is not None and new > old:
+            return f"{rel}: the {planned} entry is at line {new}, below {project.version}'s"
     return ""
 
 

@@ -182,6 +182,12 @@ def _released_repo(root: Path, changes: str, after: str) -> Path:
         ),
         (" 6.0.2 a utility\n\n6.0.3 - December, 2026\n\n6.0.2 - August, 2024\n", False),
         (".. changelog::\n    :version: 6.0.2\n\n.. changelog::\n    :version: 6.0.3\n", True),
+        # Mako's series headings above the blocks are no release
+        (
+            "6.0\n===\n\n.. changelog::\n    :version: 6.0.3\n\n.. changelog::\n"
+            "    :version: 6.0.2\n",
+            False,
+        ),
     ],
 )
 def test_a_changelog_entry_below_the_last_release_is_misplaced(
