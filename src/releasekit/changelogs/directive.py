@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from .commits import note_lines
 
 __all__ = ["SphinxChangelog", "released_text"]
 
-_BLOCK = re.compile(r"^\.\. changelog::[ \t]*$", re.M)
+_BLOCK = re.compile(r"^\.\. changelog::[ \t]*$")
 _OPTION = re.compile(r"^[ \t]+:(\w+):[ \t]*(.*?)[ \t]*$")
 _SECTIONS = re.compile(r"changelog_sections\s*=\s*\[\s*['\"]([^'\"]+)['\"]")
 _INDENT = "    "
@@ -83,10 +84,8 @@ def _series(version: str) -> str:
 
 
 def _changes(texts: list[str]) -> list[str]:
-    lines: list[str] = []
-    for text in texts:
-        lines += [(_INDENT + line).rstrip() for line in text.strip("\n").splitlines()] + [""]
-    return lines
+    """The ``.. change::`` texts indented into a block, a blank line after each."""
+    return [line for text in texts for line in (textwrap.indent(text.strip("\n"), _INDENT), "")]
 
 
 def _commit_changes(release: ReleaseInfo, section: str) -> list[str]:
@@ -191,10 +190,12 @@ class SphinxChangelog(Changelog):
         named = found[0].options.get("include_notes_from") if found else None
         return self.file.parent / (named[1] if named else "unreleased")
 
-    def waiting(self) -> list[Path]:
-        if not self.directory.is_dir():
+    @staticmethod
+    def waiting(directory: Path) -> list[Path]:
+        """The ``.. change::`` files waiting in ``directory``."""
+        if not directory.is_dir():
             return []
-        return sorted(p for p in self.directory.glob("*.rst") if p.is_file())
+        return sorted(p for p in directory.glob("*.rst") if p.is_file())
 
     def section(self) -> str:
         conf = self.file.parent / "conf.py"
@@ -211,8 +212,9 @@ class SphinxChangelog(Changelog):
         return [self.rel(self.file), self.rel(self.directory)]
 
     def plan(self, release: ReleaseInfo) -> tuple[str, list[str]]:
-        waiting = self.waiting()
-        where = self.rel(self.directory)
+        directory = self.directory
+        waiting = self.waiting(directory)
+        where = self.rel(directory)
         action = (
             f"release {len(waiting)} change file(s) from {where}/"
             if waiting
@@ -221,7 +223,7 @@ class SphinxChangelog(Changelog):
         return f"write the {release.version} block of {self.rel(self.file)}", [action]
 
     def apply(self, release: ReleaseInfo) -> Applied:
-        waiting = self.waiting()
+        waiting = self.waiting(self.directory)
         texts = [read_text(p) for p in waiting]
         new, notes = released_text(read_text(self.file), release, texts, self.section())
         self.file.write_text(new, encoding="utf-8")
