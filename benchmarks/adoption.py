@@ -290,6 +290,24 @@ PROJECTS = (
     Project("pytest-timeout", "2.4.0", "{version}"),
     Project("ptyprocess", "0.7.0", "{version}"),
     Project("mdurl", "0.1.2", "{version}"),
+    # The eleventh wave (2026-12-04): ten more, chosen for shapes the first ten lack (poetry's
+    # ``[tool.poetry] version`` with a ``M/D/YY`` changelog date (sh), a version tuple in a module
+    # (invoke's ``_version.py``, gunicorn's ``version_info``), versioneer with ``name-X.Y.Z`` tags
+    # (ecdsa), Beautiful Soup's ``= 4.13.4 (20250415)`` entries, prompt_toolkit's ``3.0.51:
+    # 2025-04-15`` entries, aio-libs' towncrier ``CHANGES/`` (aiosignal), Pylons' ``CHANGES.txt``
+    # (waitress), bleach's ``October 29th, 2024`` dates, freezegun's setup.cfg), listed before any
+    # was run and kept whatever their result; pinned to the newest final release uploaded before
+    # 2025-07-01.
+    Project("sh", "2.2.2", "{version}"),
+    Project("invoke", "2.2.0", "{version}"),
+    Project("gunicorn", "23.0.0", "{version}"),
+    Project("ecdsa", "0.19.1", "python-ecdsa-{version}"),
+    Project("beautifulsoup4", "4.13.4", "{version}"),
+    Project("prompt-toolkit", "3.0.51", "{version}"),
+    Project("aiosignal", "1.3.2", "v{version}"),
+    Project("waitress", "3.0.2", "v{version}"),
+    Project("bleach", "6.2.0", "v{version}"),
+    Project("freezegun", "1.5.2", "{version}"),
 )
 
 
