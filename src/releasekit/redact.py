@@ -80,10 +80,16 @@ class _Rule:
 
 
 _RULES = (
-    # private key blocks, whole (to the end of the text when the END line is not in it)
+    # private key blocks, whole (to the end of the text when the END line is not in it). Key
+    # material must follow the BEGIN line: base64 (or a PEM header, Proc-Type) on the next line,
+    # its newline real or escaped, or a long base64 run on the same line (a flattened block). A
+    # marker quoted in prose (ecdsa's README: PEM files look like `"-----BEGIN EC PRIVATE
+    # KEY-----"`) is no key, and masking from it to the end ate the rest of its build metadata.
     _Rule(
         ("PRIVATE KEY",),
-        r"(?P<secret>-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----(?s:.*?)"
+        r"(?P<secret>-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----"
+        r"(?=(?:[ \t]*(?:\r?\n|\\r\\n|\\n))+[ \t]*[A-Za-z0-9+/=]{4}|[ \t]*[A-Za-z0-9+/=]{16})"
+        r"(?s:.*?)"
         r"(?:-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----|\Z))",
     ),
     # URL userinfo: keep the user, mask the password (up to the last @ of the authority) ...
