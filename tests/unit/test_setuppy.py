@@ -9,7 +9,7 @@ import pytest
 
 from releasekit.errors import ConfigError, StepFailed
 from releasekit.versions import detect_source
-from releasekit.versions.setuppy import SetupPyVersion
+from releasekit.versions.setuppy import SetupPyVersion, setup_py_metadata
 from releasekit.workspace import package_name
 
 SIX_LIKE = """from setuptools import setup
@@ -160,3 +160,49 @@ def test_a_version_releasekit_cannot_place_is_one_config_error(tmp_path: Path) -
     assert str(info.value).startswith(f"{root / 'setup.py'}: setup.py gives version 1.17.0, ")
     assert 'but no file holds it as __version__ = "..."' in str(info.value)
     assert "[tool.bumpversion]" in (info.value.hint or "")
+
+
+INVOKE_LIKE = """from setuptools import setup
+_locals = {}
+with open("tinyinv/_version.py") as fp:
+    exec(fp.read(), None, _locals)
+setup(name="tinyinv", version=_locals["__version__"], packages=["tinyinv"])
+"""
+
+
+def test_a_version_tuple_setup_py_execs_is_written(tmp_path: Path) -> None:
+    """invoke's shape: setup.py execs ``_version.py``, whose ``__version__`` is joined from
+    ``__version_info__ = (2, 2, 0)``; the tuple is the version's home, and the backend gives the
+    new version after writing."""
+    version_py = (
+        '__version_info__ = (2, 2, 0)\n__version__ = ".".join(map(str, __version_info__))\n'
+    )
+    root = _project(
+        tmp_path,
+        {"setup.py": INVOKE_LIKE, "tinyinv/__init__.py": "", "tinyinv/_version.py": version_py},
+    )
+    source = detect_source(root, {}, name="tinyinv")
+    assert source.describe() == (
+        "tinyinv/_version.py (setup.py: a version tuple: __version_info__ tuple)"
+    )
+    assert source.read() == "2.2.0"
+    assert "cannot express 2.2.1.dev1: a development version" in (
+        source.cannot_hold("2.2.1.dev1") or ""
+    )
+    source.write("2.3.0")
+    source.verify("2.3.0")  # the build backend now gives 2.3.0 too
+    assert (root / "tinyinv/_version.py").read_text() == version_py.replace("2, 2, 0", "2, 3, 0")
+
+
+def test_a_private_key_marker_in_the_readme_does_not_cut_the_metadata(tmp_path: Path) -> None:
+    """ecdsa's README says PEM files look like ``"-----BEGIN EC PRIVATE KEY-----"``: the
+    redactor took the marker for a key and masked the rest of the backend's JSON, and init
+    stopped with a JSONDecodeError."""
+    setup = LITERAL.replace(")\n", '    long_description=open("README.md").read(),\n)\n')
+    readme = (
+        'PEM files look like `"-----BEGIN EC ' + 'PRIVATE KEY-----"`, base64 encoded.\n'
+    ) * 3 + "The end.\n"
+    root = _project(tmp_path, {"setup.py": setup, "README.md": readme, "tinylit.py": ""})
+    meta = setup_py_metadata(root)
+    assert meta is not None
+    assert (meta.name, meta.version) == ("tinylit", "1.4.0")

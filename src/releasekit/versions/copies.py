@@ -16,7 +16,7 @@ and VCS versions (nothing is written), get none.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ..textfiles import read_text
@@ -65,7 +65,10 @@ class WithCopies(VersionSource):
         return f"{self.source.describe()}; copied in {shown}"
 
     def cannot_hold(self, version: str) -> str | None:
-        return self.source.cannot_hold(version)
+        """The first reason any of the files cannot hold ``version`` (a copy that is a tuple
+        cannot hold a dev version)."""
+        reasons = (each.cannot_hold(version) for each in (self.source, *self.copies))
+        return next((reason for reason in reasons if reason), None)
 
 
 def _packages(top: Path) -> list[Path]:
@@ -106,7 +109,7 @@ def find_copies(root: Path, version: str, taken: Iterable[Path]) -> list[ModuleV
     return copies
 
 
-def with_copies(source: VersionSource, copies: list[ModuleVersion]) -> VersionSource:
+def with_copies(source: VersionSource, copies: Sequence[VersionSource]) -> VersionSource:
     """``source``, and its ``copies`` written with it (``source`` alone when there are none)."""
     if not copies:
         return source

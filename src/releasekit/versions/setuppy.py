@@ -6,8 +6,10 @@ build --metadata`` (pypa/build's public interface to the PEP 517
 current version. The version's homes are then the places that hold exactly that version:
 ``__version__ = "X"`` (or ``VERSION = "X"``, pytz's) in a module (what setup.py reads or imports) or
 in setup.py itself (websocket-client's ``VERSION = "1.8.0"``), a literal ``version="X"`` in setup.py
-itself, or a file holding nothing but it (cookiecutter's ``VERSION.txt``). Each is written
-(pycparser's setup.py and package both say ``2.22``); found nowhere, releasekit says so.
+itself, a file holding nothing but it (cookiecutter's ``VERSION.txt``), or the tuple a module
+computes ``__version__`` from (invoke's ``__version_info__ = (2, 2, 0)`` in ``_version.py``, which
+setup.py execs). Each is written (pycparser's setup.py and package both say ``2.22``); found
+nowhere, releasekit says so.
 """
 
 from __future__ import annotations
@@ -27,10 +29,11 @@ from ..textfiles import read_text
 from ..venv import uv_binary
 from .base import VersionSource
 from .copies import SKIP_DIRS, with_copies
+from .infotuple import TupleVersion, find_tuple
 from .module import ModuleVersion, PlainFileVersion, dunder_pattern
 from .project import Project
 
-__all__ = ["SetupPyMetadata", "SetupPyVersion", "setup_py_metadata"]
+__all__ = ["SetupPyMetadata", "SetupPyTupleVersion", "SetupPyVersion", "setup_py_metadata"]
 
 _DEPTH = 4
 #: Files holding nothing but the version, in the root or a top-level package.
@@ -99,23 +102,27 @@ def _same(text: str, version: Version) -> bool:
         return False
 
 
+def _backend_gives(root: Path, written: Path, version: str) -> None:
+    """After writing ``version`` to ``written``, setup.py must give it (a home of the version
+    releasekit did not find would keep the old one, and the build would make it)."""
+    meta = setup_py_metadata(root)
+    if meta is not None and not _same(meta.version, Version(version)):
+        raise StepFailed(
+            f"{root / 'setup.py'}: wrote version {version} to "
+            f"{written.relative_to(root).as_posix()}, but setup.py still gives "
+            f"{meta.version}: it reads the version from somewhere releasekit did not write",
+            hint="nothing was committed; roll back with `releasekit release --rollback`, "
+            "then name the files to change in [tool.bumpversion]",
+        )
+
+
 class SetupPyVersion(ModuleVersion):
     kind = "setup.py: the version in a Python file"
 
     def verify(self, version: str) -> None:
-        """Read back from the file, then from the build backend: setup.py must now give
-        ``version`` (a home of the version releasekit did not find would keep the old one, and
-        the build would make it)."""
+        """Read back from the file, then from the build backend."""
         super().verify(version)
-        meta = setup_py_metadata(self.root)
-        if meta is not None and not _same(meta.version, Version(version)):
-            raise StepFailed(
-                f"{self.root / 'setup.py'}: wrote version {version} to "
-                f"{self.slot.path.relative_to(self.root).as_posix()}, but setup.py still gives "
-                f"{meta.version}: it reads the version from somewhere releasekit did not write",
-                hint="nothing was committed; roll back with `releasekit release --rollback`, "
-                "then name the files to change in [tool.bumpversion]",
-            )
+        _backend_gives(self.root, self.slot.path, version)
 
     @classmethod
     def detect(cls, project: Project) -> VersionSource | None:
@@ -135,7 +142,7 @@ class SetupPyVersion(ModuleVersion):
                 if any(_same(m.group("version"), version) for m in pattern.finditer(text)):
                     places.append((path, pattern, where))
         places.sort(key=lambda place: place[0].name != "setup.py")  # setup() reads its own first
-        sources: list[ModuleVersion] = [
+        sources: list[VersionSource] = [
             cls(project.root, path, pattern=pattern, where=where) for path, pattern, where in places
         ]
         sources += [
@@ -143,16 +150,36 @@ class SetupPyVersion(ModuleVersion):
             for path in _version_files(project.root)
             if _same(read_text(path).strip(), version)
         ]
+        sources += [
+            SetupPyTupleVersion(project.root, path, kind="setup.py: a version tuple")
+            for path in _python_files(project.root)
+            if _tuple_gives(path, version)
+        ]
         if not sources:
             raise ConfigError(
                 f"{project.root / 'setup.py'}: setup.py gives version {meta.version}, but no "
                 'file holds it as __version__ = "..." or VERSION = "...", setup.py as '
-                'version="...", or a VERSION file',
+                'version="...", a VERSION file, or a tuple __version__ is computed from',
                 hint="configure bump-my-version ([tool.bumpversion] with the files to "
                 "change), or declare the version statically ([project] version, or setup.cfg "
                 "[metadata] version)",
             )
         return with_copies(sources[0], sources[1:])
+
+
+class SetupPyTupleVersion(TupleVersion):
+    """The version tuple of a module setup.py reads (invoke's ``_version.py``)."""
+
+    def verify(self, version: str) -> None:
+        """Read back from the file, then from the build backend."""
+        super().verify(version)
+        _backend_gives(self.root, self.path, version)
+
+
+def _tuple_gives(path: Path, version: Version) -> bool:
+    """Whether ``path`` computes its ``__version__`` from a tuple that spells ``version``."""
+    found = find_tuple(read_text(path))
+    return found is not None and _same(found.version() or "", version)
 
 
 def _version_files(root: Path) -> list[Path]:
