@@ -10,7 +10,9 @@ Detection order (the first that applies wins; a configured ``gate_command`` over
 2. tox (``tox.ini``, ``tox.toml``, ``[tool.tox]`` in pyproject.toml, ``[tox:tox]`` in setup.cfg):
    ``tox -e <env>``: the listed environment for the running Python (``py311``, ``py3.11``),
    else ``py`` (tox's environment for the Python it runs with), never one for another Python.
-   A configuration using tox-uv's runners needs tox-uv installed with tox (a gate check).
+   A configuration using tox-uv's runners needs tox-uv installed with tox (a gate check). An
+   environment whose command runs a Python script that is not in the project (a stale
+   ``python sh_test.py``) cannot run the tests: it is passed over, and the reason shown.
 3. hatch: ``[tool.hatch.envs.hatch-test]`` -> ``hatch test``; ``[tool.hatch.envs.test]`` ->
    ``hatch run test:<its test script>`` (else ``hatch run test:pytest``). With a Python
    ``matrix``, its entry for the running Python (``hatch test --python 3.11``,
@@ -34,6 +36,7 @@ import itertools
 import json
 import os
 import re
+import shlex
 import shutil
 import sys
 import tomllib
@@ -103,12 +106,15 @@ def detect(root: Path, config: Config) -> EnvSpec:
         where = config.sources.get("gate_command", "configuration")
         return EnvSpec("configured", tuple(argv), f"gate_command ({where})")
     data = _pyproject(root)
+    unusable: list[str] = []  # found, but cannot run the tests (why)
     for finder in (_nox, _tox, _hatch):
         found = finder(root, data)
-        if found is not None:
+        if isinstance(found, str):
+            unusable.append(found)
+        elif found is not None:
             return found
     requirements, source = requirements_for_tests(data, root / "pyproject.toml")
-    reason = "no nox session, tox or hatch test environment found"
+    reason = unusable[0] if unusable else "no nox session, tox or hatch test environment found"
     hatch = _hatch_envs(root, data)
     if any(_matrix_pythons(hatch.get(name)) for name in ("hatch-test", "test")):
         reason = f"the hatch test environment's matrix has no Python {_running_python()}"
@@ -368,11 +374,11 @@ def _applies(condition: str, env: str) -> bool:
     )
 
 
-def _tox_externals(root: Path, data: Mapping[str, Any], env: str) -> tuple[str, ...]:
-    """The programs tox environment ``env`` runs from outside it (its ``allowlist_externals``,
-    first word of a ``commands_pre``/``commands``/``commands_post`` line) that are not on PATH:
-    cattrs' ``pdm sync``, where tox stops with "No such file or directory" after the gate
-    began. Read from ``tox.ini`` or ``legacy_tox_ini`` (INI settings); a pattern is passed."""
+def _tox_settings(root: Path, data: Mapping[str, Any], env: str) -> dict[str, list[str]]:
+    """The lines of tox environment ``env``'s settings that apply to it (its own section, else
+    ``[testenv]``; factor conditions such as ``py311: pdm sync`` resolved), read from
+    ``tox.ini`` or ``legacy_tox_ini`` (INI settings); empty for tox.toml or a file tox will
+    report itself."""
     ini = root / "tox.ini"
     legacy = data.get("tool", {}).get("tox", {}).get("legacy_tox_ini")
     text = read_text(ini) if ini.is_file() else legacy if isinstance(legacy, str) else None
@@ -380,35 +386,72 @@ def _tox_externals(root: Path, data: Mapping[str, Any], env: str) -> tuple[str, 
     try:
         parser.read_string(text or "")
     except configparser.Error:
-        return ()  # tox reports a file it cannot read itself
-
-    def setting(key: str) -> list[str]:
-        sections = (f"testenv:{env}", "testenv")
-        section = next((s for s in sections if parser.has_option(s, key)), None)
+        return {}
+    settings: dict[str, list[str]] = {}
+    for key in ("allowlist_externals", "changedir", "commands_pre", "commands", "commands_post"):
+        section = next(
+            (s for s in (f"testenv:{env}", "testenv") if parser.has_option(s, key)), None
+        )
         raw = parser.get(section, key) if section else ""
-        found = []
+        found = settings.setdefault(key, [])
         for line in (part.strip() for part in raw.splitlines() if part.strip()):
             condition = _FACTORS.match(line)
             if condition is None:
                 found.append(line)
             elif _applies(condition.group(0).rstrip().rstrip(":"), env):
                 found.append(line[condition.end() :])
-        return found
+    return settings
 
-    allowed = {word for line in setting("allowlist_externals") for word in line.split()}
+
+def _command_lines(settings: Mapping[str, list[str]]) -> list[str]:
     keys = ("commands_pre", "commands", "commands_post")
-    lines = [line.lstrip("- ") for key in keys for line in setting(key)]
-    run = {line.split()[0] for line in lines if line}
+    return [line.lstrip("- ") for key in keys for line in settings.get(key, []) if line]
+
+
+def _tox_externals(settings: Mapping[str, list[str]]) -> tuple[str, ...]:
+    """The programs a tox environment runs from outside it (its ``allowlist_externals``, first
+    word of a ``commands_pre``/``commands``/``commands_post`` line) that are not on PATH:
+    cattrs' ``pdm sync``, where tox stops with "No such file or directory" after the gate
+    began. A pattern is passed."""
+    allowed = {word for line in settings.get("allowlist_externals", []) for word in line.split()}
+    run = {line.split()[0] for line in _command_lines(settings)}
     used = sorted(name for name in allowed & run if not any(c in name for c in "*?[/{"))
     return tuple(name for name in used if shutil.which(name) is None)
 
 
-def _tox(root: Path, data: Mapping[str, Any]) -> EnvSpec | None:
+_PYTHONS = {"python", "python3", "{envpython}"}
+
+
+def _missing_script(root: Path, settings: Mapping[str, list[str]]) -> str | None:
+    """A script a tox environment's command runs with Python that is not in the project: sh's
+    tox.ini still runs ``python sh_test.py`` after the tests moved to ``tests/`` (its CI runs
+    pytest through poetry). Such an environment cannot run the tests; None when every script
+    is there (or the environment changes directory, where releasekit does not follow it)."""
+    if settings.get("changedir"):
+        return None
+    for line in _command_lines(settings):
+        try:
+            words = shlex.split(line)
+        except ValueError:
+            continue
+        if len(words) < 2 or words[0] not in _PYTHONS or words[1].startswith("-"):
+            continue
+        script = words[1]
+        if script.endswith(".py") and "{" not in script and not (root / script).exists():
+            return script
+    return None
+
+
+def _tox(root: Path, data: Mapping[str, Any]) -> EnvSpec | str | None:
     found = tox_envs(root, data)
     if found is None:
         return None
     envs, where = found
     chosen = _tox_env(envs)
+    settings = _tox_settings(root, data, chosen)
+    script = _missing_script(root, settings)
+    if script is not None:
+        return f"tox environment '{chosen}' ({where}) runs {script}, which is not in the project"
     runner, missing = _tool("tox")
     argv = (*runner, "--skip-missing-interpreters", "false", "-e", chosen)
     plugin = None if missing else _tox_plugin_missing(root, runner)
@@ -419,7 +462,7 @@ def _tox(root: Path, data: Mapping[str, Any]) -> EnvSpec | None:
         tool="tox",
         missing=missing,
         tool_plugin=plugin,
-        externals=_tox_externals(root, data, chosen),
+        externals=_tox_externals(settings),
     )
 
 

@@ -345,6 +345,38 @@ def test_a_tox_environment_running_a_missing_program_is_a_gate_problem(
     assert _missing_tool(_detect(tmp_path, tox__ini=f"[tox]\nenvlist = {PYXY}\n")) is None
 
 
+SH_TOX = f"""[tox]
+envlist = {PYXY}-locale-{{c,utf8}}, lint
+
+[testenv]
+setenv =
+    locale-c: LANG=C
+commands =
+    python sh_test.py {{posargs}}
+"""
+
+
+def test_a_tox_environment_running_a_script_not_in_the_project_is_passed_over(
+    tmp_path: Path,
+) -> None:
+    """sh's tox.ini still runs ``python sh_test.py`` after its tests moved to ``tests/`` (its
+    CI runs pytest through poetry): tox cannot run the tests, so the gate makes its own venv
+    and says why; with the script there, or a ``changedir`` releasekit does not follow, tox."""
+    spec = _detect(tmp_path, tox__ini=SH_TOX)
+    assert spec.kind == "venv"
+    assert spec.source == (
+        f"releasekit's own venv: tox environment '{PYXY}-locale-c' (tox.ini) runs sh_test.py, "
+        "which is not in the project"
+    )
+    assert (
+        _detect(tmp_path, tox__ini=SH_TOX.replace("sh_test.py", "{toxinidir}/x.py")).kind == "tox"
+    )
+    changedir = SH_TOX.replace("commands =", "changedir = tests\ncommands =")
+    assert _detect(tmp_path, tox__ini=changedir).kind == "tox"
+    (tmp_path / "sh_test.py").write_text("")
+    assert _detect(tmp_path, tox__ini=SH_TOX).kind == "tox"
+
+
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
