@@ -24,6 +24,10 @@ from releasekit.changelogs import dates
         ("2.0 (1 Feb 2024)", "%-d %b %Y"),
         ("Version 3.2.3 - March, 2025", "%B, %Y"),
         ("3.2 (June 2025)", "%B %Y"),
+        ("= 4.13.4 (20250415)", "%Y%m%d"),
+        ("Version 6.2.0 (October 29th, 2024)", "%B %o, %Y"),
+        ("Version 6.1.0 (Oct 1st, 2023)", "%b %o, %Y"),
+        ("released on the 22nd May 2025", "%o %B %Y"),
     ],
 )
 def test_the_format_found_writes_the_same_shape(text: str, fmt: str) -> None:
@@ -31,12 +35,18 @@ def test_the_format_found_writes_the_same_shape(text: str, fmt: str) -> None:
     assert found is not None and found[1] == fmt
 
 
-@pytest.mark.parametrize("text", ["1.2.3", "Version 3.13", "released 2025-13-45", "Mayday 2025"])
+@pytest.mark.parametrize(
+    "text",
+    ["1.2.3", "Version 3.13", "released 2025-13-45", "Mayday 2025", "[bug=20251345]", "(#1234567)"],
+)
 def test_no_date(text: str) -> None:
     assert dates.find(text) is None
 
 
-FORMATS = ["%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d", "%a %b %-d %Y", "%B %-d, %Y", "%d %B %Y"]
+FORMATS = [
+    "%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d", "%Y%m%d", "%a %b %-d %Y", "%B %-d, %Y", "%d %B %Y",
+    "%B %o, %Y", "%o %b %Y",
+]  # fmt: skip
 
 
 @given(day=st.dates(dt.date(1990, 1, 1), dt.date(2100, 12, 31)), fmt=st.sampled_from(FORMATS))
@@ -44,5 +54,16 @@ def test_a_date_written_is_found_again_in_its_format(day: dt.date, fmt: str) -> 
     written = dates.render(day, fmt)
     found = dates.find(f"1.2.3 ({written})")
     assert found is not None and found[0].group(0) == written
-    padded = dates.render(day, found[1].replace("%-d", "%d"))
-    assert dt.datetime.strptime(padded, found[1].replace("%-d", "%d")).date() == day
+    assert dates.render(day, found[1]) == written
+    plain = found[1].replace("%-d", "%d").replace("%o", "%d")
+    padded = dates.render(day, plain)
+    assert dt.datetime.strptime(padded, plain).date() == day
+
+
+@pytest.mark.parametrize(
+    ("day", "written"),
+    [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th"), (13, "13th"),
+     (21, "21st"), (22, "22nd"), (23, "23rd"), (30, "30th"), (31, "31st")],
+)  # fmt: skip
+def test_ordinal_days(day: int, written: str) -> None:
+    assert dates.render(dt.date(2025, 1, day), "%B %o, %Y") == f"January {written}, 2025"

@@ -321,6 +321,22 @@ NOTES = "* drop Python 3.9\n* add --json\n* cli: crash on empty input\n* Tidy th
             + NOTES.replace("* ", "- ")
             + "\n**3.1.0**\n\n- old\n",
         ),
+        (  # Beautiful Soup: "= 4.13.4 (20250415)" lines; before, the entry went to the end
+            "CHANGELOG",
+            "= 3.1.0 (20250415)\n\n* old, wrapped\n  onto two lines\n\n= 3.0.0 (20250204)\n\n"
+            "* older\n",
+            "= 3.2.0 (20261202)\n\n" + NOTES + "\n= 3.1.0 (20250415)\n\n* old, wrapped\n"
+            "  onto two lines\n\n= 3.0.0 (20250204)\n\n* older\n",
+        ),
+        (  # bleach: ordinal days; before, the last release's date was copied
+            "CHANGES",
+            "Bleach changes\n==============\n\nVersion 3.1.0 (October 29th, 2024)\n"
+            "----------------------------------\n* old\n",
+            "Bleach changes\n==============\n\nVersion 3.2.0 (December 2nd, 2026)\n"
+            "----------------------------------\n"
+            + NOTES
+            + "\nVersion 3.1.0 (October 29th, 2024)\n----------------------------------\n* old\n",
+        ),
         (  # colorama: "0.4.6 Current release" over indented notes
             "CHANGELOG.rst",
             "3.1.0 Current release\n  * old\n\n3.0.0\n  * older\n",

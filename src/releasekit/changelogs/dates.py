@@ -1,9 +1,9 @@
 """Release dates as changelogs write them: found in the latest entry, written the same way.
 
-``2024-08-06``, ``2023.12.19`` (distro), ``2023/12/19``, ``Thu Apr 10 2025`` (Mako),
-``August 27, 2025`` (Alembic), ``Aug 27, 2025``, ``27 August 2025`` and ``March, 2025``
-(pyparsing). A format's ``%-d`` is an
-unpadded day, written as the last release wrote it.
+``2024-08-06``, ``2023.12.19`` (distro), ``2023/12/19``, ``20250415`` (Beautiful Soup),
+``Thu Apr 10 2025`` (Mako), ``August 27, 2025`` (Alembic), ``Aug 27, 2025``, ``October 29th,
+2024`` (bleach), ``27 August 2025`` and ``March, 2025`` (pyparsing). A format's ``%-d`` is an
+unpadded day and ``%o`` an ordinal one (``29th``), written as the last release wrote it.
 """
 
 from __future__ import annotations
@@ -15,13 +15,16 @@ __all__ = ["DEFAULT", "find", "render"]
 
 DEFAULT = "%Y-%m-%d"
 _MONTH = r"[A-Z][a-z]{2,8}"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"  # an ordinal day is parsed without its suffix
+_SUFFIX = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b")
 _FORMS = (
     (re.compile(r"(?<![\d.])\d{4}-\d{2}-\d{2}(?![\d.])"), ("%Y-%m-%d",)),
     (re.compile(r"(?<![\d.])\d{4}\.\d{2}\.\d{2}(?![\d.])"), ("%Y.%m.%d",)),
     (re.compile(r"(?<![\d.])\d{4}/\d{2}/\d{2}(?![\d.])"), ("%Y/%m/%d",)),
-    (re.compile(rf"\b[A-Z][a-z]{{2}} {_MONTH} \d{{1,2}} \d{{4}}\b"), ("%a %b %d %Y",)),
-    (re.compile(rf"\b{_MONTH} \d{{1,2}}, \d{{4}}\b"), ("%B %d, %Y", "%b %d, %Y")),
-    (re.compile(rf"\b\d{{1,2}} {_MONTH} \d{{4}}\b"), ("%d %B %Y", "%d %b %Y")),
+    (re.compile(r"(?<![\d.])(?:19|20)\d{6}(?![\d.])"), ("%Y%m%d",)),
+    (re.compile(rf"\b[A-Z][a-z]{{2}} {_MONTH} {_DAY} \d{{4}}\b"), ("%a %b %d %Y",)),
+    (re.compile(rf"\b{_MONTH} {_DAY}, \d{{4}}\b"), ("%B %d, %Y", "%b %d, %Y")),
+    (re.compile(rf"\b{_DAY} {_MONTH} \d{{4}}\b"), ("%d %B %Y", "%d %b %Y")),
     (re.compile(rf"\b{_MONTH},? \d{{4}}\b"), ("%B, %Y", "%B %Y", "%b, %Y", "%b %Y")),
 )
 
@@ -31,18 +34,23 @@ def find(text: str) -> tuple[re.Match[str], str] | None:
     found: list[tuple[re.Match[str], str]] = []
     for pattern, formats in _FORMS:
         for match in pattern.finditer(text):
+            plain = _SUFFIX.sub("", match.group(0))
             for fmt in formats:
                 try:
-                    dt.datetime.strptime(match.group(0), fmt)
+                    dt.datetime.strptime(plain, fmt)
                 except ValueError:
                     continue
                 named = "%b" in fmt or "%B" in fmt  # numeric dates are always padded
-                unpadded = named and not re.search(r"\b0\d\b", match.group(0))
-                found.append((match, fmt.replace("%d", "%-d") if unpadded else fmt))
+                unpadded = named and not re.search(r"\b0\d\b", plain)
+                day = "%o" if plain != match.group(0) else "%-d" if unpadded else "%d"
+                found.append((match, fmt.replace("%d", day)))
                 break
     return min(found, key=lambda item: item[0].start()) if found else None
 
 
 def render(day: dt.date, fmt: str) -> str:
-    """``day`` in ``fmt`` (``%-d``: the day without a leading zero)."""
-    return day.strftime(fmt.replace("%-d", str(day.day)))
+    """``day`` in ``fmt`` (``%-d``: the day without a leading zero; ``%o``: ``29th``)."""
+    suffix = (
+        "th" if day.day in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(day.day % 10, "th")
+    )
+    return day.strftime(fmt.replace("%-d", str(day.day)).replace("%o", f"{day.day}{suffix}"))

@@ -101,9 +101,10 @@ def headings(lines: list[str], markdown: bool) -> list[Heading]:
 #: A line that starts an entry by itself: its version first, after at most a list marker, bold
 #: markup or a word like "Version" -- ``6.0.2 (2024-08-06)`` (PyYAML, pyflakes), ``Version
 #: 3.20.1 released 2025-02-14`` (simplejson), ``+ Version 2.21 (2021.11.06)`` (pycparser),
-#: ``- 1.8.0`` (websocket-client), ``**1.3.0**`` (exceptiongroup), ``0.4.6 Current release``.
+#: ``- 1.8.0`` (websocket-client), ``**1.3.0**`` (exceptiongroup), ``0.4.6 Current release``,
+#: ``= 4.13.4 (20250415)`` (Beautiful Soup).
 _ENTRY_LINE = re.compile(
-    r"^(?P<mark>(?:[-*+][ \t]+)?(?:\*\*)?(?:(?:version|release|v)\b[ \t]*)?)v?\d+(?:\.\d+)+",
+    r"^(?P<mark>(?:[-*+=][ \t]+)?(?:\*\*)?(?:(?:version|release|v)\b[ \t]*)?)v?\d+(?:\.\d+)+",
     re.IGNORECASE,
 )
 
