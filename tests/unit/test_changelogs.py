@@ -337,6 +337,15 @@ NOTES = "* drop Python 3.9\n* add --json\n* cli: crash on empty input\n* Tidy th
             + NOTES
             + "\nVersion 3.1.0 (October 29th, 2024)\n----------------------------------\n* old\n",
         ),
+        (  # sqlparse: the latest date in German (Dez), the ones before in English
+            "CHANGELOG",
+            "Release 3.1.0 (Dez 10, 2024)\n----------------------------\n\n* old\n\n\n"
+            "Release 3.0.0 (Nov 4, 2024)\n---------------------------\n\n* older\n",
+            "Release 3.2.0 (Dec 2, 2026)\n---------------------------\n\n"
+            + NOTES
+            + "\n\nRelease 3.1.0 (Dez 10, 2024)\n----------------------------\n\n* old\n\n\n"
+            "Release 3.0.0 (Nov 4, 2024)\n---------------------------\n\n* older\n",
+        ),
         (  # colorama: "0.4.6 Current release" over indented notes
             "CHANGELOG.rst",
             "3.1.0 Current release\n  * old\n\n3.0.0\n  * older\n",

@@ -109,6 +109,9 @@ _ENTRY_LINE = re.compile(
 )
 
 
+_YEAR = re.compile(r"(?<![\d.])(?:19|20)\d\d(?![\d.])")
+
+
 def _line_version(line: str) -> Version | None:
     found = _VERSION.search(line)
     try:
@@ -180,6 +183,21 @@ class Style:
         return {"version": release.version, "date": dates.render(day, self.date_format)}
 
 
+def _dated_template(entries: list[Heading], index: int) -> tuple[str, str]:
+    """The template of entry ``index``'s heading; when it holds a year but no date this module
+    reads (sqlparse's German ``Dez 10, 2024`` among its ``Nov 14, 2024``), that of the next
+    entry whose date it reads, so that the date is not copied."""
+    heading, date_format = _template(entries[index].text)
+    if "{date}" in heading or not _YEAR.search(entries[index].text):
+        return heading, date_format
+    for entry in entries[index + 1 : index + 4]:
+        if not pending(entry.text) and _VERSION.search(entry.text):
+            later, later_format = _template(entry.text)
+            if "{date}" in later:
+                return later, later_format
+    return heading, date_format
+
+
 def _style(lines: list[str], entries: list[Heading]) -> Style:
     """The latest released entry's style (a default one when there is none)."""
     for index, entry in enumerate(entries):
@@ -187,7 +205,7 @@ def _style(lines: list[str], entries: list[Heading]) -> Style:
             continue
         stop = entries[index + 1].start if index + 1 < len(entries) else len(lines)
         first = _first_line(lines, entry.end, stop)
-        heading, date_format = _template(entry.text)
+        heading, date_format = _dated_template(entries, index)
         released = None
         if first is not None and dates.find(lines[first]) and not _BULLET.match(lines[first]):
             released, date_format = _template(lines[first].strip())
