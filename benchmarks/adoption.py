@@ -570,16 +570,20 @@ def remote_tags(remote: Path, runner: Runner) -> set[str]:
 #: bold, a ``[``, or a word like "Version" (``## [1.2.3]``, ``+ Version 2.21``, ``**1.3.0**``), or
 #: the Sphinx changelog's indented ``:version: 1.3.11``. Indented prose never is.
 ENTRY_LINE = re.compile(
-    r"^(?:[#*+\-\[]+\s*)?(?:(?:version|release)\b\s*|v(?=\d))?(\d+(?:\.\d+)+(?:[a-z]+\d*)*)"
+    r"^(?:[#*+=\-\[]+\s*)?(?:(?:version|release)\b\s*|v(?=\d))?(\d+(?:\.\d+)+(?:[a-z]+\d*)*)"
     r"|^\s+:version:\s*(\d+(?:\.\d+)+(?:[a-z]+\d*)*)",
     re.IGNORECASE,
 )
 
 
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d")
+
+
 def changelog_misplaced(repo: Path, project: Project, planned: str, runner: Runner) -> str:
-    """Why the release commit's changelog entry is not the newest one (empty when it is): in each
-    changed changelog whose entries name the release and the last one, the release's entry must
-    come first (series headings such as Mako's ``1.3`` above both are no release)."""
+    """Why the release commit's changelog entry is wrong (empty when it is not): in each changed
+    changelog whose entries name the release and the last one, the release's entry must come
+    first (series headings such as Mako's ``1.3`` above both are no release), and its line, or a
+    line after it, must not repeat the last release's date (bleach's was copied)."""
     changed = git(repo, "show", "--name-only", "--format=", "HEAD", runner=runner).splitlines()
     for rel in changed:
         name = Path(rel).name.upper()
@@ -596,6 +600,17 @@ def changelog_misplaced(repo: Path, project: Project, planned: str, runner: Runn
         old = next((n for n, v in entries if v == project.version), None)
         if new is not None and old is not None and new > old:
             return f"{rel}: the {planned} entry is at line {new}, below {project.version}'s"
+        if new is not None and old is not None:
+            lines = text.splitlines()
+            for k in range(3):  # the entry's line and the two after it (a "Released" line)
+                was = (
+                    lines[old - 1 + k].replace(project.version, "X")
+                    if old + k <= len(lines)
+                    else ""
+                )
+                now = lines[new - 1 + k].replace(planned, "X") if new + k <= len(lines) else ""
+                if was == now and YEAR.search(was):
+                    return f"{rel}: the {planned} entry at line {new + k} copies the last date"
     return ""
 
 
