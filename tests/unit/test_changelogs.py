@@ -346,6 +346,13 @@ NOTES = "* drop Python 3.9\n* add --json\n* cli: crash on empty input\n* Tidy th
             + "\n\nRelease 3.1.0 (Dez 10, 2024)\n----------------------------\n\n* old\n\n\n"
             "Release 3.0.0 (Nov 4, 2024)\n---------------------------\n\n* older\n",
         ),
+        (  # sh: "## 2.2.2 - 2/23/25", month first; before, the last date was copied
+            "CHANGELOG.md",
+            "# Changelog\n\n## 3.1.0 - 2/23/25\n\n- old\n",
+            "# Changelog\n\n## 3.2.0 - 12/2/26\n\n"
+            + NOTES.replace("* ", "- ")
+            + "\n## 3.1.0 - 2/23/25\n\n- old\n",
+        ),
         (  # colorama: "0.4.6 Current release" over indented notes
             "CHANGELOG.rst",
             "3.1.0 Current release\n  * old\n\n3.0.0\n  * older\n",
