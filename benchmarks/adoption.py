@@ -576,9 +576,6 @@ ENTRY_LINE = re.compile(
 )
 
 
-YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d")
-
-
 def changelog_misplaced(repo: Path, project: Project, planned: str, runner: Runner) -> str:
     """Why the release commit's changelog entry is wrong (empty when it is not): in each changed
     changelog whose entries name the release and the last one, the release's entry must come
@@ -609,7 +606,7 @@ def changelog_misplaced(repo: Path, project: Project, planned: str, runner: Runn
                     else ""
                 )
                 now = lines[new - 1 + k].replace(planned, "X") if new + k <= len(lines) else ""
-                if was == now and YEAR.search(was):
+                if was == now and re.search(r"\d", was):
                     return f"{rel}: the {planned} entry at line {new + k} copies the last date"
     return ""
 
