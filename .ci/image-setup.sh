@@ -27,6 +27,7 @@ packages=(
   git
   ca-certificates
   chromium
+  gettext
 )
 
 if [[ ${EUID} -ne 0 ]]; then

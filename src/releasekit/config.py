@@ -149,6 +149,13 @@ class Config(StrictModel):
         "tests/ (or test/) directory, skipped when there is none; false: off; a list: pytest "
         "arguments, paths relative to the repository root.",
     )
+    verify_previous: bool = Field(
+        True,
+        description="Compare each wheel with the last release's wheel of the same tags on the "
+        "target index: a file it had that this one lacks, and that git did not delete since the "
+        "last release's tag (a translation or other file a script made before the build), stops "
+        "the release before anything is uploaded. false: off.",
+    )
     smoke_command: list[str] | None = Field(
         None,
         description="Run in a fresh venv with the built wheels installed. Default: import every "

@@ -22,9 +22,13 @@ from ..artifacts import (
     scan,
     top_level_names,
 )
+from ..artifacts.previous import lost_members, previous_wheel, unexplained
 from ..config import read_pyproject
 from ..errors import StepFailed
+from ..git import Git
+from ..index import default_index_dir
 from ..smoke import Smoke, run_smoke, smoke_test
+from ..tags import last_release_tag
 from ..venv import VirtualEnv
 from ..wheeltests import run_wheel_tests, suites
 from .base import Facts, Plan, Problem, Step
@@ -48,6 +52,49 @@ def check_built(ctx: Context) -> None:
     """Stop unless the built files are exactly the planned packages at ``ctx.version``."""
     planned = {package.canonical: package.name for package in ctx.workspace.packages}
     check_planned(artifact_paths(ctx), planned, ctx.version)
+
+
+def check_previous(ctx: Context) -> list[str]:
+    """Stop when a wheel lacks files the last release's wheel on the target has and git did not
+    delete (:mod:`releasekit.artifacts.previous`); the names of the wheels compared."""
+    if not ctx.config.verify_previous or ctx.previous_version == ctx.version:
+        return []
+    directory = default_index_dir() if ctx.target.local else None
+    if directory is not None and not directory.is_dir():
+        return []  # nothing was ever released to the embedded index here
+    tag = last_release_tag(ctx.root, ctx.config, [p.name for p in ctx.workspace.packages])
+    deleted = (
+        Git(ctx.root)
+        .run("diff", "--name-only", "--no-renames", "--diff-filter=D", tag, "HEAD")
+        .splitlines()
+        if tag
+        else []
+    )
+    compared = []
+    for wheel in artifact_paths(ctx, "wheel"):
+        old = previous_wheel(
+            wheel,
+            ctx.previous_version,
+            directory=directory,
+            index_url=ctx.target.index_url,
+            into=ctx.release_dir / "previous",
+        )
+        if old is None:
+            continue
+        lost = unexplained(lost_members(old, wheel), deleted)
+        if lost:
+            shown = ", ".join(lost[:5]) + (f", and {len(lost) - 5} more" if len(lost) > 5 else "")
+            since = f"since {tag}" if tag else "(no tag of the last release)"
+            raise StepFailed(
+                f"{wheel.name} lacks {len(lost)} file(s) that {old.name} on {ctx.target.name} "
+                f"has, none of them deleted in git {since}: {shown}",
+                hint="nothing was uploaded; a file git does not track (made by a script before "
+                "the build, e.g. compiled translations) must be made by the build itself (a "
+                "build hook), so every build has it; if dropping it is intended, set "
+                "verify_previous = false in [tool.releasekit] for this release",
+            )
+        compared.append(old.name)
+    return compared
 
 
 @dataclass(frozen=True)
@@ -155,6 +202,14 @@ class VerifyStep(Step):
             "check the artifacts before anything leaves this machine",
             actions=(
                 f"name and version of every sdist and wheel = the plan ({ctx.version})",
+                *(
+                    [
+                        f"every file of {ctx.previous_version}'s wheels on {ctx.target.name} is "
+                        "still in them, or deleted in git"
+                    ]
+                    if ctx.config.verify_previous and ctx.previous_version != ctx.version
+                    else []
+                ),
                 "twine check --strict",
                 "no sensitive files (VCS dirs, .env, keys, .pypirc) and no secrets "
                 "(detect-secrets) in any member, nested archives included",
@@ -166,6 +221,7 @@ class VerifyStep(Step):
 
     def apply(self, ctx: Context) -> Facts:
         check_built(ctx)
+        compared = check_previous(ctx)
         files = artifact_paths(ctx)
         verified = verify_artifacts(
             files,
@@ -186,6 +242,7 @@ class VerifyStep(Step):
             "smoke": smoke.command,
             "checked": [p.name for p in files],
             "scanned": {"members": report.members, "bytes": report.bytes},
+            "compared_with": compared,
             "audit": audit_wheels(ctx, venv),
         }
         try:

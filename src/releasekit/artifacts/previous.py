@@ -1,0 +1,100 @@
+"""What the last release's wheel shipped that this release's wheel lacks.
+
+A file git never tracked can still be in a wheel: humanize's ``.mo`` translations are compiled
+by its CI before the build (``[tool.hatch.build] artifacts = ["*.mo"]``), and a build from a
+clean checkout leaves them out, so the wheel installs and imports and every translation is gone.
+Each wheel is compared with the last release's wheel of the same tags on the target index (its
+directory for the embedded index, else downloaded from the simple index and hash-checked): a
+member the last wheel had and this one lacks stops the release, unless git deleted a file it
+came from since the last release's tag (a module removed on purpose). ``.dist-info`` is left
+out, and the ``.data`` directory is compared without its version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import urllib.request
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from packaging.utils import (
+    InvalidWheelFilename,
+    canonicalize_name,
+    canonicalize_version,
+    parse_wheel_filename,
+)
+
+from ..errors import IndexUnavailable
+from ..index import list_files
+
+__all__ = ["lost_members", "previous_wheel", "unexplained"]
+
+_DATA = re.compile(r"^[^/]+-[^/-]+\.data/")
+
+
+def _members(wheel: Path) -> set[str]:
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    return {
+        _DATA.sub("{data}/", name)
+        for name in names
+        if not name.endswith("/") and ".dist-info/" not in name.split("/", 1)[0] + "/"
+    }
+
+
+def lost_members(previous: Path, wheel: Path) -> list[str]:
+    """The members of wheel ``previous`` that ``wheel`` lacks, sorted."""
+    return sorted(_members(previous) - _members(wheel))
+
+
+def unexplained(lost: Iterable[str], deleted: Iterable[str]) -> list[str]:
+    """The ``lost`` members that no path git ``deleted`` ends with (``src/pkg/x.py`` explains
+    ``pkg/x.py``)."""
+    gone = [path.strip("/") for path in deleted]
+    return [m for m in lost if not any(p == m or p.endswith("/" + m) for p in gone)]
+
+
+def _same_wheel(filename: str, name: str, version: str, tags: frozenset[object]) -> bool:
+    try:
+        dist, found, _, found_tags = parse_wheel_filename(filename)
+    except InvalidWheelFilename:
+        return False
+    same_version = canonicalize_version(found) == canonicalize_version(version)
+    return dist == canonicalize_name(name) and same_version and found_tags == tags
+
+
+def previous_wheel(
+    wheel: Path, version: str, *, directory: Path | None, index_url: str | None, into: Path
+) -> Path | None:
+    """The wheel of ``version`` with ``wheel``'s name and tags: in the embedded index's
+    ``directory``, else downloaded from ``index_url`` into ``into``; None when there is none."""
+    name, _, _, tags = parse_wheel_filename(wheel.name)
+    if directory is not None:
+        found = [
+            p for p in sorted(directory.glob("*.whl")) if _same_wheel(p.name, name, version, tags)
+        ]
+        return found[0] if found else None
+    if index_url is None:
+        return None
+    files = [f for f in list_files(index_url, name) if _same_wheel(f.filename, name, version, tags)]
+    if not files:
+        return None
+    into.mkdir(parents=True, exist_ok=True)
+    path = into / files[0].filename
+    try:
+        with urllib.request.urlopen(files[0].url, timeout=60) as response:  # noqa: S310
+            data = response.read()
+    except OSError as exc:
+        raise IndexUnavailable(
+            f"cannot download {files[0].filename} from {index_url}: {exc}",
+            hint="check the index and your network, then resume with `releasekit release --resume`",
+        ) from None
+    if files[0].sha256 and hashlib.sha256(data).hexdigest() != files[0].sha256:
+        raise IndexUnavailable(
+            f"{files[0].filename} from {index_url} does not match the index's sha256",
+            hint="the index or a proxy altered the file; check it, then resume",
+        )
+    path.write_bytes(data)
+    return path

@@ -1,0 +1,69 @@
+"""The members of the last release's wheel that this one lacks (artifacts.previous)."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from releasekit.artifacts.previous import lost_members, previous_wheel, unexplained
+
+
+def _wheel(directory: Path, name: str, members: list[str]) -> Path:
+    path = directory / name
+    with zipfile.ZipFile(path, "w") as archive:
+        for member in members:
+            archive.writestr(member, "x")
+    return path
+
+
+def test_dist_info_and_the_data_directory_s_version_are_not_losses(tmp_path: Path) -> None:
+    """jmespath's script moves from ``jmespath-1.0.1.data`` to ``jmespath-1.0.2.data``."""
+    old = _wheel(
+        tmp_path,
+        "jp-1.0.1-py3-none-any.whl",
+        [
+            "jp/__init__.py",
+            "jp/gone.py",
+            "jp-1.0.1.data/scripts/jp.py",
+            "jp-1.0.1.dist-info/RECORD",
+        ],
+    )
+    new = _wheel(
+        tmp_path,
+        "jp-1.0.2-py3-none-any.whl",
+        ["jp/__init__.py", "jp-1.0.2.data/scripts/jp.py", "jp-1.0.2.dist-info/RECORD"],
+    )
+    assert lost_members(old, new) == ["jp/gone.py"]
+
+
+def test_a_loss_git_deleted_is_explained() -> None:
+    lost = ["pkg/a.py", "pkg/b.py", "pkg/locale/x.mo"]
+    assert unexplained(lost, ["src/pkg/a.py", "pkg/b.py", "other/x.mo"]) == ["pkg/locale/x.mo"]
+    assert unexplained(lost, ["xpkg/a.py"]) == lost  # a path ending, not a name ending
+
+
+def test_the_previous_wheel_has_the_same_name_version_and_tags(tmp_path: Path) -> None:
+    new = _wheel(tmp_path, "my_pkg-2.0.1-py3-none-any.whl", [])
+    index = tmp_path / "index"
+    index.mkdir()
+    _wheel(index, "my_pkg-2.0.0-cp311-cp311-manylinux_2_17_x86_64.whl", [])
+    _wheel(index, "other-2.0.0-py3-none-any.whl", [])
+    assert previous_wheel(new, "2.0.0", directory=index, index_url=None, into=tmp_path) is None
+    same = _wheel(index, "my_pkg-2.0-py3-none-any.whl", [])  # 2.0 is 2.0.0
+    assert previous_wheel(new, "2.0.0", directory=index, index_url=None, into=tmp_path) == same
+
+
+def test_from_a_simple_index_the_wheel_is_downloaded_and_hash_checked(tmp_path: Path) -> None:
+    """A remote target: the embedded index served over HTTP stands for pypiserver or PyPI."""
+    from releasekit.index import LocalIndex
+
+    index = tmp_path / "served"
+    index.mkdir()
+    old = _wheel(index, "my_pkg-2.0.0-py3-none-any.whl", ["my_pkg/__init__.py", "my_pkg/x.mo"])
+    new = _wheel(tmp_path, "my_pkg-2.0.1-py3-none-any.whl", ["my_pkg/__init__.py"])
+    with LocalIndex.running(index) as served:
+        got = previous_wheel(
+            new, "2.0.0", directory=None, index_url=served.simple_url, into=tmp_path / "dl"
+        )
+    assert got == tmp_path / "dl" / old.name and got.read_bytes() == old.read_bytes()
+    assert lost_members(got, new) == ["my_pkg/x.mo"]
