@@ -327,21 +327,19 @@ class Outcome:
 # ---------------------------------------------------------------- the project as a repository
 
 
-def download(project: Project) -> tuple[Path, dt.datetime]:
-    """The sdist, from the index's JSON simple API (PEP 691), cached and hash-checked, and
-    when it was uploaded (PEP 700 ``upload-time``)."""
-    CACHE.mkdir(parents=True, exist_ok=True)
+def _index_files(project: Project) -> list[dict[str, Any]]:
+    """The project's files on the index, from its JSON simple API (PEP 691)."""
     request = urllib.request.Request(  # noqa: S310 - https index URL
         INDEX.rstrip("/") + f"/{project.name}/",
         headers={"Accept": "application/vnd.pypi.simple.v1+json"},
     )
     with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
-        files = json.load(response)["files"]
-    name = "[-_.]+".join(map(re.escape, re.split(r"[-_.]+", project.name)))
-    wanted = re.compile(rf"^{name}-{re.escape(project.version)}\.tar\.gz$", re.IGNORECASE)
-    entry = next((f for f in files if wanted.match(f["filename"])), None)
-    if entry is None:
-        raise RuntimeError(f"no sdist of {project.name} {project.version} on {INDEX}")
+        return list(json.load(response)["files"])
+
+
+def _cached(entry: dict[str, Any]) -> Path:
+    """An index file entry's file, cached and hash-checked."""
+    CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / entry["filename"]
     if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != entry["hashes"].get(
         "sha256"
@@ -351,7 +349,26 @@ def download(project: Project) -> tuple[Path, dt.datetime]:
         if hashlib.sha256(data).hexdigest() != entry["hashes"].get("sha256"):
             raise RuntimeError(f"{entry['filename']}: sha256 differs from the index's")
         path.write_bytes(data)
-    return path, upload_time(entry)
+    return path
+
+
+def _released_as(project: Project) -> str:
+    """A regular expression of the project's files at its pinned version (any spelling)."""
+    name = "[-_.]+".join(map(re.escape, re.split(r"[-_.]+", project.name)))
+    return rf"^{name}-{re.escape(project.version)}"
+
+
+def download(project: Project) -> tuple[Path, dt.datetime, list[Path]]:
+    """The sdist, cached and hash-checked, when it was uploaded (PEP 700 ``upload-time``), and
+    the pure-Python wheels of the same release (the last release a maintainer's index has)."""
+    files = _index_files(project)
+    wanted = re.compile(_released_as(project) + r"\.tar\.gz$", re.IGNORECASE)
+    entry = next((f for f in files if wanted.match(f["filename"])), None)
+    if entry is None:
+        raise RuntimeError(f"no sdist of {project.name} {project.version} on {INDEX}")
+    pure = re.compile(_released_as(project) + r"-[^-]+-none-any\.whl$", re.IGNORECASE)
+    wheels = [_cached(f) for f in files if pure.match(f["filename"]) and not f.get("yanked")]
+    return _cached(entry), upload_time(entry), wheels
 
 
 def upload_time(entry: dict[str, Any]) -> dt.datetime:
@@ -772,8 +789,9 @@ def run_one(
     started = time.monotonic()
     base = workdir / project.name
     try:
-        sdist, uploaded = download(project)
+        sdist, uploaded, wheels = download(project)
         repo = make_repository(project, sdist, base)
+        previous = seed_index(base / "index", wheels)
         if runner.owner:
             subprocess.run(["chown", "-R", f"{runner.owner}:", str(base)], check=True)
     except (OSError, RuntimeError, subprocess.CalledProcessError, tarfile.TarError) as exc:
@@ -811,7 +829,7 @@ def run_one(
         step = "init"
     (base / "releasekit.log").write_text(output, encoding="utf-8")  # kept with --keep
     shutil.rmtree(tmp, ignore_errors=True)
-    files = sorted(p for p in index.iterdir() if p.is_file()) if index.is_dir() else []
+    files = sorted(p for p in index.iterdir() if p.is_file() and p.name not in previous)
     tagged = project.tag(outcome.planned) in remote_tags(remote_of(base, project), runner)
     judge(outcome, code, files, step, tagged=tagged)
     outcome.seconds = time.monotonic() - started
@@ -824,6 +842,16 @@ def run_one(
     elif outcome.result != "released":
         outcome.error = error_line(output).replace(f"{repo}/", "")
     return outcome
+
+
+def seed_index(index: Path, wheels: list[Path]) -> set[str]:
+    """Put the pinned release's wheels on the embedded index the release goes to, as the last
+    release is on a maintainer's index (verify compares the new wheels with them); their
+    names, which are not this release's uploads."""
+    index.mkdir(parents=True, exist_ok=True)
+    for wheel in wheels:
+        shutil.copy2(wheel, index / wheel.name)
+    return {wheel.name for wheel in wheels}
 
 
 def judge(outcome: Outcome, code: int, files: list[Path], step: str, *, tagged: bool) -> None:
@@ -868,6 +896,10 @@ used and each project has a time limit. The environment is a maintainer's at rel
   machine's pip.conf adds local mirrors with newer files. Not pip's `--uploaded-prior-to`:
   the pips inside those tools are older than it, and it refuses the local index the
   release goes to.
+- The embedded index the release goes to already has the pinned release's pure-Python wheels
+  from PyPI, as a maintainer's index has the last release: verify compares the new wheels
+  with them (a file the last release shipped must not go missing). They are not counted as
+  the release's uploads.
 - The bare remote is `origin` by a `file://` URL and named after the project
   (`importlib-metadata.git`), as a maintainer's origin is a URL named after the repository:
   pytest-perf (jaraco's projects) installs the upstream version from it.
