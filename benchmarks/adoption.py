@@ -340,7 +340,7 @@ def _index_files(project: Project) -> list[dict[str, Any]]:
 def _cached(entry: dict[str, Any]) -> Path:
     """An index file entry's file, cached and hash-checked."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / entry["filename"]
+    path = CACHE / str(entry["filename"])
     if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != entry["hashes"].get(
         "sha256"
     ):
