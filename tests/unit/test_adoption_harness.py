@@ -182,6 +182,10 @@ def _released_repo(root: Path, changes: str, after: str) -> Path:
         ),
         (" 6.0.2 a utility\n\n6.0.3 - December, 2026\n\n6.0.2 - August, 2024\n", False),
         (".. changelog::\n    :version: 6.0.2\n\n.. changelog::\n    :version: 6.0.3\n", True),
+        # the last release's date copied (bleach's "October 29th", sh's 2/23/25)
+        ("6.0.3 (2024-08-06)\n\n* new\n\n6.0.2 (2024-08-06)\n\n* old\n", True),
+        ("= 6.0.3 - 8/6/24\n\n* new\n\n= 6.0.2 - 8/6/24\n\n* old\n", True),
+        ("6.0.3\n-----\n* new\n\n6.0.2\n-----\n* old\n", False),  # no date at all
         # Mako's series headings above the blocks are no release
         (
             "6.0\n===\n\n.. changelog::\n    :version: 6.0.3\n\n.. changelog::\n"
@@ -197,5 +201,19 @@ def test_a_changelog_entry_below_the_last_release_is_misplaced(
     project = adoption.Project("pyyaml", "6.0.2", "{version}")
     found = adoption.changelog_misplaced(repo, project, "6.0.3", adoption.Runner(sys.executable))
     assert bool(found) == misplaced
-    if misplaced:
+    if misplaced and "(2024-08-06)\n\n* new" not in after and "8/6/24" not in after:
         assert found.startswith("CHANGES: the 6.0.3 entry is at line ") and "below 6.0.2's" in found
+    elif misplaced:
+        assert found == "CHANGES: the 6.0.3 entry at line 1 copies the last date"
+
+
+def test_the_last_release_s_wheels_are_on_the_index_and_not_uploads(
+    adoption: ModuleType, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    wheel = cache / "tomli-2.2.1-py3-none-any.whl"
+    wheel.write_bytes(b"wheel")
+    index = tmp_path / "index"
+    assert adoption.seed_index(index, [wheel]) == {wheel.name}
+    assert (index / wheel.name).read_bytes() == b"wheel"
