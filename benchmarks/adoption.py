@@ -308,6 +308,23 @@ PROJECTS = (
     Project("waitress", "3.0.2", "v{version}"),
     Project("bleach", "6.2.0", "v{version}"),
     Project("freezegun", "1.5.2", "{version}"),
+    # The twelfth wave (2026-12-04): ten more, chosen for shapes the first eleven lack (a pytest
+    # plugin's CHANGES.rst (pytest-rerunfailures), a module and tests.py at the root (jsonpatch),
+    # aio-libs' towncrier with a setup.cfg ``attr:`` (async-timeout), a ``.post0`` current
+    # version (outcome), hyper's h2, parso's CHANGELOG.rst, fastjsonschema's ``=== X (date)``,
+    # celery's vine, prometheus-client's static setup.py, python-json-logger's docs changelog),
+    # listed before any was run and kept whatever their result; pinned to the newest final
+    # release uploaded before 2025-07-01.
+    Project("pytest-rerunfailures", "15.1", "{version}"),
+    Project("jsonpatch", "1.33", "v{version}"),
+    Project("async-timeout", "5.0.1", "v{version}"),
+    Project("outcome", "1.3.0.post0", "v{version}"),
+    Project("h2", "4.2.0", "v{version}"),
+    Project("parso", "0.8.4", "v{version}"),
+    Project("fastjsonschema", "2.21.1", "v{version}"),
+    Project("vine", "5.1.0", "v{version}"),
+    Project("prometheus-client", "0.22.1", "v{version}"),
+    Project("python-json-logger", "3.3.0", "v{version}"),
 )
 
 
