@@ -206,3 +206,22 @@ def test_a_private_key_marker_in_the_readme_does_not_cut_the_metadata(tmp_path: 
     meta = setup_py_metadata(root)
     assert meta is not None
     assert (meta.name, meta.version) == ("tinylit", "1.4.0")
+
+
+def test_an_annotated_final_version_setup_py_execs_is_written(tmp_path: Path) -> None:
+    """outcome's ``_version.py``: ``__version__: 'Final[str]' = "1.3.0.post0"``; before, the
+    annotation hid it and init stopped. A patch release from a post-release is 1.3.1."""
+    setup = INVOKE_LIKE.replace("tinyinv", "tinyout")
+    version_py = (
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from typing_extensions import "
+        "Final\n\n__version__: 'Final[str]' = \"1.3.0.post0\"\n"
+    )
+    root = _project(
+        tmp_path,
+        {"setup.py": setup, "tinyout/__init__.py": "", "tinyout/_version.py": version_py},
+    )
+    source = detect_source(root, {}, name="tinyout")
+    assert source.read() == "1.3.0.post0"
+    source.write("1.3.1")
+    source.verify("1.3.1")
+    assert (root / "tinyout/_version.py").read_text() == version_py.replace("1.3.0.post0", "1.3.1")

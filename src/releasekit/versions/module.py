@@ -41,9 +41,10 @@ __all__ = [
 
 
 def dunder_pattern(*names: str) -> re.Pattern[str]:
-    """``NAME = "1.2.3"``, ``NAME: str = '1.2.3'`` (a leading ``v`` stays outside the version)."""
+    """``NAME = "1.2.3"``, ``NAME: str = '1.2.3'``, ``NAME: 'Final[str]' = "1.2.3"`` (outcome's;
+    a leading ``v`` stays outside the version)."""
     alternatives = "(?:" + "|".join(map(re.escape, names or ("__version__",))) + ")"
-    annotation = r"(?::[ \t]*str[ \t]*)?"
+    annotation = r"(?::[ \t]*(?P<a>['\"]?)(?:typing\.)?(?:str|Final\[str\]|Final)(?P=a)[ \t]*)?"
     value = r"(?P<q>['\"])v?(?P<version>[^'\"\n]+)(?P=q)"
     return re.compile(rf"^{alternatives}[ \t]*{annotation}=[ \t]*{value}", re.M)
 
