@@ -1,7 +1,8 @@
 """A project's test dependencies, found in its files, for the gate's venv and verify's.
 
 Looked up in this order (the first found wins): ``[dependency-groups]`` test/tests/dev (PEP 735),
-``[project.optional-dependencies]`` test/tests/testing, poetry's ``group.test``/``tests``/``dev``
+``[project.optional-dependencies]`` test/tests/testing (or dev, when it names pytest:
+python-json-logger's), poetry's ``group.test``/``tests``/``dev``
 or ``dev-dependencies``, ``[tool.pdm.dev-dependencies]`` test/tests/testing/dev, uv's
 ``[tool.uv] dev-dependencies`` (before PEP 735, what ``uv add --dev`` wrote), then requirement
 files (:data:`REQUIREMENT_FILES`, the first pattern that matches; of ``requirements/tests.txt``
@@ -193,9 +194,11 @@ def requirements_for_tests(
                     hint="fix the group (PEP 735: requirement strings and {include-group = ...})",
                 ) from None
     project = data.get("project", {})
-    for name in ("test", "tests", "testing"):
+    for name in ("test", "tests", "testing", "dev"):
         if name in project.get("optional-dependencies", {}):
             reqs = _extras(project, name, set())
+            if name == "dev" and "pytest" not in {requirement_name(r) for r in reqs}:
+                continue  # a dev extra of tools only (linters, docs) is no test dependency list
             return tuple(reqs), f"[project.optional-dependencies] {name}"
     found = _poetry(data) or _pdm(data) or _uv(data)
     if found is not None:

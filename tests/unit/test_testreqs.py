@@ -182,3 +182,18 @@ def test_a_uv_lock_pins_the_versions_as_constraints(tmp_path: Path) -> None:
     assert "iniconfig==2.3.1" in (tmp_path / "c" / "uv-lock-constraints.txt").read_text()
     assert names == {"iniconfig"}
     assert install_args(("x",), tmp_path, {}, tmp_path / "d")[0] == ["x"]  # no lock
+
+
+def test_a_dev_extra_that_names_pytest_is_the_test_dependencies(tmp_path: Path) -> None:
+    """python-json-logger declares its test dependencies (pytest, freezegun) in a ``dev``
+    extra; a ``dev`` extra of tools only is none, and a ``test`` extra comes first."""
+    dev = ["black", "pytest", "freezegun"]
+    data = {"project": {"name": "demo-pkg", "optional-dependencies": {"dev": dev}}}
+    found = requirements_for_tests(data, tmp_path / "pyproject.toml")
+    assert found == (tuple(dev), "[project.optional-dependencies] dev")
+    tools = {"project": {"name": "demo-pkg", "optional-dependencies": {"dev": ["black"]}}}
+    assert requirements_for_tests(tools, tmp_path / "pyproject.toml") == ((), None)
+    both = {"project": {"optional-dependencies": {"dev": dev, "test": ["pytest"]}}}
+    assert requirements_for_tests(both, tmp_path / "pyproject.toml")[1] == (
+        "[project.optional-dependencies] test"
+    )
