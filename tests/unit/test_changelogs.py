@@ -353,6 +353,21 @@ NOTES = "* drop Python 3.9\n* add --json\n* cli: crash on empty input\n* Tidy th
             + NOTES.replace("* ", "- ")
             + "\n## 3.1.0 - 2/23/25\n\n- old\n",
         ),
+        (  # vine (celery's shape): a label above each entry, the date and time right under the
+            # underline; before, no label, a blank line, and the last release's time copied
+            "Changelog",
+            "Changes\n=======\n\n.. _version-3.1.0:\n\n3.1.0\n=====\n"
+            ":release-date: 2023-11-05 2:45 P.M UTC+6:00\n:release-by: A Maintainer\n\n"
+            "- old\n\n\n.. _version-3.0.0:\n\n3.0.0\n=====\n"
+            ":release-date: 2020-09-06 6:10 P.M UTC+3:00\n\n- older\n",
+            "Changes\n=======\n\n.. _version-3.2.0:\n\n3.2.0\n=====\n"
+            ":release-date: 2026-12-02\n\n"
+            + NOTES.replace("* ", "- ")
+            + "\n\n.. _version-3.1.0:\n\n3.1.0\n=====\n"
+            ":release-date: 2023-11-05 2:45 P.M UTC+6:00\n:release-by: A Maintainer\n\n"
+            "- old\n\n\n.. _version-3.0.0:\n\n3.0.0\n=====\n"
+            ":release-date: 2020-09-06 6:10 P.M UTC+3:00\n\n- older\n",
+        ),
         (  # colorama: "0.4.6 Current release" over indented notes
             "CHANGELOG.rst",
             "3.1.0 Current release\n  * old\n\n3.0.0\n  * older\n",

@@ -109,6 +109,11 @@ _ENTRY_LINE = re.compile(
 )
 
 
+#: A time of day after a date (``2:45 P.M UTC+6:00``): a release does not know the maintainer's.
+_TIME = re.compile(
+    r"^[ \t]+\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?"
+    r"(?:[ \t]*(?:UTC|GMT)?[ \t]*[+-]\d{1,2}(?::?\d{2})?|[ \t]*(?:UTC|GMT)\b)?"
+)
 _YEAR = re.compile(r"(?<![\d.])(?:19|20)\d\d(?![\d.])")
 
 
@@ -164,7 +169,8 @@ def _template(text: str) -> tuple[str, str]:
     if found is None:
         return escaped, dates.DEFAULT
     match, fmt = found
-    return escaped[: match.start()] + "{date}" + escaped[match.end() :], fmt
+    rest = _TIME.sub("", escaped[match.end() :], count=1)  # vine's "2:45 P.M UTC+6:00" was copied
+    return escaped[: match.start()] + "{date}" + rest, fmt
 
 
 def _first_line(lines: list[str], start: int, stop: int) -> int | None:
@@ -263,23 +269,44 @@ def release_text(text: str, release: ReleaseInfo, *, markdown: bool) -> tuple[st
             return text, written.strip() + "\n"  # the entry is already written
     shape = latest or _new_heading(lines, markdown)
     block = shape.render(style.heading.format(**fields))
+    # the notes (or the "released" line) follow the heading as the latest entry's do: after a
+    # blank line, or right below
+    tight = latest is not None and latest.end < stop and bool(lines[latest.end].strip())
     if style.released:
-        block += ["", style.released.format(**fields)]
+        block += [*([] if tight else [""]), style.released.format(**fields)]
     items = [style.bullet + line for line in note_lines(release.commits)]
     gap = 1
-    if latest is not None:
-        body = lines[latest.end : stop]
+    if latest is not None:  # the blank lines between the entries, up to the next one's label
+        following = _label(lines, entries[1]) if len(entries) > 1 else None
+        body = lines[latest.end : stop if following is None else following]
         gap = max(1, len(body) - len("\n".join(body).rstrip().splitlines()))
-    # the notes follow the heading as the latest entry's do: after a blank line, or right below
-    tight = latest is not None and latest.end < stop and bool(lines[latest.end].strip())
     blank = [] if tight and not style.released else [""]
     block += [*blank, *(items or [style.bullet + "No notable changes."]), *[""] * gap]
     at = latest.start if latest else len(lines)
+    label = _label(lines, latest) if latest is not None else None
+    if label is not None and version is not None:  # celery's ``.. _version-5.1.0:`` above it
+        at = label
+        block = [lines[label].replace(version.group(1), release.version), "", *block]
     if latest is None and lines and lines[-1].strip():
         block = ["", *block]
     new_lines = lines[:at] + block + lines[at:]
     ending = text[len(text.rstrip("\n")) :] or "\n"  # the file's own trailing blank lines
     return "\n".join(new_lines).rstrip("\n") + ending, "\n".join(items) + "\n"
+
+
+_LABEL = re.compile(r"^\.\. _[^:`]+:\s*$")
+
+
+def _label(lines: list[str], entry: Heading) -> int | None:
+    """The line of the reStructuredText label right above ``entry`` that names its version
+    (celery's and vine's ``.. _version-5.1.0:``), blank lines between allowed."""
+    at = entry.start - 1
+    while at >= 0 and not lines[at].strip():
+        at -= 1
+    version = _VERSION.search(entry.text)
+    if at >= 0 and version and _LABEL.match(lines[at]) and version.group(1) in lines[at]:
+        return at
+    return None
 
 
 def _notes(body: str, style: Style, fields: dict[str, str]) -> str:
