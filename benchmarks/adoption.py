@@ -325,6 +325,23 @@ PROJECTS = (
     Project("vine", "5.1.0", "v{version}"),
     Project("prometheus-client", "0.22.1", "v{version}"),
     Project("python-json-logger", "3.3.0", "v{version}"),
+    # The thirteenth wave (2026-12-04): ten more, chosen for shapes the first twelve lack
+    # (isort's Markdown changelog with month-name headings, single-module setup.py projects
+    # (autopep8, nodeenv's ``nodeenv_version``), asottile's setup.cfg (pyupgrade), mock's
+    # ``NEWS.d`` beside CHANGELOG.rst, pyfakefs' CHANGES.md, zope's ``CHANGES.rst`` with a
+    # namespace package (zope.event), requests-toolbelt's HISTORY.rst, flit with docs
+    # changelogs (tinycss2), mistune's src layout), listed before any was run and kept whatever
+    # their result; pinned to the newest final release uploaded before 2025-07-01.
+    Project("isort", "6.0.1", "{version}"),
+    Project("autopep8", "2.3.2", "v{version}"),
+    Project("pyupgrade", "3.20.0", "v{version}"),
+    Project("nodeenv", "1.9.1", "{version}"),
+    Project("mock", "5.2.0", "{version}"),
+    Project("pyfakefs", "5.9.1", "v{version}"),
+    Project("zope-event", "5.1", "{version}"),
+    Project("requests-toolbelt", "1.0.0", "{version}"),
+    Project("tinycss2", "1.4.0", "v{version}"),
+    Project("mistune", "3.1.3", "v{version}"),
 )
 
 
