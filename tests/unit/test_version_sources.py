@@ -103,6 +103,24 @@ def setuptools_attr_reexported(v: str) -> Files:
     }
 
 
+def setuptools_attr_absolute_import(v: str) -> Files:
+    """pyfakefs: ``__init__.py`` imports the version absolutely from ``_version.py``."""
+    return {
+        "pyproject.toml": f"{SETUPTOOLS}{DYNAMIC}\n[tool.setuptools.dynamic]\n"
+        'version = {attr = "demo_pkg.__version__"}\n',
+        "demo_pkg/__init__.py": "from demo_pkg._version import __version__  # noqa: F401\n",
+        "demo_pkg/_version.py": f'__version__ = "{v}"\n',
+    }
+
+
+def flit_chained(v: str) -> Files:
+    """tinycss2: ``VERSION = __version__ = '1.4.0'``."""
+    return {
+        "pyproject.toml": f'{FLIT}{DYNAMIC}\n[tool.flit.module]\nname = "demo"\n',
+        "demo.py": f"VERSION = __version__ = '{v}'\n",
+    }
+
+
 def setuptools_file(v: str) -> Files:
     return {
         "pyproject.toml": f"{SETUPTOOLS}{DYNAMIC}\n[tool.setuptools.dynamic]\n"
@@ -157,6 +175,8 @@ SHAPES: dict[str, Callable[[str], Files]] = {
         hatch_pattern,
         setuptools_attr,
         setuptools_attr_reexported,
+        setuptools_attr_absolute_import,
+        flit_chained,
         setuptools_file,
         setup_cfg,
         setup_cfg_attr,

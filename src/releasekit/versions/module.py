@@ -46,7 +46,8 @@ def dunder_pattern(*names: str) -> re.Pattern[str]:
     alternatives = "(?:" + "|".join(map(re.escape, names or ("__version__",))) + ")"
     annotation = r"(?::[ \t]*(?P<a>['\"]?)(?:typing\.)?(?:str|Final\[str\]|Final)(?P=a)[ \t]*)?"
     value = r"(?P<q>['\"])v?(?P<version>[^'\"\n]+)(?P=q)"
-    return re.compile(rf"^{alternatives}[ \t]*{annotation}=[ \t]*{value}", re.M)
+    chained = r"(?:[A-Za-z_]\w*[ \t]*=[ \t]*)*"  # tinycss2's ``VERSION = __version__ = '1.4.0'``
+    return re.compile(rf"^{chained}{alternatives}[ \t]*{annotation}=[ \t]*{value}", re.M)
 
 
 class ModuleVersion(SlotVersion):
@@ -213,7 +214,8 @@ def _module_file(root: Path, base: Path, dotted: str, where: str) -> Path:
 def _reexported_from(path: Path, name: str) -> Path:
     """The sibling module ``path`` takes ``name`` from (``from .package_data import
     __version__`` as idna does, ``from .version import VERSION, __version__`` as
-    charset-normalizer does) when ``path`` itself assigns no literal; else ``path``."""
+    charset-normalizer does, ``from pyfakefs._version import __version__`` as pyfakefs does)
+    when ``path`` itself assigns no literal; else ``path``."""
     text = read_text(path)
     if dunder_pattern(name).search(text):
         return path
@@ -222,14 +224,20 @@ def _reexported_from(path: Path, name: str) -> Path:
     except (SyntaxError, ValueError):
         return path
     for node in ast.walk(tree):
-        if not (isinstance(node, ast.ImportFrom) and node.level == 1 and node.module):
+        if not (isinstance(node, ast.ImportFrom) and node.level in (0, 1) and node.module):
             continue
         if not any(a.name == name and a.asname in (None, name) for a in node.names):
             continue
         parts = node.module.split(".")
+        base = path.parent
+        if node.level == 0:  # pyfakefs: ``from pyfakefs._version import __version__``
+            tops = [d for d in (path.parent, *path.parent.parents) if d.name == parts[0]]
+            if not tops:
+                continue  # another distribution's module
+            base = tops[0].parent
         for sibling in (
-            path.parent.joinpath(*parts[:-1], f"{parts[-1]}.py"),
-            path.parent.joinpath(*parts, "__init__.py"),
+            base.joinpath(*parts[:-1], f"{parts[-1]}.py"),
+            base.joinpath(*parts, "__init__.py"),
         ):
             if sibling.is_file() and dunder_pattern(name).search(read_text(sibling)):
                 return sibling
