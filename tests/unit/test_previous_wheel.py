@@ -67,3 +67,16 @@ def test_from_a_simple_index_the_wheel_is_downloaded_and_hash_checked(tmp_path: 
         )
     assert got == tmp_path / "dl" / old.name and got.read_bytes() == old.read_bytes()
     assert lost_members(got, new) == ["my_pkg/x.mo"]
+
+
+def test_a_top_level_name_is_compared_without_the_version_and_python_tag(tmp_path: Path) -> None:
+    """zope.event's namespace ``.pth``: built again it is named for the new release and the
+    Python that built it; missing altogether (a newer setuptools writes none), it is lost."""
+    old = _wheel(tmp_path, "zope.event-5.1-py3-none-any.whl", ["zope.event-5.1-py3.12-nspkg.pth"])
+    again = _wheel(
+        tmp_path, "zope.event-5.1.1-py3-none-any.whl", ["zope.event-5.1.1-py3.11-nspkg.pth"]
+    )
+    assert lost_members(old, again) == []
+    (tmp_path / "gone").mkdir()
+    gone = _wheel(tmp_path / "gone", "zope.event-5.1.1-py3-none-any.whl", ["zope/event.py"])
+    assert lost_members(old, gone) == ["zope.event-5.1-py3.12-nspkg.pth"]

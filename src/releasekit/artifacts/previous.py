@@ -7,7 +7,8 @@ Each wheel is compared with the last release's wheel of the same tags on the tar
 directory for the embedded index, else downloaded from the simple index and hash-checked): a
 member the last wheel had and this one lacks stops the release, unless git deleted a file it
 came from since the last release's tag (a module removed on purpose). ``.dist-info`` is left
-out, and the ``.data`` directory is compared without its version.
+out, and a top-level name without the release's version and Python tag (the ``.data``
+directory, a ``-nspkg.pth`` file).
 """
 
 from __future__ import annotations
@@ -31,22 +32,31 @@ from ..index import list_files
 
 __all__ = ["lost_members", "previous_wheel", "unexplained"]
 
-_DATA = re.compile(r"^[^/]+-[^/-]+\.data/")
+_PYTHON_TAG = re.compile(r"-py\d+(?:\.\d+)?(?=-)")
 
 
-def _members(wheel: Path) -> set[str]:
+def _members(wheel: Path) -> dict[str, str]:
+    """The wheel's members, ``.dist-info`` left out, by a key in which a top-level name's
+    version and Python tag are placeholders (``jmespath-1.0.1.data/``, zope's
+    ``zope.event-5.1-py3.12-nspkg.pth``), as each release names them anew."""
+    version = wheel.name.split("-")[1]
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
-    return {
-        _DATA.sub("{data}/", name)
-        for name in names
-        if not name.endswith("/") and ".dist-info/" not in name.split("/", 1)[0] + "/"
-    }
+    found = {}
+    for name in names:
+        top, slash, rest = name.partition("/")
+        if name.endswith("/") or top.endswith(".dist-info"):
+            continue
+        top = _PYTHON_TAG.sub("-{python}", top.replace(f"-{version}", "-{version}"))
+        found[top + slash + rest] = name
+    return found
 
 
 def lost_members(previous: Path, wheel: Path) -> list[str]:
-    """The members of wheel ``previous`` that ``wheel`` lacks, sorted."""
-    return sorted(_members(previous) - _members(wheel))
+    """The members of wheel ``previous`` that ``wheel`` lacks, sorted, as ``previous`` names
+    them."""
+    old, new = _members(previous), _members(wheel)
+    return sorted(old[key] for key in old.keys() - new.keys())
 
 
 def unexplained(lost: Iterable[str], deleted: Iterable[str]) -> list[str]:

@@ -88,10 +88,11 @@ def check_previous(ctx: Context) -> list[str]:
             raise StepFailed(
                 f"{wheel.name} lacks {len(lost)} file(s) that {old.name} on {ctx.target.name} "
                 f"has, none of them deleted in git {since}: {shown}",
-                hint="nothing was uploaded; a file git does not track (made by a script before "
-                "the build, e.g. compiled translations) must be made by the build itself (a "
-                "build hook), so every build has it; if dropping it is intended, set "
-                "verify_previous = false in [tool.releasekit] for this release",
+                hint="nothing was uploaded; a file made outside the build (by a script run "
+                "before it, e.g. compiled translations) must be made by the build itself (a "
+                "build hook), and one an older build backend wrote needs that backend in "
+                "[build-system] requires; if dropping it is intended, set verify_previous = "
+                "false in [tool.releasekit] for this release",
             )
         compared.append(old.name)
     return compared
