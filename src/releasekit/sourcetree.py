@@ -5,7 +5,9 @@ packages the wheel installs (:mod:`releasekit.wheeltests`), so a module or data 
 lacks fails there. Some tests fail there for another reason: they read or run the source files
 themselves (tabulate's ``test_cli`` runs ``python tabulate/__init__.py``). The tests that still
 fail are run once more, from a copy of the whole tracked tree, with the working directory off
-``sys.path`` (``python -P``) and pytest's ``append`` import mode, while an import probe in
+``sys.path`` (``python -P``) and pytest's ``append`` import mode (``importlib`` when the test
+modules cannot be imported so: autopep8's ``test`` package is shadowed by the standard
+library's), while an import probe in
 verify's throwaway venv records where each process (pytest, its xdist workers, the tests'
 subprocesses) found the wheel's top-level packages. They count as needing the source tree only
 when they then pass **and** every such import came from the venv's site-packages: the wheel was
@@ -63,6 +65,9 @@ if _LOG and _NAMES:
     sys.meta_path.insert(0, _Origin)
 '''
 _MODULE = "_releasekit_origin"
+_IMPORT_MODES = ("append", "importlib")
+#: pytest's reports of a test module or conftest.py it could not import
+_IMPORT_ERRORS = ("ImportError while importing test module", "ImportError while loading conftest")
 
 
 @dataclass(frozen=True)
@@ -81,24 +86,34 @@ def rerun_beside_source(
     wheel's packages resolved from ``venv``'s site-packages (checked by the probe)."""
     sites = [site.resolve() for site in site_dirs(venv.path)]
     pth, module = sites[0] / f"{_MODULE}.pth", sites[0] / f"{_MODULE}.py"
+    output = ""
     with tempfile.TemporaryDirectory(prefix="releasekit-origins-") as tmp:
-        log = Path(tmp) / "origins.log"
-        log.touch()
         module.write_text(PROBE, encoding="utf-8")
         pth.write_text(f"import {_MODULE}\n", encoding="utf-8")
-        argv = ["python", "-P", "-m", "pytest", "--rootdir", str(tree), "-p", "no:cacheprovider"]
-        argv += [*without_source_checks(tree), "--import-mode=append", *ids]
-        env = {"RELEASEKIT_ORIGIN_LOG": str(log), "RELEASEKIT_ORIGIN_NAMES": ",".join(distributed)}
         try:
-            done = venv.run(argv, cwd=tree, check=False, what=what, env=env)
+            # append keeps the tree after site-packages; when the tests' package cannot be
+            # imported so (autopep8's ``test/`` is shadowed by the standard library's ``test``
+            # package), importlib mode, which puts nothing on sys.path
+            for mode in _IMPORT_MODES:
+                log = Path(tmp) / f"origins-{mode}.log"
+                log.touch()
+                argv = ["python", "-P", "-m", "pytest", "--rootdir", str(tree)]
+                argv += ["-p", "no:cacheprovider", *without_source_checks(tree)]
+                argv += [f"--import-mode={mode}", *ids]
+                env = {"RELEASEKIT_ORIGIN_LOG": str(log)}
+                env["RELEASEKIT_ORIGIN_NAMES"] = ",".join(distributed)
+                done = venv.run(argv, cwd=tree, check=False, what=what, env=env)
+                output += f"$ {' '.join(argv)}  (the failed tests again, from the whole tree)"
+                output += f"\n\n{done.output}\n\n"
+                if not any(error in done.output for error in _IMPORT_ERRORS):
+                    break
         finally:
             pth.unlink(missing_ok=True)
             module.unlink(missing_ok=True)
         foreign = _foreign(log.read_text(encoding="utf-8"), sites)
-    output = f"$ {' '.join(argv)}  (the failed tests again, from the whole tree)\n\n{done.output}"
     if foreign:
-        output += "\n\nimported from outside the venv's site-packages: " + json.dumps(foreign)
-    return BesideSource(done.returncode == 0 and not foreign, output)
+        output += "imported from outside the venv's site-packages: " + json.dumps(foreign)
+    return BesideSource(done.returncode == 0 and not foreign, output.rstrip())
 
 
 def _foreign(log: str, sites: list[Path]) -> tuple[str, ...]:

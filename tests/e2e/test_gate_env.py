@@ -307,6 +307,32 @@ def test_a_test_that_runs_the_source_file_is_named_not_fatal(tmp_path: Path) -> 
     assert "--import-mode=append tests/test_script.py::test_the_module_runs_as_a_script" in log
 
 
+def test_a_test_package_the_standard_library_shadows_is_rerun_in_importlib_mode(
+    tmp_path: Path,
+) -> None:
+    """autopep8's shape: its tests are a package named ``test`` (as the standard library's own)
+    and run the source file. Beside the whole tree, append mode (the tree last on sys.path)
+    found the standard library's ``test`` first and could not import them, so the release
+    stopped; importlib mode, which puts nothing on sys.path, runs them and they pass."""
+    sb = _sandbox(tmp_path)
+    sb.git("mv", "tests", "test")
+    (sb.repo / "test" / "__init__.py").write_text("", encoding="utf-8")
+    (sb.repo / "test" / "test_script.py").write_text(RUNS_THE_SOURCE_FILE, encoding="utf-8")
+    sb.git("add", "-A")
+    sb.git("commit", "-qm", "tests in a test package, as autopep8 has them")
+    done = sb.run("release", "patch", "--to", "local", "--yes")
+    assert done.returncode == 0, done.stderr
+    assert (
+        "WARNING 1 test(s) pass against the installed wheel only with the source tree beside "
+        "them (they read or run its files; every import of the wheel's packages came from the "
+        "wheel): test/test_script.py::test_the_module_runs_as_a_script"
+        in " ".join(done.stderr.split())
+    )
+    log = (sb.repo / ".releasekit" / "verify-tests.log").read_text()
+    assert "No module named 'test.conftest'" in log  # append mode, beside the tree
+    assert "--import-mode=importlib test/test_script.py::test_the_module_runs_as_a_script" in log
+
+
 READS_THE_TREE_IN_CONFTEST = """\
 from pathlib import Path
 
