@@ -368,6 +368,18 @@ NOTES = "* drop Python 3.9\n* add --json\n* cli: crash on empty input\n* Tidy th
             "- old\n\n\n.. _version-3.0.0:\n\n3.0.0\n=====\n"
             ":release-date: 2020-09-06 6:10 P.M UTC+3:00\n\n- older\n",
         ),
+        (  # pyfakefs: a plan for a later version above the releases, each linked to PyPI;
+            # before, the entry was written as "Planned changes ... (3.2.0)" with 3.1.0's link
+            "CHANGES.md",
+            "# Release Notes\n\n## Planned changes for next major release (4.0.0)\n* drop it\n\n"
+            "## [Version 3.1.0](https://pypi.org/project/p/3.1.0) (2025-06-23)\n\n### Fixes\n"
+            "* old\n",
+            "# Release Notes\n\n## Planned changes for next major release (4.0.0)\n* drop it\n\n"
+            "## [Version 3.2.0](https://pypi.org/project/p/3.2.0) (2026-12-02)\n\n"
+            + NOTES
+            + "\n## [Version 3.1.0](https://pypi.org/project/p/3.1.0) (2025-06-23)\n\n"
+            "### Fixes\n* old\n",
+        ),
         (  # colorama: "0.4.6 Current release" over indented notes
             "CHANGELOG.rst",
             "3.1.0 Current release\n  * old\n\n3.0.0\n  * older\n",

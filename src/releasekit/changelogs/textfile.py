@@ -160,11 +160,33 @@ def _entries(lines: list[str], markdown: bool) -> list[Heading]:
     return [h for h in candidates if h.style == level]
 
 
+def _planned(text: str, version: str) -> bool:
+    """Whether a heading names a version above the one being released without being the
+    pending entry: a plan, not a release (pyfakefs' "Planned changes for next major release
+    (6.0.0)" above its releases)."""
+    found = _VERSION.search(text)
+    if found is None or pending(text):
+        return False
+    try:
+        return Version(found.group(1)) > Version(version)
+    except InvalidVersion:
+        return False
+
+
 def _template(text: str) -> tuple[str, str]:
     """``(template, date format)`` of a released entry's heading or line: its version and its
     date become ``{version}`` and ``{date}``."""
     escaped = text.replace("{", "{{").replace("}", "}}")
-    escaped = _VERSION.sub(lambda m: m.group(0).replace(m.group(1), "{version}"), escaped, 1)
+    first = _VERSION.search(escaped)
+    if first is not None:  # every mention: pyfakefs links each heading to its PyPI page
+        escaped = _VERSION.sub(
+            lambda m: (
+                m.group(0).replace(m.group(1), "{version}")
+                if m.group(1) == first.group(1)
+                else m.group(0)
+            ),
+            escaped,
+        )
     found = dates.find(escaped)
     if found is None:
         return escaped, dates.DEFAULT
@@ -240,7 +262,7 @@ def _new_heading(lines: list[str], markdown: bool) -> Heading:
 def release_text(text: str, release: ReleaseInfo, *, markdown: bool) -> tuple[str, str]:
     """``(new text, notes)``: ``text`` with an entry for ``release``."""
     lines = text.splitlines()
-    entries = _entries(lines, markdown)
+    entries = [e for e in _entries(lines, markdown) if not _planned(e.text, release.version)]
     style = _style(lines, entries)
     fields = style.fields(release)
     latest = entries[0] if entries else None
