@@ -233,15 +233,12 @@ def test_ordinary_output_is_not_changed(parts: list[tuple[str, str]]) -> None:
         ),
         ("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA", "********"),
         (  # in a JSON string, its newlines escaped
-            '{"key": "-----BEGIN EC PRIVATE KEY-----\\nMHcCAQEEIIrYSSNQFaA2Hwf1duRSxKtLYX5CB04fSeQ6tF1a"}',
+            '{"key": "-----BEGIN EC PRIVATE KEY-----\\nMHcCAQEEIIrYSSNQFaA2Hwf1duRSxKtLYX5"}',
             '{"key": "********',
         ),
         # a marker quoted in prose, with no key after it, masks nothing (ecdsa's README in its
         # build metadata was cut at it, and the JSON no longer parsed)
-        (
-            '{"description": "looks like `\\"-----BEGIN EC PRIVATE KEY-----\\"` in base64", "v": 1}',
-            '{"description": "looks like `\\"-----BEGIN EC PRIVATE KEY-----\\"` in base64", "v": 1}',
-        ),
+        ('{"readme": "like `\\"-----BEGIN EC PRIVATE KEY-----\\"` in base64", "v": 1}',) * 2,
         ("between -----BEGIN RSA PRIVATE KEY----- lines and -----END RSA PRIVATE KEY-----",) * 2,
         ("flat -----BEGIN RSA PRIVATE KEY----- MIIEowIBAAKCAQEAx4 end", "flat ********"),
         # GitHub's permission syntax quoted in a hint is prose, not a credential
