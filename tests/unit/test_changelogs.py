@@ -380,6 +380,17 @@ NOTES = "* drop Python 3.9\n* add --json\n* cli: crash on empty input\n* Tidy th
             + "\n## [Version 3.1.0](https://pypi.org/project/p/3.1.0) (2025-06-23)\n\n"
             "### Fixes\n* old\n",
         ),
+        (  # python-dotenv: each heading's version is a link defined at the bottom; before, the
+            # new heading's link was left undefined
+            "CHANGELOG.md",
+            "# Changelog\n\n## [3.1.0] - 2025-06-24\n\n- old\n\n[#78]: https://x.invalid/78\n"
+            "[3.1.0]: https://x.invalid/p/compare/v3.0.0...v3.1.0\n",
+            "# Changelog\n\n## [3.2.0] - 2026-12-02\n\n"
+            + NOTES.replace("* ", "- ")
+            + "\n## [3.1.0] - 2025-06-24\n\n- old\n\n[#78]: https://x.invalid/78\n"
+            "[3.2.0]: https://x.invalid/p/compare/v3.1.0...v3.2.0\n"
+            "[3.1.0]: https://x.invalid/p/compare/v3.0.0...v3.1.0\n",
+        ),
         (  # colorama: "0.4.6 Current release" over indented notes
             "CHANGELOG.rst",
             "3.1.0 Current release\n  * old\n\n3.0.0\n  * older\n",

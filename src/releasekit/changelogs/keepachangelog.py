@@ -17,14 +17,14 @@ from ..errors import StepFailed
 from ..textfiles import read_text
 from .base import Applied, Changelog, ReleaseInfo
 
-__all__ = ["KeepAChangelog", "release_text", "unreleased_section"]
+__all__ = ["COMPARE", "KeepAChangelog", "release_text", "unreleased_section"]
 
 UNRELEASED = re.compile(r"^## +\[Unreleased\][^\n]*$", re.MULTILINE | re.IGNORECASE)
 _NEXT = re.compile(r"^(## |\[[^\]\n]+\]: )", re.MULTILINE)
 _LINK = re.compile(
     r"^\[(?P<label>Unreleased)\]: *(?P<url>\S+)[ \t]*$", re.MULTILINE | re.IGNORECASE
 )
-_COMPARE = re.compile(r"^(?P<base>.+/compare/)(?P<prev>.+?)\.\.\.(?P<head>\S+)$")
+COMPARE = re.compile(r"^(?P<base>.+/compare/)(?P<prev>.+?)\.\.\.(?P<head>\S+)$")
 CANDIDATES = ("CHANGELOG.md", "CHANGES.md", "HISTORY.md", "NEWS.md")
 
 
@@ -45,7 +45,7 @@ def release_text(text: str, version: str, date: str, tag: str) -> str:
     heading = f"## [{version}] - {date}"
     text = text[: match.end()] + "\n\n" + heading + text[match.end() :]
     link = _LINK.search(text)
-    compare = _COMPARE.match(link.group("url")) if link else None
+    compare = COMPARE.match(link.group("url")) if link else None
     if link is not None and compare is not None:
         base, prev = compare.group("base"), compare.group("prev")
         lines = (

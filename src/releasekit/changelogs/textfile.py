@@ -23,6 +23,7 @@ from ..textfiles import read_text
 from . import dates
 from .base import DOCS, Applied, Changelog, ReleaseInfo
 from .commits import note_lines
+from .keepachangelog import COMPARE
 
 __all__ = ["TextFile", "release_text"]
 
@@ -267,10 +268,10 @@ def release_text(text: str, release: ReleaseInfo, *, markdown: bool) -> tuple[st
     fields = style.fields(release)
     latest = entries[0] if entries else None
     stop = entries[1].start if len(entries) > 1 else len(lines)
+    version = _VERSION.search(latest.text) if latest is not None else None
     if latest is not None:
         first = _first_line(lines, latest.end, stop)
         marked_body = first is not None and _UNRELEASED.fullmatch(lines[first].strip(" *_()[]"))
-        version = _VERSION.search(latest.text)
         if pending(latest.text) or marked_body:
             if version is None:
                 heading = style.heading.format(**fields)
@@ -311,9 +312,30 @@ def release_text(text: str, release: ReleaseInfo, *, markdown: bool) -> tuple[st
         block = [lines[label].replace(version.group(1), release.version), "", *block]
     if latest is None and lines and lines[-1].strip():
         block = ["", *block]
-    new_lines = lines[:at] + block + lines[at:]
+    new_lines = _linked(lines[:at] + block + lines[at:], version, release)
     ending = text[len(text.rstrip("\n")) :] or "\n"  # the file's own trailing blank lines
     return "\n".join(new_lines).rstrip("\n") + ending, "\n".join(items) + "\n"
+
+
+def _linked(lines: list[str], version: re.Match[str] | None, release: ReleaseInfo) -> list[str]:
+    """``lines`` with a link definition for the release above the last release's, when the
+    file defines one (python-dotenv's ``[1.1.1]: .../compare/v1.1.0...v1.1.1``): a compare URL
+    from the last release's tag to this one's, else the URL with the version replaced."""
+    if version is None:
+        return lines
+    old = version.group(1)
+    definition = re.compile(rf"^\[v?{re.escape(old)}\]:[ \t]*(?P<url>\S+)[ \t]*$")
+    at = next((i for i, line in enumerate(lines) if definition.match(line)), None)
+    if at is None:
+        return lines
+    url = definition.match(lines[at])["url"]  # type: ignore[index]
+    compare = COMPARE.match(url)
+    if compare is not None and release.previous_tag:
+        url = f"{compare['base']}{release.previous_tag}...{release.tag}"
+    else:
+        url = url.replace(old, release.version)
+    label = lines[at][1 : lines[at].index("]")].replace(old, release.version)
+    return [*lines[:at], f"[{label}]: {url}", *lines[at:]]
 
 
 _LABEL = re.compile(r"^\.\. _[^:`]+:\s*$")
