@@ -621,7 +621,8 @@ def remote_tags(remote: Path, runner: Runner) -> set[str]:
 #: bold, a ``[``, or a word like "Version" (``## [1.2.3]``, ``+ Version 2.21``, ``**1.3.0**``), or
 #: the Sphinx changelog's indented ``:version: 1.3.11``. Indented prose never is.
 ENTRY_LINE = re.compile(
-    r"^(?:[#*+=\-\[]+\s*)?(?:(?:version|release)\b\s*|v(?=\d))?(\d+(?:\.\d+)+(?:[a-z]+\d*)*)"
+    r"^(?:[#*+=\-\[][#*+=\-\[ \t]*)?(?:(?:version|release)\b\s*|v(?=\d))?"
+    r"(\d+(?:\.\d+)+(?:[a-z]+\d*)*)"
     r"|^\s+:version:\s*(\d+(?:\.\d+)+(?:[a-z]+\d*)*)",
     re.IGNORECASE,
 )
@@ -630,8 +631,10 @@ ENTRY_LINE = re.compile(
 def changelog_misplaced(repo: Path, project: Project, planned: str, runner: Runner) -> str:
     """Why the release commit's changelog entry is wrong (empty when it is not): in each changed
     changelog whose entries name the release and the last one, the release's entry must come
-    first (series headings such as Mako's ``1.3`` above both are no release), and its line, or a
-    line after it, must not repeat the last release's date (bleach's was copied)."""
+    first (series headings such as Mako's ``1.3`` above both are no release), written as an entry
+    like the last one's (pyfakefs' was written in the shape of a "Planned changes (6.0.0)"
+    heading), and its line, or a line after it, must not repeat the last release's date (bleach's
+    was copied)."""
     changed = git(repo, "show", "--name-only", "--format=", "HEAD", runner=runner).splitlines()
     for rel in changed:
         name = Path(rel).name.upper()
@@ -648,6 +651,8 @@ def changelog_misplaced(repo: Path, project: Project, planned: str, runner: Runn
         old = next((n for n, v in entries if v == project.version), None)
         if new is not None and old is not None and new > old:
             return f"{rel}: the {planned} entry is at line {new}, below {project.version}'s"
+        if new is None and old is not None and planned in text:  # pyfakefs' "Planned (X)"
+            return f"{rel}: {planned} is written, but not as an entry like {project.version}'s"
         if new is not None and old is not None:
             lines = text.splitlines()
             for k in range(3):  # the entry's line and the two after it (a "Released" line)
