@@ -279,8 +279,14 @@ def _root(given: Path | None) -> Path:
         root = (given or Path.cwd()).resolve()
     except (OSError, RuntimeError) as exc:  # the cwd was removed, or a symlink loop
         raise UsageError(f"cannot resolve the project root: {exc}", hint="pass -C DIR") from None
-    if not root.is_dir():
-        what = "is not a directory" if root.exists() else "does not exist"
+    try:
+        is_dir, exists = root.is_dir(), root.exists()
+    except OSError as exc:  # a name too long for the file system
+        raise UsageError(
+            f"-C/--root {str(given)!r}: {exc.strerror}", hint="pass the project's directory"
+        ) from None
+    if not is_dir:
+        what = "is not a directory" if exists else "does not exist"
         raise UsageError(f"-C/--root {str(given)!r} {what}", hint="pass the project's directory")
     return root
 

@@ -220,3 +220,9 @@ def test_a_directory_name_too_long_for_the_file_system_is_a_usage_error(option: 
     """Found by test_any_option_value: Path.exists() raised ENAMETOOLONG from argparse."""
     with pytest.raises(UsageError, match="File name too long"):
         cli.build_parser().parse_args([*option, "0" * 300])
+
+
+def test_a_root_name_too_long_for_the_file_system_is_a_usage_error() -> None:
+    """Hypothesis found it: ``-C <300 characters>`` was an OSError traceback (ENAMETOOLONG)."""
+    with pytest.raises(UsageError, match=r"^-C/--root '0{300}': File name too long -- "):
+        cli._root(Path("0" * 300))
