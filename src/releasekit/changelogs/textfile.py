@@ -165,13 +165,8 @@ def _planned(text: str, version: str) -> bool:
     """Whether a heading names a version above the one being released without being the
     pending entry: a plan, not a release (pyfakefs' "Planned changes for next major release
     (6.0.0)" above its releases)."""
-    found = _VERSION.search(text)
-    if found is None or pending(text):
-        return False
-    try:
-        return Version(found.group(1)) > Version(version)
-    except InvalidVersion:
-        return False
+    found = _line_version(text)
+    return found is not None and not pending(text) and found > Version(version)
 
 
 def _template(text: str) -> tuple[str, str]:
@@ -325,10 +320,10 @@ def _linked(lines: list[str], version: re.Match[str] | None, release: ReleaseInf
         return lines
     old = version.group(1)
     definition = re.compile(rf"^\[v?{re.escape(old)}\]:[ \t]*(?P<url>\S+)[ \t]*$")
-    at = next((i for i, line in enumerate(lines) if definition.match(line)), None)
-    if at is None:
+    found = next(((i, m) for i, line in enumerate(lines) if (m := definition.match(line))), None)
+    if found is None:
         return lines
-    url = definition.match(lines[at])["url"]  # type: ignore[index]
+    at, url = found[0], found[1]["url"]
     compare = COMPARE.match(url)
     if compare is not None and release.previous_tag:
         url = f"{compare['base']}{release.previous_tag}...{release.tag}"

@@ -54,10 +54,14 @@ def check_built(ctx: Context) -> None:
     check_planned(artifact_paths(ctx), planned, ctx.version)
 
 
+def _compares_previous(ctx: Context) -> bool:
+    return ctx.config.verify_previous and ctx.previous_version != ctx.version
+
+
 def check_previous(ctx: Context) -> list[str]:
     """Stop when a wheel lacks files the last release's wheel on the target has and git did not
     delete (:mod:`releasekit.artifacts.previous`); the names of the wheels compared."""
-    if not ctx.config.verify_previous or ctx.previous_version == ctx.version:
+    if not _compares_previous(ctx):
         return []
     directory = default_index_dir() if ctx.target.local else None
     if directory is not None and not directory.is_dir():
@@ -208,7 +212,7 @@ class VerifyStep(Step):
                         f"every file of {ctx.previous_version}'s wheels on {ctx.target.name} is "
                         "still in them, or deleted in git"
                     ]
-                    if ctx.config.verify_previous and ctx.previous_version != ctx.version
+                    if _compares_previous(ctx)
                     else []
                 ),
                 "twine check --strict",

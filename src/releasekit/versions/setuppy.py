@@ -133,6 +133,7 @@ class SetupPyVersion(ModuleVersion):
             return None
         version = Version(meta.version)
         places: list[tuple[Path, re.Pattern[str], str]] = []
+        tuples: list[Path] = []  # invoke's ``__version_info__ = (2, 2, 0)``
         for path in _python_files(project.root):
             kinds = [(_MODULE, '__version__ = "..." (or VERSION)')]
             if path == project.root / "setup.py":  # websocket-client: VERSION = "1.8.0" above
@@ -141,6 +142,9 @@ class SetupPyVersion(ModuleVersion):
             for pattern, where in kinds:
                 if any(_same(m.group("version"), version) for m in pattern.finditer(text)):
                     places.append((path, pattern, where))
+            found = find_tuple(text)
+            if found is not None and _same(found.version() or "", version):
+                tuples.append(path)
         places.sort(key=lambda place: place[0].name != "setup.py")  # setup() reads its own first
         sources: list[VersionSource] = [
             cls(project.root, path, pattern=pattern, where=where) for path, pattern, where in places
@@ -152,8 +156,7 @@ class SetupPyVersion(ModuleVersion):
         ]
         sources += [
             SetupPyTupleVersion(project.root, path, kind="setup.py: a version tuple")
-            for path in _python_files(project.root)
-            if _tuple_gives(path, version)
+            for path in tuples
         ]
         if not sources:
             raise ConfigError(
@@ -174,12 +177,6 @@ class SetupPyTupleVersion(TupleVersion):
         """Read back from the file, then from the build backend."""
         super().verify(version)
         _backend_gives(self.root, self.path, version)
-
-
-def _tuple_gives(path: Path, version: Version) -> bool:
-    """Whether ``path`` computes its ``__version__`` from a tuple that spells ``version``."""
-    found = find_tuple(read_text(path))
-    return found is not None and _same(found.version() or "", version)
 
 
 def _version_files(root: Path) -> list[Path]:
