@@ -1,0 +1,186 @@
+"""tox's configuration as the gate reads it: the environments a project lists (tox.ini,
+tox.toml, ``[tool.tox]``, ``[tox:tox]`` in setup.cfg), the one for the running Python, and what
+that environment runs (its commands, the programs it takes from outside, a script it names)."""
+
+from __future__ import annotations
+
+import configparser
+import itertools
+import re
+import shlex
+import shutil
+import sys
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from . import process
+from .errors import ConfigError
+from .textfiles import read_text
+
+__all__ = [
+    "env_for_python",
+    "env_settings",
+    "externals",
+    "missing_script",
+    "plugin_missing",
+    "tox_envs",
+]
+
+
+def _expand(env: str) -> list[str]:
+    """tox's generative names: ``py{311,312}-lint`` -> ``py311-lint``, ``py312-lint``."""
+    parts = re.split(r"(\{[^}]*\})", env)
+    choices = [p[1:-1].split(",") if p.startswith("{") else [p] for p in parts]
+    return ["".join(c.strip() for c in combo) for combo in itertools.product(*choices)]
+
+
+def _split_envlist(value: str) -> list[str]:
+    items = re.split(r",(?![^{]*\})|\n", value)
+    return [e for item in items if item.strip() for e in _expand(item.strip())]
+
+
+def _ini_envs(text: str, section: str) -> list[str] | None:
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return None
+    if not parser.has_section(section):
+        return [] if any(s.startswith("testenv") for s in parser.sections()) else None
+    raw = parser.get(section, "env_list", fallback="") or parser.get(
+        section, "envlist", fallback=""
+    )
+    return _split_envlist(raw)
+
+
+def tox_envs(root: Path, data: Mapping[str, Any]) -> tuple[list[str], str] | None:
+    """The tox environments the project lists and the file that lists them (None: no tox)."""
+    ini = root / "tox.ini"
+    if ini.is_file():
+        envs = _ini_envs(read_text(ini), "tox")
+        if envs is not None:
+            return envs, "tox.ini"
+    toml_file = root / "tox.toml"
+    if toml_file.is_file():
+        try:
+            table = tomllib.loads(read_text(toml_file))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{toml_file}: malformed TOML: {exc}", hint="fix it") from None
+        return [e for v in table.get("env_list", []) for e in _expand(str(v))], "tox.toml"
+    tox = data.get("tool", {}).get("tox")
+    if isinstance(tox, dict):
+        legacy = tox.get("legacy_tox_ini")
+        if isinstance(legacy, str):
+            return _ini_envs(legacy, "tox") or [], "[tool.tox] in pyproject.toml"
+        return [e for v in tox.get("env_list", []) for e in _expand(str(v))], (
+            "[tool.tox] in pyproject.toml"
+        )
+    cfg = root / "setup.cfg"
+    if cfg.is_file():
+        envs = _ini_envs(read_text(cfg), "tox:tox")
+        if envs is not None and "[tox:tox]" in read_text(cfg):
+            return envs, "[tox:tox] in setup.cfg"
+    return None
+
+
+def env_for_python(envs: list[str]) -> str:
+    """The listed environment for the running Python (``py311``, ``py3.11``, ``3.11`` as a
+    factor), else ``py``: tox's environment for the Python it runs with, never another one."""
+    major, minor = sys.version_info[:2]
+    here = {f"py{major}{minor}", f"py{major}.{minor}", f"{major}.{minor}"}
+    return next((e for e in envs if here & set(e.split("-"))), "py")
+
+
+_TOX_FILES = ("tox.ini", "tox.toml", "pyproject.toml", "setup.cfg")
+
+
+def plugin_missing(root: Path, runner: tuple[str, ...]) -> str | None:
+    """``tox-uv`` when the tox configuration uses its runners and tox has not got it."""
+    texts = (read_text(root / f) for f in _TOX_FILES if (root / f).is_file())
+    if not any("uv-venv-" in text for text in texts):
+        return None
+    done = process.run([*runner, "--version"], check=False, what="listing tox's plugins")
+    return None if "tox-uv" in done.output else "tox-uv"
+
+
+_FACTORS = re.compile(r"^[\w.,!-]+:\s+(?=\S)")  # ``py311: pdm sync``: a factor condition
+
+
+def _applies(condition: str, env: str) -> bool:
+    """Whether tox's factor ``condition`` (``py311,py312``: either; ``py311-django``: both;
+    ``!py311``: not) holds for ``env``."""
+    factors = set(env.split("-"))
+    return any(
+        all((f[1:] not in factors) if f.startswith("!") else (f in factors) for f in alt.split("-"))
+        for alt in condition.split(",")
+    )
+
+
+def env_settings(root: Path, data: Mapping[str, Any], env: str) -> dict[str, list[str]]:
+    """The lines of tox environment ``env``'s settings that apply to it (its own section, else
+    ``[testenv]``; factor conditions such as ``py311: pdm sync`` resolved), read from
+    ``tox.ini`` or ``legacy_tox_ini`` (INI settings); empty for tox.toml or a file tox will
+    report itself."""
+    ini = root / "tox.ini"
+    legacy = data.get("tool", {}).get("tox", {}).get("legacy_tox_ini")
+    text = read_text(ini) if ini.is_file() else legacy if isinstance(legacy, str) else None
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(text or "")
+    except configparser.Error:
+        return {}
+    settings: dict[str, list[str]] = {}
+    for key in ("allowlist_externals", "changedir", "commands_pre", "commands", "commands_post"):
+        section = next(
+            (s for s in (f"testenv:{env}", "testenv") if parser.has_option(s, key)), None
+        )
+        raw = parser.get(section, key) if section else ""
+        found = settings.setdefault(key, [])
+        for line in (part.strip() for part in raw.splitlines() if part.strip()):
+            condition = _FACTORS.match(line)
+            if condition is None:
+                found.append(line)
+            elif _applies(condition.group(0).rstrip().rstrip(":"), env):
+                found.append(line[condition.end() :])
+    return settings
+
+
+def _command_lines(settings: Mapping[str, list[str]]) -> list[str]:
+    keys = ("commands_pre", "commands", "commands_post")
+    return [line.lstrip("- ") for key in keys for line in settings.get(key, []) if line]
+
+
+def externals(settings: Mapping[str, list[str]]) -> tuple[str, ...]:
+    """The programs a tox environment runs from outside it (its ``allowlist_externals``, first
+    word of a ``commands_pre``/``commands``/``commands_post`` line) that are not on PATH:
+    cattrs' ``pdm sync``, where tox stops with "No such file or directory" after the gate
+    began. A pattern is passed."""
+    allowed = {word for line in settings.get("allowlist_externals", []) for word in line.split()}
+    run = {line.split()[0] for line in _command_lines(settings)}
+    used = sorted(name for name in allowed & run if not any(c in name for c in "*?[/{"))
+    return tuple(name for name in used if shutil.which(name) is None)
+
+
+_PYTHONS = {"python", "python3", "{envpython}"}
+
+
+def missing_script(root: Path, settings: Mapping[str, list[str]]) -> str | None:
+    """A script a tox environment's command runs with Python that is not in the project: sh's
+    tox.ini still runs ``python sh_test.py`` after the tests moved to ``tests/`` (its CI runs
+    pytest through poetry). Such an environment cannot run the tests; None when every script
+    is there (or the environment changes directory, where releasekit does not follow it)."""
+    if settings.get("changedir"):
+        return None
+    for line in _command_lines(settings):
+        try:
+            words = shlex.split(line)
+        except ValueError:
+            continue
+        if len(words) < 2 or words[0] not in _PYTHONS or words[1].startswith("-"):
+            continue
+        script = words[1]
+        if script.endswith(".py") and "{" not in script and not (root / script).exists():
+            return script
+    return None
