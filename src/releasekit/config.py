@@ -25,6 +25,7 @@ from pydantic import (
 from .alert_settings import AlertSettings
 from .audit_settings import AuditSettings
 from .checks import check_command, check_format, check_ref_name, check_url, non_empty
+from .config_errors import format_validation, show
 from .config_tables import (
     DocsSettings,
     HistorySpec,
@@ -333,59 +334,6 @@ def read_pyproject(path: Path) -> dict[str, Any]:
         ) from None
 
 
-def _describe_location(loc: tuple[int | str, ...]) -> str:
-    key = ""
-    for part in loc:
-        key += f"[{part}]" if isinstance(part, int) else (f".{part}" if key else str(part))
-    return key
-
-
-_EXPECTED = {  # pydantic error type -> what the value should have been
-    "bool_type": "expected a boolean (true or false)",
-    "bool_parsing": "expected a boolean (true or false)",
-    "string_type": "expected a string",
-    "list_type": "expected a list",
-    "dict_type": "expected a table",
-    "model_type": "expected a table",
-    "model_attributes_type": "expected a table",
-    "missing": "required, missing",
-    "string_too_long": "too long",
-}
-
-
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _problem(item: Any, where: Mapping[str, str], path: Path) -> str:
-    loc = tuple(p for p in item["loc"] if not str(p).startswith("function-"))
-    key = _describe_location(loc)
-    origin = where.get(str(loc[0]), str(path)) if loc else str(path)
-    table = "[tool.releasekit]" if origin == str(path) else ""
-    kind = item["type"]
-    if kind == "extra_forbidden":
-        return (
-            f"{origin}: {table} unknown key '{key}' -- remove it or check the spelling "
-            "(see `releasekit config --keys`)"
-        ).replace(":  ", ": ")
-    if kind == "literal_error":
-        what = "expected " + str(item.get("ctx", {}).get("expected", "one of the allowed values"))
-    elif kind in _EXPECTED:
-        what = _EXPECTED[kind]
-    else:
-        what = str(item["msg"]).removeprefix("Value error, ")
-        what = what[0].lower() + what[1:] if what else "invalid"
-    shown = "" if kind == "missing" else f" = {_show(item.get('input'))}"
-    return f"{origin}: {table} key '{key}'{shown}: {what}".replace(":  ", ": ")
-
-
-def _format_validation(error: ValidationError, where: Mapping[str, str], path: Path) -> str:
-    problems = list(dict.fromkeys(_problem(item, where, path) for item in error.errors()))
-    more = len(problems) - 1
-    return problems[0] + (f" (and {more} more problem{'s' * (more > 1)})" if more else "")
-
-
 def _coerce_env(key: str, raw: str) -> Any:
     field = Config.model_fields[key]
     if key == "verify_tests":  # auto, a boolean word, or pytest arguments (split on validation)
@@ -407,13 +355,13 @@ def _table(data: dict[str, Any], pyproject: Path) -> dict[str, Any]:
     tool = data.get("tool", {})
     if not isinstance(tool, dict):
         raise ConfigError(
-            f"{pyproject}: 'tool' must be a table, got {_show(tool)}",
+            f"{pyproject}: 'tool' must be a table, got {show(tool)}",
             hint="write the tool settings as [tool.NAME] sections",
         )
     table = tool.get("releasekit", {})
     if not isinstance(table, dict):
         raise ConfigError(
-            f"{pyproject}: [tool.releasekit] must be a table, got {_show(table)}",
+            f"{pyproject}: [tool.releasekit] must be a table, got {show(table)}",
             hint="write it as a [tool.releasekit] section",
         )
     internal = sorted(_INTERNAL & set(table))  # computed by releasekit, never configured
@@ -482,7 +430,7 @@ def load_config(
             if origins <= {str(pyproject)}
             else f" ({', '.join(sorted(origins))})"
         )
-        raise ConfigError(_format_validation(exc, sources, pyproject), hint=hint) from None
+        raise ConfigError(format_validation(exc, sources, pyproject), hint=hint) from None
     _check_files(config, root, pyproject)
     if isinstance(config.changelog, str):
         from .changelogs import resolve  # the changelog kinds read this module's Config
