@@ -288,19 +288,24 @@ def test_the_module_runs_as_a_script() -> None:
 """
 
 
-def test_a_test_that_runs_the_source_file_is_named_not_fatal(tmp_path: Path) -> None:
-    """Against the wheel, from the tree without src/srclib, the test cannot find the file it
-    runs; run again beside the whole tree, importing nothing from it, it passes: a WARNING
-    names it, and the release goes on."""
-    sb = _sandbox(tmp_path, edit={"tests/test_script.py": RUNS_THE_SOURCE_FILE})
+def _released_beside_the_tree(sb: Sandbox, test_id: str) -> None:
+    """The release went through, with the WARNING naming the test that passed only beside the
+    source tree."""
     done = sb.run("release", "patch", "--to", "local", "--yes")
     assert done.returncode == 0, done.stderr
     assert (
         "WARNING 1 test(s) pass against the installed wheel only with the source tree beside "
         "them (they read or run its files; every import of the wheel's packages came from the "
-        "wheel): tests/test_script.py::test_the_module_runs_as_a_script"
-        in " ".join(done.stderr.split())  # the console wraps the line
+        f"wheel): {test_id}" in " ".join(done.stderr.split())  # the console wraps the line
     )
+
+
+def test_a_test_that_runs_the_source_file_is_named_not_fatal(tmp_path: Path) -> None:
+    """Against the wheel, from the tree without src/srclib, the test cannot find the file it
+    runs; run again beside the whole tree, importing nothing from it, it passes: a WARNING
+    names it, and the release goes on."""
+    sb = _sandbox(tmp_path, edit={"tests/test_script.py": RUNS_THE_SOURCE_FILE})
+    _released_beside_the_tree(sb, "tests/test_script.py::test_the_module_runs_as_a_script")
     assert sorted(sb.index_files()) == ["srclib-2.0.1-py3-none-any.whl", "srclib-2.0.1.tar.gz"]
     log = (sb.repo / ".releasekit" / "verify-tests.log").read_text()
     assert "can't open file" in log  # the first run, without the sources
@@ -320,14 +325,7 @@ def test_a_test_package_the_standard_library_shadows_is_rerun_in_importlib_mode(
     (sb.repo / "test" / "test_script.py").write_text(RUNS_THE_SOURCE_FILE, encoding="utf-8")
     sb.git("add", "-A")
     sb.git("commit", "-qm", "tests in a test package, as autopep8 has them")
-    done = sb.run("release", "patch", "--to", "local", "--yes")
-    assert done.returncode == 0, done.stderr
-    assert (
-        "WARNING 1 test(s) pass against the installed wheel only with the source tree beside "
-        "them (they read or run its files; every import of the wheel's packages came from the "
-        "wheel): test/test_script.py::test_the_module_runs_as_a_script"
-        in " ".join(done.stderr.split())
-    )
+    _released_beside_the_tree(sb, "test/test_script.py::test_the_module_runs_as_a_script")
     log = (sb.repo / ".releasekit" / "verify-tests.log").read_text()
     assert "No module named 'test.conftest'" in log  # append mode, beside the tree
     assert "--import-mode=importlib test/test_script.py::test_the_module_runs_as_a_script" in log
