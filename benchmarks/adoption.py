@@ -542,10 +542,12 @@ def make_runner() -> Runner:
 
 
 @contextlib.contextmanager
-def unroutable() -> Iterator[None]:
+def unroutable() -> Iterator[tuple[str, ...]]:
     """For the run, packets to ``UNROUTABLE`` are dropped, as a normal network drops them (only
-    where run as root with iptables; elsewhere the network is left as it is)."""
-    rule = ("OUTPUT", "-d", UNROUTABLE, "-j", "DROP")
+    where run as root with iptables; elsewhere the network is left as it is). The rule carries
+    this process's id, so runs side by side each add and remove their own; yields the rule."""
+    tag = f"releasekit adoption {os.getpid()}"
+    rule = ("OUTPUT", "-d", UNROUTABLE, "-m", "comment", "--comment", tag, "-j", "DROP")
     added = (
         os.geteuid() == 0
         and shutil.which("iptables") is not None
@@ -553,7 +555,7 @@ def unroutable() -> Iterator[None]:
         == 0
     )
     try:
-        yield
+        yield rule
     finally:
         if added:
             subprocess.run(["iptables", "-D", *rule], capture_output=True, check=False)
