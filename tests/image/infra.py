@@ -59,9 +59,15 @@ def missing_tools(*tools: str) -> list[str]:
 
 
 def use_private_storage() -> Path:
-    """Write the private storage.conf and return its path (for CONTAINERS_STORAGE_CONF)."""
+    """Write the private storage.conf and return its path (for CONTAINERS_STORAGE_CONF).
+
+    Each xdist worker has a storage of its own: containers/storage does not keep two processes
+    committing and removing images with the same layers apart (buildah's "committing container
+    for step" failures under parallel builds). The base image comes from the shared OCI archive.
+    """
     driver = os.environ.get("RELEASEKIT_TEST_STORAGE_DRIVER", "vfs")
-    root = CACHE / "containers" / driver
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    root = CACHE / "containers" / driver / worker
     root.mkdir(parents=True, exist_ok=True)
     conf = root / "storage.conf"
     text = (

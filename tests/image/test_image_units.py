@@ -104,6 +104,30 @@ def test_one_line_picks_the_error() -> None:
     assert "\n" not in one_line("a\n" * 500)
 
 
+def test_one_line_keeps_the_root_cause_of_a_long_go_error() -> None:
+    """buildah's commit failure prints the Dockerfile step as a Go struct before the cause; the
+    cause, last in Go's "what: why: cause" chain, is what the ERROR line must keep."""
+    struct = (
+        "{Env:[PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8] "
+        "Command:label Args:[org.opencontainers.image.source https://example.invalid/hello-rk] "
+        'Flags:[] Attrs:map[] Message:LABEL "org.opencontainers.image.source" '
+        '"https://example.invalid/hello-rk" Original:LABEL org.opencontainers.image.source=x}'
+    )
+    cause = 'reading layer "9f1c" for image "a3b2": layer not known'
+    output = (
+        "STEP 3/4: LABEL org.opencontainers.image.source=x\n"
+        f"Error: committing container for step {struct}: copying layers and metadata for "
+        f'container "{"c" * 64}": initializing source containers-storage:hello-working-container: '
+        f"{cause}\n"
+    )
+    line = one_line(output)
+    assert line.startswith("Error: committing container for step {...}: copying layers")
+    assert line.endswith(cause)
+    assert len(line) <= 300
+    long = "Error: " + "x" * 400 + ": the cause"
+    assert one_line(long).endswith("xxx: the cause") and " ... " in one_line(long)
+
+
 # ---------------------------------------------------------------- when the step runs
 
 

@@ -13,6 +13,8 @@ _NOISE = re.compile(
     r"Storing signatures|--> |time=\"[^\"]*\" level=(info|debug))"
 )
 _MAX = 300
+#: A Go struct printed with %+v: ``{Field:value Field:value ...}``.
+_GO_VALUE = re.compile(r"\{[A-Z]\w*:[^{}]*\}")
 
 
 class ImageError(StepFailed):
@@ -35,4 +37,9 @@ def one_line(output: str, fallback: str = "no output") -> str:
     chosen = (errors or useful or [fallback])[-1]
     chosen = re.sub(r"^time=\"[^\"]*\" level=\w+ msg=", "", chosen).strip('"')
     chosen = re.sub(r"\s*&\w+\.\w+\{.*$", "", chosen)  # a Go struct dump after the message
-    return chosen if len(chosen) <= _MAX else chosen[: _MAX - 3] + "..."
+    chosen = _GO_VALUE.sub("{...}", chosen)  # one inside it: "for step {Env:[...] ...}: cause"
+    if len(chosen) <= _MAX:
+        return chosen
+    # Go wraps errors as "what: why: root cause": keep the start and the root cause
+    head = _MAX // 3
+    return f"{chosen[:head]} ... {chosen[head + 5 - _MAX :]}"
