@@ -814,13 +814,42 @@ def releasekit(
         argv, cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         start_new_session=True,
     ) as proc:  # fmt: skip
+        RUNNING.add(proc.pid)
         try:
             out, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             out, err = proc.communicate()
             return -1, out + err + f"\nTIMEOUT after {timeout:.0f} s"
+        finally:
+            RUNNING.discard(proc.pid)
     return proc.returncode, out + err
+
+
+#: The process groups of the releases under way (each runs in a session of its own).
+RUNNING: set[int] = set()
+
+
+@contextlib.contextmanager
+def stopped_cleanly(pool: concurrent.futures.Executor | None = None) -> Iterator[None]:
+    """A run stopped by SIGTERM or Ctrl-C drops the projects not started, kills the releases
+    under way and leaves through the ``with`` blocks: the DROP rule and the cutoff index go."""
+
+    def terminate(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    except BaseException:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+        for group in list(RUNNING):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(group, signal.SIGKILL)
+        raise
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def run_one(
@@ -829,6 +858,7 @@ def run_one(
     outcome = Outcome(project)
     started = time.monotonic()
     base = workdir / project.name
+    shutil.rmtree(base, ignore_errors=True)  # a kept directory of an earlier run
     try:
         sdist, uploaded, wheels = download(project)
         repo = make_repository(project, sdist, base)
@@ -1052,6 +1082,7 @@ def main(argv: list[str] | None = None) -> int:
         unroutable(),
         CutoffIndex(INDEX) as pip,
         concurrent.futures.ThreadPoolExecutor(max_workers=max(args.jobs, 1)) as pool,
+        stopped_cleanly(pool),
     ):
         futures = [pool.submit(run_one, p, workdir, args.timeout, runner, pip) for p in chosen]
         for future in concurrent.futures.as_completed(futures):

@@ -3,6 +3,7 @@ each sdist's upload, and the environment the unprivileged user releases in."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib.util
 import os
@@ -10,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import ModuleType
 
@@ -124,6 +126,53 @@ def test_the_unroutable_address_gets_no_answer_for_the_run_only(adoption: Module
         with probe, pytest.raises(TimeoutError):
             probe.connect((adoption.UNROUTABLE, 80))
     assert subprocess.run(rule, capture_output=True, check=False).returncode != 0  # removed
+
+
+_KILLED_RUN = """
+import subprocess, sys, time
+sys.path.insert(0, {benchmarks!r})
+import adoption
+with adoption.unroutable() as rule, adoption.stopped_cleanly():
+    release = subprocess.Popen(["sleep", "120"], start_new_session=True)
+    adoption.RUNNING.add(release.pid)
+    print(release.pid, *rule, sep="\\t", flush=True)
+    time.sleep(120)
+"""
+
+
+def _gone_within(pid: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0 or shutil.which("iptables") is None,
+    reason="the harness drops packets only when run as root with iptables",
+)
+def test_a_run_stopped_by_sigterm_takes_its_rule_and_releases_with_it() -> None:
+    """A full run is long; stopped with SIGTERM (nox, CI, ``kill``), it must not leave the DROP
+    rule on the machine or a release running on without it."""
+    code = _KILLED_RUN.format(benchmarks=str(HARNESS.parent))
+    with subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True) as run:
+        assert run.stdout is not None
+        pid, *rule = run.stdout.readline().rstrip("\n").split("\t")
+        check = ["iptables", "-C", *rule]
+        assert subprocess.run(check, capture_output=True, check=False).returncode == 0
+        try:
+            run.terminate()
+            assert run.wait(timeout=30) == 128 + 15
+            assert subprocess.run(check, capture_output=True, check=False).returncode != 0
+            assert _gone_within(int(pid), seconds=5)  # killed, then reaped by init
+        finally:  # a failure must not leave them on the machine
+            subprocess.run(["iptables", "-D", *rule], capture_output=True, check=False)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(pid), 9)
 
 
 def test_tox_envs_are_seeded_as_under_plain_tox(adoption: ModuleType, tmp_path: Path) -> None:
