@@ -804,6 +804,15 @@ def audit_env() -> dict[str, str]:
         return {SKIP_ENV: f"adoption run: the OSV API is unreachable from this machine ({exc})"}
 
 
+#: The process groups of the releases under way (each runs in a session of its own).
+RUNNING: set[int] = set()
+
+
+def _kill_group(group: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(group, signal.SIGKILL)
+
+
 def releasekit(
     runner: Runner, repo: Path, env: dict[str, str], timeout: float, *args: str
 ) -> tuple[int, str]:
@@ -818,16 +827,12 @@ def releasekit(
         try:
             out, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+            _kill_group(proc.pid)
             out, err = proc.communicate()
             return -1, out + err + f"\nTIMEOUT after {timeout:.0f} s"
         finally:
             RUNNING.discard(proc.pid)
     return proc.returncode, out + err
-
-
-#: The process groups of the releases under way (each runs in a session of its own).
-RUNNING: set[int] = set()
 
 
 @contextlib.contextmanager
@@ -845,8 +850,7 @@ def stopped_cleanly(pool: concurrent.futures.Executor | None = None) -> Iterator
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
         for group in list(RUNNING):
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(group, signal.SIGKILL)
+            _kill_group(group)
         raise
     finally:
         signal.signal(signal.SIGTERM, previous)
