@@ -342,6 +342,23 @@ PROJECTS = (
     Project("requests-toolbelt", "1.0.0", "{version}"),
     Project("tinycss2", "1.4.0", "v{version}"),
     Project("mistune", "3.1.3", "v{version}"),
+    # The fourteenth wave (2026-12-04): ten more, chosen for shapes the first thirteen lack
+    # (pytest-asyncio's towncrier ``changelog.d`` with setuptools-scm, Faker's ``VERSION`` file
+    # with a ``.bumpversion.cfg``, tzlocal's ``CHANGES.txt``, croniter's src layout with
+    # ``requirements/``, emoji's CHANGES.md, lark with no changelog, uritemplate's HISTORY.rst,
+    # scrapy's cssselect ``CHANGES``, boltons' calendar-major flit project, python-docx's src
+    # layout with ``requirements-test.txt``), listed before any was run and kept whatever their
+    # result; pinned to the newest final release uploaded before 2025-07-01.
+    Project("pytest-asyncio", "1.0.0", "v{version}"),
+    Project("faker", "37.4.0", "v{version}"),
+    Project("tzlocal", "5.3.1", "{version}"),
+    Project("croniter", "6.0.0", "{version}"),
+    Project("emoji", "2.14.1", "v{version}"),
+    Project("lark", "1.2.2", "{version}"),
+    Project("uritemplate", "4.2.0", "{version}"),
+    Project("cssselect", "1.3.0", "v{version}"),
+    Project("boltons", "25.0.0", "{version}"),
+    Project("python-docx", "1.2.0", "v{version}"),
 )
 
 
