@@ -10,7 +10,9 @@ Detection order (the first that applies wins; a configured ``gate_command`` over
 2. tox (``tox.ini``, ``tox.toml``, ``[tool.tox]`` in pyproject.toml, ``[tox:tox]`` in setup.cfg):
    ``tox -e <env>``: the listed environment for the running Python (``py311``, ``py3.11``),
    else ``py`` (tox's environment for the Python it runs with), never one for another Python.
-   A configuration using tox-uv's runners needs tox-uv installed with tox (a gate check). An
+   A configuration using tox-uv's runners needs tox-uv installed with tox (a gate check); an
+   environment whose ``install_command`` runs pip stays on virtualenv's runner where tox-uv
+   is installed (``-x testenv.runner=virtualenv``: uv's environments have no pip). An
    environment whose command runs a Python script that is not in the project (a stale
    ``python sh_test.py``) cannot run the tests: it is passed over, and the reason shown.
 3. hatch: ``[tool.hatch.envs.hatch-test]`` -> ``hatch test``; ``[tool.hatch.envs.test]`` ->
@@ -54,6 +56,7 @@ from .toxconfig import (
     env_settings,
     externals,
     missing_script,
+    pip_runner,
     plugin_missing,
     tox_envs,
 )
@@ -301,7 +304,8 @@ def _tox(root: Path, data: Mapping[str, Any]) -> EnvSpec | str | None:
     if script is not None:
         return f"tox environment '{chosen}' ({where}) runs {script}, which is not in the project"
     runner, missing = _tool("tox")
-    argv = (*runner, "--skip-missing-interpreters", "false", "-e", chosen)
+    argv = (*runner, "--skip-missing-interpreters", "false", *pip_runner(root, settings))
+    argv += ("-e", chosen)
     plugin = None if missing else plugin_missing(root, runner)
     return EnvSpec(
         "tox",

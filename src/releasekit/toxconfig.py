@@ -24,6 +24,7 @@ __all__ = [
     "env_settings",
     "externals",
     "missing_script",
+    "pip_runner",
     "plugin_missing",
     "tox_envs",
 ]
@@ -96,13 +97,32 @@ def env_for_python(envs: list[str]) -> str:
 _TOX_FILES = ("tox.ini", "tox.toml", "pyproject.toml", "setup.cfg")
 
 
+def _names_uv_runners(root: Path) -> bool:
+    texts = (read_text(root / f) for f in _TOX_FILES if (root / f).is_file())
+    return any("uv-venv-" in text for text in texts)
+
+
 def plugin_missing(root: Path, runner: tuple[str, ...]) -> str | None:
     """``tox-uv`` when the tox configuration uses its runners and tox has not got it."""
-    texts = (read_text(root / f) for f in _TOX_FILES if (root / f).is_file())
-    if not any("uv-venv-" in text for text in texts):
+    if not _names_uv_runners(root):
         return None
     done = process.run([*runner, "--version"], check=False, what="listing tox's plugins")
     return None if "tox-uv" in done.output else "tox-uv"
+
+
+_PIP = re.compile(r"(?:^|[\s/])pip3?(?:\s|$)")
+
+
+def pip_runner(root: Path, settings: Mapping[str, list[str]]) -> tuple[str, ...]:
+    """tox's options that keep an environment whose ``install_command`` runs pip on
+    virtualenv's runner: with tox-uv installed, every environment is uv's, which has no pip
+    (``No module named pip``) and passes uv's options to the command (pytest-asyncio's and
+    nodeenv's ``python -m pip install ... {opts} {packages}`` got ``no such option:
+    --reinstall``). Nothing for a configuration that names tox-uv's runners itself."""
+    command = " ".join(settings.get("install_command", []))
+    if not _PIP.search(command) or _names_uv_runners(root):
+        return ()
+    return ("-x", "testenv.runner=virtualenv")
 
 
 _FACTORS = re.compile(r"^[\w.,!-]+:\s+(?=\S)")  # ``py311: pdm sync``: a factor condition
@@ -132,7 +152,8 @@ def env_settings(root: Path, data: Mapping[str, Any], env: str) -> dict[str, lis
     except configparser.Error:
         return {}
     settings: dict[str, list[str]] = {}
-    for key in ("allowlist_externals", "changedir", "commands_pre", "commands", "commands_post"):
+    keys = ("allowlist_externals", "changedir", "install_command", "commands_pre", "commands")
+    for key in (*keys, "commands_post"):
         section = next(
             (s for s in (f"testenv:{env}", "testenv") if parser.has_option(s, key)), None
         )

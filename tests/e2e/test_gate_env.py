@@ -458,6 +458,34 @@ def test_doctor_reports_a_missing_test_runner(tmp_path: Path) -> None:
     assert "uv tool install tox" in done.stderr
 
 
+TOX_WITH_PIP = """\
+[tox]
+env_list = py{major}{minor}
+[testenv]
+deps = pytest
+install_command = python -m pip install {{opts}} {{packages}}
+commands = pytest -p no:cacheprovider
+"""
+
+
+def test_a_tox_environment_that_installs_with_pip_runs_on_virtualenv(tmp_path: Path) -> None:
+    """pytest-asyncio's tox environments install with their own ``python -m pip install``. With
+    tox-uv installed (the test environment has it, as a maintainer's machine may), tox made them
+    uv's, which have no pip: the gate failed with ``No module named pip`` (or pip's ``no such
+    option: --reinstall``). Real tox, tox-uv, virtualenv and pip."""
+    assert importlib.util.find_spec("tox_uv") is not None  # the case this is about
+    tox_ini = TOX_WITH_PIP.format(major=sys.version_info.major, minor=sys.version_info.minor)
+    sb = _sandbox(tmp_path, edit={"tox.ini": tox_ini, ".gitignore": ".tox/\n"})
+    sb.run("release", "patch", "--to", "local", "--yes", check=True)
+    gate = sb.step_facts("gate")
+    assert gate["environment"] == "tox"
+    assert "-x testenv.runner=virtualenv" in gate["command"]
+    assert (
+        sb.repo / ".tox" / f"py{sys.version_info.major}{sys.version_info.minor}" / "bin" / "pip"
+    ).exists()
+    assert "3 passed" in (sb.repo / ".releasekit" / "gate.log").read_text()
+
+
 NO_EDITABLE_BACKEND = '''\
 """A build backend with no build_editable (as flit_core < 3.4 and other old backends)."""
 import base64, hashlib, pathlib, zipfile

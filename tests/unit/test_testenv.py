@@ -171,6 +171,46 @@ def test_tox_uv_runner_needs_the_plugin(tmp_path: Path) -> None:
     assert _detect(tmp_path, '[tool.tox]\nenv_list = ["py"]\n').tool_plugin is None
 
 
+#: pytest-asyncio's tox.ini: its own pip command installs its pinned requirements.
+PIP_INSTALL = """\
+[tox]
+envlist = py39, {env}
+[testenv]
+install_command = python -m pip install \\
+    --constraint dependencies/default/constraints.txt \\
+    {{opts}} {{packages}}
+commands = make test
+"""
+
+
+@pytest.mark.parametrize(
+    ("files", "override"),
+    [
+        ({"tox__ini": PIP_INSTALL.format(env=PYXY)}, True),
+        ({"tox__ini": "[testenv]\ninstall_command = pip3 install {opts} {packages}\n"}, True),
+        ({"tox__ini": "[testenv:py]\ninstall_command = /usr/bin/pip install {packages}\n"}, True),
+        # another env's pip command, or none: tox's own runner, whichever it is
+        ({"tox__ini": "[testenv:lint]\ninstall_command = pip install {packages}\n"}, False),
+        ({"tox__ini": "[testenv]\ndeps = pipdeptree\ncommands = pytest\n"}, False),
+        # a configuration that names tox-uv's runners runs on them, as it says
+        (
+            {
+                "tox__ini": "[testenv]\nrunner = uv-venv-runner\n"
+                "install_command = pip install {packages}\n"
+            },
+            False,
+        ),
+    ],
+)
+def test_a_tox_environment_installing_with_pip_stays_on_virtualenv(
+    tmp_path: Path, files: dict[str, str], override: bool
+) -> None:
+    spec = _detect(tmp_path, **files)
+    assert spec.kind == "tox"
+    assert (spec.argv[-4:-2] == ("-x", "testenv.runner=virtualenv")) is override
+    assert spec.argv[-2] == "-e"
+
+
 def test_detection_order_nox_before_tox_before_hatch(tmp_path: Path) -> None:
     hatch = "[tool.hatch.envs.hatch-test]\n"
     tox = "[tox]\nenvlist = py311\n"
