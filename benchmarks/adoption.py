@@ -647,13 +647,18 @@ ENTRY_LINE = re.compile(
 )
 
 
+#: A compare URL in an entry's line (GitHub's, GitLab's ``/-/compare/``): its ``A...B``.
+COMPARE_URL = re.compile(r"/compare/([^\s()\[\]<>]+?\.\.\.[^\s()\[\]<>]+)")
+
+
 def changelog_misplaced(repo: Path, project: Project, planned: str, runner: Runner) -> str:
     """Why the release commit's changelog entry is wrong (empty when it is not): in each changed
     changelog whose entries name the release and the last one, the release's entry must come
     first (series headings such as Mako's ``1.3`` above both are no release), written as an entry
     like the last one's (pyfakefs' was written in the shape of a "Planned changes (6.0.0)"
-    heading), and its line, or a line after it, must not repeat the last release's date (bleach's
-    was copied)."""
+    heading), its line, or a line after it, must not repeat the last release's date (bleach's
+    was copied), and a compare link in its line must go from the last release's tag to this
+    one's (Faker's, structlog's and charset-normalizer's were the last entry's)."""
     changed = git(repo, "show", "--name-only", "--format=", "HEAD", runner=runner).splitlines()
     for rel in changed:
         name = Path(rel).name.upper()
@@ -683,6 +688,10 @@ def changelog_misplaced(repo: Path, project: Project, planned: str, runner: Runn
                 now = lines[new - 1 + k].replace(planned, "X") if new + k <= len(lines) else ""
                 if was == now and re.search(r"\d", was):
                     return f"{rel}: the {planned} entry at line {new + k} copies the last date"
+            link = COMPARE_URL.search(lines[new - 1])
+            wanted = f"{project.tag(project.version)}...{project.tag(planned)}"
+            if link is not None and link[1] != wanted:
+                return f"{rel}: the {planned} entry links the changes {link[1]}, not {wanted}"
     return ""
 
 

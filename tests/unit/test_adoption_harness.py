@@ -238,6 +238,9 @@ def _released_repo(root: Path, changes: str, after: str) -> Path:
         ("= 6.0.3 - 8/6/24\n\n* new\n\n= 6.0.2 - 8/6/24\n\n* old\n", True),
         ("6.0.3\n-----\n* new\n\n6.0.2\n-----\n* old\n", False),  # no date at all
         ("## Planned (6.0.3)\n* new\n\n## Version 6.0.2\n* old\n", True),  # not an entry
+        # a compare link: the last release's tag to this one's, not the last entry's (Faker)
+        ("## [6.0.3](h/compare/6.0.2...6.0.3)\n\n## [6.0.2](h/compare/6.0.1...6.0.2)\n", False),
+        ("## [6.0.3](h/compare/6.0.1...6.0.2)\n\n## [6.0.2](h/compare/6.0.1...6.0.2)\n", True),
         # Mako's series headings above the blocks are no release
         (
             "6.0\n===\n\n.. changelog::\n    :version: 6.0.3\n\n.. changelog::\n"
@@ -255,6 +258,10 @@ def test_a_changelog_entry_below_the_last_release_is_misplaced(
     assert bool(found) == misplaced
     if "Planned" in after:
         assert found == "CHANGES: 6.0.3 is written, but not as an entry like 6.0.2's"
+    elif misplaced and "compare" in after:
+        assert (
+            found == "CHANGES: the 6.0.3 entry links the changes 6.0.1...6.0.2, not 6.0.2...6.0.3"
+        )
     elif misplaced and "(2024-08-06)\n\n* new" not in after and "8/6/24" not in after:
         assert found.startswith("CHANGES: the 6.0.3 entry is at line ") and "below 6.0.2's" in found
     elif misplaced:

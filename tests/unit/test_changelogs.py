@@ -391,6 +391,24 @@ NOTES = "* drop Python 3.9\n* add --json\n* cli: crash on empty input\n* Tidy th
             "[3.2.0]: https://x.invalid/p/compare/v3.1.0...v3.2.0\n"
             "[3.1.0]: https://x.invalid/p/compare/v3.0.0...v3.1.0\n",
         ),
+        (  # Faker (and structlog, charset-normalizer): each heading links the changes since
+            # the release before; before, the new entry's link was the last entry's
+            "CHANGELOG.md",
+            "## Changelog\n\n### [v3.1.0 - 2025-06-11](https://x.invalid/p/compare/v3.0.9...v3.1.0)"
+            "\n\n* old\n",
+            "## Changelog\n\n### [v3.2.0 - 2026-12-02](https://x.invalid/p/compare/v3.1.0...v3.2.0)"
+            "\n\n"
+            + NOTES
+            + "\n### [v3.1.0 - 2025-06-11](https://x.invalid/p/compare/v3.0.9...v3.1.0)"
+            "\n\n* old\n",
+        ),
+        (  # GitLab's compare URL, the date after the link (structlog's shape)
+            "CHANGELOG.md",
+            "## [3.1.0](https://gitlab.invalid/p/-/compare/3.0.0...3.1.0) - 2025-06-02\n\n- old\n",
+            "## [3.2.0](https://gitlab.invalid/p/-/compare/v3.1.0...v3.2.0) - 2026-12-02\n\n"
+            + NOTES.replace("* ", "- ")
+            + "\n## [3.1.0](https://gitlab.invalid/p/-/compare/3.0.0...3.1.0) - 2025-06-02\n\n- old\n",
+        ),
         (  # colorama: "0.4.6 Current release" over indented notes
             "CHANGELOG.rst",
             "3.1.0 Current release\n  * old\n\n3.0.0\n  * older\n",

@@ -286,7 +286,7 @@ def release_text(text: str, release: ReleaseInfo, *, markdown: bool) -> tuple[st
             written = "\n".join(lines[latest.end : stop])
             return text, written.strip() + "\n"  # the entry is already written
     shape = latest or _new_heading(lines, markdown)
-    block = shape.render(style.heading.format(**fields))
+    block = shape.render(_compared(style.heading.format(**fields), release))
     # the notes (or the "released" line) follow the heading as the latest entry's do: after a
     # blank line, or right below
     tight = latest is not None and latest.end < stop and bool(lines[latest.end].strip())
@@ -310,6 +310,19 @@ def release_text(text: str, release: ReleaseInfo, *, markdown: bool) -> tuple[st
     new_lines = _linked(lines[:at] + block + lines[at:], version, release)
     ending = text[len(text.rstrip("\n")) :] or "\n"  # the file's own trailing blank lines
     return "\n".join(new_lines).rstrip("\n") + ending, "\n".join(items) + "\n"
+
+
+_COMPARE_IN = re.compile(r"(?P<base>/compare/)[^\s()\[\]<>]+?\.\.\.[^\s()\[\]<>]+")
+
+
+def _compared(heading: str, release: ReleaseInfo) -> str:
+    """``heading`` with each compare URL going from the last release's tag to this one's:
+    Faker's ``### [v37.4.0 - 2025-06-11](.../compare/v37.3.4...v37.4.0)``, structlog's and
+    charset-normalizer's headings link the changes since the release before, and the new
+    entry's link was the last one's."""
+    if not release.previous_tag:
+        return heading
+    return _COMPARE_IN.sub(lambda m: f"{m['base']}{release.previous_tag}...{release.tag}", heading)
 
 
 def _linked(lines: list[str], version: re.Match[str] | None, release: ReleaseInfo) -> list[str]:
