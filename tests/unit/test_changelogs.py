@@ -407,7 +407,8 @@ NOTES = "* drop Python 3.9\n* add --json\n* cli: crash on empty input\n* Tidy th
             "## [3.1.0](https://gitlab.invalid/p/-/compare/3.0.0...3.1.0) - 2025-06-02\n\n- old\n",
             "## [3.2.0](https://gitlab.invalid/p/-/compare/v3.1.0...v3.2.0) - 2026-12-02\n\n"
             + NOTES.replace("* ", "- ")
-            + "\n## [3.1.0](https://gitlab.invalid/p/-/compare/3.0.0...3.1.0) - 2025-06-02\n\n- old\n",
+            + "\n## [3.1.0](https://gitlab.invalid/p/-/compare/3.0.0...3.1.0) - 2025-06-02\n\n"
+            "- old\n",
         ),
         (  # colorama: "0.4.6 Current release" over indented notes
             "CHANGELOG.rst",

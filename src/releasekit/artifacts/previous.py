@@ -6,7 +6,8 @@ clean checkout leaves them out, so the wheel installs and imports and every tran
 Each wheel is compared with the last release's wheel of the same tags on the target index (its
 directory for the embedded index, else downloaded from the simple index and hash-checked): a
 member the last wheel had and this one lacks stops the release, unless git deleted a file it
-came from since the last release's tag (a module removed on purpose). ``.dist-info`` is left
+came from since the last release's tag (a module removed on purpose); one that git tracks is
+named as left out of the sdist, from which the wheel is built. ``.dist-info`` is left
 out, and a top-level name without the release's version and Python tag (the ``.data``
 directory, a ``-nspkg.pth`` file).
 """
@@ -30,7 +31,7 @@ from packaging.utils import (
 from ..errors import IndexUnavailable
 from ..index import list_files
 
-__all__ = ["lost_members", "previous_wheel", "unexplained"]
+__all__ = ["in_git", "lost_members", "previous_wheel", "unexplained"]
 
 _PYTHON_TAG = re.compile(r"-py\d+(?:\.\d+)?(?=-)")
 
@@ -59,11 +60,23 @@ def lost_members(previous: Path, wheel: Path) -> list[str]:
     return sorted(old[key] for key in old.keys() - new.keys())
 
 
+def _from(member: str, paths: list[str]) -> bool:
+    return any(p == member or p.endswith("/" + member) for p in paths)
+
+
 def unexplained(lost: Iterable[str], deleted: Iterable[str]) -> list[str]:
     """The ``lost`` members that no path git ``deleted`` ends with (``src/pkg/x.py`` explains
     ``pkg/x.py``)."""
     gone = [path.strip("/") for path in deleted]
-    return [m for m in lost if not any(p == m or p.endswith("/" + m) for p in gone)]
+    return [m for m in lost if not _from(m, gone)]
+
+
+def in_git(lost: Iterable[str], tracked: Iterable[str]) -> list[str]:
+    """The ``lost`` members a file git tracks at the release commit ends with: the sdist left
+    them out (Faker's ``MANIFEST.in`` excludes ``faker/sphinx``, which its wheels, built from
+    the tree, have), and the wheel is built from the sdist."""
+    paths = list(tracked)
+    return [m for m in lost if _from(m, paths)]
 
 
 def _same_wheel(filename: str, name: str, version: str, tags: frozenset[object]) -> bool:

@@ -31,9 +31,12 @@ __all__ = ["BuildStep", "artifact_paths", "build_command", "build_package", "bui
 
 
 def build_command() -> list[str]:
-    """What builds the packages: ``uv build`` when uv is installed, else ``python -m build``."""
+    """What builds the packages: ``uv build`` when uv is installed, else ``python -m build``.
+    Neither is given ``--sdist --wheel``, with which both build each from the tree: without,
+    each builds the sdist, then the wheel from the sdist, so a file the sdist leaves out is not
+    in the wheel either, whichever builds it (the wheel pip would build from the sdist)."""
     uv = uv_binary()
-    return [uv, "build"] if uv else [*process.TOOL, "build", "--sdist", "--wheel"]
+    return [uv, "build"] if uv else [*process.TOOL, "build"]
 
 
 def build_python(uv: str, source: Path) -> list[str]:
@@ -65,7 +68,7 @@ def build_package(
     """
     staging = outdir / f".{package.canonical}"
     staging.mkdir(parents=True)
-    # uv build caches build environments; like build, it makes the wheel from the sdist
+    # uv build caches build environments
     command = build_command()
     uv = command[1] == "build"
     out = ["--quiet", "--out-dir"] if uv else ["--outdir"]

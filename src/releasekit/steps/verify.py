@@ -22,7 +22,7 @@ from ..artifacts import (
     scan,
     top_level_names,
 )
-from ..artifacts.previous import lost_members, previous_wheel, unexplained
+from ..artifacts.previous import in_git, lost_members, previous_wheel, unexplained
 from ..config import read_pyproject
 from ..errors import StepFailed
 from ..git import Git
@@ -87,19 +87,33 @@ def check_previous(ctx: Context) -> list[str]:
             continue
         lost = unexplained(lost_members(old, wheel), deleted)
         if lost:
-            shown = ", ".join(lost[:5]) + (f", and {len(lost) - 5} more" if len(lost) > 5 else "")
             since = f"since {tag}" if tag else "(no tag of the last release)"
             raise StepFailed(
                 f"{wheel.name} lacks {len(lost)} file(s) that {old.name} on {ctx.target.name} "
-                f"has, none of them deleted in git {since}: {shown}",
+                f"has, none of them deleted in git {since}: {_few(lost)}"
+                + _left_out_of_the_sdist(in_git(lost, Git(ctx.root).tracked_files())),
                 hint="nothing was uploaded; a file made outside the build (by a script run "
                 "before it, e.g. compiled translations) must be made by the build itself (a "
-                "build hook), and one an older build backend wrote needs that backend in "
-                "[build-system] requires; if dropping it is intended, set verify_previous = "
-                "false in [tool.releasekit] for this release",
+                "build hook), one an older build backend wrote needs that backend in "
+                "[build-system] requires, and one in git must be in the sdist (MANIFEST.in, "
+                "the backend's sdist settings); if dropping it is intended, set "
+                "verify_previous = false in [tool.releasekit] for this release",
             )
         compared.append(old.name)
     return compared
+
+
+def _few(names: list[str]) -> str:
+    return ", ".join(names[:5]) + (f", and {len(names) - 5} more" if len(names) > 5 else "")
+
+
+def _left_out_of_the_sdist(tracked: list[str]) -> str:
+    if not tracked:
+        return ""
+    return (
+        f"; {len(tracked)} of them in git ({_few(tracked)}) but left out of the sdist, from "
+        "which the wheel is built"
+    )
 
 
 @dataclass(frozen=True)

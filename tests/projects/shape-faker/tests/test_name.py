@@ -1,0 +1,5 @@
+import tinyfaker
+
+
+def test_name() -> None:
+    assert tinyfaker.name() == "Ada Lovelace"

@@ -1,0 +1,1 @@
+"""Sphinx helpers for the docs (left out of the sdist by MANIFEST.in, as Faker's are)."""
