@@ -33,6 +33,7 @@ from ..conftest import Sandbox, make_sandbox, metadata_version
 CHANGELOG_NAMES = re.compile(r"^(CHANGELOG|CHANGES|HISTORY|NEWS)(\.\w+)?$", re.IGNORECASE)
 VERSION_RE = re.compile(r"v?(\d+(?:\.\d+)*(?:(?:a|b|rc)\d+)?(?:\.post\d+)?(?:\.dev\d+)?)(?![\w.])")
 LINK_REF = re.compile(r"^\[[^\]]+\]:\s")
+COMPARE = re.compile(r"/compare/([^\s()\[\]<>]+?\.\.\.[^\s()\[\]<>]+)")
 UNDERLINE = re.compile(r"([=\-~^*+#])\1{2,}")
 PYPROJECT_VERSION = r'^version = "([^"]+)"$'
 DUNDER_VERSION = r'^__version__ = "([^"]+)"$'
@@ -319,6 +320,18 @@ SHAPES = {
         ("0.12.1", "1.0.0"),
         _full("1.0.1 1.1.0 1.1.1rc1 1.1.1 1.1.1.post1 1.1.2.dev1"),
     ),
+    # Faker: setup.py only (no pyproject.toml) reading a VERSION file, the version repeated in
+    # the package's __init__.py, CHANGELOG.md headings linking the changes since the release
+    # before (``### [v37.4.0 - 2025-06-11](.../compare/v37.3.4...v37.4.0)``), v tags.
+    "faker": Shape(
+        "shape-faker",
+        "tinyfaker",
+        "v{version}",
+        ("v37.3.0", "v37.4.0"),
+        _chain("patch=37.4.1", "minor=37.5.0"),
+        {"VERSION": r"^(\d\S*)$", "tinyfaker/__init__.py": r'^VERSION = "([^"]+)"$'},
+        "CHANGELOG.md",
+    ),
 }
 
 
@@ -589,6 +602,9 @@ def check_release(chain: Chain, k: int) -> None:
         assert released == ([v, *prior] if v not in prior else prior), released
         body = section(after_text, v)
         assert "unreleased" not in body.lower(), body
+        link = COMPARE.search(body.splitlines()[0])  # the heading's link: these changes
+        last = spec.tag_format.format(version=prior[0]) if prior else None
+        assert link is None or link[1] == f"{last}...{tag}", (link, last, tag)
         for entry in step.entries:
             assert entry in body, (entry, body)
         for old_version in prior:  # older entries kept as they were (link references may grow)
