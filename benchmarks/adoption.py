@@ -647,6 +647,8 @@ ENTRY_LINE = re.compile(
 )
 
 
+#: A year near an entry's line: its date (cssselect's ``Released on 2025-03-10.`` below it).
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 #: A compare URL in an entry's line (GitHub's, GitLab's ``/-/compare/``): its ``A...B``.
 COMPARE_URL = re.compile(r"/compare/([^\s()\[\]<>]+?\.\.\.[^\s()\[\]<>]+)")
 
@@ -657,7 +659,8 @@ def changelog_misplaced(repo: Path, project: Project, planned: str, runner: Runn
     first (series headings such as Mako's ``1.3`` above both are no release), written as an entry
     like the last one's (pyfakefs' was written in the shape of a "Planned changes (6.0.0)"
     heading), its line, or a line after it, must not repeat the last release's date (bleach's
-    was copied), and a compare link in its line must go from the last release's tag to this
+    was copied), nor lack a date where the last one's has one (cssselect's "Released on" line
+    was left out), and a compare link in its line must go from the last release's tag to this
     one's (Faker's, structlog's and charset-normalizer's were the last entry's)."""
     changed = git(repo, "show", "--name-only", "--format=", "HEAD", runner=runner).splitlines()
     for rel in changed:
@@ -688,6 +691,13 @@ def changelog_misplaced(repo: Path, project: Project, planned: str, runner: Runn
                 now = lines[new - 1 + k].replace(planned, "X") if new + k <= len(lines) else ""
                 if was == now and re.search(r"\d", was):
                     return f"{rel}: the {planned} entry at line {new + k} copies the last date"
+            was_dated = YEAR.search(
+                "\n".join(lines[old - 1 : old + 3]).replace(project.version, "")
+            )
+            if was_dated and not YEAR.search(
+                "\n".join(lines[new - 1 : new + 3]).replace(planned, "")
+            ):
+                return f"{rel}: the {planned} entry has no date where {project.version}'s has one"
             link = COMPARE_URL.search(lines[new - 1])
             wanted = f"{project.tag(project.version)}...{project.tag(planned)}"
             if link is not None and link[1] != wanted:

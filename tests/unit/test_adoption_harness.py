@@ -238,6 +238,12 @@ def _released_repo(root: Path, changes: str, after: str) -> Path:
         ("= 6.0.3 - 8/6/24\n\n* new\n\n= 6.0.2 - 8/6/24\n\n* old\n", True),
         ("6.0.3\n-----\n* new\n\n6.0.2\n-----\n* old\n", False),  # no date at all
         ("## Planned (6.0.3)\n* new\n\n## Version 6.0.2\n* old\n", True),  # not an entry
+        # the date line the last entry has, left out (cssselect's "Released on")
+        ("6.0.3\n-----\n\n* new\n\n6.0.2\n-----\n\nReleased on 2024-08-06.\n", True),
+        (
+            "6.0.3\n-----\n\nReleased on 2026-12-04.\n\n6.0.2\n-----\n\nReleased on 2024-08-06.\n",
+            False,
+        ),
         # a compare link: the last release's tag to this one's, not the last entry's (Faker)
         ("## [6.0.3](h/compare/6.0.2...6.0.3)\n\n## [6.0.2](h/compare/6.0.1...6.0.2)\n", False),
         ("## [6.0.3](h/compare/6.0.1...6.0.2)\n\n## [6.0.2](h/compare/6.0.1...6.0.2)\n", True),
@@ -258,6 +264,8 @@ def test_a_changelog_entry_below_the_last_release_is_misplaced(
     assert bool(found) == misplaced
     if "Planned" in after:
         assert found == "CHANGES: 6.0.3 is written, but not as an entry like 6.0.2's"
+    elif misplaced and "Released on" in after:
+        assert found == "CHANGES: the 6.0.3 entry has no date where 6.0.2's has one"
     elif misplaced and "compare" in after:
         assert (
             found == "CHANGES: the 6.0.3 entry links the changes 6.0.1...6.0.2, not 6.0.2...6.0.3"

@@ -31,6 +31,10 @@ from releasekit.changelogs import dates
         ("Version 6.2.0 (October 29th, 2024)", "%B %o, %Y"),
         ("Version 6.1.0 (Oct 1st, 2023)", "%b %o, %Y"),
         ("released on the 22nd May 2025", "%o %B %Y"),
+        # a date that ends a sentence (cssselect's; before, the full stop hid it)
+        ("Released on 2025-03-10.", "%Y-%m-%d"),
+        ("Released on 2025.03.10.", "%Y.%m.%d"),
+        ("Released 2/23/25.", "%-m/%-d/%y"),
     ],
 )
 def test_the_format_found_writes_the_same_shape(text: str, fmt: str) -> None:
@@ -40,7 +44,16 @@ def test_the_format_found_writes_the_same_shape(text: str, fmt: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["1.2.3", "Version 3.13", "released 2025-13-45", "Mayday 2025", "[bug=20251345]", "(#1234567)"],
+    [
+        "1.2.3",
+        "Version 3.13",
+        "released 2025-13-45",
+        "Mayday 2025",
+        "[bug=20251345]",
+        "(#1234567)",
+        "2025-03-10.1",  # a version-like number, not a date
+        "2/23/25.4",
+    ],
 )
 def test_no_date(text: str) -> None:
     assert dates.find(text) is None

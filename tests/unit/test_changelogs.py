@@ -410,6 +410,18 @@ NOTES = "* drop Python 3.9\n* add --json\n* cli: crash on empty input\n* Tidy th
             + "\n## [3.1.0](https://gitlab.invalid/p/-/compare/3.0.0...3.1.0) - 2025-06-02\n\n"
             "- old\n",
         ),
+        (  # cssselect: the date in a sentence under the heading; before, the full stop hid
+            # it and the entry was written without its "Released on" line
+            "CHANGES",
+            "Changelog\n=========\n\nVersion 3.1.0\n-------------\n\n"
+            "Released on 2025-03-10.\n\n*   old\n\n\n"
+            "Version 3.0.0\n-------------\n\nReleased on 2024-01-02.\n\n*   older\n",
+            "Changelog\n=========\n\nVersion 3.2.0\n-------------\n\n"
+            "Released on 2026-12-02.\n\n"
+            + NOTES.replace("* ", "*   ")
+            + "\n\nVersion 3.1.0\n-------------\n\nReleased on 2025-03-10.\n\n*   old\n\n\n"
+            "Version 3.0.0\n-------------\n\nReleased on 2024-01-02.\n\n*   older\n",
+        ),
         (  # colorama: "0.4.6 Current release" over indented notes
             "CHANGELOG.rst",
             "3.1.0 Current release\n  * old\n\n3.0.0\n  * older\n",

@@ -5,7 +5,7 @@
 ``Thu Apr 10 2025`` (Mako), ``August 27, 2025`` (Alembic), ``Aug 27, 2025``, ``October 29th,
 2024`` (bleach), ``27 August 2025`` and ``March, 2025`` (pyparsing). A format's ``%-d`` is an
 unpadded day (``%-m`` month) and ``%o`` an ordinal one (``29th``), written as the last release
-wrote it.
+wrote it. A date may end a sentence (cssselect's ``Released on 2025-03-10.``).
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ _MONTH = r"[A-Z][a-z]{2,8}"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"  # an ordinal day is parsed without its suffix
 _SUFFIX = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b")
 _FORMS = (
-    (re.compile(r"(?<![\d.])\d{4}-\d{2}-\d{2}(?![\d.])"), ("%Y-%m-%d",)),
-    (re.compile(r"(?<![\d.])\d{4}\.\d{2}\.\d{2}(?![\d.])"), ("%Y.%m.%d",)),
-    (re.compile(r"(?<![\d.])\d{4}/\d{2}/\d{2}(?![\d.])"), ("%Y/%m/%d",)),
-    (re.compile(r"(?<![\d.])(?:19|20)\d{6}(?![\d.])"), ("%Y%m%d",)),
+    (re.compile(r"(?<![\d.])\d{4}-\d{2}-\d{2}(?!\.?\d)"), ("%Y-%m-%d",)),
+    (re.compile(r"(?<![\d.])\d{4}\.\d{2}\.\d{2}(?!\.?\d)"), ("%Y.%m.%d",)),
+    (re.compile(r"(?<![\d.])\d{4}/\d{2}/\d{2}(?!\.?\d)"), ("%Y/%m/%d",)),
+    (re.compile(r"(?<![\d.])(?:19|20)\d{6}(?!\.?\d)"), ("%Y%m%d",)),
     # month first unless it cannot be (sh's ``2/23/25``); unpadded unless a part has a zero
     (
-        re.compile(r"(?<![\d/.])\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})(?![\d/.])"),
+        re.compile(r"(?<![\d/.])\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})(?![\d/]|\.\d)"),
         ("%m/%d/%y", "%d/%m/%y", "%m/%d/%Y", "%d/%m/%Y"),
     ),
     (re.compile(rf"\b[A-Z][a-z]{{2}} {_MONTH} {_DAY} \d{{4}}\b"), ("%a %b %d %Y",)),
