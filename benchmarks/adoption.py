@@ -359,6 +359,24 @@ PROJECTS = (
     Project("cssselect", "1.3.0", "v{version}"),
     Project("boltons", "25.0.0", "{version}"),
     Project("python-docx", "1.2.0", "v{version}"),
+    # The fifteenth wave (2026-12-04): ten more, chosen for shapes the first fourteen lack
+    # (validators' src layout with a mkdocs site and CHANGES.md, pyotp's single ``test.py``,
+    # jsonpickle's jaraco-style setuptools-scm with CHANGES.rst, schedule's root test module and
+    # HISTORY.rst, pytest-subtests' setuptools-scm pytest plugin, pytest-order's setup.py
+    # with CHANGELOG.md, nest-asyncio's single module, pep8-naming's own test runner, markdown2's
+    # ``lib/`` module with a ``test/`` runner, pyee's CHANGELOG.md with a mkdocs site), listed
+    # before any was run and kept whatever their result; pinned to the newest final release
+    # uploaded before 2025-07-01.
+    Project("validators", "0.35.0", "{version}"),
+    Project("pyotp", "2.9.0", "v{version}"),
+    Project("jsonpickle", "4.1.1", "v{version}"),
+    Project("schedule", "1.2.2", "{version}"),
+    Project("pytest-subtests", "0.14.2", "v{version}"),
+    Project("pytest-order", "1.3.0", "v{version}"),
+    Project("nest-asyncio", "1.6.0", "v{version}"),
+    Project("pep8-naming", "0.15.1", "{version}"),
+    Project("markdown2", "2.5.3", "{version}"),
+    Project("pyee", "13.0.0", "v{version}"),
 )
 
 
