@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -131,6 +132,49 @@ def test_a_version_constant_in_setup_py_itself_is_written(tmp_path: Path) -> Non
     source.verify("1.8.1")
     assert 'VERSION = "1.8.1"' in (root / "setup.py").read_text()
     assert (root / "tinyws/__init__.py").read_text() == '__version__ = "1.8.1"\n'
+
+
+SCHEDULE_PYPROJECT = """\
+[build-system]
+requires = ["setuptools >= 61.0"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "tinysched"
+description = "Job scheduling for humans."
+dynamic = ["version", "classifiers", "keywords", "authors"]
+"""
+
+
+def test_a_dynamic_project_version_setup_py_gives_is_written_there(tmp_path: Path) -> None:
+    """schedule's shape: a ``[project]`` table with a dynamic version and no setuptools dynamic
+    source, and setup.py passing ``version=SCHEDULE_VERSION``, assigned above it (a download URL
+    built from it). Before, ``init`` stopped: "no version releasekit can bump"."""
+    setup = (
+        'from setuptools import setup\n\n\nSCHEDULE_VERSION = "1.2.2"\n'
+        'URL = "https://example.invalid/tarball/" + SCHEDULE_VERSION\n\n'
+        'setup(\n    name="tinysched",\n    packages=["tinysched"],\n'
+        "    version=SCHEDULE_VERSION,\n"
+        '    url=URL,\n    author="A Maintainer",\n    keywords=["schedule"],\n'
+        '    classifiers=["Intended Audience :: Developers"],\n)\n'
+    )
+    files = {"setup.py": setup, "pyproject.toml": SCHEDULE_PYPROJECT, "tinysched/__init__.py": ""}
+    root = _project(tmp_path, files)
+    data = tomllib.loads(SCHEDULE_PYPROJECT)
+    source = detect_source(root, data, name="tinysched")
+    assert source.describe() == "setup.py (setup.py: the version in a Python file)"
+    assert source.read() == "1.2.2"
+    source.write("1.2.3")
+    source.verify("1.2.3")
+    assert setup.replace('"1.2.2"', '"1.2.3"') == (root / "setup.py").read_text()
+
+
+def test_another_backend_never_takes_the_version_from_setup_py(tmp_path: Path) -> None:
+    pyproject = SCHEDULE_PYPROJECT.replace("setuptools.build_meta", "hatchling.build")
+    setup = 'from setuptools import setup\nV = "1.2.2"\nsetup(name="tinysched", version=V)\n'
+    root = _project(tmp_path, {"setup.py": setup, "pyproject.toml": pyproject})
+    with pytest.raises(ConfigError, match="no version releasekit can bump"):
+        detect_source(root, tomllib.loads(pyproject), name="tinysched")
 
 
 def test_the_backend_is_asked_again_after_writing(tmp_path: Path) -> None:

@@ -5,15 +5,18 @@ build --metadata`` (pypa/build's public interface to the PEP 517
 ``prepare_metadata_for_build_wheel`` hook, in an isolated environment) gives the name and the
 current version. The version's homes are then the places that hold exactly that version:
 ``__version__ = "X"`` (or ``VERSION = "X"``, pytz's) in a module (what setup.py reads or imports) or
-in setup.py itself (websocket-client's ``VERSION = "1.8.0"``), a literal ``version="X"`` in setup.py
-itself, a file holding nothing but it (cookiecutter's ``VERSION.txt``), or the tuple a module
-computes ``__version__`` from (invoke's ``__version_info__ = (2, 2, 0)`` in ``_version.py``, which
-setup.py execs). Each is written (pycparser's setup.py and package both say ``2.22``); found
-nowhere, releasekit says so.
+in setup.py itself (websocket-client's ``VERSION = "1.8.0"``, or the name ``setup(version=NAME)``
+passes: schedule's ``SCHEDULE_VERSION = "1.2.2"``), a literal ``version="X"`` in setup.py itself,
+a file holding nothing but it (cookiecutter's ``VERSION.txt``), or the tuple a module computes
+``__version__`` from (invoke's ``__version_info__ = (2, 2, 0)`` in ``_version.py``, which setup.py
+execs). Each is written (pycparser's setup.py and package both say ``2.22``); found nowhere,
+releasekit says so. A ``[project]`` table whose version is dynamic, with setuptools as the
+backend and no other dynamic source, leaves the version to setup.py too (schedule's).
 """
 
 from __future__ import annotations
 
+import ast
 import functools
 import hashlib
 import json
@@ -36,6 +39,7 @@ from .project import Project
 __all__ = ["SetupPyMetadata", "SetupPyTupleVersion", "SetupPyVersion", "setup_py_metadata"]
 
 _DEPTH = 4
+_SETUPTOOLS = "setuptools.build_meta"
 #: Files holding nothing but the version, in the root or a top-level package.
 _VERSION_FILES = ("VERSION", "VERSION.txt", "version.txt")
 #: ``__version__ = "1.2.3"`` or ``VERSION = "1.2.3"`` (pytz: ``__version__ = VERSION``) in a module
@@ -126,8 +130,10 @@ class SetupPyVersion(ModuleVersion):
 
     @classmethod
     def detect(cls, project: Project) -> VersionSource | None:
-        if project.table("project") or project.table("tool", "poetry"):
+        if project.table("tool", "poetry") or not project.dynamic_version:
             return None
+        if project.table("project") and project.backend not in ("", _SETUPTOOLS):
+            return None  # another backend does not run setup.py
         meta = setup_py_metadata(project.root)
         if meta is None:
             return None
@@ -136,9 +142,12 @@ class SetupPyVersion(ModuleVersion):
         tuples: list[Path] = []  # invoke's ``__version_info__ = (2, 2, 0)``
         for path in _python_files(project.root):
             kinds = [(_MODULE, '__version__ = "..." (or VERSION)')]
+            text = read_text(path)
             if path == project.root / "setup.py":  # websocket-client: VERSION = "1.8.0" above
                 kinds.insert(0, (_KEYWORD, 'version="..." in setup()'))
-            text = read_text(path)
+                named = _version_name(text)  # schedule's version=SCHEDULE_VERSION
+                if named is not None:
+                    kinds.append((dunder_pattern(named), f'{named} = "..." in setup.py'))
             for pattern, where in kinds:
                 if any(_same(m.group("version"), version) for m in pattern.finditer(text)):
                     places.append((path, pattern, where))
@@ -177,6 +186,35 @@ class SetupPyTupleVersion(TupleVersion):
         """Read back from the file, then from the build backend."""
         super().verify(version)
         _backend_gives(self.root, self.path, version)
+
+
+def _version_name(text: str) -> str | None:
+    """The name ``setup(version=NAME)`` passes, when setup.py assigns it a string at its top
+    level (schedule's ``SCHEDULE_VERSION = "1.2.2"``), else None."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+    assigned = {
+        target.id
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            for keyword in node.keywords:
+                value = keyword.value
+                if (
+                    keyword.arg == "version"
+                    and isinstance(value, ast.Name)
+                    and value.id in assigned
+                ):
+                    return value.id
+    return None
 
 
 def _version_files(root: Path) -> list[Path]:
