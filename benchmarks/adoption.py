@@ -377,6 +377,23 @@ PROJECTS = (
     Project("pep8-naming", "0.15.1", "{version}"),
     Project("markdown2", "2.5.3", "{version}"),
     Project("pyee", "13.0.0", "v{version}"),
+    # The sixteenth wave (2026-12-04): ten more, chosen for shapes the first fifteen lack
+    # (gitpython's smmap with tests inside the package, Send2Trash's setup.cfg, pytest-repeat's
+    # single-module hatch-vcs plugin, flake8-bugbear's single module with a dynamic ``attr:``
+    # version, pytest-datadir's setuptools-scm src layout, mypy_extensions' flit module,
+    # WTForms' hatchling with a build hook, ftfy's uv.lock, pydash's invoke ``tasks.py``,
+    # colorlog's setup.py), listed before any was run and kept whatever their result; pinned to
+    # the newest final release uploaded before 2025-07-01.
+    Project("smmap", "5.0.2", "v{version}"),
+    Project("send2trash", "1.8.3", "{version}"),
+    Project("pytest-repeat", "0.9.4", "v{version}"),
+    Project("flake8-bugbear", "24.12.12", "{version}"),
+    Project("pytest-datadir", "1.7.2", "v{version}"),
+    Project("mypy-extensions", "1.1.0", "{version}"),
+    Project("wtforms", "3.2.1", "{version}"),
+    Project("ftfy", "6.3.1", "v{version}"),
+    Project("pydash", "8.0.5", "v{version}"),
+    Project("colorlog", "6.9.0", "v{version}"),
 )
 
 
