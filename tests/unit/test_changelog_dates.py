@@ -31,6 +31,8 @@ from releasekit.changelogs import dates
         ("Version 6.2.0 (October 29th, 2024)", "%B %o, %Y"),
         ("Version 6.1.0 (Oct 1st, 2023)", "%b %o, %Y"),
         ("released on the 22nd May 2025", "%o %B %Y"),
+        ("**0.9.4 (2025-Apr-5)**", "%Y-%b-%-d"),  # pytest-repeat's
+        ("0.9 (2025-Apr-05)", "%Y-%b-%d"),
         # a date that ends a sentence (cssselect's; before, the full stop hid it)
         ("Released on 2025-03-10.", "%Y-%m-%d"),
         ("Released on 2025.03.10.", "%Y.%m.%d"),
@@ -61,7 +63,7 @@ def test_no_date(text: str) -> None:
 
 FORMATS = [
     "%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d", "%Y%m%d", "%a %b %-d %Y", "%B %-d, %Y", "%d %B %Y",
-    "%B %o, %Y", "%o %b %Y", "%-m/%-d/%y", "%m/%d/%Y",
+    "%B %o, %Y", "%o %b %Y", "%-m/%-d/%y", "%m/%d/%Y", "%Y-%b-%-d",
 ]  # fmt: skip
 
 

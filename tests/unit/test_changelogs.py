@@ -422,6 +422,13 @@ NOTES = "* drop Python 3.9\n* add --json\n* cli: crash on empty input\n* Tidy th
             + "\n\nVersion 3.1.0\n-------------\n\nReleased on 2025-03-10.\n\n*   old\n\n\n"
             "Version 3.0.0\n-------------\n\nReleased on 2024-01-02.\n\n*   older\n",
         ),
+        (  # pytest-repeat: bold lines, the month as a name; before, the date was ISO's
+            "CHANGES.rst",
+            "**3.1.0 (2025-Apr-5)**\n\n* old\n\n**3.0.0 (2023-Oct-9)**\n\n* older\n",
+            "**3.2.0 (2026-Dec-2)**\n\n"
+            + NOTES
+            + "\n**3.1.0 (2025-Apr-5)**\n\n* old\n\n**3.0.0 (2023-Oct-9)**\n\n* older\n",
+        ),
         (  # colorama: "0.4.6 Current release" over indented notes
             "CHANGELOG.rst",
             "3.1.0 Current release\n  * old\n\n3.0.0\n  * older\n",

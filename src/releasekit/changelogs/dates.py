@@ -1,11 +1,11 @@
 """Release dates as changelogs write them: found in the latest entry, written the same way.
 
 ``2024-08-06``, ``2023.12.19`` (distro), ``2023/12/19``, ``20250415`` (Beautiful Soup),
-``2/23/25`` (sh; month first unless the first number cannot be a month),
-``Thu Apr 10 2025`` (Mako), ``August 27, 2025`` (Alembic), ``Aug 27, 2025``, ``October 29th,
-2024`` (bleach), ``27 August 2025`` and ``March, 2025`` (pyparsing). A format's ``%-d`` is an
-unpadded day (``%-m`` month) and ``%o`` an ordinal one (``29th``), written as the last release
-wrote it. A date may end a sentence (cssselect's ``Released on 2025-03-10.``).
+``2/23/25`` (sh; month first unless the first number cannot be a month), ``2025-Apr-5``
+(pytest-repeat), ``Thu Apr 10 2025`` (Mako), ``August 27, 2025`` (Alembic), ``Aug 27, 2025``,
+``October 29th, 2024`` (bleach), ``27 August 2025`` and ``March, 2025`` (pyparsing). A format's
+``%-d`` is an unpadded day (``%-m`` month) and ``%o`` an ordinal one (``29th``), written as the
+last release wrote it. A date may end a sentence (cssselect's ``Released on 2025-03-10.``).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ _FORMS = (
         re.compile(r"(?<![\d/.])\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})(?![\d/]|\.\d)"),
         ("%m/%d/%y", "%d/%m/%y", "%m/%d/%Y", "%d/%m/%Y"),
     ),
+    (re.compile(rf"(?<![\d.])\d{{4}}-{_MONTH}-\d{{1,2}}(?!\.?\d)"), ("%Y-%b-%d", "%Y-%B-%d")),
     (re.compile(rf"\b[A-Z][a-z]{{2}} {_MONTH} {_DAY} \d{{4}}\b"), ("%a %b %d %Y",)),
     (re.compile(rf"\b{_MONTH} {_DAY}, \d{{4}}\b"), ("%B %d, %Y", "%b %d, %Y")),
     (re.compile(rf"\b{_DAY} {_MONTH} \d{{4}}\b"), ("%d %B %Y", "%d %b %Y")),
