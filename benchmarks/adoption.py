@@ -927,6 +927,26 @@ def stopped_cleanly(pool: concurrent.futures.Executor | None = None) -> Iterator
         signal.signal(signal.SIGTERM, previous)
 
 
+def hatch_env(base: Path) -> dict[str, str]:
+    """hatch's environments for the project in its own directory: hatch keeps them in the
+    user's home, named after the project's path, and a later run in the same ``--keep``
+    directory found the last run's environment. Its editable install pointed at the old tree,
+    so platformdirs' ``version.py``, which hatch-vcs writes when it installs, was never written
+    into the new one."""
+    return {"HATCH_DATA_DIR": str(base / "hatch")}
+
+
+def maintainer_signals() -> None:
+    """The releases get the signal dispositions of a maintainer's shell: a shell starting a
+    background job without job control (``cmd &`` in a script, nohup) has it ignore SIGINT and
+    SIGQUIT, and an ignored signal stays ignored in every program it starts. Tests that
+    interrupt themselves then fail (sh's, pytest-cov's, ecdsa's)."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # SIG_DFL in the children
+    if signal.getsignal(signal.SIGQUIT) == signal.SIG_IGN:
+        signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+
+
 def run_one(
     project: Project, workdir: Path, timeout: float, runner: Runner, pip: CutoffIndex
 ) -> Outcome:
@@ -949,8 +969,15 @@ def run_one(
     tmp = Path(tempfile.mkdtemp(prefix="rk-"))  # short: tests put sockets below it
     if runner.owner:
         subprocess.run(["chown", f"{runner.owner}:", str(tmp)], check=True)
+    own = {
+        "RELEASEKIT_INDEX_DIR": str(index),
+        "NO_COLOR": "1",
+        "COLUMNS": "200",
+        "TMPDIR": str(tmp),
+    }
     env = runner.environ(
-        {"RELEASEKIT_INDEX_DIR": str(index), "NO_COLOR": "1", "COLUMNS": "200", "TMPDIR": str(tmp)}
+        own
+        | hatch_env(base)
         | resolution_env(uploaded, locked=(repo / "uv.lock").is_file(), pip=pip)
         | audit_env()
         | SEEDED_TOX
@@ -1146,6 +1173,7 @@ def main(argv: list[str] | None = None) -> int:
         for p in PROJECTS
         if (args.subset == "all" or p.ci) and (not args.only or p.name in args.only)
     ]
+    maintainer_signals()
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="releasekit-adoption-"))
     workdir.mkdir(parents=True, exist_ok=True)
     runner = make_runner()

@@ -286,3 +286,51 @@ def test_the_last_release_s_wheels_are_on_the_index_and_not_uploads(
     index = tmp_path / "index"
     assert adoption.seed_index(index, [wheel]) == {wheel.name}
     assert (index / wheel.name).read_bytes() == b"wheel"
+
+
+_IGNORING_SHELL = """
+import signal, subprocess, sys
+sys.path.insert(0, {benchmarks!r})
+import adoption
+signal.signal(signal.SIGINT, signal.SIG_IGN)  # as `cmd &` in a script, or nohup, leaves it
+signal.signal(signal.SIGQUIT, signal.SIG_IGN)
+{reset}
+child = "import signal; print(signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGQUIT))"
+print(subprocess.run([sys.executable, "-c", child], capture_output=True, text=True).stdout)
+"""
+
+
+@pytest.mark.parametrize("reset", [True, False])
+def test_releases_get_a_maintainer_s_signal_dispositions(reset: bool) -> None:
+    """Started in the background of a script, the harness inherited SIGINT ignored, and so did
+    every test suite it ran: sh's, pytest-cov's and ecdsa's tests that interrupt themselves
+    failed. The harness restores the defaults first (the child's Python then installs its
+    KeyboardInterrupt handler)."""
+    code = _IGNORING_SHELL.format(
+        benchmarks=str(HARNESS.parent), reset="adoption.maintainer_signals()" if reset else ""
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    if reset:
+        assert done.stdout.split() == ["<built-in", "function", "default_int_handler>", "0"]
+    else:
+        assert done.stdout.split() == ["1", "1"]  # SIG_IGN, inherited
+
+
+def test_each_project_has_its_own_hatch_environments(adoption: ModuleType, tmp_path: Path) -> None:
+    """hatch keeps environments in the user's home by the project's path: a run in a reused
+    ``--keep`` directory found the last run's (platformdirs' gate then lacked its version.py).
+    With the harness's environment, real hatch puts them below the project's directory."""
+    base = tmp_path / "platformdirs"
+    repo = base / "work"
+    repo.mkdir(parents=True)
+    (repo / "pyproject.toml").write_text('[project]\nname = "tinydirs"\nversion = "1"\n')
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HATCH_")}
+    found = subprocess.run(
+        ["hatch", "env", "find", "default"],
+        cwd=repo,
+        env=env | adoption.hatch_env(base),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert Path(found.stdout.strip()).is_relative_to(base / "hatch"), found.stdout
