@@ -1082,6 +1082,11 @@ used and each project has a time limit. The environment is a maintainer's at rel
   git identity in its `~/.gitconfig`, as a maintainer's git has (test suites commit).
 - Each release has a temporary directory of its own (`TMPDIR`): a maintainer releases one
   project at a time, and click's pager tests share one fixed file in it.
+- Each project has hatch's environments to itself (`HATCH_DATA_DIR` in its directory): hatch
+  names them after the project's path, and a reused `--keep` directory found the last run's.
+- The releases get a maintainer's shell's signal dispositions: started in the background of a
+  script, the harness inherits SIGINT and SIGQUIT ignored, and restores them before it starts
+  anything (sh's, pytest-cov's and ecdsa's tests interrupt themselves).
 - `REQUESTS_CA_BUNDLE` and `CURL_CA_BUNDLE`, which this machine sets and a maintainer's
   shell does not, are left out: requests lets them override a test's own `verify=`.
 - This machine's network accepts a TCP connection to any address; a maintainer's drops
