@@ -32,9 +32,9 @@ __all__ = ["BuildStep", "artifact_paths", "build_command", "build_package", "bui
 
 def build_command() -> list[str]:
     """What builds the packages: ``uv build`` when uv is installed, else ``python -m build``.
-    Neither is given ``--sdist --wheel``, with which both build each from the tree: without,
-    each builds the sdist, then the wheel from the sdist, so a file the sdist leaves out is not
-    in the wheel either, whichever builds it (the wheel pip would build from the sdist)."""
+    Neither gets ``--sdist --wheel`` (with it, both tools build each artifact from the tree):
+    each builds the sdist, then the wheel from the sdist, so a file the sdist leaves out is in
+    neither, whichever tool builds them, as in the wheel pip would build from the sdist."""
     uv = uv_binary()
     return [uv, "build"] if uv else [*process.TOOL, "build"]
 
