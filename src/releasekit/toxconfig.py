@@ -138,6 +138,17 @@ def _applies(condition: str, env: str) -> bool:
     )
 
 
+#: The settings of a tox environment the gate reads.
+_SETTINGS = (
+    "allowlist_externals",
+    "changedir",
+    "install_command",
+    "commands_pre",
+    "commands",
+    "commands_post",
+)
+
+
 def env_settings(root: Path, data: Mapping[str, Any], env: str) -> dict[str, list[str]]:
     """The lines of tox environment ``env``'s settings that apply to it (its own section, else
     ``[testenv]``; factor conditions such as ``py311: pdm sync`` resolved), read from
@@ -152,8 +163,7 @@ def env_settings(root: Path, data: Mapping[str, Any], env: str) -> dict[str, lis
     except configparser.Error:
         return {}
     settings: dict[str, list[str]] = {}
-    keys = ("allowlist_externals", "changedir", "install_command", "commands_pre", "commands")
-    for key in (*keys, "commands_post"):
+    for key in _SETTINGS:
         section = next(
             (s for s in (f"testenv:{env}", "testenv") if parser.has_option(s, key)), None
         )

@@ -23,7 +23,6 @@ from ..textfiles import read_text
 from . import dates
 from .base import DOCS, Applied, Changelog, ReleaseInfo
 from .commits import note_lines
-from .keepachangelog import COMPARE
 
 __all__ = ["TextFile", "release_text"]
 
@@ -316,8 +315,9 @@ _COMPARE_IN = re.compile(r"(?P<base>/compare/)[^\s()\[\]<>]+?\.\.\.[^\s()\[\]<>]
 
 
 def _compared(heading: str, release: ReleaseInfo) -> str:
-    """``heading`` with each compare URL going from the last release's tag to this one's:
-    Faker's ``### [v37.4.0 - 2025-06-11](.../compare/v37.3.4...v37.4.0)``, structlog's and
+    """``heading`` (or a link definition's URL) with each compare URL going from the last
+    release's tag to this one's: Faker's
+    ``### [v37.4.0 - 2025-06-11](.../compare/v37.3.4...v37.4.0)``, structlog's and
     charset-normalizer's headings link the changes since the release before, and the new
     entry's link was the last one's."""
     if not release.previous_tag:
@@ -337,9 +337,8 @@ def _linked(lines: list[str], version: re.Match[str] | None, release: ReleaseInf
     if found is None:
         return lines
     at, url = found[0], found[1]["url"]
-    compare = COMPARE.match(url)
-    if compare is not None and release.previous_tag:
-        url = f"{compare['base']}{release.previous_tag}...{release.tag}"
+    if release.previous_tag and _COMPARE_IN.search(url):
+        url = _compared(url, release)
     else:
         url = url.replace(old, release.version)
     label = lines[at][1 : lines[at].index("]")].replace(old, release.version)
