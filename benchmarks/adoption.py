@@ -969,14 +969,8 @@ def run_one(
     tmp = Path(tempfile.mkdtemp(prefix="rk-"))  # short: tests put sockets below it
     if runner.owner:
         subprocess.run(["chown", f"{runner.owner}:", str(tmp)], check=True)
-    own = {
-        "RELEASEKIT_INDEX_DIR": str(index),
-        "NO_COLOR": "1",
-        "COLUMNS": "200",
-        "TMPDIR": str(tmp),
-    }
     env = runner.environ(
-        own
+        {"RELEASEKIT_INDEX_DIR": str(index), "NO_COLOR": "1", "COLUMNS": "200", "TMPDIR": str(tmp)}
         | hatch_env(base)
         | resolution_env(uploaded, locked=(repo / "uv.lock").is_file(), pip=pip)
         | audit_env()
