@@ -146,10 +146,15 @@ dynamic = ["version", "classifiers", "keywords", "authors"]
 """
 
 
-def test_a_dynamic_project_version_setup_py_gives_is_written_there(tmp_path: Path) -> None:
+@pytest.mark.parametrize("backend", ["setuptools.build_meta", "setuptools.build_meta:__legacy__"])
+def test_a_dynamic_project_version_setup_py_gives_is_written_there(
+    tmp_path: Path, backend: str
+) -> None:
     """schedule's shape: a ``[project]`` table with a dynamic version and no setuptools dynamic
     source, and setup.py passing ``version=SCHEDULE_VERSION``, assigned above it (a download URL
-    built from it). Before, ``init`` stopped: "no version releasekit can bump"."""
+    built from it). Before, ``init`` stopped: "no version releasekit can bump". setuptools'
+    legacy backend (``:__legacy__``, which also puts the root on ``sys.path``) runs setup.py
+    just the same."""
     setup = (
         'from setuptools import setup\n\n\nSCHEDULE_VERSION = "1.2.2"\n'
         'URL = "https://example.invalid/tarball/" + SCHEDULE_VERSION\n\n'
@@ -158,9 +163,10 @@ def test_a_dynamic_project_version_setup_py_gives_is_written_there(tmp_path: Pat
         '    url=URL,\n    author="A Maintainer",\n    keywords=["schedule"],\n'
         '    classifiers=["Intended Audience :: Developers"],\n)\n'
     )
-    files = {"setup.py": setup, "pyproject.toml": SCHEDULE_PYPROJECT, "tinysched/__init__.py": ""}
+    pyproject = SCHEDULE_PYPROJECT.replace('"setuptools.build_meta"', f'"{backend}"')
+    files = {"setup.py": setup, "pyproject.toml": pyproject, "tinysched/__init__.py": ""}
     root = _project(tmp_path, files)
-    data = tomllib.loads(SCHEDULE_PYPROJECT)
+    data = tomllib.loads(pyproject)
     source = detect_source(root, data, name="tinysched")
     assert source.describe() == "setup.py (setup.py: the version in a Python file)"
     assert source.read() == "1.2.2"

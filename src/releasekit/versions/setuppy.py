@@ -39,7 +39,8 @@ from .project import Project
 __all__ = ["SetupPyMetadata", "SetupPyTupleVersion", "SetupPyVersion", "setup_py_metadata"]
 
 _DEPTH = 4
-_SETUPTOOLS = "setuptools.build_meta"
+#: No backend named (setuptools' legacy default) and setuptools' two backends: each runs setup.py
+_SETUPTOOLS = ("", "setuptools.build_meta", "setuptools.build_meta:__legacy__")
 #: Files holding nothing but the version, in the root or a top-level package.
 _VERSION_FILES = ("VERSION", "VERSION.txt", "version.txt")
 #: ``__version__ = "1.2.3"`` or ``VERSION = "1.2.3"`` (pytz: ``__version__ = VERSION``) in a module
@@ -132,7 +133,7 @@ class SetupPyVersion(ModuleVersion):
     def detect(cls, project: Project) -> VersionSource | None:
         if project.table("tool", "poetry") or not project.dynamic_version:
             return None
-        if project.table("project") and project.backend not in ("", _SETUPTOOLS):
+        if project.table("project") and project.backend not in _SETUPTOOLS:
             return None  # another backend does not run setup.py
         meta = setup_py_metadata(project.root)
         if meta is None:
