@@ -394,6 +394,25 @@ PROJECTS = (
     Project("ftfy", "6.3.1", "v{version}"),
     Project("pydash", "8.0.5", "v{version}"),
     Project("colorlog", "6.9.0", "v{version}"),
+    # The seventeenth wave (2026-12-05): ten more, chosen for shapes the first sixteen lack
+    # (python-hyper's wsproto with a src layout and CHANGELOG.rst, argcomplete's setuptools-scm
+    # with Changes.rst and a ``test/`` directory, hyperlink's src layout with CHANGELOG.md,
+    # wcmatch's hatch ``code`` source in ``__meta__.py`` with its changelog inside the docs,
+    # installer's flit src layout with a noxfile, portalocker's uv.lock with a ``tox.toml``,
+    # parse's single module and dynamic ``attr:`` version, setuptools-scm versioning itself,
+    # aiohappyeyeballs' poetry-core with semantic-release's CHANGELOG.md, hatch-vcs versioning
+    # itself), listed before any was run and kept whatever their result; pinned to the newest
+    # final release uploaded before 2025-07-01.
+    Project("wsproto", "1.2.0", "{version}"),
+    Project("argcomplete", "3.6.2", "v{version}"),
+    Project("hyperlink", "21.0.0", "v{version}"),
+    Project("wcmatch", "10.1", "{version}"),
+    Project("installer", "0.7.0", "{version}"),
+    Project("portalocker", "3.2.0", "v{version}"),
+    Project("parse", "1.20.2", "{version}"),
+    Project("setuptools-scm", "8.3.1", "v{version}"),
+    Project("aiohappyeyeballs", "2.6.1", "v{version}"),
+    Project("hatch-vcs", "0.5.0", "v{version}"),
 )
 
 
