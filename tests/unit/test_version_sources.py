@@ -314,13 +314,32 @@ def test_no_version_advice_never_suggests_a_downgrade(tmp_path: Path) -> None:
             "setuptools-scm",
         ),
         (f"{SETUPTOOLS}{DYNAMIC}\n[tool.setuptools_scm]\n", "setuptools-scm"),
+        (  # setuptools-scm's own shape: the attr is a module that asks setuptools-scm
+            f'{SETUPTOOLS}{DYNAMIC}\n[tool.setuptools.dynamic]\n'
+            'version = { attr = "_own_version_helper.version"}\n\n[tool.setuptools_scm]\n',
+            "setuptools-scm",
+        ),
+        (  # the attr is the module setuptools-scm writes at build time, not in git
+            f'{SETUPTOOLS}{DYNAMIC}\n[tool.setuptools.dynamic]\n'
+            'version = { attr = "demo_pkg._version.version"}\n\n'
+            '[tool.setuptools_scm]\nversion_file = "src/demo_pkg/_version.py"\n',
+            "setuptools-scm",
+        ),
         (f'{PDM}{DYNAMIC}\n[tool.pdm.version]\nsource = "scm"\n', "pdm-backend scm"),
     ],
 )
 def test_vcs_sources_read_the_latest_reachable_tag(
     tmp_path: Path, pyproject: str, kind: str
 ) -> None:
-    _repo(tmp_path, {"pyproject.toml": pyproject})
+    helper = 'def __getattr__(name: str) -> str:\n    return get_version(relative_to=__file__)\n'
+    _repo(
+        tmp_path,
+        {
+            "pyproject.toml": pyproject,
+            "_own_version_helper.py": helper,
+            "src/demo_pkg/__init__.py": "from ._version import version as __version__\n",
+        },
+    )
     source = _detect(tmp_path)
     assert source.vcs
     assert source.kind == kind

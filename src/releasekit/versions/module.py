@@ -132,7 +132,17 @@ class SetuptoolsAttrVersion(ModuleVersion):
             return None
         package_dir = project.table("tool", "setuptools", "package-dir").get("")
         base = project.root / package_dir if isinstance(package_dir, str) else project.root
-        return attr_file(project.root, attr, kind=cls.kind, base=base)
+        if "setuptools_scm" not in project.table("tool"):
+            return attr_file(project.root, attr, kind=cls.kind, base=base)
+        # With [tool.setuptools_scm] the attribute may be setuptools-scm's: the module it
+        # writes at build time (``version_file``), or one that asks it (setuptools-scm's own
+        # ``_own_version_helper.version``). Only a literal the file holds is the attr's.
+        try:
+            found = attr_file(project.root, attr, kind=cls.kind, base=base)
+            found.read()
+        except ConfigError:
+            return None
+        return found
 
 
 class SetuptoolsFileVersion(PlainFileVersion):
