@@ -493,15 +493,16 @@ def resolution_env(uploaded: dt.datetime, *, locked: bool, pip: CutoffIndex) -> 
     mirrors with newer files, which a maintainer's machine does not have. Not pip's
     ``--uploaded-prior-to``: the pips inside those tools' environments are older than it. A
     project with a ``uv.lock`` already pins what it resolved then, and uv refuses a lock made
-    without the cutoff."""
-    if locked:
-        return {}
+    without the cutoff (``uv lock --check``): there only the environments that do not use the
+    lock get it, tox's through its ``set_env`` (ftfy's and portalocker's tox environments
+    resolve their own test dependencies)."""
     cutoff = (uploaded + dt.timedelta(days=RESOLVE_DAYS)).astimezone(dt.UTC)
-    return {
-        "UV_EXCLUDE_NEWER": cutoff.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "PIP_INDEX_URL": pip.url(cutoff),
-        "PIP_CONFIG_FILE": os.devnull,
-    }
+    stamp = cutoff.strftime("%Y-%m-%dT%H:%M:%SZ")
+    pip_env = {"PIP_INDEX_URL": pip.url(cutoff), "PIP_CONFIG_FILE": os.devnull}
+    if locked:
+        tox = f"{SEEDED_TOX['TOX_OVERRIDE']};testenv.set_env+=UV_EXCLUDE_NEWER={stamp}"
+        return {"TOX_OVERRIDE": tox} | pip_env
+    return {"UV_EXCLUDE_NEWER": stamp} | pip_env | SEEDED_TOX
 
 
 def git(cwd: Path, *args: str, runner: Runner | None = None) -> str:
@@ -993,7 +994,6 @@ def run_one(
         | hatch_env(base)
         | resolution_env(uploaded, locked=(repo / "uv.lock").is_file(), pip=pip)
         | audit_env()
-        | SEEDED_TOX
     )
     code, output = releasekit(runner, repo, env, timeout, "init")
     if code == 0 and git(repo, "status", "--porcelain", runner=runner):
@@ -1073,8 +1073,9 @@ used and each project has a time limit. The environment is a maintainer's at rel
 - Dependencies resolve as of the release: `UV_EXCLUDE_NEWER` is the pinned sdist's
   `upload-time` (PEP 700, from the simple index) plus 7 days, so releasekit's venvs,
   tox-uv and hatch install what the maintainers had that week, not today's versions that
-  break an old test suite. A project with a `uv.lock` gets no cutoff (its lock already
-  pins that resolution, and uv rejects a lock made without the cutoff). pip, inside the
+  break an old test suite. A project with a `uv.lock` keeps its lock's resolution (uv
+  rejects a lock made without the cutoff): only its tox environments, which do not read the
+  lock, get the cutoff, through `set_env` (`TOX_OVERRIDE`). pip, inside the
   projects' own tools (tox 3 provisioned by python-dateutil's `requires = tox<4`, nox's
   virtualenv backend), gets the same cutoff through `PIP_INDEX_URL`: a local index
   (`benchmarks/cutoff_index.py`) that lists PyPI's files uploaded up to the cutoff and

@@ -42,14 +42,21 @@ def test_upload_time_from_a_pep_700_entry(adoption: ModuleType) -> None:
 def test_resolution_as_of_the_release_week(adoption: ModuleType) -> None:
     uploaded = dt.datetime(2025, 4, 9, 2, 54, 46, tzinfo=dt.UTC)
     with adoption.CutoffIndex(adoption.INDEX) as pip:
-        assert adoption.resolution_env(uploaded, locked=False, pip=pip) == {
-            "UV_EXCLUDE_NEWER": "2025-04-16T02:54:46Z",
+        pip_env = {
             "PIP_INDEX_URL": pip.url(uploaded + dt.timedelta(days=7)),
             "PIP_CONFIG_FILE": os.devnull,
         }
+        assert adoption.resolution_env(uploaded, locked=False, pip=pip) == {
+            "UV_EXCLUDE_NEWER": "2025-04-16T02:54:46Z",
+            "TOX_OVERRIDE": "testenv.uv_seed=true",
+        } | pip_env
         assert pip.url(uploaded).endswith("/20250409T025446Z/simple/")
-        # a uv.lock already pins the release's resolution (and uv rejects it under a cutoff)
-        assert adoption.resolution_env(uploaded, locked=True, pip=pip) == {}
+        # a uv.lock already pins the release's resolution (and uv rejects it under a cutoff):
+        # only tox's environments, which do not use it, get the cutoff
+        assert adoption.resolution_env(uploaded, locked=True, pip=pip) == {
+            "TOX_OVERRIDE": "testenv.uv_seed=true;"
+            "testenv.set_env+=UV_EXCLUDE_NEWER=2025-04-16T02:54:46Z",
+        } | pip_env
 
 
 def test_pip_resolves_as_of_the_cutoff(adoption: ModuleType, tmp_path: Path) -> None:
@@ -196,6 +203,28 @@ def test_tox_envs_are_seeded_as_under_plain_tox(adoption: ModuleType, tmp_path: 
     assert tox({}).returncode != 0  # uv's environment alone has no setuptools
     seeded = tox(adoption.SEEDED_TOX)
     assert seeded.returncode == 0, seeded.stdout + seeded.stderr
+
+
+def test_a_locked_projects_tox_environments_resolve_as_of_the_cutoff(
+    adoption: ModuleType, tmp_path: Path
+) -> None:
+    """Real tox with tox-uv over PyPI: under a uv.lock's project, tox's environments (which
+    do not read the lock) still install as of the release week. iniconfig 2.0.0 was uploaded
+    2023-01-07 and 2.1.0 2025-03-19; today's would be 2.1.0 or later."""
+    (tmp_path / "tox.ini").write_text(
+        "[tox]\nenv_list = py\nskip_missing_interpreters = false\n\n[testenv]\n"
+        "skip_install = true\ndeps = iniconfig\n"
+        "commands = python -c 'import importlib.metadata as m; print(m.version(\"iniconfig\"))'\n",
+        encoding="utf-8",
+    )
+    uploaded = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
+    with adoption.CutoffIndex(adoption.INDEX) as pip:
+        extra = adoption.resolution_env(uploaded, locked=True, pip=pip)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TOX_", "UV_"))} | extra
+    argv = ["tox", "-e", "py", "--recreate", "--workdir", str(tmp_path / ".tox")]
+    done = subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "\n2.0.0\n" in done.stdout
 
 
 def test_a_release_counts_with_its_tag_in_the_projects_style(adoption: ModuleType) -> None:
