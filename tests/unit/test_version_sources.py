@@ -315,12 +315,12 @@ def test_no_version_advice_never_suggests_a_downgrade(tmp_path: Path) -> None:
         ),
         (f"{SETUPTOOLS}{DYNAMIC}\n[tool.setuptools_scm]\n", "setuptools-scm"),
         (  # setuptools-scm's own shape: the attr is a module that asks setuptools-scm
-            f'{SETUPTOOLS}{DYNAMIC}\n[tool.setuptools.dynamic]\n'
+            f"{SETUPTOOLS}{DYNAMIC}\n[tool.setuptools.dynamic]\n"
             'version = { attr = "_own_version_helper.version"}\n\n[tool.setuptools_scm]\n',
             "setuptools-scm",
         ),
         (  # the attr is the module setuptools-scm writes at build time, not in git
-            f'{SETUPTOOLS}{DYNAMIC}\n[tool.setuptools.dynamic]\n'
+            f"{SETUPTOOLS}{DYNAMIC}\n[tool.setuptools.dynamic]\n"
             'version = { attr = "demo_pkg._version.version"}\n\n'
             '[tool.setuptools_scm]\nversion_file = "src/demo_pkg/_version.py"\n',
             "setuptools-scm",
@@ -331,7 +331,7 @@ def test_no_version_advice_never_suggests_a_downgrade(tmp_path: Path) -> None:
 def test_vcs_sources_read_the_latest_reachable_tag(
     tmp_path: Path, pyproject: str, kind: str
 ) -> None:
-    helper = 'def __getattr__(name: str) -> str:\n    return get_version(relative_to=__file__)\n'
+    helper = "def __getattr__(name: str) -> str:\n    return get_version(relative_to=__file__)\n"
     _repo(
         tmp_path,
         {
