@@ -684,6 +684,42 @@ def test_a_changelog_in_the_docs_with_entries_is_found(tmp_path: Path) -> None:
     )
 
 
+def test_the_changelog_page_of_the_mkdocs_nav_is_found(tmp_path: Path) -> None:
+    """wcmatch's (and soupsieve's) mkdocs.yml: ``docs_dir: docs/src/markdown`` and
+    ``- Changelog: about/changelog.md`` in its nav; before, the release wrote no changelog."""
+    page = "# Changelog\n\n## 3.1.0\n\n-   **NEW**: old.\n"
+    mkdocs = (
+        "site_name: Demo\ndocs_dir: docs/src/markdown\nnav:\n  - Home: index.md\n"
+        "  - About:\n      - Changelog: about/changelog.md\n      - License: about/license.md\n"
+    )
+    files = {"mkdocs.yml": mkdocs, "docs/src/markdown/about/changelog.md": page}
+    root = _project(tmp_path, files | {"docs/src/markdown/about/license.md": "# License\n"})
+    found = detect(root)
+    assert (
+        isinstance(found, TextFile) and found.file == root / "docs/src/markdown/about/changelog.md"
+    )
+    found.apply(RELEASE)
+    entry = NOTES.replace("* ", "-   ")  # the page's own bullets
+    assert found.file.read_text().startswith(f"# Changelog\n\n## 3.2.0\n\n{entry}\n## 3.1.0")
+
+
+@pytest.mark.parametrize(
+    "mkdocs",
+    [
+        "nav:\n  - Changelog: changelog.md\n",  # docs/ by default, where the page is not
+        "docs_dir: ../elsewhere\nnav:\n  - Changelog: changelog.md\n",  # outside the project
+        "docs_dir: docs/src/markdown\nnav:\n  - Changelog: about/changes.md\n",  # no such page
+    ],
+)
+def test_an_mkdocs_nav_page_that_is_not_there_is_no_changelog(tmp_path: Path, mkdocs: str) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "changelog.md").write_text("# Changelog\n\n## 3.1.0\n\n- old\n")
+    page = {"docs/src/markdown/about/changelog.md": "# Changelog\n\n## 3.1.0\n\n- old\n"}
+    root = _project(tmp_path / "project", {"mkdocs.yml": mkdocs} | page)
+    assert detect(root).kind == "none"
+
+
 def test_a_docs_page_that_only_includes_the_changelog_is_not_it(tmp_path: Path) -> None:
     root = _project(tmp_path, {"docs/changes.rst": "Changes\n=======\n\n.. include:: ../X.rst\n"})
     assert detect(root).kind == "none"

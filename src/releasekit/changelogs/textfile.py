@@ -419,9 +419,30 @@ def find_file(root: Path) -> Path | None:
     found = _named(root, STEMS)
     if found:
         return found[0]
-    for base in DOCS:
-        for path in _named(root / base, (*STEMS, "RELEASE-NOTES", "RELEASE_NOTES")):
-            markdown = path.suffix.lower() in {".md", ".markdown"}
-            if _entries(read_text(path).splitlines(), markdown):
-                return path
+    pages = [p for base in DOCS for p in _named(root / base, _DOCS_STEMS)] + _mkdocs_pages(root)
+    for path in pages:
+        markdown = path.suffix.lower() in {".md", ".markdown"}
+        if _entries(read_text(path).splitlines(), markdown):
+            return path
     return None
+
+
+_DOCS_STEMS = (*STEMS, "RELEASE-NOTES", "RELEASE_NOTES")
+_DOCS_DIR = re.compile(r"^docs_dir:\s*['\"]?([^'\"\s#]+)", re.MULTILINE)
+_NAV_PAGE = re.compile(r"^\s*-\s*(?:[^:\n]*:\s*)?['\"]?([^'\"\s:#]+\.md)['\"]?\s*$", re.MULTILINE)
+
+
+def _mkdocs_pages(root: Path) -> list[Path]:
+    """The pages of mkdocs.yml's ``nav`` named like a changelog, under its ``docs_dir``
+    (wcmatch's and soupsieve's ``docs/src/markdown/about/changelog.md``); none outside the
+    project."""
+    config = root / "mkdocs.yml"
+    if not config.is_file():
+        return []
+    text = read_text(config)
+    configured = _DOCS_DIR.search(text)
+    docs = root / (configured.group(1) if configured else "docs")
+    inside = root.resolve()
+    stems = {stem.upper() for stem in _DOCS_STEMS}
+    pages = [docs / page for page in _NAV_PAGE.findall(text) if Path(page).stem.upper() in stems]
+    return [p for p in pages if p.is_file() and p.resolve().is_relative_to(inside)]
