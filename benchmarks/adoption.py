@@ -500,8 +500,7 @@ def resolution_env(uploaded: dt.datetime, *, locked: bool, pip: CutoffIndex) -> 
     stamp = cutoff.strftime("%Y-%m-%dT%H:%M:%SZ")
     pip_env = {"PIP_INDEX_URL": pip.url(cutoff), "PIP_CONFIG_FILE": os.devnull}
     if locked:
-        tox = f"{SEEDED_TOX['TOX_OVERRIDE']};testenv.set_env+=UV_EXCLUDE_NEWER={stamp}"
-        return {"TOX_OVERRIDE": tox} | pip_env
+        return tox_override("uv_seed=true", f"set_env+=UV_EXCLUDE_NEWER={stamp}") | pip_env
     return {"UV_EXCLUDE_NEWER": stamp} | pip_env | SEEDED_TOX
 
 
@@ -875,7 +874,16 @@ def error_line(output: str) -> str:
 # every project's tox environments uv's, which unlike virtualenv's get no pip or setuptools.
 # The projects written for plain tox (Deprecated's tox.ini adds setuptools only for Python
 # >= 3.12, relying on virtualenv's seeding below) get virtualenv's seeding back.
-SEEDED_TOX = {"TOX_OVERRIDE": "testenv.uv_seed=true"}
+def tox_override(*settings: str) -> dict[str, str]:
+    """``TOX_OVERRIDE`` setting each of ``settings`` for every environment, wherever the
+    project configures tox: tox names the base section ``testenv`` in tox.ini and setup.cfg,
+    ``env_run_base`` in tox.toml and ``tool.tox.env_run_base`` in pyproject.toml, and
+    overrides one it does not have harmlessly; tox splits the variable at ``;``."""
+    bases = ("testenv", "env_run_base", "tool.tox.env_run_base")
+    return {"TOX_OVERRIDE": ";".join(f"{base}.{s}" for s in settings for base in bases)}
+
+
+SEEDED_TOX = tox_override("uv_seed=true")
 
 
 @functools.cache

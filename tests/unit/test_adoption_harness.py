@@ -46,17 +46,29 @@ def test_resolution_as_of_the_release_week(adoption: ModuleType) -> None:
             "PIP_INDEX_URL": pip.url(uploaded + dt.timedelta(days=7)),
             "PIP_CONFIG_FILE": os.devnull,
         }
-        assert adoption.resolution_env(uploaded, locked=False, pip=pip) == {
-            "UV_EXCLUDE_NEWER": "2025-04-16T02:54:46Z",
-            "TOX_OVERRIDE": "testenv.uv_seed=true",
-        } | pip_env
+        assert (
+            adoption.resolution_env(uploaded, locked=False, pip=pip)
+            == {
+                "UV_EXCLUDE_NEWER": "2025-04-16T02:54:46Z",
+            }
+            | adoption.SEEDED_TOX
+            | pip_env
+        )
         assert pip.url(uploaded).endswith("/20250409T025446Z/simple/")
         # a uv.lock already pins the release's resolution (and uv rejects it under a cutoff):
         # only tox's environments, which do not use it, get the cutoff
-        assert adoption.resolution_env(uploaded, locked=True, pip=pip) == {
-            "TOX_OVERRIDE": "testenv.uv_seed=true;"
-            "testenv.set_env+=UV_EXCLUDE_NEWER=2025-04-16T02:54:46Z",
-        } | pip_env
+        cutoff = "set_env+=UV_EXCLUDE_NEWER=2025-04-16T02:54:46Z"
+        assert (
+            adoption.resolution_env(uploaded, locked=True, pip=pip)
+            == {
+                "TOX_OVERRIDE": ";".join(
+                    f"{base}.{setting}"
+                    for setting in ("uv_seed=true", cutoff)
+                    for base in ("testenv", "env_run_base", "tool.tox.env_run_base")
+                )
+            }
+            | pip_env
+        )
 
 
 def test_pip_resolves_as_of_the_cutoff(adoption: ModuleType, tmp_path: Path) -> None:
@@ -205,18 +217,36 @@ def test_tox_envs_are_seeded_as_under_plain_tox(adoption: ModuleType, tmp_path: 
     assert seeded.returncode == 0, seeded.stdout + seeded.stderr
 
 
+_PRINT = "import importlib.metadata as m; print(m.version('iniconfig'))"
+
+
+@pytest.mark.parametrize(
+    ("name", "config"),
+    [
+        (
+            "tox.ini",
+            "[tox]\nenv_list = py\n\n[testenv]\nskip_install = true\ndeps = iniconfig\n"
+            f'commands = python -c "{_PRINT}"\n',
+        ),
+        (  # portalocker's
+            "tox.toml",
+            'env_list = ["py"]\n\n[env_run_base]\nskip_install = true\ndeps = ["iniconfig"]\n'
+            f'commands = [["python", "-c", "{_PRINT}"]]\n',
+        ),
+        (
+            "pyproject.toml",
+            '[tool.tox]\nenv_list = ["py"]\n\n[tool.tox.env_run_base]\nskip_install = true\n'
+            f'deps = ["iniconfig"]\ncommands = [["python", "-c", "{_PRINT}"]]\n',
+        ),
+    ],
+)
 def test_a_locked_projects_tox_environments_resolve_as_of_the_cutoff(
-    adoption: ModuleType, tmp_path: Path
+    adoption: ModuleType, tmp_path: Path, name: str, config: str
 ) -> None:
     """Real tox with tox-uv over PyPI: under a uv.lock's project, tox's environments (which
-    do not read the lock) still install as of the release week. iniconfig 2.0.0 was uploaded
-    2023-01-07 and 2.1.0 2025-03-19; today's would be 2.1.0 or later."""
-    (tmp_path / "tox.ini").write_text(
-        "[tox]\nenv_list = py\nskip_missing_interpreters = false\n\n[testenv]\n"
-        "skip_install = true\ndeps = iniconfig\n"
-        "commands = python -c 'import importlib.metadata as m; print(m.version(\"iniconfig\"))'\n",
-        encoding="utf-8",
-    )
+    do not read the lock) still install as of the release week, wherever tox is configured.
+    iniconfig 2.0.0 was uploaded 2023-01-07 and 2.1.0 2025-03-19; today's is 2.1.0 or later."""
+    (tmp_path / name).write_text(config, encoding="utf-8")
     uploaded = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
     with adoption.CutoffIndex(adoption.INDEX) as pip:
         extra = adoption.resolution_env(uploaded, locked=True, pip=pip)
