@@ -136,6 +136,43 @@ def test_keepachangelog_without_links_and_with_a_non_semver_history(tmp_path: Pa
     )
 
 
+HATCH_HISTORY = """\
+# History
+
+The format is based on [Keep a Changelog](https://keepachangelog.com/en/1.0.0/).
+
+## Unreleased
+
+***Fixed:***
+
+- A crash.
+
+## 3.1.0 - 2026-01-05
+
+- First.
+"""
+
+
+def test_an_unbracketed_unreleased_section_of_a_keepachangelog_file(tmp_path: Path) -> None:
+    """hatch's and hatch-vcs's HISTORY.md: ``## Unreleased`` stays at the top, empty, and the
+    release is a heading like the others below it (before, Unreleased itself was renamed)."""
+    root = _project(tmp_path, {"HISTORY.md": HATCH_HISTORY})
+    kind = detect(root)
+    assert isinstance(kind, KeepAChangelog)
+    kind.apply(RELEASE)
+    assert (root / "HISTORY.md").read_text() == HATCH_HISTORY.replace(
+        "## Unreleased\n", "## Unreleased\n\n## 3.2.0 - 2026-12-02\n"
+    )
+
+
+def test_an_unbracketed_unreleased_heading_elsewhere_is_not_keepachangelog(tmp_path: Path) -> None:
+    text = HATCH_HISTORY.replace(
+        "based on [Keep a Changelog](https://keepachangelog.com/en/1.0.0/)", "ours"
+    )
+    root = _project(tmp_path, {"HISTORY.md": text})
+    assert not isinstance(detect(root), KeepAChangelog)
+
+
 def test_keepachangelog_empty_section_is_said_in_the_plan(tmp_path: Path) -> None:
     root = _project(tmp_path, {"CHANGELOG.md": "# Changelog\n\n## [Unreleased]\n"})
     kind = detect(root)

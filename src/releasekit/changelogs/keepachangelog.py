@@ -20,6 +20,10 @@ from .base import Applied, Changelog, ReleaseInfo
 __all__ = ["COMPARE", "KeepAChangelog", "release_text", "unreleased_section"]
 
 UNRELEASED = re.compile(r"^## +\[Unreleased\][^\n]*$", re.MULTILINE | re.IGNORECASE)
+#: ``## Unreleased`` without brackets, in a file that says it follows keep-a-changelog (hatch's
+#: and hatch-vcs's HISTORY.md: ``## 0.5.0 - 2025-05-27`` under it).
+_PLAIN = re.compile(r"^## +Unreleased[ \t]*$", re.MULTILINE | re.IGNORECASE)
+_FOLLOWS = re.compile(r"keep ?a ?changelog", re.IGNORECASE)
 _NEXT = re.compile(r"^(## |\[[^\]\n]+\]: )", re.MULTILINE)
 _LINK = re.compile(
     r"^\[(?P<label>Unreleased)\]: *(?P<url>\S+)[ \t]*$", re.MULTILINE | re.IGNORECASE
@@ -28,9 +32,14 @@ COMPARE = re.compile(r"^(?P<base>.+/compare/)(?P<prev>.+?)\.\.\.(?P<head>\S+)$")
 CANDIDATES = ("CHANGELOG.md", "CHANGES.md", "HISTORY.md", "NEWS.md")
 
 
+def _unreleased(text: str) -> re.Match[str] | None:
+    """The Unreleased section's heading."""
+    return UNRELEASED.search(text) or (_PLAIN.search(text) if _FOLLOWS.search(text) else None)
+
+
 def unreleased_section(text: str) -> str | None:
     """The body of the Unreleased section (None when there is no such section)."""
-    match = UNRELEASED.search(text)
+    match = _unreleased(text)
     if match is None:
         return None
     following = _NEXT.search(text, match.end())
@@ -39,10 +48,10 @@ def unreleased_section(text: str) -> str | None:
 
 def release_text(text: str, version: str, date: str, tag: str) -> str:
     """``text`` with its Unreleased section released as ``version`` on ``date`` (tag ``tag``)."""
-    match = UNRELEASED.search(text)
+    match = _unreleased(text)
     if match is None:
         raise ValueError("no ## [Unreleased] section")
-    heading = f"## [{version}] - {date}"
+    heading = f"## [{version}] - {date}" if "[" in match.group() else f"## {version} - {date}"
     text = text[: match.end()] + "\n\n" + heading + text[match.end() :]
     link = _LINK.search(text)
     compare = COMPARE.match(link.group("url")) if link else None
@@ -70,7 +79,7 @@ class KeepAChangelog(Changelog):
     @staticmethod
     def recognises(path: Path) -> bool:
         try:
-            return UNRELEASED.search(read_text(path)) is not None
+            return _unreleased(read_text(path)) is not None
         except (OSError, UnicodeDecodeError):
             return False
 
