@@ -27,6 +27,8 @@ _USAGE = re.compile(r"^(?:[\w./-]+ -m )?[\w./-]+: (error: .+)$")
 _FINAL = re.compile(
     r"^=*\s*((?:\d+ \w+|no tests ran)(?:, \d+ \w+)*(?: in [\d.]+s.*?)?)\s*=*$", re.IGNORECASE
 )
+#: tox could not start a command (an ``allowlist_externals`` program not installed)
+_TOX_SPAWN = re.compile(r"^[\w.-]+: Exception running subprocess .+$")
 _MAX_NAMED = 3
 _NO_MODULE = re.compile(r"No module named '(?P<name>[\w.]+)'")
 _UNKNOWN_OPTIONS = re.compile(r"error: unrecognized arguments: (?P<options>.+)")
@@ -57,15 +59,18 @@ def _raised(lines: list[str]) -> list[str]:
 
 
 def failure_digest(output: str) -> str:
-    """The lines of a failed test run that say what failed: pytest's ``FAILED``/``ERROR`` lines
-    (the first few), the first exception (``ModuleNotFoundError: ...``), a usage error, and the
-    final counts. Falls back to the last lines of the output when it has none of these."""
+    """The lines of a failed test run that say what failed: a command tox could not start,
+    pytest's ``FAILED``/``ERROR`` lines (the first few), the first exception
+    (``ModuleNotFoundError: ...``), a usage error, and the final counts. Falls back to the last lines of the output when it has none of these."""
     lines = _lines(output)
     named = [line for line in lines if _SUMMARY.match(line)]
     exception = next((m.group(1) for line in lines if (m := _EXCEPTION.match(line))), None)
     usage = next((m.group(1) for line in lines if (m := _USAGE.match(line))), None)
     final = next((m.group(1) for line in reversed(lines) if (m := _FINAL.match(line))), None)
+    spawn = next((line for line in lines if _TOX_SPAWN.match(line)), None)
     parts = [_short(line) for line in named[:_MAX_NAMED]]
+    if spawn:
+        parts.insert(0, _short(spawn))
     if len(named) > _MAX_NAMED:
         parts.append(f"(+{len(named) - _MAX_NAMED} more)")
     if exception and not any(exception in part for part in parts):

@@ -58,6 +58,25 @@ def test_failure_digest_of_other_output_is_its_last_lines() -> None:
     assert failure_digest("") == "(no output)"
 
 
+# portalocker's tox.toml runs `pyright` from outside its environment (allowlist_externals),
+# after mypy passed; tox 4.67's own lines
+TOX_SPAWN_FAILURE = """\
+py311: commands[0]> mypy --cache-dir=/dev/null --soft-error-limit=-1 .
+Success: no issues found in 22 source files
+py311: commands[1]> pyright
+py311: Exception running subprocess [Errno 2] No such file or directory: 'pyright'
+py311: exit 2 (0.00 seconds) /p> pyright
+  py311: FAIL code 2 (14.04=setup[7.00]+cmd[7.03,0.00] seconds)
+  evaluation failed :( (14.13 seconds)
+"""
+
+
+def test_failure_digest_names_the_command_tox_could_not_start() -> None:
+    assert failure_digest(TOX_SPAWN_FAILURE) == (
+        "py311: Exception running subprocess [Errno 2] No such file or directory: 'pyright'"
+    )
+
+
 def test_failure_digest_ignores_colours() -> None:
     coloured = (
         "\x1b[31mFAILED\x1b[0m t.py::x\n"
