@@ -61,7 +61,8 @@ def _raised(lines: list[str]) -> list[str]:
 def failure_digest(output: str) -> str:
     """The lines of a failed test run that say what failed: a command tox could not start,
     pytest's ``FAILED``/``ERROR`` lines (the first few), the first exception
-    (``ModuleNotFoundError: ...``), a usage error, and the final counts. Falls back to the last lines of the output when it has none of these."""
+    (``ModuleNotFoundError: ...``), a usage error, and the final counts. Falls back to the
+    last lines of the output when it has none of these."""
     lines = _lines(output)
     named = [line for line in lines if _SUMMARY.match(line)]
     exception = next((m.group(1) for line in lines if (m := _EXCEPTION.match(line))), None)
