@@ -484,7 +484,24 @@ def upload_time(entry: dict[str, Any]) -> dt.datetime:
     return dt.datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
 
 
-def resolution_env(uploaded: dt.datetime, *, locked: bool, pip: CutoffIndex) -> dict[str, str]:
+#: Where a project configures tox, and the runner of tox-uv that installs from uv.lock.
+TOX_CONFIGS = ("tox.ini", "tox.toml", "pyproject.toml", "setup.cfg")
+LOCK_RUNNER = "uv-venv-lock-runner"
+
+
+def tox_reads_lock(repo: Path) -> bool:
+    """Whether the project's tox environments install from its uv.lock (click's ``runner =
+    "uv-venv-lock-runner"``: ``uv sync --locked``, which a cutoff the lock lacks refuses)."""
+    return any(
+        LOCK_RUNNER in (repo / name).read_text("utf-8", errors="replace")
+        for name in TOX_CONFIGS
+        if (repo / name).is_file()
+    )
+
+
+def resolution_env(
+    uploaded: dt.datetime, *, locked: bool, pip: CutoffIndex, tox_locked: bool = False
+) -> dict[str, str]:
     """Resolve dependencies as the maintainers did when they released this version: nothing
     uploaded later than ``RESOLVE_DAYS`` after the sdist. uv (releasekit's venvs, tox-uv, hatch)
     takes ``UV_EXCLUDE_NEWER``; pip (tox 3 provisioned by a ``tox<4`` requirement, nox's
@@ -495,10 +512,12 @@ def resolution_env(uploaded: dt.datetime, *, locked: bool, pip: CutoffIndex) -> 
     project with a ``uv.lock`` already pins what it resolved then, and uv refuses a lock made
     without the cutoff (``uv lock --check``): there only the environments that do not use the
     lock get it, tox's through its ``set_env`` (ftfy's and portalocker's tox environments
-    resolve their own test dependencies)."""
+    resolve their own test dependencies), unless they install from the lock (``tox_locked``)."""
     cutoff = (uploaded + dt.timedelta(days=RESOLVE_DAYS)).astimezone(dt.UTC)
     stamp = cutoff.strftime("%Y-%m-%dT%H:%M:%SZ")
     pip_env = {"PIP_INDEX_URL": pip.url(cutoff), "PIP_CONFIG_FILE": os.devnull}
+    if locked and tox_locked:
+        return SEEDED_TOX | pip_env
     if locked:
         return tox_override("uv_seed=true", f"set_env+=UV_EXCLUDE_NEWER={stamp}") | pip_env
     return {"UV_EXCLUDE_NEWER": stamp} | pip_env | SEEDED_TOX
@@ -1000,7 +1019,9 @@ def run_one(
     env = runner.environ(
         {"RELEASEKIT_INDEX_DIR": str(index), "NO_COLOR": "1", "COLUMNS": "200", "TMPDIR": str(tmp)}
         | hatch_env(base)
-        | resolution_env(uploaded, locked=(repo / "uv.lock").is_file(), pip=pip)
+        | resolution_env(
+            uploaded, locked=(repo / "uv.lock").is_file(), pip=pip, tox_locked=tox_reads_lock(repo)
+        )
         | audit_env()
     )
     code, output = releasekit(runner, repo, env, timeout, "init")
@@ -1082,8 +1103,9 @@ used and each project has a time limit. The environment is a maintainer's at rel
   `upload-time` (PEP 700, from the simple index) plus 7 days, so releasekit's venvs,
   tox-uv and hatch install what the maintainers had that week, not today's versions that
   break an old test suite. A project with a `uv.lock` keeps its lock's resolution (uv
-  rejects a lock made without the cutoff): only its tox environments, which do not read the
-  lock, get the cutoff, through `set_env` (`TOX_OVERRIDE`). pip, inside the
+  rejects a lock made without the cutoff): only its tox environments, where they do not
+  install from the lock (tox-uv's `uv-venv-lock-runner`), get the cutoff, through `set_env`
+  (`TOX_OVERRIDE`). pip, inside the
   projects' own tools (tox 3 provisioned by python-dateutil's `requires = tox<4`, nox's
   virtualenv backend), gets the same cutoff through `PIP_INDEX_URL`: a local index
   (`benchmarks/cutoff_index.py`) that lists PyPI's files uploaded up to the cutoff and

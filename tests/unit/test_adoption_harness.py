@@ -69,6 +69,18 @@ def test_resolution_as_of_the_release_week(adoption: ModuleType) -> None:
             }
             | pip_env
         )
+        # click's tox environments install from the lock (uv sync --locked): none for them
+        both = adoption.resolution_env(uploaded, locked=True, pip=pip, tox_locked=True)
+        assert both == adoption.SEEDED_TOX | pip_env
+
+
+def test_tox_environments_that_read_the_lock(adoption: ModuleType, tmp_path: Path) -> None:
+    assert not adoption.tox_reads_lock(tmp_path)
+    (tmp_path / "tox.ini").write_text("[testenv]\ndeps = pytest\n")
+    assert not adoption.tox_reads_lock(tmp_path)
+    lock_runner = '[tool.tox.env_run_base]\nrunner = "uv-venv-lock-runner"\n'
+    (tmp_path / "pyproject.toml").write_text(lock_runner)
+    assert adoption.tox_reads_lock(tmp_path)
 
 
 def test_pip_resolves_as_of_the_cutoff(adoption: ModuleType, tmp_path: Path) -> None:
