@@ -10,10 +10,11 @@ a module that is not installed).
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
-from .testplugins import AMBIGUOUS_FIXTURES, KNOWN
+from .testplugins import AMBIGUOUS_FIXTURES, KNOWN, NOT_SOURCE
 
 __all__ = ["MAX_RERUN", "failure_digest", "missing_dependency_hint", "rerun_ids"]
 
@@ -94,6 +95,19 @@ def _in_tree(root: Path, module: str) -> bool:
     )
 
 
+def _deeper_in_tree(root: Path, module: str) -> str | None:
+    """Where below the top of the tree a package or module named ``module`` is (argcomplete's
+    ``test/test_package/test_package``, which its own test script puts on ``sys.path``)."""
+    for directory, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in NOT_SOURCE)
+        here = Path(directory)
+        if module in dirs and (here / module / "__init__.py").is_file():
+            return (here / module).relative_to(root).as_posix()
+        if f"{module}.py" in files:
+            return (here / f"{module}.py").relative_to(root).as_posix()
+    return None
+
+
 def missing_dependency_hint(output: str, root: Path) -> str | None:
     """How to fix a run that failed for want of a dependency: a module the tests import that
     neither the tree nor the environment has, an option of a pytest plugin not installed, or a
@@ -121,6 +135,13 @@ def missing_dependency_hint(output: str, root: Path) -> str | None:
     module = missing.group("name").split(".")[0]
     if _in_tree(root, module):
         return None  # the project's own package: not a dependency
+    deeper = _deeper_in_tree(root, module)
+    if deeper is not None:
+        return (
+            f"the tests import {module}, which is in the tree ({deeper}) but not importable "
+            "where pytest ran them: the project runs these tests another way (see its CI or "
+            "Makefile); set [tool.releasekit] gate_command to that command"
+        )
     return (
         f"the tests import {module}, which neither the tree nor the environment they ran in "
         f"has: add the distribution that provides it to {_DECLARE}"

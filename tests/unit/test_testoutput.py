@@ -144,6 +144,24 @@ def test_a_module_of_the_tree_is_not_a_missing_dependency(tmp_path: Path) -> Non
     assert hint is not None and "the tests import srclib," in hint
 
 
+def test_a_module_deeper_in_the_tree_asks_for_the_projects_own_test_command(
+    tmp_path: Path,
+) -> None:
+    """argcomplete: pytest collects test/test_package/test_module.py, which imports the
+    fixture package test/test_package/test_package that only its test script puts on
+    sys.path. No dependency provides it: the advice is the project's own command."""
+    inner = tmp_path / "test" / "test_package" / "srclib"
+    inner.mkdir(parents=True)
+    (inner / "__init__.py").write_text("")
+    hint = missing_dependency_hint(COLLECTION_ERROR, tmp_path)
+    assert hint is not None
+    assert "which is in the tree (test/test_package/srclib) but not importable" in hint
+    assert "gate_command" in hint and "test dependencies" not in hint
+    (inner / "__init__.py").unlink()  # a directory that is no package is not it
+    hint = missing_dependency_hint(COLLECTION_ERROR, tmp_path)
+    assert hint is not None and "neither the tree nor" in hint
+
+
 # shellingham 1.5.4's tests, its sdist without the Pipfile that lists pytest-mock
 NO_FIXTURE = """\
 ==================================== ERRORS ====================================
