@@ -484,6 +484,22 @@ def upload_time(entry: dict[str, Any]) -> dt.datetime:
     return dt.datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
 
 
+def tox_override(*settings: str) -> dict[str, str]:
+    """``TOX_OVERRIDE`` setting each of ``settings`` for every environment, wherever the
+    project configures tox: tox names the base section ``testenv`` in tox.ini and setup.cfg,
+    ``env_run_base`` in tox.toml and ``tool.tox.env_run_base`` in pyproject.toml, and
+    overrides one it does not have harmlessly; tox splits the variable at ``;``."""
+    bases = ("testenv", "env_run_base", "tool.tox.env_run_base")
+    return {"TOX_OVERRIDE": ";".join(f"{base}.{s}" for s in settings for base in bases)}
+
+
+# tox-uv is here for the projects whose tox configuration names its runners; it then makes
+# every project's tox environments uv's, which unlike virtualenv's get no pip or setuptools.
+# The projects written for plain tox (Deprecated's tox.ini adds setuptools only for Python
+# >= 3.12, relying on virtualenv's seeding below) get virtualenv's seeding back.
+SEEDED_TOX = tox_override("uv_seed=true")
+
+
 #: Where a project configures tox, and the runner of tox-uv that installs from uv.lock.
 TOX_CONFIGS = ("tox.ini", "tox.toml", "pyproject.toml", "setup.cfg")
 LOCK_RUNNER = "uv-venv-lock-runner"
@@ -889,22 +905,6 @@ def error_line(output: str) -> str:
     return lines[-1] if lines else ""
 
 
-# tox-uv is here for the projects whose tox configuration names its runners; it then makes
-# every project's tox environments uv's, which unlike virtualenv's get no pip or setuptools.
-# The projects written for plain tox (Deprecated's tox.ini adds setuptools only for Python
-# >= 3.12, relying on virtualenv's seeding below) get virtualenv's seeding back.
-def tox_override(*settings: str) -> dict[str, str]:
-    """``TOX_OVERRIDE`` setting each of ``settings`` for every environment, wherever the
-    project configures tox: tox names the base section ``testenv`` in tox.ini and setup.cfg,
-    ``env_run_base`` in tox.toml and ``tool.tox.env_run_base`` in pyproject.toml, and
-    overrides one it does not have harmlessly; tox splits the variable at ``;``."""
-    bases = ("testenv", "env_run_base", "tool.tox.env_run_base")
-    return {"TOX_OVERRIDE": ";".join(f"{base}.{s}" for s in settings for base in bases)}
-
-
-SEEDED_TOX = tox_override("uv_seed=true")
-
-
 @functools.cache
 def audit_env() -> dict[str, str]:
     """verify audits dependencies against OSV; where this machine cannot reach it, the run
@@ -1016,11 +1016,12 @@ def run_one(
     tmp = Path(tempfile.mkdtemp(prefix="rk-"))  # short: tests put sockets below it
     if runner.owner:
         subprocess.run(["chown", f"{runner.owner}:", str(tmp)], check=True)
+    locked = (repo / "uv.lock").is_file()
     env = runner.environ(
         {"RELEASEKIT_INDEX_DIR": str(index), "NO_COLOR": "1", "COLUMNS": "200", "TMPDIR": str(tmp)}
         | hatch_env(base)
         | resolution_env(
-            uploaded, locked=(repo / "uv.lock").is_file(), pip=pip, tox_locked=tox_reads_lock(repo)
+            uploaded, locked=locked, pip=pip, tox_locked=locked and tox_reads_lock(repo)
         )
         | audit_env()
     )

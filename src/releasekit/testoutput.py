@@ -69,10 +69,8 @@ def failure_digest(output: str) -> str:
     exception = next((m.group(1) for line in lines if (m := _EXCEPTION.match(line))), None)
     usage = next((m.group(1) for line in lines if (m := _USAGE.match(line))), None)
     final = next((m.group(1) for line in reversed(lines) if (m := _FINAL.match(line))), None)
-    spawn = next((line for line in lines if _TOX_SPAWN.match(line)), None)
-    parts = [_short(line) for line in named[:_MAX_NAMED]]
-    if spawn:
-        parts.insert(0, _short(spawn))
+    spawn = [line for line in lines if _TOX_SPAWN.match(line)][:1]
+    parts = [_short(line) for line in spawn + named[:_MAX_NAMED]]
     if len(named) > _MAX_NAMED:
         parts.append(f"(+{len(named) - _MAX_NAMED} more)")
     if exception and not any(exception in part for part in parts):
