@@ -754,7 +754,7 @@ def changelog_misplaced(repo: Path, project: Project, planned: str, runner: Runn
     changed = git(repo, "show", "--name-only", "--format=", "HEAD", runner=runner).splitlines()
     for rel in changed:
         name = Path(rel).name.upper()
-        if "CHANGELOG" not in name and not name.startswith(CHANGELOG_STEMS):
+        if "CHANGELOG" not in name and not name.startswith((*CHANGELOG_STEMS, "README")):
             continue
         path = repo / rel
         text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
@@ -855,8 +855,27 @@ def describe_shape(repo: Path) -> str:
         found = sorted(
             p.name for p in repo.iterdir() if p.is_file() and p.stem.upper() in CHANGELOG_STEMS
         )
-        changelog = found[0] if found else "none"
+        changelog = found[0] if found else _readme_changelog(repo)
     return f"{backend} / {source} / {changelog}"
+
+
+#: A README's section title that names its changelog (parse's ``Changelog``, wcwidth's
+#: ``History``), as its own line, after Markdown's ``#`` if any.
+README_CHANGELOG = re.compile(
+    r"^(?:#+[ \t]*)?(?:change[ -]?log|changes|history|release notes)[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _readme_changelog(repo: Path) -> str:
+    """``README.rst section`` when a README has a changelog section with entries after it."""
+    for path in sorted(repo.glob("README*")):
+        text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+        title = README_CHANGELOG.search(text)
+        after = text[title.end() :].splitlines() if title else []
+        if any(ENTRY_LINE.match(line) for line in after):
+            return f"{path.name} section"
+    return "none"
 
 
 def expected_patch(current: str) -> str:

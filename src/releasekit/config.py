@@ -117,7 +117,8 @@ class Config(StrictModel):
         None,
         description="The changelog kind: towncrier, keepachangelog, sphinx-changelog (the Sphinx "
         "changelog extension's `.. changelog::` blocks in the docs), file (CHANGES/HISTORY/NEWS/"
-        "CHANGELOG in Markdown or reStructuredText), none (notes from the commits since the last "
+        "CHANGELOG in Markdown or reStructuredText), readme (a Changelog/History section of the "
+        "README), none (notes from the commits since the last "
         "tag, nothing written), or a file's path; false turns the step off. Default: detected.",
     )
     bump_map: dict[str, BumpKind] = Field(

@@ -290,6 +290,19 @@ def _released_repo(root: Path, changes: str, after: str) -> Path:
     return root
 
 
+def test_a_readme_changelog_section_is_checked_as_a_changelog(
+    adoption: ModuleType, tmp_path: Path
+) -> None:
+    """parse keeps its changelog as a section of README.rst: an entry written below the last
+    one is as misplaced there as in a CHANGES file, and the shape names the section."""
+    after = "Changelog\n---------\n\n- 6.0.2 Old.\n- 6.0.3 New.\n"
+    repo = _released_repo(tmp_path / "repo", "README.rst", after)
+    project = adoption.Project("parse", "6.0.2", "{version}")
+    found = adoption.changelog_misplaced(repo, project, "6.0.3", adoption.Runner(sys.executable))
+    assert found == "README.rst: the 6.0.3 entry is at line 5, below 6.0.2's"
+    assert adoption.describe_shape(repo).endswith(" / README.rst section")
+
+
 @pytest.mark.parametrize(
     ("after", "misplaced"),
     [

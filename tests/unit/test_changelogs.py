@@ -472,6 +472,15 @@ NOTES = "* drop Python 3.9\n* add --json\n* cli: crash on empty input\n* Tidy th
             "3.2.0 Current release\n" + NOTES.replace("* ", "  * ") + "\n3.1.0 Current release\n"
             "  * old\n\n3.0.0\n  * older\n",
         ),
+        (  # parse: each release one list item with its notes on its line, continued on
+            # indented lines; before, the last entry's notes were copied into the new line
+            "CHANGES.rst",
+            "- 3.1.0 Field names can now contain - (thanks @a)\n- 3.0.0 Added slice access.\n"
+            "  Also corrected matching\n",
+            "- 3.2.0 drop Python 3.9\n  add --json\n  cli: crash on empty input\n"
+            "  Tidy the README\n- 3.1.0 Field names can now contain - (thanks @a)\n"
+            "- 3.0.0 Added slice access.\n  Also corrected matching\n",
+        ),
         (  # pyparsing: a month and year, notes right under the underline, two blank lines
             "CHANGES",
             "Version 3.1.0 - March, 2025\n---------------------------\n- old\n\n\n"

@@ -3,7 +3,8 @@
 :func:`resolve` picks the project's kind -- configured with ``changelog`` or detected: towncrier
 (``[tool.towncrier]``), keep-a-changelog (a Markdown file with ``## [Unreleased]``), the Sphinx
 ``changelog`` extension's ``.. changelog::`` blocks in the docs (SQLAlchemy's, Mako's), a hand-kept
-``CHANGES``/``HISTORY``/``NEWS``/``CHANGELOG`` file, or none (notes from the commits). Adding a kind
+``CHANGES``/``HISTORY``/``NEWS``/``CHANGELOG`` file, a changelog section of the README (parse's),
+or none (notes from the commits). Adding a kind
 is one class and one line in :data:`KINDS`.
 """
 
@@ -20,6 +21,7 @@ from .commits import Commit, bump_from_commits, commits_since
 from .directive import SphinxChangelog
 from .keepachangelog import KeepAChangelog
 from .none import NoChangelog
+from .readme import ReadmeSection
 from .textfile import TextFile
 from .towncrier import Towncrier
 
@@ -30,6 +32,7 @@ __all__ = [
     "Commit",
     "KeepAChangelog",
     "NoChangelog",
+    "ReadmeSection",
     "ReleaseInfo",
     "SphinxChangelog",
     "TextFile",
@@ -46,11 +49,13 @@ KINDS: tuple[type[Changelog], ...] = (
     KeepAChangelog,
     SphinxChangelog,
     TextFile,
+    ReadmeSection,
     NoChangelog,
 )
 _NAMES = {kind.kind: kind for kind in KINDS}
 HINT = (
-    "set [tool.releasekit] changelog to towncrier, keepachangelog, sphinx-changelog, file, none, "
+    "set [tool.releasekit] changelog to towncrier, keepachangelog, sphinx-changelog, file, "
+    "readme, none, "
     "a file's path, "
     "or false to turn the changelog step off"
 )
@@ -95,6 +100,8 @@ def resolve(root: Path, config: Config) -> Changelog | None:
         return KeepAChangelog(root, path)
     if SphinxChangelog.recognises(path):
         return SphinxChangelog(root, path)
+    if path.name.upper().startswith("README") and ReadmeSection.recognises(path):
+        return ReadmeSection(root, path)
     return TextFile(root, path)
 
 
@@ -104,6 +111,7 @@ def _missing_hint(kind: str) -> str:
         "keepachangelog": "add a '## [Unreleased]' section to CHANGELOG.md",
         "file": "create CHANGES.md (or CHANGES.rst, HISTORY.rst, ...)",
         "sphinx-changelog": "keep docs/changelog.rst in `.. changelog::` blocks",
+        "readme": "add a 'Changelog' section with release entries to the README",
     }.get(kind, HINT)
 
 

@@ -24,7 +24,7 @@ from . import dates
 from .base import DOCS, Applied, Changelog, ReleaseInfo
 from .commits import note_lines
 
-__all__ = ["TextFile", "release_text"]
+__all__ = ["Heading", "TextFile", "headings", "release_entries", "release_text"]
 
 STEMS = ("CHANGELOG", "CHANGES", "HISTORY", "NEWS")
 SUFFIXES = (".md", ".rst", ".markdown", ".txt", "")
@@ -145,7 +145,7 @@ def _plain_entries(lines: list[str]) -> list[Heading]:
     return [heading for heading, _ in found]
 
 
-def _entries(lines: list[str], markdown: bool) -> list[Heading]:
+def release_entries(lines: list[str], markdown: bool) -> list[Heading]:
     """Headings of entries: those naming a version or 'unreleased', at the first one's level;
     plain-line entries when the file's first entry is one."""
     candidates = [
@@ -200,6 +200,7 @@ class Style:
     released: str | None  # template of the line under the heading, e.g. "Released {date}"
     bullet: str
     date_format: str = dates.DEFAULT  # how the latest entry writes its date
+    inline: str | None = None  # "- {version}": the notes follow it on the line (parse's)
 
     def fields(self, release: ReleaseInfo) -> dict[str, str]:
         day = dt.date.fromisoformat(release.date)
@@ -232,9 +233,43 @@ def _style(lines: list[str], entries: list[Heading]) -> Style:
         released = None
         if first is not None and dates.find(lines[first]) and not _BULLET.match(lines[first]):
             released, date_format = _template(lines[first].strip())
-        return Style(heading, released, _bullet(lines, entry.end, stop), date_format)
+        inline = _inline(lines[entry.end : stop], entry)
+        return Style(heading, released, _bullet(lines, entry.end, stop), date_format, inline)
     end = entries[0].end if entries else 0
     return Style("{version} ({date})", None, _bullet(lines, end, len(lines)))
+
+
+def _inline(body: list[str], entry: Heading) -> str | None:
+    """``- {version}`` when a one-line entry is a list item that carries its notes on its line
+    and only their continuation under it (parse's ``- 1.20.2 Template field names can now
+    contain ...`` and ``- 1.19.0 Added slice access ...`` over indented lines); else None."""
+    mark = _ENTRY_LINE.match(entry.text)
+    found = _VERSION.search(entry.text)
+    if entry.prefix or entry.char or mark is None or found is None:
+        return None
+    rest = entry.text[found.end() :]
+    if mark.group("mark").lstrip()[:1] not in {"-", "*", "+"} or dates.find(rest):
+        return None
+    words = re.findall(r"[^\W\d_]{2,}", rest)
+    continued = all(ln[:1] in {" ", "\t"} and not _BULLET.match(ln) for ln in body if ln.strip())
+    if len(words) < 2 or not continued:
+        return None
+    return entry.text[: found.start()].replace("{", "{{").replace("}", "}}") + "{version}"
+
+
+def _inline_entry(
+    text: str, at: int, head: str, style: Style, release: ReleaseInfo
+) -> tuple[str, str]:
+    """``(new text, notes)``: the release's entry at line ``at`` of ``text``: ``head``
+    (``- 1.20.3``), its notes on its line and the lines under it, indented as its text is
+    (parse's)."""
+    lines = text.splitlines()
+    notes = note_lines(release.commits)
+    indent = " " * (len(head) - len(release.version))
+    first, *more = notes or ["No notable changes."]
+    block = [f"{head} {first}", *(indent + note for note in more)]
+    written = "\n".join(lines[:at] + block + lines[at:]).rstrip("\n") + _ending(text)
+    return written, "\n".join(style.bullet + note for note in notes) + "\n"
 
 
 def _bullet(lines: list[str], start: int, stop: int) -> str:
@@ -257,7 +292,7 @@ def _new_heading(lines: list[str], markdown: bool) -> Heading:
 def release_text(text: str, release: ReleaseInfo, *, markdown: bool) -> tuple[str, str]:
     """``(new text, notes)``: ``text`` with an entry for ``release``."""
     lines = text.splitlines()
-    entries = [e for e in _entries(lines, markdown) if not _planned(e.text, release.version)]
+    entries = [e for e in release_entries(lines, markdown) if not _planned(e.text, release.version)]
     style = _style(lines, entries)
     fields = style.fields(release)
     latest = entries[0] if entries else None
@@ -284,6 +319,9 @@ def release_text(text: str, release: ReleaseInfo, *, markdown: bool) -> tuple[st
         if version is not None and version.group(1) == release.version:
             written = "\n".join(lines[latest.end : stop])
             return text, written.strip() + "\n"  # the entry is already written
+    if latest is not None and style.inline is not None:
+        head = style.inline.format(**fields)
+        return _inline_entry(text, latest.start, head, style, release)
     shape = latest or _new_heading(lines, markdown)
     block = shape.render(_compared(style.heading.format(**fields), release))
     # the notes (or the "released" line) follow the heading as the latest entry's do: after a
@@ -307,8 +345,12 @@ def release_text(text: str, release: ReleaseInfo, *, markdown: bool) -> tuple[st
     if latest is None and lines and lines[-1].strip():
         block = ["", *block]
     new_lines = _linked(lines[:at] + block + lines[at:], version, release)
-    ending = text[len(text.rstrip("\n")) :] or "\n"  # the file's own trailing blank lines
-    return "\n".join(new_lines).rstrip("\n") + ending, "\n".join(items) + "\n"
+    return "\n".join(new_lines).rstrip("\n") + _ending(text), "\n".join(items) + "\n"
+
+
+def _ending(text: str) -> str:
+    """The file's own trailing blank lines (at least its last line's end)."""
+    return text[len(text.rstrip("\n")) :] or "\n"
 
 
 _COMPARE_IN = re.compile(r"(?P<base>/compare/)[^\s()\[\]<>]+?\.\.\.[^\s()\[\]<>]+")
@@ -388,15 +430,19 @@ class TextFile(Changelog):
     def touched(self) -> list[str]:
         return [self.rel(self.file)]
 
+    def rewrite(self, text: str, release: ReleaseInfo) -> tuple[str, str]:
+        """``(new text, notes)``: the file's ``text`` with an entry for ``release``."""
+        return release_text(text, release, markdown=self.markdown)
+
     def plan(self, release: ReleaseInfo) -> tuple[str, list[str]]:
         text = read_text(self.file)
-        new, _ = release_text(text, release, markdown=self.markdown)
+        new, _ = self.rewrite(text, release)
         added = [line for line in new.splitlines() if line not in set(text.splitlines())]
         return (f"write the {release.version} entry of {self.rel(self.file)}", added[:3])
 
     def apply(self, release: ReleaseInfo) -> Applied:
         text = read_text(self.file)
-        new, notes = release_text(text, release, markdown=self.markdown)
+        new, notes = self.rewrite(text, release)
         if new == text:
             return Applied([], notes=notes)
         self.file.write_text(new, encoding="utf-8")
@@ -422,7 +468,7 @@ def find_file(root: Path) -> Path | None:
     pages = [p for base in DOCS for p in _named(root / base, _DOCS_STEMS)] + _mkdocs_pages(root)
     for path in pages:
         markdown = path.suffix.lower() in {".md", ".markdown"}
-        if _entries(read_text(path).splitlines(), markdown):
+        if release_entries(read_text(path).splitlines(), markdown):
             return path
     return None
 
