@@ -752,10 +752,10 @@ def changelog_misplaced(repo: Path, project: Project, planned: str, runner: Runn
     was left out), and a compare link in its line must go from the last release's tag to this
     one's (Faker's, structlog's and charset-normalizer's were the last entry's)."""
     changed = git(repo, "show", "--name-only", "--format=", "HEAD", runner=runner).splitlines()
-    for rel in changed:
-        name = Path(rel).name.upper()
-        if "CHANGELOG" not in name and not name.startswith((*CHANGELOG_STEMS, "README")):
-            continue
+    logs = [rel for rel in changed if _changelog_named(Path(rel).name)]
+    if not logs:
+        return _entry_missing(repo, project, planned)
+    for rel in logs:
         path = repo / rel
         text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
         entries = [
@@ -865,6 +865,27 @@ README_CHANGELOG = re.compile(
     r"^(?:#+[ \t]*)?(?:change[ -]?log|changes|history|release notes)[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
+
+
+def _changelog_named(name: str) -> bool:
+    upper = name.upper()
+    return "CHANGELOG" in upper or upper.startswith((*CHANGELOG_STEMS, "README"))
+
+
+def _entry_missing(repo: Path, project: Project, planned: str) -> str:
+    """Why a release that changed no changelog is wrong (empty when it is not): a changelog at
+    the top of the tree, or a README's changelog section, with the last release's entry
+    (tabulate's CHANGELOG, whose ``- 0.9.1: Future version.`` counted as written)."""
+    for path in sorted(p for p in repo.iterdir() if p.is_file() and _changelog_named(p.name)):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if path.name.upper().startswith("README"):
+            title = README_CHANGELOG.search(text)
+            text = text[title.end() :] if title else ""
+        if any(
+            (m[1] or m[2]) == project.version for m in map(ENTRY_LINE.match, text.splitlines()) if m
+        ):
+            return f"{path.name}: no {planned} entry, where {project.version}'s is"
+    return ""
 
 
 def _readme_changelog(repo: Path) -> str:

@@ -304,6 +304,29 @@ def test_a_readme_changelog_section_is_checked_as_a_changelog(
 
 
 @pytest.mark.parametrize(
+    ("name", "text", "missing"),
+    [
+        ("CHANGELOG", "- 6.0.3: Future version.\n- 6.0.2: Old.\n", True),  # tabulate's
+        ("README.rst", "Changelog\n---------\n\n- 6.0.2 Old thing\n", True),  # parse's
+        ("README.rst", "Install\n-------\n\n6.0.2 is on PyPI\n", False),  # no changelog
+        ("CHANGES", "See the documentation.\n", False),  # no entries
+    ],
+)
+def test_a_release_that_writes_no_entry_where_the_project_keeps_one_is_wrong(
+    adoption: ModuleType, tmp_path: Path, name: str, text: str, missing: bool
+) -> None:
+    repo = _released_repo(tmp_path / "repo", "setup.py", "version = '6.0.3'\n")
+    (repo / name).write_text(text)
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    subprocess.run(["git", "-c", "user.name=T", "commit", "-qm", "files"], cwd=repo, check=True)
+    (repo / "setup.py").write_text("version = '6.0.4'\n")
+    subprocess.run(["git", "-c", "user.name=T", "commit", "-qam", "Release"], cwd=repo, check=True)
+    project = adoption.Project("p", "6.0.2", "{version}")
+    found = adoption.changelog_misplaced(repo, project, "6.0.3", adoption.Runner(sys.executable))
+    assert found == (f"{name}: no 6.0.3 entry, where 6.0.2's is" if missing else "")
+
+
+@pytest.mark.parametrize(
     ("after", "misplaced"),
     [
         ("6.0.3 (2026-12-04)\n\n* new\n\n6.0.2 (2024-08-06)\n\n* old\n", False),

@@ -481,6 +481,20 @@ NOTES = "* drop Python 3.9\n* add --json\n* cli: crash on empty input\n* Tidy th
             "  Tidy the README\n- 3.1.0 Field names can now contain - (thanks @a)\n"
             "- 3.0.0 Added slice access.\n  Also corrected matching\n",
         ),
+        (  # tabulate: "- 0.9.0: notes", continued; before, nothing was written
+            "CHANGELOG",
+            "- 3.1.0: Drop support for Python 2.7.\n  Various bug fixes.\n- 3.0.0: Bug fix.\n",
+            "- 3.2.0: drop Python 3.9\n  add --json\n  cli: crash on empty input\n"
+            "  Tidy the README\n- 3.1.0: Drop support for Python 2.7.\n  Various bug fixes.\n"
+            "- 3.0.0: Bug fix.\n",
+        ),
+        (  # tabulate's placeholder for the next release: the notes replace it; before, the
+            # entry counted as written and the release wrote nothing
+            "CHANGELOG",
+            "- 3.2.0: Future version.\n- 3.1.0: Drop support for Python 2.7.\n",
+            "- 3.2.0: drop Python 3.9\n  add --json\n  cli: crash on empty input\n"
+            "  Tidy the README\n- 3.1.0: Drop support for Python 2.7.\n",
+        ),
         (  # pyparsing: a month and year, notes right under the underline, two blank lines
             "CHANGES",
             "Version 3.1.0 - March, 2025\n---------------------------\n- old\n\n\n"

@@ -29,7 +29,9 @@ __all__ = ["Heading", "TextFile", "headings", "release_entries", "release_text"]
 STEMS = ("CHANGELOG", "CHANGES", "HISTORY", "NEWS")
 SUFFIXES = (".md", ".rst", ".markdown", ".txt", "")
 _VERSION = re.compile(r"(?<![\w.])v?(\d+(?:\.\d+)+(?:[-.]?(?:a|b|rc|post|dev)\.?\d*)*)(?![\w.])")
-_UNRELEASED = re.compile(r"\b(?:unreleased|in development|upcoming)\b", re.IGNORECASE)
+_UNRELEASED = re.compile(
+    r"\b(?:unreleased|in development|upcoming|future (?:version|release))\b", re.IGNORECASE
+)
 #: Whole headings that stand for the next release (requests writes "dev").
 _PENDING_TITLE = re.compile(r"dev|development|next(?: release)?|main|master|head", re.IGNORECASE)
 
@@ -200,7 +202,7 @@ class Style:
     released: str | None  # template of the line under the heading, e.g. "Released {date}"
     bullet: str
     date_format: str = dates.DEFAULT  # how the latest entry writes its date
-    inline: str | None = None  # "- {version}": the notes follow it on the line (parse's)
+    inline: str | None = None  # "- {version}: ": the notes follow it on the line (parse's)
 
     def fields(self, release: ReleaseInfo) -> dict[str, str]:
         day = dt.date.fromisoformat(release.date)
@@ -240,9 +242,10 @@ def _style(lines: list[str], entries: list[Heading]) -> Style:
 
 
 def _inline(body: list[str], entry: Heading) -> str | None:
-    """``- {version}`` when a one-line entry is a list item that carries its notes on its line
+    """``- {version} `` when a one-line entry is a list item that carries its notes on its line
     and only their continuation under it (parse's ``- 1.20.2 Template field names can now
-    contain ...`` and ``- 1.19.0 Added slice access ...`` over indented lines); else None."""
+    contain ...``, tabulate's ``- 0.9.0: Drop support for ...`` over indented lines), up to
+    the notes; else None."""
     mark = _ENTRY_LINE.match(entry.text)
     found = _VERSION.search(entry.text)
     if entry.prefix or entry.char or mark is None or found is None:
@@ -254,22 +257,54 @@ def _inline(body: list[str], entry: Heading) -> str | None:
     continued = all(ln[:1] in {" ", "\t"} and not _BULLET.match(ln) for ln in body if ln.strip())
     if len(words) < 2 or not continued:
         return None
-    return entry.text[: found.start()].replace("{", "{{").replace("}", "}}") + "{version}"
+    head = entry.text[: found.start()].replace("{", "{{").replace("}", "}}")
+    return head + "{version}" + rest[: len(rest) - len(rest.lstrip(" \t:-\u2013\u2014"))]
 
 
 def _inline_entry(
-    text: str, at: int, head: str, style: Style, release: ReleaseInfo
+    text: str, at: int, replace: int, head: str, style: Style, release: ReleaseInfo
 ) -> tuple[str, str]:
-    """``(new text, notes)``: the release's entry at line ``at`` of ``text``: ``head``
-    (``- 1.20.3``), its notes on its line and the lines under it, indented as its text is
-    (parse's)."""
+    """``(new text, notes)``: the release's entry at line ``at`` of ``text`` (in place of the
+    ``replace`` lines there): ``head`` (``- 1.20.3 ``), its notes on its line and the lines
+    under it, indented as its list item's text is (parse's, tabulate's)."""
     lines = text.splitlines()
     notes = note_lines(release.commits)
-    indent = " " * (len(head) - len(release.version))
+    indent = " " * head.index(release.version)
     first, *more = notes or ["No notable changes."]
-    block = [f"{head} {first}", *(indent + note for note in more)]
-    written = "\n".join(lines[:at] + block + lines[at:]).rstrip("\n") + _ending(text)
+    block = [head + first, *(indent + note for note in more)]
+    written = "\n".join(lines[:at] + block + lines[at + replace :]).rstrip("\n") + _ending(text)
     return written, "\n".join(style.bullet + note for note in notes) + "\n"
+
+
+def _inline_release(
+    text: str,
+    latest: Heading | None,
+    version: re.Match[str] | None,
+    style: Style,
+    release: ReleaseInfo,
+) -> tuple[str, str] | None:
+    """``(new text, notes)`` where the entries carry their notes on their line: a new entry
+    above ``latest``, or in place of its placeholder; None for every other changelog, and
+    where the entry is pending with notes of its own or already written."""
+    if latest is None or style.inline is None:
+        return None
+    if _placeholder(latest, version):
+        replace = 1
+    elif pending(latest.text) or (version is not None and version.group(1) == release.version):
+        return None
+    else:
+        replace = 0
+    head = style.inline.format(**style.fields(release))
+    return _inline_entry(text, latest.start, replace, head, style, release)
+
+
+def _placeholder(entry: Heading, version: re.Match[str] | None) -> bool:
+    """Whether a one-line entry is only its version and the word for unreleased (tabulate's
+    ``- 0.9.1: Future version.``), which the release's notes replace."""
+    rest = entry.text[version.end() :] if version else ""
+    return not (entry.prefix or entry.char) and bool(
+        _UNRELEASED.fullmatch(rest.strip(" :.-()[]*_"))
+    )
 
 
 def _bullet(lines: list[str], start: int, stop: int) -> str:
@@ -298,6 +333,9 @@ def release_text(text: str, release: ReleaseInfo, *, markdown: bool) -> tuple[st
     latest = entries[0] if entries else None
     stop = entries[1].start if len(entries) > 1 else len(lines)
     version = _VERSION.search(latest.text) if latest is not None else None
+    inline = _inline_release(text, latest, version, style, release)
+    if inline is not None:
+        return inline
     if latest is not None:
         first = _first_line(lines, latest.end, stop)
         marked_body = first is not None and _UNRELEASED.fullmatch(lines[first].strip(" *_()[]"))
@@ -319,9 +357,6 @@ def release_text(text: str, release: ReleaseInfo, *, markdown: bool) -> tuple[st
         if version is not None and version.group(1) == release.version:
             written = "\n".join(lines[latest.end : stop])
             return text, written.strip() + "\n"  # the entry is already written
-    if latest is not None and style.inline is not None:
-        head = style.inline.format(**fields)
-        return _inline_entry(text, latest.start, head, style, release)
     shape = latest or _new_heading(lines, markdown)
     block = shape.render(_compared(style.heading.format(**fields), release))
     # the notes (or the "released" line) follow the heading as the latest entry's do: after a
