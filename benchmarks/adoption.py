@@ -19,7 +19,8 @@ uploaded is the one result that must never happen. The remote must then have the
 in the project's own style (``v1.2.3``, ``1.2.3``, ``rel_1_2_3``): a tag in another style is a
 "wrong tag", not a release; and a changelog the release commit changed must name the new version
 before the previous one (a "wrong changelog" otherwise: an entry appended at the end, or below
-older ones).
+older ones), and a release that changed no changelog where one at the top of the tree (or a
+README's changelog section) has the last release's entry wrote none: a "wrong changelog" too.
 
 Prints a table (project, version, shape, result, failing step and its ERROR line) and, with
 ``--markdown``, writes it to ``docs/adoption.md`` with the date and the figures.
@@ -1236,7 +1237,9 @@ def write_markdown(path: Path, outcomes: list[Outcome], seconds: float) -> None:
         "the planned one, the remote must have the release's tag in the project's own style,\n"
         "and a changelog the release wrote must have the new entry above the others, without\n"
         "the last release's date copied into it, with a date where the last entry has one, and\n"
-        "with a compare link, if it has one, from the last release's tag to this one's. See\n"
+        "with a compare link, if it has one, from the last release's tag to this one's; a\n"
+        "release that wrote no entry where a changelog at the top of the tree (or a README's\n"
+        "changelog section) has the last release's is a wrong changelog too. See\n"
         "`benchmarks/adoption.py` for the exact procedure.\n\n"
         f"{POLICY}\n\n"
         f"Run: {date}, releasekit {version} at `{head}`, {len(outcomes)} projects in "
