@@ -414,6 +414,23 @@ PROJECTS = (
     Project("setuptools-scm", "8.3.1", "v{version}"),
     Project("aiohappyeyeballs", "2.6.1", "v{version}"),
     Project("hatch-vcs", "0.5.0", "v{version}"),
+    # The eighteenth wave (2026-12-05): ten more, chosen for shapes the first seventeen lack
+    # (aiofiles' changelog as a README.md section, Unidecode's GNU-style ChangeLog with
+    # ``name-`` tags, cloudpickle's flit with CHANGES.md, texttable's single module, the
+    # adamchainz skeleton of pytest-randomly, executablebooks' flit mdit-py-plugins, aio-libs'
+    # async-lru, asottile's cfgv with no changelog, pydantic's hatchling typing-inspection,
+    # glom's calendar versions), listed before any was run and kept whatever their result;
+    # pinned to the newest final release uploaded before 2025-07-01.
+    Project("aiofiles", "24.1.0", "v{version}"),
+    Project("unidecode", "1.4.0", "unidecode-{version}"),
+    Project("cloudpickle", "3.1.1", "v{version}"),
+    Project("texttable", "1.7.0", "v{version}"),
+    Project("pytest-randomly", "3.16.0", "{version}"),
+    Project("mdit-py-plugins", "0.4.2", "v{version}"),
+    Project("async-lru", "2.0.5", "v{version}"),
+    Project("cfgv", "3.4.0", "v{version}"),
+    Project("typing-inspection", "0.4.1", "v{version}"),
+    Project("glom", "24.11.0", "v{version}"),
 )
 
 
