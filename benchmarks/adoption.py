@@ -745,9 +745,11 @@ def remote_tags(remote: Path, runner: Runner) -> set[str]:
 
 #: A line that starts a changelog entry: at its start the version, after heading or list markup,
 #: bold, a ``[``, or a word like "Version" (``## [1.2.3]``, ``+ Version 2.21``, ``**1.3.0**``), or
-#: the Sphinx changelog's indented ``:version: 1.3.11``. Indented prose never is.
+#: the Sphinx changelog's indented ``:version: 1.3.11``, or after a GNU ChangeLog's date and name
+#: (``2025-04-24<TAB>unidecode 1.4.0``). Indented prose never is.
 ENTRY_LINE = re.compile(
-    r"^(?:[#*+=\-\[][#*+=\-\[ \t]*)?(?:(?:version|release)\b\s*|v(?=\d))?"
+    r"^(?:[#*+=\-\[][#*+=\-\[ \t]*)?(?:\d{4}-\d\d-\d\d[ \t]+(?:[\w.-]+[ \t]+)?)?"
+    r"(?:(?:version|release)\b\s*|v(?=\d))?"
     r"(\d+(?:\.\d+)+(?:[a-z]+\d*)*)"
     r"|^\s+:version:\s*(\d+(?:\.\d+)+(?:[a-z]+\d*)*)",
     re.IGNORECASE,

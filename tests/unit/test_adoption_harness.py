@@ -354,6 +354,9 @@ def test_a_release_that_writes_no_entry_where_the_project_keeps_one_is_wrong(
         # a compare link: the last release's tag to this one's, not the last entry's (Faker)
         ("## [6.0.3](h/compare/6.0.2...6.0.3)\n\n## [6.0.2](h/compare/6.0.1...6.0.2)\n", False),
         ("## [6.0.3](h/compare/6.0.1...6.0.2)\n\n## [6.0.2](h/compare/6.0.1...6.0.2)\n", True),
+        # GNU's ChangeLog (Unidecode's): the date and the name before the version
+        ("2024-08-06\tp 6.0.2\n\t* old\n\n2026-12-04\tp 6.0.3\n\t* new\n", True),
+        ("2026-12-04\tp 6.0.3\n\t* new\n\n2024-08-06\tp 6.0.2\n\t* old\n", False),
         # Mako's series headings above the blocks are no release
         (
             "6.0\n===\n\n.. changelog::\n    :version: 6.0.3\n\n.. changelog::\n"

@@ -495,6 +495,13 @@ NOTES = "* drop Python 3.9\n* add --json\n* cli: crash on empty input\n* Tidy th
             "- 3.2.0: drop Python 3.9\n  add --json\n  cli: crash on empty input\n"
             "  Tidy the README\n- 3.1.0: Drop support for Python 2.7.\n",
         ),
+        (  # Unidecode's GNU ChangeLog: the date and the name before the version, tab-indented
+            # notes; before, no entry was found and one in another style went to the end
+            "ChangeLog",
+            "2025-04-24\tpkg 3.1.0\n\t* old\n\t  continued\n\n2024-01-11\tpkg 3.0.0\n\t* older\n",
+            "2026-12-02\tpkg 3.2.0\n" + NOTES.replace("* ", "\t* ") + "\n2025-04-24\tpkg 3.1.0\n"
+            "\t* old\n\t  continued\n\n2024-01-11\tpkg 3.0.0\n\t* older\n",
+        ),
         (  # pyparsing: a month and year, notes right under the underline, two blank lines
             "CHANGES",
             "Version 3.1.0 - March, 2025\n---------------------------\n- old\n\n\n"
@@ -515,8 +522,11 @@ NOTES = "* drop Python 3.9\n* add --json\n* cli: crash on empty input\n* Tidy th
 )
 def test_entry_styles_of_the_field(tmp_path: Path, name: str, before: str, after: str) -> None:
     root = _project(tmp_path, {name: before})
-    TextFile(root, root / name).apply(RELEASE)
+    kind = TextFile(root, root / name)
+    kind.apply(RELEASE)
     assert (root / name).read_text() == after
+    language = {".md": "Markdown", ".rst": "reStructuredText"}.get(Path(name).suffix, "plain text")
+    assert kind.describe() == f"file ({name}, {language}, kept by hand)"
 
 
 def test_history_rst_with_overlined_title_and_no_entry(tmp_path: Path) -> None:

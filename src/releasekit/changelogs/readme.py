@@ -77,8 +77,7 @@ class ReadmeSection(TextFile):
         return section(read_text(path).splitlines(), markdown) is not None
 
     def describe(self) -> str:
-        what = "Markdown" if self.markdown else "reStructuredText"
-        return f"a section of {self.rel(self.file)} ({what}, kept by hand)"
+        return f"a section of {self.rel(self.file)} ({self.language}, kept by hand)"
 
     def rewrite(self, text: str, release: ReleaseInfo) -> tuple[str, str]:
         lines = text.splitlines()

@@ -104,9 +104,11 @@ def headings(lines: list[str], markdown: bool) -> list[Heading]:
 #: markup or a word like "Version" -- ``6.0.2 (2024-08-06)`` (PyYAML, pyflakes), ``Version
 #: 3.20.1 released 2025-02-14`` (simplejson), ``+ Version 2.21 (2021.11.06)`` (pycparser),
 #: ``- 1.8.0`` (websocket-client), ``**1.3.0**`` (exceptiongroup), ``0.4.6 Current release``,
-#: ``= 4.13.4 (20250415)`` (Beautiful Soup).
+#: ``= 4.13.4 (20250415)`` (Beautiful Soup), or after its date and name as GNU's ChangeLog has
+#: it (Unidecode's ``2025-04-24<TAB>unidecode 1.4.0``).
 _ENTRY_LINE = re.compile(
-    r"^(?P<mark>(?:[-*+=][ \t]+)?(?:\*\*)?(?:(?:version|release|v)\b[ \t]*)?)v?\d+(?:\.\d+)+",
+    r"^(?P<mark>(?:[-*+=][ \t]+)?(?:\*\*)?(?:\d{4}-\d\d-\d\d[ \t]+(?:[\w.-]+[ \t]+)?)?"
+    r"(?:(?:version|release|v)\b[ \t]*)?)v?\d+(?:\.\d+)+",
     re.IGNORECASE,
 )
 
@@ -458,9 +460,15 @@ class TextFile(Changelog):
     def markdown(self) -> bool:
         return self.file.suffix.lower() in {".md", ".markdown"}
 
+    @property
+    def language(self) -> str:
+        """What the file is written in, as its name says: ``CHANGES`` is plain text."""
+        if self.markdown:
+            return "Markdown"
+        return "reStructuredText" if self.file.suffix.lower() == ".rst" else "plain text"
+
     def describe(self) -> str:
-        what = "Markdown" if self.markdown else "reStructuredText"
-        return f"file ({self.rel(self.file)}, {what}, kept by hand)"
+        return f"file ({self.rel(self.file)}, {self.language}, kept by hand)"
 
     def touched(self) -> list[str]:
         return [self.rel(self.file)]
