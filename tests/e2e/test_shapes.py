@@ -332,6 +332,18 @@ SHAPES = {
         {"VERSION": r"^(\d\S*)$", "tinyfaker/__init__.py": r'^VERSION = "([^"]+)"$'},
         "CHANGELOG.md",
     ),
+    # aiofiles: hatchling, static version, src layout, and no changelog file: the changelog is
+    # the README's "### History" section ("#### 24.1.0 (2024-06-24)" entries), followed by a
+    # "### Contributing" section; v tags.
+    "aiofiles": Shape(
+        "shape-aiofiles",
+        "tinyaio",
+        "v{version}",
+        ("v23.2.1", "v24.1.0"),
+        _chain("patch=24.1.1", "minor=24.2.0"),
+        {"pyproject.toml": PYPROJECT_VERSION},
+        "README.md",
+    ),
 }
 
 
@@ -374,15 +386,26 @@ def _heading(lines: list[str], i: int) -> str | None:
     return str(Version(match.group(1))) if match else None
 
 
+def _unfenced(text: str) -> list[str]:
+    """The lines of ``text``, those of Markdown code blocks blank (a README's ``# comment``
+    there is no heading)."""
+    lines, fence = [], False
+    for line in text.splitlines():
+        if line.lstrip().startswith("```"):
+            fence = not fence
+        lines.append("" if fence or line.lstrip().startswith("```") else line)
+    return lines
+
+
 def headings(text: str) -> list[str]:
     """The versions of a changelog's section headings, newest first ('unreleased' kept)."""
-    lines = text.splitlines()
+    lines = _unfenced(text)
     return [h for i in range(len(lines)) if (h := _heading(lines, i))]
 
 
 def section(text: str, version: str) -> str:
     """The text from ``version``'s heading to the next version (or unreleased) heading."""
-    lines = text.splitlines()
+    lines = _unfenced(text)
     out: list[str] = []
     for i, line in enumerate(lines):
         key = _heading(lines, i)
