@@ -259,6 +259,10 @@ class Git:
     def reset_hard(self, sha: str) -> None:
         self.run("reset", "--quiet", "--hard", sha, what=f"resetting to {sha[:12]}")
 
+    def restore(self, paths: list[str]) -> None:
+        """Put tracked ``paths`` back as the last commit has them (worktree and index)."""
+        self.run("checkout", "HEAD", "--", *paths, what=f"restoring {', '.join(paths)}")
+
     def remove_untracked(self, paths: list[str]) -> None:
         for rel in paths:
             (self.root / rel).unlink(missing_ok=True)

@@ -137,6 +137,28 @@ def test_gate_that_changes_a_project_file_is_refused(sandbox: Sandbox) -> None:
     assert sandbox.git("log", "--format=%s") == "Initial commit"
 
 
+def test_a_lock_file_the_gates_installer_rewrote_is_restored(sandbox: Sandbox) -> None:
+    """aiofiles' tox environment runs ``pdm install``, which rewrites pdm.lock: not the tests'
+    doing. It is put back as committed, with a WARNING, and the release goes on; any other
+    file changed in the same run still stops it."""
+    (sandbox.repo / "pdm.lock").write_text("# as committed\n")
+    sandbox.git("add", "pdm.lock")
+    sandbox.git("commit", "-qm", "Lock")
+    sandbox.git("push", "-q", "origin", "main")
+    gate = "python -c \"open('pdm.lock', 'w').write('# re-locked')\""
+    done = sandbox.run("release", "minor", "--yes", env={"RELEASEKIT_GATE_COMMAND": gate})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "WARNING the quality gate's environment rewrote pdm.lock as it installed" in (
+        done.stdout + done.stderr
+    )
+    assert (sandbox.repo / "pdm.lock").read_text() == "# as committed\n"
+    assert sandbox.git("status", "--porcelain") == ""
+    assert sandbox.remote_git("tag") == "v1.1.0"
+    both = "python -c \"[open(n, 'a').write('x') for n in ('pdm.lock', 'README.md')]\""
+    done = sandbox.run("release", "patch", "--yes", env={"RELEASEKIT_GATE_COMMAND": both})
+    assert_one_error_line(done, "the quality gate changed the project's files: README.md")
+
+
 def test_files_the_gate_leaves_are_reported_and_kept_out_of_the_release(sandbox: Sandbox) -> None:
     """pyparsing's tests write diagrams into the working directory: new files are a WARNING;
     the release commit and the sdist hold none of them, and they are left where they are."""

@@ -43,6 +43,9 @@ __all__ = ["GateStep", "GateVenv", "gate_venv", "shown", "write_log"]
 LOG_NAME = "gate.log"
 _READY = ".releasekit-ready"
 _NO_TESTS_COLLECTED = 5  # pytest's exit status, passed on by nox, tox and hatch
+#: Lock files an environment manager rewrites as it installs (aiofiles' tox runs ``pdm install``,
+#: which re-locks): not the tests' doing, restored after the gate.
+LOCK_FILES = frozenset({"pdm.lock", "uv.lock", "poetry.lock", "Pipfile.lock", "pylock.toml"})
 
 
 def _missing_tool(spec: EnvSpec) -> Problem | None:
@@ -302,8 +305,20 @@ class GateStep(Step):
     def _check_tree(self, ctx: Context, facts: Facts) -> None:
         """Preflight saw a clean tree. Files the tests changed stop the release; new files they
         left (pyparsing's tests write diagrams into the working directory) are only reported:
-        the commit stages exactly the release's files and the build uses the release commit."""
-        changed, new = Git(ctx.root).changes()
+        the commit stages exactly the release's files and the build uses the release commit.
+        A lock file the environment's installer rewrote is restored as committed, and said."""
+        git = Git(ctx.root)
+        changed, new = git.changes()
+        relocked = [path for path in changed if Path(path).name in LOCK_FILES]
+        if relocked:
+            git.restore(relocked)
+            ctx.reporter.warn(
+                f"the quality gate's environment rewrote {first_few(relocked, 3)} as it "
+                "installed (a lock refreshed by pdm, uv or poetry); restored as committed, "
+                "which the release is built from"
+            )
+            facts["relocked"] = relocked
+            changed = [path for path in changed if path not in relocked]
         if changed:
             raise GateFailed(
                 f"the quality gate changed the project's files: {first_few(changed, 5)}",
