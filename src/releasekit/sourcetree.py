@@ -98,7 +98,7 @@ def rerun_beside_source(
                 log = Path(tmp) / f"origins-{mode}.log"
                 log.touch()
                 argv = ["python", "-P", "-m", "pytest", "--rootdir", str(tree)]
-                argv += ["-p", "no:cacheprovider", *without_source_checks(tree)]
+                argv += without_source_checks(tree)
                 argv += [f"--import-mode={mode}", *ids]
                 env = {"RELEASEKIT_ORIGIN_LOG": str(log)}
                 env["RELEASEKIT_ORIGIN_NAMES"] = ",".join(distributed)

@@ -272,7 +272,7 @@ def _run_suite(
     whole tree (:mod:`releasekit.sourcetree`)."""
     with tempfile.TemporaryDirectory(prefix="releasekit-tests-") as tmp:
         copy_tree(suite.base, Path(tmp), distributed)
-        pytest = ["python", "-m", "pytest", "--rootdir", tmp, "-p", "no:cacheprovider"]
+        pytest = ["python", "-m", "pytest", "--rootdir", tmp]
         pytest += without_source_checks(Path(tmp))
         unittest = suite.runner == "unittest"
         discover = ["python", "-m", "unittest", "discover", *_discover_args(Path(tmp), suite)]

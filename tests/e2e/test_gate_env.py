@@ -95,6 +95,16 @@ def test_src_layout_project_releases_with_the_default_gate(tmp_path: Path) -> No
     assert "venv-verify" in Path(verify_file).parts, verify_file
 
 
+def test_the_projects_cache_options_work_in_the_gate_and_verify(tmp_path: Path) -> None:
+    """async-lru's setup.cfg passes ``--cache-clear`` in addopts, an option of pytest's cache
+    plugin: verify's runs from a copy of the tree had the plugin off, and pytest refused the
+    option (``unrecognized arguments: --cache-clear``) after the gate had passed."""
+    sb = _sandbox(tmp_path, edit={"setup.cfg": "[tool:pytest]\naddopts = --cache-clear -q\n"})
+    done = sb.run("release", "patch", "--to", "local", "--yes")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "3 passed" in str(sb.step_facts("verify")["tests"])
+
+
 def test_a_failing_test_is_named_on_the_error_line(tmp_path: Path) -> None:
     sb = _sandbox(tmp_path, edit={"tests/test_more.py": FAILING_TEST})
     before = sb.snapshot()
