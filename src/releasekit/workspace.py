@@ -105,13 +105,19 @@ def version_problems(workspace: Workspace) -> list[tuple[str, str]]:
 
 
 def package_name(data: dict[str, Any], path: Path) -> str | None:
-    """The distribution name: ``[project]``, ``[tool.poetry]``, setup.cfg ``[metadata]``, else
-    what a setup.py's build backend reports."""
+    """The distribution name: ``[project]``, ``[tool.poetry]``, flit's legacy
+    ``[tool.flit.metadata]`` (its ``dist-name``, else its ``module``: cloudpickle's), setup.cfg
+    ``[metadata]``, else what a setup.py's build backend reports."""
     tool = data.get("tool")
     poetry = tool.get("poetry") if isinstance(tool, dict) else None
     for table in (data.get("project"), poetry):
         if isinstance(table, dict) and isinstance(table.get("name"), str):
             return str(table["name"])
+    flit = tool.get("flit") if isinstance(tool, dict) else None
+    legacy = flit.get("metadata") if isinstance(flit, dict) else None
+    for key in ("dist-name", "module"):
+        if isinstance(legacy, dict) and isinstance(legacy.get(key), str):
+            return str(legacy[key])
     metadata = ini_section(path / "setup.cfg", "metadata")
     if metadata and "name" in metadata:
         return metadata["name"].strip()

@@ -16,6 +16,7 @@ from packaging.version import Version
 from releasekit.errors import ConfigError, StepFailed
 from releasekit.versioning import next_version
 from releasekit.versions import VersionSource, detect_source, find_bumpversion
+from releasekit.workspace import package_name
 
 Files = dict[str, str]
 
@@ -62,6 +63,15 @@ def flit_flat_module(v: str) -> Files:
     return {
         "pyproject.toml": f'{FLIT}{DYNAMIC}\n[tool.flit.module]\nname = "demo"\n',
         "demo.py": f"__version__: str = '{v}'\n",
+    }
+
+
+def flit_legacy_metadata(v: str) -> Files:
+    """cloudpickle's: flit's legacy ``[tool.flit.metadata]`` (no [project]), whose ``module``
+    names the module holding ``__version__``."""
+    return {
+        "pyproject.toml": f'{FLIT}[tool.flit.metadata]\nmodule = "demo"\nauthor = "A"\n',
+        "demo/__init__.py": f'"""Demo."""\n\n__version__ = "{v}"\n',
     }
 
 
@@ -171,6 +181,7 @@ SHAPES: dict[str, Callable[[str], Files]] = {
         flit_src,
         flit_reexported,
         flit_flat_module,
+        flit_legacy_metadata,
         hatch_path,
         hatch_pattern,
         setuptools_attr,
@@ -570,3 +581,16 @@ def test_bump2version_files_key_it_cannot_follow_is_a_problem(
     problem = engine.problem("10.7.0", "10.7.1")
     assert problem is not None
     assert message in problem[0]
+
+
+@pytest.mark.parametrize(
+    ("metadata", "name"),
+    [
+        ('module = "cloudpickle"', "cloudpickle"),
+        ('module = "cp"\ndist-name = "cloud-pickle"', "cloud-pickle"),
+    ],
+)
+def test_flits_legacy_metadata_names_the_project(tmp_path: Path, metadata: str, name: str) -> None:
+    """cloudpickle 3.1.1: before, init stopped with 'no project name'."""
+    data = tomllib.loads(f"{FLIT}[tool.flit.metadata]\n{metadata}\n")
+    assert package_name(data, tmp_path) == name

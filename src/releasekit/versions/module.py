@@ -3,7 +3,8 @@
 The kinds differ only in how the backend names the file:
 
 * flit_core reads ``__version__`` from the module named like the project (``[tool.flit.module]
-  name`` overrides it), in ``src/`` or flat layout, package or single module;
+  name``, or the legacy ``[tool.flit.metadata] module``, overrides it), in ``src/`` or flat
+  layout, package or single module;
 * hatchling's ``[tool.hatch.version] path`` (with its ``pattern`` if given);
 * setuptools' ``[tool.setuptools.dynamic] version = {attr = "pkg.__version__"}`` (or ``file``);
 * pdm-backend's ``[tool.pdm.version] source = "file"`` with ``path``;
@@ -176,6 +177,8 @@ class FlitModuleVersion(ModuleVersion):
         if not project.dynamic_version or not flit:
             return None
         module = project.table("tool", "flit", "module").get("name")
+        legacy = project.table("tool", "flit", "metadata").get("module")  # cloudpickle's
+        module = module if isinstance(module, str) else legacy
         dotted = module if isinstance(module, str) else re.sub(r"[-.]+", "_", project.name)
         path = _module_file(project.root, project.root, dotted, "flit_core's dynamic version")
         path = _reexported_from(path, "__version__")
