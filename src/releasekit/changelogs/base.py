@@ -9,7 +9,7 @@ wrote, which the journal keeps for a forge release.
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -18,7 +18,7 @@ from ..errors import ConfigError
 from ..textfiles import read_text
 from .commits import Commit
 
-__all__ = ["DOCS", "Applied", "Changelog", "Problem", "ReleaseInfo"]
+__all__ = ["DOCS", "Applied", "Changelog", "Problem", "ReleaseInfo", "first_file"]
 
 Problem = tuple[str, str]  # (what is wrong, how to fix it)
 #: Where projects keep a changelog besides the root: their documentation's source.
@@ -85,3 +85,8 @@ class Changelog(abc.ABC):
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
+
+
+def first_file(root: Path, names: Iterable[str], recognises: Callable[[Path], bool]) -> Path | None:
+    """The first of ``names`` under ``root`` that is a file ``recognises`` accepts."""
+    return next((root / n for n in names if (root / n).is_file() and recognises(root / n)), None)

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import StepFailed
 from ..textfiles import read_text
-from .base import Applied, Changelog, ReleaseInfo
+from .base import Applied, Changelog, ReleaseInfo, first_file
 
 __all__ = ["COMPARE", "KeepAChangelog", "release_text", "unreleased_section"]
 
@@ -70,11 +70,8 @@ class KeepAChangelog(Changelog):
 
     @classmethod
     def detect(cls, root: Path, pyproject: dict[str, Any]) -> KeepAChangelog | None:
-        for name in CANDIDATES:
-            path = root / name
-            if path.is_file() and cls.recognises(path):
-                return cls(root, path)
-        return None
+        path = first_file(root, CANDIDATES, cls.recognises)
+        return cls(root, path) if path else None
 
     @staticmethod
     def recognises(path: Path) -> bool:

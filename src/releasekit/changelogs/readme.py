@@ -17,7 +17,7 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..textfiles import read_text
-from .base import ReleaseInfo
+from .base import ReleaseInfo, first_file
 from .textfile import Heading, TextFile, headings, release_entries, release_text
 
 __all__ = ["ReadmeSection", "section"]
@@ -65,11 +65,8 @@ class ReadmeSection(TextFile):
 
     @classmethod
     def detect(cls, root: Path, pyproject: dict[str, Any]) -> ReadmeSection | None:
-        for name in NAMES:
-            path = root / name
-            if path.is_file() and cls.recognises(path):
-                return cls(root, path)
-        return None
+        path = first_file(root, NAMES, cls.recognises)
+        return cls(root, path) if path else None
 
     @staticmethod
     def recognises(path: Path) -> bool:
