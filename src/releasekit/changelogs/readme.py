@@ -18,7 +18,8 @@ from typing import Any
 from ..errors import ConfigError
 from ..textfiles import read_text
 from .base import ReleaseInfo, first_file
-from .textfile import Heading, TextFile, headings, release_entries, release_text
+from .entries import Heading, headings, release_entries
+from .textfile import TextFile, release_text
 
 __all__ = ["ReadmeSection", "section"]
 

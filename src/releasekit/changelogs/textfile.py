@@ -17,102 +17,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from ..textfiles import read_text
 from . import dates
 from .base import DOCS, Applied, Changelog, ReleaseInfo
 from .commits import note_lines
+from .entries import (
+    BULLET,
+    ENTRY_LINE,
+    UNRELEASED,
+    VERSION,
+    Heading,
+    headings,
+    line_version,
+    pending,
+    release_entries,
+)
 
-__all__ = ["Heading", "TextFile", "headings", "release_entries", "release_text"]
+__all__ = ["TextFile", "release_text"]
 
 STEMS = ("CHANGELOG", "CHANGES", "HISTORY", "NEWS")
 SUFFIXES = (".md", ".rst", ".markdown", ".txt", "")
-_VERSION = re.compile(r"(?<![\w.])v?(\d+(?:\.\d+)+(?:[-.]?(?:a|b|rc|post|dev)\.?\d*)*)(?![\w.])")
-_UNRELEASED = re.compile(
-    r"\b(?:unreleased|in development|upcoming|future (?:version|release))\b", re.IGNORECASE
-)
-#: Whole headings that stand for the next release (requests writes "dev").
-_PENDING_TITLE = re.compile(r"dev|development|next(?: release)?|main|master|head", re.IGNORECASE)
-
-
-def pending(text: str) -> bool:
-    """Whether a heading is the entry of changes not released yet."""
-    return bool(_UNRELEASED.search(text) or _PENDING_TITLE.fullmatch(text.strip(" []()*_:")))
-
-
-_ATX = re.compile(r"^(#{1,6}[ \t]+)(.*?)[ \t]*#*[ \t]*$")
-_BULLET = re.compile(r"^([ \t]*[-*+][ \t]+)\S")
-
-
-@dataclass(frozen=True)
-class Heading:
-    start: int  # first line (the overline, if any)
-    end: int  # the line after the heading
-    text: str
-    prefix: str = ""  # "## " for an ATX heading
-    char: str = ""  # the underline character of an underlined heading
-    overline: bool = False
-    width: int = 0  # the underline's length
-
-    @property
-    def style(self) -> tuple[str, str, bool]:
-        return (self.prefix, self.char, self.overline)
-
-    def render(self, text: str) -> list[str]:
-        if self.prefix or not self.char:  # an ATX heading, or a plain line (PyYAML's)
-            return [self.prefix + text]
-        width = len(text) if self.width == len(self.text) else max(self.width, len(text))
-        line = self.char * width
-        return [line, text, line] if self.overline else [text, line]
-
-
-def _underline(line: str, text: str, markdown: bool) -> str:
-    chars = "=-" if markdown else "=-~^\"'`#*+_:."
-    stripped = line.rstrip()
-    if len(stripped) >= 3 and stripped[0] in chars and stripped == stripped[0] * len(stripped):
-        return stripped[0] if markdown or len(stripped) >= len(text.rstrip()) else ""
-    return ""
-
-
-def headings(lines: list[str], markdown: bool) -> list[Heading]:
-    found: list[Heading] = []
-    fence = False
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if markdown and line.lstrip().startswith("```"):
-            fence = not fence
-        elif markdown and not fence and (atx := _ATX.match(line)):
-            found.append(Heading(i, i + 1, atx.group(2), prefix=atx.group(1)))
-        elif not fence and line.strip() and i + 1 < len(lines):
-            char = _underline(lines[i + 1], line, markdown)
-            over = i > 0 and not markdown and _underline(lines[i - 1], line, markdown) == char
-            if char and not line.startswith((" ", "\t")) and not _underline(line, line, markdown):
-                width = len(lines[i + 1].rstrip())
-                start = i - 1 if over and char else i
-                found.append(
-                    Heading(start, i + 2, line.strip(), char=char, overline=bool(over), width=width)
-                )
-                i += 2
-                continue
-        i += 1
-    return found
-
-
-#: A line that starts an entry by itself: its version first, after at most a list marker, bold
-#: markup or a word like "Version" -- ``6.0.2 (2024-08-06)`` (PyYAML, pyflakes), ``Version
-#: 3.20.1 released 2025-02-14`` (simplejson), ``+ Version 2.21 (2021.11.06)`` (pycparser),
-#: ``- 1.8.0`` (websocket-client), ``**1.3.0**`` (exceptiongroup), ``0.4.6 Current release``,
-#: ``= 4.13.4 (20250415)`` (Beautiful Soup), or after its date and name as GNU's ChangeLog has
-#: it (Unidecode's ``2025-04-24<TAB>unidecode 1.4.0``).
-_ENTRY_LINE = re.compile(
-    r"^(?P<mark>(?:[-*+=][ \t]+)?(?:\*\*)?(?:\d{4}-\d\d-\d\d[ \t]+(?:[\w.-]+[ \t]+)?)?"
-    r"(?:(?:version|release|v)\b[ \t]*)?)v?\d+(?:\.\d+)+",
-    re.IGNORECASE,
-)
-
-
 #: A time of day after a date (``2:45 P.M UTC+6:00``): a release does not know the maintainer's.
 _TIME = re.compile(
     r"^[ \t]+\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?"
@@ -121,54 +47,11 @@ _TIME = re.compile(
 _YEAR = re.compile(r"(?<![\d.])(?:19|20)\d\d(?![\d.])")
 
 
-def _line_version(line: str) -> Version | None:
-    found = _VERSION.search(line)
-    try:
-        return Version(found.group(1)) if found else None
-    except InvalidVersion:
-        return None
-
-
-def _plain_entries(lines: list[str]) -> list[Heading]:
-    """Entries that are one line each (no heading markup), all marked as the first one is, the
-    first naming the highest version (a changelog is newest first); [] when there are none."""
-    found: list[tuple[Heading, Version]] = []
-    mark = None
-    for i, line in enumerate(lines):
-        match = _ENTRY_LINE.match(line)
-        version = _line_version(line) if match else None
-        if match is None or version is None:
-            continue
-        kind = re.sub(r"\w+", "w", match.group("mark").lower())  # "Version " and "v" alike
-        if mark is None:
-            mark = kind
-        if kind == mark:
-            found.append((Heading(i, i + 1, line.rstrip()), version))
-    if not found or max(v for _, v in found) != found[0][1]:
-        return []
-    return [heading for heading, _ in found]
-
-
-def release_entries(lines: list[str], markdown: bool) -> list[Heading]:
-    """Headings of entries: those naming a version or 'unreleased', at the first one's level;
-    plain-line entries when the file's first entry is one."""
-    candidates = [
-        h for h in headings(lines, markdown) if _VERSION.search(h.text) or pending(h.text)
-    ]
-    plain = _plain_entries(lines)
-    if plain and (not candidates or plain[0].start < candidates[0].start):
-        return plain
-    if not candidates:
-        return []
-    level = candidates[0].style
-    return [h for h in candidates if h.style == level]
-
-
 def _planned(text: str, version: str) -> bool:
     """Whether a heading names a version above the one being released without being the
     pending entry: a plan, not a release (pyfakefs' "Planned changes for next major release
     (6.0.0)" above its releases)."""
-    found = _line_version(text)
+    found = line_version(text)
     return found is not None and not pending(text) and found > Version(version)
 
 
@@ -176,9 +59,9 @@ def _template(text: str) -> tuple[str, str]:
     """``(template, date format)`` of a released entry's heading or line: its version and its
     date become ``{version}`` and ``{date}``."""
     escaped = text.replace("{", "{{").replace("}", "}}")
-    first = _VERSION.search(escaped)
+    first = VERSION.search(escaped)
     if first is not None:  # every mention: pyfakefs links each heading to its PyPI page
-        escaped = _VERSION.sub(
+        escaped = VERSION.sub(
             lambda m: (
                 m.group(0).replace(m.group(1), "{version}")
                 if m.group(1) == first.group(1)
@@ -219,7 +102,7 @@ def _dated_template(entries: list[Heading], index: int) -> tuple[str, str]:
     if "{date}" in heading or not _YEAR.search(entries[index].text):
         return heading, date_format
     for entry in entries[index + 1 : index + 4]:
-        if not pending(entry.text) and _VERSION.search(entry.text):
+        if not pending(entry.text) and VERSION.search(entry.text):
             later, later_format = _template(entry.text)
             if "{date}" in later:
                 return later, later_format
@@ -229,13 +112,13 @@ def _dated_template(entries: list[Heading], index: int) -> tuple[str, str]:
 def _style(lines: list[str], entries: list[Heading]) -> Style:
     """The latest released entry's style (a default one when there is none)."""
     for index, entry in enumerate(entries):
-        if pending(entry.text) or not _VERSION.search(entry.text):
+        if pending(entry.text) or not VERSION.search(entry.text):
             continue
         stop = entries[index + 1].start if index + 1 < len(entries) else len(lines)
         first = _first_line(lines, entry.end, stop)
         heading, date_format = _dated_template(entries, index)
         released = None
-        if first is not None and dates.find(lines[first]) and not _BULLET.match(lines[first]):
+        if first is not None and dates.find(lines[first]) and not BULLET.match(lines[first]):
             released, date_format = _template(lines[first].strip())
         inline = _inline(lines[entry.end : stop], entry)
         return Style(heading, released, _bullet(lines, entry.end, stop), date_format, inline)
@@ -248,15 +131,15 @@ def _inline(body: list[str], entry: Heading) -> str | None:
     and only their continuation under it (parse's ``- 1.20.2 Template field names can now
     contain ...``, tabulate's ``- 0.9.0: Drop support for ...`` over indented lines), up to
     the notes; else None."""
-    mark = _ENTRY_LINE.match(entry.text)
-    found = _VERSION.search(entry.text)
+    mark = ENTRY_LINE.match(entry.text)
+    found = VERSION.search(entry.text)
     if entry.prefix or entry.char or mark is None or found is None:
         return None
     rest = entry.text[found.end() :]
     if mark.group("mark").lstrip()[:1] not in {"-", "*", "+"} or dates.find(rest):
         return None
     words = re.findall(r"[^\W\d_]{2,}", rest)
-    continued = all(ln[:1] in {" ", "\t"} and not _BULLET.match(ln) for ln in body if ln.strip())
+    continued = all(ln[:1] in {" ", "\t"} and not BULLET.match(ln) for ln in body if ln.strip())
     if len(words) < 2 or not continued:
         return None
     head = entry.text[: found.start()].replace("{", "{{").replace("}", "}}")
@@ -304,14 +187,12 @@ def _placeholder(entry: Heading, version: re.Match[str] | None) -> bool:
     """Whether a one-line entry is only its version and the word for unreleased (tabulate's
     ``- 0.9.1: Future version.``), which the release's notes replace."""
     rest = entry.text[version.end() :] if version else ""
-    return not (entry.prefix or entry.char) and bool(
-        _UNRELEASED.fullmatch(rest.strip(" :.-()[]*_"))
-    )
+    return not (entry.prefix or entry.char) and bool(UNRELEASED.fullmatch(rest.strip(" :.-()[]*_")))
 
 
 def _bullet(lines: list[str], start: int, stop: int) -> str:
     for line in lines[start:stop]:
-        match = _BULLET.match(line)
+        match = BULLET.match(line)
         if match:
             return match.group(1)
     return "- "
@@ -334,19 +215,19 @@ def release_text(text: str, release: ReleaseInfo, *, markdown: bool) -> tuple[st
     fields = style.fields(release)
     latest = entries[0] if entries else None
     stop = entries[1].start if len(entries) > 1 else len(lines)
-    version = _VERSION.search(latest.text) if latest is not None else None
+    version = VERSION.search(latest.text) if latest is not None else None
     inline = _inline_release(text, latest, version, style, release)
     if inline is not None:
         return inline
     if latest is not None:
         first = _first_line(lines, latest.end, stop)
-        marked_body = first is not None and _UNRELEASED.fullmatch(lines[first].strip(" *_()[]"))
+        marked_body = first is not None and UNRELEASED.fullmatch(lines[first].strip(" *_()[]"))
         if pending(latest.text) or marked_body:
             if version is None:
                 heading = style.heading.format(**fields)
             else:
                 heading = latest.text.replace(version.group(1), release.version, 1)
-                heading = _UNRELEASED.sub(fields["date"], heading)
+                heading = UNRELEASED.sub(fields["date"], heading)
             new = lines[: latest.start] + latest.render(heading)
             body = lines[latest.end : stop]
             if marked_body and first is not None:
@@ -354,7 +235,7 @@ def release_text(text: str, release: ReleaseInfo, *, markdown: bool) -> tuple[st
                 body[first - latest.end] = released
             elif version is None and style.released:
                 body = ["", style.released.format(**fields), *body]
-            notes = "\n".join(line for line in body if not _UNRELEASED.fullmatch(line.strip()))
+            notes = "\n".join(line for line in body if not UNRELEASED.fullmatch(line.strip()))
             return "\n".join(new + body + lines[stop:]) + "\n", _notes(notes, style, fields)
         if version is not None and version.group(1) == release.version:
             written = "\n".join(lines[latest.end : stop])
@@ -433,7 +314,7 @@ def _label(lines: list[str], entry: Heading) -> int | None:
     at = entry.start - 1
     while at >= 0 and not lines[at].strip():
         at -= 1
-    version = _VERSION.search(entry.text)
+    version = VERSION.search(entry.text)
     if at >= 0 and version and _LABEL.match(lines[at]) and version.group(1) in lines[at]:
         return at
     return None
