@@ -897,26 +897,27 @@ def _entry_missing(repo: Path, project: Project, planned: str) -> str:
     the top of the tree, or a README's changelog section, with the last release's entry
     (tabulate's CHANGELOG, whose ``- 0.9.1: Future version.`` counted as written)."""
     for path in sorted(p for p in repo.iterdir() if p.is_file() and _changelog_named(p.name)):
-        text = path.read_text(encoding="utf-8", errors="replace")
-        if path.name.upper().startswith("README"):
-            title = README_CHANGELOG.search(text)
-            text = text[title.end() :] if title else ""
-        if any(
-            (m[1] or m[2]) == project.version for m in map(ENTRY_LINE.match, text.splitlines()) if m
-        ):
+        if project.version in _entry_versions(path):
             return f"{path.name}: no {planned} entry, where {project.version}'s is"
     return ""
 
 
 def _readme_changelog(repo: Path) -> str:
     """``README.rst section`` when a README has a changelog section with entries after it."""
-    for path in sorted(repo.glob("README*")):
-        text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
-        title = README_CHANGELOG.search(text)
-        after = text[title.end() :].splitlines() if title else []
-        if any(ENTRY_LINE.match(line) for line in after):
+    for path in sorted(p for p in repo.glob("README*") if p.is_file()):
+        if _entry_versions(path):
             return f"{path.name} section"
     return "none"
+
+
+def _entry_versions(path: Path) -> list[str]:
+    """The versions a changelog file's entries name; for a README, those after its changelog
+    section's title (none without one)."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if path.name.upper().startswith("README"):
+        title = README_CHANGELOG.search(text)
+        text = text[title.end() :] if title else ""
+    return [m[1] or m[2] for m in map(ENTRY_LINE.match, text.splitlines()) if m]
 
 
 def expected_patch(current: str) -> str:

@@ -19,7 +19,7 @@ from ..errors import ConfigError
 from ..textfiles import read_text
 from .base import ReleaseInfo, first_file
 from .entries import Heading, headings, release_entries
-from .textfile import TextFile, release_text
+from .textfile import TextFile, is_markdown, release_text
 
 __all__ = ["ReadmeSection", "section"]
 
@@ -71,8 +71,7 @@ class ReadmeSection(TextFile):
 
     @staticmethod
     def recognises(path: Path) -> bool:
-        markdown = path.suffix.lower() in {".md", ".markdown"}
-        return section(read_text(path).splitlines(), markdown) is not None
+        return section(read_text(path).splitlines(), is_markdown(path)) is not None
 
     def describe(self) -> str:
         return f"a section of {self.rel(self.file)} ({self.language}, kept by hand)"
@@ -89,4 +88,4 @@ class ReadmeSection(TextFile):
         body = "\n".join(lines[start:end]) + "\n"
         new, notes = release_text(body, release, markdown=self.markdown)
         kept = "\n".join([*lines[:start], *new.splitlines(), *lines[end:]])
-        return kept + text[len(text.rstrip("\n")) :], notes
+        return kept + text[len(text.rstrip("\n")) :], notes  # its own end, as it was

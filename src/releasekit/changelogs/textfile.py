@@ -35,7 +35,7 @@ from .entries import (
     release_entries,
 )
 
-__all__ = ["TextFile", "release_text"]
+__all__ = ["TextFile", "is_markdown", "release_text"]
 
 STEMS = ("CHANGELOG", "CHANGES", "HISTORY", "NEWS")
 SUFFIXES = (".md", ".rst", ".markdown", ".txt", "")
@@ -266,6 +266,11 @@ def release_text(text: str, release: ReleaseInfo, *, markdown: bool) -> tuple[st
     return "\n".join(new_lines).rstrip("\n") + _ending(text), "\n".join(items) + "\n"
 
 
+def is_markdown(path: Path) -> bool:
+    """Whether a changelog file is Markdown, as its name says."""
+    return path.suffix.lower() in {".md", ".markdown"}
+
+
 def _ending(text: str) -> str:
     """The file's own trailing blank lines (at least its last line's end)."""
     return text[len(text.rstrip("\n")) :] or "\n"
@@ -339,7 +344,7 @@ class TextFile(Changelog):
 
     @property
     def markdown(self) -> bool:
-        return self.file.suffix.lower() in {".md", ".markdown"}
+        return is_markdown(self.file)
 
     @property
     def language(self) -> str:
@@ -391,7 +396,7 @@ def find_file(root: Path) -> Path | None:
         return found[0]
     pages = [p for base in DOCS for p in _named(root / base, _DOCS_STEMS)] + _mkdocs_pages(root)
     for path in pages:
-        markdown = path.suffix.lower() in {".md", ".markdown"}
+        markdown = is_markdown(path)
         if release_entries(read_text(path).splitlines(), markdown):
             return path
     return None
