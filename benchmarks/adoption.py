@@ -1065,7 +1065,7 @@ def run_one(
     try:
         sdist, uploaded, wheels = download(project)
         repo = make_repository(project, sdist, base)
-        previous = seed_index(base / "index", wheels)
+        previous = seed_index(base / "index", [sdist, *wheels])
         if runner.owner:
             subprocess.run(["chown", "-R", f"{runner.owner}:", str(base)], check=True)
     except (OSError, RuntimeError, subprocess.CalledProcessError, tarfile.TarError) as exc:
@@ -1121,14 +1121,15 @@ def run_one(
     return outcome
 
 
-def seed_index(index: Path, wheels: list[Path]) -> set[str]:
-    """Put the pinned release's wheels on the embedded index the release goes to, as the last
-    release is on a maintainer's index (verify compares the new wheels with them); their
-    names, which are not this release's uploads."""
+def seed_index(index: Path, files: list[Path]) -> set[str]:
+    """Put the pinned release's sdist and wheels on the embedded index the release goes to, as
+    the last release is on a maintainer's index (verify compares the new wheels with them, and a
+    key the scan finds with the file the last release published); their names, which are not
+    this release's uploads."""
     index.mkdir(parents=True, exist_ok=True)
-    for wheel in wheels:
-        shutil.copy2(wheel, index / wheel.name)
-    return {wheel.name for wheel in wheels}
+    for file in files:
+        shutil.copy2(file, index / file.name)
+    return {file.name for file in files}
 
 
 def judge(outcome: Outcome, code: int, files: list[Path], step: str, *, tagged: bool) -> None:
@@ -1175,9 +1176,10 @@ used and each project has a time limit. The environment is a maintainer's at rel
   machine's pip.conf adds local mirrors with newer files. Not pip's `--uploaded-prior-to`:
   the pips inside those tools are older than it, and it refuses the local index the
   release goes to.
-- The embedded index the release goes to already has the pinned release's pure-Python wheels
-  from PyPI, as a maintainer's index has the last release: verify compares the new wheels
-  with them (a file the last release shipped must not go missing). They are not counted as
+- The embedded index the release goes to already has the pinned release's sdist and
+  pure-Python wheels from PyPI, as a maintainer's index has the last release: verify compares
+  the new wheels with them (a file the last release shipped must not go missing), and a key
+  the content scan finds with the file the last release published. They are not counted as
   the release's uploads.
 - The bare remote is `origin` by a `file://` URL and named after the project
   (`importlib-metadata.git`), as a maintainer's origin is a URL named after the repository:

@@ -96,9 +96,11 @@ class Sandbox:
         }
 
     def journal_events(self) -> list[dict[str, Any]]:
-        """The events of the last release: its journal, or the history's newest once finished."""
-        history = sorted((self.repo / ".releasekit" / "history").glob("*.jsonl"))
-        path = history[-1] if history else self.repo / ".releasekit" / "journal.jsonl"
+        """The events of the last release: its journal (kept until the next release starts),
+        else the history's newest."""
+        path = self.repo / ".releasekit" / "journal.jsonl"
+        if not path.exists():
+            path = sorted((self.repo / ".releasekit" / "history").glob("*.jsonl"))[-1]
         return [json.loads(line) for line in path.read_text().splitlines()]
 
     def step_facts(self, step: str) -> dict[str, object]:

@@ -3,7 +3,9 @@ secret (verify), and a built file whose version is not the plan's (publish re-ch
 
 from __future__ import annotations
 
+import base64
 import io
+import os
 import signal
 import string
 import zipfile
@@ -97,3 +99,59 @@ def test_a_built_file_that_is_not_the_plan_is_refused_right_before_upload(
     )
     assert sandbox.index_files() == before == {}
     assert sandbox.remote_git("tag") == ""
+
+
+def test_a_key_the_last_release_published_as_it_is_warns_and_a_changed_one_stops(
+    tmp_path: Path,
+) -> None:
+    """requests' test CA keys are in every sdist it published: the same file in the next
+    release discloses nothing new (a WARNING); changed, it stops the release as any key does."""
+    sandbox = make_sandbox(tmp_path, "simple")
+    key = sandbox.repo / "tests" / "certs" / "server.key"
+    key.parent.mkdir(parents=True)
+    key.write_bytes(_private_key())
+    allowed = sandbox.repo / "pyproject.toml"
+    plain = allowed.read_text()
+    allowed.write_text(
+        plain + '\n[[tool.releasekit.secret_allow]]\npath = "tests/certs/*"\nreason = "test CA"\n'
+    )
+    sandbox.git("add", "-A")
+    sandbox.git("commit", "-q", "-m", "A test CA")
+    sandbox.git("push", "-q", "origin", "main")
+    sandbox.run("release", "patch", "--yes", check=True)  # 1.0.1 published the key, allowed
+    allowed.write_text(plain.replace('version = "1.0.0"', 'version = "1.0.1"'))
+    sandbox.git("commit", "-q", "-am", "No allow-list entry")
+    sandbox.git("push", "-q", "origin", "main")
+
+    done = sandbox.run("release", "patch", "--yes")
+
+    assert done.returncode == 0, done.stderr
+    warned = [line for line in done.stderr.splitlines() if "tests/certs/server.key" in line]
+    assert warned and all("published as it is in 1.0.1" in line for line in warned), warned
+    assert {"Private Key", "Sensitive file name"} <= {
+        kind for line in warned for kind in ("Private Key", "Sensitive file name") if kind in line
+    }
+    facts = sandbox.step_facts("verify")["published_before"]
+    assert isinstance(facts, list) and facts
+    assert all(f.startswith("simple_pkg-1.0.2.tar.gz!tests/certs/server.key") for f in facts)
+    assert "simple_pkg-1.0.2.tar.gz" in sandbox.index_files()
+
+    key.write_bytes(_private_key())
+    sandbox.git("commit", "-q", "-am", "A new test CA key")
+    sandbox.git("push", "-q", "origin", "main")
+    before = sandbox.index_files()
+
+    changed = sandbox.run("release", "patch", "--yes")
+
+    assert changed.returncode == 5, changed.stderr
+    assert_one_error_line(
+        changed, "simple_pkg-1.0.3.tar.gz!tests/certs/server.key", "Private Key", "secret_allow"
+    )
+    assert sandbox.index_files() == before
+    assert "v1.0.3" not in sandbox.remote_git("tag")
+
+
+def _private_key() -> bytes:
+    """A private key's PEM shape around random bytes, made here: this file holds none."""
+    body = base64.encodebytes(os.urandom(96))
+    return b"-----BEGIN RSA " + b"PRIVATE KEY-----\n" + body + b"-----END RSA PRIVATE KEY-----\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from releasekit.artifacts.previous import lost_members, previous_wheel, unexplained
+from releasekit.artifacts.previous import lost_members, previous_artifact, unexplained
 
 
 def _wheel(directory: Path, name: str, members: list[str]) -> Path:
@@ -42,15 +42,15 @@ def test_a_loss_git_deleted_is_explained() -> None:
     assert unexplained(lost, ["xpkg/a.py"]) == lost  # a path ending, not a name ending
 
 
-def test_the_previous_wheel_has_the_same_name_version_and_tags(tmp_path: Path) -> None:
+def test_the_previous_artifact_has_the_same_name_version_and_tags(tmp_path: Path) -> None:
     new = _wheel(tmp_path, "my_pkg-2.0.1-py3-none-any.whl", [])
     index = tmp_path / "index"
     index.mkdir()
     _wheel(index, "my_pkg-2.0.0-cp311-cp311-manylinux_2_17_x86_64.whl", [])
     _wheel(index, "other-2.0.0-py3-none-any.whl", [])
-    assert previous_wheel(new, "2.0.0", directory=index, index_url=None, into=tmp_path) is None
+    assert previous_artifact(new, "2.0.0", directory=index, index_url=None, into=tmp_path) is None
     same = _wheel(index, "my_pkg-2.0-py3-none-any.whl", [])  # 2.0 is 2.0.0
-    assert previous_wheel(new, "2.0.0", directory=index, index_url=None, into=tmp_path) == same
+    assert previous_artifact(new, "2.0.0", directory=index, index_url=None, into=tmp_path) == same
 
 
 def test_from_a_simple_index_the_wheel_is_downloaded_and_hash_checked(tmp_path: Path) -> None:
@@ -62,7 +62,7 @@ def test_from_a_simple_index_the_wheel_is_downloaded_and_hash_checked(tmp_path: 
     old = _wheel(index, "my_pkg-2.0.0-py3-none-any.whl", ["my_pkg/__init__.py", "my_pkg/x.mo"])
     new = _wheel(tmp_path, "my_pkg-2.0.1-py3-none-any.whl", ["my_pkg/__init__.py"])
     with LocalIndex.running(index) as served:
-        got = previous_wheel(
+        got = previous_artifact(
             new, "2.0.0", directory=None, index_url=served.simple_url, into=tmp_path / "dl"
         )
     assert got == tmp_path / "dl" / old.name and got.read_bytes() == old.read_bytes()

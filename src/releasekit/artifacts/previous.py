@@ -9,7 +9,8 @@ member the last wheel had and this one lacks stops the release, unless git delet
 came from since the last release's tag (a module removed on purpose); one that git tracks is
 named as left out of the sdist, from which the wheel is built. ``.dist-info`` is left
 out, and a top-level name without the release's version and Python tag (the ``.data``
-directory, a ``-nspkg.pth`` file).
+directory, a ``-nspkg.pth`` file). :func:`previous_artifact` finds the last release's sdist too
+(:mod:`.published` compares a finding of the content scan with it).
 """
 
 from __future__ import annotations
@@ -22,35 +23,40 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from packaging.utils import (
+    InvalidSdistFilename,
     InvalidWheelFilename,
     canonicalize_name,
     canonicalize_version,
+    parse_sdist_filename,
     parse_wheel_filename,
 )
 
 from ..errors import IndexUnavailable
 from ..index import list_files
 
-__all__ = ["in_git", "lost_members", "previous_wheel", "unexplained"]
+__all__ = ["in_git", "lost_members", "member_key", "previous_artifact", "unexplained"]
 
 _PYTHON_TAG = re.compile(r"-py\d+(?:\.\d+)?(?=-)")
 
 
+def member_key(name: str, version: str) -> str:
+    """``name`` (a member of a wheel of ``version``) with its top-level name's version and Python
+    tag as placeholders (``jmespath-1.0.1.data/``, zope's ``zope.event-5.1-py3.12-nspkg.pth``),
+    as each release names them anew."""
+    top, slash, rest = name.partition("/")
+    return _PYTHON_TAG.sub("-{python}", top.replace(f"-{version}", "-{version}")) + slash + rest
+
+
 def _members(wheel: Path) -> dict[str, str]:
-    """The wheel's members, ``.dist-info`` left out, by a key in which a top-level name's
-    version and Python tag are placeholders (``jmespath-1.0.1.data/``, zope's
-    ``zope.event-5.1-py3.12-nspkg.pth``), as each release names them anew."""
+    """The wheel's members, ``.dist-info`` left out, by :func:`member_key`."""
     version = wheel.name.split("-")[1]
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
-    found = {}
-    for name in names:
-        top, slash, rest = name.partition("/")
-        if name.endswith("/") or top.endswith(".dist-info"):
-            continue
-        top = _PYTHON_TAG.sub("-{python}", top.replace(f"-{version}", "-{version}"))
-        found[top + slash + rest] = name
-    return found
+    return {
+        member_key(name, version): name
+        for name in names
+        if not name.endswith("/") and not name.partition("/")[0].endswith(".dist-info")
+    }
 
 
 def lost_members(previous: Path, wheel: Path) -> list[str]:
@@ -79,29 +85,38 @@ def in_git(lost: Iterable[str], tracked: Iterable[str]) -> list[str]:
     return [m for m in lost if _from(m, paths)]
 
 
-def _same_wheel(filename: str, name: str, version: str, tags: frozenset[object]) -> bool:
+def _same(filename: str, artifact: str, version: str) -> bool:
+    """Whether ``filename`` is ``artifact``'s kind (sdist; wheel of the same tags) of the same
+    project at ``version``."""
     try:
-        dist, found, _, found_tags = parse_wheel_filename(filename)
-    except InvalidWheelFilename:
+        if artifact.endswith(".whl"):
+            name, _, _, tags = parse_wheel_filename(artifact)
+            dist, found, _, found_tags = parse_wheel_filename(filename)
+            if found_tags != tags:
+                return False
+        else:
+            name, _ = parse_sdist_filename(artifact)
+            dist, found = parse_sdist_filename(filename)
+    except (InvalidWheelFilename, InvalidSdistFilename):
         return False
     same_version = canonicalize_version(found) == canonicalize_version(version)
-    return dist == canonicalize_name(name) and same_version and found_tags == tags
+    return dist == canonicalize_name(name) and same_version
 
 
-def previous_wheel(
-    wheel: Path, version: str, *, directory: Path | None, index_url: str | None, into: Path
+def previous_artifact(
+    artifact: Path, version: str, *, directory: Path | None, index_url: str | None, into: Path
 ) -> Path | None:
-    """The wheel of ``version`` with ``wheel``'s name and tags: in the embedded index's
-    ``directory``, else downloaded from ``index_url`` into ``into``; None when there is none."""
-    name, _, _, tags = parse_wheel_filename(wheel.name)
+    """The sdist, or the wheel of the same tags, of ``version`` with ``artifact``'s name: in the
+    embedded index's ``directory``, else downloaded from ``index_url`` into ``into`` and
+    hash-checked; None when there is none."""
     if directory is not None:
-        found = [
-            p for p in sorted(directory.glob("*.whl")) if _same_wheel(p.name, name, version, tags)
-        ]
+        found = [p for p in sorted(directory.iterdir()) if _same(p.name, artifact.name, version)]
         return found[0] if found else None
     if index_url is None:
         return None
-    files = [f for f in list_files(index_url, name) if _same_wheel(f.filename, name, version, tags)]
+    wheel = artifact.name.endswith(".whl")
+    project = (parse_wheel_filename if wheel else parse_sdist_filename)(artifact.name)[0]
+    files = [f for f in list_files(index_url, project) if _same(f.filename, artifact.name, version)]
     if not files:
         return None
     into.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,13 +16,15 @@ from typing import TYPE_CHECKING
 from .. import audit, process
 from ..artifacts import (
     Allowance,
+    Finding,
     ScanReport,
     check_planned,
     finding_kinds,
     scan,
     top_level_names,
 )
-from ..artifacts.previous import in_git, lost_members, previous_wheel, unexplained
+from ..artifacts.previous import in_git, lost_members, previous_artifact, unexplained
+from ..artifacts.published import published_before
 from ..config import read_pyproject
 from ..errors import StepFailed
 from ..git import Git
@@ -58,14 +60,31 @@ def _compares_previous(ctx: Context) -> bool:
     return ctx.config.verify_previous and ctx.previous_version != ctx.version
 
 
+def previous_of(ctx: Context) -> Callable[[Path], Path | None]:
+    """The last release's artifact of the same kind as a built one, on the target (the embedded
+    index's directory, else downloaded), or None."""
+    directory = default_index_dir() if ctx.target.local else None
+    never = directory is not None and not directory.is_dir()
+
+    def find(artifact: Path) -> Path | None:
+        if ctx.previous_version == ctx.version or never:
+            return None  # a first release, or nothing ever released to the embedded index here
+        return previous_artifact(
+            artifact,
+            ctx.previous_version,
+            directory=directory,
+            index_url=ctx.target.index_url,
+            into=ctx.release_dir / "previous",
+        )
+
+    return find
+
+
 def check_previous(ctx: Context) -> list[str]:
     """Stop when a wheel lacks files the last release's wheel on the target has and git did not
     delete (:mod:`releasekit.artifacts.previous`); the names of the wheels compared."""
     if not _compares_previous(ctx):
         return []
-    directory = default_index_dir() if ctx.target.local else None
-    if directory is not None and not directory.is_dir():
-        return []  # nothing was ever released to the embedded index here
     tag = last_release_tag(ctx.root, ctx.config, [p.name for p in ctx.workspace.packages])
     deleted = (
         Git(ctx.root)
@@ -75,14 +94,9 @@ def check_previous(ctx: Context) -> list[str]:
         else []
     )
     compared = []
+    previous = previous_of(ctx)
     for wheel in artifact_paths(ctx, "wheel"):
-        old = previous_wheel(
-            wheel,
-            ctx.previous_version,
-            directory=directory,
-            index_url=ctx.target.index_url,
-            into=ctx.release_dir / "previous",
-        )
+        old = previous(wheel)
         if old is None:
             continue
         lost = unexplained(lost_members(old, wheel), deleted)
@@ -121,6 +135,7 @@ class Verified:
     smoke: Smoke  # passed, or failed only for a module the wheels import and do not declare
     scan: ScanReport  # what the content scan read (no findings: it passed)
     metadata_warnings: tuple[str, ...] = ()  # twine check --strict's warnings
+    published: tuple[Finding, ...] = ()  # findings in files the last release published as they are
 
 
 def verify_artifacts(
@@ -131,8 +146,11 @@ def verify_artifacts(
     forbid: Sequence[str] = (),
     allow: Sequence[str] = (),
     secret_allow: Sequence[Allowance] = (),
+    previous: Callable[[Path], Path | None] | None = None,
 ) -> Verified:
-    """Check built files before anything leaves this machine."""
+    """Check built files before anything leaves this machine. A finding of the content scan in
+    a file that ``previous(artifact)``, the last release's artifact, has byte for byte is not
+    fatal: it is in ``Verified.published`` (:mod:`releasekit.artifacts.published`)."""
     wheels = [f for f in files if f.suffix == ".whl"]
     empty = [w.name for w in wheels if not top_level_names(w)]
     if empty and not smoke_command:
@@ -183,6 +201,8 @@ def verify_artifacts(
         report = found.result()
         warnings = check.result()
         smoke_cmd = smoke.result()
+    published = published_before(report.findings, files, previous) if previous else []
+    report.findings = [f for f in report.findings if f not in published]
     if report.findings:
         shown = "; ".join(str(f) for f in report.findings[:5])
         more = len(report.findings) - 5
@@ -193,7 +213,7 @@ def verify_artifacts(
             "exclude) and rotate any real credential, or, for a test fixture or an example, add "
             "a [[tool.releasekit.secret_allow]] entry with path, kind and reason",
         )
-    return Verified(smoke_cmd, report, tuple(warnings))
+    return Verified(smoke_cmd, report, tuple(warnings), tuple(published))
 
 
 class VerifyStep(Step):
@@ -231,7 +251,13 @@ class VerifyStep(Step):
                 ),
                 "twine check --strict",
                 "no sensitive files (VCS dirs, .env, keys, .pypirc) and no secrets "
-                "(detect-secrets) in any member, nested archives included",
+                "(detect-secrets) in any member, nested archives included"
+                + (
+                    f" (a WARNING for a file {ctx.previous_version} on {ctx.target.name} "
+                    "published as it is)"
+                    if ctx.previous_version != ctx.version
+                    else ""
+                ),
                 "install the wheels into a fresh venv and run the smoke command",
                 _tests_action(ctx),
                 _audit_action(ctx),
@@ -249,8 +275,15 @@ class VerifyStep(Step):
             forbid=ctx.config.artifact_forbid,
             allow=ctx.config.artifact_allow,
             secret_allow=ctx.config.secret_allow,
+            previous=previous_of(ctx),
         )
         report = verified.scan
+        for finding in verified.published:
+            ctx.reporter.warn(
+                f"{finding}, published as it is in {ctx.previous_version} on {ctx.target.name}: "
+                "public already, so it is published again (rotate it if it is a real credential; "
+                "a [[tool.releasekit.secret_allow]] entry with a reason silences this)"
+            )
         for warning in verified.metadata_warnings:
             ctx.reporter.warn(
                 f"twine check: {warning} (PyPI accepts it; fix the metadata to silence)"
@@ -261,6 +294,7 @@ class VerifyStep(Step):
             "smoke": smoke.command,
             "checked": [p.name for p in files],
             "scanned": {"members": report.members, "bytes": report.bytes},
+            "published_before": [str(f) for f in verified.published],
             "compared_with": compared,
             "audit": audit_wheels(ctx, venv),
         }

@@ -1,0 +1,67 @@
+"""Findings of the content scan in files the last release published, byte for byte.
+
+requests ships its test CA's private keys (``tests/certs/**``), dnspython its DNSSEC test keys,
+gunicorn ``examples/server.key``: private keys, in every sdist these projects have published.
+A finding in a member that the last release's artifact of the same kind on the target index
+has, byte for byte the same, is public already: publishing it again discloses nothing new. It is
+reported as a WARNING (rotate it, if it is a real credential) instead of stopping the release.
+A new file, a changed one, or one whose last release cannot be found still stops it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Collection, Sequence
+from pathlib import Path
+
+from .contents import Finding
+from .members import members
+from .previous import member_key
+
+__all__ = ["published_before"]
+
+_READ = 1 << 20
+
+
+def _version(artifact: Path) -> str:
+    """The version in a wheel's or an sdist's file name."""
+    stem = artifact.name.removesuffix(".tar.gz").removesuffix(".zip")
+    return stem.split("-")[1] if artifact.name.endswith(".whl") else stem.rpartition("-")[2]
+
+
+def _digests(artifact: Path, wanted: Collection[str] | None = None) -> dict[str, str]:
+    """The sha256 of each member of ``artifact`` (of the ``wanted`` keys only, when given), by
+    :func:`~.previous.member_key` of its name as :func:`~.members.members` gives it."""
+    version = _version(artifact)
+    found = {}
+    for name, stream in members(artifact):
+        key = member_key(name, version)
+        if stream is None or (wanted is not None and key not in wanted):
+            continue
+        digest = hashlib.sha256()
+        while chunk := stream.read(_READ):
+            digest.update(chunk)
+        found[key] = digest.hexdigest()
+    return found
+
+
+def published_before(
+    findings: Sequence[Finding], files: Sequence[Path], previous: Callable[[Path], Path | None]
+) -> list[Finding]:
+    """The ``findings`` in a member that ``previous(artifact)`` (the last release's artifact of
+    the same kind, or None) has with the same bytes."""
+    public: list[Finding] = []
+    for artifact in files:
+        mine = [f for f in findings if f.artifact == artifact.name]
+        if not mine:
+            continue
+        old = previous(artifact)
+        if old is None:
+            continue
+        version = _version(artifact)
+        keys = {member_key(f.member, version) for f in mine}
+        new, last = _digests(artifact, keys), _digests(old, keys)
+        public.extend(
+            f for f in mine if last.get(key := member_key(f.member, version)) == new.get(key, "")
+        )
+    return public
