@@ -33,8 +33,11 @@ refused because no index accepts them.
 
 from __future__ import annotations
 
+import fnmatch
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from packaging.version import InvalidVersion, Version
@@ -46,7 +49,9 @@ __all__ = [
     "Fragment",
     "bump_from_fragments",
     "find_fragments",
+    "fragment_types",
     "next_version",
+    "stray_fragments",
     "towncrier_settings",
 ]
 
@@ -213,11 +218,53 @@ def towncrier_settings(pyproject_data: dict[str, Any]) -> dict[str, Any] | None:
     return table if isinstance(table, dict) else None
 
 
-def _types(settings: dict[str, Any]) -> tuple[str, ...]:
+def fragment_types(settings: dict[str, Any]) -> tuple[str, ...]:
+    """The fragment types as towncrier reads them: ``[tool.towncrier.fragment.<type>]`` tables,
+    else ``[[tool.towncrier.type]]`` entries (``directory``, by default the name lowercased),
+    else towncrier's defaults."""
+    tables = settings.get("fragment")
+    if isinstance(tables, dict) and tables:
+        return tuple(str(name) for name in tables)
     declared = settings.get("type")
     if isinstance(declared, list) and declared:
-        return tuple(str(t.get("directory")) for t in declared if isinstance(t, dict))
+        return tuple(
+            str(t.get("directory", str(t.get("name", "")).lower()))
+            for t in declared
+            if isinstance(t, dict)
+        )
     return TOWNCRIER_DEFAULT_TYPES
+
+
+#: Names towncrier never reads as fragments (its own list, lowercased), and the template names
+#: projects keep beside the fragments.
+_NOT_FRAGMENTS = (".gitignore", ".gitkeep", ".keep", "readme", "readme.md", "readme.rst")
+_TEMPLATES = ("template.md", "template.rst")
+
+
+def _fragment_files(directory: Path, settings: dict[str, Any]) -> Iterator[Path]:
+    """The files towncrier reads from ``directory``: not hidden, not its template, not a name
+    it or the project's ``ignore`` list leaves out."""
+    ignored = [*_NOT_FRAGMENTS, *_TEMPLATES]
+    template = settings.get("template")
+    if isinstance(template, str):
+        ignored.append(PurePosixPath(template).name.lower())
+    ignore = settings.get("ignore")
+    if isinstance(ignore, list):
+        ignored.extend(str(pattern).lower() for pattern in ignore)
+    for path in sorted(directory.iterdir()):
+        lowered = path.name.lower()
+        if (
+            path.is_file()
+            and not path.name.startswith(".")
+            and not any(fnmatch.fnmatch(lowered, pattern) for pattern in ignored)
+        ):
+            yield path
+
+
+def _fragment_type(name: str, types: tuple[str, ...]) -> str | None:
+    """towncrier's reading of a fragment's name: its last part after the first that is a type."""
+    parts = name.split(".")
+    return next((part for part in reversed(parts[1:]) if part in types), None)
 
 
 def find_fragments(root: Path, settings: dict[str, Any]) -> list[Fragment]:
@@ -225,20 +272,34 @@ def find_fragments(root: Path, settings: dict[str, Any]) -> list[Fragment]:
     directory = root / str(settings.get("directory", "newsfragments"))
     if not directory.is_dir():
         return []
-    types = _types(settings)
+    types = fragment_types(settings)
     found = []
-    for path in sorted(directory.iterdir()):
-        if (
-            not path.is_file()
-            or path.name.startswith(".")
-            or path.name.lower()
-            in {"readme", "readme.md", "readme.rst", "template.md", "template.rst", ".gitignore"}
-        ):
-            continue
-        kind = next((part for part in path.name.split(".")[1:] if part in types), None)
+    for path in _fragment_files(directory, settings):
+        kind = _fragment_type(path.name, types)
         if kind is not None:
             found.append(Fragment(path=path, type=kind))
     return found
+
+
+def stray_fragments(root: Path, settings: dict[str, Any]) -> list[Path]:
+    """The files in the fragment directory that are no fragment of a type towncrier knows.
+    With an ``ignore`` list towncrier is strict, and ``towncrier build`` refuses every such
+    file; without one it leaves them out of the changelog without a word, so only those named
+    like a fragment (``name.TYPE``, with an optional ``.md``/``.rst``/``.txt``) are reported."""
+    directory = root / str(settings.get("directory", "newsfragments"))
+    if not directory.is_dir():
+        return []
+    types = fragment_types(settings)
+    strict = settings.get("ignore") is not None
+
+    def named_like_one(name: str) -> bool:
+        return len(re.sub(r"\.(?:md|rst|txt)$", "", name, flags=re.IGNORECASE).split(".")) > 1
+
+    return [
+        path
+        for path in _fragment_files(directory, settings)
+        if _fragment_type(path.name, types) is None and (strict or named_like_one(path.name))
+    ]
 
 
 def bump_from_fragments(fragments: list[Fragment], bump_map: dict[str, str]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from ..conftest import Sandbox, make_sandbox
+from ..conftest import Sandbox, assert_one_error_line, make_sandbox
 
 TODAY = datetime.datetime.now(datetime.UTC).date().isoformat()
 
@@ -121,3 +121,36 @@ def test_towncrier_without_fragments_and_an_explicit_bump(tmp_path: Path) -> Non
     assert _committed_files(sandbox) == ["CHANGELOG.md", "pyproject.toml"]
     assert (sandbox.repo / "changelog.d" / ".gitkeep").exists()
     assert sandbox.remote_git("tag") == "v1.0.1"
+
+
+def test_a_fragment_of_a_type_towncrier_does_not_know_stops_before_anything(
+    tmp_path: Path,
+) -> None:
+    """``+fix.fixed.md`` where the types are feature/bugfix/...: towncrier would leave it out of
+    the changelog without a word. doctor and the release say so first, and change nothing."""
+    sandbox = make_sandbox(tmp_path, "simple")
+    (sandbox.repo / "changelog.d" / "+lock.fixed.md").write_text("The lock is released.\n")
+    sandbox.git("add", "-A")
+    sandbox.git("commit", "-q", "-m", "A fragment with a typo in its type")
+    sandbox.git("push", "-q", "origin", "main")
+    before = sandbox.snapshot()
+
+    doctor = sandbox.run("doctor")
+    refused = sandbox.run("release", "patch", "--yes")
+
+    assert doctor.returncode != 0 and "changelog.d/+lock.fixed.md" in doctor.stderr
+    assert refused.returncode == 3
+    assert_one_error_line(
+        refused,
+        "changelog.d/+lock.fixed.md: not a fragment type [tool.towncrier] declares",
+        "(feature, bugfix, doc, removal, misc)",
+        "towncrier would leave it out of CHANGELOG.md",
+        "rename",
+    )
+    assert sandbox.snapshot() == before
+
+    sandbox.git("mv", "changelog.d/+lock.fixed.md", "changelog.d/+lock.bugfix.md")
+    sandbox.git("commit", "-q", "-m", "Its type, spelled right")
+    sandbox.git("push", "-q", "origin", "main")
+    sandbox.run("release", "patch", "--yes", check=True)
+    assert "The lock is released." in (sandbox.repo / "CHANGELOG.md").read_text()

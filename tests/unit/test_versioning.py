@@ -1,3 +1,6 @@
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -6,7 +9,13 @@ from hypothesis import strategies as st
 from packaging.version import Version
 
 from releasekit.errors import UsageError
-from releasekit.versioning import bump_from_fragments, find_fragments, next_version
+from releasekit.versioning import (
+    bump_from_fragments,
+    find_fragments,
+    fragment_types,
+    next_version,
+    stray_fragments,
+)
 
 from ..conftest import pep440_versions
 
@@ -136,3 +145,76 @@ def test_fragments_and_derived_bump(tmp_path: Path) -> None:
         "type": [{"directory": "breaking"}, {"directory": "feature"}],
     }
     assert bump_from_fragments(find_fragments(tmp_path, custom), bump_map) == "major"
+
+
+@pytest.mark.parametrize(
+    ("table", "types"),
+    [
+        ("", ("feature", "bugfix", "doc", "removal", "misc")),
+        (  # the table form wins over [[type]] entries, as in towncrier
+            "[tool.towncrier.fragment.breaking]\n[tool.towncrier.fragment.fixed]\n"
+            "[[tool.towncrier.type]]\ndirectory = 'feature'\nname = 'Features'\n",
+            ("breaking", "fixed"),
+        ),
+        (  # an entry without directory is its name, lowercased
+            "[[tool.towncrier.type]]\nname = 'Removal'\n"
+            "[[tool.towncrier.type]]\ndirectory = 'bugfix'\nname = 'Bug fixes'\n",
+            ("removal", "bugfix"),
+        ),
+    ],
+    ids=["defaults", "fragment-tables", "type-without-directory"],
+)
+def test_fragments_are_what_towncrier_itself_writes_and_the_rest_are_strays(
+    tmp_path: Path, table: str, types: tuple[str, ...]
+) -> None:
+    """Our reading of the fragment directory agrees with ``towncrier build``: every fragment we
+    find is in its draft, every stray we report is not; with an ``ignore`` list (towncrier is
+    strict then) the names it lists are no strays, and towncrier refuses the strays we report."""
+    config = (
+        "[project]\nname = 'p'\nversion = '1.0'\n[tool.towncrier]\ndirectory = 'changes'\n"
+        "filename = 'NEWS.md'\ntemplate = 'changes/notes.jinja'\n"
+    )
+    (tmp_path / "pyproject.toml").write_text(config + table)
+    settings = tomllib.loads((tmp_path / "pyproject.toml").read_text())["tool"]["towncrier"]
+    directory = tmp_path / "changes"
+    directory.mkdir()
+    fragments = {f"{n}.{kind}.md" for n, kind in enumerate(types)}
+    wrong = {"+x.fixd.md", "7.fix", "keep-me.info"}
+    wrong.add("9.breaking.rst" if "breaking" not in types else "9.feature.rst")
+    for name in [*fragments, *wrong, "README.md", "notes.txt", ".gitkeep"]:
+        (directory / name).write_text(f"Note from {name}.\n")
+    (directory / "notes.jinja").write_text(
+        "{% for section, _ in sections.items() %}{% for category, val in definitions.items() %}"
+        "{% for text in sections[section][category] %}{{ text }}\n{% endfor %}"
+        "{% endfor %}{% endfor %}"
+    )
+    assert fragment_types(settings) == types
+
+    def draft() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "towncrier", "build", "--draft", "--version", "1.1"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    found = {f.path.name for f in find_fragments(tmp_path, settings)}
+    written = {name for name in [*fragments, *wrong] if f"from {name}." in draft().stdout}
+    assert found == fragments
+    assert written == {name for name in fragments if ".misc." not in name}  # no showcontent
+    assert {p.name for p in stray_fragments(tmp_path, settings)} == wrong
+
+    (tmp_path / "pyproject.toml").write_text(config + "ignore = ['keep-*']\n" + table)
+    settings["ignore"] = ["keep-*"]
+    strays = {p.name for p in stray_fragments(tmp_path, settings)}
+    assert strays == wrong - {"keep-me.info"} | {"notes.txt"}  # strict: every other file
+    refused = draft()
+    assert refused.returncode != 0
+    assert any(
+        f"Invalid news fragment name: {name}" in refused.stdout + refused.stderr for name in strays
+    )
+    for name in strays:
+        (directory / name).unlink()
+    assert stray_fragments(tmp_path, settings) == []
+    assert draft().returncode == 0

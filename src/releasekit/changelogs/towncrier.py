@@ -10,7 +10,13 @@ from typing import Any
 
 from .. import process
 from ..textfiles import read_text
-from ..versioning import Fragment, find_fragments, towncrier_settings
+from ..versioning import (
+    Fragment,
+    find_fragments,
+    fragment_types,
+    stray_fragments,
+    towncrier_settings,
+)
 from .base import Applied, Changelog, Problem, ReleaseInfo
 
 __all__ = ["EMPTY_RELEASE", "Towncrier", "towncrier_table"]
@@ -63,8 +69,11 @@ class Towncrier(Changelog):
             return (base / str(package).replace(".", "/") / "newsfragments").as_posix()
         return "newsfragments"
 
+    def _settings(self) -> dict[str, Any]:
+        return {**self.settings, "directory": self.directory}
+
     def fragments(self) -> list[Fragment]:
-        return find_fragments(self.root, {**self.settings, "directory": self.directory})
+        return find_fragments(self.root, self._settings())
 
     def describe(self) -> str:
         return f"towncrier ({self.filename}, fragments in {self.directory}/)"
@@ -85,6 +94,17 @@ class Towncrier(Changelog):
 
     def check(self) -> Iterator[Problem]:
         yield from super().check()
+        strays = stray_fragments(self.root, self._settings())
+        if strays:
+            names = ", ".join(self.rel(p) for p in strays[:5])
+            more = f" and {len(strays) - 5} more" if len(strays) > 5 else ""
+            yield (
+                f"{names}{more}: not a fragment type [tool.towncrier] declares "
+                f"({', '.join(fragment_types(self._settings()))}), so towncrier would leave "
+                f"{'them' if len(strays) > 1 else 'it'} out of {self.filename}",
+                "rename to NAME.TYPE.md with one of those types, or list the file in "
+                "[tool.towncrier] ignore",
+            )
         if importlib.util.find_spec("towncrier") is None:
             yield ("towncrier is not installed", "pip install towncrier")
         template = self.settings.get("template")
