@@ -21,8 +21,10 @@ from typing import TYPE_CHECKING, Any
 
 from . import process
 from .config import Config, DocsSettings
+from .docsenv import docs_env
 from .errors import ProcessError, StepFailed
 from .textfiles import read_text
+from .venv import VirtualEnv
 
 if TYPE_CHECKING:
     from .context import Context
@@ -59,10 +61,15 @@ def _one_line(output: str, fallback: str) -> str:
     return chosen if len(chosen) <= _MAX else chosen[: _MAX - 3] + "..."
 
 
-def _env() -> dict[str, str]:
-    """mike runs ``mkdocs`` from PATH: make it the one installed next to this Python."""
-    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+def _env(bin_dir: Path) -> dict[str, str]:
+    """mike runs ``mkdocs`` from PATH: make it the one in ``bin_dir``, beside mike's Python."""
+    path = os.pathsep.join([str(bin_dir), os.environ.get("PATH", "")])
     return {**_QUIET_ENV, "PATH": path}
+
+
+def _bin(venv: VirtualEnv | None) -> Path:
+    """Where the docs tools are: the docs environment's ``bin/``, else beside this Python."""
+    return venv.path / "bin" if venv is not None else Path(sys.executable).parent
 
 
 def docs_skip_reason(config: Config, root: Path) -> str | None:
@@ -112,10 +119,19 @@ def version_selector(config_file: Path) -> str:
     return "mike's version selector"
 
 
-def build_site(root: Path, config_file: Path, site_dir: Path, *, strict: bool = True) -> Path:
-    """``mkdocs build [--strict]`` into ``site_dir``; a warning or error is a one-line DocsError."""
+def build_site(
+    root: Path,
+    config_file: Path,
+    site_dir: Path,
+    *,
+    strict: bool = True,
+    venv: VirtualEnv | None = None,
+) -> Path:
+    """``mkdocs build [--strict]`` into ``site_dir``, in the docs environment ``venv`` when
+    there is one (:mod:`releasekit.docsenv`); a warning or error is a one-line DocsError."""
+    python: tuple[str | Path, ...] = (venv.python, "-m") if venv is not None else process.TOOL
     argv: list[str | Path] = [
-        *process.TOOL,
+        *python,
         "mkdocs",
         "build",
         "--clean",
@@ -126,13 +142,18 @@ def build_site(root: Path, config_file: Path, site_dir: Path, *, strict: bool = 
     ]
     if strict:
         argv.append("--strict")
-    done = process.run(argv, cwd=root, env=_QUIET_ENV, check=False)
+    done = process.run(argv, cwd=root, env=_env(_bin(venv)), check=False)
     missing = re.search(r"No module named|is not installed|Unrecognised theme", done.output)
     if done.returncode != 0 and missing:
         raise DocsError(
             f"{config_file.name}: mkdocs build failed: {_one_line(done.output, 'no output')}",
-            hint="install the docs tools next to releasekit: pip install 'releasekit[docs]' "
-            "(and the plugins and theme mkdocs.yml names)",
+            hint="declare the plugins and theme mkdocs.yml names in the project's docs "
+            "dependencies ([dependency-groups] docs, or docs/requirements.txt)"
+            if venv is not None
+            else "declare the docs dependencies ([dependency-groups] docs, or "
+            "docs/requirements.txt) for releasekit to build in their own environment, or "
+            "install them next to releasekit: pip install 'releasekit[docs]' (and the plugins "
+            "and theme mkdocs.yml names)",
         )
     if done.returncode != 0:
         raise DocsError(
@@ -162,6 +183,7 @@ class Mike:
     config_file: Path
     remote: str
     branch: str
+    venv: VirtualEnv | None = None  # the docs environment, else mike beside this Python
 
     def _git(self, *args: str, check: bool = True) -> process.Completed:
         return process.run(
@@ -172,7 +194,7 @@ class Mike:
         )
 
     def _mike(self, command: str, *args: str) -> process.Completed:
-        exe = Path(sys.executable).parent / "mike"
+        exe = _bin(self.venv) / "mike"
         argv = [
             str(exe) if exe.is_file() else "mike",
             command,
@@ -188,7 +210,7 @@ class Mike:
             return process.run(
                 argv,
                 cwd=self.root,
-                env=_env(),
+                env=_env(_bin(self.venv)),
                 what=f"mike {command}",
                 hint="install mike (pip install 'releasekit[docs]')",
             )
@@ -274,10 +296,12 @@ class Mike:
 
 
 def mike_for(ctx: Context) -> Mike:
+    """mike for the release's docs, in the docs environment when the project declares one."""
     settings = ctx.config.docs
     return Mike(
         root=ctx.root,
         config_file=config_path(ctx.root, settings),
         remote=settings.remote or ctx.config.remote,
         branch=settings.branch,
+        venv=docs_env(ctx),
     )

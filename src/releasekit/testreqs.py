@@ -1,4 +1,5 @@
-"""A project's test dependencies, found in its files, for the gate's venv and verify's.
+"""A project's test dependencies, found in its files, for the gate's venv and verify's; and its
+documentation dependencies, for the docs step's venv (:func:`requirements_for_docs`).
 
 Looked up in this order (the first found wins): ``[dependency-groups]`` test/tests/dev (PEP 735),
 ``[project.optional-dependencies]`` test/tests/testing (or dev, when it names pytest:
@@ -39,6 +40,7 @@ __all__ = [
     "REQUIREMENT_FILES",
     "install_args",
     "requirement_name",
+    "requirements_for_docs",
     "requirements_for_tests",
 ]
 
@@ -55,6 +57,18 @@ REQUIREMENT_FILES = (
     "dev-requirements.txt",
     "requirements-dev.txt",
     "requirements_dev.txt",
+)
+#: The names of a project's documentation dependency group or extra, in the order looked for.
+DOCS_NAMES = ("docs", "doc", "documentation")
+#: Requirement files with documentation dependencies, in the order they are looked for.
+DOCS_REQUIREMENT_FILES = (
+    "docs/requirements.txt",
+    "doc/requirements.txt",
+    "requirements/docs.txt",
+    "requirements-docs.txt",
+    "requirements_docs.txt",
+    "docs-requirements.txt",
+    "docs/requirements*.txt",
 )
 FILE_PREFIX = "-r"  # one argument, ``-r/abs/path``: pip and uv both read it
 CONSTRAINT_PREFIX = "-c"  # the same for a constraints file
@@ -186,13 +200,7 @@ def requirements_for_tests(
     groups = data.get("dependency-groups", {})
     for name in ("test", "tests", "dev"):
         if name in groups:
-            try:
-                return dependency_groups.resolve(groups, name), f"[dependency-groups] {name}"
-            except (LookupError, ValueError, TypeError) as exc:
-                raise ConfigError(
-                    f"{where}: [dependency-groups] {name}: {exc}",
-                    hint="fix the group (PEP 735: requirement strings and {include-group = ...})",
-                ) from None
+            return _group(groups, name, where), f"[dependency-groups] {name}"
     project = data.get("project", {})
     for name in ("test", "tests", "testing", "dev"):
         if name in project.get("optional-dependencies", {}):
@@ -206,6 +214,46 @@ def requirements_for_tests(
     files = _requirement_files(where.parent)
     if files is not None:
         return tuple(f"{FILE_PREFIX}{p.resolve()}" for p in files[0]), files[1]
+    return (), None
+
+
+def _group(groups: Mapping[str, Any], name: str, where: Path) -> tuple[str, ...]:
+    try:
+        return dependency_groups.resolve(groups, name)
+    except (LookupError, ValueError, TypeError) as exc:
+        raise ConfigError(
+            f"{where}: [dependency-groups] {name}: {exc}",
+            hint="fix the group (PEP 735: requirement strings and {include-group = ...})",
+        ) from None
+
+
+def requirements_for_docs(
+    data: Mapping[str, Any], where: Path
+) -> tuple[tuple[str, ...], str | None]:
+    """The project's documentation dependencies, as :func:`requirements_for_tests` finds the
+    test ones: ``[dependency-groups]``, ``[project.optional-dependencies]`` or poetry's group
+    docs/doc/documentation, else a requirement file (:data:`DOCS_REQUIREMENT_FILES`, Read the
+    Docs' ``docs/requirements.txt`` first)."""
+    groups = data.get("dependency-groups", {})
+    project = data.get("project", {})
+    poetry = data.get("tool", {}).get("poetry", {}).get("group", {})
+    for name in DOCS_NAMES:
+        if name in groups:
+            return _group(groups, name, where), f"[dependency-groups] {name}"
+    for name in DOCS_NAMES:
+        if name in project.get("optional-dependencies", {}):
+            found = _extras(project, name, set())
+            return tuple(found), f"[project.optional-dependencies] {name}"
+    for name in DOCS_NAMES:
+        table = poetry.get(name, {}).get("dependencies")
+        if isinstance(table, dict):
+            listed = (_poetry_requirement(n, spec) for n, spec in table.items())
+            return tuple(r for r in listed if r), f"[tool.poetry.group.{name}]"
+    for pattern in DOCS_REQUIREMENT_FILES:
+        files = sorted(p for p in where.parent.glob(pattern) if p.is_file())
+        if files:
+            described = ", ".join(p.relative_to(where.parent).as_posix() for p in files)
+            return tuple(f"{FILE_PREFIX}{p.resolve()}" for p in files), described
     return (), None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 from pathlib import Path
@@ -168,3 +169,38 @@ def test_resume_finds_a_finished_deploy(project: Project) -> None:
     assert facts is not None
     assert facts["version"] == "1.0.0"
     assert facts["deployed"]
+
+
+def test_a_project_s_docs_dependencies_build_its_site_in_their_own_environment(
+    project: Project,
+) -> None:
+    """typing-inspection's ``[dependency-groups] docs`` names what its mkdocs.yml uses. Here
+    that is mkdocs-redirects, which is not installed next to releasekit: the site is built,
+    and published with mike, in a fresh venv with the group, mike and the built wheel."""
+    config = (project.repo / "mkdocs.yml").read_text()
+    project.write(
+        {
+            "mkdocs.yml": config.replace(
+                "  - search\n",
+                "  - search\n  - redirects:\n      redirect_maps:\n        old.md: index.md\n",
+            ),
+            "pyproject.toml": (project.repo / "pyproject.toml").read_text()
+            + '\n[dependency-groups]\ndocs = ["mkdocs-material>=9.5", "mkdocstrings[python]", '
+            '"mkdocs-redirects"]\n',
+        }
+    )
+    assert importlib.util.find_spec("mkdocs_redirects") is None  # not here: only in the group
+    ctx, results = project.release("1.0.0", STEPS)
+
+    assert [r.status for r in results] == [Status.OK, Status.OK]
+    assert "Redirecting..." in (_remote_file(project, "1.0.0/old/index.html") or "")  # the plugin
+    assert "Return a greeting for" in (_remote_file(project, "1.0.0/api/index.html") or "")
+    assert _versions(project) == {"1.0.0": ["latest"]}
+    venv = ctx.release_dir / "venv-docs"
+    installed = {p.name.split("-")[0] for p in venv.glob("lib/python*/site-packages/*.dist-info")}
+    assert {"sitepkg", "mike", "mkdocs_redirects"} <= installed  # the wheel, mike, the group
+    assert _clean(project)
+
+    second, _ = project.release("1.1.0", STEPS)
+    assert project.rollback(second, STEPS) == []  # mike from the docs environment again
+    assert _versions(project) == {"1.0.0": ["latest"]}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from releasekit.testreqs import install_args, requirements_for_tests
+from releasekit.testreqs import install_args, requirements_for_docs, requirements_for_tests
 
 PROJECT = '[project]\nname = "demo-pkg"\nversion = "1.0"\n'
 UV_LOCK = """version = 1
@@ -197,3 +197,54 @@ def test_a_dev_extra_that_names_pytest_is_the_test_dependencies(tmp_path: Path) 
     assert requirements_for_tests(both, tmp_path / "pyproject.toml")[1] == (
         "[project.optional-dependencies] test"
     )
+
+
+@pytest.mark.parametrize(
+    ("data", "files", "expected"),
+    [
+        (  # typing-inspection
+            {
+                "dependency-groups": {
+                    "docs": ["mike>=2.1.3", {"include-group": "theme"}],
+                    "theme": ["mkdocs-material"],
+                    "test": ["pytest"],
+                }
+            },
+            {},
+            (("mike>=2.1.3", "mkdocs-material"), "[dependency-groups] docs"),
+        ),
+        (  # an extra, with the project's own name[other] expanded
+            {
+                "project": {
+                    "name": "demo-pkg",
+                    "optional-dependencies": {
+                        "doc": ["demo-pkg[api]", "mkdocs"],
+                        "api": ["mkdocstrings"],
+                    },
+                }
+            },
+            {},
+            (("mkdocstrings", "mkdocs"), "[project.optional-dependencies] doc"),
+        ),
+        (
+            {"tool": {"poetry": {"group": {"docs": {"dependencies": {"mkdocs": "^1.6"}}}}}},
+            {},
+            (("mkdocs>=1.6",), "[tool.poetry.group.docs]"),
+        ),
+        ({}, {"docs/requirements.txt": "mkdocs\n"}, "docs/requirements.txt"),  # Read the Docs'
+        ({}, {"requirements/docs.txt": "mkdocs\n"}, "requirements/docs.txt"),
+        ({"dependency-groups": {"test": ["pytest"]}}, {"requirements.txt": "x\n"}, ((), None)),
+    ],
+    ids=["group", "extra", "poetry", "rtd-file", "requirements-dir", "none"],
+)
+def test_docs_dependencies_are_found_where_projects_declare_them(
+    tmp_path: Path, data: dict[str, object], files: dict[str, str], expected: object
+) -> None:
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    found = requirements_for_docs(data, tmp_path / "pyproject.toml")
+    if isinstance(expected, str):  # a requirement file: one -r<absolute path>
+        assert found == ((f"-r{(tmp_path / expected).resolve()}",), expected)
+    else:
+        assert found == expected

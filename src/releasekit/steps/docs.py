@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from ..audit import site_dirs
 from ..docs_examples import run_examples
+from ..docsenv import DOCS_TOOLS, docs_env, docs_requirements
 from ..docsite import (
     DocsError,
     build_site,
@@ -27,6 +28,7 @@ from ..docsite import (
 )
 from ..git import Git
 from .base import Facts, Plan, Problem, Step, StepRecord
+from .build import artifact_paths
 from .image import earlier, first_effect
 
 if TYPE_CHECKING:
@@ -45,16 +47,21 @@ class DocsStep(Step):
     def check(self, ctx: Context) -> Iterator[Problem]:
         """MkDocs, mike, the configuration file and the remote the site is pushed to."""
         settings = ctx.config.docs
-        install = "pip install 'releasekit[docs]' (mkdocs, mkdocs-material, mike)"
+        install = (
+            "declare the project's docs dependencies ([dependency-groups] docs, or "
+            "docs/requirements.txt): releasekit builds in their own environment; or pip install "
+            "'releasekit[docs]' (mkdocs, mkdocs-material, mike)"
+        )
         try:
             config_path(ctx.root, settings)
         except DocsError as exc:
             yield (exc.message, exc.hint or "")
-        if importlib.util.find_spec("mkdocs") is None:
-            yield ("the docs step needs MkDocs, which is not installed", install)
-        mike = Path(sys.executable).parent / "mike"
-        if not mike.is_file() and shutil.which("mike") is None:
-            yield ("the docs step needs mike, which is not installed", install)
+        if docs_requirements(ctx.root)[1] is None:  # else they go into the docs environment
+            if importlib.util.find_spec("mkdocs") is None:
+                yield ("the docs step needs MkDocs, which is not installed", install)
+            mike = Path(sys.executable).parent / "mike"
+            if not mike.is_file() and shutil.which("mike") is None:
+                yield ("the docs step needs mike, which is not installed", install)
         remote = settings.remote or ctx.config.remote
         if not Git(ctx.root).ok("remote", "get-url", remote):
             yield (
@@ -68,10 +75,16 @@ class DocsStep(Step):
         path = ctx.root / settings.config_file
         remote = settings.remote or ctx.config.remote
         strict = " --strict" if settings.strict else ""
+        _, source = docs_requirements(ctx.root)
         if not path.is_file():
             actions: tuple[str, ...] = (f"ERROR: {settings.config_file} is missing",)
         else:
             actions = (
+                (
+                    f"in a fresh venv: the wheels, {source}, {' and '.join(DOCS_TOOLS)}"
+                    if source
+                    else "with the MkDocs and mike installed next to releasekit"
+                ),
                 *(
                     ("run the examples of README.md and docs/ (sybil): a failure stops here",)
                     if settings.examples
@@ -92,7 +105,11 @@ class DocsStep(Step):
         config_file = config_path(ctx.root, settings)
         if settings.examples:
             run_examples(ctx.root, site_dirs(ctx.release_dir / "venv-verify"))
-        site = build_site(ctx.root, config_file, ctx.release_dir / "site", strict=settings.strict)
+        built = artifact_paths(ctx, "wheel") if "build" in ctx.facts else []
+        venv = docs_env(ctx, wheels=built)
+        site = build_site(
+            ctx.root, config_file, ctx.release_dir / "site", strict=settings.strict, venv=venv
+        )
         mike = mike_for(ctx)
         prior = first_effect(earlier(ctx, self.name), "deploying")
         if prior is not None:  # resumed: the state before the first attempt is what counts
