@@ -278,11 +278,13 @@ class VerifyStep(Step):
             previous=previous_of(ctx),
         )
         report = verified.scan
-        for finding in verified.published:
+        if verified.published:
+            found = [str(f) for f in verified.published]
             ctx.reporter.warn(
-                f"{finding}, published as it is in {ctx.previous_version} on {ctx.target.name}: "
-                "public already, so it is published again (rotate it if it is a real credential; "
-                "a [[tool.releasekit.secret_allow]] entry with a reason silences this)"
+                f"{len(found)} finding(s) of the content scan in files {ctx.previous_version} on "
+                f"{ctx.target.name} published as they are, so public already and published "
+                f"again: {_few(found)} (rotate any real credential; a "
+                "[[tool.releasekit.secret_allow]] entry with a reason silences this)"
             )
         for warning in verified.metadata_warnings:
             ctx.reporter.warn(
