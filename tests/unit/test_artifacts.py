@@ -1,24 +1,15 @@
-import io
-import tarfile
 import zipfile
 from pathlib import Path
 
 from releasekit.artifacts import scan, top_level_names
+
+from .archives import sdist as make_sdist
 
 
 def _wheel(path: Path, files: dict[str, bytes]) -> Path:
     with zipfile.ZipFile(path, "w") as archive:
         for name, data in files.items():
             archive.writestr(name, data)
-    return path
-
-
-def _sdist(path: Path, files: dict[str, bytes]) -> Path:
-    with tarfile.open(path, "w:gz") as archive:
-        for name, data in files.items():
-            info = tarfile.TarInfo(f"pkg-1.0/{name}")
-            info.size = len(data)
-            archive.addfile(info, io.BytesIO(data))
     return path
 
 
@@ -40,7 +31,7 @@ def test_clean_wheel_and_top_level_names(tmp_path: Path) -> None:
 def test_forbidden_names_and_secret_content(tmp_path: Path) -> None:
     body = b"b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW"
     key = b"-----BEGIN OPENSSH " + b"PRIVATE KEY-----\n" + body + b"\n"  # split: we ship tests
-    sdist = _sdist(
+    sdist = make_sdist(
         tmp_path / "pkg-1.0.tar.gz",
         {
             ".env": b"A=1",
@@ -64,6 +55,6 @@ def test_forbidden_names_and_secret_content(tmp_path: Path) -> None:
 
 
 def test_allow_and_extra_forbid(tmp_path: Path) -> None:
-    sdist = _sdist(tmp_path / "pkg-1.0.tar.gz", {"tests/fixtures/.env": b"", "secret.cfg": b""})
+    sdist = make_sdist(tmp_path / "pkg-1.0.tar.gz", {"tests/fixtures/.env": b"", "secret.cfg": b""})
     findings = scan([sdist], forbid=["secret.cfg"], allow=["tests/fixtures/*"]).findings
     assert [f.member for f in findings] == ["secret.cfg"]

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import base64
-import io
 import os
-import tarfile
 import zipfile
 from pathlib import Path
 
 from releasekit.artifacts import scan
 from releasekit.artifacts.published import published_before
+
+from .archives import sdist
 
 
 def _key() -> bytes:
@@ -19,26 +19,16 @@ def _key() -> bytes:
     return b"-----BEGIN RSA " + b"PRIVATE KEY-----\n" + body + b"-----END RSA PRIVATE KEY-----\n"
 
 
-def _sdist(path: Path, files: dict[str, bytes]) -> Path:
-    top = path.name.removesuffix(".tar.gz")
-    with tarfile.open(path, "w:gz") as archive:
-        for name, data in files.items():
-            info = tarfile.TarInfo(f"{top}/{name}")
-            info.size = len(data)
-            archive.addfile(info, io.BytesIO(data))
-    return path
-
-
 def test_only_a_file_the_last_sdist_has_byte_for_byte_is_public_already(tmp_path: Path) -> None:
     """requests' ``tests/certs``: the same key in 2.32.4 as in 2.32.3 is public already; a
     changed key, a new one, and the same bytes at another path are not."""
     same, changed = _key(), _key()
     (tmp_path / "index").mkdir()
-    old = _sdist(
+    old = sdist(
         tmp_path / "index" / "pkg-1.0.tar.gz",
         {"tests/certs/ca.key": same, "tests/certs/server.key": _key()},
     )
-    new = _sdist(
+    new = sdist(
         tmp_path / "pkg-1.0.1.tar.gz",
         {
             "tests/certs/ca.key": same,
