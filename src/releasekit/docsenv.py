@@ -52,7 +52,7 @@ def docs_env(ctx: Context, *, wheels: list[Path] | None = None) -> VirtualEnv | 
     named = {p.path: p.name for p in ctx.workspace.packages}
     skip = {p.canonical for p in ctx.workspace.packages}  # the wheels are the project
     args, names = install_args(
-        [r for r in requirements if not _names_one_of(r, skip)],
+        [r for r in requirements if requirement_name(r) not in skip],
         ctx.root,
         named,
         ctx.release_dir / "docs-requirements",
@@ -63,7 +63,3 @@ def docs_env(ctx: Context, *, wheels: list[Path] | None = None) -> VirtualEnv | 
         what=f"installing the docs environment ({source}, {', '.join(DOCS_TOOLS)})",
     )
     return venv
-
-
-def _names_one_of(requirement: str, names: set[str]) -> bool:
-    return requirement_name(requirement) in names

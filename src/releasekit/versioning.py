@@ -267,18 +267,19 @@ def _fragment_type(name: str, types: tuple[str, ...]) -> str | None:
     return next((part for part in reversed(parts[1:]) if part in types), None)
 
 
-def find_fragments(root: Path, settings: dict[str, Any]) -> list[Fragment]:
-    """The towncrier fragments waiting in the fragment directory (``name.TYPE[.N][.ext]``)."""
+def _classified(root: Path, settings: dict[str, Any]) -> list[tuple[Path, str | None]]:
+    """Each file towncrier reads from the fragment directory, with its type (None: none)."""
     directory = root / str(settings.get("directory", "newsfragments"))
     if not directory.is_dir():
         return []
     types = fragment_types(settings)
-    found = []
-    for path in _fragment_files(directory, settings):
-        kind = _fragment_type(path.name, types)
-        if kind is not None:
-            found.append(Fragment(path=path, type=kind))
-    return found
+    files = _fragment_files(directory, settings)
+    return [(path, _fragment_type(path.name, types)) for path in files]
+
+
+def find_fragments(root: Path, settings: dict[str, Any]) -> list[Fragment]:
+    """The towncrier fragments waiting in the fragment directory (``name.TYPE[.N][.ext]``)."""
+    return [Fragment(path=path, type=kind) for path, kind in _classified(root, settings) if kind]
 
 
 def stray_fragments(root: Path, settings: dict[str, Any]) -> list[Path]:
@@ -286,10 +287,6 @@ def stray_fragments(root: Path, settings: dict[str, Any]) -> list[Path]:
     With an ``ignore`` list towncrier is strict, and ``towncrier build`` refuses every such
     file; without one it leaves them out of the changelog without a word, so only those named
     like a fragment (``name.TYPE``, with an optional ``.md``/``.rst``/``.txt``) are reported."""
-    directory = root / str(settings.get("directory", "newsfragments"))
-    if not directory.is_dir():
-        return []
-    types = fragment_types(settings)
     strict = settings.get("ignore") is not None
 
     def named_like_one(name: str) -> bool:
@@ -297,8 +294,8 @@ def stray_fragments(root: Path, settings: dict[str, Any]) -> list[Path]:
 
     return [
         path
-        for path in _fragment_files(directory, settings)
-        if _fragment_type(path.name, types) is None and (strict or named_like_one(path.name))
+        for path, kind in _classified(root, settings)
+        if kind is None and (strict or named_like_one(path.name))
     ]
 
 

@@ -29,14 +29,14 @@ def _version(artifact: Path) -> str:
     return stem.split("-")[1] if artifact.name.endswith(".whl") else stem.rpartition("-")[2]
 
 
-def _digests(artifact: Path, wanted: Collection[str] | None = None) -> dict[str, str]:
-    """The sha256 of each member of ``artifact`` (of the ``wanted`` keys only, when given), by
-    :func:`~.previous.member_key` of its name as :func:`~.members.members` gives it."""
+def _digests(artifact: Path, wanted: Collection[str]) -> dict[str, str]:
+    """The sha256 of the members of ``artifact`` whose :func:`~.previous.member_key` (of the
+    name :func:`~.members.members` gives) is ``wanted``, by that key."""
     version = _version(artifact)
     found = {}
     for name, stream in members(artifact):
         key = member_key(name, version)
-        if stream is None or (wanted is not None and key not in wanted):
+        if stream is None or key not in wanted:
             continue
         digest = hashlib.sha256()
         while chunk := stream.read(_READ):
@@ -59,9 +59,7 @@ def published_before(
         if old is None:
             continue
         version = _version(artifact)
-        keys = {member_key(f.member, version) for f in mine}
-        new, last = _digests(artifact, keys), _digests(old, keys)
-        public.extend(
-            f for f in mine if last.get(key := member_key(f.member, version)) == new.get(key, "")
-        )
+        keys = {f: member_key(f.member, version) for f in mine}
+        new, last = _digests(artifact, set(keys.values())), _digests(old, set(keys.values()))
+        public.extend(f for f, key in keys.items() if last.get(key) == new.get(key, ""))
     return public

@@ -94,13 +94,14 @@ class Towncrier(Changelog):
 
     def check(self) -> Iterator[Problem]:
         yield from super().check()
-        strays = stray_fragments(self.root, self._settings())
+        settings = self._settings()
+        strays = stray_fragments(self.root, settings)
         if strays:
             names = ", ".join(self.rel(p) for p in strays[:5])
             more = f" and {len(strays) - 5} more" if len(strays) > 5 else ""
             yield (
                 f"{names}{more}: not a fragment type [tool.towncrier] declares "
-                f"({', '.join(fragment_types(self._settings()))}), so towncrier would leave "
+                f"({', '.join(fragment_types(settings))}), so towncrier would leave "
                 f"{'them' if len(strays) > 1 else 'it'} out of {self.filename}",
                 "rename to NAME.TYPE.md with one of those types, or list the file in "
                 "[tool.towncrier] ignore",
