@@ -18,7 +18,6 @@ from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from .members import MAX_DEPTH, Readable, decode, members
-from .secrets import SecretScanner
 
 __all__ = [
     "FORBIDDEN",
@@ -138,6 +137,8 @@ class _Counted:
 
 def finding_kinds() -> list[str]:
     """Every kind a finding can have (what a ``secret_allow`` entry's ``kind`` may name)."""
+    from .secrets import SecretScanner  # detect-secrets is imported when a scan needs it
+
     return [*SecretScanner.kinds(), SENSITIVE_NAME, TOO_DEEP]
 
 
@@ -192,6 +193,8 @@ def scan(
     report = ScanReport()
     started, cpu_started = time.perf_counter(), time.process_time()
     patterns = (*FORBIDDEN, *forbid)
+    from .secrets import SecretScanner
+
     with SecretScanner() as scanner:
         for path in paths:
             report.files += 1

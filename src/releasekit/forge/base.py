@@ -13,20 +13,17 @@ import abc
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from urllib.request import getproxies, proxy_bypass
-
-import urllib3
 
 from ..errors import StepFailed
 from ..redact import redact
 
-__all__ = ["Api", "Asset", "Forge", "ForgeError", "Release", "ReleaseSpec"]
+if TYPE_CHECKING:
+    import urllib3
 
-_TIMEOUT = urllib3.Timeout(connect=15, read=120)
-# Retry a refused or reset connection only: a POST that reached the server is never repeated.
-_RETRIES = urllib3.Retry(total=3, connect=3, read=0, status=0, other=0, redirect=3)
+__all__ = ["Api", "Asset", "Forge", "ForgeError", "Release", "ReleaseSpec"]
 
 
 class ForgeError(StepFailed):
@@ -77,14 +74,20 @@ class Api:
     def _pool(self, url: str) -> urllib3.PoolManager:
         """A connection pool for ``url``'s host, through the proxy the environment names
         (``https_proxy``, ``no_proxy``), like git and pip."""
+        import urllib3  # imported on first use: most commands never talk to a forge
+
+        timeout = urllib3.Timeout(connect=15, read=120)
+        # Retry a refused or reset connection only: a POST that reached the server is never
+        # repeated.
+        retries = urllib3.Retry(total=3, connect=3, read=0, status=0, other=0, redirect=3)
         parts = urlsplit(url)
         proxy = None if proxy_bypass(parts.netloc) else getproxies().get(parts.scheme)
         key = proxy or ""
         if key not in self._pools:
             self._pools[key] = (
-                urllib3.ProxyManager(proxy, timeout=_TIMEOUT, retries=_RETRIES)
+                urllib3.ProxyManager(proxy, timeout=timeout, retries=retries)
                 if proxy
-                else urllib3.PoolManager(timeout=_TIMEOUT, retries=_RETRIES)
+                else urllib3.PoolManager(timeout=timeout, retries=retries)
             )
         return self._pools[key]
 
@@ -107,9 +110,12 @@ class Api:
         if data is not None:
             body = json.dumps(data).encode()
             sent["Content-Type"] = "application/json"
+        pool = self._pool(url)
+        from urllib3.exceptions import HTTPError
+
         try:
-            response = self._pool(url).request(method, url, body=body, headers=sent)
-        except urllib3.exceptions.HTTPError as exc:
+            response = pool.request(method, url, body=body, headers=sent)
+        except HTTPError as exc:
             raise ForgeError(
                 redact(f"{self.what} API at {self.base_url} cannot be reached ({exc})"),
                 hint="check the network, or [tool.releasekit.forge] api_url",

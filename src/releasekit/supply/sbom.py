@@ -15,17 +15,17 @@ import re
 import uuid
 from datetime import UTC, datetime
 from importlib.metadata import version as installed_version
+from typing import TYPE_CHECKING
 
-from cyclonedx.model import Property
-from cyclonedx.model.bom import Bom, BomMetaData
-from cyclonedx.model.component import Component, ComponentScope, ComponentType
-from cyclonedx.output.json import JsonV1Dot6
-from packageurl import PackageURL
 from packaging.metadata import parse_email
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from ..errors import StepFailed
+
+if TYPE_CHECKING:
+    from cyclonedx.model import Property
+    from cyclonedx.model.component import Component
 
 __all__ = ["RESOLUTION", "SCHEMA", "runtime_sbom"]
 
@@ -38,10 +38,15 @@ _NAMESPACE = uuid.UUID("5d2f5a0e-8f1c-4a54-9d59-6a1f0e3c7b21")  # releasekit's S
 
 
 def _property(name: str, value: str) -> Property:
+    from cyclonedx.model import Property  # cyclonedx is imported when an SBOM is written
+
     return Property(name=f"releasekit:{name}", value=value)
 
 
 def _component(requirement: Requirement) -> Component:
+    from cyclonedx.model.component import Component, ComponentScope, ComponentType
+    from packageurl import PackageURL
+
     name = canonicalize_name(requirement.name)
     properties = [_property("requirement", str(requirement))]
     if requirement.specifier:
@@ -75,6 +80,11 @@ def _requirements(metadata: bytes, where: str) -> list[Requirement]:
 
 def runtime_sbom(metadata: bytes, *, epoch: int, where: str) -> str:
     """The SBOM (CycloneDX 1.6 JSON) of the wheel whose ``METADATA`` is ``metadata``."""
+    from cyclonedx.model.bom import Bom, BomMetaData
+    from cyclonedx.model.component import Component, ComponentType
+    from cyclonedx.output.json import JsonV1Dot6
+    from packageurl import PackageURL
+
     raw, _ = parse_email(metadata)
     name, version = canonicalize_name(raw.get("name", "")), raw.get("version", "")
     root = Component(

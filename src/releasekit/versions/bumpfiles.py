@@ -25,8 +25,6 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-import tomlkit
-
 from ..git import Git
 
 __all__ = ["config_without", "left_files", "post_commit_hooks"]
@@ -113,6 +111,8 @@ def config_without(
         for entry in table.get("files", [])
         if _target(root, entry) not in wanted
     ]
+    import tomlkit  # the one writer here, imported when a copy is written
+
     rest = {key: value for key, value in table.items() if key != _POST}
     copy = into / ".bumpversion.toml"
     copy.write_text(

@@ -18,7 +18,6 @@ import tomllib
 from collections.abc import Collection
 from pathlib import Path
 
-import tomlkit
 from packaging.utils import canonicalize_name
 
 from .. import process
@@ -63,6 +62,8 @@ def _with_version(text: str, names: Collection[str], version: str) -> str:
     """``uv.lock``'s text with the version of the project's own packages among ``names`` (an
     editable or virtual source) set to ``version``; every other byte as it was (tomlkit keeps
     the document's formatting)."""
+    import tomlkit  # imported when a lock file is rewritten
+
     document = tomlkit.parse(text)
     wanted = {canonicalize_name(name) for name in names}
     for package in document.get("package", []):
