@@ -140,6 +140,7 @@ def make_sandbox(base: Path, project: str, *, edit: dict[str, str] | None = None
     repo, remote, index = base / "work", base / "remote.git", base / "index"
     shutil.copytree(PROJECTS / project, repo)
     for rel, text in (edit or {}).items():
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
         (repo / rel).write_text(text, encoding="utf-8")
     env = {
         **os.environ,

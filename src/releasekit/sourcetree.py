@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from .testplugins import without_source_checks
 if TYPE_CHECKING:
     from .venv import VirtualEnv
 
-__all__ = ["PROBE", "BesideSource", "rerun_beside_source"]
+__all__ = ["PROBE", "BesideSource", "beside_package", "rerun_beside_source"]
 
 #: The import probe, loaded by a ``.pth`` file in every Python process of verify's venv while the
 #: rerun runs (and only then: it does nothing without its environment variables). It records the
@@ -68,23 +69,67 @@ _MODULE = "_releasekit_origin"
 _IMPORT_MODES = ("append", "importlib")
 #: pytest's reports of a test module or conftest.py it could not import
 _IMPORT_ERRORS = ("ImportError while importing test module", "ImportError while loading conftest")
+#: names in site-packages that are the installer's or a distribution's, never the tree's
+_NOT_LINKED = (".dist-info", ".data", ".pth", ".egg-info", "__pycache__")
 
 
 @dataclass(frozen=True)
 class BesideSource:
     """The rerun's verdict: ``passed`` (every test passed, each import of the wheel's packages
-    from site-packages), and the run's output for the log (naming any import from elsewhere)."""
+    from site-packages), the run's output for the log (naming any import from elsewhere), and
+    the tree's directories ``linked`` beside the installed packages for the tests to pass."""
 
     passed: bool
     output: str
+    linked: tuple[str, ...] = ()
 
 
 def rerun_beside_source(
-    venv: VirtualEnv, tree: Path, ids: list[str], distributed: Collection[str], *, what: str
+    venv: VirtualEnv,
+    tree: Path,
+    ids: list[str],
+    distributed: Collection[str],
+    *,
+    what: str,
+    seen: str = "",
 ) -> BesideSource:
     """Run ``ids`` from ``tree`` (a copy of every file git tracks, the sources included), the
-    wheel's packages resolved from ``venv``'s site-packages (checked by the probe)."""
+    wheel's packages resolved from ``venv``'s site-packages (checked by the probe).
+
+    Tests that still fail looking for a path in site-packages that the wheel does not install
+    and the tree has beside its packages (Pygments' ``tests/examplefiles``, found from
+    ``inspect.getabsfile(pygments)``), as ``seen`` (the first run's output) or this run's output
+    names it, are run once more with those directories of the tree linked there."""
     sites = [site.resolve() for site in site_dirs(venv.path)]
+    passed, output = _rerun(venv, tree, ids, distributed, sites, what)
+    links = {} if passed else beside_package(seen + output, venv, sites, tree, distributed)
+    if not links:
+        return BesideSource(passed, output.rstrip())
+    try:
+        for link, target in links.items():
+            link.symlink_to(target, target_is_directory=target.is_dir())
+        output += (
+            f"linked beside the installed packages, where the tests look for them: "
+            f"{', '.join(sorted(link.name for link in links))}\n\n"
+        )
+        passed, more = _rerun(venv, tree, ids, distributed, sites, what)
+    finally:
+        for link in links:
+            link.unlink(missing_ok=True)
+    linked = tuple(sorted(link.name for link in links)) if passed else ()
+    return BesideSource(passed, (output + more).rstrip(), linked)
+
+
+def _rerun(
+    venv: VirtualEnv,
+    tree: Path,
+    ids: list[str],
+    distributed: Collection[str],
+    sites: list[Path],
+    what: str,
+) -> tuple[bool, str]:
+    """Whether ``ids`` pass from ``tree``, every import of ``distributed`` from ``sites``; and
+    the run's output."""
     pth, module = sites[0] / f"{_MODULE}.pth", sites[0] / f"{_MODULE}.py"
     output = ""
     with tempfile.TemporaryDirectory(prefix="releasekit-origins-") as tmp:
@@ -112,8 +157,34 @@ def rerun_beside_source(
             module.unlink(missing_ok=True)
         foreign = _foreign(log.read_text(encoding="utf-8"), sites)
     if foreign:
-        output += "imported from outside the venv's site-packages: " + json.dumps(foreign)
-    return BesideSource(done.returncode == 0 and not foreign, output.rstrip())
+        output += "imported from outside the venv's site-packages: " + json.dumps(foreign) + "\n\n"
+    return done.returncode == 0 and not foreign, output
+
+
+def beside_package(
+    output: str, venv: VirtualEnv, sites: list[Path], tree: Path, distributed: Collection[str]
+) -> dict[Path, Path]:
+    """Link -> target: each name in site-packages that ``output`` names, that is neither there
+    nor one the wheel installs, and that the tree has beside its packages (at the top, or in
+    ``src/``)."""
+    homes = [
+        home
+        for home in (tree, tree / "src")
+        if any((home / n).exists() or (home / f"{n}.py").exists() for n in distributed)
+    ] or [tree]
+    prefixes = {str(site) for site in sites} | {str(site) for site in site_dirs(venv.path)}
+    pattern = "|".join(re.escape(prefix) for prefix in sorted(prefixes, key=len, reverse=True))
+    links: dict[Path, Path] = {}
+    for found in re.finditer(rf"(?:{pattern})/([^/\s'\"()\[\]{{}}<>,:;]+)", output):
+        name = found.group(1)
+        link = sites[0] / name
+        own = name.partition(".")[0] in distributed  # a package or module the wheel installs
+        if own or name.endswith(_NOT_LINKED) or os.path.lexists(link):
+            continue
+        target = next((home / name for home in homes if (home / name).exists()), None)
+        if target is not None:
+            links[link] = target
+    return links
 
 
 def _foreign(log: str, sites: list[Path]) -> tuple[str, ...]:

@@ -214,11 +214,17 @@ def run_wheel_tests(ctx: Context, venv: VirtualEnv) -> Facts:
                 if run.need_tree == list(suite.args)
                 else f"{len(run.need_tree)} test(s) pass"
             )
+            how = "they read or run its files"
+            if run.linked:
+                how = (
+                    f"they look for the tree's {', '.join(run.linked)} beside the installed "
+                    "package, where only a source checkout has it"
+                )
             ctx.reporter.warn(
                 f"{which} against the installed wheel only with the source tree beside them "
-                f"(they read or run its files; every import of the wheel's packages came from the "
-                f"wheel): {first_few(run.need_tree, 3)} (full output: {shown(log)}; the gate ran "
-                "them from the tree)"
+                f"({how}; every import of the wheel's packages came from the wheel): "
+                f"{first_few(run.need_tree, 3)} (full output: {shown(log)}; the gate ran them "
+                "from the tree)"
             )
             outcomes[f"{suite.label} need the source tree"] = ", ".join(run.need_tree)
         elif run.last.returncode != 0:
@@ -249,6 +255,7 @@ class _SuiteRun:
     output: str
     flaky: list[str] = field(default_factory=list)
     need_tree: list[str] = field(default_factory=list)
+    linked: list[str] = field(default_factory=list)  # the tree's, beside the installed package
 
 
 def _failed_ids(done: Completed) -> list[str]:
@@ -293,7 +300,10 @@ def _run_suite(
     if ids:  # do they fail for want of the source files they read?
         with tempfile.TemporaryDirectory(prefix="releasekit-tree-") as tree:
             copy_tree(suite.base, Path(tree), ())
-            beside = rerun_beside_source(venv, Path(tree), ids, distributed, what=_WHAT)
+            beside = rerun_beside_source(
+                venv, Path(tree), ids, distributed, what=_WHAT, seen=run.output
+            )
         run.output += f"\n\n{beside.output}"
         run.need_tree = ids if beside.passed else []
+        run.linked = list(beside.linked)
     return run

@@ -369,6 +369,48 @@ def test_a_conftest_that_reads_the_package_source_is_named_not_fatal(tmp_path: P
     assert "--import-mode=append tests" in log
 
 
+READS_BESIDE_THE_PACKAGE = """\
+from pathlib import Path
+
+import srclib
+
+
+def test_every_example_is_read() -> None:
+    # as Pygments' test_lexer_classes: the examples beside the *imported* package
+    examples = Path(srclib.__file__).resolve().parent.parent / "examples"
+    assert (examples / "hello.txt").is_file(), f"Example file {examples / 'hello.txt'} not found"
+"""
+
+
+def test_a_test_that_looks_beside_the_imported_package_is_named_not_fatal(
+    tmp_path: Path,
+) -> None:
+    """Pygments' shape: the test finds its example files beside the imported package, so from
+    the tree (the gate, an editable install) it reads src/examples, and against the wheel it
+    looks in site-packages, where no wheel puts them, and fails, even beside the whole tree.
+    With the tree's ``examples`` linked into verify's throwaway venv, where the test looked,
+    and every import of srclib from the wheel, it passes: a WARNING names it and the release
+    goes on, with the venv left as the wheel made it."""
+    sb = _sandbox(
+        tmp_path,
+        edit={"tests/test_examples.py": READS_BESIDE_THE_PACKAGE, "src/examples/hello.txt": "hi"},
+    )
+    done = sb.run("release", "patch", "--to", "local", "--yes")
+    assert done.returncode == 0, done.stderr
+    assert (
+        "WARNING 1 test(s) pass against the installed wheel only with the source tree beside "
+        "them (they look for the tree's examples beside the installed package, where only a "
+        "source checkout has it; every import of the wheel's packages came from the wheel): "
+        "tests/test_examples.py::test_every_example_is_read" in " ".join(done.stderr.split())
+    )
+    assert sorted(sb.index_files()) == ["srclib-2.0.1-py3-none-any.whl", "srclib-2.0.1.tar.gz"]
+    log = (sb.repo / ".releasekit" / "verify-tests.log").read_text()
+    assert "site-packages/examples/hello.txt not found" in log  # against the wheel
+    assert "linked beside the installed packages, where the tests look for them: examples" in log
+    venvs = list((sb.repo / ".releasekit").glob("work/*/venv-verify/lib/python*/site-packages"))
+    assert all(not (site / "examples").exists() for site in venvs)  # the link is gone
+
+
 IMPORTS_FROM_THE_CHECKOUT = """\
 import sys
 from pathlib import Path
