@@ -105,19 +105,21 @@ def rerun_beside_source(
     links = {} if passed else beside_package(seen + output, venv, sites, tree, distributed)
     if not links:
         return BesideSource(passed, output.rstrip())
+    names = ", ".join(sorted(link.name for link in links))
     try:
-        for link, target in links.items():
-            link.symlink_to(target, target_is_directory=target.is_dir())
-        output += (
-            f"linked beside the installed packages, where the tests look for them: "
-            f"{', '.join(sorted(link.name for link in links))}\n\n"
-        )
+        try:
+            for link, target in links.items():
+                link.symlink_to(target, target_is_directory=target.is_dir())
+        except OSError as exc:  # a file system without symbolic links: the failure stands
+            return BesideSource(False, f"{output}could not link {names} there: {exc}")
+        output += f"linked beside the installed packages, where the tests look for them: {names}"
         passed, more = _rerun(venv, tree, ids, distributed, sites, what)
+        output += "\n\n" + more
     finally:
         for link in links:
             link.unlink(missing_ok=True)
     linked = tuple(sorted(link.name for link in links)) if passed else ()
-    return BesideSource(passed, (output + more).rstrip(), linked)
+    return BesideSource(passed, output.rstrip(), linked)
 
 
 def _rerun(
