@@ -76,14 +76,14 @@ class Api:
         (``https_proxy``, ``no_proxy``), like git and pip."""
         import urllib3  # imported on first use: most commands never talk to a forge
 
-        timeout = urllib3.Timeout(connect=15, read=120)
-        # Retry a refused or reset connection only: a POST that reached the server is never
-        # repeated.
-        retries = urllib3.Retry(total=3, connect=3, read=0, status=0, other=0, redirect=3)
         parts = urlsplit(url)
         proxy = None if proxy_bypass(parts.netloc) else getproxies().get(parts.scheme)
         key = proxy or ""
         if key not in self._pools:
+            timeout = urllib3.Timeout(connect=15, read=120)
+            # Retry a refused or reset connection only: a POST that reached the server is never
+            # repeated.
+            retries = urllib3.Retry(total=3, connect=3, read=0, status=0, other=0, redirect=3)
             self._pools[key] = (
                 urllib3.ProxyManager(proxy, timeout=timeout, retries=retries)
                 if proxy
