@@ -102,24 +102,24 @@ def rerun_beside_source(
     names it, are run once more with those directories of the tree linked there."""
     sites = [site.resolve() for site in site_dirs(venv.path)]
     passed, output = _rerun(venv, tree, ids, distributed, sites, what)
-    links = {} if passed else beside_package(seen + output, venv, sites, tree, distributed)
+    links = {} if passed else beside_package(seen + output, venv, tree, distributed)
     if not links:
         return BesideSource(passed, output.rstrip())
-    names = ", ".join(sorted(link.name for link in links))
+    names = tuple(sorted(link.name for link in links))
     try:
         try:
             for link, target in links.items():
                 link.symlink_to(target, target_is_directory=target.is_dir())
         except OSError as exc:  # a file system without symbolic links: the failure stands
-            return BesideSource(False, f"{output}could not link {names} there: {exc}")
-        output += f"linked beside the installed packages, where the tests look for them: {names}"
+            return BesideSource(False, f"{output}could not link {', '.join(names)} there: {exc}")
+        output += "linked beside the installed packages, where the tests look for them: "
+        output += ", ".join(names)
         passed, more = _rerun(venv, tree, ids, distributed, sites, what)
         output += "\n\n" + more
     finally:
         for link in links:
             link.unlink(missing_ok=True)
-    linked = tuple(sorted(link.name for link in links)) if passed else ()
-    return BesideSource(passed, output.rstrip(), linked)
+    return BesideSource(passed, output.rstrip(), names if passed else ())
 
 
 def _rerun(
@@ -164,22 +164,23 @@ def _rerun(
 
 
 def beside_package(
-    output: str, venv: VirtualEnv, sites: list[Path], tree: Path, distributed: Collection[str]
+    output: str, venv: VirtualEnv, tree: Path, distributed: Collection[str]
 ) -> dict[Path, Path]:
-    """Link -> target: each name in site-packages that ``output`` names, that is neither there
-    nor one the wheel installs, and that the tree has beside its packages (at the top, or in
-    ``src/``)."""
+    """Link -> target: each name in ``venv``'s site-packages that ``output`` names (by the
+    path as it is or resolved), that is neither there nor one the wheel installs, and that the
+    tree has beside its packages (at the top, or in ``src/``)."""
+    sites = site_dirs(venv.path)
+    prefixes = {str(site) for site in sites} | {str(site.resolve()) for site in sites}
     homes = [
         home
         for home in (tree, tree / "src")
         if any((home / n).exists() or (home / f"{n}.py").exists() for n in distributed)
     ] or [tree]
-    prefixes = {str(site) for site in sites} | {str(site) for site in site_dirs(venv.path)}
     pattern = "|".join(re.escape(prefix) for prefix in sorted(prefixes, key=len, reverse=True))
     links: dict[Path, Path] = {}
     for found in re.finditer(rf"(?:{pattern})/([^/\s'\"()\[\]{{}}<>,:;]+)", output):
         name = found.group(1)
-        link = sites[0] / name
+        link = sites[0].resolve() / name
         own = name.partition(".")[0] in distributed  # a package or module the wheel installs
         if own or name.endswith(_NOT_LINKED) or os.path.lexists(link):
             continue

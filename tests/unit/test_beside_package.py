@@ -27,7 +27,7 @@ def _tree(root: Path, *files: str) -> Path:
 
 def _links(site: Path, tree: Path, output: str) -> dict[Path, Path]:
     venv = VirtualEnv(site.parents[2])
-    return beside_package(output, venv, [site.resolve()], tree, {"pkg"})
+    return beside_package(output, venv, tree, {"pkg"})
 
 
 def test_a_directory_the_tests_looked_for_beside_the_package_is_linked(

@@ -137,7 +137,7 @@ class _Counted:
 
 def finding_kinds() -> list[str]:
     """Every kind a finding can have (what a ``secret_allow`` entry's ``kind`` may name)."""
-    from .secrets import SecretScanner  # detect-secrets is imported when a scan needs it
+    from .secrets import SecretScanner
 
     return [*SecretScanner.kinds(), SENSITIVE_NAME, TOO_DEEP]
 
@@ -190,11 +190,11 @@ def scan(
     ``allow`` (``artifact_allow``) exempts members from every check; ``secret_allow`` entries
     drop the findings they match (each was given a reason in the config).
     """
+    from .secrets import SecretScanner  # detect-secrets is imported when a scan needs it
+
     report = ScanReport()
     started, cpu_started = time.perf_counter(), time.process_time()
     patterns = (*FORBIDDEN, *forbid)
-    from .secrets import SecretScanner
-
     with SecretScanner() as scanner:
         for path in paths:
             report.files += 1
