@@ -58,6 +58,31 @@ def test_changes_rst_project(tmp_path: Path) -> None:
     assert sandbox.remote_git("tag") == "v3.2.0"
 
 
+def test_a_changelog_symlinked_into_the_docs_releases(tmp_path: Path) -> None:
+    """referencing's shape: CHANGES.rst is a symlink to docs/changes.rst. The release wrote
+    through the link, then committed the link, which had not changed: "no changes added"."""
+    sandbox = make_sandbox(tmp_path, "cl-changes-rst")
+    (sandbox.repo / "docs").mkdir()
+    sandbox.git("mv", "CHANGES.rst", "docs/changes.rst")
+    (sandbox.repo / "CHANGES.rst").symlink_to("docs/changes.rst")
+    sandbox.git("add", "-A")
+    sandbox.git("commit", "-q", "-m", "Keep the changelog in the docs")
+    sandbox.run("init", check=True)
+    sandbox.git("add", "-A")
+    sandbox.git("commit", "-q", "-m", "Adopt releasekit")
+    sandbox.git("push", "-q", "origin", "main")
+    sandbox.run("release", "minor", "--to", "local", "--yes", check=True)
+    assert _committed_files(sandbox) == ["docs/changes.rst", "pyproject.toml"]
+    assert (sandbox.repo / "CHANGES.rst").is_symlink()
+    assert (
+        (sandbox.repo / "docs/changes.rst")
+        .read_text()
+        .startswith(f"Version 3.2.0\n-------------\n\nReleased {TODAY}\n")
+    )
+    assert sandbox.git("status", "--porcelain") == ""
+    assert sandbox.remote_git("tag") == "v3.2.0"
+
+
 def test_conventional_commits_without_changelog_and_tags_without_v(tmp_path: Path) -> None:
     sandbox = make_sandbox(tmp_path, "cl-plain")
     sandbox.git("tag", "8.5.0")

@@ -630,6 +630,40 @@ def test_towncrier_any_filename_from_towncrier_toml(tmp_path: Path) -> None:
     assert isinstance(kind, Towncrier) and kind.touched() == ["docs/changes.md", "cl"]
 
 
+def test_a_changelog_symlinked_into_the_docs_is_written_and_committed_there(
+    tmp_path: Path,
+) -> None:
+    """referencing's CHANGELOG.rst is a symlink to docs/changes.rst: a write through the link
+    changes the docs' file, so that is the file the release restores, commits and names."""
+    root = _project(tmp_path, {"docs/changes.rst": "v3.1.0\n------\n\n* A fix.\n"})
+    (root / "CHANGELOG.rst").symlink_to("docs/changes.rst")
+    _repo(root)
+    kind = detect(root)
+    assert isinstance(kind, TextFile) and kind.touched() == ["docs/changes.rst"]
+    assert list(kind.check()) == []
+    applied = kind.apply(RELEASE)
+    assert applied.files == ["docs/changes.rst"]
+    assert (root / "CHANGELOG.rst").is_symlink()
+    assert (root / "docs/changes.rst").read_text().startswith("v3.2.0\n------\n")
+
+    towncrier = PYPROJECT + "[tool.towncrier]\nfilename = 'CHANGELOG.rst'\ndirectory = 'news'\n"
+    (root / "pyproject.toml").write_text(towncrier)
+    assert detect(root).touched() == ["docs/changes.rst", "news"]
+
+
+def test_a_changelog_linked_outside_the_repository_is_refused_before_the_release(
+    tmp_path: Path,
+) -> None:
+    outside = tmp_path / "elsewhere.rst"
+    outside.write_text("v3.1.0\n------\n\n* A fix.\n")
+    root = _project(tmp_path / "repo", {})
+    (root / "CHANGES.rst").symlink_to(outside)
+    _repo(root)
+    problems = list(detect(root).check())
+    assert len(problems) == 1, problems
+    assert problems[0][0].startswith(f"CHANGES.rst links to {outside}, outside the repository")
+
+
 # ------------------------------------------------------------------ none: conventional commits
 def test_no_changelog_groups_conventional_commits(tmp_path: Path) -> None:
     root = _project(tmp_path, {})

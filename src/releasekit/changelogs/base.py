@@ -18,7 +18,7 @@ from ..errors import ConfigError
 from ..textfiles import read_text
 from .commits import Commit
 
-__all__ = ["DOCS", "Applied", "Changelog", "Problem", "ReleaseInfo", "first_file"]
+__all__ = ["DOCS", "Applied", "Changelog", "Problem", "ReleaseInfo", "first_file", "in_tree"]
 
 Problem = tuple[str, str]  # (what is wrong, how to fix it)
 #: Where projects keep a changelog besides the root: their documentation's source.
@@ -51,7 +51,7 @@ class Changelog(abc.ABC):
         self, root: Path, path: Path | None = None, settings: dict[str, Any] | None = None
     ) -> None:
         self.root = root
-        self.path = path  # the changelog file, when the kind has one
+        self.path = in_tree(root, path)  # the changelog file, when the kind has one
         self.settings = settings or {}
 
     @classmethod
@@ -77,6 +77,13 @@ class Changelog(abc.ABC):
 
     def check(self) -> Iterator[Problem]:
         """What would make ``apply`` fail, known before anything changes."""
+        if self.path is not None and self.path.is_symlink():
+            yield (
+                f"{self.rel(self.path)} links to {self.path.resolve()}, outside the repository: "
+                "the release cannot commit the changelog it writes there",
+                "make it a file (or a link to one) inside the repository, or set [tool.releasekit] "
+                "changelog to the file to write",
+            )
         if self.path is not None and self.path.is_file():
             try:
                 read_text(self.path)
@@ -85,6 +92,16 @@ class Changelog(abc.ABC):
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
+
+
+def in_tree(root: Path, path: Path | None) -> Path | None:
+    """``path``, or the file it links to when that is in the tree: referencing's CHANGELOG.rst
+    is a symlink to docs/changes.rst, the file a write through the link changes and so the one
+    the release commits and restores."""
+    if path is None or not path.is_symlink():
+        return path
+    target, top = path.resolve(), root.resolve()
+    return root / target.relative_to(top) if target.is_relative_to(top) else path
 
 
 def first_file(root: Path, names: Iterable[str], recognises: Callable[[Path], bool]) -> Path | None:

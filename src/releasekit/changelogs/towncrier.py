@@ -56,7 +56,9 @@ class Towncrier(Changelog):
 
     @property
     def filename(self) -> str:
-        return str(self.settings.get("filename", "NEWS.rst"))
+        """The file towncrier writes, relative to the root (the linked file, for a symlink)."""
+        named = str(self.settings.get("filename", "NEWS.rst"))
+        return self.rel(self.path) if self.path and self.path != self.root / named else named
 
     @property
     def directory(self) -> str:
