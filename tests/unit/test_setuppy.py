@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -275,3 +276,40 @@ def test_an_annotated_final_version_setup_py_execs_is_written(tmp_path: Path) ->
     source.write("1.3.1")
     source.verify("1.3.1")
     assert (root / "tinyout/_version.py").read_text() == version_py.replace("1.3.0.post0", "1.3.1")
+
+
+DILL_LIKE = """from setuptools import setup
+from version import __version__, write_info_py
+write_info_py("tinydill/__info__.py")
+setup(name="tinydill", version=__version__, packages=["tinydill"])
+"""
+DILL_VERSION = """__version__ = "0.4.0"
+
+
+def write_info_py(path):
+    with open(path, "w") as handle:
+        handle.write(f"__version__ = {__version__!r}\\n")
+"""
+
+
+def test_a_file_the_build_writes_and_git_ignores_is_never_the_versions_home(
+    tmp_path: Path,
+) -> None:
+    """dill's shape: setup.py writes ``dill/__info__.py`` from ``version.py``, .gitignore
+    ignores it, and the sdist ships both: the version lives in version.py alone."""
+    root = _project(
+        tmp_path,
+        {
+            "setup.py": DILL_LIKE,
+            "version.py": DILL_VERSION,
+            "tinydill/__init__.py": "from .__info__ import __version__\n",
+            "tinydill/__info__.py": "__version__ = '0.4.0'\n",
+            ".gitignore": "/tinydill/__info__.py\n",
+        },
+    )
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    source = detect_source(root, {}, name="tinydill")
+    assert [p.relative_to(root).as_posix() for p in source.files()] == ["version.py"]
+    source.write("0.4.1")
+    source.verify("0.4.1")  # setup.py gives it, having written __info__.py afresh
+    assert '__version__ = "0.4.1"\n' in (root / "version.py").read_text()

@@ -19,11 +19,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from ..git import Git
 from ..textfiles import read_text
 from .base import VersionSource
 from .module import ModuleVersion, dunder_pattern
 
-__all__ = ["SKIP_DIRS", "WithCopies", "find_copies", "with_copies"]
+__all__ = ["SKIP_DIRS", "WithCopies", "find_copies", "not_ignored", "with_copies"]
 
 #: Directories that never hold the project's version.
 SKIP_DIRS = {
@@ -96,11 +97,22 @@ def _candidates(root: Path) -> list[Path]:
     return found
 
 
+def not_ignored(root: Path, paths: Iterable[Path]) -> list[Path]:
+    """Those of ``paths`` git does not ignore. A file git ignores is made by the build, not kept
+    with the source: dill's setup.py writes ``dill/__info__.py`` from ``version.py``, and its sdist
+    ships both; the release writes and commits the source, never the build's output."""
+    paths = list(paths)
+    rel = {path.relative_to(root).as_posix(): path for path in paths}
+    ignored = set(Git(root).ignored(list(rel))) if rel else set()
+    return [path for name, path in rel.items() if name not in ignored]
+
+
 def find_copies(root: Path, version: str, taken: Iterable[Path]) -> list[ModuleVersion]:
-    """The copies of ``version`` (exactly as written) outside the files in ``taken``."""
+    """The copies of ``version`` (exactly as written) outside the files in ``taken``, and
+    outside the files git ignores."""
     skip = {p.resolve() for p in taken}
     copies = []
-    for path in _candidates(root):
+    for path in not_ignored(root, _candidates(root)):
         if path.resolve() in skip:
             continue
         match = _DUNDER.search(read_text(path))

@@ -31,7 +31,7 @@ from ..errors import ConfigError, ProcessError, StepFailed
 from ..textfiles import read_text
 from ..venv import uv_binary
 from .base import VersionSource
-from .copies import SKIP_DIRS, with_copies
+from .copies import SKIP_DIRS, not_ignored, with_copies
 from .infotuple import TupleVersion, find_tuple
 from .module import ModuleVersion, PlainFileVersion, dunder_pattern
 from .project import Project
@@ -141,7 +141,7 @@ class SetupPyVersion(ModuleVersion):
         version = Version(meta.version)
         places: list[tuple[Path, re.Pattern[str], str]] = []
         tuples: list[Path] = []  # invoke's ``__version_info__ = (2, 2, 0)``
-        for path in _python_files(project.root):
+        for path in not_ignored(project.root, _python_files(project.root)):
             kinds = [(_MODULE, '__version__ = "..." (or VERSION)')]
             text = read_text(path)
             if path == project.root / "setup.py":  # websocket-client: VERSION = "1.8.0" above
@@ -161,7 +161,7 @@ class SetupPyVersion(ModuleVersion):
         ]
         sources += [
             PlainFileVersion(project.root, path, kind="setup.py: a version file")
-            for path in _version_files(project.root)
+            for path in not_ignored(project.root, _version_files(project.root))
             if _same(read_text(path).strip(), version)
         ]
         sources += [
