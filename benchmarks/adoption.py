@@ -89,6 +89,16 @@ TOOLS = ("nox", "tox", "tox-uv", "hatch", "uv")
 APART = {"pdm": "pdm[locked]"}
 #: Dependencies resolve as of the pinned sdist's upload plus this many days (its release week).
 RESOLVE_DAYS = 7
+#: ...but never before the release of the Python the run is on (python.org's release dates): a
+#: maintainer releasing on it has dependencies that install and work there, and those of
+#: before it were never made to (inflection's 2020 week gives pytest 6 and the py library,
+#: which fail to import on 3.11; toml's tox environment builds numpy from source).
+PYTHON_RELEASED = {
+    (3, 11): dt.datetime(2022, 10, 24, tzinfo=dt.UTC),
+    (3, 12): dt.datetime(2023, 10, 2, tzinfo=dt.UTC),
+    (3, 13): dt.datetime(2024, 10, 7, tzinfo=dt.UTC),
+    (3, 14): dt.datetime(2025, 10, 7, tzinfo=dt.UTC),
+}
 
 
 @dataclass(frozen=True)
@@ -599,8 +609,10 @@ def resolution_env(
     project with a ``uv.lock`` already pins what it resolved then, and uv refuses a lock made
     without the cutoff (``uv lock --check``): there only the environments that do not use the
     lock get it, tox's through its ``set_env`` (ftfy's and portalocker's tox environments
-    resolve their own test dependencies), unless they install from the lock (``tox_locked``)."""
-    cutoff = (uploaded + dt.timedelta(days=RESOLVE_DAYS)).astimezone(dt.UTC)
+    resolve their own test dependencies), unless they install from the lock (``tox_locked``).
+    The cutoff is never before the run's Python was released (:data:`PYTHON_RELEASED`)."""
+    floor = PYTHON_RELEASED[sys.version_info[:2]]
+    cutoff = max(uploaded + dt.timedelta(days=RESOLVE_DAYS), floor).astimezone(dt.UTC)
     stamp = cutoff.strftime("%Y-%m-%dT%H:%M:%SZ")
     pip_env = {"PIP_INDEX_URL": pip.url(cutoff), "PIP_CONFIG_FILE": os.devnull}
     if locked and tox_locked:
@@ -1218,17 +1230,18 @@ used and each project has a time limit. The environment is a maintainer's at rel
 - Dependencies resolve as of the release: `UV_EXCLUDE_NEWER` is the pinned sdist's
   `upload-time` (PEP 700, from the simple index) plus 7 days, so releasekit's venvs,
   tox-uv and hatch install what the maintainers had that week, not today's versions that
-  break an old test suite. A project with a `uv.lock` keeps its lock's resolution (uv
-  rejects a lock made without the cutoff): only its tox environments, where they do not
-  install from the lock (tox-uv's `uv-venv-lock-runner`), get the cutoff, through `set_env`
-  (`TOX_OVERRIDE`). pip, inside the
-  projects' own tools (tox 3 provisioned by python-dateutil's `requires = tox<4`, nox's
-  virtualenv backend), gets the same cutoff through `PIP_INDEX_URL`: a local index
-  (`benchmarks/cutoff_index.py`) that lists PyPI's files uploaded up to the cutoff and
-  links to them. pip reads no configuration file (`PIP_CONFIG_FILE=/dev/null`): this
-  machine's pip.conf adds local mirrors with newer files. Not pip's `--uploaded-prior-to`:
-  the pips inside those tools are older than it, and it refuses the local index the
-  release goes to.
+  break an old test suite; but never before the run's Python was released (3.11:
+  2022-10-24): a maintainer releasing on it has dependencies that work there, and a week of
+  2020 gives a pytest that cannot import on 3.11. A project with a `uv.lock` keeps its
+  lock's resolution (uv rejects a lock made without the cutoff): only its tox
+  environments, where they do not install from the lock (tox-uv's `uv-venv-lock-runner`),
+  get the cutoff, through `set_env` (`TOX_OVERRIDE`). pip, inside the projects' own tools
+  (tox 3 provisioned by python-dateutil's `requires = tox<4`, nox's virtualenv backend),
+  gets the same cutoff through `PIP_INDEX_URL`: a local index (`benchmarks/cutoff_index.py`)
+  that lists PyPI's files uploaded up to the cutoff and links to them. pip reads no
+  configuration file (`PIP_CONFIG_FILE=/dev/null`): this machine's pip.conf adds local
+  mirrors with newer files. Not pip's `--uploaded-prior-to`: the pips inside those tools
+  are older than it, and it refuses the local index the release goes to.
 - The embedded index the release goes to already has the pinned release's sdist and
   pure-Python wheels from PyPI, as a maintainer's index has the last release: verify compares
   the new wheels with them (a file the last release shipped must not go missing), and a key

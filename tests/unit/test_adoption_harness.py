@@ -74,6 +74,16 @@ def test_resolution_as_of_the_release_week(adoption: ModuleType) -> None:
         assert both == adoption.SEEDED_TOX | pip_env
 
 
+def test_resolution_is_never_older_than_the_python_of_the_run(adoption: ModuleType) -> None:
+    """inflection 0.5.1 (2020): its week's pytest and py library fail to import on 3.11."""
+    uploaded = dt.datetime(2020, 8, 22, 10, 0, tzinfo=dt.UTC)
+    floor = adoption.PYTHON_RELEASED[sys.version_info[:2]]
+    with adoption.CutoffIndex(adoption.INDEX) as pip:
+        env = adoption.resolution_env(uploaded, locked=False, pip=pip)
+        assert env["UV_EXCLUDE_NEWER"] == floor.strftime("%Y-%m-%dT%H:%M:%SZ")
+        assert env["PIP_INDEX_URL"] == pip.url(floor)
+
+
 def test_tox_environments_that_read_the_lock(adoption: ModuleType, tmp_path: Path) -> None:
     assert not adoption.tox_reads_lock(tmp_path)
     (tmp_path / "tox.ini").write_text("[testenv]\ndeps = pytest\n")
