@@ -8,6 +8,7 @@ could reach a terminal, a log, a journal or an exception.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -79,8 +80,28 @@ def display(argv: Sequence[Arg]) -> str:
 _CAUSES = ("cause:", "Caused by:")
 
 
+#: The line that ends a Python traceback: the exception raised (``FileNotFoundError: ...``).
+_RAISED = re.compile(r"[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt)\b(?::\s.*)?")
+
+
+def _raised(lines: list[str]) -> str | None:
+    """The exception that ended the last Python traceback in ``lines``, if there is one: a build
+    backend's ``FileNotFoundError`` says more than uv's "the build backend returned an error"."""
+    starts = [at for at, line in enumerate(lines) if line.startswith("Traceback (most recent")]
+    if not starts:
+        return None
+    return next((line for line in lines[starts[-1] + 1 :] if _RAISED.fullmatch(line)), None)
+
+
 def _last_words(lines: list[str]) -> str:
-    """The line of a tool's output that best says why it failed (its last error, else its last)."""
+    """The line of a tool's output that best says why it failed (its last error, else its last),
+    with the exception that ended a Python traceback in it, when it does not say that."""
+    said = _said(lines)
+    raised = _raised(lines)
+    return f"{said}: {raised}"[:500] if raised and raised not in said else said
+
+
+def _said(lines: list[str]) -> str:
     for at in range(len(lines) - 1, -1, -1):
         line = lines[at]
         lowered = line.lower()

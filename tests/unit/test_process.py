@@ -60,3 +60,36 @@ def test_a_failure_names_the_causes_uv_indents_under_its_error_line() -> None:
         "building sqlparse (uv build) failed (exit 1): error: Failed to build `/tmp/sqlparse`: "
         "No interpreter found in directory `sqlparse`"
     )
+
+
+def test_a_build_backend_traceback_names_the_exception_that_ended_it() -> None:
+    """asn1crypto's sdist lacks the readme.md its setup.py opens: uv says only that the
+    backend's hook failed; the exception says why."""
+    output = (
+        "Traceback (most recent call last):\n"
+        '  File "setup.py", line 98, in <module>\n'
+        "    with codecs.open(os.path.join(PACKAGE_ROOT, 'readme.md'), 'r', 'utf-8') as f:\n"
+        "         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+        "FileNotFoundError: [Errno 2] No such file or directory: '/b/asn1crypto-1.5.1/readme.md'\n"
+        "error: Failed to build `/tmp/asn`\n"
+        "  cause: The build backend returned an error\n"
+        "  cause: Call to `setuptools.build_meta:__legacy__.get_requires_for_build_wheel` failed"
+        " (exit status: 1)\n"
+        "hint: Build failures usually indicate a problem with the package\n"
+    )
+    script = f"import sys; sys.stderr.write({output!r}); sys.exit(2)"
+    with pytest.raises(ProcessError) as info:
+        process.run([sys.executable, "-c", script], what="building asn1crypto (uv build)")
+    first = str(info.value).splitlines()[0]
+    assert first.startswith("building asn1crypto (uv build) failed (exit 2): ")
+    assert first.endswith(
+        ": FileNotFoundError: [Errno 2] No such file or directory: '/b/asn1crypto-1.5.1/readme.md'"
+    )
+    assert "get_requires_for_build_wheel" in first  # what uv said is kept
+
+
+def test_a_tool_without_a_traceback_is_quoted_as_before() -> None:
+    script = "import sys; print('ValueError: only a word in its output'); sys.exit('error: bad')"
+    with pytest.raises(ProcessError) as info:
+        process.run([sys.executable, "-c", script], what="the thing")
+    assert str(info.value).splitlines()[0] == "the thing failed (exit 1): error: bad"
