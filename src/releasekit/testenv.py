@@ -48,7 +48,7 @@ from typing import Any, Literal
 from . import process
 from .config import Config, read_pyproject
 from .errors import ConfigError
-from .testplugins import NOT_SOURCE, Needed, needed_plugins, pytest_collects
+from .testplugins import NOT_SOURCE, Needed, needed_plugins, pytest_collects, reporting_failures
 from .testreqs import requirement_name, requirements_for_tests
 from .textfiles import read_text
 from .toxconfig import (
@@ -130,7 +130,7 @@ def detect(root: Path, config: Config) -> EnvSpec:
     plugin = PLUGIN in names or "gate" in data.get("tool", {}).get("releasekit", {})
     return EnvSpec(
         "venv",
-        ("-m", "pytest", "--gate") if plugin else ("-m", "pytest"),
+        ("-m", "pytest", *reporting_failures(root), *(["--gate"] if plugin else [])),
         f"releasekit's own venv: {reason}",
         requirements=tuple(r for r in requirements if requirement_name(r) != PLUGIN),
         requirements_source=source,

@@ -47,6 +47,7 @@ __all__ = [
     "needed_plugins",
     "pytest_collects",
     "pytest_settings",
+    "reporting_failures",
     "undeclared",
     "without_source_checks",
 ]
@@ -193,6 +194,26 @@ def without_source_checks(root: Path) -> list[str]:
         if not (option and any(_uses_option(option, w) for w in words)):
             args += ["-p", f"no:{name}"]
     return args
+
+
+def reporting_failures(root: Path) -> list[str]:
+    """``-r`` with the project's own report characters and ``f``/``E``, when its ``addopts``
+    leave failures and errors out of pytest's short summary (uvicorn's ``-rxXs``): the summary's
+    ``FAILED`` lines name what failed in the ERROR line, and are what the rerun of a flaky test
+    runs again. Empty when the summary already has them (pytest's default is ``-rfE``)."""
+    found = pytest_settings(root)
+    words = _words(found[0].get("addopts", "")) if found else []
+    chars = None
+    for at, word in enumerate(words):  # the last -r wins, as in pytest
+        if word == "-r" and at + 1 < len(words):
+            chars = words[at + 1]
+        elif word.startswith("-r") and len(word) > 2 and not word.startswith("-r-"):
+            chars = word[2:]
+    if chars is None or "A" in chars or ("a" in chars and "N" not in chars):
+        return []
+    kept = chars.replace("N", "")
+    missing = "".join(c for c in "fE" if c not in kept)
+    return [f"-r{kept}{missing}"] if missing else []
 
 
 # ------------------------------------------------------------------------------------ fixtures

@@ -42,7 +42,13 @@ from .steps.build import artifact_paths
 from .steps.gate import first_few, shown, write_log
 from .testenv import PLUGIN, plugin_install_args, unittest_named
 from .testoutput import failure_digest, rerun_ids
-from .testplugins import Needed, needed_plugins, undeclared, without_source_checks
+from .testplugins import (
+    Needed,
+    needed_plugins,
+    reporting_failures,
+    undeclared,
+    without_source_checks,
+)
 from .testreqs import install_args, requirement_name, requirements_for_tests
 from .textfiles import read_text
 
@@ -280,7 +286,7 @@ def _run_suite(
     with tempfile.TemporaryDirectory(prefix="releasekit-tests-") as tmp:
         copy_tree(suite.base, Path(tmp), distributed)
         pytest = ["python", "-m", "pytest", "--rootdir", tmp]
-        pytest += without_source_checks(Path(tmp))
+        pytest += [*without_source_checks(Path(tmp)), *reporting_failures(Path(tmp))]
         unittest = suite.runner == "unittest"
         discover = ["python", "-m", "unittest", "discover", *_discover_args(Path(tmp), suite)]
         argv = discover if unittest else [*pytest, *suite.args]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..conftest import Sandbox, assert_one_error_line, make_sandbox
+from ..conftest import PROJECTS, Sandbox, assert_one_error_line, make_sandbox
 
 NOX = """\
 import nox
@@ -109,3 +109,21 @@ def test_the_log_shows_the_rerun_as_a_user_would_type_it_in_the_gates_venv(
     log = (sb.repo / ".releasekit" / "gate.log").read_text()
     assert log.startswith("$ python -m pytest")
     assert f"\n$ python -m pytest {FLAKY_ID}  (the failed tests again)" in log
+
+
+def test_a_flaky_test_is_run_again_when_addopts_leave_failures_out_of_the_summary(
+    tmp_path: Path,
+) -> None:
+    """uvicorn's ``addopts = "-rxXs"``: pytest's short summary had no FAILED line, so the ERROR
+    line named no test and the flaky test was never run again: the release stopped."""
+    pyproject = (PROJECTS / "srclayout" / "pyproject.toml").read_text()
+    pyproject += '\n[tool.pytest.ini_options]\naddopts = "-rxXs"\n'
+    edit = {"tests/test_flaky.py": FLAKY, "pyproject.toml": pyproject}
+    sb = make_sandbox(tmp_path, "srclayout", edit=edit)
+    del sb.env["RELEASEKIT_GATE_COMMAND"]
+    sb.env["FLAKY_COUNTER"] = str(tmp_path / "runs.txt")
+    done = sb.run("release", "patch", "--to", "local", "--yes")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert sb.step_facts("gate")["flaky"] == [FLAKY_ID]
+    log = (sb.repo / ".releasekit" / "gate.log").read_text()
+    assert log.startswith("$ python -m pytest -rxXsfE\n")

@@ -6,16 +6,20 @@ from __future__ import annotations
 import os
 import string
 import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from releasekit.testoutput import rerun_ids
 from releasekit.testplugins import (
     KNOWN,
     Needed,
     needed_plugins,
     pytest_settings,
+    reporting_failures,
     undeclared,
     without_source_checks,
 )
@@ -194,3 +198,47 @@ def test_real_pytest_ruff_turned_on_by_pytest_enabler_is_left_out(tmp_path: Path
     done = subprocess.run(left_out, cwd=root, env=env, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout
     assert "1 passed" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("addopts", "expected"),
+    [
+        ('"-rxXs --strict-config -n 8"', ["-rxXsfE"]),  # uvicorn's
+        ('"-r s -q"', ["-rsfE"]),
+        ('"-rfE"', []),
+        ('"-ra"', []),
+        ('"-rA"', []),
+        ('"-rN"', ["-rfE"]),
+        ('"-rs -rf"', ["-rfE"]),  # the last -r wins, as in pytest
+        ('"-q"', []),  # pytest's default is -rfE
+        ("['-rxX', '-v']", ["-rxXfE"]),
+    ],
+)
+def test_failures_are_in_the_short_summary_whatever_addopts_say(
+    tmp_path: Path, addopts: str, expected: list[str]
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(f"[tool.pytest.ini_options]\naddopts = {addopts}\n")
+    assert reporting_failures(tmp_path) == expected
+
+
+def test_a_failure_addopts_hide_is_named_and_can_be_run_again(tmp_path: Path) -> None:
+    """uvicorn's ``-rxXs``: pytest's short summary had no FAILED line, so the ERROR line named
+    no test and the flaky test was not run again. Real pytest."""
+    _write(
+        tmp_path,
+        {
+            "pyproject.toml": '[tool.pytest.ini_options]\naddopts = "-rxXs -p no:cacheprovider"\n',
+            "tests/test_it.py": "def test_sighup():\n    assert False\n",
+        },
+    )
+    pytest_argv = [sys.executable, "-m", "pytest", "tests"]
+
+    def run(*extra: str) -> str:
+        done = subprocess.run(
+            [*pytest_argv, *extra], cwd=tmp_path, capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 1
+        return done.stdout
+
+    assert rerun_ids(run()) == []  # what the gate saw
+    assert rerun_ids(run(*reporting_failures(tmp_path))) == ["tests/test_it.py::test_sighup"]
