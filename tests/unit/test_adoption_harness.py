@@ -454,3 +454,34 @@ def test_each_project_has_its_own_hatch_environments(adoption: ModuleType, tmp_p
         check=True,
     )
     assert Path(found.stdout.strip()).is_relative_to(base / "hatch"), found.stdout
+
+
+def test_the_repository_drops_egg_info_the_build_wrote_but_keeps_the_tests_data(
+    adoption: ModuleType, tmp_path: Path
+) -> None:
+    """pkginfo's and distlib's tests read ``*.egg-info`` files and directories of their own;
+    removing every ``*.egg-info`` stopped on the first file and lost the tests' data."""
+    import tarfile
+
+    top = tmp_path / "src" / "pkg-1.0"
+    files = {
+        "PKG-INFO": "Metadata-Version: 2.1\n",
+        "pkg.egg-info/PKG-INFO": "",
+        "src/pkg.egg-info/SOURCES.txt": "",
+        "tests/funny/funny.egg-info": "Metadata-Version: 1.0\n",
+        "tests/fake_dists/bacon-0.1.egg-info/PKG-INFO": "Name: bacon\n",
+        "setup.py": "",
+    }
+    for rel, text in files.items():
+        (top / rel).parent.mkdir(parents=True, exist_ok=True)
+        (top / rel).write_text(text)
+    sdist = tmp_path / "pkg-1.0.tar.gz"
+    with tarfile.open(sdist, "w:gz") as archive:
+        archive.add(top, arcname=top.name)
+    base = tmp_path / "base"
+    base.mkdir()
+    repo = adoption.make_repository(adoption.Project("pkg", "1.0", "{version}"), sdist, base)
+    tracked = set(subprocess.check_output(["git", "ls-files"], cwd=repo, text=True).split())
+    assert {"tests/funny/funny.egg-info", "tests/fake_dists/bacon-0.1.egg-info/PKG-INFO"} <= tracked
+    assert not (repo / "pkg.egg-info").exists() and not (repo / "src/pkg.egg-info").exists()
+    assert not (repo / "PKG-INFO").exists()
