@@ -82,12 +82,23 @@ _CAUSES = ("cause:", "Caused by:")
 
 #: The line that ends a Python traceback: the exception raised (``FileNotFoundError: ...``).
 _RAISED = re.compile(r"[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt)\b(?::\s.*)?")
+#: A line saying only that a command it ran failed (pypa/build's installer, any
+#: ``CalledProcessError``): the command's own error, printed before it, says why.
+_WRAPPER = re.compile(r"Command .+ returned non-zero exit status -?\d+\.?$")
+#: The start of a new item in a tool's report (a wrapped line continues the one before it); uv
+#: marks its errors with a multiplication sign and its causes with a box corner.
+_ITEM = re.compile(r"^(?:[\w-]+(?: [\w-]+)*:|Traceback|File |[*>\u00d7\u2570])")
+_WORDS = ("error", "failed", "forbidden", "denied", "invalid")
+
+
+def _tracebacks(lines: list[str]) -> list[int]:
+    return [at for at, line in enumerate(lines) if line.startswith("Traceback (most recent")]
 
 
 def _raised(lines: list[str]) -> str | None:
     """The exception that ended the last Python traceback in ``lines``, if there is one: a build
     backend's ``FileNotFoundError`` says more than uv's "the build backend returned an error"."""
-    starts = [at for at, line in enumerate(lines) if line.startswith("Traceback (most recent")]
+    starts = _tracebacks(lines)
     if not starts:
         return None
     return next((line for line in lines[starts[-1] + 1 :] if _RAISED.fullmatch(line)), None)
@@ -95,26 +106,43 @@ def _raised(lines: list[str]) -> str | None:
 
 def _last_words(lines: list[str]) -> str:
     """The line of a tool's output that best says why it failed (its last error, else its last),
-    with the exception that ended a Python traceback in it, when it does not say that."""
-    said = _said(lines)
+    with the exception that ended a Python traceback in it, when it does not say that. A line
+    that says only that a command failed gives way to that command's error before it."""
+    lines = [line[2:].strip() if line.startswith("< ") else line for line in lines]  # build's
+    said = _said(lines) or lines[-1][:300]
+    starts = _tracebacks(lines)
+    if starts and _WRAPPER.search(said):
+        said = _said(lines[: starts[0]]) or said
     raised = _raised(lines)
-    return f"{said}: {raised}"[:500] if raised and raised not in said else said
+    if not raised or _WRAPPER.search(raised) or raised.partition(": ")[2] in said:
+        return said
+    return f"{said}: {raised}"[:500]
 
 
-def _said(lines: list[str]) -> str:
+def _said(lines: list[str]) -> str | None:
     for at in range(len(lines) - 1, -1, -1):
         line = lines[at]
-        lowered = line.lower()
-        if any(word in lowered for word in ("error", "failed", "forbidden", "denied", "invalid")):
+        if any(word in line.lower() for word in _WORDS):
             if line.endswith(":") and at + 1 < len(lines):  # its reason follows (uv, pip)
                 return f"{line} {lines[at + 1].lstrip('╰─▶ ')}"[:500]
-            causes = [
-                stripped.partition(":")[2].strip()
-                for later in lines[at + 1 :]
-                if (stripped := later.strip()).startswith(_CAUSES)
-            ]
+            causes = _causes(lines[at + 1 :])
             return f"{line}: {'; '.join(causes)}"[:500] if causes else line[:300]
-    return lines[-1][:300]
+    return None
+
+
+def _causes(lines: list[str]) -> list[str]:
+    """The reasons uv indents under its error line, each with the lines it wraps onto."""
+    causes: list[str] = []
+    within = False
+    for line in lines:
+        if line.startswith(_CAUSES):
+            causes.append(line.partition(":")[2].strip())
+            within = True
+        elif within and not _ITEM.match(line):
+            causes[-1] += f" {line}"
+        else:
+            within = False
+    return causes
 
 
 def run(

@@ -93,3 +93,43 @@ def test_a_tool_without_a_traceback_is_quoted_as_before() -> None:
     with pytest.raises(ProcessError) as info:
         process.run([sys.executable, "-c", script], what="the thing")
     assert str(info.value).splitlines()[0] == "the thing failed (exit 1): error: bad"
+
+
+BUILD_INSTALLER_FAILED = """\
+* Creating isolated environment: venv+uv...
+* Installing packages in isolated environment:
+  - setuptools >= 40.8.0
+> /venv/bin/uv pip install "setuptools >= 40.8.0" --python
+  /tmp/build-env-cew0t0vz/bin/python
+< Using Python 3.11.7 environment at: /tmp/build-env-cew0t0vz
+< error: No solution found when resolving dependencies
+<   cause: Because only setuptools<=34.4.1 is available and you require
+  setuptools>=40.8.0, we can conclude that your requirements are
+  unsatisfiable.
+
+< hint: `setuptools` was filtered by `exclude-newer` to only include packages
+  uploaded before 2017-04-12T00:00:00Z.
+
+Traceback (most recent call last):
+  File "/venv/lib/python3.11/site-packages/build/_ctx.py", line 68, in run_subprocess
+    subprocess.run(cmd, capture_output=True, check=True, cwd=cwd, env=env)  # noqa: S603
+subprocess.CalledProcessError: Command '['/venv/bin/uv', 'pip', 'install', 'setuptools']' \
+returned non-zero exit status 1.
+
+ERROR Command '['/venv/bin/uv', 'pip', 'install', 'setuptools >= 40.8.0']' returned non-zero \
+exit status 1.
+"""
+
+
+def test_a_command_that_only_says_another_failed_gives_way_to_that_ones_error() -> None:
+    """pypa/build's ``--metadata`` when its installer cannot install the build requirements
+    (webencodings' ``setuptools >= 40.8.0`` under a 2017 cutoff): its last line says only that
+    ``uv pip install`` failed; uv's error and its cause, quoted with ``< ``, say why."""
+    script = f"import sys; sys.stderr.write({BUILD_INSTALLER_FAILED!r}); sys.exit(1)"
+    with pytest.raises(ProcessError) as info:
+        process.run([sys.executable, "-c", script], what="reading the name and version")
+    assert str(info.value).splitlines()[0] == (
+        "reading the name and version failed (exit 1): error: No solution found when resolving "
+        "dependencies: Because only setuptools<=34.4.1 is available and you require "
+        "setuptools>=40.8.0, we can conclude that your requirements are unsatisfiable."
+    )
