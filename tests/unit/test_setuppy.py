@@ -313,3 +313,17 @@ def test_a_file_the_build_writes_and_git_ignores_is_never_the_versions_home(
     source.write("0.4.1")
     source.verify("0.4.1")  # setup.py gives it, having written __info__.py afresh
     assert '__version__ = "0.4.1"\n' in (root / "version.py").read_text()
+
+
+def test_a_literal_version_among_other_arguments_on_one_line(tmp_path: Path) -> None:
+    one_line = (
+        "from setuptools import setup\nsetup(name='tinyone', version='1.5.1', py_modules=['m'])\n"
+    )
+    root = _project(tmp_path, {"setup.py": one_line, "m.py": ""})
+    source = detect_source(root, {}, name="tinyone")
+    source.write("1.5.2")
+    source.verify("1.5.2")
+    assert (
+        "setup(name='tinyone', version='1.5.2', py_modules=['m'])"
+        in (root / "setup.py").read_text()
+    )

@@ -45,8 +45,11 @@ _SETUPTOOLS = ("", "setuptools.build_meta", "setuptools.build_meta:__legacy__")
 _VERSION_FILES = ("VERSION", "VERSION.txt", "version.txt")
 #: ``__version__ = "1.2.3"`` or ``VERSION = "1.2.3"`` (pytz: ``__version__ = VERSION``) in a module
 _MODULE = dunder_pattern("__version__", "VERSION")
-#: ``version="1.2.3"`` as a keyword argument of ``setup(...)``
-_KEYWORD = re.compile(r"^[ \t]*version[ \t]*=[ \t]*(?P<q>['\"])(?P<version>[^'\"\n]+)(?P=q)", re.M)
+#: ``version="1.2.3"`` as a keyword argument of ``setup(...)``, on a line of its own or after
+#: others (``setup(name='x', version='1.0', ...)`` on one line)
+_KEYWORD = re.compile(
+    r"(?:^|(?<=[(,]))[ \t]*version[ \t]*=[ \t]*(?P<q>['\"])(?P<version>[^'\"\n]+)(?P=q)", re.M
+)
 
 
 @dataclass(frozen=True)
