@@ -180,6 +180,37 @@ def test_python_build_fallback_gives_the_same_bytes(
     assert [p.read_bytes() for p in with_uv] == [p.read_bytes() for p in without]
 
 
+@pytest.mark.parametrize("uv", [True, False], ids=["uv-build", "python-m-build"])
+def test_a_backend_that_fails_on_the_sdist_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, uv: bool
+) -> None:
+    """asn1crypto's sdist leaves out the readme.md its setup.py reads: the wheel, built from the
+    sdist, fails. uv build --quiet hid the backend's traceback, and the ERROR line said only
+    that its hook failed."""
+    from releasekit.config import load_config
+    from releasekit.errors import ProcessError
+    from releasekit.steps.build import build_package
+    from releasekit.workspace import load_workspace
+
+    (tmp_path / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+    )
+    (tmp_path / "setup.py").write_text(
+        "from setuptools import setup\n"
+        "setup(name='tinyasn', version='1.5.1', py_modules=['tinyasn'],\n"
+        "      long_description=open('readme.md').read())\n"
+    )
+    (tmp_path / "tinyasn.py").write_text("")
+    (tmp_path / "readme.md").write_text("tiny\n")  # not in the sdist: no MANIFEST.in names it
+    if not uv:
+        monkeypatch.setenv("RELEASEKIT_NO_UV", "1")
+    package = load_workspace(tmp_path, load_config(tmp_path)).packages[0]
+    with pytest.raises(ProcessError) as info:
+        build_package(package, tmp_path, tmp_path / "dist", epoch=1700000000)
+    first = str(info.value).splitlines()[0]
+    assert "FileNotFoundError: [Errno 2] No such file or directory: 'readme.md'" in first, first
+
+
 def test_token_for_authenticated_index_never_leaks(sandbox: Sandbox) -> None:
     token = "pypi-SECRETTOKEN-0123456789abcdef-do-not-print"
     done = sandbox.run(

@@ -71,7 +71,8 @@ def build_package(
     # uv build caches build environments
     command = build_command()
     uv = command[1] == "build"
-    out = ["--quiet", "--out-dir"] if uv else ["--outdir"]
+    # not --quiet: uv then hides the backend's output, the traceback that says why it failed
+    out = ["--out-dir"] if uv else ["--outdir"]
     argv: list[str | Path] = [*command, *(build_python(command[0], source) if uv else ()), *out]
     argv += [staging, source]
     tool = "uv build" if uv else "python -m build"
