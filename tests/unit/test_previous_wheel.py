@@ -80,3 +80,18 @@ def test_a_top_level_name_is_compared_without_the_version_and_python_tag(tmp_pat
     (tmp_path / "gone").mkdir()
     gone = _wheel(tmp_path / "gone", "zope.event-5.1.1-py3-none-any.whl", ["zope/event.py"])
     assert lost_members(old, gone) == ["zope.event-5.1-py3.12-nspkg.pth"]
+
+
+def test_a_module_that_became_a_package_is_not_lost(tmp_path: Path) -> None:
+    """inflection 0.5.1's wheel has ``inflection.py``; its tree has ``inflection/__init__.py``
+    (and ``py.typed``): the same import, not a file gone."""
+    old = _wheel(tmp_path, "inflection-0.5.1-py3-none-any.whl", ["inflection.py", "sub/m.py"])
+    new = _wheel(
+        tmp_path,
+        "inflection-0.5.2-py3-none-any.whl",
+        ["inflection/__init__.py", "inflection/py.typed", "sub/m/__init__.py"],
+    )
+    assert lost_members(old, new) == []
+    assert lost_members(new, old) == ["inflection/py.typed"]  # back to a module: only that goes
+    bare = _wheel(tmp_path, "inflection-0.5.3-py3-none-any.whl", ["inflection/py.typed"])
+    assert lost_members(old, bare) == ["inflection.py", "sub/m.py"]

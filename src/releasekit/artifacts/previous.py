@@ -59,11 +59,19 @@ def _members(wheel: Path) -> dict[str, str]:
     }
 
 
+def _same_module(key: str) -> str | None:
+    """The other file that is the same module: ``pkg.py`` and ``pkg/__init__.py``."""
+    if key.endswith("/__init__.py"):
+        return key.removesuffix("/__init__.py") + ".py"
+    return key.removesuffix(".py") + "/__init__.py" if key.endswith(".py") else None
+
+
 def lost_members(previous: Path, wheel: Path) -> list[str]:
     """The members of wheel ``previous`` that ``wheel`` lacks, sorted, as ``previous`` names
-    them."""
+    them. A module that became a package, or a package that became a module, is not lost
+    (inflection 0.5.1's wheel has ``inflection.py``, its tree ``inflection/__init__.py``)."""
     old, new = _members(previous), _members(wheel)
-    return sorted(old[key] for key in old.keys() - new.keys())
+    return sorted(old[key] for key in old.keys() - new.keys() if _same_module(key) not in new)
 
 
 def _from(member: str, paths: list[str]) -> bool:
