@@ -19,7 +19,11 @@ from .testplugins import AMBIGUOUS_FIXTURES, KNOWN, NOT_SOURCE
 __all__ = ["MAX_RERUN", "failure_digest", "missing_dependency_hint", "rerun_ids"]
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # --color=yes in a project's addopts
-_SUMMARY = re.compile(r"^(FAILED|ERROR) \S")
+_SUMMARY = re.compile(r"^(FAILED|ERROR) (?!\()\S")  # not unittest's FAILED (failures=1)
+#: unittest's report of a failed test: ``FAIL: test_json (test_locators.LocatorTestCase.test_json)``
+#: (before Python 3.11 the parentheses name the class only)
+_UNITTEST = re.compile(r"^(FAIL|ERROR): (\w+) \(([\w.]+)\)")
+_UNITTEST_FINAL = re.compile(r"^FAILED \((?:failures|errors)=\d+.*\)$")
 _EXCEPTION = re.compile(r"^E\s+(\w+(?:Error|Exception|Exit)\b.*)$")
 #: the last line of a traceback printed without pytest's report (it could not start)
 _RAISED = re.compile(r"^((?:\w+\.)*\w+(?:Error|Exception|Warning|Exit)\b(?::.*)?)$")
@@ -65,10 +69,11 @@ def failure_digest(output: str) -> str:
     (``ModuleNotFoundError: ...``), a usage error, and the final counts. Falls back to the
     last lines of the output when it has none of these."""
     lines = _lines(output)
-    named = [line for line in lines if _SUMMARY.match(line)]
+    named = [line for line in lines if _SUMMARY.match(line)] or _unittest_failures(lines)
     exception = next((m.group(1) for line in lines if (m := _EXCEPTION.match(line))), None)
     usage = next((m.group(1) for line in lines if (m := _USAGE.match(line))), None)
     final = next((m.group(1) for line in reversed(lines) if (m := _FINAL.match(line))), None)
+    final = final or next((line for line in reversed(lines) if _UNITTEST_FINAL.match(line)), None)
     spawn = [line for line in lines if _TOX_SPAWN.match(line)][:1]
     parts = [_short(line) for line in spawn + named[:_MAX_NAMED]]
     if len(named) > _MAX_NAMED:
@@ -84,6 +89,18 @@ def failure_digest(output: str) -> str:
     if not parts:
         parts = [_short(line) for line in lines[-2:]]
     return "; ".join(parts) or "(no output)"
+
+
+def _unittest_failures(lines: list[str]) -> list[str]:
+    """unittest's failed tests (distlib's tox runs ``python -m unittest``), as pytest's short
+    summary would name them: ``FAILED test_locators.LocatorTestCase.test_json``."""
+    named = []
+    for line in lines:
+        if found := _UNITTEST.match(line):
+            kind, method, where = found.groups()
+            test = where if where.endswith(f".{method}") else f"{where}.{method}"
+            named.append(f"{'FAILED' if kind == 'FAIL' else 'ERROR'} {test}")
+    return list(dict.fromkeys(named))
 
 
 def _in_tree(root: Path, module: str) -> bool:

@@ -190,3 +190,36 @@ def test_a_missing_fixture_names_the_plugin_that_provides_it(tmp_path: Path) -> 
     unknown = missing_dependency_hint(NO_FIXTURE.replace("'mocker'", "'tmp_repo'"), tmp_path)
     assert unknown is not None
     assert "fixture 'tmp_repo'" in unknown and "the pytest plugin that provides it" in unknown
+
+
+UNITTEST_FAILURE = """\
+..s.F..
+======================================================================
+FAIL: test_json (test_locators.LocatorTestCase.test_json)
+----------------------------------------------------------------------
+Traceback (most recent call last):
+  File "/w/tests/test_locators.py", line 112, in test_json
+AssertionError: '0.1.4' not found in {'urls': {}, 'digests': {}}
+
+======================================================================
+ERROR: test_package_data (test_util.UtilTestCase)
+----------------------------------------------------------------------
+Traceback (most recent call last):
+OSError: no such file
+
+----------------------------------------------------------------------
+Ran 238 tests in 16.000s
+
+FAILED (failures=1, errors=1, skipped=21)
+"""
+
+
+def test_failure_digest_names_the_tests_unittest_reports() -> None:
+    """distlib's tox environment runs unittest: the ERROR line said only "FAILED (failures=4,
+    skipped=21)"."""
+    digest = failure_digest(UNITTEST_FAILURE)
+    assert digest == (
+        "FAILED test_locators.LocatorTestCase.test_json; "
+        "ERROR test_util.UtilTestCase.test_package_data; "
+        "FAILED (failures=1, errors=1, skipped=21)"
+    ), digest
