@@ -101,7 +101,6 @@ def not_ignored(root: Path, paths: Iterable[Path]) -> list[Path]:
     """Those of ``paths`` git does not ignore. A file git ignores is made by the build, not kept
     with the source: dill's setup.py writes ``dill/__info__.py`` from ``version.py``, and its sdist
     ships both; the release writes and commits the source, never the build's output."""
-    paths = list(paths)
     rel = {path.relative_to(root).as_posix(): path for path in paths}
     ignored = set(Git(root).ignored(list(rel))) if rel else set()
     return [path for name, path in rel.items() if name not in ignored]
