@@ -20,7 +20,7 @@ from pathlib import Path
 from .errors import ProcessError
 from .redact import redact
 
-__all__ = ["TOOL", "Completed", "display", "run", "start"]
+__all__ = ["RAISED", "TOOL", "Completed", "display", "run", "start"]
 
 _TAIL_LINES = 25
 
@@ -81,7 +81,7 @@ _CAUSES = ("cause:", "Caused by:")
 
 
 #: The line that ends a Python traceback: the exception raised (``FileNotFoundError: ...``).
-_RAISED = re.compile(r"[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt)\b(?::\s.*)?")
+RAISED = re.compile(r"(?:\w+\.)*\w+(?:Error|Exception|Warning|Exit|Interrupt)\b(?::.*)?")
 #: A line saying only that a command it ran failed (pypa/build's installer, any
 #: ``CalledProcessError``): the command's own error, printed before it, says why.
 _WRAPPER = re.compile(r"Command .+ returned non-zero exit status -?\d+\.?$")
@@ -95,13 +95,13 @@ def _tracebacks(lines: list[str]) -> list[int]:
     return [at for at, line in enumerate(lines) if line.startswith("Traceback (most recent")]
 
 
-def _raised(lines: list[str]) -> str | None:
-    """The exception that ended the last Python traceback in ``lines``, if there is one: a build
-    backend's ``FileNotFoundError`` says more than uv's "the build backend returned an error"."""
-    starts = _tracebacks(lines)
+def _raised(lines: list[str], starts: list[int]) -> str | None:
+    """The exception that ended the last Python traceback in ``lines`` (its ``starts``), if there
+    is one: a build backend's ``FileNotFoundError`` says more than uv's "the build backend
+    returned an error"."""
     if not starts:
         return None
-    return next((line for line in lines[starts[-1] + 1 :] if _RAISED.fullmatch(line)), None)
+    return next((line for line in lines[starts[-1] + 1 :] if RAISED.fullmatch(line)), None)
 
 
 def _last_words(lines: list[str]) -> str:
@@ -113,7 +113,7 @@ def _last_words(lines: list[str]) -> str:
     starts = _tracebacks(lines)
     if starts and _WRAPPER.search(said):
         said = _said(lines[: starts[0]]) or said
-    raised = _raised(lines)
+    raised = _raised(lines, starts)
     if not raised or _WRAPPER.search(raised) or raised.partition(": ")[2] in said:
         return said
     return f"{said}: {raised}"[:500]

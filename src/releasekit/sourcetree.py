@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .audit import site_dirs
-from .testplugins import reporting_failures, without_source_checks
+from .testplugins import verify_options
 
 if TYPE_CHECKING:
     from .venv import VirtualEnv
@@ -145,7 +145,7 @@ def _rerun(
                 log = Path(tmp) / f"origins-{mode}.log"
                 log.touch()
                 argv = ["python", "-P", "-m", "pytest", "--rootdir", str(tree)]
-                argv += [*without_source_checks(tree), *reporting_failures(tree)]
+                argv += verify_options(tree)
                 argv += [f"--import-mode={mode}", *ids]
                 env = {"RELEASEKIT_ORIGIN_LOG": str(log)}
                 env["RELEASEKIT_ORIGIN_NAMES"] = ",".join(distributed)

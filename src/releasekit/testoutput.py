@@ -14,6 +14,7 @@ import os
 import re
 from pathlib import Path
 
+from .process import RAISED
 from .testplugins import AMBIGUOUS_FIXTURES, KNOWN, NOT_SOURCE
 
 __all__ = ["MAX_RERUN", "failure_digest", "missing_dependency_hint", "rerun_ids"]
@@ -25,8 +26,6 @@ _SUMMARY = re.compile(r"^(FAILED|ERROR) (?!\()\S")  # not unittest's FAILED (fai
 _UNITTEST = re.compile(r"^(FAIL|ERROR): (\w+) \(([\w.]+)\)")
 _UNITTEST_FINAL = re.compile(r"^FAILED \((?:failures|errors)=\d+.*\)$")
 _EXCEPTION = re.compile(r"^E\s+(\w+(?:Error|Exception|Exit)\b.*)$")
-#: the last line of a traceback printed without pytest's report (it could not start)
-_RAISED = re.compile(r"^((?:\w+\.)*\w+(?:Error|Exception|Warning|Exit)\b(?::.*)?)$")
 #: argparse's usage error: ``python -m pytest: error: unrecognized arguments: --cov=x``
 _USAGE = re.compile(r"^(?:[\w./-]+ -m )?[\w./-]+: (error: .+)$")
 _FINAL = re.compile(
@@ -59,7 +58,7 @@ def _lines(output: str) -> list[str]:
 
 def _raised(lines: list[str]) -> list[str]:
     """A bare traceback's exception lines: the first and the last (what it became)."""
-    found = list(dict.fromkeys(m.group(1) for line in lines if (m := _RAISED.match(line))))
+    found = list(dict.fromkeys(line for line in lines if RAISED.fullmatch(line)))
     return found if len(found) <= 2 else [found[0], found[-1]]
 
 

@@ -49,6 +49,7 @@ __all__ = [
     "pytest_settings",
     "reporting_failures",
     "undeclared",
+    "verify_options",
     "without_source_checks",
 ]
 
@@ -184,11 +185,25 @@ SOURCE_CHECKS = {
 }
 
 
+def _addopts(root: Path) -> list[str]:
+    found = pytest_settings(root)
+    return _words(found[0].get("addopts", "")) if found else []
+
+
+def verify_options(root: Path) -> list[str]:
+    """What verify passes to pytest: :func:`without_source_checks` and
+    :func:`reporting_failures`, from one reading of the project's settings."""
+    words = _addopts(root)
+    return [*_without_source_checks(words), *_reporting_failures(words)]
+
+
 def without_source_checks(root: Path) -> list[str]:
     """``-p no:<plugin>`` for each source check the project's pytest settings do not turn on
     themselves (blocking a plugin whose option ``addopts`` passes would be a usage error)."""
-    found = pytest_settings(root)
-    words = _words(found[0].get("addopts", "")) if found else []
+    return _without_source_checks(_addopts(root))
+
+
+def _without_source_checks(words: list[str]) -> list[str]:
     args = []
     for name, option in SOURCE_CHECKS.items():
         if not (option and any(_uses_option(option, w) for w in words)):
@@ -201,8 +216,10 @@ def reporting_failures(root: Path) -> list[str]:
     leave failures and errors out of pytest's short summary (uvicorn's ``-rxXs``): the summary's
     ``FAILED`` lines name what failed in the ERROR line, and are what the rerun of a flaky test
     runs again. Empty when the summary already has them (pytest's default is ``-rfE``)."""
-    found = pytest_settings(root)
-    words = _words(found[0].get("addopts", "")) if found else []
+    return _reporting_failures(_addopts(root))
+
+
+def _reporting_failures(words: list[str]) -> list[str]:
     chars = None
     for at, word in enumerate(words):  # the last -r wins, as in pytest
         if word == "-r" and at + 1 < len(words):

@@ -45,9 +45,8 @@ from .testoutput import failure_digest, rerun_ids
 from .testplugins import (
     Needed,
     needed_plugins,
-    reporting_failures,
     undeclared,
-    without_source_checks,
+    verify_options,
 )
 from .testreqs import install_args, requirement_name, requirements_for_tests
 from .textfiles import read_text
@@ -286,7 +285,7 @@ def _run_suite(
     with tempfile.TemporaryDirectory(prefix="releasekit-tests-") as tmp:
         copy_tree(suite.base, Path(tmp), distributed)
         pytest = ["python", "-m", "pytest", "--rootdir", tmp]
-        pytest += [*without_source_checks(Path(tmp)), *reporting_failures(Path(tmp))]
+        pytest += verify_options(Path(tmp))
         unittest = suite.runner == "unittest"
         discover = ["python", "-m", "unittest", "discover", *_discover_args(Path(tmp), suite)]
         argv = discover if unittest else [*pytest, *suite.args]

@@ -144,7 +144,10 @@ class SetupPyVersion(ModuleVersion):
         version = Version(meta.version)
         places: list[tuple[Path, re.Pattern[str], str]] = []
         tuples: list[Path] = []  # invoke's ``__version_info__ = (2, 2, 0)``
-        for path in not_ignored(project.root, _python_files(project.root)):
+        files = not_ignored(
+            project.root, [*_python_files(project.root), *_version_files(project.root)]
+        )
+        for path in (f for f in files if f.suffix == ".py"):
             kinds = [(_MODULE, '__version__ = "..." (or VERSION)')]
             text = read_text(path)
             if path == project.root / "setup.py":  # websocket-client: VERSION = "1.8.0" above
@@ -164,8 +167,8 @@ class SetupPyVersion(ModuleVersion):
         ]
         sources += [
             PlainFileVersion(project.root, path, kind="setup.py: a version file")
-            for path in not_ignored(project.root, _version_files(project.root))
-            if _same(read_text(path).strip(), version)
+            for path in files
+            if path.suffix != ".py" and _same(read_text(path).strip(), version)
         ]
         sources += [
             SetupPyTupleVersion(project.root, path, kind="setup.py: a version tuple")
