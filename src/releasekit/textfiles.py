@@ -1,14 +1,25 @@
 """Reading the project's own text files: bytes that are not UTF-8 are the user's to fix, so they
-become one ConfigError naming the file, the byte and its line (never a UnicodeDecodeError)."""
+become one ConfigError naming the file, the byte and its line (never a UnicodeDecodeError).
+
+A changelog kept by hand may predate UTF-8 (ply's Latin-1 ``CHANGES``): :func:`read_encoded`
+reads it in a legacy encoding and :func:`encode` writes it back in the same one, so every byte
+the release does not touch stays as it was, and an entry the encoding cannot hold stops the
+release at its plan."""
 
 from __future__ import annotations
 
 import configparser
+import contextlib
+from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import ConfigError
 
-__all__ = ["decode", "ini_section", "read_text"]
+__all__ = ["LEGACY", "decode", "encode", "ini_section", "read_encoded", "read_text"]
+
+#: The encodings a file kept by hand is read in when it is not UTF-8: Windows' Western code
+#: page, then Latin-1, which reads any bytes and writes them back unchanged.
+LEGACY = ("cp1252", "latin-1")
 
 
 def decode(raw: bytes, path: Path) -> str:
@@ -23,18 +34,45 @@ def decode(raw: bytes, path: Path) -> str:
         ) from None
 
 
-def read_text(path: Path) -> str:
-    """The UTF-8 text of ``path``, newlines as they are; a missing file raises FileNotFoundError
-    as :meth:`Path.read_text` does, any other unreadable file a ConfigError."""
+def _read_bytes(path: Path) -> bytes:
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise
     except OSError as exc:
         raise ConfigError(
             f"{path}: cannot read it ({exc.strerror})", hint="make it a readable file"
         ) from None
-    return decode(raw, path)
+
+
+def read_text(path: Path) -> str:
+    """The UTF-8 text of ``path``, newlines as they are; a missing file raises FileNotFoundError
+    as :meth:`Path.read_text` does, any other unreadable file a ConfigError."""
+    return decode(_read_bytes(path), path)
+
+
+def read_encoded(path: Path, encodings: Sequence[str] = ("utf-8",)) -> tuple[str, str]:
+    """``(text, encoding)``: ``path`` read in the first of ``encodings`` that reads it (UTF-8
+    first); where none does, the ConfigError of :func:`read_text`."""
+    raw = _read_bytes(path)
+    for encoding in encodings:
+        with contextlib.suppress(UnicodeDecodeError):
+            return raw.decode(encoding), encoding
+    return decode(raw, path), "utf-8"
+
+
+def encode(text: str, encoding: str, path: Path) -> bytes:
+    """``text`` for ``path``, which is in ``encoding``: a character it cannot hold is a
+    ConfigError naming the character and its line."""
+    try:
+        return text.encode(encoding)
+    except UnicodeEncodeError as exc:
+        line = text[: exc.start].count("\n") + 1
+        raise ConfigError(
+            f"{path} is {encoding} text, which cannot hold {text[exc.start]!r} "
+            f"(line {line} of the new text)",
+            hint="re-save it as UTF-8, or leave the character out of the release's notes",
+        ) from None
 
 
 def ini_section(path: Path, section: str) -> dict[str, str] | None:

@@ -664,6 +664,33 @@ def test_a_changelog_linked_outside_the_repository_is_refused_before_the_release
     assert problems[0][0].startswith(f"CHANGES.rst links to {outside}, outside the repository")
 
 
+LATIN1_CHANGES = "Changes\n=======\n\n3.1.0 (2024-01-02)\n------------------\n\n- Andr\u00e9.\n"
+
+
+def test_a_changelog_in_latin1_gets_its_entry_in_latin1(tmp_path: Path) -> None:
+    """ply's CHANGES is Latin-1: the release writes its entry in the file's encoding and every
+    byte it does not touch stays as it was."""
+    root = _project(tmp_path, {})
+    (root / "CHANGES.rst").write_bytes(LATIN1_CHANGES.encode("latin-1"))
+    kind = detect(root)
+    assert isinstance(kind, TextFile)
+    assert list(kind.check()) == []
+    kind.plan(RELEASE)
+    assert kind.apply(RELEASE).files == ["CHANGES.rst"]
+    raw = (root / "CHANGES.rst").read_bytes()
+    assert raw.endswith(LATIN1_CHANGES.split("\n\n", 1)[1].encode("latin-1"))
+    assert raw.decode("cp1252").startswith("Changes\n=======\n\n3.2.0 (2026-12-02)\n-----")
+
+
+def test_an_entry_a_legacy_encoding_cannot_hold_stops_at_the_plan(tmp_path: Path) -> None:
+    root = _project(tmp_path, {})
+    (root / "CHANGES.rst").write_bytes(LATIN1_CHANGES.encode("latin-1"))
+    arrow = ReleaseInfo("3.2.0", "2026-12-02", "v3.2.0", "v3.1.0", (Commit("1", "feat: \u2192"),))
+    with pytest.raises(ConfigError, match="is cp1252 text, which cannot hold '\u2192'"):
+        detect(root).plan(arrow)
+    assert (root / "CHANGES.rst").read_bytes() == LATIN1_CHANGES.encode("latin-1")
+
+
 # ------------------------------------------------------------------ none: conventional commits
 def test_no_changelog_groups_conventional_commits(tmp_path: Path) -> None:
     root = _project(tmp_path, {})

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from ..errors import ConfigError
-from ..textfiles import read_text
+from ..textfiles import read_encoded
 from .commits import Commit
 
 __all__ = ["DOCS", "Applied", "Changelog", "Problem", "ReleaseInfo", "first_file", "in_tree"]
@@ -46,6 +46,9 @@ class Changelog(abc.ABC):
     """One kind of changelog. Subclasses are small; detection lives in their ``detect``."""
 
     kind: ClassVar[str]
+    #: What the kind's file may be written in: a file the release rewrites itself may be in a
+    #: legacy encoding (ply's Latin-1 ``CHANGES``); towncrier reads and writes UTF-8 only.
+    encodings: ClassVar[tuple[str, ...]] = ("utf-8",)
 
     def __init__(
         self, root: Path, path: Path | None = None, settings: dict[str, Any] | None = None
@@ -86,7 +89,7 @@ class Changelog(abc.ABC):
             )
         if self.path is not None and self.path.is_file():
             try:
-                read_text(self.path)
+                read_encoded(self.path, self.encodings)
             except ConfigError as exc:  # not UTF-8, unreadable: found before anything changes
                 yield (exc.message, exc.hint or "")
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from packaging.version import Version
 
-from ..textfiles import read_text
+from ..textfiles import LEGACY, encode, read_encoded, read_text
 from . import dates
 from .base import DOCS, Applied, Changelog, ReleaseInfo
 from .commits import note_lines
@@ -332,6 +332,7 @@ def _notes(body: str, style: Style, fields: dict[str, str]) -> str:
 
 class TextFile(Changelog):
     kind = "file"
+    encodings = ("utf-8", *LEGACY)
 
     @classmethod
     def detect(cls, root: Path, pyproject: dict[str, Any]) -> TextFile | None:
@@ -364,17 +365,18 @@ class TextFile(Changelog):
         return release_text(text, release, markdown=self.markdown)
 
     def plan(self, release: ReleaseInfo) -> tuple[str, list[str]]:
-        text = read_text(self.file)
+        text, encoding = read_encoded(self.file, self.encodings)
         new, _ = self.rewrite(text, release)
+        encode(new, encoding, self.file)  # an entry a legacy encoding cannot hold stops it here
         added = [line for line in new.splitlines() if line not in set(text.splitlines())]
         return (f"write the {release.version} entry of {self.rel(self.file)}", added[:3])
 
     def apply(self, release: ReleaseInfo) -> Applied:
-        text = read_text(self.file)
+        text, encoding = read_encoded(self.file, self.encodings)
         new, notes = self.rewrite(text, release)
         if new == text:
             return Applied([], notes=notes)
-        self.file.write_text(new, encoding="utf-8")
+        self.file.write_bytes(encode(new, encoding, self.file))
         return Applied([self.rel(self.file)], notes=notes)
 
 
