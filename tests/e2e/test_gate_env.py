@@ -631,18 +631,17 @@ def test_verify_tests_with_the_gate_versions_when_the_release_changed_the_lock(
     """bump-my-version's own shape: its `pre_commit_hooks` run `uv sync --upgrade`, so the
     release commit's uv.lock is newer than the one the gate installed from. verify runs the
     tests with the gate's versions (what passed), not a conflict of both that fell back to
-    whatever resolves today. (8.3.3 and 8.3.4 are in the machine's uv cache.)"""
+    whatever resolves today. The hook locks offline: both pytest versions are put in uv's cache
+    first, online, so the test does not depend on what ran before it on this machine."""
     fixture = Path(__file__).parents[1] / "projects" / "srclayout" / "pyproject.toml"
     pyproject = fixture.read_text().replace(
         'current_version = "2.0.0"\n', f'current_version = "2.0.0"{LOCK_UPGRADING_HOOK}'
     )
     sb = _sandbox(tmp_path, edit={"pyproject.toml": pyproject})
-    subprocess.run(
-        ["uv", "lock", "--offline", "--upgrade-package", "pytest==8.3.3"],
-        cwd=sb.repo,
-        check=True,
-        capture_output=True,
-    )
+    for pin in ("pytest==8.3.4", "pytest==8.3.3"):  # the last one is the lock committed
+        subprocess.run(
+            ["uv", "lock", "--upgrade-package", pin], cwd=sb.repo, check=True, capture_output=True
+        )
     sb.git("add", "uv.lock")
     sb.git("commit", "-q", "-m", "Lock")
 
