@@ -1,5 +1,6 @@
 """False alarms of the artifact scan, measured on the sdists and wheels of popular real projects
-downloaded from PyPI with pip at pinned versions (the test needs PyPI; CI reaches it).
+downloaded from PyPI at pinned versions (the test needs PyPI; CI reaches it): the wheels pip
+chooses for this machine, and the sdists from the index's JSON simple API (PEP 691), hash-checked.
 
 Projects that really ship test keys or example tokens are scanned with the allow-list entries
 documented in docs/explanation/secret-scan.md; the test proves that those entries cover only
@@ -10,14 +11,18 @@ their test vectors and examples, and that every other project has zero findings.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import subprocess
 import sys
 import tempfile
+import urllib.request
 from pathlib import Path
 
 import pytest
 from packaging.utils import canonicalize_name, parse_sdist_filename, parse_wheel_filename
+from packaging.version import Version
 
 from releasekit.artifacts import Finding, ScanReport, scan
 from releasekit.config import SecretAllow
@@ -72,6 +77,9 @@ ALLOWED: dict[str, tuple[str, list[SecretAllow]]] = {
 ALLOWED["httpx"] = (CLEAN.pop("httpx"), [_allow("tests/fixtures/.netrc", "netrc test fixture")])
 
 
+INDEX = "https://pypi.org/simple/"
+
+
 def cache_dir() -> Path:
     """Downloads are kept between runs (set RELEASEKIT_TEST_CACHE to choose where)."""
     base = os.environ.get("RELEASEKIT_TEST_CACHE") or Path(tempfile.gettempdir()) / "releasekit"
@@ -91,21 +99,46 @@ def _files(where: Path) -> dict[str, list[Path]]:
     return found
 
 
+def _sdist(name: str, version: str, where: Path) -> None:
+    """``name``'s sdist at ``version``, from the index's JSON simple API, its sha256 checked:
+    ``pip download --no-binary`` would build every sdist's metadata (most of a minute here)."""
+    request = urllib.request.Request(  # noqa: S310 - a fixed https URL
+        f"{INDEX}{canonicalize_name(name)}/",
+        headers={"Accept": "application/vnd.pypi.simple.v1+json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+        files = json.load(response)["files"]
+    entry = next(
+        f
+        for f in files
+        if f["filename"].endswith(".tar.gz")
+        and parse_sdist_filename(f["filename"])[1] == Version(version)
+    )
+    with urllib.request.urlopen(entry["url"], timeout=120) as response:  # noqa: S310
+        data = response.read()
+    assert hashlib.sha256(data).hexdigest() == entry["hashes"]["sha256"], entry["filename"]
+    (where / entry["filename"]).write_bytes(data)
+
+
 def download(projects: dict[str, str]) -> dict[str, list[Path]]:
-    """Each project's sdist and wheel, with pip: once, then from the cache directory."""
+    """Each project's sdist and wheel: once, then from the cache directory."""
     where = cache_dir()
+    where.mkdir(parents=True, exist_ok=True)
     wanted = [f"{name}=={version}" for name, version in sorted(projects.items())]
     have = _files(where)
     if any(len(have.get(canonicalize_name(name), [])) != 2 for name in projects):
-        for how in ("--only-binary", "--no-binary"):  # one pip run each, for every project
-            subprocess.run(
-                [
-                    *(sys.executable, "-m", "pip", "download", "-q", "--no-deps", how, ":all:"),
-                    *("--disable-pip-version-check", "-d", str(where), *wanted),
-                ],
-                check=True,
-                capture_output=True,
-            )
+        subprocess.run(  # one pip run for every project's wheel
+            [
+                *(sys.executable, "-m", "pip", "download", "-q", "--no-deps"),
+                *("--only-binary", ":all:", "--disable-pip-version-check", "-d", str(where)),
+                *wanted,
+            ],
+            check=True,
+            capture_output=True,
+        )
+        for name, version in projects.items():
+            if not any(p.name.endswith(".tar.gz") for p in have.get(canonicalize_name(name), [])):
+                _sdist(name, version, where)
         have = _files(where)
     return {name: have[canonicalize_name(name)] for name in projects}
 
