@@ -53,9 +53,11 @@ def read_text(path: Path) -> str:
 
 def read_encoded(path: Path, encodings: Sequence[str] = ("utf-8",)) -> tuple[str, str]:
     """``(text, encoding)``: ``path`` read in the first of ``encodings`` that reads it (UTF-8
-    first); where none does, the ConfigError of :func:`read_text`."""
+    first); where none does, the ConfigError of :func:`read_text`. Text with NUL bytes (UTF-16)
+    is no legacy 8-bit text: Latin-1 would read it, and an entry written in it would corrupt
+    the file."""
     raw = _read_bytes(path)
-    for encoding in encodings:
+    for encoding in encodings if b"\0" not in raw else encodings[:1]:
         with contextlib.suppress(UnicodeDecodeError):
             return raw.decode(encoding), encoding
     return decode(raw, path), "utf-8"

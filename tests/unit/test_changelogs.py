@@ -682,6 +682,13 @@ def test_a_changelog_in_latin1_gets_its_entry_in_latin1(tmp_path: Path) -> None:
     assert raw.decode("cp1252").startswith("Changes\n=======\n\n3.2.0 (2026-12-02)\n-----")
 
 
+def test_a_utf16_changelog_is_refused_not_read_as_latin1(tmp_path: Path) -> None:
+    root = _project(tmp_path, {})
+    (root / "CHANGES.rst").write_bytes(LATIN1_CHANGES.encode("utf-16"))
+    problems = list(detect(root).check())
+    assert [p[0].split(" (")[0] for p in problems] == [f"{root / 'CHANGES.rst'}: not UTF-8"]
+
+
 def test_an_entry_a_legacy_encoding_cannot_hold_stops_at_the_plan(tmp_path: Path) -> None:
     root = _project(tmp_path, {})
     (root / "CHANGES.rst").write_bytes(LATIN1_CHANGES.encode("latin-1"))
