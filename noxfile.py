@@ -36,7 +36,7 @@ def _bytecode(session: nox.Session) -> dict[str, str]:
     (a third of the suite's CPU). An empty value turns that off, as Python documents."""
     return {
         "PYTHONDONTWRITEBYTECODE": "",
-        "PYTHONPYCACHEPREFIX": str(Path(session.cache_dir) / "pycache"),
+        "PYTHONPYCACHEPREFIX": str(Path(session.cache_dir).resolve() / "pycache"),
     }
 
 
