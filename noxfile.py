@@ -33,7 +33,7 @@ def _bytecode(session: nox.Session) -> dict[str, str]:
     """Compiled modules kept for the test run, outside every tree: the suite starts thousands of
     Python processes (releasekit, pytest, twine, tox, the projects' tests), and where the machine
     sets PYTHONDONTWRITEBYTECODE (CI's image does) each compiled every module it imported again
-    (a third of the suite's CPU). An empty value turns that off, as Python documents."""
+    (about 40% of the suite's CPU). An empty value turns that off, as Python documents."""
     return {
         "PYTHONDONTWRITEBYTECODE": "",
         "PYTHONPYCACHEPREFIX": str(Path(session.cache_dir).resolve() / "pycache"),
