@@ -1,6 +1,6 @@
 """False alarms of the artifact scan, measured on the sdists and wheels of popular real projects
 downloaded from PyPI at pinned versions (the test needs PyPI; CI reaches it): the wheels pip
-chooses for this machine, and the sdists from the index's JSON simple API (PEP 691), hash-checked.
+chooses for this machine, and the sdists from the index's simple page, hash-checked.
 
 Projects that really ship test keys or example tokens are scanned with the allow-list entries
 documented in docs/explanation/secret-scan.md; the test proves that those entries cover only
@@ -12,7 +12,6 @@ their test vectors and examples, and that every other project has zero findings.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import subprocess
 import sys
@@ -26,6 +25,7 @@ from packaging.version import Version
 
 from releasekit.artifacts import Finding, ScanReport, scan
 from releasekit.config import SecretAllow
+from releasekit.index import list_files
 
 CLEAN = {
     "attrs": "24.3.0",
@@ -100,24 +100,18 @@ def _files(where: Path) -> dict[str, list[Path]]:
 
 
 def _sdist(name: str, version: str, where: Path) -> None:
-    """``name``'s sdist at ``version``, from the index's JSON simple API, its sha256 checked:
+    """``name``'s sdist at ``version``, from the index's simple page, its sha256 checked:
     ``pip download --no-binary`` would build every sdist's metadata (most of a minute here)."""
-    request = urllib.request.Request(  # noqa: S310 - a fixed https URL
-        f"{INDEX}{canonicalize_name(name)}/",
-        headers={"Accept": "application/vnd.pypi.simple.v1+json"},
-    )
-    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
-        files = json.load(response)["files"]
     entry = next(
         f
-        for f in files
-        if f["filename"].endswith(".tar.gz")
-        and parse_sdist_filename(f["filename"])[1] == Version(version)
+        for f in list_files(INDEX, name, timeout=60)
+        if f.filename.endswith(".tar.gz")
+        and parse_sdist_filename(f.filename)[1] == Version(version)
     )
-    with urllib.request.urlopen(entry["url"], timeout=120) as response:  # noqa: S310
+    with urllib.request.urlopen(entry.url, timeout=120) as response:  # noqa: S310 - https index
         data = response.read()
-    assert hashlib.sha256(data).hexdigest() == entry["hashes"]["sha256"], entry["filename"]
-    (where / entry["filename"]).write_bytes(data)
+    assert hashlib.sha256(data).hexdigest() == entry.sha256, entry.filename
+    (where / entry.filename).write_bytes(data)
 
 
 def download(projects: dict[str, str]) -> dict[str, list[Path]]:
