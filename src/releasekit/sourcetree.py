@@ -7,7 +7,9 @@ themselves (tabulate's ``test_cli`` runs ``python tabulate/__init__.py``). The t
 fail are run once more, from a copy of the whole tracked tree, with the working directory off
 ``sys.path`` (``python -P``) and pytest's ``append`` import mode (``importlib`` when the test
 modules cannot be imported so: autopep8's ``test`` package is shadowed by the standard
-library's), while an import probe in
+library's), the wheel's top-level packages imported into pytest's process before any test
+module (one that puts the tree first on ``sys.path`` and imports the package, as autopep8's
+does, gets the wheel's), while an import probe in
 verify's throwaway venv records where each process (pytest, its xdist workers, the tests'
 subprocesses) found the wheel's top-level packages. They count as needing the source tree only
 when they then pass **and** every such import came from the venv's site-packages: the wheel was
@@ -66,6 +68,23 @@ if _LOG and _NAMES:
     sys.meta_path.insert(0, _Origin)
 '''
 _MODULE = "_releasekit_origin"
+#: A pytest plugin (``-p``) for the rerun's pytest process: it imports the wheel's top-level
+#: packages and modules from site-packages before any conftest.py or test module runs, so a test
+#: module that puts the tree first on ``sys.path`` and imports the package (autopep8's does, then
+#: runs ``autopep8.py`` as a script) gets the wheel's, already imported. A name that fails to
+#: import here is left to the tests, and to the probe.
+PRELOAD = '''\
+"""Written by releasekit verify into its throwaway venv for one test run, then removed."""
+import importlib
+import os
+
+for _name in filter(None, os.environ.get("RELEASEKIT_ORIGIN_NAMES", "").split(",")):
+    try:
+        importlib.import_module(_name)
+    except Exception:
+        pass
+'''
+_PRELOAD_MODULE = "_releasekit_preload"
 _IMPORT_MODES = ("append", "importlib")
 #: pytest's reports of a test module or conftest.py it could not import
 _IMPORT_ERRORS = ("ImportError while importing test module", "ImportError while loading conftest")
@@ -133,9 +152,11 @@ def _rerun(
     """Whether ``ids`` pass from ``tree``, every import of ``distributed`` from ``sites``; and
     the run's output."""
     pth, module = sites[0] / f"{_MODULE}.pth", sites[0] / f"{_MODULE}.py"
+    preload = sites[0] / f"{_PRELOAD_MODULE}.py"
     output = ""
     with tempfile.TemporaryDirectory(prefix="releasekit-origins-") as tmp:
         module.write_text(PROBE, encoding="utf-8")
+        preload.write_text(PRELOAD, encoding="utf-8")
         pth.write_text(f"import {_MODULE}\n", encoding="utf-8")
         try:
             # append keeps the tree after site-packages; when the tests' package cannot be
@@ -144,7 +165,8 @@ def _rerun(
             for mode in _IMPORT_MODES:
                 log = Path(tmp) / f"origins-{mode}.log"
                 log.touch()
-                argv = ["python", "-P", "-m", "pytest", "--rootdir", str(tree)]
+                argv = ["python", "-P", "-m", "pytest", "-p", _PRELOAD_MODULE]
+                argv += ["--rootdir", str(tree)]
                 argv += verify_options(tree)
                 argv += [f"--import-mode={mode}", *ids]
                 env = {"RELEASEKIT_ORIGIN_LOG": str(log)}
@@ -157,6 +179,7 @@ def _rerun(
         finally:
             pth.unlink(missing_ok=True)
             module.unlink(missing_ok=True)
+            preload.unlink(missing_ok=True)
         foreign = _foreign(log.read_text(encoding="utf-8"), sites)
     if foreign:
         output += "imported from outside the venv's site-packages: " + json.dumps(foreign) + "\n\n"
