@@ -1,11 +1,12 @@
 """The project's tests run against the installed wheels, in verify's fresh venv.
 
-The project's tracked files are copied to a temporary directory outside the source tree, all but
-the packages and modules the wheels install (``pkg/``, ``src/pkg/``, ``mod.py``), so ``import
-pkg`` finds the installed wheel in site-packages, never the tree: a module or data file the wheel
-lacks fails here even though every test passes from the tree. What the tests use from the rest of
-the tree stays where they expect it (pyparsing's tests import its undistributed ``examples``
-package; conftest.py, pytest's configuration and test data come along).
+The project's tracked files are copied to a temporary directory outside the source tree (one with
+the checkout's own name), all but the packages and modules the wheels install (``pkg/``,
+``src/pkg/``, ``mod.py``), so ``import pkg`` finds the installed wheel in site-packages, never the
+tree: a module or data file the wheel lacks fails here even though every test passes from the
+tree. What the tests use from the rest of the tree stays where they expect it (pyparsing's tests
+import its undistributed ``examples`` package; conftest.py, pytest's configuration and test data
+come along).
 pytest plugins that check source files instead of running tests (pytest-ruff, pytest-mypy,
 pytest-checkdocs, ...) are left out unless the project's own ``addopts`` turn them on: the gate
 ran them on the tree, and the copy without the package is not the tree they judge.
@@ -267,6 +268,14 @@ def _failed_ids(done: Completed) -> list[str]:
     return rerun_ids(done.output) if done.returncode not in (0, _NO_TESTS_COLLECTED) else []
 
 
+def _checkout(tmp: Path, base: Path) -> Path:
+    """Where ``base``'s copy goes in ``tmp``: a directory with ``base``'s own name, as a checkout
+    has (plumbum's tests expect ``plumbum`` in their working directory's path)."""
+    copy = tmp / base.name
+    copy.mkdir()
+    return copy
+
+
 def _discover_args(base: Path, suite: Suite) -> list[str]:
     """unittest discovery of the suite's directory; from the top of the tree when that
     directory is a package (pathspec's tests import ``.util``), as ``python -m unittest`` run
@@ -283,17 +292,18 @@ def _run_suite(
     up to ``reruns`` times (flaky, as in the gate), then, if some still fail, once from the
     whole tree (:mod:`releasekit.sourcetree`)."""
     with tempfile.TemporaryDirectory(prefix="releasekit-tests-") as tmp:
-        copy_tree(suite.base, Path(tmp), distributed)
-        pytest = ["python", "-m", "pytest", "--rootdir", tmp]
-        pytest += verify_options(Path(tmp))
+        copy = _checkout(Path(tmp), suite.base)
+        copy_tree(suite.base, copy, distributed)
+        pytest = ["python", "-m", "pytest", "--rootdir", str(copy)]
+        pytest += verify_options(copy)
         unittest = suite.runner == "unittest"
-        discover = ["python", "-m", "unittest", "discover", *_discover_args(Path(tmp), suite)]
+        discover = ["python", "-m", "unittest", "discover", *_discover_args(copy, suite)]
         argv = discover if unittest else [*pytest, *suite.args]
-        first = venv.run(argv, cwd=Path(tmp), check=False, what=_WHAT)
+        first = venv.run(argv, cwd=copy, check=False, what=_WHAT)
         run = _SuiteRun(first, first, f"$ {' '.join(argv)}\n\n{first.output}")
         ids = [] if unittest else _failed_ids(first)
         for _ in range(reruns if ids else 0):
-            run.last = venv.run([*pytest, *ids], cwd=Path(tmp), check=False, what=_WHAT)
+            run.last = venv.run([*pytest, *ids], cwd=copy, check=False, what=_WHAT)
             run.output += f"\n\n$ {' '.join([*pytest, *ids])}  (the failed tests again)\n\n"
             run.output += run.last.output
             if run.last.returncode == 0:
@@ -303,11 +313,10 @@ def _run_suite(
     if not unittest and run.last.returncode == _USAGE_ERROR and suite.args:
         ids = list(suite.args)  # no test ran: a conftest.py failed (Alembic's reads the tree)
     if ids:  # do they fail for want of the source files they read?
-        with tempfile.TemporaryDirectory(prefix="releasekit-tree-") as tree:
-            copy_tree(suite.base, Path(tree), ())
-            beside = rerun_beside_source(
-                venv, Path(tree), ids, distributed, what=_WHAT, seen=run.output
-            )
+        with tempfile.TemporaryDirectory(prefix="releasekit-tree-") as tmp:
+            tree = _checkout(Path(tmp), suite.base)
+            copy_tree(suite.base, tree, ())
+            beside = rerun_beside_source(venv, tree, ids, distributed, what=_WHAT, seen=run.output)
         run.output += f"\n\n{beside.output}"
         run.need_tree = ids if beside.passed else []
         run.linked = list(beside.linked)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -390,7 +391,7 @@ def test_a_test_that_looks_beside_the_imported_package_is_named_not_fatal(
     looks in site-packages, where no wheel puts them, and fails, even beside the whole tree.
     With the tree's ``examples`` linked into verify's throwaway venv, where the test looked,
     and every import of srclib from the wheel, it passes: a WARNING names it and the release
-    goes on, with the venv left as the wheel made it."""
+    goes on."""
     sb = _sandbox(
         tmp_path,
         edit={"tests/test_examples.py": READS_BESIDE_THE_PACKAGE, "src/examples/hello.txt": "hi"},
@@ -407,29 +408,40 @@ def test_a_test_that_looks_beside_the_imported_package_is_named_not_fatal(
     log = (sb.repo / ".releasekit" / "verify-tests.log").read_text()
     assert "site-packages/examples/hello.txt not found" in log  # against the wheel
     assert "linked beside the installed packages, where the tests look for them: examples" in log
-    venvs = list((sb.repo / ".releasekit").glob("work/*/venv-verify/lib/python*/site-packages"))
-    assert all(not (site / "examples").exists() for site in venvs)  # the link is gone
 
 
 IMPORTS_FROM_THE_CHECKOUT = """\
+import os
+import subprocess
 import sys
 from pathlib import Path
 
+SRC = Path(__file__).resolve().parents[1] / "src"
+
 
 def test_count_words_from_the_checkout() -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))  # as old projects do
+    sys.path.insert(0, str(SRC))  # as old projects do
     from srclib.extra.words import count_words
 
     assert count_words("a b") == 2
+
+
+def test_count_words_in_a_process_of_its_own() -> None:
+    code = "from srclib.extra.words import count_words; assert count_words('a b') == 2"
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True)
+    assert done.returncode == 0
 """
 
 
 def test_a_module_the_wheel_lacks_still_fails_when_a_test_imports_the_tree(
     tmp_path: Path,
 ) -> None:
-    """The wheel lacks srclib.extra; the test puts src/ on sys.path itself, so beside the whole
-    tree it passes, but by importing srclib from the tree, not the wheel: the import probe
-    sees that, and the failure stands."""
+    """The wheel lacks srclib.extra. One test puts src/ on sys.path itself: beside the whole
+    tree, srclib is already the wheel's (imported before the tests), so it fails again. The
+    other imports it in a process of its own with src/ on PYTHONPATH: beside the whole tree it
+    passes, but by importing srclib from the tree, not the wheel: the import probe sees that.
+    The failure stands."""
     pyproject = (
         Path(__file__).parents[1] / "projects" / "srclayout" / "pyproject.toml"
     ).read_text()
@@ -445,8 +457,69 @@ def test_a_module_the_wheel_lacks_still_fails_when_a_test_imports_the_tree(
     assert done.returncode == 5
     assert sb.index_files() == {}
     log = (sb.repo / ".releasekit" / "verify-tests.log").read_text()
-    assert "imported from outside the venv's site-packages" in log
-    assert "src/srclib" in log.split("imported from outside the venv's site-packages")[1]
+    beside = log.split("(the failed tests again, from the whole tree)")[1]
+    assert "FAILED tests/test_srclib.py::test_count_words_from_the_checkout" in beside
+    assert "PASSED" not in beside.split("\n\n", 1)[0]
+    assert "imported from outside the venv's site-packages" in beside
+    assert "src/srclib" in beside.split("imported from outside the venv's site-packages")[1]
+
+
+KNOWS_ITS_CHECKOUT = """\
+from pathlib import Path
+
+
+def test_the_checkout_is_named_as_cloned() -> None:
+    # as plumbum's test_local: the checkout's directory name is in the tests' path
+    assert Path(__file__).resolve().parents[1].name == "work"
+"""
+
+
+def test_the_tests_against_the_wheel_run_in_a_directory_named_as_the_checkout(
+    tmp_path: Path,
+) -> None:
+    """verify's copy of the tree has the checkout's name (the sandbox's is ``work``), so a test
+    that looks for it in its path passes against the wheel as it did in the gate."""
+    sb = _sandbox(tmp_path, edit={"tests/test_checkout.py": KNOWS_ITS_CHECKOUT})
+    done = sb.run("release", "patch", "--to", "local", "--yes")
+    assert done.returncode == 0, done.stderr
+    assert "only with the source tree" not in done.stderr
+    log = (sb.repo / ".releasekit" / "verify-tests.log").read_text()
+    assert "test_checkout.py ." in log
+    assert re.search(r"--rootdir \S+/releasekit-tests-\w+/work ", log)
+
+
+IMPORTS_THE_TREE_FIRST = """\
+import subprocess
+import sys
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+sys.path.insert(0, str(SRC))  # as autopep8's tests put their root first, then import it
+import srclib  # noqa: E402
+
+
+def test_shout() -> None:
+    assert srclib.shout("hi") == "HI!"
+
+
+def test_the_module_runs_as_a_script() -> None:
+    done = subprocess.run([sys.executable, str(SRC / "srclib" / "__init__.py")])
+    assert done.returncode == 0
+"""
+
+
+def test_a_test_module_that_puts_the_tree_first_gets_the_wheel(tmp_path: Path) -> None:
+    """autopep8's shape: the test module puts the tree first on sys.path and imports the
+    package, and a test runs the source file. Against the wheel the file is not there; beside
+    the whole tree the package was imported from the wheel before the test module ran, so
+    every import came from the wheel and the test passes: a WARNING names it, and the release
+    goes on (it stopped when the test module's import found the tree)."""
+    sb = _sandbox(tmp_path, edit={"tests/test_script.py": IMPORTS_THE_TREE_FIRST})
+    _released_beside_the_tree(sb, "tests/test_script.py::test_the_module_runs_as_a_script")
+    assert sorted(sb.index_files()) == ["srclib-2.0.1-py3-none-any.whl", "srclib-2.0.1.tar.gz"]
+    log = (sb.repo / ".releasekit" / "verify-tests.log").read_text()
+    assert "-p _releasekit_preload" in log
+    assert "imported from outside" not in log
 
 
 UNITTEST_ONLY = """\
