@@ -481,6 +481,7 @@ def test_the_repository_drops_egg_info_the_build_wrote_but_keeps_the_tests_data(
     base = tmp_path / "base"
     base.mkdir()
     repo = adoption.make_repository(adoption.Project("pkg", "1.0", "{version}"), sdist, base)
+    assert repo == base / "pkg"  # named as `git clone` of pkg.git names it
     tracked = set(subprocess.check_output(["git", "ls-files"], cwd=repo, text=True).split())
     assert {"tests/funny/funny.egg-info", "tests/fake_dists/bacon-0.1.egg-info/PKG-INFO"} <= tracked
     assert not (repo / "pkg.egg-info").exists() and not (repo / "src/pkg.egg-info").exists()
