@@ -1257,7 +1257,9 @@ used and each project has a time limit. The environment is a maintainer's at rel
   the release's uploads.
 - The bare remote is `origin` by a `file://` URL and named after the project
   (`importlib-metadata.git`), as a maintainer's origin is a URL named after the repository:
-  pytest-perf (jaraco's projects) installs the upstream version from it.
+  pytest-perf (jaraco's projects) installs the upstream version from it. The repository
+  itself is named as `git clone` names it (`importlib-metadata/`): plumbum's tests expect
+  `plumbum` in their path.
 - Maintainers do not release as root: run as root, the harness creates the user
   `rkadopt` and runs each release as that user (`runuser`), with a venv of its own
   (releasekit and the tools on a Python it can read), the work directories its own, and a
