@@ -268,11 +268,12 @@ def _failed_ids(done: Completed) -> list[str]:
     return rerun_ids(done.output) if done.returncode not in (0, _NO_TESTS_COLLECTED) else []
 
 
-def _checkout(tmp: Path, base: Path) -> Path:
-    """Where ``base``'s copy goes in ``tmp``: a directory with ``base``'s own name, as a checkout
-    has (plumbum's tests expect ``plumbum`` in their working directory's path)."""
+def _copy_checkout(tmp: Path, base: Path, distributed: Collection[str]) -> Path:
+    """:func:`copy_tree` of ``base`` into a directory of ``tmp`` with ``base``'s own name, as a
+    checkout has (plumbum's tests expect ``plumbum`` in their working directory's path)."""
     copy = tmp / base.name
     copy.mkdir()
+    copy_tree(base, copy, distributed)
     return copy
 
 
@@ -292,8 +293,7 @@ def _run_suite(
     up to ``reruns`` times (flaky, as in the gate), then, if some still fail, once from the
     whole tree (:mod:`releasekit.sourcetree`)."""
     with tempfile.TemporaryDirectory(prefix="releasekit-tests-") as tmp:
-        copy = _checkout(Path(tmp), suite.base)
-        copy_tree(suite.base, copy, distributed)
+        copy = _copy_checkout(Path(tmp), suite.base, distributed)
         pytest = ["python", "-m", "pytest", "--rootdir", str(copy)]
         pytest += verify_options(copy)
         unittest = suite.runner == "unittest"
@@ -314,8 +314,7 @@ def _run_suite(
         ids = list(suite.args)  # no test ran: a conftest.py failed (Alembic's reads the tree)
     if ids:  # do they fail for want of the source files they read?
         with tempfile.TemporaryDirectory(prefix="releasekit-tree-") as tmp:
-            tree = _checkout(Path(tmp), suite.base)
-            copy_tree(suite.base, tree, ())
+            tree = _copy_checkout(Path(tmp), suite.base, ())
             beside = rerun_beside_source(venv, tree, ids, distributed, what=_WHAT, seen=run.output)
         run.output += f"\n\n{beside.output}"
         run.need_tree = ids if beside.passed else []
