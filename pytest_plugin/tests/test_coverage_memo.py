@@ -118,6 +118,28 @@ def test_only_files_whose_source_or_data_changed_are_analysed_again(
     assert _figures(_analyse(tree, memo_fresh)) == _figures(_analyse(tree, None))
 
 
+def test_data_recorded_in_several_contexts_is_reused_only_where_unchanged(
+    tree: Path, tmp_path: Path
+) -> None:
+    """Lines recorded under several contexts (``--context``, or per test) count as their union,
+    as in coverage.py's report; the memo is read from the data file, not copied into memory."""
+
+    def append(context: str, calls: str) -> None:
+        _write(
+            tree, "more.py", f"import sys; sys.path.insert(0, 'src')\nfrom pkg import *\n{calls}\n"
+        )
+        argv = ["coverage", "run", "--append", f"--context={context}", "more.py"]
+        subprocess.run([sys.executable, "-m", *argv], cwd=tree, check=True, timeout=120)
+
+    append("second", "m2.f2(0)")  # m2's other branch, in a context of its own
+    memo = tmp_path / "memo"
+    assert _figures(_analyse(tree, memo)) == _figures(_analyse(tree, None))
+    _plant(memo, "m0.py", "m1.py", "m2.py", "m3.py")
+    assert _marked(_analyse(tree, memo)) == {"m0.py", "m1.py", "m2.py", "m3.py"}
+    append("third", "m1.f1(5)")  # m1's data grows in a third context
+    assert _marked(_analyse(tree, memo)) == {"m0.py", "m2.py", "m3.py"}
+
+
 @pytest.mark.parametrize(
     ("rc", "reused"),
     [

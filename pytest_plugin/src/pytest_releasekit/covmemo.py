@@ -96,6 +96,20 @@ def _source_digest(path: str) -> str | None:
         return None
 
 
+def _in_memory(data: Any) -> Any:
+    """``data`` copied into memory (its public ``dumps``/``loads``): read file by file from the
+    data file, each ``lines()`` opens and closes a connection to it, 0.3 s of the memo's 0.5 s
+    for 1,000 files; the copy is read in 0.05 s. Not data recorded per test (dynamic contexts),
+    whose rows can be many times its lines: copying it would cost more memory than it saves."""
+    from coverage import CoverageData
+
+    if len(data.measured_contexts()) > 1:
+        return data
+    copy = CoverageData(no_disk=True)
+    copy.loads(data.dumps())
+    return copy
+
+
 @dataclass
 class Memo:
     """The memo of one report: which files can be reused, then the new state to store."""
@@ -135,6 +149,7 @@ class Memo:
         """({name: entry} reused from the memo, [files coverage.py must analyse])."""
         hits: dict[str, Any] = {}
         misses: list[str] = []
+        data = _in_memory(data)
         arcs = data.has_arcs()
         for morf in morfs:
             source = _source_digest(morf)
