@@ -843,7 +843,8 @@ def changelog_misplaced(repo: Path, project: Project, planned: str, runner: Runn
     heading), its line, or a line after it, must not repeat the last release's date (bleach's
     was copied), nor lack a date where the last one's has one (cssselect's "Released on" line
     was left out), and a compare link in its line must go from the last release's tag to this
-    one's (Faker's, structlog's and charset-normalizer's were the last entry's)."""
+    one's (Faker's, structlog's and charset-normalizer's were the last entry's), and be there
+    where the last entry's line has one (structlog's keep-a-changelog headings)."""
     changed = git(repo, "show", "--name-only", "--format=", "HEAD", runner=runner).splitlines()
     logs = [rel for rel in changed if _changelog_named(Path(rel).name)]
     if not logs:
@@ -884,6 +885,9 @@ def changelog_misplaced(repo: Path, project: Project, planned: str, runner: Runn
             wanted = f"{project.tag(project.version)}...{project.tag(planned)}"
             if link is not None and link[1] != wanted:
                 return f"{rel}: the {planned} entry links the changes {link[1]}, not {wanted}"
+            if link is None and COMPARE_URL.search(lines[old - 1]):
+                last = project.version
+                return f"{rel}: the {planned} entry has no compare link where {last}'s has one"
     return ""
 
 

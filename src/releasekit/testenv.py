@@ -52,12 +52,13 @@ from .testplugins import NOT_SOURCE, Needed, needed_plugins, pytest_collects, re
 from .testreqs import requirement_name, requirements_for_tests
 from .textfiles import read_text
 from .toxconfig import (
-    env_for_python,
     env_settings,
+    envs_for_python,
     externals,
     missing_script,
     pip_runner,
     plugin_missing,
+    runs_nothing,
     tox_envs,
 )
 
@@ -298,7 +299,14 @@ def _tox(root: Path, data: Mapping[str, Any]) -> EnvSpec | str | None:
     if found is None:
         return None
     envs, where = found
-    chosen = env_for_python(envs)
+    candidates = envs_for_python(envs)
+    usable = [env for env in candidates if not runs_nothing(env_settings(root, data, env))]
+    if not usable:
+        return (
+            f"tox environment '{candidates[0]}' ({where}) runs no commands (they are for "
+            "factors it lacks): tox would report OK having run no test"
+        )
+    chosen = usable[0]
     settings = env_settings(root, data, chosen)
     script = missing_script(root, settings)
     if script is not None:

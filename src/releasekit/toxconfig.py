@@ -20,20 +20,37 @@ from .errors import ConfigError
 from .textfiles import read_text
 
 __all__ = [
-    "env_for_python",
     "env_settings",
+    "envs_for_python",
     "externals",
     "missing_script",
     "pip_runner",
     "plugin_missing",
+    "runs_nothing",
     "tox_envs",
 ]
+
+
+_RANGE = re.compile(r"^(\d+)-(\d+)$")
+
+
+def _choices(group: str) -> list[str]:
+    """A brace group's choices: ``11,12`` and tox's numeric ranges, ``0-5`` (structlog's
+    ``3.1{0-5}-{tests,mypy}``) or mixed, ``8-10, 12``."""
+    out: list[str] = []
+    for item in (i.strip() for i in group.split(",")):
+        bounds = _RANGE.match(item)
+        if bounds and int(bounds[1]) <= int(bounds[2]):
+            out += [str(n) for n in range(int(bounds[1]), int(bounds[2]) + 1)]
+        else:
+            out.append(item)
+    return out
 
 
 def _expand(env: str) -> list[str]:
     """tox's generative names: ``py{311,312}-lint`` -> ``py311-lint``, ``py312-lint``."""
     parts = re.split(r"(\{[^}]*\})", env)
-    choices = [p[1:-1].split(",") if p.startswith("{") else [p] for p in parts]
+    choices = [_choices(p[1:-1]) if p.startswith("{") else [p] for p in parts]
     return ["".join(c.strip() for c in combo) for combo in itertools.product(*choices)]
 
 
@@ -86,12 +103,32 @@ def tox_envs(root: Path, data: Mapping[str, Any]) -> tuple[list[str], str] | Non
     return None
 
 
-def env_for_python(envs: list[str]) -> str:
-    """The listed environment for the running Python (``py311``, ``py3.11``, ``3.11`` as a
-    factor), else ``py``: tox's environment for the Python it runs with, never another one."""
+#: Factors of environments that run the tests, and of ones that check something else.
+_TEST_FACTORS = {"test", "tests", "unit", "unittests", "pytest"}
+_OTHER_FACTORS = {
+    "mypy", "typing", "types", "pyright", "lint", "flake8", "pylint", "ruff", "style",
+    "docs", "doc", "pre-commit", "precommit", "coverage", "build", "pkg", "packaging",
+}  # fmt: skip
+
+
+def envs_for_python(envs: list[str]) -> list[str]:
+    """The listed environments for the running Python (``py311``, ``py3.11``, ``3.11`` as a
+    factor), ones with a test factor first (structlog's ``3.11-tests`` before ``3.11-mypy``),
+    ones that check something else (types, lint, docs) left out; then ``py``: tox's
+    environment for the Python it runs with, never another Python's."""
     major, minor = sys.version_info[:2]
     here = {f"py{major}{minor}", f"py{major}.{minor}", f"{major}.{minor}"}
-    return next((e for e in envs if here & set(e.split("-"))), "py")
+    mine = [e for e in envs if here & set(e.split("-"))]
+    tests = [e for e in mine if _TEST_FACTORS & set(e.split("-"))]
+    others = [e for e in mine if e not in tests and not _OTHER_FACTORS & set(e.split("-"))]
+    return [*tests, *others, "py"]
+
+
+def runs_nothing(settings: Mapping[str, list[str]]) -> bool:
+    """Whether an environment's INI settings (:func:`env_settings`) give it no commands: tox
+    then installs the project and reports OK having run no test. Not known (False) for a
+    configuration :func:`env_settings` does not read."""
+    return "commands" in settings and not settings["commands"]
 
 
 _TOX_FILES = ("tox.ini", "tox.toml", "pyproject.toml", "setup.cfg")
@@ -152,21 +189,26 @@ _SETTINGS = (
 def env_settings(root: Path, data: Mapping[str, Any], env: str) -> dict[str, list[str]]:
     """The lines of tox environment ``env``'s settings that apply to it (its own section, else
     ``[testenv]``; factor conditions such as ``py311: pdm sync`` resolved), read from
-    ``tox.ini`` or ``legacy_tox_ini`` (INI settings); empty for tox.toml or a file tox will
-    report itself."""
-    ini = root / "tox.ini"
+    ``tox.ini``, ``legacy_tox_ini`` or setup.cfg (INI settings); empty for tox.toml or a file
+    tox will report itself."""
+    ini, cfg = root / "tox.ini", root / "setup.cfg"
     legacy = data.get("tool", {}).get("tox", {}).get("legacy_tox_ini")
     text = read_text(ini) if ini.is_file() else legacy if isinstance(legacy, str) else None
+    if text is None and cfg.is_file() and "[tox:tox]" in (cfg_text := read_text(cfg)):
+        text = cfg_text
     parser = configparser.ConfigParser(interpolation=None)
     try:
-        parser.read_string(text or "")
+        if text is None:
+            return {}
+        parser.read_string(text)
     except configparser.Error:
         return {}
+    own = [
+        s for s in parser.sections() if s.startswith("testenv:") and env in _expand(s[8:].strip())
+    ]  # ``[testenv:py311]``, or a generative name: ``[testenv:3.1{0,3}-tests{,-rich}]``
     settings: dict[str, list[str]] = {}
     for key in _SETTINGS:
-        section = next(
-            (s for s in (f"testenv:{env}", "testenv") if parser.has_option(s, key)), None
-        )
+        section = next((s for s in (*own, "testenv") if parser.has_option(s, key)), None)
         raw = parser.get(section, key) if section else ""
         found = settings.setdefault(key, [])
         for line in (part.strip() for part in raw.splitlines() if part.strip()):

@@ -364,6 +364,7 @@ def test_a_release_that_writes_no_entry_where_the_project_keeps_one_is_wrong(
         # a compare link: the last release's tag to this one's, not the last entry's (Faker)
         ("## [6.0.3](h/compare/6.0.2...6.0.3)\n\n## [6.0.2](h/compare/6.0.1...6.0.2)\n", False),
         ("## [6.0.3](h/compare/6.0.1...6.0.2)\n\n## [6.0.2](h/compare/6.0.1...6.0.2)\n", True),
+        ("## [6.0.3] - 2026-12-04\n\n## [6.0.2](h/compare/6.0.1...6.0.2) - 2024-08-06\n", True),
         # GNU's ChangeLog (Unidecode's): the date and the name before the version
         ("2024-08-06\tp 6.0.2\n\t* old\n\n2026-12-04\tp 6.0.3\n\t* new\n", True),
         ("2026-12-04\tp 6.0.3\n\t* new\n\n2024-08-06\tp 6.0.2\n\t* old\n", False),
@@ -386,6 +387,8 @@ def test_a_changelog_entry_below_the_last_release_is_misplaced(
         assert found == "CHANGES: 6.0.3 is written, but not as an entry like 6.0.2's"
     elif misplaced and "Released on" in after:
         assert found == "CHANGES: the 6.0.3 entry has no date where 6.0.2's has one"
+    elif misplaced and "## [6.0.3] -" in after:
+        assert found == "CHANGES: the 6.0.3 entry has no compare link where 6.0.2's has one"
     elif misplaced and "compare" in after:
         assert (
             found == "CHANGES: the 6.0.3 entry links the changes 6.0.1...6.0.2, not 6.0.2...6.0.3"

@@ -136,6 +136,42 @@ def test_keepachangelog_without_links_and_with_a_non_semver_history(tmp_path: Pa
     )
 
 
+STRUCTLOG = """\
+# Changelog
+
+The format is based on [Keep a Changelog](https://keepachangelog.com/).
+
+<!-- changelog follows -->
+
+
+## [Unreleased](https://github.com/hynek/structlog/compare/26.1.0...HEAD)
+
+### Fixed
+
+- A crash.
+
+
+## [26.1.0](https://github.com/hynek/structlog/compare/25.5.0...26.1.0) - 2026-06-06
+
+### Removed
+
+- Python 3.9.
+"""
+
+
+def test_keepachangelog_with_the_compare_links_in_the_headings(tmp_path: Path) -> None:
+    """structlog's CHANGELOG.md: the links are in the headings, and sections are two blank
+    lines apart. The new heading links the last tag to this one, the Unreleased heading this
+    one to HEAD, as the headings before them do."""
+    root = _project(tmp_path, {"CHANGELOG.md": STRUCTLOG})
+    detect(root).apply(ReleaseInfo("26.1.1", "2026-12-06", "26.1.1"))
+    assert (root / "CHANGELOG.md").read_text() == STRUCTLOG.replace(
+        "## [Unreleased](https://github.com/hynek/structlog/compare/26.1.0...HEAD)\n",
+        "## [Unreleased](https://github.com/hynek/structlog/compare/26.1.1...HEAD)\n\n\n"
+        "## [26.1.1](https://github.com/hynek/structlog/compare/26.1.0...26.1.1) - 2026-12-06\n",
+    )
+
+
 HATCH_HISTORY = """\
 # History
 

@@ -24,6 +24,7 @@ from releasekit.testenv import (
 
 PY = f"{sys.version_info.major}.{sys.version_info.minor}"
 PYXY = f"py{sys.version_info.major}{sys.version_info.minor}"
+RUNS = "\ncommands = pytest\n"  # an environment that runs something
 PROJECT = '[project]\nname = "demo-pkg"\nversion = "1.0"\n'
 
 
@@ -96,19 +97,27 @@ def test_a_broken_noxfile_is_one_config_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "text", "expected"),
     [
-        ("tox.ini", f"[tox]\nenvlist = py39, {PYXY}, lint\n", PYXY),
+        ("tox.ini", f"[tox]\nenvlist = py39, {PYXY}, lint\n[testenv]\ncommands = pytest\n", PYXY),
         (
             "tox.ini",
-            f"[tox]\nenv_list = lint, py{{38,{PYXY[2:]}}}-django{{4,5}}\n",
+            f"[tox]\nenv_list = lint, py{{38,{PYXY[2:]}}}-django{{4,5}}\n[testenv]" + RUNS,
             f"{PYXY}-django4",
         ),
-        ("tox.ini", "[tox]\nenvlist = py3{13,12,11,10,9}\n", f"py3{sys.version_info.minor}"),
+        (
+            "tox.ini",
+            "[tox]\nenvlist = py3{13,12,11,10,9}\n[testenv]\ncommands = pytest\n",
+            f"py3{sys.version_info.minor}",
+        ),
         ("tox.toml", f'env_list = ["py3.14", "py{PY}", "style"]\n', f"py{PY}"),
         ("tox.toml", f'env_list = ["lint", "{PY}"]\n', PY),
         # no environment for the running Python: tox's own ``py``, never another Python
-        ("tox.ini", "[tox]\nenv_list = lint, py{38,39}-django{4,5}\n", "py"),
+        (
+            "tox.ini",
+            "[tox]\nenv_list = lint, py{38,39}-django{4,5}\n[testenv]\ncommands = pytest\n",
+            "py",
+        ),
         ("tox.ini", "[testenv]\ncommands = pytest\n", "py"),
-        ("setup.cfg", "[tox:tox]\nenvlist = py310\n", "py"),
+        ("setup.cfg", "[tox:tox]\nenvlist = py310\n[testenv]\ncommands = pytest\n", "py"),
     ],
 )
 def test_tox_environment(tmp_path: Path, name: str, text: str, expected: str) -> None:
@@ -118,10 +127,61 @@ def test_tox_environment(tmp_path: Path, name: str, text: str, expected: str) ->
     assert "--skip-missing-interpreters" in spec.argv
 
 
+STRUCTLOG_TOX = """[tox]
+env_list =
+    pre-commit,
+    3.1{0-5}-{tests,mypy}
+    3.1{0,3}-tests-{colorama,be,rich},
+    typing-{mypy,pyright},
+
+[testenv]
+package = wheel
+dependency_groups =
+    tests: tests
+    mypy: typing
+commands =
+    tests: pytest {posargs}
+    mypy: mypy tests/typing
+
+[testenv:3.1{0,3}-tests{,-colorama,-be,-rich}]
+commands = coverage run -m pytest {posargs}
+"""
+
+
+def test_the_tox_environment_that_runs_the_tests_for_this_python(tmp_path: Path) -> None:
+    """structlog's tox.ini: a numeric range (``3.1{0-5}``) and factor-conditioned commands.
+    ``py`` runs nothing there (tox reports OK having run no test); ``3.11-tests`` is the one,
+    chosen before ``3.11-mypy`` even when listed after it."""
+    spec = _detect(tmp_path, tox__ini=STRUCTLOG_TOX)
+    assert spec.argv[-2:] == ("-e", f"{PY}-tests")
+    mypy_first = STRUCTLOG_TOX.replace("{tests,mypy}", "{mypy,tests}")
+    assert _detect(tmp_path, tox__ini=mypy_first).argv[-2:] == ("-e", f"{PY}-tests")
+    # a section of a generative name gives its environments their commands
+    only_section = "[tox]\nenv_list = 3.1{0-5}-rich\n[testenv:3.1{0-5}-rich]\ncommands = pytest\n"
+    assert _detect(tmp_path, tox__ini=only_section).argv[-2:] == ("-e", f"{PY}-rich")
+
+
+def test_a_tox_environment_that_runs_no_commands_is_passed_over(tmp_path: Path) -> None:
+    """tox installs the project and reports OK for an environment without commands: such a
+    gate would pass having run no test, so the gate makes its own venv and says why."""
+    no_python = STRUCTLOG_TOX.replace("3.1{0-5}-{tests,mypy}", "3.1{0,2}-{tests,mypy}")
+    spec = _detect(tmp_path, tox__ini=no_python)
+    assert spec.kind == "venv"
+    assert spec.source == (
+        "releasekit's own venv: tox environment 'py' (tox.ini) runs no commands (they are "
+        "for factors it lacks): tox would report OK having run no test"
+    )
+    spec = _detect(tmp_path, tox__ini=f"[tox]\nenv_list = {PYXY}\n")
+    assert spec.kind == "venv" and f"'{PYXY}' (tox.ini) runs no commands" in spec.source
+
+
 def test_tox_in_pyproject(tmp_path: Path) -> None:
     native = _detect(tmp_path, f'[tool.tox]\nenv_list = ["py38", "{PYXY}"]\n')
     assert native.argv[-1] == PYXY
-    legacy = _detect(tmp_path, '[tool.tox]\nlegacy_tox_ini = """\n[tox]\nenvlist = lint\n"""\n')
+    legacy = _detect(
+        tmp_path,
+        '[tool.tox]\nlegacy_tox_ini = """\n[tox]\nenvlist = lint\n[testenv]' + RUNS + '"""\n',
+    )
     assert legacy.argv[-1] == "py"
 
 
@@ -187,16 +247,25 @@ commands = make test
     ("files", "override"),
     [
         ({"tox__ini": PIP_INSTALL.format(env=PYXY)}, True),
-        ({"tox__ini": "[testenv]\ninstall_command = pip3 install {opts} {packages}\n"}, True),
-        ({"tox__ini": "[testenv:py]\ninstall_command = /usr/bin/pip install {packages}\n"}, True),
+        ({"tox__ini": "[testenv]\ninstall_command = pip3 install {opts} {packages}" + RUNS}, True),
+        (
+            {"tox__ini": "[testenv:py]\ninstall_command = /usr/bin/pip install {packages}" + RUNS},
+            True,
+        ),
         # another env's pip command, or none: tox's own runner, whichever it is
-        ({"tox__ini": "[testenv:lint]\ninstall_command = pip install {packages}\n"}, False),
+        (
+            {
+                "tox__ini": "[testenv:lint]\ninstall_command = pip install {packages}\n[testenv]"
+                + RUNS
+            },
+            False,
+        ),
         ({"tox__ini": "[testenv]\ndeps = pipdeptree\ncommands = pytest\n"}, False),
         # a configuration that names tox-uv's runners runs on them, as it says
         (
             {
                 "tox__ini": "[testenv]\nrunner = uv-venv-runner\n"
-                "install_command = pip install {packages}\n"
+                "install_command = pip install {packages}" + RUNS
             },
             False,
         ),
@@ -213,7 +282,7 @@ def test_a_tox_environment_installing_with_pip_stays_on_virtualenv(
 
 def test_detection_order_nox_before_tox_before_hatch(tmp_path: Path) -> None:
     hatch = "[tool.hatch.envs.hatch-test]\n"
-    tox = "[tox]\nenvlist = py311\n"
+    tox = "[tox]\nenvlist = py311\n[testenv]\ncommands = pytest\n"
     nox = "import nox\n\n@nox.session\ndef tests(s): ...\n"
     assert _detect(tmp_path, hatch, tox__ini=tox, noxfile__py=nox).kind == "nox"
     (tmp_path / "noxfile.py").unlink()
@@ -238,7 +307,7 @@ def test_a_missing_tool_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     bin_dir.mkdir()
     (bin_dir / "git").symlink_to(shutil.which("git") or "git")
     monkeypatch.setenv("PATH", str(bin_dir))
-    spec = _detect(tmp_path, tox__ini="[tox]\nenvlist = py311\n")
+    spec = _detect(tmp_path, tox__ini="[tox]\nenvlist = py311\n[testenv]\ncommands = pytest\n")
     assert spec.tool == "tox"
     assert spec.missing == (importlib.util.find_spec("tox") is None)
 

@@ -1,6 +1,7 @@
 """keep-a-changelog (https://keepachangelog.com/en/1.1.0/): the ``## [Unreleased]`` section
 becomes ``## [X.Y.Z] - YYYY-MM-DD`` under a fresh, empty Unreleased section, and the link
-references at the bottom (``[Unreleased]: .../compare/v1.0.0...HEAD``) follow.
+references at the bottom (``[Unreleased]: .../compare/v1.0.0...HEAD``) follow, or the links in
+the headings (``## [Unreleased](.../compare/v1.0.0...HEAD)``, structlog's).
 
 The ``keepachangelog`` package was considered: its ``release()`` raises on any heading that is not
 strict SemVer (``## [1.0]``, PEP 440 ``2.0.0.post1``) and always stamps today's local date, so the
@@ -28,6 +29,9 @@ _NEXT = re.compile(r"^(## |\[[^\]\n]+\]: )", re.MULTILINE)
 _LINK = re.compile(
     r"^\[(?P<label>Unreleased)\]: *(?P<url>\S+)[ \t]*$", re.MULTILINE | re.IGNORECASE
 )
+#: ``## [Unreleased](https://github.com/o/r/compare/1.0.0...HEAD)``: the link in the heading
+_INLINE = re.compile(r"^(?P<start>## +\[Unreleased\]\()(?P<url>[^)\s]+)\)(?P<end>.*)$", re.I)
+_GAP = re.compile(r"(\n{2,})## ")
 COMPARE = re.compile(r"^(?P<base>.+/compare/)(?P<prev>.+?)\.\.\.(?P<head>\S+)$")
 CANDIDATES = ("CHANGELOG.md", "CHANGES.md", "HISTORY.md", "NEWS.md")
 
@@ -52,7 +56,16 @@ def release_text(text: str, version: str, date: str, tag: str) -> str:
     if match is None:
         raise ValueError("no ## [Unreleased] section")
     heading = f"## [{version}] - {date}" if "[" in match.group() else f"## {version} - {date}"
-    text = text[: match.end()] + "\n\n" + heading + text[match.end() :]
+    unreleased = match.group()
+    inline = _INLINE.match(unreleased)
+    compared = COMPARE.match(inline.group("url")) if inline else None
+    if inline is not None and compared is not None:  # structlog's ``## [Unreleased](URL)``
+        base, prev, head = compared.group("base", "prev", "head")
+        unreleased = f"{inline.group('start')}{base}{tag}...{head}){inline.group('end')}"
+        heading = f"## [{version}]({base}{prev}...{tag}) - {date}"
+    gap = _GAP.search(text, match.end())  # the file's own space between sections
+    space = gap.group(1) if gap else "\n\n"
+    text = text[: match.start()] + unreleased + space + heading + text[match.end() :]
     link = _LINK.search(text)
     compare = COMPARE.match(link.group("url")) if link else None
     if link is not None and compare is not None:
