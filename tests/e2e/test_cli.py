@@ -47,6 +47,30 @@ def test_doctor_lists_every_problem_at_once(sandbox: Sandbox) -> None:
     assert "4 problem(s) found" in bad.stderr
 
 
+def test_a_readme_pypi_cannot_render_stops_doctor_and_preflight(sandbox: Sandbox) -> None:
+    """tenacity's README.rst uses Sphinx's ``testcode``: PyPI refuses the upload. doctor says so,
+    and the release stops in preflight (exit 3) with the tree, git and index as they were."""
+    pyproject = sandbox.repo / "pyproject.toml"
+    text = pyproject.read_text()
+    assert 'readme = "README.md"' in text
+    pyproject.write_text(text.replace('readme = "README.md"', 'readme = "README.rst"'))
+    (sandbox.repo / "README.rst").write_text("Tiny\n====\n\n.. testcode::\n\n    import x\n")
+    sandbox.git("add", "-A")
+    sandbox.git("commit", "-qm", "an rst README")
+    head = sandbox.git("rev-parse", "HEAD")
+    doctor = sandbox.run("doctor")
+    assert doctor.returncode == 3
+    wanted = "readme = 'README.rst' does not render as reStructuredText (line 4: Unknown directive"
+    assert wanted in doctor.stderr
+    release = sandbox.run("release", "patch", "--yes")
+    assert release.returncode == 3
+    assert_one_error_line(release, wanted)
+    assert sandbox.git("rev-parse", "HEAD") == head
+    assert sandbox.git("status", "--porcelain") == ""
+    assert sandbox.git("tag") == ""
+    assert not sandbox.index.exists() or not any(sandbox.index.iterdir())
+
+
 def test_config_shows_values_and_sources(sandbox: Sandbox) -> None:
     path = sandbox.repo / "pyproject.toml"
     path.write_text(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from releasekit.errors import ProcessError
+from releasekit.errors import StepFailed
 from releasekit.steps.verify import verify_artifacts
 from releasekit.venv import uv_binary
 
@@ -39,10 +39,25 @@ def test_a_missing_content_type_is_a_warning_not_a_failure(tmp_path: Path) -> No
 def test_a_description_pypi_cannot_render_stops_the_release(tmp_path: Path) -> None:
     broken = "tinysix\n=======\n\n.. unknown-directive:: here\n\n`unclosed\n"
     files = _built(tmp_path / "bad", broken, ', long_description_content_type="text/x-rst"')
-    with pytest.raises(ProcessError) as info:
+    with pytest.raises(StepFailed) as info:
         verify_artifacts(files, workdir=tmp_path / "work")
     assert str(info.value).startswith("twine check failed (exit 1): ")
     assert "\x1b[" not in str(info.value)  # no terminal colours in an ERROR line
+
+
+def test_the_error_names_the_readme_line_not_the_text_twine_quotes(tmp_path: Path) -> None:
+    """tenacity's README: Sphinx's ``testcode`` directive over a code block whose last line
+    says ``IOError``. The ERROR line was that code line; it is twine's error and its line."""
+    readme = (
+        "tinysix\n=======\n\n.. testcode::\n\n    import random\n\n"
+        '    raise IOError("Broken sauce, everything is hosed!!!111one")\n'
+    )
+    files = _built(tmp_path / "sauce", readme, ', long_description_content_type="text/x-rst"')
+    with pytest.raises(StepFailed) as info:
+        verify_artifacts(files, workdir=tmp_path / "work")
+    said = str(info.value)
+    assert "line 4: Error: Unknown directive type" in said and "testcode" in said
+    assert "Broken sauce" not in said
 
 
 def test_a_field_newer_than_the_metadata_version_names_the_backend_to_upgrade(
@@ -60,7 +75,7 @@ def test_a_field_newer_than_the_metadata_version_names_the_backend_to_upgrade(
     dist = root / "dist"
     subprocess.run([uv_binary() or "uv", "build", "-q", "-o", str(dist), str(root)], check=True)
     files = sorted(p for p in dist.iterdir() if p.name.endswith((".whl", ".tar.gz")))
-    with pytest.raises(ProcessError) as info:
+    with pytest.raises(StepFailed) as info:
         verify_artifacts(files, workdir=tmp_path / "work")
     said = " ".join(str(info.value).split())
     assert "license-expression introduced in metadata version 2.4, not 2.3" in said

@@ -25,6 +25,7 @@ from ..artifacts import (
 )
 from ..artifacts.previous import in_git, lost_members, previous_artifact, unexplained
 from ..artifacts.published import published_before
+from ..artifacts.readme import readme_problem, twine_errors
 from ..config import read_pyproject
 from ..errors import StepFailed
 from ..git import Git
@@ -165,6 +166,7 @@ def verify_artifacts(
         its --strict warnings (a missing content type, as six and h11 publish) are returned."""
         done = process.run(
             [*process.TOOL, "twine", "--no-color", "check", "--strict", *files],
+            env={"COLUMNS": "1000"},  # one line per message, as rich wraps them at the width
             what="twine check --strict",
             hint="fix the package metadata (readme, content type) it names",
             check=False,
@@ -172,9 +174,8 @@ def verify_artifacts(
         verdicts = [line for line in done.output.splitlines() if line.startswith("Checking ")]
         if done.returncode and not all(v.endswith("FAILED due to warnings") for v in verdicts):
             old = _TOO_OLD.search(done.output)
-            process.run(  # again, to raise twine's own error with its reason
-                [*process.TOOL, "twine", "--no-color", "check", *files],
-                what="twine check",
+            raise StepFailed(
+                f"twine check failed (exit {done.returncode}): {twine_errors(done.output)}",
                 hint=(
                     f"the build backend writes {old['field']} under Metadata-Version "
                     f"{old['written']} (it needs {old['needs']}), which twine and PyPI refuse: "
@@ -221,8 +222,15 @@ class VerifyStep(Step):
 
     def check(self, ctx: Context) -> Iterator[Problem]:
         """Every ``secret_allow`` entry names a kind the scan reports (a typo would never match);
-        the advisory source answers when the audit policy needs it."""
+        the advisory source answers when the audit policy needs it; each package's README
+        renders as PyPI renders it (:mod:`releasekit.artifacts.readme`)."""
         yield from audit_problems(ctx)
+        for package in ctx.workspace.packages:
+            path = package.path / "pyproject.toml"
+            if path.is_file():
+                problem = readme_problem(package.path, read_pyproject(path))
+                if problem is not None:
+                    yield problem
         entries = [(n, e) for n, e in enumerate(ctx.config.secret_allow) if e.kind is not None]
         if not entries:
             return
