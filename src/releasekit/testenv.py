@@ -56,7 +56,7 @@ from .toxconfig import (
     envs_for_python,
     externals,
     missing_script,
-    pip_runner,
+    plain_tox_options,
     plugin_missing,
     runs_nothing,
     tox_envs,
@@ -312,7 +312,7 @@ def _tox(root: Path, data: Mapping[str, Any]) -> EnvSpec | str | None:
     if script is not None:
         return f"tox environment '{chosen}' ({where}) runs {script}, which is not in the project"
     runner, missing = _tool("tox")
-    argv = (*runner, "--skip-missing-interpreters", "false", *pip_runner(root, settings))
+    argv = (*runner, "--skip-missing-interpreters", "false", *plain_tox_options(root, settings))
     argv += ("-e", chosen)
     plugin = None if missing else plugin_missing(root, runner)
     return EnvSpec(

@@ -16,13 +16,14 @@ A requirement file is passed to the installer as one ``-r<path>`` argument, so i
 ``-c`` and ``-e`` lines work; :func:`install_args` first copies it with relative paths made
 absolute and a line installing the project itself (``-e .[extra]``) turned into
 ``name[extra]``, which the project's own install (editable in the gate, the wheel in verify)
-satisfies. A ``uv.lock`` adds its pinned versions as constraints.
+satisfies. A ``uv.lock`` or ``poetry.lock`` adds its pinned versions as constraints.
 """
 
 from __future__ import annotations
 
 import re
 import sys
+import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -72,7 +73,7 @@ DOCS_REQUIREMENT_FILES = (
 )
 FILE_PREFIX = "-r"  # one argument, ``-r/abs/path``: pip and uv both read it
 CONSTRAINT_PREFIX = "-c"  # the same for a constraints file
-LOCK_CONSTRAINTS = "uv-lock-constraints.txt"
+LOCK_CONSTRAINTS = "lock-constraints.txt"
 
 
 def requirement_name(requirement: str) -> str:
@@ -325,9 +326,9 @@ def install_args(
 ) -> tuple[list[str], set[str]]:
     """The installer's arguments for ``requirements``, requirement files copied into ``into``
     (``packages``: the workspace's directories and names), and every project name required.
-    A project with a ``uv.lock`` gets its locked versions as constraints (``-c``), so the
-    tests run with the versions the project tests with (a pinned pytest stays pinned); not
-    with ``lock=False``, where the caller pins the versions itself."""
+    A project with a ``uv.lock`` or ``poetry.lock`` gets its locked versions as constraints
+    (``-c``), so the tests run with the versions the project tests with (a pinned pytest stays
+    pinned); not with ``lock=False``, where the caller pins the versions itself."""
     copier = _Copier(root, packages, into)
     args: list[str] = _lock_constraints(root, into) if lock else []
     for requirement in requirements:
@@ -345,6 +346,8 @@ def _lock_constraints(root: Path, into: Path) -> list[str]:
     or when uv cannot read it. Only uv takes a URL as a constraint, and only with uv is there
     a lock to read."""
     uv = uv_binary()
+    if (root / "poetry.lock").is_file() and not (root / "uv.lock").is_file():
+        return _poetry_lock_constraints(root / "poetry.lock", into / LOCK_CONSTRAINTS)
     if uv is None or not (root / "uv.lock").is_file():
         return []
     into.mkdir(parents=True, exist_ok=True)
@@ -359,6 +362,30 @@ def _lock_constraints(root: Path, into: Path) -> list[str]:
     if done.returncode != 0 or not target.is_file():
         return []
     pins = [line for line in read_text(target).splitlines() if _remote_or_version(line)]
+    target.write_text("\n".join(pins) + "\n", encoding="utf-8")
+    return [f"{CONSTRAINT_PREFIX}{target}"]
+
+
+def _poetry_lock_constraints(lock: Path, target: Path) -> list[str]:
+    """``-c<file>`` with the versions ``poetry.lock`` pins from an index (rich's snapshot tests
+    expect its Pygments); a package locked at two versions (for two markers) or from a path,
+    URL or git is left out. None when the lock cannot be read (poetry itself would say why)."""
+    try:
+        packages = tomllib.loads(read_text(lock)).get("package", [])
+    except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
+        return []
+    versions: dict[str, set[str]] = {}
+    for package in packages if isinstance(packages, list) else []:
+        source = package.get("source", {}) if isinstance(package, dict) else None
+        if not isinstance(source, dict) or source.get("type") not in (None, "legacy"):
+            continue
+        name, version = package.get("name"), package.get("version")
+        if isinstance(name, str) and isinstance(version, str):
+            versions.setdefault(canonicalize_name(name), set()).add(version)
+    pins = sorted(f"{name}=={next(iter(v))}" for name, v in versions.items() if len(v) == 1)
+    if not pins:
+        return []
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text("\n".join(pins) + "\n", encoding="utf-8")
     return [f"{CONSTRAINT_PREFIX}{target}"]
 

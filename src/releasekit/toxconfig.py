@@ -24,7 +24,7 @@ __all__ = [
     "envs_for_python",
     "externals",
     "missing_script",
-    "pip_runner",
+    "plain_tox_options",
     "plugin_missing",
     "runs_nothing",
     "tox_envs",
@@ -134,9 +134,11 @@ def runs_nothing(settings: Mapping[str, list[str]]) -> bool:
 _TOX_FILES = ("tox.ini", "tox.toml", "pyproject.toml", "setup.cfg")
 
 
-def _names_uv_runners(root: Path) -> bool:
+def _names_uv_runners(root: Path, *, or_plugin: bool = False) -> bool:
+    """Whether the tox configuration names tox-uv's runners (or, ``or_plugin``, tox-uv)."""
     texts = (read_text(root / f) for f in _TOX_FILES if (root / f).is_file())
-    return any("uv-venv-" in text for text in texts)
+    words = ("uv-venv-", "tox-uv") if or_plugin else ("uv-venv-",)
+    return any(word in text for text in texts for word in words)
 
 
 def plugin_missing(root: Path, runner: tuple[str, ...]) -> str | None:
@@ -150,16 +152,25 @@ def plugin_missing(root: Path, runner: tuple[str, ...]) -> str | None:
 _PIP = re.compile(r"(?:^|[\s/])pip3?(?:\s|$)")
 
 
-def pip_runner(root: Path, settings: Mapping[str, list[str]]) -> tuple[str, ...]:
-    """tox's options that keep an environment whose ``install_command`` runs pip on
-    virtualenv's runner: with tox-uv installed, every environment is uv's, which has no pip
-    (``No module named pip``) and passes uv's options to the command (pytest-asyncio's and
-    nodeenv's ``python -m pip install ... {opts} {packages}`` got ``no such option:
-    --reinstall``). Nothing for a configuration that names tox-uv's runners itself."""
-    command = " ".join(settings.get("install_command", []))
-    if not _PIP.search(command) or _names_uv_runners(root):
+def plain_tox_options(root: Path, settings: Mapping[str, list[str]]) -> tuple[str, ...]:
+    """tox's options that give a configuration written for plain tox the environments it was
+    written for, where tox-uv (installed next to releasekit) makes every environment uv's:
+
+    - an environment whose ``install_command`` runs pip stays on virtualenv's runner: uv's
+      has no pip (``No module named pip``) and passes uv's options to the command
+      (pytest-asyncio's and nodeenv's ``python -m pip install ... {opts} {packages}`` got ``no
+      such option: --reinstall``);
+    - any other is seeded with pip and setuptools as virtualenv seeds it (``uv_seed``): rich's
+      ``poetry install`` inside tox failed in an unseeded one.
+
+    Nothing for a configuration that names tox-uv or its runners (it knows its environments
+    are uv's); plain tox ignores both overrides. ``settings``: :func:`env_settings` (empty for
+    a TOML configuration, whose base section is ``env_run_base``)."""
+    if _names_uv_runners(root, or_plugin=True):
         return ()
-    return ("-x", "testenv.runner=virtualenv")
+    if _PIP.search(" ".join(settings.get("install_command", []))):
+        return ("-x", "testenv.runner=virtualenv")
+    return ("-x", f"{'testenv' if settings else 'env_run_base'}.uv_seed=true")
 
 
 _FACTORS = re.compile(r"^[\w.,!-]+:\s+(?=\S)")  # ``py311: pdm sync``: a factor condition

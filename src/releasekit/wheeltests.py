@@ -163,12 +163,16 @@ def copy_tree(base: Path, into: Path, distributed: Collection[str]) -> None:
 
 def _install_test_dependencies(ctx: Context, venv: VirtualEnv, into: Path, what: str) -> None:
     """The gate environment's versions, else (no gate ran, or they cannot be installed here)
-    the test dependencies as they resolve, under uv.lock's versions. Not both: the release may
-    have changed the lock since the gate resolved from it (bump-my-version's
-    ``pre_commit_hooks = ["uv sync --upgrade"]``), and the gate's versions are what passed."""
+    the test dependencies as they resolve, under the lock's versions (uv.lock, poetry.lock).
+    Not both: the release may have changed the lock since the gate resolved from it
+    (bump-my-version's ``pre_commit_hooks = ["uv sync --upgrade"]``), and the gate's versions
+    are what passed. The built wheels are named again, so their own dependencies follow the
+    same versions: rich's snapshot tests expect the Pygments its lock pins, not the latest one
+    the smoke test's install got."""
+    wheels = [str(wheel) for wheel in artifact_paths(ctx, "wheel")]
     pinned = ctx.facts.get("gate", {}).get("resolved") or []
     if pinned:
-        unlocked = dependencies_for_tests(ctx, into, lock=False)
+        unlocked = [*wheels, *dependencies_for_tests(ctx, into, lock=False)]
         try:
             venv.install(constraint_args(unlocked, pinned, into), what=what)
         except ProcessError as exc:
@@ -179,7 +183,7 @@ def _install_test_dependencies(ctx: Context, venv: VirtualEnv, into: Path, what:
             )
         else:
             return
-    venv.install(dependencies_for_tests(ctx, into), what=what)
+    venv.install([*wheels, *dependencies_for_tests(ctx, into)], what=what)
 
 
 def run_wheel_tests(ctx: Context, venv: VirtualEnv) -> Facts:

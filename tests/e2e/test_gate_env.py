@@ -728,6 +728,44 @@ def test_verify_tests_with_the_gate_versions_when_the_release_changed_the_lock(
     assert "pytest-8.3.3" in (sb.repo / ".releasekit" / "verify-tests.log").read_text()
 
 
+PINNED_DEPENDENCY_TEST = """\
+import importlib.metadata
+
+
+def test_the_locked_six() -> None:
+    assert importlib.metadata.version("six") == "1.16.0"
+"""
+
+
+def test_verify_tests_get_the_lock_s_versions_of_the_wheel_s_own_dependencies(
+    tmp_path: Path,
+) -> None:
+    """rich's shape: its snapshot tests expect the Pygments (a runtime dependency) its lock pins.
+    The smoke test installs the wheel with today's versions; the tests against it run with the
+    lock's, the wheel's own dependencies included (no gate ran, whose versions verify would
+    otherwise take). Both six versions are put in uv's cache first, online (six: no test
+    dependency depends on it, so nothing else pins it)."""
+    fixture = Path(__file__).parents[1] / "projects" / "srclayout" / "pyproject.toml"
+    pyproject = fixture.read_text().replace(
+        'license = "MIT"\n', 'license = "MIT"\ndependencies = ["six"]\n'
+    )
+    sb = _sandbox(
+        tmp_path,
+        edit={"pyproject.toml": pyproject, "tests/test_pinned.py": PINNED_DEPENDENCY_TEST},
+    )
+    for pin in ("six==1.17.0", "six==1.16.0"):  # the last one is the lock committed
+        subprocess.run(
+            ["uv", "lock", "--upgrade-package", pin], cwd=sb.repo, check=True, capture_output=True
+        )
+    sb.git("add", "uv.lock")
+    sb.git("commit", "-q", "-m", "Lock")
+
+    sb.run("release", "patch", "--to", "local", "--yes", "--skip", "gate", check=True)
+
+    log = (sb.repo / ".releasekit" / "verify-tests.log").read_text()
+    assert "4 passed" in log, log
+
+
 FORK_TEST = """\
 import forkdep
 

@@ -280,6 +280,25 @@ def test_a_tox_environment_installing_with_pip_stays_on_virtualenv(
     assert spec.argv[-2] == "-e"
 
 
+@pytest.mark.parametrize(
+    ("files", "option"),
+    [
+        ({"tox__ini": "[testenv]" + RUNS}, "testenv.uv_seed=true"),  # written for plain tox
+        ({"tox__toml": 'env_list = ["py"]\n'}, "env_run_base.uv_seed=true"),
+        ({"tox__ini": "[tox]\nrequires = tox-uv\n[testenv]" + RUNS}, None),  # for tox-uv
+        ({"tox__ini": "[testenv]\nrunner = uv-venv-lock-runner" + RUNS}, None),
+    ],
+)
+def test_a_configuration_for_plain_tox_gets_seeded_environments(
+    tmp_path: Path, files: dict[str, str], option: str | None
+) -> None:
+    """rich's tox.ini runs ``poetry install`` in its environment, which needs the pip that
+    virtualenv seeds and tox-uv's environments lack."""
+    argv = _detect(tmp_path, **files).argv
+    seeded = [argv[at + 1] for at, arg in enumerate(argv) if arg == "-x"]
+    assert seeded == ([option] if option else [])
+
+
 def test_detection_order_nox_before_tox_before_hatch(tmp_path: Path) -> None:
     hatch = "[tool.hatch.envs.hatch-test]\n"
     tox = "[tox]\nenvlist = py311\n[testenv]\ncommands = pytest\n"
