@@ -15,6 +15,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
 from . import process
 from .errors import ConfigError
 from .textfiles import read_text
@@ -152,6 +155,22 @@ def plugin_missing(root: Path, runner: tuple[str, ...]) -> str | None:
 _PIP = re.compile(r"(?:^|[\s/])pip3?(?:\s|$)")
 
 
+def _before_tox_4(requires: list[str]) -> bool:
+    """Whether ``[tox] requires`` holds tox below 4 (python-dateutil's ``tox<4``): tox then
+    provisions tox 3, which refuses ``-x`` and whose environments are virtualenv's anyway."""
+    for line in requires:
+        try:
+            requirement = Requirement(line)
+        except InvalidRequirement:
+            continue
+        later = ("4.0", "4.999", "99.0")  # tox 4 or later, as far as a bound can tell
+        if canonicalize_name(requirement.name) == "tox" and not any(
+            requirement.specifier.contains(v, prereleases=True) for v in later
+        ):
+            return True
+    return False
+
+
 def plain_tox_options(root: Path, settings: Mapping[str, list[str]]) -> tuple[str, ...]:
     """tox's options that give a configuration written for plain tox the environments it was
     written for, where tox-uv (installed next to releasekit) makes every environment uv's:
@@ -164,9 +183,10 @@ def plain_tox_options(root: Path, settings: Mapping[str, list[str]]) -> tuple[st
       ``poetry install`` inside tox failed in an unseeded one.
 
     Nothing for a configuration that names tox-uv or its runners (it knows its environments
-    are uv's); plain tox ignores both overrides. ``settings``: :func:`env_settings` (empty for
-    a TOML configuration, whose base section is ``env_run_base``)."""
-    if _names_uv_runners(root, or_plugin=True):
+    are uv's), or that requires tox below 4; plain tox 4 ignores both overrides. ``settings``:
+    :func:`env_settings` (empty for a TOML configuration, whose base section is
+    ``env_run_base``)."""
+    if _names_uv_runners(root, or_plugin=True) or _before_tox_4(settings.get("requires", [])):
         return ()
     if _PIP.search(" ".join(settings.get("install_command", []))):
         return ("-x", "testenv.runner=virtualenv")
@@ -200,8 +220,8 @@ _SETTINGS = (
 def env_settings(root: Path, data: Mapping[str, Any], env: str) -> dict[str, list[str]]:
     """The lines of tox environment ``env``'s settings that apply to it (its own section, else
     ``[testenv]``; factor conditions such as ``py311: pdm sync`` resolved), read from
-    ``tox.ini``, ``legacy_tox_ini`` or setup.cfg (INI settings); empty for tox.toml or a file
-    tox will report itself."""
+    ``tox.ini``, ``legacy_tox_ini`` or setup.cfg (INI settings), and ``requires``, the
+    ``[tox]`` section's; empty for tox.toml or a file tox will report itself."""
     ini, cfg = root / "tox.ini", root / "setup.cfg"
     legacy = data.get("tool", {}).get("tox", {}).get("legacy_tox_ini")
     text = read_text(ini) if ini.is_file() else legacy if isinstance(legacy, str) else None
@@ -217,7 +237,9 @@ def env_settings(root: Path, data: Mapping[str, Any], env: str) -> dict[str, lis
     own = [
         s for s in parser.sections() if s.startswith("testenv:") and env in _expand(s[8:].strip())
     ]  # ``[testenv:py311]``, or a generative name: ``[testenv:3.1{0,3}-tests{,-rich}]``
-    settings: dict[str, list[str]] = {}
+    core = next((s for s in ("tox", "tox:tox") if parser.has_option(s, "requires")), None)
+    requires = parser.get(core, "requires").splitlines() if core else []
+    settings = {"requires": [line.strip() for line in requires if line.strip()]}
     for key in _SETTINGS:
         section = next((s for s in (*own, "testenv") if parser.has_option(s, key)), None)
         raw = parser.get(section, key) if section else ""

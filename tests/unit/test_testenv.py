@@ -287,6 +287,12 @@ def test_a_tox_environment_installing_with_pip_stays_on_virtualenv(
         ({"tox__toml": 'env_list = ["py"]\n'}, "env_run_base.uv_seed=true"),
         ({"tox__ini": "[tox]\nrequires = tox-uv\n[testenv]" + RUNS}, None),  # for tox-uv
         ({"tox__ini": "[testenv]\nrunner = uv-venv-lock-runner" + RUNS}, None),
+        # python-dateutil's: tox provisions tox 3, which refuses -x (and has no tox-uv)
+        (
+            {"tox__ini": "[tox]\nrequires =\n    tox<4\n    virtualenv<20.22\n[testenv]" + RUNS},
+            None,
+        ),
+        ({"tox__ini": "[tox]\nrequires = tox>=4.2\n[testenv]" + RUNS}, "testenv.uv_seed=true"),
     ],
 )
 def test_a_configuration_for_plain_tox_gets_seeded_environments(
