@@ -570,7 +570,8 @@ def test_doctor_reports_a_missing_test_runner(tmp_path: Path) -> None:
     """tox.ini says the tests run under tox; with no tox installed, doctor says so (and how to
     fix it) before a release could fail on it. PATH holds git only: no tox there."""
     env = f"py{sys.version_info.major}{sys.version_info.minor}"  # the running Python's
-    sb = _sandbox(tmp_path, edit={"tox.ini": f"[tox]\nenv_list = {env}\n"})
+    tox_ini = f"[tox]\nenv_list = {env}\n[testenv]\ncommands = pytest\n"
+    sb = _sandbox(tmp_path, edit={"tox.ini": tox_ini})
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     (bin_dir / "git").symlink_to(shutil.which("git") or "git")
