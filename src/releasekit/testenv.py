@@ -222,13 +222,17 @@ def _keyword(call: ast.Call, name: str) -> ast.expr | None:
 
 def _pythons(node: ast.expr | None, names: Mapping[str, ast.expr]) -> list[str] | None:
     """A session's ``python=`` as a list of versions, when it is a literal list of several, or
-    a module-level name assigned one (jsonschema's ``python=SUPPORTED``)."""
+    a module-level name assigned one (jsonschema's ``python=SUPPORTED``); ``[]`` when it is
+    computed (packaging's ``[*PYTHON_VERSIONS, "pypy3.11"]``): nox is asked; None for one
+    Python or none."""
     if isinstance(node, ast.Name) and node.id in names:
         node = names[node.id]
     if isinstance(node, ast.List | ast.Tuple):
         values = [e.value for e in node.elts if isinstance(e, ast.Constant)]
-        return [str(v) for v in values] if len(values) == len(node.elts) and values else None
-    return None
+        if len(values) == len(node.elts):
+            return [str(v) for v in values] or None
+        return []
+    return [] if isinstance(node, ast.Name | ast.Call | ast.Attribute) else None
 
 
 def nox_sessions(noxfile: Path) -> dict[str, list[str] | None]:
@@ -276,6 +280,30 @@ def _running_python() -> str:
     return f"{sys.version_info.major}.{sys.version_info.minor}"
 
 
+def _listed_session(root: Path, runner: tuple[str, ...], name: str) -> str | None:
+    """The session ``name`` runs as on the running Python, as ``nox --list --json`` names it
+    (``tests-3.11``), when the noxfile computes its Pythons; None when nox cannot say. Without
+    it ``nox -s tests`` ran every Python: packaging's ten, nine of them not installed here."""
+    done = process.run(
+        [*runner, "--list", "--json", "-s", name],
+        cwd=root,
+        check=False,
+        what="listing the noxfile's sessions",
+    )
+    try:
+        listed = json.loads(done.stdout) if done.returncode == 0 else []
+    except json.JSONDecodeError:
+        return None
+    here = _running_python()
+    found = [
+        entry.get("session")
+        for entry in listed
+        if isinstance(listed, list)
+        if isinstance(entry, dict) and entry.get("name") == name and entry.get("python") == here
+    ]
+    return found[0] if found and isinstance(found[0], str) else None
+
+
 def _nox(root: Path, data: Mapping[str, Any]) -> EnvSpec | None:
     noxfile = root / "noxfile.py"
     if not noxfile.is_file():
@@ -286,9 +314,11 @@ def _nox(root: Path, data: Mapping[str, Any]) -> EnvSpec | None:
         return None
     pythons = sessions[name]
     selected = name
+    runner, missing = _tool("nox")
     if pythons:
         selected = f"{name}-{_running_python() if _running_python() in pythons else pythons[0]}"
-    runner, missing = _tool("nox")
+    elif pythons == [] and not missing:
+        selected = _listed_session(root, runner, name) or name
     argv = (*runner, "--error-on-missing-interpreters", "-s", selected)
     return EnvSpec("nox", argv, f"noxfile.py session '{name}'", tool="nox", missing=missing)
 

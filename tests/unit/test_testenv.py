@@ -56,6 +56,23 @@ def tests(session, installable): ...
 """
 
 
+# packaging's: Pythons computed from pyproject.toml, plus free-threaded and PyPy ones; ``nox -s
+# tests`` ran all ten (nine not installed here). Real nox lists them (``--list --json``).
+PACKAGING_NOX = f"""\
+import nox
+
+PYTHON_VERSIONS = [f"3.{{minor}}" for minor in range(10, 15)]
+
+
+@nox.session(python=[*PYTHON_VERSIONS, "3.13t", "pypy3.11"], default=False)
+def tests(session): ...
+
+
+@nox.session(python="{PY}")
+def lint(session): ...
+"""
+
+
 @pytest.mark.parametrize(
     ("noxfile", "expected"),
     [
@@ -66,6 +83,7 @@ def tests(session, installable): ...
         ("import nox\n\n@nox.session(python=['3.8', '3.9'])\ndef tests(s): ...\n", "tests-3.8"),
         ("import releasekit.nox\n\nreleasekit.nox.install()\n", "tests"),
         (JSONSCHEMA_NOX, f"tests-{PY}"),
+        (PACKAGING_NOX, f"tests-{PY}"),
     ],
     ids=[
         "bare",
@@ -75,6 +93,7 @@ def tests(session, installable): ...
         "first-python",
         "releasekit.nox",
         "pythons-by-name",
+        "computed-pythons",
     ],
 )
 def test_nox_session(tmp_path: Path, noxfile: str, expected: str) -> None:
