@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 from pathlib import Path
 
 import pytest
+import readme_renderer.rst
 
 from releasekit.changelogs import (
     KeepAChangelog,
@@ -169,6 +171,53 @@ def test_keepachangelog_with_the_compare_links_in_the_headings(tmp_path: Path) -
         "## [Unreleased](https://github.com/hynek/structlog/compare/26.1.0...HEAD)\n",
         "## [Unreleased](https://github.com/hynek/structlog/compare/26.1.1...HEAD)\n\n\n"
         "## [26.1.1](https://github.com/hynek/structlog/compare/26.1.0...26.1.1) - 2026-12-06\n",
+    )
+
+
+LOGURU = """\
+`Unreleased`_
+=============
+
+- Add ``logger.reinstall()``.
+
+
+`0.7.3`_ (2024-12-06)
+=====================
+
+- Fix Cython incompatibility.
+
+
+`0.7.2`_ (2023-09-11)
+=====================
+
+- Add support for formatting of ``ExceptionGroup`` errors.
+
+
+.. _Unreleased: https://github.com/delgan/loguru/compare/0.7.3...master
+.. _0.7.3: https://github.com/delgan/loguru/releases/tag/0.7.3
+.. _0.7.2: https://github.com/delgan/loguru/releases/tag/0.7.2
+"""
+
+
+def test_rst_headings_that_refer_to_link_targets_get_a_target(tmp_path: Path) -> None:
+    """loguru's CHANGELOG.rst: each heading refers to a target below (`` `0.7.3`_ ``). The
+    released heading needs ``.. _0.7.4:``, written like the last one, and the Unreleased target
+    compares from the new tag; without them the reference dangles and Sphinx -W stops."""
+    root = _project(tmp_path, {"CHANGELOG.rst": LOGURU})
+    detect(root).apply(ReleaseInfo("0.7.4", "2026-12-06", "0.7.4", previous_tag="0.7.3"))
+    written = (root / "CHANGELOG.rst").read_text()
+    assert written.startswith("`0.7.4`_ (2026-12-06)\n=====================\n\n- Add ``logger")
+    assert written.endswith(
+        ".. _Unreleased: https://github.com/delgan/loguru/compare/0.7.4...master\n"
+        ".. _0.7.4: https://github.com/delgan/loguru/releases/tag/0.7.4\n"
+        ".. _0.7.3: https://github.com/delgan/loguru/releases/tag/0.7.3\n"
+        ".. _0.7.2: https://github.com/delgan/loguru/releases/tag/0.7.2\n"
+    )
+    # every reference has its target: docutils' "Unknown target name" fails the rendering
+    assert readme_renderer.rst.render(written, stream=io.StringIO()) is not None
+    assert (
+        readme_renderer.rst.render(LOGURU.replace(".. _0.7.3:", ".. _x:"), stream=io.StringIO())
+        is None
     )
 
 

@@ -223,20 +223,7 @@ def release_text(text: str, release: ReleaseInfo, *, markdown: bool) -> tuple[st
         first = _first_line(lines, latest.end, stop)
         marked_body = first is not None and UNRELEASED.fullmatch(lines[first].strip(" *_()[]"))
         if pending(latest.text) or marked_body:
-            if version is None:
-                heading = style.heading.format(**fields)
-            else:
-                heading = latest.text.replace(version.group(1), release.version, 1)
-                heading = UNRELEASED.sub(fields["date"], heading)
-            new = lines[: latest.start] + latest.render(heading)
-            body = lines[latest.end : stop]
-            if marked_body and first is not None:
-                released = (style.released or "Released {date}").format(**fields)
-                body[first - latest.end] = released
-            elif version is None and style.released:
-                body = ["", style.released.format(**fields), *body]
-            notes = "\n".join(line for line in body if not UNRELEASED.fullmatch(line.strip()))
-            return "\n".join(new + body + lines[stop:]) + "\n", _notes(notes, style, fields)
+            return _release_pending(lines, entries, first if marked_body else None, release)
         if version is not None and version.group(1) == release.version:
             written = "\n".join(lines[latest.end : stop])
             return text, written.strip() + "\n"  # the entry is already written
@@ -262,8 +249,40 @@ def release_text(text: str, release: ReleaseInfo, *, markdown: bool) -> tuple[st
         block = [lines[label].replace(version.group(1), release.version), "", *block]
     if latest is None and lines and lines[-1].strip():
         block = ["", *block]
-    new_lines = _linked(lines[:at] + block + lines[at:], version, release)
+    new_lines = _with_links(lines[:at] + block + lines[at:], version, release)
     return "\n".join(new_lines).rstrip("\n") + _ending(text), "\n".join(items) + "\n"
+
+
+def _release_pending(
+    lines: list[str], entries: list[Heading], marked: int | None, release: ReleaseInfo
+) -> tuple[str, str]:
+    """The latest entry, marked unreleased (its heading, or its first line ``marked``),
+    released as ``release``: ``(new text, notes)``."""
+    latest, style = entries[0], _style(lines, entries)
+    fields = style.fields(release)
+    stop = entries[1].start if len(entries) > 1 else len(lines)
+    version = VERSION.search(latest.text)
+    if version is None:
+        heading = style.heading.format(**fields)
+    else:
+        heading = latest.text.replace(version.group(1), release.version, 1)
+        heading = UNRELEASED.sub(fields["date"], heading)
+    new = lines[: latest.start] + latest.render(heading)
+    body = lines[latest.end : stop]
+    if marked is not None:
+        body[marked - latest.end] = (style.released or "Released {date}").format(**fields)
+    elif version is None and style.released:
+        body = ["", style.released.format(**fields), *body]
+    notes = "\n".join(line for line in body if not UNRELEASED.fullmatch(line.strip()))
+    before = VERSION.search(entries[1].text) if len(entries) > 1 else None
+    text = "\n".join(_with_links(new + body + lines[stop:], before, release))
+    return text + "\n", _notes(notes, style, fields)
+
+
+def _with_links(lines: list[str], version: re.Match[str] | None, rel: ReleaseInfo) -> list[str]:
+    """``lines`` with the link definitions (Markdown) or targets (reStructuredText) the file
+    keeps for each release (:func:`_linked`, :func:`_targets`)."""
+    return _targets(_linked(lines, version, rel), version, rel)
 
 
 def is_markdown(path: Path) -> bool:
@@ -308,6 +327,42 @@ def _linked(lines: list[str], version: re.Match[str] | None, release: ReleaseInf
         url = url.replace(old, release.version)
     label = lines[at][1 : lines[at].index("]")].replace(old, release.version)
     return [*lines[:at], f"[{label}]: {url}", *lines[at:]]
+
+
+#: A reStructuredText link target: ``.. _0.7.3: https://github.com/o/r/releases/tag/0.7.3``
+_TARGET = re.compile(r"^\.\. _(?P<name>[^:`]+|`[^`]+`):[ \t]+(?P<url>\S+)[ \t]*$")
+
+
+def _targets(lines: list[str], version: re.Match[str] | None, release: ReleaseInfo) -> list[str]:
+    """``lines`` with the reStructuredText link targets headings such as loguru's
+    `` `0.7.4`_ (2026-12-06)`` refer to: one for the release above the last release's (its URL
+    with the version replaced, or a compare URL from the last tag to this one), and an
+    ``Unreleased`` target comparing from this release's tag (``.../compare/0.7.4...master``).
+    Without them the new heading's reference has no target and Sphinx (``-W``) stops."""
+    if version is None:
+        return lines
+    old, out = version.group(1), list(lines)
+    found = [(i, m) for i, line in enumerate(out) if (m := _TARGET.match(line))]
+    versions = {VERSION.fullmatch(m["name"].strip("`")): (i, m) for i, m in found}
+    named = {v.group(1): im for v, im in versions.items() if v is not None}
+    if old in named and release.version not in named:
+        at, target = named[old]
+        url = target["url"]
+        url = (
+            _compared(url, release)
+            if _COMPARE_IN.search(url)
+            else url.replace(old, release.version)
+        )
+        out.insert(at, f".. _{target['name'].replace(old, release.version)}: {url}")
+    if release.previous_tag:
+        since = f"/compare/{release.previous_tag}..."
+        out = [
+            line.replace(since, f"/compare/{release.tag}...")
+            if (m := _TARGET.match(line)) and pending(m["name"].strip("`"))
+            else line
+            for line in out
+        ]
+    return out
 
 
 _LABEL = re.compile(r"^\.\. _[^:`]+:\s*$")
