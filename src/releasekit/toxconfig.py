@@ -114,17 +114,27 @@ _OTHER_FACTORS = {
 }  # fmt: skip
 
 
+#: A factor naming a Python (``py311``, ``py3.11``, ``3.11``, ``pypy3``, ``py``).
+_PYTHON = re.compile(r"^(?:py|pypy|cpython)?\d*(?:\.\d+)?t?$")
+
+
 def envs_for_python(envs: list[str]) -> list[str]:
     """The listed environments for the running Python (``py311``, ``py3.11``, ``3.11`` as a
     factor), ones with a test factor first (structlog's ``3.11-tests`` before ``3.11-mypy``),
-    ones that check something else (types, lint, docs) left out; then ``py``: tox's
-    environment for the Python it runs with, never another Python's."""
+    ones that check something else (types, lint, docs) left out; then one with a test factor
+    and no Python's (loguru's ``tests``), and ``py``: tox's environments for the Python it
+    runs with, never another Python's."""
     major, minor = sys.version_info[:2]
     here = {f"py{major}{minor}", f"py{major}.{minor}", f"{major}.{minor}"}
     mine = [e for e in envs if here & set(e.split("-"))]
     tests = [e for e in mine if _TEST_FACTORS & set(e.split("-"))]
     others = [e for e in mine if e not in tests and not _OTHER_FACTORS & set(e.split("-"))]
-    return [*tests, *others, "py"]
+    anywhere = [  # loguru's ``tests``: no Python factor, so tox's own Python
+        e
+        for e in envs
+        if _TEST_FACTORS & set(e.split("-")) and not any(map(_PYTHON.match, e.split("-")))
+    ]
+    return [*tests, *others, *anywhere, "py"]
 
 
 def runs_nothing(settings: Mapping[str, list[str]]) -> bool:

@@ -180,6 +180,29 @@ def test_the_tox_environment_that_runs_the_tests_for_this_python(tmp_path: Path)
     assert _detect(tmp_path, tox__ini=only_section).argv[-2:] == ("-e", f"{PY}-rich")
 
 
+LOGURU_TOX = """[tox]
+envlist = lint, tests, docs, build, py3.8-tests
+
+[testenv]
+extras = dev
+
+[testenv:lint]
+commands = pre-commit run --all-files
+
+[testenv:tests]
+commands = pytest -vv --cov loguru/
+
+[testenv:docs]
+commands = sphinx-build docs/ docs/build
+"""
+
+
+def test_a_test_environment_without_a_python_factor_runs_on_tox_s_python(tmp_path: Path) -> None:
+    """loguru's tox.ini: ``tests`` is the one (``py`` runs nothing there); one for another
+    Python (``py3.8-tests``) never is."""
+    assert _detect(tmp_path, tox__ini=LOGURU_TOX).argv[-2:] == ("-e", "tests")
+
+
 def test_a_tox_environment_that_runs_no_commands_is_passed_over(tmp_path: Path) -> None:
     """tox installs the project and reports OK for an environment without commands: such a
     gate would pass having run no test, so the gate makes its own venv and says why."""
