@@ -350,7 +350,8 @@ def test_verify_check_names_an_allow_entry_whose_kind_never_matches() -> None:
             ]
         }
     )
-    problems = list(VerifyStep().check(SimpleNamespace(config=config)))  # type: ignore[arg-type]
+    ctx = SimpleNamespace(config=config, workspace=SimpleNamespace(packages=[]))
+    problems = list(VerifyStep().check(ctx))  # type: ignore[arg-type]
     assert len(problems) == 1
     what, fix = problems[0]
     assert "entry 2" in what and "'Privat Key'" in what
