@@ -92,17 +92,20 @@ def _unreleased(now: Version) -> bool:
     return now.pre is not None or (now.dev is not None and now.post is None)
 
 
-def _level(now: Version, part: str) -> tuple[int, int, int]:
-    """The release ``part`` leads to (an unreleased version at that level is finished)."""
+def _level(now: Version, part: str) -> tuple[int, ...]:
+    """The release ``part`` leads to (an unreleased version at that level is finished), with as
+    many components as the current version has, where ``part`` needs no more: packaging's
+    ``26.3`` -> ``26.4`` (minor) and ``26.4.dev0`` -> ``26.4``, as its tags are, not 26.4.0."""
     major, minor, patch = [*now.release, 0, 0, 0][:3]
     rest = now.release[3:]
     index = PARTS.index(part)
+    width = min(3, max(len(now.release), index + 1))
     if _unreleased(now) and not any(rest) and not any((major, minor, patch)[index + 1 :]):
-        return major, minor, patch
+        return (major, minor, patch)[: min(3, len(now.release))]  # finished as written
     if part == "major":
-        return major + 1, 0, 0
+        return (major + 1, 0, 0)[:width]
     if part == "minor":
-        return major, minor + 1, 0
+        return (major, minor + 1, 0)[:width]
     return major, minor, patch + 1
 
 

@@ -62,7 +62,15 @@ KEYWORDS = ("major", "minor", "patch", "alpha", "beta", "rc", "release", "post",
         ("1.2.3", "2.0.0", "2.0.0"),
         ("1.2.3", "1.2.4b1", "1.2.4b1"),
         ("1.2.3", "2.0.0-RC1", "2.0.0rc1"),
-        ("1!1.0", "minor", "1!1.1.0"),
+        ("1!1.0", "minor", "1!1.1"),
+        # as many components as the project writes (packaging's 26.3, 26.4.dev0)
+        ("26.3", "minor", "26.4"),
+        ("26.3", "major", "27.0"),
+        ("26.3", "patch", "26.3.1"),
+        ("26.4.dev0", "patch", "26.4"),
+        ("26.4rc1", "minor", "26.4"),
+        ("26.3", "minor,rc", "26.4rc1"),
+        ("2", "minor", "2.1"),
     ],
 )
 def test_next_version(current: str, bump: str, expected: str) -> None:
