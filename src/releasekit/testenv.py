@@ -31,6 +31,7 @@ Detection order (the first that applies wins; a configured ``gate_command`` over
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.metadata
 import importlib.util
 import json
@@ -280,10 +281,13 @@ def _running_python() -> str:
     return f"{sys.version_info.major}.{sys.version_info.minor}"
 
 
-def _listed_session(root: Path, runner: tuple[str, ...], name: str) -> str | None:
+@functools.cache
+def _listed_session(root: Path, runner: tuple[str, ...], name: str, stamp: int) -> str | None:
     """The session ``name`` runs as on the running Python, as ``nox --list --json`` names it
     (``tests-3.11``), when the noxfile computes its Pythons; None when nox cannot say. Without
-    it ``nox -s tests`` ran every Python: packaging's ten, nine of them not installed here."""
+    it ``nox -s tests`` ran every Python: packaging's ten, nine of them not installed here.
+    Asked once per noxfile (``stamp``: its modification time) though plan, check and apply
+    each detect the gate."""
     done = process.run(
         [*runner, "--list", "--json", "-s", name],
         cwd=root,
@@ -318,7 +322,8 @@ def _nox(root: Path, data: Mapping[str, Any]) -> EnvSpec | None:
     if pythons:
         selected = f"{name}-{_running_python() if _running_python() in pythons else pythons[0]}"
     elif pythons == [] and not missing:
-        selected = _listed_session(root, runner, name) or name
+        stamp = noxfile.stat().st_mtime_ns
+        selected = _listed_session(root, runner, name, stamp) or name
     argv = (*runner, "--error-on-missing-interpreters", "-s", selected)
     return EnvSpec("nox", argv, f"noxfile.py session '{name}'", tool="nox", missing=missing)
 
@@ -330,14 +335,17 @@ def _tox(root: Path, data: Mapping[str, Any]) -> EnvSpec | str | None:
         return None
     envs, where = found
     candidates = envs_for_python(envs)
-    usable = [env for env in candidates if not runs_nothing(env_settings(root, data, env))]
-    if not usable:
+    usable = (
+        (env, settings)
+        for env in candidates
+        if not runs_nothing(settings := env_settings(root, data, env))
+    )
+    chosen, settings = next(usable, (None, {}))
+    if chosen is None:
         return (
             f"tox environment '{candidates[0]}' ({where}) runs no commands (they are for "
             "factors it lacks): tox would report OK having run no test"
         )
-    chosen = usable[0]
-    settings = env_settings(root, data, chosen)
     script = missing_script(root, settings)
     if script is not None:
         return f"tox environment '{chosen}' ({where}) runs {script}, which is not in the project"

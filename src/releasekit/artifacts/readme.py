@@ -5,6 +5,8 @@ failed to render for 'text/x-rst'"), and ``twine check`` finds it only in the bu
 verify. The README the pyproject names is rendered here with readme_renderer (twine's, the
 renderer PyPI uses), so doctor and preflight say so first: tenacity's README uses Sphinx's
 ``testcode`` directive, which docutils does not know. Markdown and plain text always render.
+When verify's ``twine check`` still fails, :func:`twine_errors` reads its report for the ERROR
+line: twine's error and the line it names, not the README text it quotes after them.
 """
 
 from __future__ import annotations
@@ -23,8 +25,7 @@ __all__ = ["readme_problem", "twine_errors"]
 
 #: docutils' report of a markup error: ``<string>:29: (ERROR/3) Unknown directive type "x".``
 _REPORT = re.compile(r"^<string>:(?P<line>\d+): \(\w+/\d\) (?P<message>.+)$", re.MULTILINE)
-
-
+#: twine check's error: on its own line, or after ``Checking FILE:`` (InvalidDistribution)
 _ERROR = re.compile(r"^(?:Checking \S+: )?ERROR\s+(?P<error>.+)$")
 
 
@@ -65,7 +66,7 @@ def twine_errors(output: str) -> str:
     lines = output.splitlines()
     errors = []
     for at, line in enumerate(lines):
-        found = _ERROR.match(line)  # its own line, or after "Checking FILE:" (InvalidDistribution)
+        found = _ERROR.match(line)
         if found:
             error = found["error"].strip()
             following = lines[at + 1].strip() if at + 1 < len(lines) else ""

@@ -258,14 +258,13 @@ class GateStep(Step):
         output, flaky, rerun, passed = done.output, [], "", done.returncode == 0
         ids = rerun_ids(done.output) if done.returncode != 0 else []
         again = (rerun_argv(spec, ids) if ids else None) or ()
+        threshold_met = not passed_under_coverage(first.output)  # the full run's to judge
         for _ in range(ctx.config.gate_reruns if again else 0):
             ctx.reporter.info(f"gate: {len(ids)} test(s) failed; running them once more")
             done = _run(ctx, again, venv, env)
             shown_again = dataclasses.replace(spec, argv=again).display
             output += f"\n\n$ {shown_again}  (the failed tests again)\n\n{done.output}"
-            if done.returncode == 0 or (
-                passed_under_coverage(done.output) and not passed_under_coverage(first.output)
-            ):  # the rerun's few tests pass; coverage's threshold is the full run's to judge
+            if done.returncode == 0 or (threshold_met and passed_under_coverage(done.output)):
                 flaky, passed = ids, True
                 break
             rerun = " (and again when rerun)"
