@@ -216,6 +216,39 @@ def test_the_gate_venv_is_reused_while_the_dependencies_stay_the_same(tmp_path: 
     changed, reused, _ = gate_venv(sb.repo, spec, {sb.repo: "srclib"})
     assert not reused and changed.path != first.path
     assert not first.path.exists()  # the outdated venv is removed
+    assert not changed.path.is_relative_to(sb.repo)  # outside the tree: see the next test
+
+
+# A common conftest shape: pytest_ignore_collect answers for every path (False where it ignores
+# nothing), so pytest's own rules (norecursedirs' ".*", its virtualenv detection) never apply;
+# pytest-relaxed, which invoke tests with, does the same. pytest then walks every directory.
+IGNORES_ONE_FILE = """\
+from pathlib import Path
+
+
+def pytest_ignore_collect(collection_path: Path, config: object) -> bool:
+    if (collection_path / "pyvenv.cfg").is_file():
+        raise AssertionError(f"the tests walked into a venv: {collection_path}")
+    return collection_path.name in {".git", "batch_robustness.py"}
+"""
+
+
+def test_the_gate_venv_is_outside_the_tree_the_tests_walk(tmp_path: Path) -> None:
+    """invoke's gate collected the test conftest of a package installed in the gate's venv
+    under ``.releasekit/work/`` ("Plugin name already registered"): releasekit's venvs are
+    kept in its user cache, and removed with the checkout they were made for."""
+    sb = _sandbox(tmp_path, edit={"conftest.py": IGNORES_ONE_FILE})
+    sb.run("release", "patch", "--to", "local", "--yes", check=True)
+    assert "passed" in (sb.repo / ".releasekit" / "gate.log").read_text()
+    assert not list(sb.repo.rglob("pyvenv.cfg"))
+    spec = EnvSpec("venv", ("-m", "pytest"), "test", requirements=("pytest>=8",))
+    venv = gate_venv(sb.repo, spec, {sb.repo: "srclib"}).venv
+    home = venv.path.parent
+    gone = shutil.copytree(sb.repo, tmp_path / "gone", symlinks=True)
+    old = gate_venv(gone, spec, {gone: "srclib"}).venv.path.parent
+    shutil.rmtree(gone)
+    gate_venv(sb.repo, spec, {sb.repo: "srclib"})
+    assert home.is_dir() and not old.exists()  # the directory of the checkout that is gone
 
 
 def test_a_nox_session_runs_in_its_own_environment(tmp_path: Path) -> None:

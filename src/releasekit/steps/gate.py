@@ -4,6 +4,7 @@ the command, its exit status and what failed."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -13,6 +14,8 @@ import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
+
+import platformdirs
 
 from .. import process
 from ..apicheck import gate_env
@@ -47,6 +50,7 @@ __all__ = ["GateStep", "GateVenv", "gate_venv", "shown", "write_log"]
 
 LOG_NAME = "gate.log"
 _READY = ".releasekit-ready"
+_CHECKOUT = "checkout"  # in each checkout's directory of gate venvs: the checkout's path
 _NO_TESTS_COLLECTED = 5  # pytest's exit status, passed on by nox, tox and hatch
 #: Lock files an environment manager rewrites as it installs (aiofiles' tox runs ``pdm install``,
 #: which re-locks): not the tests' doing, restored after the gate.
@@ -124,8 +128,30 @@ class GateVenv(NamedTuple):
     added: list[Needed]  # pytest plugins installed that the test dependencies do not name
 
 
+def envs_home(root: Path) -> Path:
+    """Where the gate's venvs of the checkout at ``root`` live: releasekit's user cache, one
+    directory per checkout, outside the tree, so the project's own tools never walk into a
+    venv (invoke's pytest-relaxed collects every directory, ``.releasekit/`` too, and imported
+    a test conftest of a package installed there). The directories of checkouts that are gone
+    are removed. Where the cache cannot be written, ``.releasekit/work/``."""
+    checkout = root.resolve()
+    key = hashlib.sha256(str(checkout).encode()).hexdigest()[:12]
+    envs = Path(platformdirs.user_cache_dir("releasekit")) / "gate-envs"
+    home = envs / f"{checkout.name}-{key}"
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        (home / _CHECKOUT).write_text(f"{checkout}\n", encoding="utf-8")
+    except OSError:
+        return ensure_state_dir(root) / "work"
+    for other in envs.iterdir():
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            if not Path((other / _CHECKOUT).read_text(encoding="utf-8").strip()).is_dir():
+                shutil.rmtree(other, ignore_errors=True)
+    return home
+
+
 def gate_venv(root: Path, spec: EnvSpec, named: Mapping[Path, str]) -> GateVenv:
-    """The gate's venv under ``.releasekit/work/``, made once per dependency spec and reused
+    """The gate's venv under :func:`envs_home`, made once per dependency spec and reused
     (then only the project's packages, ``named`` by directory, are reinstalled).
 
     The project is installed editable (``-e .``), or from the tree (``.``) when its build
@@ -139,7 +165,8 @@ def gate_venv(root: Path, spec: EnvSpec, named: Mapping[Path, str]) -> GateVenv:
     requirements, names = install_args(spec.requirements, root, named, copies)
     added = undeclared(implied_plugins(root, spec), names)
     requirements += [needed.requirement for needed in added]
-    path = work / f"gate-env-{_env_key(root, requirements, spec.plugin, packages)}"
+    home = envs_home(root)
+    path = home / f"gate-env-{_env_key(root, requirements, spec.plugin, packages)}"
     ready = path / _READY
     reused = ready.is_file()
     if reused:
@@ -162,7 +189,7 @@ def gate_venv(root: Path, spec: EnvSpec, named: Mapping[Path, str]) -> GateVenv:
             wanted = [*_project_args(packages, editable=False), *others]
             venv.install(wanted, what=what)
         ready.write_text(redact(" ".join(wanted)) + "\n", encoding="utf-8")
-    for old in work.glob("gate-env-*"):
+    for old in home.glob("gate-env-*"):
         if old != path:
             shutil.rmtree(old, ignore_errors=True)
     return GateVenv(venv, reused, added)
