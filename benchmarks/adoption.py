@@ -1121,6 +1121,34 @@ def hatch_env(base: Path) -> dict[str, str]:
     return {"HATCH_DATA_DIR": str(base / "hatch")}
 
 
+#: hatchling and what it depends on: the build backend releases are built with today.
+TODAYS_BACKEND = ("hatchling", "packaging", "pathspec", "pluggy", "tomlkit", "trove-classifiers")
+
+
+def todays_backend(repo: Path, base: Path, *, locked: bool) -> dict[str, str]:
+    """hatchling as of today under the resolution cutoff (a uv configuration file with
+    ``exclude-newer-package``: uv has no variable for it). The week's hatchling (1.24 to 1.26)
+    wrote ``License-Expression`` under Metadata-Version 2.3, which PyPI took then and today's
+    twine and PyPI refuse: the artifacts are judged today, so they are built as a maintainer
+    builds them today (execnet, mkdocs, towncrier, pytest-metadata). Only for a project whose
+    build requires hatchling and that resolves under the cutoff (a locked one builds with
+    today's backend already)."""
+    try:
+        requires = tomllib.loads((repo / "pyproject.toml").read_text("utf-8"))["build-system"][
+            "requires"
+        ]
+    except (OSError, KeyError, TypeError, tomllib.TOMLDecodeError):
+        return {}
+    names = {re.split(r"[^A-Za-z0-9._-]", str(r).strip(), maxsplit=1)[0].lower() for r in requires}
+    if locked or "hatchling" not in names:
+        return {}
+    today = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    config = base / "uv.toml"
+    lines = [f'"{name}" = "{today}"' for name in TODAYS_BACKEND]
+    config.write_text("[exclude-newer-package]\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return {"UV_CONFIG_FILE": str(config)}
+
+
 def maintainer_signals() -> None:
     """The releases get the signal dispositions of a maintainer's shell: a shell starting a
     background job without job control (``cmd &`` in a script, nohup) has it ignore SIGINT and
@@ -1162,6 +1190,7 @@ def run_one(
             uploaded, locked=locked, pip=pip, tox_locked=locked and tox_reads_lock(repo)
         )
         | audit_env()
+        | todays_backend(repo, base, locked=locked)
     )
     code, output = releasekit(runner, repo, env, timeout, "init")
     if code == 0 and git(repo, "status", "--porcelain", runner=runner):
@@ -1253,7 +1282,11 @@ used and each project has a time limit. The environment is a maintainer's at rel
   that lists PyPI's files uploaded up to the cutoff and links to them. pip reads no
   configuration file (`PIP_CONFIG_FILE=/dev/null`): this machine's pip.conf adds local
   mirrors with newer files. Not pip's `--uploaded-prior-to`: the pips inside those tools
-  are older than it, and it refuses the local index the release goes to.
+  are older than it, and it refuses the local index the release goes to. The exception is
+  the build backend hatchling (and what it depends on), which resolves as of today
+  (`exclude-newer-package` in a `UV_CONFIG_FILE`): the week's hatchling wrote
+  `License-Expression` under Metadata-Version 2.3, which today's twine and PyPI refuse, and
+  the artifacts are judged today.
 - The embedded index the release goes to already has the pinned release's sdist and
   pure-Python wheels from PyPI, as a maintainer's index has the last release: verify compares
   the new wheels with them (a file the last release shipped must not go missing), and a key

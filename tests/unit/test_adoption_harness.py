@@ -16,6 +16,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from packaging.version import Version
 
 HARNESS = Path(__file__).resolve().parents[2] / "benchmarks" / "adoption.py"
 
@@ -72,6 +73,38 @@ def test_resolution_as_of_the_release_week(adoption: ModuleType) -> None:
         # click's tox environments install from the lock (uv sync --locked): none for them
         both = adoption.resolution_env(uploaded, locked=True, pip=pip, tox_locked=True)
         assert both == adoption.SEEDED_TOX | pip_env
+
+
+def test_hatchling_builds_as_of_today_under_the_cutoff(
+    adoption: ModuleType, tmp_path: Path
+) -> None:
+    """execnet 2.1.1's week resolved hatchling 1.24, which writes License-Expression under
+    Metadata-Version 2.3; today's twine refuses that wheel. Real uv, resolving from PyPI."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["hatchling>=1.8", "hatch-vcs"]\n'
+    )
+    env = adoption.todays_backend(repo, tmp_path, locked=False)
+    assert adoption.todays_backend(repo, tmp_path, locked=True) == {}  # built with today's
+    argv = [shutil.which("uv") or "uv", "pip", "compile", "--no-header", "-"]
+    week = {**os.environ, "UV_EXCLUDE_NEWER": "2024-05-15T00:00:00Z"}
+    versions = {}
+    for name, extra in (("week", {}), ("today", env)):
+        done = subprocess.run(
+            argv, input="hatchling\n", env=week | extra, capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0, done.stderr
+        versions[name] = Version(
+            next(
+                line.split("==")[1]
+                for line in done.stdout.splitlines()
+                if line.startswith("hatchling==")
+            )
+        )
+    assert versions["week"] < Version("1.27") <= versions["today"]
+    (repo / "pyproject.toml").write_text('[build-system]\nrequires = ["setuptools>=61"]\n')
+    assert adoption.todays_backend(repo, tmp_path, locked=False) == {}
 
 
 def test_resolution_is_never_older_than_the_python_of_the_run(adoption: ModuleType) -> None:
