@@ -133,7 +133,7 @@ def doctor(root: Path, to: str | None, reporter: Reporter) -> int:
     from .alerts import alert_problems
     from .context import Context
     from .journal import Journal
-    from .steps.preflight import problems
+    from .steps.preflight import behind_releases, problems
     from .steps.verify import audit_installed
     from .targets import resolve_target
     from .workspace import load_workspace
@@ -160,6 +160,9 @@ def doctor(root: Path, to: str | None, reporter: Reporter) -> int:
                 if "already exists" in what or " is already on " in what:
                     continue  # the current version being released already is no problem here
                 found.append(f"{what} -- {fix}")
+            behind = behind_releases(ctx)
+            if behind is not None:
+                found.append(" -- ".join(behind))
             found.extend(f"{what} -- {fix}" for what, fix in audit_installed(ctx))
             found.extend(f"{what} -- {fix}" for what, fix in alert_problems(config.alerts))
     except (ConfigError, ReleasekitError) as exc:

@@ -186,12 +186,13 @@ def tag_matcher(fmt: str, name: str | None = None) -> Callable[[str], Version | 
 
 
 def latest_version_tag(
-    root: Path, fmt: str, *, name: str | None = None
+    root: Path, fmt: str, *, name: str | None = None, merged: bool = True
 ) -> tuple[str, Version] | None:
-    """The highest-versioned tag reachable from HEAD that ``fmt`` could have made, or None."""
+    """The highest-versioned tag that ``fmt`` could have made, or None: of those reachable from
+    HEAD, or (``merged=False``) of all, a release made on another branch too."""
     version_of = tag_matcher(fmt, name)
     best: tuple[str, Version] | None = None
-    for tag in _git_lines(root, "tag", "--merged", "HEAD"):
+    for tag in _git_lines(root, "tag", *(["--merged", "HEAD"] if merged else [])):
         version = version_of(tag)
         if version is not None and (best is None or version > best[1]):
             best = (tag, version)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from releasekit.git import Git
 
-from ..conftest import Sandbox, assert_one_error_line, free_port, git, wait_until
+from ..conftest import Sandbox, assert_one_error_line, free_port, git, make_sandbox, wait_until
 from ..unit.test_preflight_target import http_server, pypi_token, website
 
 
@@ -241,3 +241,29 @@ def test_doctor_reports_every_problem_even_when_the_remote_is_unreachable(
     assert any("cannot reach git remote 'origin'" in line for line in errors), done.stderr
     assert "Traceback" not in done.stderr
     assert sandbox.snapshot() == before
+
+
+def test_a_version_behind_its_releases_is_found_by_doctor(tmp_path: Path) -> None:
+    """click's main stays at 8.5.0.dev while 8.5.0 is released from its stable branch: doctor
+    said ready, and `release patch` stopped on the tag. doctor now names it, and both say what
+    to release instead, which then releases."""
+    sb = make_sandbox(tmp_path, "shape-flask")  # 3.1.1.dev, flit_core, CHANGES.rst
+    sb.git("switch", "-q", "-c", "stable")
+    pyproject = sb.repo / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"3.1.1.dev"', '"3.1.1"'))
+    sb.git("commit", "-qam", "Release 3.1.1")
+    sb.git("tag", "3.1.1")
+    sb.git("switch", "-q", "main")
+    sb.git("push", "-q", "origin", "main", "stable", "3.1.1")
+    before = sb.snapshot()
+    doctor = sb.run("doctor")
+    assert doctor.returncode == 3
+    line = assert_one_error_line(doctor, "version 3.1.1.dev is behind its releases", "(3.1.1)")
+    assert "`releasekit release 3.1.2` (or 3.2.0)" in line
+    refused = sb.run("release", "patch", "--to", "local", "--yes")
+    assert refused.returncode == 3
+    line = assert_one_error_line(refused, "tag 3.1.1 already exists")
+    assert "after the newest tag 3.1.1: `releasekit release 3.1.2` (or 3.2.0)" in line
+    assert sb.snapshot() == before
+    sb.run("release", "3.1.2", "--to", "local", "--yes", check=True)
+    assert sb.git("tag", "--points-at", "HEAD").split() == ["3.1.2"]

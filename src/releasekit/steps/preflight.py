@@ -14,7 +14,8 @@ from .. import apicheck
 from .. import git as gitmod
 from ..errors import PreflightError, ReleasekitError
 from ..index import list_files
-from ..tags import tag_names
+from ..tags import effective_tag_format, format_tag, latest_version_tag, tag_names
+from ..versioning import next_version
 from .base import Facts, Plan, Problem, Step
 from .preflight_remote import remote_problems
 from .preflight_target import not_an_index, token_host_mismatch
@@ -22,7 +23,7 @@ from .preflight_target import not_an_index, token_host_mismatch
 if TYPE_CHECKING:
     from ..context import Context
 
-__all__ = ["PreflightStep", "no_repository", "problems", "tag_names"]
+__all__ = ["PreflightStep", "behind_releases", "no_repository", "problems", "tag_names"]
 
 
 def no_repository(repo: gitmod.Git) -> Problem | None:
@@ -75,9 +76,51 @@ def _git_checks(ctx: Context) -> Iterator[Problem]:
         if repo.tag_sha(tag):
             yield (
                 f"tag {tag} already exists",
-                "choose another version, or delete the tag if it "
-                "was made by mistake (`git tag -d " + tag + "`)",
+                f"{_after_newest(ctx)}, or delete the tag if it was made by mistake "
+                f"(`git tag -d {tag}`)",
             )
+
+
+def _after_newest(ctx: Context) -> str:
+    """What to release instead of a version whose tag exists: one after the newest release,
+    wherever it was tagged (click releases from a stable branch; its main stays at the dev
+    version of the release that branch made)."""
+    names = [p.name for p in ctx.workspace.packages]
+    fmt, _ = effective_tag_format(ctx.root, ctx.config, names)
+    newest = latest_version_tag(ctx.root, fmt, name=names[0], merged=False)
+    if newest is None:
+        return "choose another version"
+    try:
+        patch, minor = (next_version(str(newest[1]), bump) for bump in ("patch", "minor"))
+    except ReleasekitError:
+        return "choose another version"
+    return (
+        f"release a version after the newest tag {newest[0]}: `releasekit release {patch}` "
+        f"(or {minor})"
+    )
+
+
+def behind_releases(ctx: Context) -> Problem | None:
+    """For doctor, which knows no BUMP: the tree's version is behind its releases when the
+    least release it leads to (its patch: the final of a dev or pre version) is tagged already,
+    so ``release patch`` (and ``minor`` on a dev version) cannot go ahead. click's main at
+    ``8.5.0.dev`` after 8.5.0 was released from its stable branch; build's ``1.5.0`` after
+    1.5.1 was rolled back in the tree and left tagged."""
+    try:
+        version = ctx.workspace.next_version("patch")
+    except ReleasekitError:
+        return None
+    names = [p.name for p in ctx.workspace.packages]
+    fmt, _ = effective_tag_format(ctx.root, ctx.config, names)
+    repo = gitmod.Git(ctx.root)
+    for tag in dict.fromkeys(format_tag(fmt, name, version) for name in names):
+        if repo.tag_sha(tag):
+            return (
+                f"the project's version {ctx.workspace.version} is behind its releases: the "
+                f"least release it leads to, {version}, is tagged already ({tag})",
+                f"{_after_newest(ctx)}; or set the project's version past {version}",
+            )
+    return None
 
 
 def _remote_checks(ctx: Context) -> Iterator[Problem]:
