@@ -244,13 +244,18 @@ def test_doctor_reports_every_problem_even_when_the_remote_is_unreachable(
 
 
 def test_a_version_behind_its_releases_is_found_by_doctor(tmp_path: Path) -> None:
-    """click's main stays at 8.5.0.dev while 8.5.0 is released from its stable branch: doctor
-    said ready, and `release patch` stopped on the tag. doctor now names it, and both say what
-    to release instead, which then releases."""
+    """click's main stays at 8.5.0.dev, its CHANGES.md at "Version 8.5.0 / Unreleased", while
+    8.5.0 is released from its stable branch: doctor said ready, `release patch` stopped on the
+    tag, and `release 8.5.1` listed 8.5.0's changes as 8.5.1's. doctor and preflight now say
+    so, with what to do; done, the release is right."""
     sb = make_sandbox(tmp_path, "shape-flask")  # 3.1.1.dev, flit_core, CHANGES.rst
     sb.git("switch", "-q", "-c", "stable")
-    pyproject = sb.repo / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text().replace('"3.1.1.dev"', '"3.1.1"'))
+    for name, old, new in (
+        ("pyproject.toml", '"3.1.1.dev"', '"3.1.1"'),
+        ("CHANGES.rst", "Unreleased", "Released 2026-01-02"),
+    ):
+        path = sb.repo / name
+        path.write_text(path.read_text().replace(old, new, 1))
     sb.git("commit", "-qam", "Release 3.1.1")
     sb.git("tag", "3.1.1")
     sb.git("switch", "-q", "main")
@@ -258,12 +263,24 @@ def test_a_version_behind_its_releases_is_found_by_doctor(tmp_path: Path) -> Non
     before = sb.snapshot()
     doctor = sb.run("doctor")
     assert doctor.returncode == 3
-    line = assert_one_error_line(doctor, "version 3.1.1.dev is behind its releases", "(3.1.1)")
-    assert "`releasekit release 3.1.2` (or 3.2.0)" in line
+    errors = [line for line in doctor.stderr.splitlines() if line.startswith("ERROR")]
+    assert len(errors) == 2, doctor.stderr
+    assert "version 3.1.1.dev is behind its releases" in errors[1]
+    assert "`releasekit release 3.1.2` (or 3.2.0)" in errors[1]
+    changelog = "CHANGES.rst: the entry of unreleased changes is headed 3.1.1, a version released"
+    assert changelog in errors[0] and "`git merge 3.1.1`" in errors[0]
     refused = sb.run("release", "patch", "--to", "local", "--yes")
     assert refused.returncode == 3
     line = assert_one_error_line(refused, "tag 3.1.1 already exists")
     assert "after the newest tag 3.1.1: `releasekit release 3.1.2` (or 3.2.0)" in line
+    refused = sb.run("release", "3.1.2", "--to", "local", "--yes")
+    assert refused.returncode == 3
+    assert_one_error_line(refused, changelog, "would list 3.1.1's changes again")
     assert sb.snapshot() == before
-    sb.run("release", "3.1.2", "--to", "local", "--yes", check=True)
+    sb.git("merge", "-q", "3.1.1")  # what the error says
+    sb.git("push", "-q", "origin", "main")
+    sb.run("release", "patch", "--to", "local", "--yes", check=True)
     assert sb.git("tag", "--points-at", "HEAD").split() == ["3.1.2"]
+    text = (sb.repo / "CHANGES.rst").read_text()
+    assert text.index("Version 3.1.2") < text.index("Version 3.1.1\n---")
+    assert "Version 3.1.1\n-------------\n\nReleased 2026-01-02\n" in text

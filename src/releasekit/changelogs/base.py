@@ -93,6 +93,10 @@ class Changelog(abc.ABC):
             except ConfigError as exc:  # not UTF-8, unreadable: found before anything changes
                 yield (exc.message, exc.hint or "")
 
+    def pending_version(self) -> str | None:
+        """The version the entry of unreleased changes is headed with, if the kind has one."""
+        return None
+
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 

@@ -415,6 +415,20 @@ class TextFile(Changelog):
     def touched(self) -> list[str]:
         return [self.rel(self.file)]
 
+    def pending_version(self) -> str | None:
+        """The version of an entry marked unreleased (``Version 8.5.0`` over ``Unreleased``)."""
+        if not self.file.is_file():
+            return None
+        lines = read_encoded(self.file, self.encodings)[0].splitlines()
+        entries = release_entries(lines, self.markdown)
+        if not entries:
+            return None
+        stop = entries[1].start if len(entries) > 1 else len(lines)
+        first = _first_line(lines, entries[0].end, stop)
+        marked = first is not None and UNRELEASED.fullmatch(lines[first].strip(" *_()[]"))
+        version = VERSION.search(entries[0].text)
+        return version.group(1) if version and (marked or pending(entries[0].text)) else None
+
     def rewrite(self, text: str, release: ReleaseInfo) -> tuple[str, str]:
         """``(new text, notes)``: the file's ``text`` with an entry for ``release``."""
         return release_text(text, release, markdown=self.markdown)

@@ -12,10 +12,12 @@ import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from packaging.version import InvalidVersion, Version
+
 from ..changelogs import Changelog, ReleaseInfo, Towncrier, commits_since, resolve
 from ..errors import ConfigError
 from ..git import Git
-from ..tags import last_release_tag, tag_names
+from ..tags import effective_tag_format, format_tag, last_release_tag, tag_names
 from .base import Facts, Plan, Problem, Step, StepRecord
 
 if TYPE_CHECKING:
@@ -63,6 +65,34 @@ def fragment_problems(ctx: Context) -> Iterator[Problem]:
         )
 
 
+def _same(one: str, other: str) -> bool:
+    try:
+        return Version(one) == Version(other)
+    except InvalidVersion:
+        return one == other
+
+
+def _released_already(ctx: Context, kind: Changelog) -> Iterator[Problem]:
+    """The unreleased entry is headed with a version released already, elsewhere: click's main
+    says "Version 8.5.0 / Unreleased" after 8.5.0 was released from its stable branch, and
+    released as 8.5.1 that entry would list 8.5.0's changes again."""
+    named = kind.pending_version()
+    if named is None or kind.path is None or _same(named, ctx.version):
+        return
+    names = [p.name for p in ctx.workspace.packages]
+    fmt, _ = effective_tag_format(ctx.root, ctx.config, names)
+    repo = Git(ctx.root)
+    for tag in dict.fromkeys(format_tag(fmt, name, named) for name in names):
+        if repo.tag_sha(tag):
+            yield (
+                f"{kind.rel(kind.path)}: the entry of unreleased changes is headed {named}, a "
+                f"version released already (tag {tag}): released under another version, it "
+                f"would list {named}'s changes again",
+                f"bring the release of {named} into this branch (`git merge {tag}`), or head the "
+                "entry with the version to release",
+            )
+
+
 def _restore(ctx: Context, base: str, paths: list[str]) -> None:
     """Put ``paths`` back as they were at ``base`` (files the release created are removed)."""
     repo = Git(ctx.root)
@@ -94,8 +124,10 @@ class ChangelogStep(Step):
 
     def check(self, ctx: Context) -> Iterator[Problem]:
         if self.skip_reason(ctx) is None:
-            yield from self._kind(ctx).check()
+            kind = self._kind(ctx)
+            yield from kind.check()
             yield from fragment_problems(ctx)
+            yield from _released_already(ctx, kind)
 
     def apply(self, ctx: Context) -> Facts:
         kind = self._kind(ctx)
