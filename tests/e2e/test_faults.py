@@ -254,3 +254,22 @@ def test_a_file_missing_from_the_index_after_upload_fails_at_once(tmp_path: Path
     assert "--resume" in line
     assert done.returncode == 5
     assert sandbox.remote_git("tag") == ""  # nothing tagged or pushed
+
+
+def test_verify_published_downloads_from_the_target_index_only(tmp_path: Path) -> None:
+    """A pip.conf with find-links or extra-index-url (a company mirror; this machine's
+    wheelhouse has tomli 2.4.1) gave pip that place's wheel of the version just released, more
+    specific than the uploaded py3-none-any one, and the check called it someone else's
+    upload. pip now reads no configuration file there, and no variable adds a place to look."""
+    sandbox = _sandbox(tmp_path, "simple")
+    wheelhouse = tmp_path / "wheelhouse"
+    wheelhouse.mkdir()
+    other = "simple_pkg-1.1.0-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"
+    (wheelhouse / other).write_bytes(b"a wheel that was never uploaded")
+    config = tmp_path / "pip.conf"
+    config.write_text(f"[global]\nfind-links = {wheelhouse}\n")
+    env = {"PIP_CONFIG_FILE": str(config), "PIP_FIND_LINKS": str(wheelhouse)}
+    sandbox.run("release", "minor", "--yes", env=env, check=True)
+    assert "v1.1.0" in sandbox.remote_git("tag")
+    verified = sandbox.step_facts("verify-published")["verified"]
+    assert verified and other not in verified

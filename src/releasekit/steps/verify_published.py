@@ -3,6 +3,7 @@ pip downloads must have the sha256 of the files built here; the smoke command mu
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from pathlib import Path
@@ -19,6 +20,16 @@ if TYPE_CHECKING:
 
 __all__ = ["VerifyPublishedStep"]
 
+#: pip with no configuration file and none of the variables that add places to look: a pip.conf
+#: with ``extra-index-url`` or ``find-links`` (a company mirror, this machine's wheelhouse) gave
+#: pip a tomli 2.4.1 wheel from there, not the one just uploaded, and the check called it
+#: someone else's upload. Proxies (``HTTPS_PROXY``) and ``PIP_CERT`` still apply.
+ONLY_THE_INDEX: dict[str, str | None] = {
+    "PIP_CONFIG_FILE": os.devnull,
+    **dict.fromkeys(
+        ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS", "PIP_NO_INDEX", "PIP_CONSTRAINT")
+    ),
+}
 #: Looks at a remote index's page for the new files: public indexes take a moment to show an
 #: upload. The embedded index is looked at once: what it does not list, it does not have.
 ATTEMPTS = 6
@@ -78,7 +89,9 @@ class VerifyPublishedStep(Step):
             dest,
             *(f"{p.name}=={ctx.version}" for p in ctx.workspace.packages),
         ]
-        process.run(argv, what=f"downloading {ctx.version} from {ctx.target.name}")
+        process.run(
+            argv, env=ONLY_THE_INDEX, what=f"downloading {ctx.version} from {ctx.target.name}"
+        )
 
     def apply(self, ctx: Context) -> Facts:
         work = ctx.release_dir / "from-index"
