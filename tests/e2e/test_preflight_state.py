@@ -268,7 +268,7 @@ def test_a_version_behind_its_releases_is_found_by_doctor(tmp_path: Path) -> Non
     assert "version 3.1.1.dev is behind its releases" in errors[1]
     assert "`releasekit release 3.1.2` (or 3.2.0)" in errors[1]
     changelog = "CHANGES.rst: the entry of unreleased changes is headed 3.1.1, a version released"
-    assert changelog in errors[0] and "`git merge 3.1.1`" in errors[0]
+    assert changelog in errors[0] and "(`git merge 3.1.1`)" in errors[0]
     refused = sb.run("release", "patch", "--to", "local", "--yes")
     assert refused.returncode == 3
     line = assert_one_error_line(refused, "tag 3.1.1 already exists")

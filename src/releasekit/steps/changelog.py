@@ -88,8 +88,9 @@ def _released_already(ctx: Context, kind: Changelog) -> Iterator[Problem]:
                 f"{kind.rel(kind.path)}: the entry of unreleased changes is headed {named}, a "
                 f"version released already (tag {tag}): released under another version, it "
                 f"would list {named}'s changes again",
-                f"bring the release of {named} into this branch (`git merge {tag}`), or head the "
-                "entry with the version to release",
+                f"merge the branch that released {named} (`git merge {tag}`); if {named} was "
+                "released from here, mark its entry released (its date for the 'unreleased') and "
+                "release again: the next entry is written from the commits since",
             )
 
 
