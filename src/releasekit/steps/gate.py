@@ -235,7 +235,7 @@ class GateStep(Step):
         if spec.kind == "venv":
             deps = spec.requirements_source or "no test dependencies found"
             actions.append(
-                f"venv under .releasekit/work/: the project (-e .), pytest, {deps}"
+                f"venv in releasekit's cache (outside the tree): the project (-e .), pytest, {deps}"
                 + (", pytest-releasekit" if spec.plugin else "")
             )
             actions += [
