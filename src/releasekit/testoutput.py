@@ -35,6 +35,10 @@ _FINAL = re.compile(
 _TOX_SPAWN = re.compile(r"^[\w.-]+: Exception running subprocess .+$")
 _MAX_NAMED = 3
 _NO_MODULE = re.compile(r"No module named '(?P<name>[\w.]+)'")
+#: A test skipped or expected to fail, with its reason: not why the run failed (pytest-xdist's
+#: ``SKIPPED [3] ...: could not import 'pexpect': No module named 'pexpect'`` beside failures
+#: that have nothing to do with pexpect).
+_NOT_A_FAILURE = re.compile(r"^(?:SKIPPED|XFAIL|XPASS)\b|\b(?:SKIPPED|XFAIL) \(")
 _UNKNOWN_OPTIONS = re.compile(r"error: unrecognized arguments: (?P<options>.+)")
 _NO_FIXTURE = re.compile(r"fixture '(?P<name>\w+)' not found")
 #: Fixtures of well-known pytest plugins, by the distribution that provides them.
@@ -126,7 +130,7 @@ def missing_dependency_hint(output: str, root: Path) -> str | None:
     """How to fix a run that failed for want of a dependency: a module the tests import that
     neither the tree nor the environment has, an option of a pytest plugin not installed, or a
     fixture nothing provides (a well-known plugin's named: ``mocker`` is pytest-mock's)."""
-    text = "\n".join(_lines(output))
+    text = "\n".join(line for line in _lines(output) if not _NOT_A_FAILURE.search(line))
     options = _UNKNOWN_OPTIONS.search(text)
     if options:
         named = options.group("options").split()[0]

@@ -223,3 +223,25 @@ def test_failure_digest_names_the_tests_unittest_reports() -> None:
         "ERROR test_util.UtilTestCase.test_package_data; "
         "FAILED (failures=1, errors=1, skipped=21)"
     ), digest
+
+
+XDIST_FAILURE = """\
+testing/acceptance_test.py::TestGroupScope::test_by_module FAILED
+testing/test_lf.py::test_fail SKIPPED (could not import 'pexpect': No module named 'pexpect')
+=========================== short test summary info ============================
+SKIPPED [3] pytester.py:1554: could not import 'pexpect': No module named 'pexpect'
+XFAIL testing/test_remote.py::test_x - reason: No module named 'execnet.gateway_io'
+FAILED testing/acceptance_test.py::test_by_module - AssertionError: assert {'gw1': 3}
+============ 1 failed, 215 passed, 6 skipped, 10 xfailed in 147.71s ============
+"""
+
+
+def test_a_skipped_test_s_missing_module_is_not_why_the_run_failed(tmp_path: Path) -> None:
+    """pytest-xdist's tox run: three tests skip without pexpect, five fail on assertions; the
+    hint blamed pexpect."""
+    assert missing_dependency_hint(XDIST_FAILURE, tmp_path) is None
+    failed = XDIST_FAILURE.replace(
+        "AssertionError: assert {'gw1': 3}", "ModuleNotFoundError: No module named 'pexpect'"
+    )
+    hint = missing_dependency_hint(failed, tmp_path)
+    assert hint is not None and hint.startswith("the tests import pexpect,")
