@@ -1121,8 +1121,10 @@ def hatch_env(base: Path) -> dict[str, str]:
     return {"HATCH_DATA_DIR": str(base / "hatch")}
 
 
-#: hatchling and what it depends on: the build backend releases are built with today.
-TODAYS_BACKEND = ("hatchling", "packaging", "pathspec", "pluggy", "tomlkit", "trove-classifiers")
+#: The build backend releases are built with today: hatchling, and the one of its dependencies
+#: whose lower bound a 2023 cutoff lacks (packaging>=24.2). Not the others (pluggy, pathspec):
+#: the cutoff holds for the tests, and traitlets' mypy tests failed under today's pluggy.
+TODAYS_BACKEND = ("hatchling", "packaging")
 
 
 def todays_backend(repo: Path, base: Path, *, locked: bool) -> dict[str, str]:
