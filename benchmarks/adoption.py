@@ -1285,7 +1285,8 @@ used and each project has a time limit. The environment is a maintainer's at rel
   configuration file (`PIP_CONFIG_FILE=/dev/null`): this machine's pip.conf adds local
   mirrors with newer files. Not pip's `--uploaded-prior-to`: the pips inside those tools
   are older than it, and it refuses the local index the release goes to. The exception is
-  the build backend hatchling (and what it depends on), which resolves as of today
+  the build backend hatchling (with packaging, which it needs newer than a 2023
+  cutoff has), which resolves as of today
   (`exclude-newer-package` in a `UV_CONFIG_FILE`): the week's hatchling wrote
   `License-Expression` under Metadata-Version 2.3, which today's twine and PyPI refuse, and
   the artifacts are judged today.
