@@ -1123,7 +1123,7 @@ def hatch_env(base: Path) -> dict[str, str]:
 
 #: The build backend releases are built with today: hatchling, and the one of its dependencies
 #: whose lower bound a 2023 cutoff lacks (packaging>=24.2). Not the others (pluggy, pathspec):
-#: the cutoff holds for the tests, and traitlets' mypy tests failed under today's pluggy.
+#: the cutoff holds for everything else the tests install.
 TODAYS_BACKEND = ("hatchling", "packaging")
 
 
