@@ -1337,7 +1337,8 @@ def table(outcomes: list[Outcome]) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for o in outcomes:
-        error = o.error.replace("|", "\\|").replace("\n", " ")
+        # brackets escaped: "[cmd2 [cmd2_opts] ...]" (invoke's usage) is no link to mkdocs
+        error = re.sub(r"([|\[\]])", r"\\\1", o.error).replace("\n", " ")
         if len(error) > 300:
             error = error[:297] + "..."
         rows.append(

@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import importlib.util
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -522,3 +523,13 @@ def test_the_repository_drops_egg_info_the_build_wrote_but_keeps_the_tests_data(
     assert {"tests/funny/funny.egg-info", "tests/fake_dists/bacon-0.1.egg-info/PKG-INFO"} <= tracked
     assert not (repo / "pkg.egg-info").exists() and not (repo / "src/pkg.egg-info").exists()
     assert not (repo / "PKG-INFO").exists()
+
+
+def test_an_error_line_in_the_table_is_text_not_markdown(adoption: ModuleType) -> None:
+    """invoke's setup.py usage ("[cmd1_opts] [cmd2 [cmd2_opts] ...]") was a cross-reference to
+    mkdocs, whose strict build failed; a "|" ended the cell."""
+    invoke = adoption.Project("invoke", "2.2.0", "{version}")
+    error = "ERROR usage: [global_opts] cmd1 [cmd1_opts] [cmd2 [cmd2_opts] ...] | or"
+    row = adoption.table([adoption.Outcome(invoke, result="failed", error=error)]).splitlines()[-1]
+    assert r"\[cmd2 \[cmd2_opts\] ...\] \| or" in row
+    assert len(re.findall(r"(?<!\\)\|", row)) == 8  # seven cells, none from the error line
