@@ -602,6 +602,12 @@ def tox_reads_lock(repo: Path) -> bool:
     )
 
 
+def resolution_cutoff(uploaded: dt.datetime) -> dt.datetime:
+    """``RESOLVE_DAYS`` after the sdist's upload, never before the run's Python was released."""
+    floor = PYTHON_RELEASED[sys.version_info[:2]]
+    return max(uploaded + dt.timedelta(days=RESOLVE_DAYS), floor).astimezone(dt.UTC)
+
+
 def resolution_env(
     uploaded: dt.datetime, *, locked: bool, pip: CutoffIndex, tox_locked: bool = False
 ) -> dict[str, str]:
@@ -617,8 +623,7 @@ def resolution_env(
     lock get it, tox's through its ``set_env`` (ftfy's and portalocker's tox environments
     resolve their own test dependencies), unless they install from the lock (``tox_locked``).
     The cutoff is never before the run's Python was released (:data:`PYTHON_RELEASED`)."""
-    floor = PYTHON_RELEASED[sys.version_info[:2]]
-    cutoff = max(uploaded + dt.timedelta(days=RESOLVE_DAYS), floor).astimezone(dt.UTC)
+    cutoff = resolution_cutoff(uploaded)
     stamp = cutoff.strftime("%Y-%m-%dT%H:%M:%SZ")
     pip_env = {"PIP_INDEX_URL": pip.url(cutoff), "PIP_CONFIG_FILE": os.devnull}
     if locked and tox_locked:
@@ -1121,13 +1126,13 @@ def hatch_env(base: Path) -> dict[str, str]:
     return {"HATCH_DATA_DIR": str(base / "hatch")}
 
 
-#: The build backend releases are built with today: hatchling, and the one of its dependencies
-#: whose lower bound a 2023 cutoff lacks (packaging>=24.2). Not the others (pluggy, pathspec):
-#: the cutoff holds for everything else the tests install.
-TODAYS_BACKEND = ("hatchling", "packaging")
+#: hatchling 1.27 and later need packaging>=24.2, uploaded 2024-11-08: under an earlier cutoff
+#: packaging resolves as of the day after, not today (today's packaging failed traitlets'
+#: pytest-mypy-testing cases in verify; 24.2 does not). The rest keeps the cutoff.
+HATCHLING_PACKAGING = dt.datetime(2024, 11, 9, tzinfo=dt.UTC)
 
 
-def todays_backend(repo: Path, base: Path, *, locked: bool) -> dict[str, str]:
+def todays_backend(repo: Path, base: Path, *, locked: bool, cutoff: dt.datetime) -> dict[str, str]:
     """hatchling as of today under the resolution cutoff (a uv configuration file with
     ``exclude-newer-package``: uv has no variable for it). The week's hatchling (1.24 to 1.26)
     wrote ``License-Expression`` under Metadata-Version 2.3, which PyPI took then and today's
@@ -1144,9 +1149,11 @@ def todays_backend(repo: Path, base: Path, *, locked: bool) -> dict[str, str]:
     names = {re.split(r"[^A-Za-z0-9._-]", str(r).strip(), maxsplit=1)[0].lower() for r in requires}
     if locked or "hatchling" not in names:
         return {}
-    today = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    dates = {"hatchling": dt.datetime.now(dt.UTC)}
+    if cutoff < HATCHLING_PACKAGING:
+        dates["packaging"] = HATCHLING_PACKAGING
     config = base / "uv.toml"
-    lines = [f'"{name}" = "{today}"' for name in TODAYS_BACKEND]
+    lines = [f'"{name}" = "{when:%Y-%m-%dT%H:%M:%SZ}"' for name, when in dates.items()]
     config.write_text("[exclude-newer-package]\n" + "\n".join(lines) + "\n", encoding="utf-8")
     return {"UV_CONFIG_FILE": str(config)}
 
@@ -1192,7 +1199,7 @@ def run_one(
             uploaded, locked=locked, pip=pip, tox_locked=locked and tox_reads_lock(repo)
         )
         | audit_env()
-        | todays_backend(repo, base, locked=locked)
+        | todays_backend(repo, base, locked=locked, cutoff=resolution_cutoff(uploaded))
     )
     code, output = releasekit(runner, repo, env, timeout, "init")
     if code == 0 and git(repo, "status", "--porcelain", runner=runner):
@@ -1285,8 +1292,8 @@ used and each project has a time limit. The environment is a maintainer's at rel
   configuration file (`PIP_CONFIG_FILE=/dev/null`): this machine's pip.conf adds local
   mirrors with newer files. Not pip's `--uploaded-prior-to`: the pips inside those tools
   are older than it, and it refuses the local index the release goes to. The exception is
-  the build backend hatchling (with packaging, which it needs newer than a 2023
-  cutoff has), which resolves as of today
+  the build backend hatchling, which resolves as of today (and packaging, which it needs
+  at 24.2, as of that release where the cutoff is earlier)
   (`exclude-newer-package` in a `UV_CONFIG_FILE`): the week's hatchling wrote
   `License-Expression` under Metadata-Version 2.3, which today's twine and PyPI refuse, and
   the artifacts are judged today.

@@ -86,8 +86,10 @@ def test_hatchling_builds_as_of_today_under_the_cutoff(
     (repo / "pyproject.toml").write_text(
         '[build-system]\nrequires = ["hatchling>=1.8", "hatch-vcs"]\n'
     )
-    env = adoption.todays_backend(repo, tmp_path, locked=False)
-    assert adoption.todays_backend(repo, tmp_path, locked=True) == {}  # built with today's
+    week_of = dt.datetime(2024, 5, 15, tzinfo=dt.UTC)
+    env = adoption.todays_backend(repo, tmp_path, locked=False, cutoff=week_of)
+    locked = adoption.todays_backend(repo, tmp_path, locked=True, cutoff=week_of)
+    assert locked == {}  # built with today's
     argv = [shutil.which("uv") or "uv", "pip", "compile", "--no-header", "-"]
     week = {**os.environ, "UV_EXCLUDE_NEWER": "2024-05-15T00:00:00Z"}
     versions = {}
@@ -96,16 +98,17 @@ def test_hatchling_builds_as_of_today_under_the_cutoff(
             argv, input="hatchling\n", env=week | extra, capture_output=True, text=True, check=False
         )
         assert done.returncode == 0, done.stderr
-        versions[name] = Version(
-            next(
-                line.split("==")[1]
-                for line in done.stdout.splitlines()
-                if line.startswith("hatchling==")
-            )
-        )
+        pins = dict(line.split("==") for line in done.stdout.splitlines() if "==" in line)
+        versions[name] = Version(pins["hatchling"])
+        versions[f"{name} packaging"] = Version(pins["packaging"])
     assert versions["week"] < Version("1.27") <= versions["today"]
+    # packaging as of hatchling's need (24.2), not today's: the tests get it too
+    assert versions["today packaging"] == Version("24.2")
+    later = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    config = adoption.todays_backend(repo, tmp_path, locked=False, cutoff=later)["UV_CONFIG_FILE"]
+    assert "packaging" not in Path(config).read_text()  # the cutoff has it already
     (repo / "pyproject.toml").write_text('[build-system]\nrequires = ["setuptools>=61"]\n')
-    assert adoption.todays_backend(repo, tmp_path, locked=False) == {}
+    assert adoption.todays_backend(repo, tmp_path, locked=False, cutoff=week_of) == {}
 
 
 def test_resolution_is_never_older_than_the_python_of_the_run(adoption: ModuleType) -> None:
