@@ -62,6 +62,7 @@ from cutoff_index import CutoffIndex
 from packaging.version import Version
 
 from releasekit.process import OUTER_ENVIRONMENT
+from releasekit.testreqs import requirement_name
 
 HERE = Path(__file__).resolve().parent
 DOC = HERE.parent / "docs" / "adoption.md"
@@ -1146,8 +1147,7 @@ def todays_backend(repo: Path, base: Path, *, locked: bool, cutoff: dt.datetime)
         ]
     except (OSError, KeyError, TypeError, tomllib.TOMLDecodeError):
         return {}
-    names = {re.split(r"[^A-Za-z0-9._-]", str(r).strip(), maxsplit=1)[0].lower() for r in requires}
-    if locked or "hatchling" not in names:
+    if locked or "hatchling" not in {requirement_name(str(r)) for r in requires}:
         return {}
     dates = {"hatchling": dt.datetime.now(dt.UTC)}
     if cutoff < HATCHLING_PACKAGING:

@@ -153,11 +153,12 @@ def effective_tag_format(root: Path, config: Config, names: Sequence[str]) -> tu
     return default_tag_format(per_package), "default: no release tags yet"
 
 
-def tag_names(ctx: Context) -> list[str]:
-    """The release's tags: one per package when the format names the package, else one."""
+def tag_names(ctx: Context, version: str | None = None) -> list[str]:
+    """The tags of the release of ``version`` (default: the one being released): one per
+    package when the format names the package, else one."""
     names = [p.name for p in ctx.workspace.packages]
     fmt, _ = effective_tag_format(ctx.root, ctx.config, names)
-    tags = [format_tag(fmt, p.name, ctx.version) for p in ctx.workspace.packages]
+    tags = [format_tag(fmt, name, version or ctx.version) for name in names]
     return list(dict.fromkeys(tags))  # "v{version}" for a workspace is one tag, not two
 
 

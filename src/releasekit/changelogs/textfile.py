@@ -207,6 +207,16 @@ def _new_heading(lines: list[str], markdown: bool) -> Heading:
     return Heading(0, 0, "", char=char)
 
 
+def _unreleased_mark(lines: list[str], entries: list[Heading]) -> int | None:
+    """The first line under the latest entry's heading when it marks the entry unreleased
+    (Flask's ``Unreleased`` under ``Version 3.1.1``), else None."""
+    stop = entries[1].start if len(entries) > 1 else len(lines)
+    first = _first_line(lines, entries[0].end, stop)
+    if first is not None and UNRELEASED.fullmatch(lines[first].strip(" *_()[]")):
+        return first
+    return None
+
+
 def release_text(text: str, release: ReleaseInfo, *, markdown: bool) -> tuple[str, str]:
     """``(new text, notes)``: ``text`` with an entry for ``release``."""
     lines = text.splitlines()
@@ -220,10 +230,9 @@ def release_text(text: str, release: ReleaseInfo, *, markdown: bool) -> tuple[st
     if inline is not None:
         return inline
     if latest is not None:
-        first = _first_line(lines, latest.end, stop)
-        marked_body = first is not None and UNRELEASED.fullmatch(lines[first].strip(" *_()[]"))
-        if pending(latest.text) or marked_body:
-            return _release_pending(lines, entries, first if marked_body else None, release)
+        marked = _unreleased_mark(lines, entries)
+        if pending(latest.text) or marked is not None:
+            return _release_pending(lines, entries, marked, release)
         if version is not None and version.group(1) == release.version:
             written = "\n".join(lines[latest.end : stop])
             return text, written.strip() + "\n"  # the entry is already written
@@ -423,11 +432,9 @@ class TextFile(Changelog):
         entries = release_entries(lines, self.markdown)
         if not entries:
             return None
-        stop = entries[1].start if len(entries) > 1 else len(lines)
-        first = _first_line(lines, entries[0].end, stop)
-        marked = first is not None and UNRELEASED.fullmatch(lines[first].strip(" *_()[]"))
         version = VERSION.search(entries[0].text)
-        return version.group(1) if version and (marked or pending(entries[0].text)) else None
+        marked = pending(entries[0].text) or _unreleased_mark(lines, entries) is not None
+        return version.group(1) if version and marked else None
 
     def rewrite(self, text: str, release: ReleaseInfo) -> tuple[str, str]:
         """``(new text, notes)``: the file's ``text`` with an entry for ``release``."""

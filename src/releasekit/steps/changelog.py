@@ -12,12 +12,13 @@ import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from ..changelogs import Changelog, ReleaseInfo, Towncrier, commits_since, resolve
+from ..changelogs.entries import line_version
 from ..errors import ConfigError
 from ..git import Git
-from ..tags import effective_tag_format, format_tag, last_release_tag, tag_names
+from ..tags import last_release_tag, tag_names
 from .base import Facts, Plan, Problem, Step, StepRecord
 
 if TYPE_CHECKING:
@@ -65,24 +66,15 @@ def fragment_problems(ctx: Context) -> Iterator[Problem]:
         )
 
 
-def _same(one: str, other: str) -> bool:
-    try:
-        return Version(one) == Version(other)
-    except InvalidVersion:
-        return one == other
-
-
 def _released_already(ctx: Context, kind: Changelog) -> Iterator[Problem]:
     """The unreleased entry is headed with a version released already, elsewhere: click's main
     says "Version 8.5.0 / Unreleased" after 8.5.0 was released from its stable branch, and
     released as 8.5.1 that entry would list 8.5.0's changes again."""
     named = kind.pending_version()
-    if named is None or kind.path is None or _same(named, ctx.version):
+    if named is None or kind.path is None or line_version(named) == Version(ctx.version):
         return
-    names = [p.name for p in ctx.workspace.packages]
-    fmt, _ = effective_tag_format(ctx.root, ctx.config, names)
     repo = Git(ctx.root)
-    for tag in dict.fromkeys(format_tag(fmt, name, named) for name in names):
+    for tag in tag_names(ctx, named):
         if repo.tag_sha(tag):
             yield (
                 f"{kind.rel(kind.path)}: the entry of unreleased changes is headed {named}, a "

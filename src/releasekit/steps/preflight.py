@@ -14,7 +14,7 @@ from .. import apicheck
 from .. import git as gitmod
 from ..errors import PreflightError, ReleasekitError
 from ..index import list_files
-from ..tags import effective_tag_format, format_tag, latest_version_tag, tag_names
+from ..tags import effective_tag_format, latest_version_tag, tag_names
 from ..versioning import next_version
 from .base import Facts, Plan, Problem, Step
 from .preflight_remote import remote_problems
@@ -110,10 +110,8 @@ def behind_releases(ctx: Context) -> Problem | None:
         version = ctx.workspace.next_version("patch")
     except ReleasekitError:
         return None
-    names = [p.name for p in ctx.workspace.packages]
-    fmt, _ = effective_tag_format(ctx.root, ctx.config, names)
     repo = gitmod.Git(ctx.root)
-    for tag in dict.fromkeys(format_tag(fmt, name, version) for name in names):
+    for tag in tag_names(ctx, version):
         if repo.tag_sha(tag):
             return (
                 f"the project's version {ctx.workspace.version} is behind its releases: the "
