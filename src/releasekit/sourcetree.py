@@ -24,7 +24,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -111,6 +111,7 @@ def rerun_beside_source(
     *,
     what: str,
     seen: str = "",
+    env: Mapping[str, str] | None = None,
 ) -> BesideSource:
     """Run ``ids`` from ``tree`` (a copy of every file git tracks, the sources included), the
     wheel's packages resolved from ``venv``'s site-packages (checked by the probe).
@@ -118,9 +119,10 @@ def rerun_beside_source(
     Tests that still fail looking for a path in site-packages that the wheel does not install
     and the tree has beside its packages (Pygments' ``tests/examplefiles``, found from
     ``inspect.getabsfile(pygments)``), as ``seen`` (the first run's output) or this run's output
-    names it, are run once more with those directories of the tree linked there."""
+    names it, are run once more with those directories of the tree linked there. ``env``: what
+    the project's test script exports (:mod:`releasekit.testscript`)."""
     sites = [site.resolve() for site in site_dirs(venv.path)]
-    passed, output = _rerun(venv, tree, ids, distributed, sites, what)
+    passed, output = _rerun(venv, tree, ids, distributed, sites, what, env or {})
     links = {} if passed else beside_package(seen + output, venv, tree, distributed)
     if not links:
         return BesideSource(passed, output.rstrip())
@@ -133,7 +135,7 @@ def rerun_beside_source(
             return BesideSource(False, f"{output}could not link {', '.join(names)} there: {exc}")
         output += "linked beside the installed packages, where the tests look for them: "
         output += ", ".join(names)
-        passed, more = _rerun(venv, tree, ids, distributed, sites, what)
+        passed, more = _rerun(venv, tree, ids, distributed, sites, what, env or {})
         output += "\n\n" + more
     finally:
         for link in links:
@@ -148,6 +150,7 @@ def _rerun(
     distributed: Collection[str],
     sites: list[Path],
     what: str,
+    exports: Mapping[str, str],
 ) -> tuple[bool, str]:
     """Whether ``ids`` pass from ``tree``, every import of ``distributed`` from ``sites``; and
     the run's output."""
@@ -169,7 +172,7 @@ def _rerun(
                 argv += ["--rootdir", str(tree)]
                 argv += verify_options(tree)
                 argv += [f"--import-mode={mode}", *ids]
-                env = {"RELEASEKIT_ORIGIN_LOG": str(log)}
+                env = {**exports, "RELEASEKIT_ORIGIN_LOG": str(log)}
                 env["RELEASEKIT_ORIGIN_NAMES"] = ",".join(distributed)
                 done = venv.run(argv, cwd=tree, check=False, what=what, env=env)
                 output += f"$ {' '.join(argv)}  (the failed tests again, from the whole tree)"

@@ -28,7 +28,7 @@ import configparser
 import re
 import shutil
 import tempfile
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -50,6 +50,7 @@ from .testplugins import (
     verify_options,
 )
 from .testreqs import install_args, requirement_name, requirements_for_tests
+from .testscript import script_environment
 from .textfiles import read_text
 
 if TYPE_CHECKING:
@@ -208,8 +209,9 @@ def run_wheel_tests(ctx: Context, venv: VirtualEnv) -> Facts:
     outcomes, logs = {}, []
     wheels = artifact_paths(ctx, "wheel")
     distributed = {name for wheel in wheels for name in top_level_names(wheel)}
+    exports = script_environment(ctx.root).variables
     for suite in found:
-        run = _run_suite(venv, suite, distributed, ctx.config.gate_reruns)
+        run = _run_suite(venv, suite, distributed, ctx.config.gate_reruns, exports)
         logs.append(f"# {suite.label}\n{run.output}")
         ctx.reporter.detail(run.output)
         log = write_log(
@@ -291,11 +293,16 @@ def _discover_args(base: Path, suite: Suite) -> list[str]:
 
 
 def _run_suite(
-    venv: VirtualEnv, suite: Suite, distributed: Collection[str], reruns: int
+    venv: VirtualEnv,
+    suite: Suite,
+    distributed: Collection[str],
+    reruns: int,
+    env: Mapping[str, str],
 ) -> _SuiteRun:
-    """One suite from a copy of the tree without ``distributed``; its failed tests run again
-    up to ``reruns`` times (flaky, as in the gate), then, if some still fail, once from the
-    whole tree (:mod:`releasekit.sourcetree`)."""
+    """One suite from a copy of the tree without ``distributed``, with ``env`` (what the
+    project's test script exports); its failed tests run again up to ``reruns`` times (flaky,
+    as in the gate), then, if some still fail, once from the whole tree
+    (:mod:`releasekit.sourcetree`)."""
     with tempfile.TemporaryDirectory(prefix="releasekit-tests-") as tmp:
         copy = _copy_checkout(Path(tmp), suite.base, distributed)
         pytest = ["python", "-m", "pytest", "--rootdir", str(copy)]
@@ -303,11 +310,11 @@ def _run_suite(
         unittest = suite.runner == "unittest"
         discover = ["python", "-m", "unittest", "discover", *_discover_args(copy, suite)]
         argv = discover if unittest else [*pytest, *suite.args]
-        first = venv.run(argv, cwd=copy, check=False, what=_WHAT)
+        first = venv.run(argv, cwd=copy, check=False, what=_WHAT, env=env)
         run = _SuiteRun(first, first, f"$ {' '.join(argv)}\n\n{first.output}")
         ids = [] if unittest else _failed_ids(first)
         for _ in range(reruns if ids else 0):
-            run.last = venv.run([*pytest, *ids], cwd=copy, check=False, what=_WHAT)
+            run.last = venv.run([*pytest, *ids], cwd=copy, check=False, what=_WHAT, env=env)
             run.output += f"\n\n$ {' '.join([*pytest, *ids])}  (the failed tests again)\n\n"
             run.output += run.last.output
             if run.last.returncode == 0:
@@ -319,7 +326,9 @@ def _run_suite(
     if ids:  # do they fail for want of the source files they read?
         with tempfile.TemporaryDirectory(prefix="releasekit-tree-") as tmp:
             tree = _copy_checkout(Path(tmp), suite.base, ())
-            beside = rerun_beside_source(venv, tree, ids, distributed, what=_WHAT, seen=run.output)
+            beside = rerun_beside_source(
+                venv, tree, ids, distributed, what=_WHAT, seen=run.output, env=env
+            )
         run.output += f"\n\n{beside.output}"
         run.need_tree = ids if beside.passed else []
         run.linked = list(beside.linked)

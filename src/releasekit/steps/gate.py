@@ -40,6 +40,7 @@ from ..testoutput import (
 )
 from ..testplugins import Needed, undeclared
 from ..testreqs import install_args
+from ..testscript import script_environment
 from ..venv import VirtualEnv
 from .base import Facts, Plan, Problem, Step
 
@@ -242,6 +243,9 @@ class GateStep(Step):
                 f"{n.requirement} unless the test dependencies name it: {n.reason}"
                 for n in implied_plugins(ctx.root, spec)
             ]
+            exports = script_environment(ctx.root).describe()
+            if exports:
+                actions.append(f"the tests run {exports}")
         if ctx.config.gate_reruns and rerun_argv(spec, ["ID"]) is not None:
             times = "once" if ctx.config.gate_reruns == 1 else f"{ctx.config.gate_reruns} times"
             actions.append(f"tests that fail are run again {times}: passing then, they are flaky")
@@ -281,6 +285,7 @@ class GateStep(Step):
         if spec.kind == "venv":
             venv, facts["reused"] = self._venv(ctx, spec)
             python = venv.python
+            env = {**script_environment(ctx.root).variables, **env}
         done = first = _run(ctx, spec.command, venv, env)
         output, flaky, rerun, passed = done.output, [], "", done.returncode == 0
         ids = rerun_ids(done.output) if done.returncode != 0 else []
