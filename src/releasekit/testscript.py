@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import ConfigError
 from .textfiles import read_text
 
 __all__ = ["SCRIPTS", "ScriptEnvironment", "script_environment"]
@@ -26,6 +27,7 @@ __all__ = ["SCRIPTS", "ScriptEnvironment", "script_environment"]
 SCRIPTS = ("scripts/test", "scripts/test.sh", "scripts/tests", "scripts/tests.sh")
 _OPEN = frozenset({"if", "case", "for", "while", "until", "select", "{"})
 _CLOSE = frozenset({"fi", "esac", "done", "}"})
+_SHELL = re.compile(r"\b(?:sh|bash|dash|zsh|ksh)\b")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 #: what the runner sets itself: a script's value would point the tests elsewhere
 _RUNNER_OWNS = frozenset({"PATH", "VIRTUAL_ENV", "PYTHONHOME", "HOME"})
@@ -52,7 +54,10 @@ def script_environment(root: Path) -> ScriptEnvironment:
         if path.is_file():
             try:
                 text = read_text(path)
-            except (OSError, UnicodeDecodeError):
+            except (OSError, ConfigError):  # unreadable: the project's business, not a variable
+                return ScriptEnvironment()
+            shebang = text.partition("\n")[0] if text.startswith("#!") else ""
+            if shebang and not _SHELL.search(shebang):  # a Python script, say: not ours to read
                 return ScriptEnvironment()
             return ScriptEnvironment(name, exported(text))
     return ScriptEnvironment()

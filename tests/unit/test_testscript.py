@@ -142,3 +142,15 @@ def test_the_first_script_found_is_read(tmp_path: Path) -> None:
     )
     (tmp_path / "scripts" / "test").write_text("export ONLY=1\n")
     assert script_environment(tmp_path).variables == {"ONLY": "1"}
+
+
+def test_a_script_in_another_language_is_not_read(tmp_path: Path) -> None:
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "test").write_text("#!/usr/bin/env python3\nexport = 1\n")
+    assert script_environment(tmp_path).variables == {}
+    (tmp_path / "scripts" / "test").write_text("#!/bin/sh -e\nexport A=1\n")
+    assert script_environment(tmp_path).variables == {"A": "1"}
+    (tmp_path / "scripts" / "test").write_text("export A=2\n")  # no shebang: run with sh
+    assert script_environment(tmp_path).variables == {"A": "2"}
+    (tmp_path / "scripts" / "test").write_bytes(b"export A=\xff\n")  # not UTF-8: not read
+    assert script_environment(tmp_path).variables == {}
