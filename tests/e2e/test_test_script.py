@@ -38,7 +38,8 @@ def test_the_test_scripts_exports_reach_the_gate_and_verify(tmp_path: Path) -> N
     sb.env.pop("SRCLIB_WIDTH", None)
     done = sb.run("plan", "patch", "--to", "local", check=True)
     plan = done.stdout + done.stderr
-    assert "the tests run with SRCLIB_WIDTH as scripts/test.sh exports them" in plan
+    assert "the tests run with SRCLIB_WIDTH as scripts/test.sh exports them" in plan  # gate
+    assert "outside the tree, with SRCLIB_WIDTH as scripts/test.sh exports them" in plan  # verify
     assert "3000" not in plan  # names, not values: a script may export a private value
 
     done = sb.run("release", "patch", "--to", "local", "--yes")

@@ -32,6 +32,7 @@ from ..git import Git
 from ..index import default_index_dir
 from ..smoke import Smoke, run_smoke, smoke_test
 from ..tags import last_release_tag
+from ..testscript import script_environment
 from ..venv import VirtualEnv
 from ..wheeltests import run_wheel_tests, suites
 from .base import Facts, Plan, Problem, Step
@@ -442,4 +443,7 @@ def _tests_action(ctx: Context) -> str:
     if not found:
         return f"tests against the installed wheel: skipped ({reason})"
     runs = ", ".join(" ".join(s.args) for s in found)
-    return f"run the project's tests ({runs}) against the installed wheel, outside the tree"
+    exports = script_environment(ctx.root).describe()
+    return f"run the project's tests ({runs}) against the installed wheel, outside the tree" + (
+        f", {exports}" if exports else ""
+    )
