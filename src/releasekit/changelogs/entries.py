@@ -20,6 +20,7 @@ __all__ = [
     "VERSION",
     "Heading",
     "headings",
+    "kept",
     "line_version",
     "pending",
     "release_entries",
@@ -33,9 +34,23 @@ UNRELEASED = re.compile(
 _PENDING_TITLE = re.compile(r"dev|development|next(?: release)?|main|master|head", re.IGNORECASE)
 
 
+#: Headings under which changes collect and that stay when they are released: FastAPI's, Typer's
+#: and SQLModel's ``## Latest Changes`` (their latest-changes action adds each merged pull
+#: request under it; a release puts the version's heading right below it).
+_KEPT_TITLE = re.compile(r"latest changes", re.IGNORECASE)
+
+
 def pending(text: str) -> bool:
     """Whether a heading is the entry of changes not released yet."""
-    return bool(UNRELEASED.search(text) or _PENDING_TITLE.fullmatch(text.strip(" []()*_:")))
+    title = text.strip(" []()*_:")
+    return bool(
+        UNRELEASED.search(text) or _PENDING_TITLE.fullmatch(title) or _KEPT_TITLE.fullmatch(title)
+    )
+
+
+def kept(text: str) -> bool:
+    """Whether a pending heading stays when its changes are released (``Latest Changes``)."""
+    return bool(_KEPT_TITLE.fullmatch(text.strip(" []()*_:")))
 
 
 _ATX = re.compile(r"^(#{1,6}[ \t]+)(.*?)[ \t]*#*[ \t]*$")

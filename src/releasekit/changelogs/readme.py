@@ -19,7 +19,8 @@ from ..errors import ConfigError
 from ..textfiles import read_text
 from .base import ReleaseInfo, first_file
 from .entries import Heading, headings, release_entries
-from .textfile import TextFile, is_markdown, release_text
+from .location import is_markdown
+from .textfile import TextFile, release_text
 
 __all__ = ["ReadmeSection", "section"]
 

@@ -5,8 +5,9 @@ a line of dashes followed by ``Released 2024-11-13`` as Flask, Click and Jinja w
 plain line that starts with its version: ``6.0.2 (2024-08-06)``, ``- 1.8.0``, ``**1.3.0**``), its
 date as that entry writes it (:mod:`.dates`).
 An entry marked unreleased -- a heading ``Unreleased``, a heading ``3.2.0 (unreleased)``, or a
-version heading whose first line says ``Unreleased`` -- gets the version and the date. Without
-one, a new entry is written from the commits since the last tag.
+version heading whose first line says ``Unreleased`` -- gets the version and the date; FastAPI's
+and Typer's ``## Latest Changes`` stays on top, the version's heading going right under it.
+Without one, a new entry is written from the commits since the last tag.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from typing import Any
 
 from packaging.version import Version
 
-from ..textfiles import LEGACY, encode, read_encoded, read_text
+from ..textfiles import LEGACY, encode, read_encoded
 from . import dates
-from .base import DOCS, Applied, Changelog, ReleaseInfo
+from .base import Applied, Changelog, ReleaseInfo
 from .commits import note_lines
 from .entries import (
     BULLET,
@@ -30,15 +31,15 @@ from .entries import (
     VERSION,
     Heading,
     headings,
+    kept,
     line_version,
     pending,
     release_entries,
 )
+from .location import find_file, is_markdown
 
-__all__ = ["TextFile", "is_markdown", "release_text"]
+__all__ = ["TextFile", "release_text"]
 
-STEMS = ("CHANGELOG", "CHANGES", "HISTORY", "NEWS")
-SUFFIXES = (".md", ".rst", ".markdown", ".txt", "")
 #: A time of day after a date (``2:45 P.M UTC+6:00``): a release does not know the maintainer's.
 _TIME = re.compile(
     r"^[ \t]+\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?"
@@ -277,6 +278,8 @@ def _release_pending(
         heading = latest.text.replace(version.group(1), release.version, 1)
         heading = UNRELEASED.sub(fields["date"], heading)
     new = lines[: latest.start] + latest.render(heading)
+    if kept(latest.text):  # ``## Latest Changes`` stays on top, the version's heading below it
+        new = [*lines[: latest.end], "", *latest.render(heading)]
     body = lines[latest.end : stop]
     if marked is not None:
         body[marked - latest.end] = (style.released or "Released {date}").format(**fields)
@@ -292,11 +295,6 @@ def _with_links(lines: list[str], version: re.Match[str] | None, rel: ReleaseInf
     """``lines`` with the link definitions (Markdown) or targets (reStructuredText) the file
     keeps for each release (:func:`_linked`, :func:`_targets`)."""
     return _targets(_linked(lines, version, rel), version, rel)
-
-
-def is_markdown(path: Path) -> bool:
-    """Whether a changelog file is Markdown, as its name says."""
-    return path.suffix.lower() in {".md", ".markdown"}
 
 
 def _ending(text: str) -> str:
@@ -454,48 +452,3 @@ class TextFile(Changelog):
             return Applied([], notes=notes)
         self.file.write_bytes(encode(new, encoding, self.file))
         return Applied([self.rel(self.file)], notes=notes)
-
-
-def _named(directory: Path, stems: tuple[str, ...]) -> list[Path]:
-    """Files of ``directory`` named ``stem + suffix``, in the order of ``stems``, ``SUFFIXES``."""
-    if not directory.is_dir():
-        return []
-    names = {p.name.upper(): p for p in directory.iterdir() if p.is_file()}
-    return [names[n] for s in stems for x in SUFFIXES if (n := (s + x).upper()) in names]
-
-
-def find_file(root: Path) -> Path | None:
-    """The project's changelog file: CHANGELOG, CHANGES, HISTORY, NEWS (.md, .rst, ...) at the
-    root; else one in the docs that holds release entries (Python-Markdown's
-    ``docs/changelog.md``, Starlette's ``docs/release-notes.md``, wheel's ``docs/news.rst``) --
-    never a page that only includes ``../CHANGES.rst``."""
-    found = _named(root, STEMS)
-    if found:
-        return found[0]
-    pages = [p for base in DOCS for p in _named(root / base, _DOCS_STEMS)] + _mkdocs_pages(root)
-    for path in pages:
-        markdown = is_markdown(path)
-        if release_entries(read_text(path).splitlines(), markdown):
-            return path
-    return None
-
-
-_DOCS_STEMS = (*STEMS, "RELEASE-NOTES", "RELEASE_NOTES")
-_DOCS_DIR = re.compile(r"^docs_dir:\s*['\"]?([^'\"\s#]+)", re.MULTILINE)
-_NAV_PAGE = re.compile(r"^\s*-\s*(?:[^:\n]*:\s*)?['\"]?([^'\"\s:#]+\.md)['\"]?\s*$", re.MULTILINE)
-
-
-def _mkdocs_pages(root: Path) -> list[Path]:
-    """The pages of mkdocs.yml's ``nav`` named like a changelog, under its ``docs_dir``
-    (wcmatch's and soupsieve's ``docs/src/markdown/about/changelog.md``); none outside the
-    project."""
-    config = root / "mkdocs.yml"
-    if not config.is_file():
-        return []
-    text = read_text(config)
-    configured = _DOCS_DIR.search(text)
-    docs = root / (configured.group(1) if configured else "docs")
-    inside = root.resolve()
-    stems = {stem.upper() for stem in _DOCS_STEMS}
-    pages = [docs / page for page in _NAV_PAGE.findall(text) if Path(page).stem.upper() in stems]
-    return [p for p in pages if p.is_file() and p.resolve().is_relative_to(inside)]
