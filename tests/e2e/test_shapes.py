@@ -344,6 +344,21 @@ SHAPES = {
         {"pyproject.toml": PYPROJECT_VERSION},
         "README.md",
     ),
+    # FastAPI: pdm-backend reading `__version__` from the package, flat layout, dependency
+    # groups, release notes in the English docs of translated MkDocs docs
+    # (docs/en/docs/release-notes.md) whose "## Latest Changes" collects the changes and stays,
+    # tests importing docs_src's tutorials, which import each other with the PYTHONPATH that
+    # scripts/test.sh exports; tags without v.
+    "fastapi": Shape(
+        "shape-fastapi",
+        "tinyfastapi",
+        "{version}",
+        ("0.141.0", "0.141.1"),
+        _chain("patch=0.141.2", "rc=0.141.3rc1", "release=0.141.3"),
+        {"tinyfastapi/__init__.py": DUNDER_VERSION},
+        "docs/en/docs/release-notes.md",
+        "Fix `root` returning `None` for an empty greeting",
+    ),
 }
 
 
@@ -558,6 +573,19 @@ def test_shape(shape: str, k: int, chain: Chain) -> None:
         check_init(chain)
     else:
         check_release(chain, k)
+
+
+@pytest.mark.parametrize(
+    ("shape", "k"), [pytest.param("fastapi", 0, marks=pytest.mark.xdist_group("shape-fastapi"))]
+)
+def test_latest_changes_stays_on_top(shape: str, k: int, chain: Chain) -> None:
+    """FastAPI's "## Latest Changes" stays, the newest release's heading right under it."""
+    chain.upto(k)
+    assert chain.sandbox is not None and chain.shape.changelog is not None
+    newest = chain.steps[chain.ran - 1].version
+    text = (chain.sandbox.repo / chain.shape.changelog).read_text(encoding="utf-8")
+    assert text.count("## Latest Changes") == 1
+    assert f"\n## Latest Changes\n\n## {newest} (" in text, text[:400]
 
 
 def check_init(chain: Chain) -> None:

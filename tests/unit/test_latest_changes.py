@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from releasekit.changelogs import ReleaseInfo
+from releasekit.changelogs.commits import Commit
 from releasekit.changelogs.location import find_file
 from releasekit.changelogs.textfile import TextFile
 
@@ -50,3 +51,16 @@ def test_a_page_the_nav_does_not_list_is_not_taken(tmp_path: Path) -> None:
     (docs / "mkdocs.yml").write_text("site_name: x\nnav:\n- index.md\n")
     (docs / "docs" / "release-notes.md").write_text("## 1.0.0\n\n* First.\n")
     assert find_file(tmp_path) is None
+
+
+def test_nothing_under_latest_changes_lists_the_commits_right_below_it(tmp_path: Path) -> None:
+    notes = tmp_path / "release-notes.md"
+    notes.write_text("# Release Notes\n\n## Latest Changes\n\n## 0.27.1 (2026-08-03)\n\n* Old.\n")
+    commits = (Commit("abc1234", "fix: crash on empty input", ""),)
+    TextFile(tmp_path, notes).apply(
+        ReleaseInfo("0.27.2", "2026-12-06", "0.27.2", "0.27.1", commits)
+    )
+    assert notes.read_text() == (
+        "# Release Notes\n\n## Latest Changes\n\n## 0.27.2 (2026-12-06)\n\n"
+        "* crash on empty input\n\n## 0.27.1 (2026-08-03)\n\n* Old.\n"
+    )

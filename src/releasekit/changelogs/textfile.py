@@ -218,10 +218,18 @@ def _unreleased_mark(lines: list[str], entries: list[Heading]) -> int | None:
     return None
 
 
+def _empty(lines: list[str], entries: list[Heading]) -> bool:
+    """Whether the latest entry has nothing under its heading."""
+    stop = entries[1].start if len(entries) > 1 else len(lines)
+    return not any(line.strip() for line in lines[entries[0].end : stop])
+
+
 def release_text(text: str, release: ReleaseInfo, *, markdown: bool) -> tuple[str, str]:
     """``(new text, notes)``: ``text`` with an entry for ``release``."""
     lines = text.splitlines()
     entries = [e for e in release_entries(lines, markdown) if not _planned(e.text, release.version)]
+    if entries and kept(entries[0].text) and _empty(lines, entries):
+        entries = entries[1:]  # nothing under ``Latest Changes``: the commits, right below it
     style = _style(lines, entries)
     fields = style.fields(release)
     latest = entries[0] if entries else None

@@ -1,0 +1,1 @@
+GREETING = {"message": "Hello World"}
