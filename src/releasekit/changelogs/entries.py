@@ -43,9 +43,7 @@ _KEPT_TITLE = re.compile(r"latest changes", re.IGNORECASE)
 def pending(text: str) -> bool:
     """Whether a heading is the entry of changes not released yet."""
     title = text.strip(" []()*_:")
-    return bool(
-        UNRELEASED.search(text) or _PENDING_TITLE.fullmatch(title) or _KEPT_TITLE.fullmatch(title)
-    )
+    return bool(UNRELEASED.search(text) or _PENDING_TITLE.fullmatch(title)) or kept(text)
 
 
 def kept(text: str) -> bool:

@@ -208,11 +208,15 @@ def _new_heading(lines: list[str], markdown: bool) -> Heading:
     return Heading(0, 0, "", char=char)
 
 
+def _latest_stop(lines: list[str], entries: list[Heading]) -> int:
+    """The line where the latest entry ends: the next entry's first, else the file's end."""
+    return entries[1].start if len(entries) > 1 else len(lines)
+
+
 def _unreleased_mark(lines: list[str], entries: list[Heading]) -> int | None:
     """The first line under the latest entry's heading when it marks the entry unreleased
     (Flask's ``Unreleased`` under ``Version 3.1.1``), else None."""
-    stop = entries[1].start if len(entries) > 1 else len(lines)
-    first = _first_line(lines, entries[0].end, stop)
+    first = _first_line(lines, entries[0].end, _latest_stop(lines, entries))
     if first is not None and UNRELEASED.fullmatch(lines[first].strip(" *_()[]")):
         return first
     return None
@@ -220,8 +224,7 @@ def _unreleased_mark(lines: list[str], entries: list[Heading]) -> int | None:
 
 def _empty(lines: list[str], entries: list[Heading]) -> bool:
     """Whether the latest entry has nothing under its heading."""
-    stop = entries[1].start if len(entries) > 1 else len(lines)
-    return not any(line.strip() for line in lines[entries[0].end : stop])
+    return not any(line.strip() for line in lines[entries[0].end : _latest_stop(lines, entries)])
 
 
 def release_text(text: str, release: ReleaseInfo, *, markdown: bool) -> tuple[str, str]:
@@ -233,7 +236,7 @@ def release_text(text: str, release: ReleaseInfo, *, markdown: bool) -> tuple[st
     style = _style(lines, entries)
     fields = style.fields(release)
     latest = entries[0] if entries else None
-    stop = entries[1].start if len(entries) > 1 else len(lines)
+    stop = _latest_stop(lines, entries)
     version = VERSION.search(latest.text) if latest is not None else None
     inline = _inline_release(text, latest, version, style, release)
     if inline is not None:
@@ -278,7 +281,7 @@ def _release_pending(
     released as ``release``: ``(new text, notes)``."""
     latest, style = entries[0], _style(lines, entries)
     fields = style.fields(release)
-    stop = entries[1].start if len(entries) > 1 else len(lines)
+    stop = _latest_stop(lines, entries)
     version = VERSION.search(latest.text)
     if version is None:
         heading = style.heading.format(**fields)
