@@ -78,3 +78,51 @@ def test_verify_previous_false_turns_the_comparison_off(humanize: Sandbox) -> No
     humanize.run("release", "patch", "--yes", "--to", "local", check=True, timeout=600)
     with zipfile.ZipFile(humanize.index / "tinyhuman-4.12.4-py3-none-any.whl") as wheel:
         assert MO not in wheel.namelist()
+
+
+def test_a_module_left_over_in_the_last_release_s_build_directory_is_no_loss(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """setuptools never empties ``build/lib``: ecdsa dropped ``_rwlock.py`` in 0.19.0 and its
+    0.19.1 wheel, built where an older build ran, still has it. Requests' setup.py shape: the
+    module is built once, deleted and committed, and the tagged release is built in the same
+    directory, so its wheel has the module git no longer has; the next release goes through,
+    naming the leftover. A module the new wheel still imports stays a loss."""
+    sb = make_sandbox(tmp_path_factory.mktemp("stale"), "shape-setuppy")
+    stale = sb.repo / "src/tinyreqs/_rwlock.py"
+    stale.write_text("LOCK = None\n", encoding="utf-8")
+    sb.git("add", "-A")
+    sb.git("commit", "-qm", "a lock")
+    build = [sys.executable, "-m", "build", "--wheel", "--outdir", str(sb.repo / "dist"), "."]
+    subprocess.run(build, cwd=sb.repo, check=True, capture_output=True)
+    sb.git("rm", "-q", "src/tinyreqs/_rwlock.py")
+    sb.git("commit", "-qm", "drop the unused lock")
+    sb.git("tag", "-a", "v2.32.4", "-m", "2.32.4")
+    sb.git("push", "-q", "origin", "main", "--tags")
+    sb.index.mkdir()
+    build[-2:] = [str(sb.index), "."]
+    subprocess.run(build, cwd=sb.repo, check=True, capture_output=True)
+    with zipfile.ZipFile(sb.index / "tinyreqs-2.32.4-py3-none-any.whl") as wheel:
+        assert "tinyreqs/_rwlock.py" in wheel.namelist()  # what setuptools does
+
+    imports = sb.repo / "src/tinyreqs/__init__.py"
+    original = imports.read_text(encoding="utf-8")
+    imports.write_text(original + "from . import _rwlock\n", encoding="utf-8")
+    sb.git("commit", "-qam", "use the lock")
+    head = sb.git("rev-parse", "HEAD")
+    refused = sb.run("release", "patch", "--yes", "--to", "local", timeout=600)
+    assert refused.returncode != 0
+    assert "lacks 1 file(s) that tinyreqs-2.32.4-py3-none-any.whl on local has" in refused.stderr
+    assert sb.git("rev-parse", "HEAD") == head
+    assert sorted(p.name for p in sb.index.iterdir()) == ["tinyreqs-2.32.4-py3-none-any.whl"]
+
+    imports.write_text(original, encoding="utf-8")
+    sb.git("commit", "-qam", "no lock after all")
+    done = sb.run("release", "patch", "--yes", "--to", "local", check=True, timeout=600)
+    assert (
+        "tinyreqs-2.32.4-py3-none-any.whl on local has 1 module(s) that were not in the source "
+        "at v2.32.4 and that nothing in tinyreqs-2.32.5-py3-none-any.whl imports, left over "
+        "from the directory it was built in (not lost): tinyreqs/_rwlock.py"
+    ) in " ".join((done.stdout + done.stderr).split())
+    with zipfile.ZipFile(sb.index / "tinyreqs-2.32.5-py3-none-any.whl") as wheel:
+        assert "tinyreqs/_rwlock.py" not in wheel.namelist()

@@ -5,7 +5,12 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from releasekit.artifacts.previous import lost_members, previous_artifact, unexplained
+from releasekit.artifacts.previous import (
+    leftovers,
+    lost_members,
+    previous_artifact,
+    unexplained,
+)
 
 
 def _wheel(directory: Path, name: str, members: list[str]) -> Path:
@@ -95,3 +100,44 @@ def test_a_module_that_became_a_package_is_not_lost(tmp_path: Path) -> None:
     assert lost_members(new, old) == ["inflection/py.typed"]  # back to a module: only that goes
     bare = _wheel(tmp_path, "inflection-0.5.3-py3-none-any.whl", ["inflection/py.typed"])
     assert lost_members(old, bare) == ["inflection.py", "sub/m.py"]
+
+
+def _wheel_of(directory: Path, name: str, members: dict[str, str]) -> Path:
+    path = directory / name
+    with zipfile.ZipFile(path, "w") as archive:
+        for member, text in members.items():
+            archive.writestr(member, text)
+    return path
+
+
+def test_a_module_not_in_the_tagged_source_that_nothing_imports_is_left_over(
+    tmp_path: Path,
+) -> None:
+    """ecdsa 0.19.1's wheel has the ``_rwlock.py`` its tree dropped in 0.19.0, funcy 2.0's the
+    ``compat.py`` and ``py2.py`` its tree removed: setuptools' build/lib kept them."""
+    new = _wheel_of(
+        tmp_path,
+        "funcy-2.0.1-py3-none-any.whl",
+        {
+            "funcy/__init__.py": "from .calc import *\nfrom . import colls\n",
+            "funcy/calc.py": "import funcy._pb2\n",
+            "funcy/colls.py": "from .strings import x\n",
+            "funcy/api.py": "from funcy import _api_pb2\n",
+            "funcy/hooks.py": "M = 'funcy.plugin'\n",
+            "funcy/broken.py": "print 'py2' funcy.py3\n",
+        },
+    )
+    lost = [
+        "funcy/compat.py",  # left over
+        "funcy/old/__init__.py",  # left over
+        "funcy/_pb2.py",  # generated before the build: imported absolutely
+        "funcy/strings.py",  # imported relatively
+        "funcy/_api_pb2.py",  # imported from its package
+        "funcy/plugin.py",  # named (an entry point, importlib)
+        "funcy/py3.py",  # named in a file ast cannot parse
+        "funcy/tagged.py",  # in the source at the tag: not a leftover
+        "funcy/locale/de.mo",  # not a module
+    ]
+    at_tag = ["setup.py", "src/funcy/tagged.py", "src/funcy/calc.py"]
+    assert leftovers(lost, at_tag, new) == ["funcy/compat.py", "funcy/old/__init__.py"]
+    assert leftovers(["funcy/compat.py"], ["funcy/compat.py"], new) == []

@@ -7,7 +7,9 @@ Each wheel is compared with the last release's wheel of the same tags on the tar
 directory for the embedded index, else downloaded from the simple index and hash-checked): a
 member the last wheel had and this one lacks stops the release, unless git deleted a file it
 came from since the last release's tag (a module removed on purpose); one that git tracks is
-named as left out of the sdist, from which the wheel is built. ``.dist-info`` is left
+named as left out of the sdist, from which the wheel is built; and a module that was not in
+the source at that tag either, and that nothing in this wheel imports, is a leftover of the
+build directory the last release was built in (:func:`leftovers`). ``.dist-info`` is left
 out, and a top-level name without the release's version and Python tag (the ``.data``
 directory, a ``-nspkg.pth`` file). :func:`previous_artifact` finds the last release's sdist too
 (:mod:`.published` compares a finding of the content scan with it).
@@ -15,6 +17,8 @@ directory, a ``-nspkg.pth`` file). :func:`previous_artifact` finds the last rele
 
 from __future__ import annotations
 
+import ast
+import contextlib
 import hashlib
 import re
 import urllib.request
@@ -34,7 +38,14 @@ from packaging.utils import (
 from ..errors import IndexUnavailable
 from ..index import list_files
 
-__all__ = ["in_git", "lost_members", "member_key", "previous_artifact", "unexplained"]
+__all__ = [
+    "in_git",
+    "leftovers",
+    "lost_members",
+    "member_key",
+    "previous_artifact",
+    "unexplained",
+]
 
 _PYTHON_TAG = re.compile(r"-py\d+(?:\.\d+)?(?=-)")
 
@@ -91,6 +102,66 @@ def in_git(lost: Iterable[str], tracked: Iterable[str]) -> list[str]:
     the tree, have), and the wheel is built from the sdist."""
     paths = list(tracked)
     return [m for m in lost if _from(m, paths)]
+
+
+def _module(member: str) -> str | None:
+    """The dotted name of the module a wheel member is (``pkg/__init__.py`` is ``pkg``)."""
+    if not member.endswith(".py") or ".data/" in member.partition("/")[0] + "/":
+        return None
+    parts = member.removesuffix(".py").split("/")
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts) if parts and all(p.isidentifier() for p in parts) else None
+
+
+def _imported(member: str, source: str) -> set[str]:
+    """The modules, and the names imported from them, that ``source`` (wheel member
+    ``member``) imports, relative imports resolved: ``from . import compat`` in ``funcy/x.py``
+    is ``funcy`` and ``funcy.compat``. Unparsable source imports nothing :func:`leftovers`
+    can see; its text is searched instead."""
+    package = (_module(member) or "").split(".")
+    if not member.endswith("/__init__.py"):
+        package = package[:-1]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def leftovers(lost: Iterable[str], at_tag: Iterable[str], wheel: Path) -> list[str]:
+    """The ``lost`` members that are modules no file at the last release's tag ends with
+    (``at_tag``) and that no member of ``wheel`` imports or names: leftovers of the build
+    directory the last release was built in. setuptools never empties ``build/lib``, so a
+    module deleted from the tree ships until someone removes it: ecdsa dropped ``_rwlock.py``
+    in 0.19.0 ("as it's unused") and 0.19.1's wheel still has it; funcy's 2.0 wheel has the
+    ``compat.py`` and ``py2.py`` its tree removed. A module the wheel still imports (a
+    ``_pb2.py`` generated before the build) is lost, not left over."""
+    paths = list(at_tag)
+    candidates = {m: name for m in lost if (name := _module(m)) and not _from(m, paths)}
+    if not candidates:
+        return []
+    imported: set[str] = set()
+    texts: list[str] = []
+    with zipfile.ZipFile(wheel) as archive:
+        for member in archive.namelist():
+            if member.endswith("/"):
+                continue
+            text = archive.read(member).decode("utf-8", "replace")
+            texts.append(text)
+            if member.endswith(".py"):
+                with contextlib.suppress(SyntaxError, ValueError):  # its text is searched
+                    imported |= _imported(member, text)
+    return sorted(
+        m
+        for m, name in candidates.items()
+        if name not in imported and not any(name in text for text in texts)
+    )
 
 
 def _same(filename: str, artifact: str, version: str) -> bool:

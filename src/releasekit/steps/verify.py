@@ -23,7 +23,13 @@ from ..artifacts import (
     scan,
     top_level_names,
 )
-from ..artifacts.previous import in_git, lost_members, previous_artifact, unexplained
+from ..artifacts.previous import (
+    in_git,
+    leftovers,
+    lost_members,
+    previous_artifact,
+    unexplained,
+)
 from ..artifacts.published import published_before
 from ..artifacts.readme import readme_problem, twine_errors
 from ..config import read_pyproject
@@ -84,14 +90,14 @@ def previous_of(ctx: Context) -> Callable[[Path], Path | None]:
 
 def check_previous(ctx: Context) -> list[str]:
     """Stop when a wheel lacks files the last release's wheel on the target has and git did not
-    delete (:mod:`releasekit.artifacts.previous`); the names of the wheels compared."""
+    delete (:mod:`releasekit.artifacts.previous`); the names of the wheels compared. Modules
+    left over from the last release's build directory are named, not lost."""
     if not _compares_previous(ctx):
         return []
     tag = last_release_tag(ctx.root, ctx.config, [p.name for p in ctx.workspace.packages])
+    git = Git(ctx.root)
     deleted = (
-        Git(ctx.root)
-        .run("diff", "--name-only", "--no-renames", "--diff-filter=D", tag, "HEAD")
-        .splitlines()
+        git.run("diff", "--name-only", "--no-renames", "--diff-filter=D", tag, "HEAD").splitlines()
         if tag
         else []
     )
@@ -102,12 +108,21 @@ def check_previous(ctx: Context) -> list[str]:
         if old is None:
             continue
         lost = unexplained(lost_members(old, wheel), deleted)
+        tracked = in_git(lost, git.tracked_files()) if lost else []
+        stale = leftovers(set(lost) - set(tracked), _files_at(git, tag), wheel) if tag else []
+        if stale:
+            ctx.reporter.info(
+                f"{old.name} on {ctx.target.name} has {len(stale)} module(s) that were not in "
+                f"the source at {tag} and that nothing in {wheel.name} imports, left over from "
+                f"the directory it was built in (not lost): {_few(stale)}"
+            )
+            lost = [m for m in lost if m not in stale]
         if lost:
             since = f"since {tag}" if tag else "(no tag of the last release)"
             raise StepFailed(
                 f"{wheel.name} lacks {len(lost)} file(s) that {old.name} on {ctx.target.name} "
                 f"has, none of them deleted in git {since}: {_few(lost)}"
-                + _left_out_of_the_sdist(in_git(lost, Git(ctx.root).tracked_files())),
+                + _left_out_of_the_sdist(tracked),
                 hint="nothing was uploaded; a file made outside the build (by a script run "
                 "before it, e.g. compiled translations) must be made by the build itself (a "
                 "build hook), one an older build backend wrote needs that backend in "
@@ -117,6 +132,11 @@ def check_previous(ctx: Context) -> list[str]:
             )
         compared.append(old.name)
     return compared
+
+
+def _files_at(git: Git, tag: str) -> list[str]:
+    """The files in git's tree at ``tag``."""
+    return list(filter(None, git.run("ls-tree", "-r", "-z", "--name-only", tag).split("\0")))
 
 
 def _few(names: list[str]) -> str:
