@@ -16,6 +16,7 @@ table, and the tests need it against the wheel too.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -76,8 +77,18 @@ def _python(env_dir: Path) -> Path | None:
 
 def environment_python(root: Path, spec: EnvSpec) -> Path | None:
     """The interpreter of the environment a tox or nox gate ran in (tox: ``.tox/<env>``;
-    nox: the session's directory under ``.nox/`` most recently changed), or None when it is
-    not below the project (hatch keeps its environments elsewhere; a configured command)."""
+    nox: the session's directory under ``.nox/`` most recently changed; a configured ``uv run``
+    or ``pdm run``: the project's ``.venv``, or uv's ``UV_PROJECT_ENVIRONMENT``), or None when
+    it is not below the project (hatch keeps its environments elsewhere; any other configured
+    command; ``uv run --isolated``, which makes a throwaway one). FastAPI's tests need its
+    ``all`` extra, which its CI names to ``uv sync``: a gate command ``uv run --extra all
+    pytest`` installs it into ``.venv``, and verify installs what that environment had."""
+    if spec.kind == "configured":
+        runner = [Path(arg).name for arg in spec.argv[:2]]
+        if runner not in (["uv", "run"], ["pdm", "run"]) or "--isolated" in spec.argv:
+            return None
+        chosen = os.environ.get("UV_PROJECT_ENVIRONMENT") if runner[0] == "uv" else None
+        return _python(root / (chosen or ".venv"))  # an absolute one stays as it is
     if spec.kind == "tox":
         env = _option(spec.argv, "-e", "--env")
         return _python(root / ".tox" / env) if env and "," not in env else None

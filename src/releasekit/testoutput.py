@@ -17,7 +17,13 @@ from pathlib import Path
 from .process import RAISED
 from .testplugins import AMBIGUOUS_FIXTURES, KNOWN, NOT_SOURCE
 
-__all__ = ["MAX_RERUN", "failure_digest", "missing_dependency_hint", "rerun_ids"]
+__all__ = [
+    "MAX_RERUN",
+    "failure_digest",
+    "missing_dependency_hint",
+    "missing_modules",
+    "rerun_ids",
+]
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # --color=yes in a project's addopts
 _SUMMARY = re.compile(r"^(FAILED|ERROR) (?!\()\S")  # not unittest's FAILED (failures=1)
@@ -164,6 +170,14 @@ def missing_dependency_hint(output: str, root: Path) -> str | None:
         f"the tests import {module}, which neither the tree nor the environment they ran in "
         f"has: add the distribution that provides it to {_DECLARE}"
     )
+
+
+def missing_modules(output: str, root: Path) -> list[str]:
+    """The top-level modules a failed run could not import (``No module named ...``) that the
+    tree does not have anywhere: a dependency's, not the project's own, in order."""
+    text = "\n".join(line for line in _lines(output) if not _NOT_A_FAILURE.search(line))
+    names = dict.fromkeys(m.group("name").split(".")[0] for m in _NO_MODULE.finditer(text))
+    return [n for n in names if not _in_tree(root, n) and _deeper_in_tree(root, n) is None]
 
 
 # ------------------------------------------------------------------------------ flaky reruns

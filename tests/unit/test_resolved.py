@@ -46,6 +46,25 @@ def test_the_nox_session_run_last(tmp_path: Path) -> None:
     assert environment_python(tmp_path, spec) == new
 
 
+def test_a_configured_uv_run_or_pdm_run_uses_the_project_venv(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FastAPI's gate, ``uv run --extra all pytest``: uv installs into ``.venv``."""
+    monkeypatch.delenv("UV_PROJECT_ENVIRONMENT", raising=False)
+    python = _python(tmp_path / ".venv")
+    uv_run = EnvSpec("configured", ("/usr/bin/uv", "run", "--extra", "all", "pytest"), "c")
+    assert environment_python(tmp_path, uv_run) == python
+    assert environment_python(tmp_path, EnvSpec("configured", ("pdm", "run", "pytest"), "c")) == (
+        python
+    )
+    isolated = EnvSpec("configured", ("uv", "run", "--isolated", "pytest"), "c")
+    assert environment_python(tmp_path, isolated) is None  # a throwaway environment
+    assert environment_python(tmp_path, EnvSpec("configured", ("uv", "pip", "list"), "c")) is None
+    elsewhere = _python(tmp_path / "envs" / "tests")
+    monkeypatch.setenv("UV_PROJECT_ENVIRONMENT", "envs/tests")
+    assert environment_python(tmp_path, uv_run) == elsewhere
+
+
 def test_no_environment_below_the_project(tmp_path: Path) -> None:
     assert environment_python(tmp_path, EnvSpec("hatch", ("hatch", "test"), "h")) is None
     assert environment_python(tmp_path, EnvSpec("configured", ("make", "test"), "c")) is None

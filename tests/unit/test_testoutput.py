@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from releasekit.testoutput import failure_digest, missing_dependency_hint
+from releasekit.testoutput import failure_digest, missing_dependency_hint, missing_modules
 
 PYTEST_FAILURE = """\
 ============================= test session starts ==============================
@@ -245,3 +245,19 @@ def test_a_skipped_test_s_missing_module_is_not_why_the_run_failed(tmp_path: Pat
     )
     hint = missing_dependency_hint(failed, tmp_path)
     assert hint is not None and hint.startswith("the tests import pexpect,")
+
+
+def test_missing_modules_are_those_the_tree_does_not_have(tmp_path: Path) -> None:
+    """oauthlib's ``jwt`` and a dotted ``cryptography.hazmat``, once each; the project's own
+    package (a conftest importing it before install) and a skipped test's module are not."""
+    (tmp_path / "src" / "oauthlib").mkdir(parents=True)
+    output = "\n".join(
+        [
+            "E   ModuleNotFoundError: No module named 'jwt'",
+            "ERROR tests/test_b.py - ModuleNotFoundError: No module named 'jwt'",
+            "E   ModuleNotFoundError: No module named 'oauthlib'",
+            "E   ModuleNotFoundError: No module named 'cryptography.hazmat'",
+            "SKIPPED [1] tests/test_c.py:3: No module named 'pexpect'",
+        ]
+    )
+    assert missing_modules(output, tmp_path) == ["jwt", "cryptography"]

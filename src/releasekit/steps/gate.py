@@ -32,9 +32,11 @@ from ..testenv import (
     plugin_install_args,
     rerun_argv,
 )
+from ..testextras import install_extras, remembered_extras
 from ..testoutput import (
     failure_digest,
     missing_dependency_hint,
+    missing_modules,
     passed_under_coverage,
     rerun_ids,
 )
@@ -287,6 +289,12 @@ class GateStep(Step):
             python = venv.python
             env = {**script_environment(ctx.root).variables, **env}
         done = first = _run(ctx, spec.command, venv, env)
+        if venv is not None:
+            extras, with_them = self._extras(ctx, spec, venv, done)
+            if with_them:
+                done = first = _run(ctx, spec.command, venv, env)
+            if extras:
+                facts["extras"] = extras
         output, flaky, rerun, passed = done.output, [], "", done.returncode == 0
         ids = rerun_ids(done.output) if done.returncode != 0 else []
         again = (rerun_argv(spec, ids) if ids else None) or ()
@@ -339,6 +347,35 @@ class GateStep(Step):
             resolved=self._resolved(ctx, python or environment_python(ctx.root, spec)),
         )
         return facts
+
+    def _extras(
+        self, ctx: Context, spec: EnvSpec, venv: VirtualEnv, done: process.Completed
+    ) -> tuple[dict[str, list[str]], bool]:
+        """The project's extras in the gate's venv (:mod:`releasekit.testextras`), named in a
+        WARNING: remembered from an earlier release, or installed now because the tests failed
+        importing what they provide (then the tests run again: True)."""
+        found = remembered_extras(venv)
+        why = "an earlier release installed them: the tests imported modules only they provide"
+        now = False
+        if not found and done.returncode != 0:
+            packages = {package.path: package.name for package in ctx.workspace.packages}
+            editable = (venv.path / _READY).read_text(encoding="utf-8").startswith("-e ")
+            missing = missing_modules(done.output, ctx.root)
+            found, provided = install_extras(
+                venv, packages, missing, editable=editable, cwd=ctx.root
+            )
+            why = f"the tests import {', '.join(provided)}, which only they provide"
+            now = bool(found)
+            if now:
+                ctx.reporter.info(f"gate: {why}; running the tests again with them")
+        if found:
+            named = " ".join(f"{name}[{','.join(extras)}]" for name, extras in found.items())
+            ctx.reporter.warn(
+                f"the gate's venv has the project's extras ({named}): {why}, and the test "
+                f"dependencies ({spec.requirements_source or 'none found'}) do not name them; "
+                f"add {named} to them so others' test runs have them too"
+            )
+        return found, now
 
     def _check_tree(self, ctx: Context, facts: Facts) -> None:
         """Preflight saw a clean tree. Files the tests changed stop the release; new files they
