@@ -25,6 +25,7 @@ installed as they resolve here, under uv.lock's versions.
 from __future__ import annotations
 
 import configparser
+import os
 import re
 import shutil
 import tempfile
@@ -283,6 +284,21 @@ def _copy_checkout(tmp: Path, base: Path, distributed: Collection[str]) -> Path:
     return copy
 
 
+def _with_test_packages(env: Mapping[str, str], copy: Path, into: Path) -> dict[str, str]:
+    """``env`` with ``PYTHONPATH`` naming ``into``, where the copy's test directories are
+    linked and nothing else: a script a test runs in a process of its own imports them as an
+    editable install lets it (Typer's ``tests/assets`` scripts, run under ``coverage run``,
+    import ``tests.utils``; the gate's editable install put the project's root on
+    ``sys.path``), and a top-level module of the tree that the wheel lacks still does not
+    import."""
+    into.mkdir()
+    for name in TEST_DIRS:
+        if (copy / name).is_dir():
+            (into / name).symlink_to(copy / name, target_is_directory=True)
+    paths = [env["PYTHONPATH"]] if env.get("PYTHONPATH") else []
+    return {**env, "PYTHONPATH": os.pathsep.join([*paths, str(into)])}
+
+
 def _discover_args(base: Path, suite: Suite) -> list[str]:
     """unittest discovery of the suite's directory; from the top of the tree when that
     directory is a package (pathspec's tests import ``.util``), as ``python -m unittest`` run
@@ -305,6 +321,7 @@ def _run_suite(
     (:mod:`releasekit.sourcetree`)."""
     with tempfile.TemporaryDirectory(prefix="releasekit-tests-") as tmp:
         copy = _copy_checkout(Path(tmp), suite.base, distributed)
+        env = _with_test_packages(env, copy, Path(tmp) / "importable")
         pytest = ["python", "-m", "pytest", "--rootdir", str(copy)]
         pytest += verify_options(copy)
         unittest = suite.runner == "unittest"
