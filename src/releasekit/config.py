@@ -161,7 +161,8 @@ class Config(StrictModel):
     smoke_command: list[str] | None = Field(
         None,
         description="Run in a fresh venv with the built wheels installed. Default: import every "
-        "top-level package of every wheel.",
+        "top-level package of every wheel; one that imports what only the project's extras "
+        "provide (black's blackd needs black[d]) is imported with those extras installed.",
     )
     stage: bool | str = Field(
         False,

@@ -1,6 +1,10 @@
 """The smoke test: the wheels installed into a fresh venv, their top-level packages imported (or
 the configured ``smoke_command`` run) outside the source tree.
 
+A top-level module that needs one of the project's extras is imported with that extra installed:
+black's ``blackd`` imports aiohttp, which ``black[d]`` provides, and says so when it is missing;
+the wheels are installed again with the extras that name the missing module's distribution (all
+of them when none does) and the smoke command runs again.
 An import the wheels neither ship nor declare is a peer the user installs, not a broken wheel:
 soupsieve imports ``bs4``, which depends on soupsieve and so is not declared. verify runs the
 smoke command again once the project's test dependencies are installed; a pass there is a
@@ -15,8 +19,12 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
 from . import process
 from .artifacts import top_level_names
+from .artifacts.metadata import read_built
 from .errors import ProcessError, StepFailed
 from .venv import VirtualEnv
 
@@ -32,6 +40,7 @@ class Smoke:
     command: str
     undeclared: str | None = None  # a top-level module the wheels import, neither ship nor declare
     error: str = ""  # the failure, when ``undeclared`` was not accepted
+    extras: tuple[str, ...] = ()  # ``name[extra,...]`` installed for the imports to pass
 
     def fail(self) -> StepFailed:
         return StepFailed(
@@ -69,14 +78,59 @@ def run_smoke(
     """Run the smoke command in ``venv``; a module missing that is in ``accepted`` passes."""
     argv = smoke_argv(smoke_command, wheels)
     shown = process.display(argv)
+    what = f"smoke test of the {label} ({shown})"
     try:
-        venv.run(argv, cwd=venv.path, what=f"smoke test of the {label} ({shown})")
+        venv.run(argv, cwd=venv.path, what=what)
     except ProcessError as exc:
         missing = undeclared_import(f"{exc.message}\n{exc.output}", wheels)
         if missing is None:
             raise
+        extras = _install_extras(venv, wheels, missing, label)
+        if extras and venv.run(argv, cwd=venv.path, what=what, check=False).returncode == 0:
+            return Smoke(shown, extras=extras)
         return Smoke(shown, missing, "" if missing in accepted else exc.message)
     return Smoke(shown)
+
+
+def _extras_for(wheel: Path, module: str) -> list[str]:
+    """The extras of ``wheel`` whose requirements name the distribution ``module`` is likely
+    in (its name, canonicalized: ``aiohttp``), else all of them."""
+    built = read_built(wheel)
+    wanted = canonicalize_name(module)
+    naming = []
+    for extra in built.extras:
+        for text in built.requires:
+            try:
+                requirement = Requirement(text)
+            except InvalidRequirement:
+                continue
+            marker = requirement.marker
+            by_extra = marker is not None and marker.evaluate({"extra": extra})
+            if by_extra and canonicalize_name(requirement.name) == wanted:
+                naming.append(extra)
+    return sorted(set(naming)) or list(built.extras)
+
+
+def _install_extras(
+    venv: VirtualEnv, wheels: list[Path], module: str, label: str
+) -> tuple[str, ...]:
+    """Install ``wheels`` again with the extras that should provide ``module``; what was
+    installed (``name[extra,...]``), or nothing when they declare no extras or do not install."""
+    chosen = {wheel: _extras_for(wheel, module) for wheel in wheels}
+    if not any(chosen.values()):
+        return ()
+    args = [
+        f"{wheel}[{','.join(extras)}]" if extras else str(wheel) for wheel, extras in chosen.items()
+    ]
+    try:
+        venv.install(args, what=f"installing the {label} with their extras")
+    except ProcessError:
+        return ()
+    return tuple(
+        f"{read_built(wheel).name}[{','.join(extras)}]"
+        for wheel, extras in chosen.items()
+        if extras
+    )
 
 
 def smoke_test(

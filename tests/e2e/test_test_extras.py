@@ -86,3 +86,40 @@ def test_verify_installs_what_a_configured_uv_run_gate_had(tmp_path: Path) -> No
     assert "tomli-w==" in " ".join(map(str, sb.step_facts("gate")["resolved"]))  # type: ignore[call-overload]
     assert "passed" in str(sb.step_facts("verify")["tests"]), done.stderr
     assert not [w for w in _warnings(done.stderr) if "extras" in w]
+
+
+def test_a_module_that_needs_an_extra_is_smoke_tested_with_it(tmp_path: Path) -> None:
+    """Black's shape: ``blackd`` imports aiohttp, which only ``black[d]`` provides. The smoke
+    test imports every top-level module of the wheel; this one with the extra installed, in
+    verify and again from the index after the upload."""
+    pyproject = (PROJECTS / "srclayout" / "pyproject.toml").read_text(encoding="utf-8")
+    edit = {
+        "pyproject.toml": pyproject.replace("[dependency-groups]", EXTRA, 1)
+        + '\n[tool.hatch.build.targets.wheel]\npackages = ["src/srclib", "src/srclibd"]\n',
+        "src/srclibd/__init__.py": (
+            "try:\n    import tomli_w\nexcept ImportError as exc:\n"
+            "    raise ImportError(f'{exc}: pip install srclib[toml]') from None\n"
+        ),
+    }
+    sb = make_sandbox(tmp_path, "srclayout", edit=edit)
+    done = sb.run("release", "patch", "--to", "local", "--yes", timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    output = " ".join((done.stdout + done.stderr).split())
+    assert "passed with srclib[toml] installed" in output, output
+    assert sb.step_facts("verify")["smoke_extras"] == ["srclib[toml]"]
+    assert (sb.index / "srclib-2.0.1-py3-none-any.whl").is_file()
+
+
+def test_a_module_no_extra_provides_still_stops_the_release(tmp_path: Path) -> None:
+    pyproject = (PROJECTS / "srclayout" / "pyproject.toml").read_text(encoding="utf-8")
+    edit = {
+        "pyproject.toml": pyproject.replace("[dependency-groups]", EXTRA, 1)
+        + '\n[tool.hatch.build.targets.wheel]\npackages = ["src/srclib", "src/srclibd"]\n',
+        "src/srclibd/__init__.py": "import not_a_distribution_anywhere\n",
+    }
+    sb = make_sandbox(tmp_path, "srclayout", edit=edit)
+    head = sb.git("rev-parse", "HEAD")
+    done = sb.run("release", "patch", "--to", "local", "--yes", timeout=600)
+    assert_one_error_line(done, "smoke test of the built wheels", "not_a_distribution_anywhere")
+    assert sb.git("rev-parse", "HEAD") == head
+    assert not sb.index.exists() or not any(sb.index.iterdir())

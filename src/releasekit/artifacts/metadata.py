@@ -44,6 +44,8 @@ class Built:
     version: str  # from the metadata, as written
     file_name: str  # canonical, from the file name
     file_version: str  # from the file name, as written
+    extras: tuple[str, ...] = ()  # Provides-Extra
+    requires: tuple[str, ...] = ()  # Requires-Dist, as written
 
 
 def _fail(path: Path, what: str) -> StepFailed:
@@ -92,7 +94,16 @@ def read_built(path: Path) -> Built:
     name, version = raw.get("name"), raw.get("version")
     if not name or not version:
         raise _fail(path, "its metadata has no Name or no Version")
-    return Built(path, kind, canonicalize_name(name), version, file_name, str(file_version))
+    return Built(
+        path,
+        kind,
+        canonicalize_name(name),
+        version,
+        file_name,
+        str(file_version),
+        tuple(raw.get("provides_extra") or ()),
+        tuple(raw.get("requires_dist") or ()),
+    )
 
 
 def _same_version(text: str, planned: Version) -> bool:

@@ -321,12 +321,18 @@ class VerifyStep(Step):
             )
         venv = VirtualEnv(ctx.release_dir / "venv-verify")
         smoke = verified.smoke
+        if smoke.extras:
+            ctx.reporter.info(
+                f"smoke test: a module of the wheels imports what only an extra provides; "
+                f"`{smoke.command}` passed with {' '.join(smoke.extras)} installed"
+            )
         facts: Facts = {
             "smoke": smoke.command,
             "checked": [p.name for p in files],
             "scanned": {"members": report.members, "bytes": report.bytes},
             "published_before": [str(f) for f in verified.published],
             "compared_with": compared,
+            **({"smoke_extras": list(smoke.extras)} if smoke.extras else {}),
             "audit": audit_wheels(ctx, venv),
         }
         try:
