@@ -37,6 +37,7 @@ from .entries import (
     release_entries,
 )
 from .location import find_file, is_markdown
+from .scaffolding import without_scaffolding
 
 __all__ = ["TextFile", "release_text"]
 
@@ -296,6 +297,8 @@ def _release_pending(
         body[marked - latest.end] = (style.released or "Released {date}").format(**fields)
     elif version is None and style.released:
         body = ["", style.released.format(**fields), *body]
+    if lines[latest.start].startswith("#"):  # a Markdown heading: its template stays behind
+        body = without_scaffolding(body)
     notes = "\n".join(line for line in body if not UNRELEASED.fullmatch(line.strip()))
     before = VERSION.search(entries[1].text) if len(entries) > 1 else None
     text = "\n".join(_with_links(new + body + lines[stop:], before, release))
