@@ -1,7 +1,8 @@
-"""An unreleased Markdown entry's template stays behind when it is released: Black's
+"""An unreleased entry as maintainers release it. Markdown: the template stays behind (Black's
 ``## Unreleased`` has a subsection per kind of change, each with an HTML comment for the pull
 request's author, and its maintainers' release commit drops the comments and the empty
-subsections as it renames the heading. Before, releasekit published them."""
+subsections as it renames the heading; before, releasekit published them). An entry written
+ahead gets the released line the others have (Werkzeug's)."""
 
 from __future__ import annotations
 
@@ -100,3 +101,27 @@ def test_only_comments_and_empty_headings_go(blocks: list[str]) -> None:
             rest = [n for n in out[index + 1 :] if n.strip()]
             level = len(line.split()[0])
             assert rest and not (rest[0].startswith("#") and len(rest[0].split()[0]) <= level)
+
+
+def test_an_entry_written_ahead_gets_the_released_line_the_others_have(tmp_path: Path) -> None:
+    """Werkzeug's CHANGES.rst on main: ``Version 3.2.0`` is written, without the
+    ``Unreleased`` line its release commits turn into ``Released <date>`` (``release version
+    3.1.3``, 6389612 wrote ``Released 2024-11-08`` so). Before, releasekit called the entry
+    written and released 3.2.0 with no date in its changelog."""
+    changes = tmp_path / "CHANGES.rst"
+    before = (DATA / "werkzeug-3.2.0-changes.rst").read_text(encoding="utf-8")
+    changes.write_text(before, encoding="utf-8")
+
+    applied = TextFile(tmp_path, changes).apply(
+        ReleaseInfo("3.2.0", "2026-12-06", "3.2.0", "3.1.3")
+    )
+
+    heading = "Version 3.2.0\n-------------\n\n"
+    assert changes.read_text(encoding="utf-8") == before.replace(
+        heading, heading + "Released 2026-12-06\n\n", 1
+    )
+    assert applied.notes.startswith("-   Drop support for Python 3.9. :pr:`3098`")
+    # released again (a resumed release): written, nothing changes
+    again = TextFile(tmp_path, changes).apply(ReleaseInfo("3.2.0", "2026-12-07", "3.2.0", "3.1.3"))
+    assert "Released 2026-12-07" not in changes.read_text(encoding="utf-8")
+    assert again.notes == applied.notes
