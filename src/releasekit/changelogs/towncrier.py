@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ from ..versioning import (
     towncrier_settings,
 )
 from .base import Applied, Changelog, Problem, ReleaseInfo
+from .entries import VERSION
 
 __all__ = ["EMPTY_RELEASE", "Towncrier", "towncrier_table"]
 
@@ -120,26 +122,41 @@ class Towncrier(Changelog):
                 "add the template file, or remove the key for towncrier's default template",
             )
 
-    def apply(self, release: ReleaseInfo) -> Applied:
-        consumed = [self.rel(f.path) for f in self.fragments()]
-        path = self.root / self.filename
-        before = read_text(path) if path.is_file() else ""
-        process.run(
+    def _build(self, version: str, date: str, *, draft: bool) -> str:
+        named = ("--name", str(self.settings["name"])) if self.settings.get("name") else ()
+        done = process.run(
             [
                 *process.TOOL,
                 "towncrier",
                 "build",
-                "--yes",
-                "--version",
-                release.version,
-                "--date",
-                release.date,
-                *(("--name", str(self.settings["name"])) if self.settings.get("name") else ()),
+                "--draft" if draft else "--yes",
+                *("--version", version, "--date", date, *named),
             ],
             cwd=self.root,
             what="writing the changelog with towncrier",
             hint=f"check [tool.towncrier] and the fragments in {self.directory}/",
         )
+        return done.stdout
+
+    def _version(self, before: str, release: ReleaseInfo) -> str:
+        """The version as the file's entries write it: pip-tools' and setuptools' maintainers
+        pass ``--version v7.6.1`` to towncrier, whose format adds no ``v``, and their headings
+        say ``v7.6.1``. When the latest entry's version has a ``v`` and towncrier's draft of
+        this release would not, the ``v`` is passed too."""
+        marker = str(self.settings.get("start_string", "")).strip()
+        at = before.find(marker) if marker else -1
+        written = VERSION.search(before, at + len(marker) if at >= 0 else 0)
+        if written is None or not written.group(0).startswith("v"):
+            return release.version
+        draft = self._build(release.version, release.date, draft=True)
+        drafted = re.search(rf"(?<![\w.])(v?){re.escape(release.version)}(?![\w.])", draft)
+        return f"v{release.version}" if drafted and not drafted.group(1) else release.version
+
+    def apply(self, release: ReleaseInfo) -> Applied:
+        consumed = [self.rel(f.path) for f in self.fragments()]
+        path = self.root / self.filename
+        before = read_text(path) if path.is_file() else ""
+        self._build(self._version(before, release), release.date, draft=False)
         after = read_text(path) if path.is_file() else ""
         return Applied([self.filename, *consumed], notes=_added(before, after))
 
