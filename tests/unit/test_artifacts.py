@@ -58,3 +58,19 @@ def test_allow_and_extra_forbid(tmp_path: Path) -> None:
     sdist = make_sdist(tmp_path / "pkg-1.0.tar.gz", {"tests/fixtures/.env": b"", "secret.cfg": b""})
     findings = scan([sdist], forbid=["secret.cfg"], allow=["tests/fixtures/*"]).findings
     assert [f.member for f in findings] == ["secret.cfg"]
+
+
+def test_a_token_file_by_name_but_not_a_word_that_starts_with_token(tmp_path: Path) -> None:
+    """pylint's sdist ships tests/functional/t/tokenize_error.txt: the tokenizer's, no token."""
+    names = [
+        "token.txt",
+        "creds/github_token.txt",
+        "api-token.txt",
+        "ci.token.txt",
+        "tests/functional/t/tokenize_error.txt",
+        "data/tokenizer_vocab.txt",
+        "docs/tokens_and_parsing.txt",
+    ]
+    sdist = make_sdist(tmp_path / "pkg-1.0.tar.gz", dict.fromkeys(names, b"x"))
+    flagged = sorted(f.member.removeprefix("pkg-1.0.tar.gz!") for f in scan([sdist]).findings)
+    assert flagged == sorted(names[:4])

@@ -51,7 +51,12 @@ FORBIDDEN: tuple[str, ...] = (
     "*.pfx",
     "*.keystore",
     "*.token",
-    "*token*.txt",
+    # a token saved to a file: ``token.txt``, ``github_token.txt``, ``api-token.txt`` (a word of
+    # its own: pylint's tests/functional/t/tokenize_error.txt is about the tokenizer)
+    "token.txt",
+    "*_token.txt",
+    "*-token.txt",
+    "*.token.txt",
     "credentials.json",
     "*.kdbx",
     ".releasekit/*",
