@@ -249,6 +249,29 @@ def test_a_python_version_file_uv_cannot_satisfy_does_not_stop_the_build(
     ]
 
 
+def test_a_requires_python_no_installed_python_meets_builds_on_releasekit_s(
+    tmp_path: Path,
+) -> None:
+    """Sphinx's ``requires-python = ">=3.12"`` where no such Python is installed: uv build
+    would download one (and fail offline: "failed to lookup address information"), so the
+    build runs on releasekit's Python, as ``python -m build`` does."""
+    from releasekit.steps.build import build_python
+    from releasekit.venv import uv_binary
+
+    from ..conftest import PROJECTS
+
+    uv = uv_binary()
+    assert uv is not None
+    pyproject = (PROJECTS / "simple" / "pyproject.toml").read_text(encoding="utf-8")
+    for bound, chosen in ((">=3.99", ["--python", sys.executable]), (">=3.8", [])):
+        project = tmp_path / bound.strip(">=")
+        project.mkdir()
+        edited = pyproject.replace('requires-python = ">=3.11"', f'requires-python = "{bound}"')
+        assert edited != pyproject
+        (project / "pyproject.toml").write_text(edited, encoding="utf-8")
+        assert build_python(uv, project) == chosen
+
+
 def test_versioneer_released_from_its_last_tagged_commit_builds_the_planned_version(
     tmp_path: Path,
 ) -> None:

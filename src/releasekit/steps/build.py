@@ -40,12 +40,12 @@ def build_command() -> list[str]:
 
 
 def build_python(uv: str, source: Path) -> list[str]:
-    """``--python`` for ``uv build`` where a ``.python-version`` names no interpreter uv finds
-    (pyenv-virtualenv writes a virtualenv's name there, and sqlparse's sdist ships one): the build
-    then runs on releasekit's own Python instead of failing. Nothing where uv finds it, or where
-    there is no such file."""
-    if not any((d / ".python-version").is_file() for d in (source, *source.parents)):
-        return []
+    """``--python`` for ``uv build`` where uv finds no interpreter here for the project: a
+    ``.python-version`` naming none it knows (pyenv-virtualenv writes a virtualenv's name
+    there, and sqlparse's sdist ships one), or a ``requires-python`` no installed Python meets
+    (Sphinx's ``>=3.12``, where uv would download a Python, and fail offline): the build then
+    runs on releasekit's own Python, as ``python -m build`` would, instead of failing. Nothing
+    where uv finds one."""
     found = process.run([uv, "python", "find"], cwd=source, check=False)
     return [] if found.returncode == 0 else ["--python", sys.executable]
 
