@@ -20,7 +20,7 @@ from packaging.version import InvalidVersion, Version
 
 from . import process
 
-__all__ = ["Interpreter", "found_interpreters", "supported"]
+__all__ = ["Interpreter", "found_interpreters", "lowest_allowed", "running", "supported"]
 
 #: The versions tried on PATH.
 PROBED = tuple(f"3.{minor}" for minor in range(8, 16))
@@ -36,7 +36,8 @@ class Interpreter:
         return f"{self.version.major}.{self.version.minor}"
 
 
-def _running() -> Interpreter:
+def running() -> Interpreter:
+    """The interpreter releasekit runs on."""
     info = sys.version_info
     return Interpreter(Version(f"{info.major}.{info.minor}.{info.micro}"), sys.executable)
 
@@ -58,11 +59,11 @@ def _probe(minor: str) -> Interpreter | None:
 @functools.cache
 def found_interpreters() -> tuple[Interpreter, ...]:
     """One interpreter per X.Y found here (the running one for its own X.Y), oldest first."""
-    running = _running()
-    others = [minor for minor in PROBED if minor != running.minor]
+    here = running()
+    others = [minor for minor in PROBED if minor != here.minor]
     with ThreadPoolExecutor(max_workers=4) as pool:
         probed = [found for found in pool.map(_probe, others) if found is not None]
-    return tuple(sorted([running, *probed]))
+    return tuple(sorted([here, *probed]))
 
 
 def supported(
@@ -84,3 +85,10 @@ def supported(
         ok = specifiers.contains(interpreter.version, prereleases=True)
         (allowed if ok else excluded).append(interpreter)
     return allowed, excluded
+
+
+def lowest_allowed(requires_python: Sequence[str]) -> str | None:
+    """The oldest ``3.X`` of :data:`PROBED` that every ``requires-python`` allows."""
+    versions = [Interpreter(Version(f"{minor}.0"), "") for minor in PROBED]
+    allowed, _ = supported(versions, requires_python)
+    return allowed[0].minor if allowed else None

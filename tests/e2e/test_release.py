@@ -272,6 +272,25 @@ def test_a_requires_python_no_installed_python_meets_builds_on_releasekit_s(
         assert build_python(uv, project) == chosen
 
 
+def test_a_requires_python_that_excludes_releasekit_s_python_stops_in_preflight(
+    tmp_path: Path,
+) -> None:
+    """verify installs the wheels on releasekit's Python: Sphinx's ``>=3.12`` with releasekit
+    on 3.11 failed there, after the build. doctor and preflight say so first."""
+    from ..conftest import PROJECTS, assert_one_error_line, make_sandbox
+
+    pyproject = (PROJECTS / "simple" / "pyproject.toml").read_text(encoding="utf-8")
+    edited = pyproject.replace('requires-python = ">=3.11"', 'requires-python = ">=3.99"')
+    sandbox = make_sandbox(tmp_path, "simple", edit={"pyproject.toml": edited})
+    before = sandbox.snapshot()
+    doctor = sandbox.run("doctor")
+    assert doctor.returncode == 3 and "requires-python = '>=3.99' excludes Python" in doctor.stderr
+    done = sandbox.run("release", "patch", "--to", "local", "--yes")
+    assert_one_error_line(done, "requires-python = '>=3.99' excludes Python", "pipx install")
+    assert done.returncode == 3
+    assert sandbox.snapshot() == before
+
+
 def test_versioneer_released_from_its_last_tagged_commit_builds_the_planned_version(
     tmp_path: Path,
 ) -> None:

@@ -36,7 +36,9 @@ from ..config import read_pyproject
 from ..errors import StepFailed
 from ..git import Git
 from ..index import default_index_dir
+from ..interpreters import lowest_allowed, running, supported
 from ..smoke import Smoke, run_smoke, smoke_test
+from ..staging import requires_python
 from ..tags import last_release_tag
 from ..testscript import script_environment
 from ..venv import VirtualEnv
@@ -238,6 +240,26 @@ def verify_artifacts(
     return Verified(smoke_cmd, report, tuple(warnings), tuple(published))
 
 
+def _python_problem(ctx: Context) -> Iterator[Problem]:
+    """The packages' ``requires-python`` excludes the Python releasekit runs on, where verify
+    installs the wheels (Sphinx's ``>=3.12``): known before the release, not after the build."""
+    specifiers = requires_python(ctx)
+    here = running()
+    try:
+        _, excluded = supported([here], specifiers)
+    except ValueError:
+        return  # the build refuses an invalid specifier, naming it
+    if excluded:
+        minor = lowest_allowed(specifiers) or "3.X"
+        yield (
+            f"pyproject.toml: [project] requires-python = {' and '.join(specifiers)!r} "
+            f"excludes Python {here.version}, which releasekit runs on: verify installs the "
+            "wheels into a venv of it, and the check after the upload too",
+            "run releasekit on a Python the project allows (`uv tool install --python "
+            f"{minor} releasekit` or `pipx install --python python{minor} releasekit`)",
+        )
+
+
 class VerifyStep(Step):
     name = "verify"
 
@@ -246,6 +268,7 @@ class VerifyStep(Step):
         the advisory source answers when the audit policy needs it; each package's README
         renders as PyPI renders it (:mod:`releasekit.artifacts.readme`)."""
         yield from audit_problems(ctx)
+        yield from _python_problem(ctx)
         for package in ctx.workspace.packages:
             path = package.path / "pyproject.toml"
             if path.is_file():
