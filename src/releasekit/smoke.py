@@ -24,7 +24,7 @@ from packaging.utils import canonicalize_name
 
 from . import process
 from .artifacts import top_level_names
-from .artifacts.metadata import read_built
+from .artifacts.metadata import Built, read_built
 from .errors import ProcessError, StepFailed
 from .venv import VirtualEnv
 
@@ -92,10 +92,9 @@ def run_smoke(
     return Smoke(shown)
 
 
-def _extras_for(wheel: Path, module: str) -> list[str]:
-    """The extras of ``wheel`` whose requirements name the distribution ``module`` is likely
-    in (its name, canonicalized: ``aiohttp``), else all of them."""
-    built = read_built(wheel)
+def _extras_for(built: Built, module: str) -> list[str]:
+    """The extras of the ``built`` wheel whose requirements name the distribution ``module``
+    is likely in (its name, canonicalized: ``aiohttp``), else all of them."""
     wanted = canonicalize_name(module)
     naming = []
     for extra in built.extras:
@@ -116,7 +115,8 @@ def _install_extras(
 ) -> tuple[str, ...]:
     """Install ``wheels`` again with the extras that should provide ``module``; what was
     installed (``name[extra,...]``), or nothing when they declare no extras or do not install."""
-    chosen = {wheel: _extras_for(wheel, module) for wheel in wheels}
+    built = {wheel: read_built(wheel) for wheel in wheels}
+    chosen = {wheel: _extras_for(built[wheel], module) for wheel in wheels}
     if not any(chosen.values()):
         return ()
     args = [

@@ -132,11 +132,16 @@ def _deeper_in_tree(root: Path, module: str) -> str | None:
     return None
 
 
+def _failure_text(output: str) -> str:
+    """The output's lines, without those of skipped and expected failures."""
+    return "\n".join(line for line in _lines(output) if not _NOT_A_FAILURE.search(line))
+
+
 def missing_dependency_hint(output: str, root: Path) -> str | None:
     """How to fix a run that failed for want of a dependency: a module the tests import that
     neither the tree nor the environment has, an option of a pytest plugin not installed, or a
     fixture nothing provides (a well-known plugin's named: ``mocker`` is pytest-mock's)."""
-    text = "\n".join(line for line in _lines(output) if not _NOT_A_FAILURE.search(line))
+    text = _failure_text(output)
     options = _UNKNOWN_OPTIONS.search(text)
     if options:
         named = options.group("options").split()[0]
@@ -175,7 +180,7 @@ def missing_dependency_hint(output: str, root: Path) -> str | None:
 def missing_modules(output: str, root: Path) -> list[str]:
     """The top-level modules a failed run could not import (``No module named ...``) that the
     tree does not have anywhere: a dependency's, not the project's own, in order."""
-    text = "\n".join(line for line in _lines(output) if not _NOT_A_FAILURE.search(line))
+    text = _failure_text(output)
     names = dict.fromkeys(m.group("name").split(".")[0] for m in _NO_MODULE.finditer(text))
     return [n for n in names if not _in_tree(root, n) and _deeper_in_tree(root, n) is None]
 

@@ -247,13 +247,7 @@ def release_text(text: str, release: ReleaseInfo, *, markdown: bool) -> tuple[st
         if pending(latest.text) or marked is not None:
             return _release_pending(lines, entries, marked, release)
         if version is not None and version.group(1) == release.version:
-            first = _first_line(lines, latest.end, stop)
-            begin = latest.end
-            if first is not None and _says_released(lines[first], lines, entries):
-                begin = first + 1
-            written = "\n".join(lines[begin:stop]).strip() + "\n"
-            dated = _released_line(lines, entries, stop, release)
-            return (text if dated is None else dated + _ending(text)), written
+            return _written(text, lines, entries, stop, release)
     shape = latest or _new_heading(lines, markdown)
     block = shape.render(_compared(style.heading.format(**fields), release))
     # the notes (or the "released" line) follow the heading as the latest entry's do: after a
@@ -280,30 +274,29 @@ def release_text(text: str, release: ReleaseInfo, *, markdown: bool) -> tuple[st
     return "\n".join(new_lines).rstrip("\n") + _ending(text), "\n".join(items) + "\n"
 
 
-def _says_released(line: str, lines: list[str], entries: list[Heading]) -> bool:
-    """Whether ``line``, the first under the latest entry, is the line the entries before it
-    have to say when they were released (``Released 2024-11-08``), not a note."""
-    prior = _style(lines, entries[1:]) if len(entries) > 1 else None
-    return bool(prior and prior.released and dates.find(line) and not BULLET.match(line))
-
-
-def _released_line(
-    lines: list[str], entries: list[Heading], stop: int, release: ReleaseInfo
-) -> str | None:
-    """The text with the line that says when the latest entry was released, when the entry is
-    written already (headed with the release's version) but, unlike the entries before it,
-    without that line: Werkzeug's ``Version 3.2.0`` on main, over ``Version 3.1.3`` /
-    ``Released 2024-11-08``. None when it has one, or the others have none."""
+def _written(
+    text: str, lines: list[str], entries: list[Heading], stop: int, release: ReleaseInfo
+) -> tuple[str, str]:
+    """``(new text, notes)`` for a latest entry written already, headed with the release's
+    version: as it is, unless, unlike the entries before it, it lacks the line that says when
+    it was released (Werkzeug's ``Version 3.2.0`` on main, over ``Version 3.1.3`` /
+    ``Released 2024-11-08``), which is added. The notes leave that line out."""
     latest = entries[0]
     prior = _style(lines, entries[1:]) if len(entries) > 1 else None
     first = _first_line(lines, latest.end, stop)
-    if prior is None or prior.released is None:
-        return None
-    if first is not None and (dates.find(lines[first]) or UNRELEASED.search(lines[first])):
-        return None
+    said = first is not None and bool(dates.find(lines[first]))
+    begin = latest.end
+    if first is not None and said and prior and prior.released and not BULLET.match(lines[first]):
+        begin = first + 1
+    notes = "\n".join(lines[begin:stop]).strip() + "\n"
+    if prior is None or prior.released is None or said:
+        return text, notes
+    if first is not None and UNRELEASED.search(lines[first]):
+        return text, notes
     line = prior.released.format(**prior.fields(release))
     gap = [""] if latest.end < len(lines) and lines[latest.end].strip() else []
-    return "\n".join([*lines[: latest.end], "", line, *gap, *lines[latest.end :]]).rstrip("\n")
+    new = [*lines[: latest.end], "", line, *gap, *lines[latest.end :]]
+    return "\n".join(new).rstrip("\n") + _ending(text), notes
 
 
 def _release_pending(
