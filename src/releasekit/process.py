@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import os
 import re
+import select
+import selectors
 import shlex
+import signal
 import subprocess
 import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from .errors import ProcessError
 from .redact import redact
@@ -145,6 +149,96 @@ def _causes(lines: list[str]) -> list[str]:
     return causes
 
 
+#: How long a command's output may stay open after the command exited. What the processes it
+#: left running write meanwhile is kept; then those still holding the output are ended, and the
+#: command's result returned (a test a project's suite leaves running, a ``multiprocessing``
+#: worker, would otherwise hold the pipe, and the release, for ever).
+LINGER = 5.0
+
+
+def _exchange(
+    proc: subprocess.Popen[bytes], data: bytes | None, timeout: float | None
+) -> tuple[bytes, bytes]:
+    """Write ``data`` to the command and read its output until both pipes close, or until
+    :data:`LINGER` seconds after it exited; with the command killed on ``timeout`` or any error."""
+    try:
+        return _pump(proc, memoryview(data or b""), timeout)
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+
+
+def _pump(
+    proc: subprocess.Popen[bytes], pending: memoryview, timeout: float | None
+) -> tuple[bytes, bytes]:
+    out, err = (stream.fileno() if stream else -1 for stream in (proc.stdout, proc.stderr))
+    output = {out: bytearray(), err: bytearray()}
+    deadline = None if timeout is None else time.monotonic() + timeout
+    exited: float | None = None
+    with selectors.DefaultSelector() as selector:
+        for fd in output:
+            selector.register(fd, selectors.EVENT_READ)
+        if proc.stdin is not None:
+            selector.register(proc.stdin, selectors.EVENT_WRITE)
+        while selector.get_map():
+            if exited is None and proc.poll() is not None:
+                exited = time.monotonic()
+            if exited is not None and time.monotonic() - exited >= LINGER:
+                _end_holders([key.fd for key in selector.get_map().values()])
+                break
+            for key, _ in selector.select(_wait(proc, deadline, timeout)):
+                if key.fileobj is proc.stdin:
+                    pending = _feed(selector, proc.stdin, pending)
+                elif chunk := os.read(key.fd, 65536):
+                    output[key.fd] += chunk
+                else:
+                    selector.unregister(key.fd)
+    proc.wait()
+    return bytes(output[out]), bytes(output[err])
+
+
+def _wait(proc: subprocess.Popen[bytes], deadline: float | None, timeout: float | None) -> float:
+    """How long to wait for output before looking at the command again."""
+    if deadline is None:
+        return 0.2
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise subprocess.TimeoutExpired(proc.args, timeout or 0)
+    return min(0.2, left)
+
+
+def _feed(selector: selectors.BaseSelector, stdin: IO[bytes], pending: memoryview) -> memoryview:
+    """Write what the pipe takes without blocking; close it when all is written."""
+    try:
+        pending = pending[os.write(stdin.fileno(), pending[: select.PIPE_BUF]) :]
+    except BrokenPipeError:  # the command stopped reading
+        pending = pending[:0]
+    if not pending:
+        selector.unregister(stdin)
+        stdin.close()
+    return pending
+
+
+def _end_holders(pipes: Sequence[int]) -> None:
+    """Send SIGTERM to the processes, other than releasekit, that hold ``pipes`` open: the ones a
+    finished command left running. Linux's ``/proc`` says which; elsewhere they are left."""
+    names = {f"pipe:[{os.fstat(pipe).st_ino}]" for pipe in pipes}
+    for fds in Path("/proc").glob("[0-9]*/fd"):
+        pid = int(fds.parent.name)
+        try:
+            holds = pid != os.getpid() and any(os.readlink(fd) in names for fd in fds.iterdir())
+            if holds:
+                os.kill(pid, signal.SIGTERM)
+        except OSError:  # gone meanwhile, or another user's
+            continue
+
+
+def _text(output: bytes) -> str:
+    """A command's output as text, its line endings as ``\\n`` (as ``text=True`` gives them)."""
+    return output.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
+
+
 def run(
     argv: Sequence[Arg],
     *,
@@ -156,7 +250,6 @@ def run(
     timeout: float | None = None,
     what: str | None = None,
     hint: str | None = None,
-    capture: bool = True,
 ) -> Completed:
     """Run ``argv`` and return its redacted result.
 
@@ -166,15 +259,13 @@ def run(
     args = _argv(argv)
     start_time = time.monotonic()
     try:
-        proc = subprocess.run(
+        proc = subprocess.Popen(
             args,
             cwd=cwd,
             env=_environ(env, inherit=inherit_env),
-            input=input,
-            capture_output=capture,
-            text=True,
-            timeout=timeout,
-            check=False,
+            stdin=subprocess.PIPE if input is not None else None,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
     except FileNotFoundError as exc:
         raise ProcessError(
@@ -182,6 +273,9 @@ def run(
             hint=hint or f"install {args[0]} or put it on PATH",
             returncode=127,
         ) from exc
+    try:
+        with proc:
+            out, err = _exchange(proc, None if input is None else input.encode(), timeout)
     except subprocess.TimeoutExpired as exc:
         raise ProcessError(
             redact(f"{what or display(args)}: timed out after {timeout:g}s"),
@@ -191,8 +285,8 @@ def run(
     done = Completed(
         argv=tuple(redact(a) for a in args),
         returncode=proc.returncode,
-        stdout=redact(proc.stdout or ""),
-        stderr=redact(proc.stderr or ""),
+        stdout=redact(_text(out)),
+        stderr=redact(_text(err)),
         duration=time.monotonic() - start_time,
     )
     if check and done.returncode != 0:

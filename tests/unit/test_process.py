@@ -1,4 +1,6 @@
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -133,3 +135,52 @@ def test_a_command_that_only_says_another_failed_gives_way_to_that_ones_error() 
         "dependencies: Because only setuptools<=34.4.1 is available and you require "
         "setuptools>=40.8.0, we can conclude that your requirements are unsatisfiable."
     )
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` still runs (a zombie no one has reaped yet does not)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+LEAVES_A_CHILD = (
+    "import subprocess, sys\n"
+    "child = subprocess.Popen([sys.executable, '-c', "
+    "'import sys, time; time.sleep(0.3); print(\"late\", flush=True); time.sleep(600)'])\n"
+    "print(child.pid, flush=True)\n"
+)
+
+
+def test_a_command_that_exits_leaving_a_process_holding_its_output_returns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # uvicorn's suite leaves multiprocessing workers behind that hold pytest's stdout: the
+    # release waited for the pipe to close, for ever (here: until the timeout, an error)
+    monkeypatch.setattr(process, "LINGER", 2.0)
+    done = process.run([sys.executable, "-c", LEAVES_A_CHILD], timeout=60)
+    pid, late = done.stdout.split()
+    assert done.returncode == 0
+    assert late == "late"  # what it wrote while the output could still stay open is kept
+    for _ in range(50):  # it was sent SIGTERM
+        if not _running(int(pid)):
+            break
+        time.sleep(0.1)
+    assert not _running(int(pid))
+
+
+def test_input_larger_than_a_pipe_is_written_whole_while_the_output_is_read() -> None:
+    data = "".join(f"line {n}\n" for n in range(200_000))  # ~2 MB each way
+    done = process.run(
+        [sys.executable, "-c", "import sys; sys.stdout.write(sys.stdin.read())"], input=data
+    )
+    assert done.stdout == data
+
+
+def test_a_command_past_its_timeout_is_killed_and_reported() -> None:
+    script = "import time; print('started', flush=True); time.sleep(600)"
+    with pytest.raises(ProcessError, match=r"the wait: timed out after 1s") as info:
+        process.run([sys.executable, "-c", script], timeout=1, what="the wait")
+    assert info.value.returncode == 124
