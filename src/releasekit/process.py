@@ -194,8 +194,7 @@ def _pump(
                     output[key.fd] += chunk
                 else:
                     selector.unregister(key.fd)
-    proc.wait()
-    return bytes(output[out]), bytes(output[err])
+    return bytes(output[out]), bytes(output[err])  # the caller's ``with proc`` waits for it
 
 
 def _wait(proc: subprocess.Popen[bytes], deadline: float | None, timeout: float | None) -> float:

@@ -127,9 +127,7 @@ def _install_extras(
     except ProcessError:
         return ()
     return tuple(
-        f"{read_built(wheel).name}[{','.join(extras)}]"
-        for wheel, extras in chosen.items()
-        if extras
+        f"{built[wheel].name}[{','.join(extras)}]" for wheel, extras in chosen.items() if extras
     )
 
 

@@ -289,9 +289,8 @@ def _written(
     if first is not None and said and prior and prior.released and not BULLET.match(lines[first]):
         begin = first + 1
     notes = "\n".join(lines[begin:stop]).strip() + "\n"
-    if prior is None or prior.released is None or said:
-        return text, notes
-    if first is not None and UNRELEASED.search(lines[first]):
+    unreleased = first is not None and UNRELEASED.search(lines[first])
+    if prior is None or prior.released is None or said or unreleased:
         return text, notes
     line = prior.released.format(**prior.fields(release))
     gap = [""] if latest.end < len(lines) and lines[latest.end].strip() else []
