@@ -11,6 +11,7 @@
 #                      runtime pieces and /etc/containers policy files buildah/podman expect
 #   git, ca-certificates    the docs tests publish to bare git remotes
 #   chromium           the HTML report's tests open it headless (playwright drives this one)
+#   zip                the secret scan's tests make a password-protected zip with it
 set -euo pipefail
 
 packages=(
@@ -28,6 +29,7 @@ packages=(
   ca-certificates
   chromium
   gettext
+  zip
 )
 
 if [[ ${EUID} -ne 0 ]]; then

@@ -13,6 +13,7 @@ import io
 import json
 import random
 import string
+import subprocess
 import tarfile
 import zipfile
 from dataclasses import dataclass
@@ -334,6 +335,40 @@ def test_archives_nested_too_deep_are_reported(tmp_path: Path) -> None:
     wheel.write_bytes(_zip({"pkg/onion.zip": data}))
     kinds = [f.kind for f in scan([wheel]).findings]
     assert kinds == ["Archive nested too deep to check"]
+
+
+def test_a_password_protected_zip_member_is_a_finding_not_a_crash(tmp_path: Path) -> None:
+    """cookiecutter's sdist: tests/files/protected-fake-repo-tmpl.zip, made with `zip -P`.
+    zipfile cannot read its members without the password; the scan raised RuntimeError."""
+    (tmp_path / "tmpl").mkdir()
+    (tmp_path / "tmpl" / "cookiecutter.json").write_text('{"name": "x"}\n')
+    subprocess.run(
+        ["zip", "-q", "-r", "-P", "sekrit", "protected.zip", "tmpl"], cwd=tmp_path, check=True
+    )
+    sdist = tmp_path / "pkg-1.0.tar.gz"
+    with tarfile.open(sdist, "w:gz") as archive:
+        archive.add(tmp_path / "protected.zip", "pkg-1.0/tests/files/protected.zip")
+    [finding] = scan([sdist]).findings
+    assert (finding.member, finding.kind) == (
+        "tests/files/protected.zip!tmpl/cookiecutter.json",
+        "Encrypted, cannot be checked",
+    )
+    assert str(finding) == (
+        "pkg-1.0.tar.gz!tests/files/protected.zip!tmpl/cookiecutter.json: Encrypted, cannot be "
+        "checked (a password-protected zip member)"
+    )
+    config = Config.model_validate(
+        {
+            "secret_allow": [
+                {
+                    "path": "tests/files/protected.zip!*",
+                    "kind": "Encrypted, cannot be checked",
+                    "reason": "a test fixture for password-protected templates",
+                }
+            ]
+        }
+    )
+    assert scan([sdist], secret_allow=config.secret_allow).findings == []
 
 
 def test_verify_check_names_an_allow_entry_whose_kind_never_matches() -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
-from .members import MAX_DEPTH, Readable, decode, members
+from .members import ENCRYPTED, TOO_DEEP, Readable, Unreadable, decode, members
 
 __all__ = [
     "FORBIDDEN",
@@ -80,7 +80,6 @@ _SECRET_ASSIGNMENT = re.compile(
 _URL_CREDENTIALS = re.compile(r"://[^/\s:@]+:[^/\s@]+@")
 #: The kind of a finding made from a member's name rather than its content.
 SENSITIVE_NAME = "Sensitive file name"
-TOO_DEEP = "Archive nested too deep to check"
 
 
 class Allowance(Protocol):
@@ -144,7 +143,7 @@ def finding_kinds() -> list[str]:
     """Every kind a finding can have (what a ``secret_allow`` entry's ``kind`` may name)."""
     from .secrets import SecretScanner
 
-    return [*SecretScanner.kinds(), SENSITIVE_NAME, TOO_DEEP]
+    return [*SecretScanner.kinds(), SENSITIVE_NAME, TOO_DEEP.kind, ENCRYPTED.kind]
 
 
 def _matches(name: str, patterns: Sequence[str]) -> str | None:
@@ -210,7 +209,7 @@ def scan(
                 found: list[Finding] = []
                 pattern = _matches(name, patterns)
                 text: Iterable[str] = ()
-                if stream is not None:
+                if not isinstance(stream, Unreadable):
                     text = decode(_Counted(stream, report))
                 harmless = _harmless_if(pattern, name)
                 if harmless is not None:
@@ -219,8 +218,8 @@ def scan(
                         pattern = None
                 if pattern:
                     found.append(Finding(path.name, name, SENSITIVE_NAME, None, f" ({pattern!r})"))
-                if stream is None:
-                    found.append(Finding(path.name, name, TOO_DEEP, None, f" (> {MAX_DEPTH})"))
+                if isinstance(stream, Unreadable):
+                    found.append(Finding(path.name, name, stream.kind, None, stream.detail))
                 else:
                     found.extend(
                         Finding(path.name, name, hit.kind, hit.line)

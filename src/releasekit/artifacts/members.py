@@ -15,10 +15,21 @@ import tarfile
 import tempfile
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol
 
-__all__ = ["MAX_DEPTH", "Member", "Readable", "decode", "members", "sniff"]
+__all__ = [
+    "ENCRYPTED",
+    "MAX_DEPTH",
+    "TOO_DEEP",
+    "Member",
+    "Readable",
+    "Unreadable",
+    "decode",
+    "members",
+    "sniff",
+]
 
 #: Archives nested deeper than this are reported instead of opened (a guard against zip quines).
 MAX_DEPTH = 8
@@ -31,9 +42,20 @@ class Readable(Protocol):
     def read(self, size: int = -1, /) -> bytes: ...
 
 
-#: (path inside the artifact, "!"-joined when nested; its bytes, or None for an archive nested
-#: deeper than MAX_DEPTH, which cannot be checked)
-Member = tuple[str, Readable | None]
+@dataclass(frozen=True)
+class Unreadable:
+    """A member whose bytes cannot be checked: why, as a finding's kind and its detail."""
+
+    kind: str
+    detail: str = ""
+
+
+TOO_DEEP = Unreadable("Archive nested too deep to check", f" (> {MAX_DEPTH})")
+#: cookiecutter's sdist holds a password-protected zip among its test fixtures.
+ENCRYPTED = Unreadable("Encrypted, cannot be checked", " (a password-protected zip member)")
+
+#: (path inside the artifact, "!"-joined when nested; its bytes, or why they cannot be checked)
+Member = tuple[str, Readable | Unreadable]
 
 
 def members(artifact: Path) -> Iterator[Member]:
@@ -48,7 +70,11 @@ def members(artifact: Path) -> Iterator[Member]:
 
 def _zip_members(archive: zipfile.ZipFile, prefix: str, depth: int) -> Iterator[Member]:
     for info in archive.infolist():
-        if not info.is_dir():
+        if info.is_dir():
+            continue
+        if info.flag_bits & 0x1:  # encrypted: zipfile cannot read it without the password
+            yield prefix + info.filename, ENCRYPTED
+        else:
             with archive.open(info) as stream:
                 yield from _expand(prefix + info.filename, stream, depth)
 
@@ -84,7 +110,7 @@ def _expand(name: str, stream: Readable, depth: int) -> Iterator[Member]:
         yield name, stream
         return
     if depth >= MAX_DEPTH:
-        yield name, None
+        yield name, TOO_DEEP
         return
     with tempfile.SpooledTemporaryFile(max_size=32 << 20) as spool:
         shutil.copyfileobj(stream, spool, _READ)

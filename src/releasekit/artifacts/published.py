@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 from .contents import Finding
-from .members import members
+from .members import Unreadable, members
 from .previous import member_key
 
 __all__ = ["published_before"]
@@ -36,7 +36,7 @@ def _digests(artifact: Path, wanted: Collection[str]) -> dict[str, str]:
     found = {}
     for name, stream in members(artifact):
         key = member_key(name, version)
-        if stream is None or key not in wanted:
+        if isinstance(stream, Unreadable) or key not in wanted:
             continue
         digest = hashlib.sha256()
         while chunk := stream.read(_READ):
