@@ -25,6 +25,7 @@ import tomlkit
 from tomlkit.exceptions import TOMLKitError
 
 from .changelogs import Changelog, NoChangelog, Towncrier, detect
+from .changelogs.towncrier import MARKDOWN_START
 from .ci import CI_KINDS, DEFAULT_SHARDS, workflow
 from .config import is_legacy_project, load_config, project_file
 from .effective import version_sources
@@ -36,11 +37,9 @@ from .workspace import package_name
 
 __all__ = ["InitReport", "init_project"]
 
-START = "<!-- towncrier release notes start -->"
+START = MARKDOWN_START
 NOXFILE = "import releasekit.nox\n\nreleasekit.nox.install()\n"
 CHANGELOG = f"# Changelog\n\n{START}\n"
-#: What towncrier looks for when ``start_string`` is not configured, by file type.
-DEFAULT_START = {".md": START, ".rst": ".. towncrier release notes start"}
 
 
 @dataclass
@@ -188,12 +187,11 @@ def _shape_lines(root: Path, name: str) -> list[str]:
 def _towncrier_notes(root: Path, kind: Towncrier, report: InitReport) -> Path:
     """Report on an existing towncrier set-up; return its fragment directory."""
     report.kept.append("[tool.towncrier] (yours)")
-    news = root / kind.filename
-    start = str(kind.settings.get("start_string", DEFAULT_START.get(news.suffix, ""))).strip()
-    if start and news.is_file() and start not in read_text(news):
+    misplaced = kind.above_title()
+    if misplaced is not None:
         report.kept.append(
-            f"{kind.filename} has no `{start}` line: add it where new "
-            "releases should go (towncrier writes below it)"
+            f"{kind.filename} has no `{kind.start_string()}` line: add it above the latest "
+            f"entry (line {misplaced[1]}), or towncrier writes the next one above the title"
         )
     return root / kind.directory
 

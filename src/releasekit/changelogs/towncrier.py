@@ -19,12 +19,16 @@ from ..versioning import (
     towncrier_settings,
 )
 from .base import Applied, Changelog, Problem, ReleaseInfo
-from .entries import VERSION
+from .entries import VERSION, headings, line_version, pending
+from .location import is_markdown
 
-__all__ = ["EMPTY_RELEASE", "Towncrier", "towncrier_table"]
+__all__ = ["DEFAULT_START", "EMPTY_RELEASE", "MARKDOWN_START", "Towncrier", "towncrier_table"]
 
 #: What ``towncrier build`` writes for a release without fragments.
 EMPTY_RELEASE = "No significant changes."
+#: What towncrier looks for when ``start_string`` is not configured: Markdown's, else this.
+DEFAULT_START = ".. towncrier release notes start"
+MARKDOWN_START = "<!-- towncrier release notes start -->"
 
 
 def towncrier_table(root: Path, pyproject: dict[str, Any]) -> dict[str, Any] | None:
@@ -96,8 +100,42 @@ class Towncrier(Changelog):
             action = f"consume {count} fragment(s) from {self.directory}/"
         return f"write {self.filename} for {release.version} with towncrier", [action]
 
+    def start_string(self) -> str:
+        """The line towncrier writes below (its default for the file's type when unset)."""
+        markdown = Path(self.filename).suffix == ".md"  # towncrier's own test
+        default = MARKDOWN_START if markdown else DEFAULT_START
+        return str(self.settings.get("start_string") or default).strip()
+
+    def above_title(self) -> tuple[str, int] | None:
+        """``(title, line)`` when towncrier would write the new entry above the file's title:
+        without its start line, towncrier puts the entry at the very top, right for a file that
+        begins with its latest entry (resolvelib's), wrong above ``Release History``. ``line``
+        is where the latest entry begins (1-based), where the start line belongs."""
+        path = self.root / self.filename
+        start = self.start_string()
+        if self.settings.get("single_file", True) is False or not path.is_file():
+            return None
+        text = read_text(path)
+        if start in text:
+            return None
+        lines = text.splitlines()
+        found = headings(lines, is_markdown(path))
+        if not found or line_version(found[0].text) or pending(found[0].text):
+            return None
+        entry = next((h for h in found if line_version(h.text) or pending(h.text)), None)
+        return found[0].text, (entry.start + 1 if entry else len(lines) + 1)
+
     def check(self) -> Iterator[Problem]:
         yield from super().check()
+        misplaced = self.above_title()
+        if misplaced is not None:
+            title, line = misplaced
+            yield (
+                f"{self.filename} has no `{self.start_string()}` line, so towncrier would write "
+                f"the new entry above the file's title `{title}`",
+                f"add the line `{self.start_string()}` where new releases go ({self.filename} "
+                f"line {line}, above the latest entry), or set [tool.towncrier] start_string",
+            )
         settings = self._settings()
         strays = stray_fragments(self.root, settings)
         if strays:
