@@ -118,8 +118,9 @@ class Config(StrictModel):
         description="The changelog kind: towncrier, keepachangelog, sphinx-changelog (the Sphinx "
         "changelog extension's `.. changelog::` blocks in the docs), file (CHANGES/HISTORY/NEWS/"
         "CHANGELOG in Markdown or reStructuredText), readme (a Changelog/History section of the "
-        "README), none (notes from the commits since the last "
-        "tag, nothing written), or a file's path; false turns the step off. Default: detected.",
+        "README), per-version (a directory of one file per release: CHANGELOG/2.7.1.md), none "
+        "(notes from the commits since the last tag, nothing written), or a file's path; false "
+        "turns the step off. Default: detected.",
     )
     bump_map: dict[str, BumpKind] = Field(
         default_factory=lambda: dict(DEFAULT_BUMP_MAP),

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import signal
 from pathlib import Path
+
+from releasekit.context import KILL_ENV
 
 from ..conftest import Sandbox, assert_one_error_line, make_sandbox
 
@@ -179,3 +182,55 @@ def test_a_fragment_of_a_type_towncrier_does_not_know_stops_before_anything(
     sandbox.git("push", "-q", "origin", "main")
     sandbox.run("release", "patch", "--yes", check=True)
     assert "The lock is released." in (sandbox.repo / "CHANGELOG.md").read_text()
+
+
+KILLED = "applied:changelog"
+WRITTEN_AHEAD = """The one where the greeting learned punctuation.
+
+### What's fixed
+
+**`greet` ends with an exclamation mark**, as the docs always said.
+"""
+
+
+def test_one_file_per_release(tmp_path: Path) -> None:
+    """cookiecutter's shape: CHANGELOG/2.7.1.md, one file per release, written by hand before
+    the release. The file written ahead is the release's notes, left as it is; without one, the
+    release writes it from the commits, named as the others are."""
+    sandbox = make_sandbox(tmp_path, "cl-per-version")
+    sandbox.git("tag", "-a", "v2.7.1", "-m", "Release 2.7.1")
+    init = sandbox.run("init", check=True).stderr
+    assert "detected changelog: one file per release (CHANGELOG/<version>.md)" in init
+    assert not (sandbox.repo / "CHANGELOG.md").exists()
+    sandbox.git("add", "-A")
+    sandbox.git("commit", "-q", "-m", "Adopt releasekit")
+    (sandbox.repo / "CHANGELOG" / "2.7.2.md").write_text(WRITTEN_AHEAD)
+    sandbox.git("add", "-A")
+    sandbox.git("commit", "-q", "-m", "Notes for 2.7.2")
+    sandbox.git("push", "-q", "origin", "main", "v2.7.1")
+
+    plan = sandbox.run("plan", "patch", check=True)
+    assert "CHANGELOG/2.7.2.md is written already" in plan.stdout + plan.stderr
+    sandbox.run("release", "patch", "--to", "local", "--yes", check=True)
+    assert (sandbox.repo / "CHANGELOG" / "2.7.2.md").read_text() == WRITTEN_AHEAD
+    assert _committed_files(sandbox) == ["pyproject.toml"]
+    facts = sandbox.step_facts("changelog")
+    assert (facts["kind"], facts["files"], facts["notes"]) == ("per-version", [], WRITTEN_AHEAD)
+    assert sandbox.remote_git("tag").split() == ["v2.7.1", "v2.7.2"]
+
+    (sandbox.repo / "src/cl_per_version/__init__.py").write_text('"""Fixed."""\n')
+    sandbox.git("commit", "-q", "-am", "fix: keep the module's docstring only")
+    sandbox.git("push", "-q", "origin", "main")
+    # killed once the file is written and before the journal knows: the resumed release
+    # must not take its own file for one written ahead (and leave it out of the commit)
+    killed = sandbox.run("release", "patch", "--to", "local", "--yes", env={KILL_ENV: KILLED})
+    assert killed.returncode == -signal.SIGKILL
+    assert (sandbox.repo / "CHANGELOG" / "2.7.3.md").is_file()
+    sandbox.run("release", "--resume", check=True)
+    written = (sandbox.repo / "CHANGELOG" / "2.7.3.md").read_text()
+    assert written == "### Fixes\n\n- keep the module's docstring only\n"
+    assert _committed_files(sandbox) == ["CHANGELOG/2.7.3.md", "pyproject.toml"]
+    assert sorted(p.name for p in (sandbox.repo / "CHANGELOG").iterdir()) == [
+        "2.7.0.md", "2.7.1.md", "2.7.2.md", "2.7.3.md"
+    ]  # fmt: skip
+    assert sandbox.remote_git("show", "v2.7.3:CHANGELOG/2.7.3.md") == written.rstrip("\n")

@@ -4,8 +4,8 @@
 (``[tool.towncrier]``), keep-a-changelog (a Markdown file with ``## [Unreleased]``), the Sphinx
 ``changelog`` extension's ``.. changelog::`` blocks in the docs (SQLAlchemy's, Mako's), a hand-kept
 ``CHANGES``/``HISTORY``/``NEWS``/``CHANGELOG`` file, a changelog section of the README (parse's),
-or none (notes from the commits). Adding a kind
-is one class and one line in :data:`KINDS`.
+a directory of one file per release (cookiecutter's ``CHANGELOG/2.7.1.md``), or none (notes from
+the commits). Adding a kind is one class and one line in :data:`KINDS`.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from .commits import Commit, bump_from_commits, commits_since
 from .directive import SphinxChangelog
 from .keepachangelog import KeepAChangelog
 from .none import NoChangelog
+from .perversion import PerVersionFiles
 from .readme import ReadmeSection
 from .textfile import TextFile
 from .towncrier import Towncrier
@@ -32,6 +33,7 @@ __all__ = [
     "Commit",
     "KeepAChangelog",
     "NoChangelog",
+    "PerVersionFiles",
     "ReadmeSection",
     "ReleaseInfo",
     "SphinxChangelog",
@@ -50,12 +52,13 @@ KINDS: tuple[type[Changelog], ...] = (
     SphinxChangelog,
     TextFile,
     ReadmeSection,
+    PerVersionFiles,
     NoChangelog,
 )
 _NAMES = {kind.kind: kind for kind in KINDS}
 HINT = (
     "set [tool.releasekit] changelog to towncrier, keepachangelog, sphinx-changelog, file, "
-    "readme, none, "
+    "readme, per-version, none, "
     "a file's path, "
     "or false to turn the changelog step off"
 )
@@ -112,6 +115,7 @@ def _missing_hint(kind: str) -> str:
         "file": "create CHANGES.md (or CHANGES.rst, HISTORY.rst, ...)",
         "sphinx-changelog": "keep docs/changelog.rst in `.. changelog::` blocks",
         "readme": "add a 'Changelog' section with release entries to the README",
+        "per-version": "keep one file per release in CHANGELOG/ (CHANGELOG/1.2.3.md, ...)",
     }.get(kind, HINT)
 
 

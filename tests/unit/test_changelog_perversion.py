@@ -1,0 +1,88 @@
+"""A directory of one file per release: which directories count, how the release's file is
+named, and what is written when it is missing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from releasekit.changelogs import PerVersionFiles, ReleaseInfo, TextFile, detect
+from releasekit.changelogs.commits import Commit
+
+RELEASE = ReleaseInfo(
+    "2.3.1", "2026-12-07", "v2.3.1", "v2.3.0", (Commit("1", "fix: a crash"), Commit("2", "Tidy"))
+)
+
+
+def _files(root: Path, directory: str, *names: str) -> None:
+    (root / directory).mkdir(parents=True)
+    for name in names:
+        (root / directory / name).write_text(f"Notes of {name}\n")
+
+
+@pytest.mark.parametrize(
+    ("directory", "names", "expected"),
+    [
+        ("CHANGELOG", ("2.2.0.md", "2.3.0.md"), "CHANGELOG/2.3.1.md"),  # cookiecutter
+        ("docs/releases", ("2.3.txt", "2.3.0.1.txt", "index.txt"), "docs/releases/2.3.1.txt"),
+        ("doc/source/release", ("2.2.0-notes.rst", "2.3.0-notes.rst", "template.rst"),
+         "doc/source/release/2.3.1-notes.rst"),  # NumPy, SciPy
+        ("doc/source/whatsnew", ("v2.2.0.rst", "v2.3.0.rst", "index.rst"),
+         "doc/source/whatsnew/v2.3.1.rst"),  # pandas
+    ],
+)  # fmt: skip
+def test_detected_and_named_as_the_others(
+    tmp_path: Path, directory: str, names: tuple[str, ...], expected: str
+) -> None:
+    _files(tmp_path, directory, *names)
+    kind = detect(tmp_path, {})
+    assert isinstance(kind, PerVersionFiles)
+    assert kind.rel(kind.file_for("2.3.1")) == expected
+    summary, actions = kind.plan(RELEASE)
+    assert actions == [f"create {expected}"]
+    assert summary == f"write {expected} from 2 commit(s) since v2.3.0 (no such file yet)"
+
+
+@pytest.mark.parametrize(
+    ("directory", "names"),
+    [
+        ("CHANGELOG", ("2.3.0.md",)),  # one file is not a habit
+        ("changes", ("1234.bugfix.rst", "1240.feature.rst")),  # fragments, not releases
+        ("docs/api", ("v2.2.0.rst", "v2.3.0.rst")),  # not a directory of notes
+    ],
+)
+def test_not_detected(tmp_path: Path, directory: str, names: tuple[str, ...]) -> None:
+    _files(tmp_path, directory, *names)
+    assert not isinstance(detect(tmp_path, {}), PerVersionFiles)
+
+
+def test_a_changelog_file_comes_first(tmp_path: Path) -> None:
+    _files(tmp_path, "CHANGELOG", "2.2.0.md", "2.3.0.md")
+    (tmp_path / "CHANGES.md").write_text("# Changes\n\n## 2.3.0\n\n- Older.\n")
+    assert isinstance(detect(tmp_path, {}), TextFile)
+
+
+def test_the_file_written_ahead_is_the_notes(tmp_path: Path) -> None:
+    _files(tmp_path, "docs/releases", "2.2.txt", "2.3.txt")
+    (tmp_path / "docs/releases/2.3.1.txt").write_text("Django 2.3.1 fixes a crash.\n")
+    kind = detect(tmp_path, {})
+    assert isinstance(kind, PerVersionFiles)
+    assert kind.plan(RELEASE) == (
+        "docs/releases/2.3.1.txt is written already: its text is the release's notes",
+        [],
+    )
+    applied = kind.apply(RELEASE)
+    assert (applied.files, applied.notes) == ([], "Django 2.3.1 fixes a crash.\n")
+    assert kind.file_for("2.3.0").name == "2.3.txt"  # 2.3 is 2.3.0
+
+
+def test_written_in_the_directory_s_format(tmp_path: Path) -> None:
+    _files(tmp_path, "doc/source/release", "2.2.0-notes.rst", "2.3.0-notes.rst")
+    kind = detect(tmp_path, {})
+    applied = kind.apply(RELEASE)
+    text = "Fixes\n-----\n\n- a crash\n\nOther changes\n-------------\n\n- Tidy\n"
+    assert applied.files == ["doc/source/release/2.3.1-notes.rst"]
+    assert (tmp_path / "doc/source/release/2.3.1-notes.rst").read_text() == text
+    assert applied.notes == text
+    assert kind.describe() == "one file per release (doc/source/release/<version>-notes.rst)"
