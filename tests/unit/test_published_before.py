@@ -76,3 +76,48 @@ def test_a_wheel_is_compared_with_the_last_wheel_across_its_data_directory(tmp_p
     with zipfile.ZipFile(other, "w") as archive:
         archive.writestr("pkg-1.0.data/data/share/pkg/demo.key", _key())
     assert published_before(findings, [new], lambda artifact: other) == []
+
+
+def _token() -> str:
+    """A JSON Web Token's shape with random parts, made here: this file holds none."""
+
+    def part(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+    header = part(b'{"alg":"HS256","typ":"JWT"}')
+    claims = part(b'{"sub":"' + os.urandom(6).hex().encode() + b'"}')
+    return f"{header}.{claims}.{part(os.urandom(32))}"
+
+
+def test_a_token_the_last_release_had_in_the_same_file_is_public_though_the_file_changed(
+    tmp_path: Path,
+) -> None:
+    """PyJWT: README.rst and CHANGELOG.rst show example tokens; the changelog changes with every
+    release, the tokens in it do not. A new token in a changed file still stops the release."""
+    example, fresh = _token(), _token()
+    (tmp_path / "index").mkdir()
+    old = sdist(
+        tmp_path / "index" / "pkg-1.0.tar.gz",
+        {"CHANGELOG.rst": f"1.0\n---\n\n- Decode ``{example}``.\n".encode()},
+    )
+    new = sdist(
+        tmp_path / "pkg-1.0.1.tar.gz",
+        {
+            "CHANGELOG.rst": (
+                f"1.0.1\n-----\n\n- Tokens like ``{fresh}``.\n\n1.0\n---\n\n- Decode ``{example}``.\n"
+            ).encode(),
+            "docs/usage.rst": f"Decode ``{example}``.\n".encode(),  # not in 1.0: not public
+        },
+    )
+    findings = scan([new]).findings
+    assert sorted((f.member, f.line) for f in findings) == [
+        ("CHANGELOG.rst", 4),
+        ("CHANGELOG.rst", 9),
+        ("docs/usage.rst", 1),
+    ]
+    assert all(f.secret and f.secret not in {example, fresh} for f in findings)
+    assert all(example not in repr(f) and fresh not in repr(f) for f in findings)
+    public = published_before(findings, [new], lambda artifact: old)
+    assert [(f.member, f.line, f.kind) for f in public] == [
+        ("CHANGELOG.rst", 9, "JSON Web Token")
+    ]

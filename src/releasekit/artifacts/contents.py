@@ -102,6 +102,7 @@ class Finding:
     kind: str
     line: int | None = None
     detail: str = ""
+    secret: str = field(default="", repr=False)  # the Hit's hash of the secret, never the secret
 
     def __str__(self) -> str:
         where = f"{self.artifact}!{self.member}" + (f" line {self.line}" if self.line else "")
@@ -222,7 +223,7 @@ def scan(
                     found.append(Finding(path.name, name, stream.kind, None, stream.detail))
                 else:
                     found.extend(
-                        Finding(path.name, name, hit.kind, hit.line)
+                        Finding(path.name, name, hit.kind, hit.line, secret=hit.secret)
                         for hit in scanner.scan_chunks(text)
                     )
                 report.findings.extend(

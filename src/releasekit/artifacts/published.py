@@ -6,6 +6,12 @@ A finding in a member that the last release's artifact of the same kind on the t
 has, byte for byte the same, is public already: publishing it again discloses nothing new. It is
 reported as a WARNING (rotate it, if it is a real credential) instead of stopping the release.
 A new file, a changed one, or one whose last release cannot be found still stops it.
+
+A secret detected by its value (a token, a JSON Web Token, a password in a URL) is public
+already when the last release's same member holds the same secret, whatever else changed around
+it: PyJWT's README and CHANGELOG.rst show example tokens, and the changelog changes with every
+release. The secrets are compared by detect-secrets' hash, never by their text. A private key is
+matched only by its ``BEGIN`` line, the same for every key, so its member must be the same bytes.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 from .contents import Finding
-from .members import Unreadable, members
+from .members import Unreadable, decode, members
 from .previous import member_key
 
 __all__ = ["published_before"]
@@ -58,8 +64,32 @@ def published_before(
         old = previous(artifact)
         if old is None:
             continue
-        version = _version(artifact)
-        keys = {f: member_key(f.member, version) for f in mine}
-        new, last = _digests(artifact, set(keys.values())), _digests(old, set(keys.values()))
-        public.extend(f for f, key in keys.items() if last.get(key) == new.get(key, ""))
+        keys = {f: member_key(f.member, _version(artifact)) for f in mine}
+        by_value = {key for f, key in keys.items() if f.secret}
+        by_bytes = set(keys.values()) - by_value
+        new, last = _digests(artifact, by_bytes), _digests(old, by_bytes)
+        held = _secrets(old, by_value)
+        public.extend(
+            f
+            for f, key in keys.items()
+            if ((key, f.kind, f.secret) in held if f.secret else last.get(key) == new.get(key, ""))
+        )
     return public
+
+
+def _secrets(artifact: Path, wanted: Collection[str]) -> set[tuple[str, str, str]]:
+    """``(member key, kind, secret hash)`` of each secret in the members of ``artifact`` whose
+    key is ``wanted``."""
+    from .secrets import SecretScanner  # detect-secrets is imported when a scan needs it
+
+    if not wanted:
+        return set()
+    version = _version(artifact)
+    found: set[tuple[str, str, str]] = set()
+    with SecretScanner() as scanner:
+        for name, stream in members(artifact):
+            key = member_key(name, version)
+            if isinstance(stream, Unreadable) or key not in wanted:
+                continue
+            found.update((key, hit.kind, hit.secret) for hit in scanner.scan_chunks(decode(stream)))
+    return found

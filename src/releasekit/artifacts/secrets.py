@@ -99,10 +99,13 @@ _ONE_LINE_KEY = re.compile(r"KEY(?: BLOCK)?-----(?:\\r)?\\n[A-Za-z0-9+/]{40}")
 
 @dataclass(frozen=True)
 class Hit:
-    """One detected secret: its kind (detect-secrets' ``secret_type``) and 1-based line."""
+    """One detected secret: its kind (detect-secrets' ``secret_type``), 1-based line, and the
+    secret's own identity (detect-secrets' SHA-1 ``secret_hash``, never the secret), empty for a
+    private key block, whose match is only its ``BEGIN`` line, the same for every key."""
 
     kind: str
     line: int
+    secret: str = ""
 
 
 class SecretScanner:
@@ -185,7 +188,9 @@ class SecretScanner:
                 lo, hi = max(start, near - _WINDOW), min(end, near + _WINDOW)
             for secret in scan_line(block[lo:hi]):
                 kind = str(secret.type)
-                if kind not in _KEY_BLOCKS or _key_material(block, start, last):
+                if kind not in _KEY_BLOCKS:
+                    yield Hit(kind, number, secret.secret_hash)
+                elif _key_material(block, start, last):
                     yield Hit(kind, number)
 
 
