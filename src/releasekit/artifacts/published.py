@@ -66,7 +66,7 @@ def published_before(
             continue
         keys = {f: member_key(f.member, _version(artifact)) for f in mine}
         by_value = {key for f, key in keys.items() if f.secret}
-        by_bytes = set(keys.values()) - by_value
+        by_bytes = {key for f, key in keys.items() if not f.secret}  # a member may have both
         new, last = _digests(artifact, by_bytes), _digests(old, by_bytes)
         held = _secrets(old, by_value)
         public.extend(
