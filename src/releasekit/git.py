@@ -68,10 +68,6 @@ class Git:
         entries = self._status(())
         return [p for c, p in entries if c != "??"], [p for c, p in entries if c == "??"]
 
-    def untracked(self, *pathspecs: str) -> list[str]:
-        """The untracked files (not git-ignored) among ``pathspecs``."""
-        return [p for c, p in self._status(pathspecs) if c == "??"]
-
     def tracked_files(self) -> list[str]:
         """The files git tracks below the root (relative to it)."""
         listed = process.run(["git", "ls-files", "-z"], cwd=self.root, what="git ls-files")

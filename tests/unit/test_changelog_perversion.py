@@ -3,6 +3,7 @@ named, and what is written when it is missing."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -68,6 +69,11 @@ def test_the_file_written_ahead_is_the_notes(tmp_path: Path) -> None:
     (tmp_path / "docs/releases/2.3.1.txt").write_text("Django 2.3.1 fixes a crash.\n")
     kind = detect(tmp_path, {})
     assert isinstance(kind, PerVersionFiles)
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    # not committed: a file a killed release left, not the maintainers'
+    assert not kind.written_ahead(tmp_path / "docs/releases/2.3.1.txt")
+    assert kind.plan(RELEASE)[1] == ["create docs/releases/2.3.1.txt"]
+    subprocess.run(["git", "add", "docs"], cwd=tmp_path, check=True)
     assert kind.plan(RELEASE) == (
         "docs/releases/2.3.1.txt is written already: its text is the release's notes",
         [],

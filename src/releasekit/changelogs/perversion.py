@@ -6,7 +6,8 @@ The release's file is named as the others are. Maintainers of such projects usua
 hand before the release (cookiecutter's release recipe refuses to tag without it): when it is
 there, its text is the release's notes and nothing is written. When it is not, it is written from
 the commits since the last tag, as a project without a changelog gets its notes, in the
-directory's format.
+directory's format. Written ahead means committed: a file that a release killed before its commit
+left behind is its own, and a resumed release writes it afresh.
 
 Detected only where no changelog file is (:class:`.TextFile` and :class:`.ReadmeSection` come
 first), and only in a directory of that name holding at least two such files named alike.
@@ -21,6 +22,7 @@ from typing import Any
 
 from packaging.version import Version
 
+from .. import process
 from ..textfiles import read_text
 from .base import DOCS, Applied, Changelog, ReleaseInfo
 from .commits import grouped_notes
@@ -91,9 +93,17 @@ class PerVersionFiles(Changelog):
     def touched(self) -> list[str]:
         return [self.rel(self.directory)]
 
+    def written_ahead(self, path: Path) -> bool:
+        """Whether the release's file is the maintainers': tracked by git. One a release killed
+        before its commit wrote is not, and is written afresh when it resumes."""
+        listed = process.run(
+            ["git", "ls-files", "-z", "--", self.rel(path)], cwd=self.root, check=False
+        )
+        return path.is_file() and bool(listed.stdout)
+
     def plan(self, release: ReleaseInfo) -> tuple[str, list[str]]:
         path = self.file_for(release.version)
-        if path.is_file():
+        if self.written_ahead(path):
             return (f"{self.rel(path)} is written already: its text is the release's notes", [])
         since = release.previous_tag or "the first commit"
         return (
@@ -104,7 +114,7 @@ class PerVersionFiles(Changelog):
 
     def apply(self, release: ReleaseInfo) -> Applied:
         path = self.file_for(release.version)
-        if path.is_file():
+        if self.written_ahead(path):
             return Applied([], notes=read_text(path))
         notes = grouped_notes(release.commits)
         if self.ext != ".md":  # reStructuredText: a section title per group

@@ -87,16 +87,12 @@ def _released_already(ctx: Context, kind: Changelog) -> Iterator[Problem]:
 
 
 def _restore(ctx: Context, base: str, paths: list[str]) -> None:
-    """Put ``paths`` back as they were at ``base`` (files the release created are removed, in a
-    directory too: preflight found no untracked file, so any there now is the release's)."""
+    """Put ``paths`` back as they were at ``base`` (files the release created are removed)."""
     repo = Git(ctx.root)
     for rel in paths:
-        known = repo.ok("cat-file", "-e", f"{base}:{rel}")
-        if known:
+        if repo.ok("cat-file", "-e", f"{base}:{rel}"):
             repo.run("checkout", base, "--", rel, what=f"restoring {rel}")
-        if (ctx.root / rel).is_dir():
-            repo.remove_untracked(repo.untracked(rel))
-        elif not known and (ctx.root / rel).is_file():
+        elif (ctx.root / rel).is_file():
             repo.run("rm", "--cached", "--quiet", "--ignore-unmatch", "--", rel)
             (ctx.root / rel).unlink()
 
