@@ -87,3 +87,11 @@ def test_the_start_line_where_it_belongs_is_enough(tmp_path: Path) -> None:
     written = (tmp_path / "CHANGELOG.rst").read_text()
     assert written.startswith("Release History\n===============\n\n.. towncrier release notes")
     assert written.index("A new fix.") < written.index(ENTRY)
+
+
+def test_a_file_not_in_utf8_is_one_problem_not_an_exception(tmp_path: Path) -> None:
+    kind = _project(tmp_path, "Release History\n===============\n\n" + ENTRY)
+    (tmp_path / "CHANGELOG.rst").write_bytes(b"Caf\xe9 History\n============\n\n" + ENTRY.encode())
+    assert kind.above_title() is None
+    [(what, _)] = list(kind.check())
+    assert "CHANGELOG.rst" in what and "not UTF-8" in what

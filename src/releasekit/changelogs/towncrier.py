@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import process
+from ..errors import ConfigError
 from ..textfiles import read_text
 from ..versioning import (
     Fragment,
@@ -115,7 +116,10 @@ class Towncrier(Changelog):
         start = self.start_string()
         if self.settings.get("single_file", True) is False or not path.is_file():
             return None
-        text = read_text(path)
+        try:
+            text = read_text(path)
+        except ConfigError:  # not UTF-8: the base check reports it
+            return None
         if start in text:
             return None
         lines = text.splitlines()
