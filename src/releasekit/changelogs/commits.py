@@ -103,12 +103,14 @@ def note_lines(commits: Sequence[Commit]) -> list[str]:
     return [c.description for c in kept]
 
 
-def grouped_notes(commits: Sequence[Commit]) -> str:
-    """Markdown release notes: a section per group that has commits."""
+def grouped_notes(commits: Sequence[Commit], *, rst: bool = False) -> str:
+    """Release notes, a section per group that has commits: Markdown (``### Fixes``), or
+    reStructuredText (``Fixes`` underlined with ``-``)."""
     kept = [c for c in commits if c.type not in QUIET or c.breaking]
     parts = []
     for title, types in GROUPS:
         lines = [f"- {c.description}" for c in kept if _group(c) in types]
         if lines:
-            parts.append(f"### {title}\n\n" + "\n".join(lines) + "\n")
+            heading = f"{title}\n{'-' * len(title)}" if rst else f"### {title}"
+            parts.append(f"{heading}\n\n" + "\n".join(lines) + "\n")
     return "\n".join(parts) if parts else "No notable changes.\n"

@@ -40,13 +40,16 @@ _FILE = re.compile(
 )
 
 
+def _shape(found: re.Match[str]) -> tuple[str, str, str]:
+    """``(prefix, suffix, extension)`` of a release file's name."""
+    return found["prefix"], found["suffix"] or "", found["ext"]
+
+
 def _named(directory: Path) -> tuple[str, str, str] | None:
     """``(prefix, suffix, extension)`` of the directory's release files, when at least two files
     are named alike; None when it holds fewer."""
     shapes = Counter(
-        (m["prefix"], m["suffix"] or "", m["ext"])
-        for p in directory.iterdir()
-        if p.is_file() and (m := _FILE.fullmatch(p.name))
+        _shape(m) for p in directory.iterdir() if p.is_file() and (m := _FILE.fullmatch(p.name))
     )
     if not shapes:
         return None
@@ -78,11 +81,8 @@ class PerVersionFiles(Changelog):
         wanted = Version(version)
         for path in sorted(self.directory.iterdir()):
             found = _FILE.fullmatch(path.name)
-            if found is None:
-                continue
-            shape = (found["prefix"], found["suffix"] or "", found["ext"])
-            mine = shape == (self.prefix, self.suffix, self.ext)
-            if mine and Version(found["version"]) == wanted:  # the pattern admits valid ones only
+            mine = found is not None and _shape(found) == (self.prefix, self.suffix, self.ext)
+            if mine and found and Version(found["version"]) == wanted:  # valid ones only
                 return path
         return self.directory / f"{self.prefix}{version}{self.suffix}{self.ext}"
 
@@ -96,10 +96,12 @@ class PerVersionFiles(Changelog):
     def written_ahead(self, path: Path) -> bool:
         """Whether the release's file is the maintainers': tracked by git. One a release killed
         before its commit wrote is not, and is written afresh when it resumes."""
+        if not path.is_file():
+            return False
         listed = process.run(
             ["git", "ls-files", "-z", "--", self.rel(path)], cwd=self.root, check=False
         )
-        return path.is_file() and bool(listed.stdout)
+        return bool(listed.stdout)
 
     def plan(self, release: ReleaseInfo) -> tuple[str, list[str]]:
         path = self.file_for(release.version)
@@ -116,10 +118,6 @@ class PerVersionFiles(Changelog):
         path = self.file_for(release.version)
         if self.written_ahead(path):
             return Applied([], notes=read_text(path))
-        notes = grouped_notes(release.commits)
-        if self.ext != ".md":  # reStructuredText: a section title per group
-            notes = re.sub(
-                r"^### (.+)$", lambda m: f"{m[1]}\n{'-' * len(m[1])}", notes, flags=re.MULTILINE
-            )
+        notes = grouped_notes(release.commits, rst=self.ext != ".md")
         path.write_text(notes, encoding="utf-8")
         return Applied([self.rel(path)], notes=notes)
