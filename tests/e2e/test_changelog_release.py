@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 from releasekit.context import KILL_ENV
@@ -234,3 +236,53 @@ def test_one_file_per_release(tmp_path: Path) -> None:
         "2.7.0.md", "2.7.1.md", "2.7.2.md", "2.7.3.md"
     ]  # fmt: skip
     assert sandbox.remote_git("show", "v2.7.3:CHANGELOG/2.7.3.md") == written.rstrip("\n")
+
+
+def _sphinx(sandbox: Sandbox, out: Path) -> subprocess.CompletedProcess[str]:
+    """The docs built as a project's CI builds them: every warning an error."""
+    return subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", "docs/source", str(out)],
+        cwd=sandbox.repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_one_file_per_release_headed_and_listed(tmp_path: Path) -> None:
+    """rfc3986's shape: docs/source/release-notes/2.0.0.rst headed ``2.0.0 - 2022-01-10`` over
+    dashes, each file listed in the directory's index.rst toctree, newest first. The release's
+    file is headed as the latest one and listed above it, so that ``sphinx-build -W`` still
+    builds (a file in no toctree is a warning); a resumed release lists it once."""
+    sandbox = make_sandbox(tmp_path, "cl-per-version-sphinx")
+    sandbox.git("tag", "-a", "v2.0.0", "-m", "Release 2.0.0")
+    init = sandbox.run("init", check=True).stderr
+    assert "one file per release (docs/source/release-notes/<version>.rst)" in init
+    assert not sandbox.git("status", "--porcelain")  # nothing for it to write
+    (sandbox.repo / "src/uri_notes/__init__.py").write_text(
+        (sandbox.repo / "src/uri_notes/__init__.py").read_text().replace("isalpha", "isascii")
+    )
+    sandbox.git("commit", "-q", "-am", "fix: schemes with digits")
+    sandbox.git("push", "-q", "origin", "main", "v2.0.0")
+    built = _sphinx(sandbox, tmp_path / "before")
+    assert built.returncode == 0, built.stderr
+
+    killed = sandbox.run("release", "patch", "--to", "local", "--yes", env={KILL_ENV: KILLED})
+    assert killed.returncode == -signal.SIGKILL
+    sandbox.run("release", "--resume", check=True)
+
+    notes = sandbox.repo / "docs/source/release-notes"
+    heading = f"2.0.1 - {TODAY}"
+    assert (notes / "2.0.1.rst").read_text() == f"{heading}\n{'-' * 18}\n\n- schemes with digits\n"
+    listed = [line.strip() for line in (notes / "index.rst").read_text().splitlines()]
+    assert listed[listed.index("unreleased") :][:3] == ["unreleased", "2.0.1", "2.0.0"]
+    assert listed.count("2.0.1") == 1
+    assert _committed_files(sandbox) == [
+        "docs/source/release-notes/2.0.1.rst",
+        "docs/source/release-notes/index.rst",
+        "src/uri_notes/__init__.py",
+    ]
+    assert sandbox.step_facts("changelog")["notes"] == "- schemes with digits\n"
+    built = _sphinx(sandbox, tmp_path / "after")
+    assert built.returncode == 0, built.stderr
+    assert "2.0.1 - " in (tmp_path / "after/release-notes/2.0.1.html").read_text()

@@ -92,3 +92,86 @@ def test_written_in_the_directory_s_format(tmp_path: Path) -> None:
     assert (tmp_path / "doc/source/release/2.3.1-notes.rst").read_text() == text
     assert applied.notes == text
     assert kind.describe() == "one file per release (doc/source/release/<version>-notes.rst)"
+
+
+DJANGO = """==========================
+Django 2.3.0 release notes
+==========================
+
+*September 3, 2024*
+
+Django 2.3.0 fixes a security issue.
+"""
+
+
+def test_headed_as_the_latest_file(tmp_path: Path) -> None:
+    """Django's title over and under its version, the date on its own line: the release's
+    file is headed so, its notes a list; the latest file is the one before the release's
+    version, not a later one written ahead."""
+    _files(tmp_path, "docs/releases", "2.2.txt", "2.4.txt")
+    (tmp_path / "docs/releases/2.3.txt").write_text(DJANGO)
+    kind = detect(tmp_path, {})
+    applied = kind.apply(RELEASE)
+    assert (tmp_path / "docs/releases/2.3.1.txt").read_text() == (
+        "==========================\nDjango 2.3.1 release notes\n==========================\n\n"
+        "*December 7, 2026*\n\n- a crash\n- Tidy\n"
+    )
+    assert (applied.files, applied.notes) == (["docs/releases/2.3.1.txt"], "- a crash\n- Tidy\n")
+
+
+INDEX = """Release notes
+=============
+
+.. toctree::
+   :maxdepth: 1
+
+{entries}
+Older
+-----
+"""
+
+
+@pytest.mark.parametrize(
+    ("entries", "expected"),
+    [
+        (["2.3.0", "2.2.0"], ["2.3.1", "2.3.0", "2.2.0"]),  # newest first
+        (["2.2.0", "2.3.0"], ["2.2.0", "2.3.0", "2.3.1"]),  # oldest first
+        (["2.3.0"], ["2.3.1", "2.3.0"]),
+        (["2.2.0"], ["2.2.0"]),  # the latest is not listed: no guess where
+    ],
+)
+def test_listed_beside_the_latest(tmp_path: Path, entries: list[str], expected: list[str]) -> None:
+    _files(tmp_path, "docs/releases", "2.2.0.rst", "2.3.0.rst")
+    index = tmp_path / "docs/releases/index.rst"
+    index.write_text(INDEX.format(entries="".join(f"   {e}\n" for e in entries)))
+    kind = detect(tmp_path, {})
+    listing = ["list it in docs/releases/index.rst"] if expected != entries else []
+    assert kind.plan(RELEASE)[1] == ["create docs/releases/2.3.1.rst", *listing]
+    applied = kind.apply(RELEASE)
+    assert applied.files == [
+        "docs/releases/2.3.1.rst",
+        *(["docs/releases/index.rst"] * bool(listing)),
+    ]
+    lines = index.read_text().splitlines()
+    assert [line.strip() for line in lines[6:-3]] == expected
+    assert all(line.startswith("   2.") for line in lines[6:-3])
+    assert kind.apply(RELEASE).files == ["docs/releases/2.3.1.rst"]  # listed once
+
+
+def test_listed_in_the_page_beside_the_directory(tmp_path: Path) -> None:
+    """NumPy's doc/source/release.rst lists ``release/2.3.0-notes``; CRLF line ends stay."""
+    _files(tmp_path, "doc/source/release", "2.2.0-notes.rst", "2.3.0-notes.rst")
+    page = tmp_path / "doc/source/release.rst"
+    page.write_bytes(
+        b"Release notes\r\n=============\r\n\r\n.. toctree::\r\n    :maxdepth: 2\r\n\r\n"
+        b"    release/2.3.0-notes\r\n    release/2.2.0-notes\r\n"
+    )
+    kind = detect(tmp_path, {})
+    assert kind.touched() == ["doc/source/release", "doc/source/release.rst"]
+    assert kind.apply(RELEASE).files == [
+        "doc/source/release/2.3.1-notes.rst",
+        "doc/source/release.rst",
+    ]
+    assert page.read_bytes().endswith(
+        b"\r\n\r\n    release/2.3.1-notes\r\n    release/2.3.0-notes\r\n    release/2.2.0-notes\r\n"
+    )

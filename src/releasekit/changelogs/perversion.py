@@ -5,9 +5,14 @@ Django's ``docs/releases/5.1.1.txt``, NumPy's ``doc/source/release/2.3.0-notes.r
 The release's file is named as the others are. Maintainers of such projects usually write it by
 hand before the release (cookiecutter's release recipe refuses to tag without it): when it is
 there, its text is the release's notes and nothing is written. When it is not, it is written from
-the commits since the last tag, as a project without a changelog gets its notes, in the
-directory's format. Written ahead means committed: a file that a release killed before its commit
-left behind is its own, and a resumed release writes it afresh.
+the commits since the last tag: headed as the latest release's file is (rfc3986's ``2.0.0 -
+2022-01-10`` over dashes) with its notes as a list, or, when that file has no heading with its
+version (cookiecutter's), as a project without a changelog gets its notes, in the directory's
+format. A file written is listed where the latest one is in a Sphinx ``toctree`` of the
+directory's index (``index.rst``, or NumPy's ``release.rst`` beside the directory), newest first
+unless the list runs the other way, so that the docs build finds it. Written ahead means
+committed: a file that a release killed before its commit left behind is its own, and a resumed
+release writes it afresh.
 
 Detected only where no changelog file is (:class:`.TextFile` and :class:`.ReadmeSection` come
 first), and only in a directory of that name holding at least two such files named alike.
@@ -26,6 +31,8 @@ from .. import process
 from ..textfiles import read_text
 from .base import DOCS, Applied, Changelog, ReleaseInfo
 from .commits import grouped_notes
+from .location import is_markdown
+from .textfile import lone_entry
 
 __all__ = ["PerVersionFiles"]
 
@@ -43,6 +50,35 @@ _FILE = re.compile(
 def _shape(found: re.Match[str]) -> tuple[str, str, str]:
     """``(prefix, suffix, extension)`` of a release file's name."""
     return found["prefix"], found["suffix"] or "", found["ext"]
+
+
+def _listed(text: str, entry: str, beside: str) -> str | None:
+    """``text`` with ``entry`` listed in the toctree where ``beside`` is: above it (newest
+    first), or below it when the list runs from the oldest; None when ``beside`` is not
+    listed."""
+    lines = text.splitlines(keepends=True)
+    if any(line.strip() == entry for line in lines):
+        return text  # a resumed release's, or the maintainers'
+    at = next(
+        (i for i, line in enumerate(lines) if line.strip() == beside and line[:1] in " \t"), None
+    )
+    if at is None:
+        return None
+    line = lines[at]
+    indent = line[: len(line) - len(line.lstrip())]
+    ending = line[len(line.rstrip("\r\n")) :] or "\n"
+    after = next((x.strip() for x in lines[at + 1 :] if x.strip()), "")
+    before = next((x.strip() for x in reversed(lines[:at]) if x.strip()), "")
+    listed = _version(beside)
+    older_first = _version(after) > listed or Version("0") < _version(before) < listed
+    where = at + 1 if older_first else at
+    return "".join([*lines[:where], indent + entry + ending, *lines[where:]])
+
+
+def _version(entry: str) -> Version:
+    """The version a toctree entry names (``2.0.0``, ``release/2.3.0-notes``), or 0."""
+    found = _FILE.fullmatch(entry.rsplit("/", 1)[-1] + ".rst")
+    return Version(found["version"]) if found else Version("0")
 
 
 def _named(directory: Path) -> tuple[str, str, str] | None:
@@ -75,23 +111,68 @@ class PerVersionFiles(Changelog):
                     return cls(root, directory, shape)
         return None
 
+    def _files(self) -> list[tuple[Version, Path]]:
+        """The directory's release files named as the others are, with their versions."""
+        shape = (self.prefix, self.suffix, self.ext)
+        return [
+            (Version(m["version"]), path)
+            for path in sorted(self.directory.iterdir())
+            if (m := _FILE.fullmatch(path.name)) and _shape(m) == shape
+        ]
+
     def file_for(self, version: str) -> Path:
         """The release's file; one already written for the same version under another spelling
         (``2.0.md`` for ``2.0.0``) counts as it."""
         wanted = Version(version)
-        for path in sorted(self.directory.iterdir()):
-            found = _FILE.fullmatch(path.name)
-            mine = found is not None and _shape(found) == (self.prefix, self.suffix, self.ext)
-            if mine and found and Version(found["version"]) == wanted:  # valid ones only
-                return path
-        return self.directory / f"{self.prefix}{version}{self.suffix}{self.ext}"
+        mine = next((path for v, path in self._files() if v == wanted), None)
+        return mine or self.directory / f"{self.prefix}{version}{self.suffix}{self.ext}"
 
     def describe(self) -> str:
         example = f"{self.rel(self.directory)}/{self.prefix}<version>{self.suffix}{self.ext}"
         return f"one file per release ({example})"
 
     def touched(self) -> list[str]:
-        return [self.rel(self.directory)]
+        index = self._index()
+        beside = [] if index is None or index[0].parent == self.directory else [index[0]]
+        return [self.rel(path) for path in (self.directory, *beside)]
+
+    def _index(self) -> tuple[Path, str] | None:
+        """The Sphinx page whose toctree lists the files, and the folder its entries name them
+        in: the directory's ``index.rst``, or a page named as the directory beside it."""
+        for ext in (".rst", ".txt"):
+            for page, folder in (
+                (self.directory / f"index{ext}", ""),
+                (self.directory.parent / f"{self.directory.name}{ext}", f"{self.directory.name}/"),
+            ):
+                if page.is_file() and not page.is_symlink():
+                    return page, folder
+        return None
+
+    def _latest(self, version: str) -> Path | None:
+        """The file of the latest release before ``version``."""
+        older = [(v, path) for v, path in self._files() if v < Version(version)]
+        return max(older)[1] if older else None
+
+    def _listing(self, path: Path, latest: Path | None) -> tuple[Path, str] | None:
+        """``(index, its new text)`` listing ``path`` beside ``latest``; None when the index
+        does not list ``latest`` (or there is no index)."""
+        index = self._index()
+        if index is None or latest is None:
+            return None
+        page, folder = index
+        text = read_text(page)
+        new = _listed(text, folder + path.stem, folder + latest.stem)
+        return (page, new) if new is not None and new != text else None
+
+    def _text(self, release: ReleaseInfo, latest: Path | None) -> tuple[str, str]:
+        """``(text, notes)`` of the release's file, headed as ``latest`` is when it has a
+        heading with its version."""
+        if latest is not None:
+            entry = lone_entry(read_text(latest), release, markdown=is_markdown(latest))
+            if entry is not None:
+                return entry
+        notes = grouped_notes(release.commits, rst=self.ext != ".md")
+        return notes, notes
 
     def written_ahead(self, path: Path) -> bool:
         """Whether the release's file is the maintainers': tracked by git. One a release killed
@@ -108,16 +189,24 @@ class PerVersionFiles(Changelog):
         if self.written_ahead(path):
             return (f"{self.rel(path)} is written already: its text is the release's notes", [])
         since = release.previous_tag or "the first commit"
+        listing = self._listing(path, self._latest(release.version))
+        listed = [f"list it in {self.rel(listing[0])}"] if listing else []
         return (
             f"write {self.rel(path)} from {len(release.commits)} commit(s) since {since} "
             "(no such file yet)",
-            [f"create {self.rel(path)}"],
+            [f"create {self.rel(path)}", *listed],
         )
 
     def apply(self, release: ReleaseInfo) -> Applied:
         path = self.file_for(release.version)
         if self.written_ahead(path):
             return Applied([], notes=read_text(path))
-        notes = grouped_notes(release.commits, rst=self.ext != ".md")
-        path.write_text(notes, encoding="utf-8")
-        return Applied([self.rel(path)], notes=notes)
+        latest = self._latest(release.version)
+        text, notes = self._text(release, latest)
+        listing = self._listing(path, latest)
+        path.write_text(text, encoding="utf-8")
+        if listing is None:
+            return Applied([self.rel(path)], notes=notes)
+        page, listed = listing
+        page.write_text(listed, encoding="utf-8")
+        return Applied([self.rel(path), self.rel(page)], notes=notes)

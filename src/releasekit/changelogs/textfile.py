@@ -39,7 +39,7 @@ from .entries import (
 from .location import find_file, is_markdown
 from .scaffolding import without_scaffolding
 
-__all__ = ["TextFile", "release_text"]
+__all__ = ["TextFile", "lone_entry", "release_text"]
 
 #: A time of day after a date (``2:45 P.M UTC+6:00``): a release does not know the maintainer's.
 _TIME = re.compile(
@@ -272,6 +272,28 @@ def release_text(text: str, release: ReleaseInfo, *, markdown: bool) -> tuple[st
         block = ["", *block]
     new_lines = _with_links(lines[:at] + block + lines[at:], version, release)
     return "\n".join(new_lines).rstrip("\n") + _ending(text), "\n".join(items) + "\n"
+
+
+def lone_entry(text: str, release: ReleaseInfo, *, markdown: bool) -> tuple[str, str] | None:
+    """``(text, notes)`` of a file that holds ``release``'s entry alone, written as ``text``'s
+    latest released entry is (a file per release: rfc3986's ``2.0.0 - 2022-01-10`` over dashes,
+    Django's ``Django 5.1.1 release notes`` over ``*September 3, 2024*``); None when ``text``
+    has no released entry."""
+    lines = text.splitlines()
+    entries = [e for e in release_entries(lines, markdown) if not pending(e.text)]
+    entries = [e for e in entries if VERSION.search(e.text)]
+    if not entries:
+        return None
+    style = _style(lines, entries)
+    fields = style.fields(release)
+    block = entries[0].render(style.heading.format(**fields))
+    tight = entries[0].end < len(lines) and bool(lines[entries[0].end].strip())
+    if style.released:
+        block += [*([] if tight else [""]), style.released.format(**fields)]
+    items = [style.bullet + line for line in note_lines(release.commits)]
+    blank = [] if tight and not style.released else [""]
+    block += [*blank, *(items or [style.bullet + "No notable changes."])]
+    return "\n".join(block) + "\n", "\n".join(items) + "\n"
 
 
 def _written(
