@@ -10,6 +10,7 @@ import pytest
 
 from releasekit.changelogs import PerVersionFiles, ReleaseInfo, TextFile, detect
 from releasekit.changelogs.commits import Commit
+from releasekit.errors import ConfigError
 
 RELEASE = ReleaseInfo(
     "2.3.1", "2026-12-07", "v2.3.1", "v2.3.0", (Commit("1", "fix: a crash"), Commit("2", "Tidy"))
@@ -175,3 +176,25 @@ def test_listed_in_the_page_beside_the_directory(tmp_path: Path) -> None:
     assert page.read_bytes().endswith(
         b"\r\n\r\n    release/2.3.1-notes\r\n    release/2.3.0-notes\r\n    release/2.2.0-notes\r\n"
     )
+
+
+def test_an_old_file_in_latin_1_still_gives_the_heading(tmp_path: Path) -> None:
+    _files(tmp_path, "docs/releases", "2.2.0.rst")
+    (tmp_path / "docs/releases/2.3.0.rst").write_bytes(
+        "2.3.0 (2024-05-01)\n==================\n\n- Fixed Jos\xe9's crash\n".encode("latin-1")
+    )
+    kind = detect(tmp_path, {})
+    kind.apply(RELEASE)
+    written = (tmp_path / "docs/releases/2.3.1.rst").read_text()
+    assert written == "2.3.1 (2026-12-07)\n==================\n\n- a crash\n- Tidy\n"
+
+
+def test_an_index_that_is_not_utf_8_is_named(tmp_path: Path) -> None:
+    """Sphinx reads its sources as UTF-8: an index it could not read either stops the plan
+    (doctor's and preflight's), naming the file, before anything is written."""
+    _files(tmp_path, "docs/releases", "2.2.0.rst", "2.3.0.rst")
+    (tmp_path / "docs/releases/index.rst").write_bytes(b".. toctree::\n\n   2.3.0\n   \xff\n")
+    kind = detect(tmp_path, {})
+    with pytest.raises(ConfigError, match=r"docs/releases/index\.rst"):
+        kind.plan(RELEASE)
+    assert not (tmp_path / "docs/releases/2.3.1.rst").exists()

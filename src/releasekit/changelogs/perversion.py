@@ -28,7 +28,7 @@ from typing import Any
 from packaging.version import Version
 
 from .. import process
-from ..textfiles import read_text
+from ..textfiles import LEGACY, read_encoded, read_text
 from .base import DOCS, Applied, Changelog, ReleaseInfo
 from .commits import grouped_notes
 from .location import is_markdown
@@ -168,7 +168,8 @@ class PerVersionFiles(Changelog):
         """``(text, notes)`` of the release's file, headed as ``latest`` is when it has a
         heading with its version."""
         if latest is not None:
-            entry = lone_entry(read_text(latest), release, markdown=is_markdown(latest))
+            text = read_encoded(latest, ("utf-8", *LEGACY))[0]  # an old file in Latin-1
+            entry = lone_entry(text, release, markdown=is_markdown(latest))
             if entry is not None:
                 return entry
         notes = grouped_notes(release.commits, rst=self.ext != ".md")
