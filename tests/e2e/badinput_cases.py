@@ -691,6 +691,22 @@ PROJECT = [
     project("setup-cfg-latin1", {"setup.cfg": b"[tox:tox]\n" + _LATIN1}, 2, "setup.cfg"),
     project("noxfile-syntax", {"noxfile.py": b"def tests(:\n"}, 2, "noxfile.py", "syntax"),
     project("noxfile-latin1", {"noxfile.py": b"import nox\n" + _LATIN1}, 2, "noxfile.py"),
+    _p(
+        "per-version-index-latin1",  # the toctree a release's notes file is listed in
+        Case(
+            RELEASE,
+            2,
+            ("docs/releases/index.rst", "not UTF-8"),
+            table='changelog = "per-version"',
+            files={
+                "docs/releases/0.9.0.rst": b"0.9.0\n=====\n\n- First.\n",
+                "docs/releases/1.0.0.rst": b"1.0.0\n=====\n\n- Stable.\n",
+                "docs/releases/index.rst": b".. toctree::\n\n   1.0.0\n   0.9.0\n" + _LATIN1,
+            },
+            git=(("add", "-A"), ("commit", "-qm", "project file")),
+            env=NO_GATE_ENV,
+        ),
+    ),
 ]
 
 ALL = [*CONFIG, *SUBTABLES, *FILES, *ENVIRONMENT, *PYPIRC, *CLI, *STATE, *PROJECT]

@@ -286,3 +286,29 @@ def test_one_file_per_release_headed_and_listed(tmp_path: Path) -> None:
     built = _sphinx(sandbox, tmp_path / "after")
     assert built.returncode == 0, built.stderr
     assert "2.0.1 - " in (tmp_path / "after/release-notes/2.0.1.html").read_text()
+
+
+def test_a_release_s_notes_file_that_is_a_link_stops_the_plan(tmp_path: Path) -> None:
+    """A committed symbolic link where the release's file goes: read, its target's text would
+    be the release's notes (a file outside the repository, published with the release);
+    written, the write would go where it points. Doctor and release stop on it, one ERROR line,
+    nothing changed."""
+    sandbox = make_sandbox(tmp_path, "cl-per-version")
+    secret = tmp_path / "outside.txt"
+    secret.write_text("not for publishing\n")
+    (sandbox.repo / "CHANGELOG" / "2.7.2.md").symlink_to(secret)
+    sandbox.git("add", "-A")
+    sandbox.git("commit", "-q", "-m", "A link")
+    sandbox.git("tag", "-a", "v2.7.1", "-m", "Release 2.7.1")
+    sandbox.git("push", "-q", "origin", "main", "v2.7.1")
+    head = sandbox.git("rev-parse", "HEAD")
+    for args in (("doctor",), ("release", "patch", "--to", "local", "--yes")):
+        done = sandbox.run(*args)
+        line = assert_one_error_line(done, "CHANGELOG/2.7.2.md is a symbolic link", "make")
+        assert "not for publishing" not in done.stdout + done.stderr
+        assert done.returncode == 3, line
+    assert secret.read_text() == "not for publishing\n"
+    assert sandbox.git("rev-parse", "HEAD") == head
+    assert sandbox.git("status", "--porcelain") == ""
+    assert sandbox.remote_git("tag").split() == ["v2.7.1"]
+    assert not sandbox.index_files()

@@ -20,16 +20,19 @@ first), and only in a directory of that name holding at least two such files nam
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from packaging.version import Version
 
 from .. import process
+from ..errors import PreflightError
 from ..textfiles import LEGACY, read_encoded, read_text
-from .base import DOCS, Applied, Changelog, ReleaseInfo
+from .base import DOCS, Applied, Changelog, Problem, ReleaseInfo
 from .commits import grouped_notes
 from .location import is_markdown
 from .textfile import lone_entry
@@ -117,7 +120,7 @@ class PerVersionFiles(Changelog):
         return [
             (Version(m["version"]), path)
             for path in sorted(self.directory.iterdir())
-            if (m := _FILE.fullmatch(path.name)) and _shape(m) == shape
+            if (m := _FILE.fullmatch(path.name)) and _shape(m) == shape and not path.is_symlink()
         ]
 
     def file_for(self, version: str) -> Path:
@@ -125,7 +128,24 @@ class PerVersionFiles(Changelog):
         (``2.0.md`` for ``2.0.0``) counts as it."""
         wanted = Version(version)
         mine = next((path for v, path in self._files() if v == wanted), None)
-        return mine or self.directory / f"{self.prefix}{version}{self.suffix}{self.ext}"
+        path = mine or self.directory / f"{self.prefix}{version}{self.suffix}{self.ext}"
+        if path.is_symlink():  # check() names it before a release starts
+            what, fix = self._linked(path)
+            raise PreflightError(what, hint=fix)
+        return path
+
+    def _linked(self, path: Path) -> tuple[str, str]:
+        return (
+            f"{self.rel(path)} is a symbolic link (to {os.readlink(path)}), not a release's "
+            "notes: its target's text would be published as them, a write would go there",
+            f"make {self.rel(path)} a file, or remove the link",
+        )
+
+    def check(self) -> Iterator[Problem]:
+        yield from super().check()
+        for path in sorted(self.directory.iterdir()):
+            if path.is_symlink() and _FILE.fullmatch(path.name):
+                yield self._linked(path)
 
     def describe(self) -> str:
         example = f"{self.rel(self.directory)}/{self.prefix}<version>{self.suffix}{self.ext}"
