@@ -5,7 +5,10 @@ version source, layout, changelog kind, tag style, current version). A chain per
 git repository with a bare remote, creates the tags the project would already have, runs
 ``releasekit init`` (committing what it wrote, as a user would), then ``releasekit release BUMP
 --yes --to local`` once per bump with only ordinary development in between (one ``fix:`` commit,
-plus a news fragment for towncrier projects). Nothing is edited to help releasekit.
+plus a news fragment for towncrier projects). Nothing is edited to help releasekit. The
+chain's first release runs the project's own gate (its nox session, tox env, hatch env or test
+dependencies) and its tests against the installed wheel; the later ones, which check the version
+arithmetic, use the sandbox's no-op gate.
 
 After every release we check what a maintainer would: the files on the index (names and the
 version inside their metadata), the tag (in the project's own style) on the remote, the version
@@ -38,6 +41,8 @@ UNDERLINE = re.compile(r"([=\-~^*+#])\1{2,}")
 PYPROJECT_VERSION = r'^version = "([^"]+)"$'
 DUNDER_VERSION = r'^__version__ = "([^"]+)"$'
 FULL_CHAIN = ("patch", "minor", "rc", "release", "post", "dev")
+#: what the sandbox sets so that a release skips the project's tests (see Chain._release)
+_OWN_TESTS = ("RELEASEKIT_GATE_COMMAND", "RELEASEKIT_VERIFY_TESTS")
 PARTS_VERSION = (
     r"^(MAJOR = \d+\nMINOR = \d+\nMICRO = \d+\nRELEASELEVEL = 0x[0-9A-F]+\nSERIAL = \d+)$"
 )
@@ -482,12 +487,13 @@ class Chain:
         self.steps = [Step(bump, version) for bump, version in shape.chain]
         self.ran = 0
         self.stopped: str | None = None
+        self.shared: dict[str, str] = {}  # the sandbox's no-op gate and verify settings
 
     def setup(self) -> Sandbox:
         if self.sandbox is None:
             sb = make_sandbox(self.base, self.shape.fixture)
-            sb.env.pop("RELEASEKIT_GATE_COMMAND", None)  # the project's own gate, as adopted
-            sb.env.pop("RELEASEKIT_VERIFY_TESTS", None)  # and its tests against the wheel
+            # the project's own gate, as adopted, and its tests against the wheel
+            self.shared = {key: sb.env.pop(key) for key in _OWN_TESTS}
             for tag in self.shape.tags:
                 sb.git("tag", "-a", tag, "-m", f"Release {tag}")
             sb.git("push", "-q", "origin", "--tags")
@@ -537,7 +543,11 @@ class Chain:
         }
         step.index_before = set(sb.index_files())
         step.tags_before = set(sb.remote_git("tag").split())
-        step.done = sb.run("release", step.bump, "--yes", "--to", "local", timeout=600)
+        # the project's own gate and its tests against the wheel run at the chain's first
+        # release; the others check the version arithmetic, tags and changelog, with the
+        # sandbox's no-op gate, so that 22 chains stay within CI's time
+        own = {} if k == 0 else {key: self.shared[key] for key in _OWN_TESTS}
+        step.done = sb.run("release", step.bump, "--yes", "--to", "local", env=own, timeout=600)
         if step.done.returncode != 0:
             self.stopped = f"{step.bump} -> {step.version}: {error_line(step.done)}"
 
