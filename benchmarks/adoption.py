@@ -959,7 +959,29 @@ def describe_shape(repo: Path) -> str:
             p.name for p in repo.iterdir() if p.is_file() and p.stem.upper() in CHANGELOG_STEMS
         )
         changelog = found[0] if found else _readme_changelog(repo)
+    notes = _notes_directory(repo) if changelog == "none" else None
+    if notes is not None:
+        changelog = f"per-version {notes.relative_to(repo).as_posix()}/"
     return f"{backend} / {source} / {changelog}"
+
+
+#: Directories of one file of notes per release (rfc3986's docs/source/release-notes/2.0.0.rst)
+#: and the files in them: ``2.0.0.rst``, ``v2.3.0.rst``, ``2.3.0-notes.rst``.
+NOTES_DIRECTORIES = (
+    "changelog", "changes", "release-notes", "release_notes", "releases", "release", "whatsnew"
+)  # fmt: skip
+NOTES_FILE = re.compile(r"v?(\d+(?:\.\d+)+)(?:-notes)?\.(?:md|rst|txt)")
+
+
+def _notes_directory(repo: Path) -> Path | None:
+    """A directory at most three levels down, named as such directories are, holding at least
+    two files of one release's notes; None without one."""
+    found = [*repo.glob("*/"), *repo.glob("*/*/"), *repo.glob("*/*/*/")]
+    for path in sorted(p for p in found if not p.relative_to(repo).as_posix().startswith(".")):
+        named = path.name.lower() in NOTES_DIRECTORIES and not path.is_symlink()
+        if named and sum(bool(NOTES_FILE.fullmatch(p.name)) for p in path.iterdir()) >= 2:
+            return path
+    return None
 
 
 #: A README's section title that names its changelog (parse's ``Changelog``, wcwidth's
@@ -982,6 +1004,12 @@ def _entry_missing(repo: Path, project: Project, planned: str) -> str:
     for path in sorted(p for p in repo.iterdir() if p.is_file() and _changelog_named(p.name)):
         if project.version in _entry_versions(path):
             return f"{path.name}: no {planned} entry, where {project.version}'s is"
+    notes = _notes_directory(repo)
+    if notes is not None:
+        versions = {m[1] for p in notes.iterdir() if (m := NOTES_FILE.fullmatch(p.name))}
+        if project.version in versions and planned not in versions:
+            rel = notes.relative_to(repo).as_posix()
+            return f"{rel}/: no {planned} file, where {project.version}'s is"
     return ""
 
 

@@ -536,3 +536,22 @@ def test_an_error_line_in_the_table_is_text_not_markdown(adoption: ModuleType) -
     row = adoption.table([adoption.Outcome(invoke, result="failed", error=error)]).splitlines()[-1]
     assert r"\[cmd2 \[cmd2_opts\] ...\] \| or" in row
     assert len(re.findall(r"(?<!\\)\|", row)) == 8  # seven cells, none from the error line
+
+
+@pytest.mark.parametrize(("written", "missing"), [(True, ""), (False, "2.0.1 file")])
+def test_a_directory_of_notes_per_release_is_checked(
+    adoption: ModuleType, tmp_path: Path, written: bool, missing: str
+) -> None:
+    """rfc3986 keeps docs/source/release-notes/2.0.0.rst: its shape says so, and a release that
+    wrote no file for its version there, where the last release's is, misplaced its notes."""
+    repo = _released_repo(tmp_path / "repo", "setup.py", "import setuptools\n")
+    notes = repo / "docs/source/release-notes"
+    notes.mkdir(parents=True)
+    for name in ("1.5.0.rst", "2.0.0.rst", "index.rst", *(["2.0.1.rst"] if written else [])):
+        (notes / name).write_text("notes\n")
+    project = adoption.Project("rfc3986", "2.0.0", "v{version}")
+    found = adoption.changelog_misplaced(repo, project, "2.0.1", adoption.Runner(sys.executable))
+    assert found == (
+        "" if written else "docs/source/release-notes/: no 2.0.1 file, where 2.0.0's is"
+    )
+    assert adoption.describe_shape(repo).endswith(" / per-version docs/source/release-notes/")
