@@ -36,6 +36,7 @@ from .entries import (
     pending,
     release_entries,
 )
+from .links import compared, with_links
 from .location import find_file, is_markdown
 from .scaffolding import without_scaffolding
 
@@ -249,20 +250,15 @@ def release_text(text: str, release: ReleaseInfo, *, markdown: bool) -> tuple[st
         if version is not None and version.group(1) == release.version:
             return _written(text, lines, entries, stop, release)
     shape = latest or _new_heading(lines, markdown)
-    block = shape.render(_compared(style.heading.format(**fields), release))
-    # the notes (or the "released" line) follow the heading as the latest entry's do: after a
-    # blank line, or right below
+    heading = shape.render(compared(style.heading.format(**fields), release))
     tight = latest is not None and latest.end < stop and bool(lines[latest.end].strip())
-    if style.released:
-        block += [*([] if tight else [""]), style.released.format(**fields)]
     items = [style.bullet + line for line in note_lines(release.commits)]
     gap = 1
     if latest is not None:  # the blank lines between the entries, up to the next one's label
         following = _label(lines, entries[1]) if len(entries) > 1 else None
         body = lines[latest.end : stop if following is None else following]
         gap = max(1, len(body) - len("\n".join(body).rstrip().splitlines()))
-    blank = [] if tight and not style.released else [""]
-    block += [*blank, *(items or [style.bullet + "No notable changes."]), *[""] * gap]
+    block = [*_entry(heading, style, fields, items, tight=tight), *[""] * gap]
     at = latest.start if latest else len(lines)
     label = _label(lines, latest) if latest is not None else None
     if label is not None and version is not None:  # celery's ``.. _version-5.1.0:`` above it
@@ -270,7 +266,7 @@ def release_text(text: str, release: ReleaseInfo, *, markdown: bool) -> tuple[st
         block = [lines[label].replace(version.group(1), release.version), "", *block]
     if latest is None and lines and lines[-1].strip():
         block = ["", *block]
-    new_lines = _with_links(lines[:at] + block + lines[at:], version, release)
+    new_lines = with_links(lines[:at] + block + lines[at:], version, release)
     return "\n".join(new_lines).rstrip("\n") + _ending(text), "\n".join(items) + "\n"
 
 
@@ -286,14 +282,23 @@ def lone_entry(text: str, release: ReleaseInfo, *, markdown: bool) -> tuple[str,
         return None
     style = _style(lines, entries)
     fields = style.fields(release)
-    block = entries[0].render(style.heading.format(**fields))
+    heading = entries[0].render(style.heading.format(**fields))
     tight = entries[0].end < len(lines) and bool(lines[entries[0].end].strip())
+    items = [style.bullet + line for line in note_lines(release.commits)]
+    block = _entry(heading, style, fields, items, tight=tight)
+    return "\n".join(block) + "\n", "\n".join(items) + "\n"
+
+
+def _entry(
+    heading: list[str], style: Style, fields: dict[str, str], items: list[str], *, tight: bool
+) -> list[str]:
+    """A new entry's lines: its heading, the "released" line and the notes following it as the
+    latest entry's do (after a blank line, or right below when ``tight``)."""
+    block = list(heading)
     if style.released:
         block += [*([] if tight else [""]), style.released.format(**fields)]
-    items = [style.bullet + line for line in note_lines(release.commits)]
     blank = [] if tight and not style.released else [""]
-    block += [*blank, *(items or [style.bullet + "No notable changes."])]
-    return "\n".join(block) + "\n", "\n".join(items) + "\n"
+    return [*block, *blank, *(items or [style.bullet + "No notable changes."])]
 
 
 def _written(
@@ -346,89 +351,13 @@ def _release_pending(
         body = without_scaffolding(body)
     notes = "\n".join(line for line in body if not UNRELEASED.fullmatch(line.strip()))
     before = VERSION.search(entries[1].text) if len(entries) > 1 else None
-    text = "\n".join(_with_links(new + body + lines[stop:], before, release))
+    text = "\n".join(with_links(new + body + lines[stop:], before, release))
     return text + "\n", _notes(notes, style, fields)
-
-
-def _with_links(lines: list[str], version: re.Match[str] | None, rel: ReleaseInfo) -> list[str]:
-    """``lines`` with the link definitions (Markdown) or targets (reStructuredText) the file
-    keeps for each release (:func:`_linked`, :func:`_targets`)."""
-    return _targets(_linked(lines, version, rel), version, rel)
 
 
 def _ending(text: str) -> str:
     """The file's own trailing blank lines (at least its last line's end)."""
     return text[len(text.rstrip("\n")) :] or "\n"
-
-
-_COMPARE_IN = re.compile(r"(?P<base>/compare/)[^\s()\[\]<>]+?\.\.\.[^\s()\[\]<>]+")
-
-
-def _compared(heading: str, release: ReleaseInfo) -> str:
-    """``heading`` (or a link definition's URL) with each compare URL going from the last
-    release's tag to this one's: Faker's
-    ``### [v37.4.0 - 2025-06-11](.../compare/v37.3.4...v37.4.0)``, structlog's and
-    charset-normalizer's headings link the changes since the release before, and the new
-    entry's link was the last one's."""
-    if not release.previous_tag:
-        return heading
-    return _COMPARE_IN.sub(lambda m: f"{m['base']}{release.previous_tag}...{release.tag}", heading)
-
-
-def _linked(lines: list[str], version: re.Match[str] | None, release: ReleaseInfo) -> list[str]:
-    """``lines`` with a link definition for the release above the last release's, when the
-    file defines one (python-dotenv's ``[1.1.1]: .../compare/v1.1.0...v1.1.1``): a compare URL
-    from the last release's tag to this one's, else the URL with the version replaced."""
-    if version is None:
-        return lines
-    old = version.group(1)
-    definition = re.compile(rf"^\[v?{re.escape(old)}\]:[ \t]*(?P<url>\S+)[ \t]*$")
-    found = next(((i, m) for i, line in enumerate(lines) if (m := definition.match(line))), None)
-    if found is None:
-        return lines
-    at, url = found[0], found[1]["url"]
-    if release.previous_tag and _COMPARE_IN.search(url):
-        url = _compared(url, release)
-    else:
-        url = url.replace(old, release.version)
-    label = lines[at][1 : lines[at].index("]")].replace(old, release.version)
-    return [*lines[:at], f"[{label}]: {url}", *lines[at:]]
-
-
-#: A reStructuredText link target: ``.. _0.7.3: https://github.com/o/r/releases/tag/0.7.3``
-_TARGET = re.compile(r"^\.\. _(?P<name>[^:`]+|`[^`]+`):[ \t]+(?P<url>\S+)[ \t]*$")
-
-
-def _targets(lines: list[str], version: re.Match[str] | None, release: ReleaseInfo) -> list[str]:
-    """``lines`` with the reStructuredText link targets headings such as loguru's
-    `` `0.7.4`_ (2026-12-06)`` refer to: one for the release above the last release's (its URL
-    with the version replaced, or a compare URL from the last tag to this one), and an
-    ``Unreleased`` target comparing from this release's tag (``.../compare/0.7.4...master``).
-    Without them the new heading's reference has no target and Sphinx (``-W``) stops."""
-    if version is None:
-        return lines
-    old, out = version.group(1), list(lines)
-    found = [(i, m) for i, line in enumerate(out) if (m := _TARGET.match(line))]
-    versions = {VERSION.fullmatch(m["name"].strip("`")): (i, m) for i, m in found}
-    named = {v.group(1): im for v, im in versions.items() if v is not None}
-    if old in named and release.version not in named:
-        at, target = named[old]
-        url = target["url"]
-        url = (
-            _compared(url, release)
-            if _COMPARE_IN.search(url)
-            else url.replace(old, release.version)
-        )
-        out.insert(at, f".. _{target['name'].replace(old, release.version)}: {url}")
-    if release.previous_tag:
-        since = f"/compare/{release.previous_tag}..."
-        out = [
-            line.replace(since, f"/compare/{release.tag}...")
-            if (m := _TARGET.match(line)) and pending(m["name"].strip("`"))
-            else line
-            for line in out
-        ]
-    return out
 
 
 _LABEL = re.compile(r"^\.\. _[^:`]+:\s*$")
