@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -62,3 +64,15 @@ def test_a_readme_that_renders_or_is_not_static_rst_is_no_problem(
     if project.get("dynamic"):
         (tmp_path / "README.rst").write_text(TENACITY)
     assert readme_problem(tmp_path, {"project": project}) is None
+
+
+def test_the_command_line_starts_without_docutils() -> None:
+    """docutils (readme_renderer's renderer) was a third of releasekit's start-up, paid by every
+    command; it is imported for a reStructuredText README only."""
+    code = (
+        "import sys, releasekit.cli; "
+        "print(sorted(m for m in sys.modules"
+        " if m.partition('.')[0] in ('docutils', 'readme_renderer')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -17,8 +17,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import readme_renderer.rst
-
 from ..textfiles import read_text
 
 __all__ = ["readme_problem", "twine_errors"]
@@ -47,6 +45,9 @@ def readme_problem(root: Path, pyproject: Mapping[str, Any]) -> tuple[str, str] 
         kind = "text/x-rst" if path.suffix.lower() == ".rst" else None
     if kind != "text/x-rst" or not path.is_file():
         return None
+    # docutils is a third of releasekit's start-up: imported for a reStructuredText README only
+    import readme_renderer.rst
+
     stream = io.StringIO()
     if readme_renderer.rst.render(read_text(path), stream=stream) is not None:
         return None
