@@ -4,6 +4,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import stat
+
 import pytest
 
 TEST_FILE = "def test_one():\n    pass\n"
@@ -43,6 +47,20 @@ CASES = [
         'releasekit_gate_report = "test_one.py/r.json"',
         ["--gate-report", "not a directory"],
     ),
+    # outputs written at the end, where no file can be made: found before the tests run
+    (
+        "report-in-proc",
+        ["--gate-report=/proc/releasekit/r.json"],
+        "",
+        ["--gate-report='/proc/releasekit/r.json'", "no file can be written in /proc"],
+    ),
+    (
+        "shard-dir-in-proc",
+        ["--gate-shard=1/2", "--gate-shard-dir=/proc/releasekit"],
+        "",
+        ["--gate-shard-dir='/proc/releasekit'", "no file can be written in /proc"],
+    ),
+    ("html-in-proc", ["--gate-html=/proc/releasekit"], "", ["--gate-html", "in /proc"]),
     ("tier-unknown", ["--tier=bogus"], "", ["--tier='bogus'", "unknown tier"]),
     ("tier-empty", ["--tier=,"], "", ["--tier"]),
     ("ini-tier-unknown", [], 'releasekit_tier = "bogus"', ["unknown tier 'bogus'"]),
@@ -76,8 +94,11 @@ def _files(pytester: pytest.Pytester) -> list[str]:
     )
 
 
-def _refused(pytester: pytest.Pytester, args: list[str], needles: list[str]) -> None:
-    before = _files(pytester)
+def _refused(
+    pytester: pytest.Pytester, args: list[str], needles: list[str], made: tuple[str, ...] = ()
+) -> None:
+    """``made``: what the project's own tests write (they ran)."""
+    before = sorted([*_files(pytester), *made])
     result = pytester.runpytest("-p", "no:cacheprovider", *args)
     output = "\n".join([*result.outlines, *result.errlines])
     assert "Traceback" not in output, output
@@ -120,3 +141,57 @@ def test_huge_shard_count_in_a_real_process(pytester: pytest.Pytester) -> None:
     ]
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert _files(pytester) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "needles"),
+    [
+        pytest.param(
+            ["--gate-report=out/r.json"],
+            {},
+            ["--gate-report=", "out/r.json'", "cannot write it"],
+            id="report-directory-gone",
+        ),
+        pytest.param(
+            ["--gate"],
+            {"GITHUB_STEP_SUMMARY": "/proc/releasekit-summary"},
+            ["GITHUB_STEP_SUMMARY='/proc/releasekit-summary'", "cannot append"],
+            id="step-summary-unwritable",
+        ),
+    ],
+)
+def test_an_output_that_fails_after_the_tests_is_one_error_line(
+    pytester: pytest.Pytester,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    env: dict[str, str],
+    needles: list[str],
+) -> None:
+    """Writable when the run started, not at its end (a disk that filled up; here the report's
+    directory, which a test turns into a file): pytest's usage error, no traceback (was: an
+    OSError out of pytest_sessionfinish). Not /dev/full: without the fix, as root, the report
+    would replace it."""
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    pytester.makepyfile(
+        test_one="import pathlib\n\ndef test_one():\n    pathlib.Path('out').write_text('')\n"
+    )
+    # pytest-benchmark's .benchmarks/ is not the plugin's
+    _refused(pytester, ["-p", "no:benchmark", *args], needles, made=("out",))
+
+
+def test_a_report_into_a_pipe_is_written_into_it(pytester: pytest.Pytester) -> None:
+    """A path that is not a regular file (``/dev/null``, a pipe) is written into, not renamed
+    over: as root, ``--gate-report=/dev/null`` replaced /dev/null with the JSON report."""
+    pytester.makepyfile(test_one=TEST_FILE)
+    fifo = pytester.path / "report.pipe"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # so that the writer's open returns
+    try:
+        result = pytester.runpytest("-p", "no:cacheprovider", f"--gate-report={fifo}")
+        received = os.read(reader, 1 << 20)
+    finally:
+        os.close(reader)
+    assert result.ret == 0
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert json.loads(received)["verdict"] == "pass"

@@ -280,18 +280,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     ):
         on = [codes[k] for k, v in markup.items() if v and k in codes]
         print(f"\x1b[{';'.join(on)}m{line}\x1b[0m" if colour and on else line)
-    report.publish(
-        combined.result,
-        exit_status=combined.exit_status,
-        pytest_exit_status=combined.pytest_exit_status,
-        extra={
-            "tiers": combined.tally.to_json(),
-            "settings": combined.settings.to_json(),
-            "shards": [str(e.path) for e in combined.shards],
-            "shard_times": combined.times(),
-        },
-        json_path=args.gate_report,
-    )
+    try:
+        report.publish(
+            combined.result,
+            exit_status=combined.exit_status,
+            pytest_exit_status=combined.pytest_exit_status,
+            extra={
+                "tiers": combined.tally.to_json(),
+                "settings": combined.settings.to_json(),
+                "shards": [str(e.path) for e in combined.shards],
+                "shard_times": combined.times(),
+            },
+            json_path=args.gate_report,
+        )
+    except report.ReportError as exc:
+        print(exc, file=sys.stderr)
+        return USAGE_ERROR
     return combined.exit_status
 
 

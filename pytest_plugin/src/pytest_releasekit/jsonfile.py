@@ -13,10 +13,16 @@ __all__ = ["write"]
 
 
 def write(path: Path, document: Any, *, indent: int | None = None) -> None:
-    """Write ``document`` to ``path`` through a temporary file in the same directory."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write ``document`` to ``path`` through a temporary file in the same directory; into
+    ``path`` itself when it is not a regular file (``/dev/null``, a pipe), which renaming over
+    would replace (as root, ``--gate-report=/dev/null`` made /dev/null a JSON file)."""
     separators = (",", ":") if indent is None else None
-    text = json.dumps(document, indent=indent, separators=separators, default=str)
+    text = json.dumps(document, indent=indent, separators=separators, default=str) + "\n"
+    if path.exists() and not path.is_file() and not path.is_dir():
+        with path.open("w", encoding="utf-8") as stream:
+            stream.write(text)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text + "\n", encoding="utf-8")
+    tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)

@@ -5,6 +5,7 @@ ini twin, checked once (bad values are pytest usage errors), and which other plu
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -145,6 +146,20 @@ def _check_output(value: str | None, option: str, *, directory: bool) -> None:
             else ("is a file" if directory else "is a directory")
         )
         raise pytest.UsageError(f"releasekit: {option}={value!r}: {what} (choose another path)")
+    if path.exists() and not path.is_file() and not path.is_dir():
+        return  # /dev/null, a pipe: written into as it is
+    # written at the end of the run: a place no file can be made in (permissions, a read-only
+    # or special file system) is found now, before the tests run, not after them
+    start = path if directory else path.parent
+    here = next(p for p in (start, *start.parents) if p.is_dir())
+    try:
+        with tempfile.NamedTemporaryFile(dir=here, prefix=".releasekit-probe-"):
+            pass
+    except OSError as exc:
+        raise pytest.UsageError(
+            f"releasekit: {option}={value!r}: no file can be written in {here} "
+            f"({exc.strerror}) (choose another path)"
+        ) from None
 
 
 def pytest_cov_active(config: pytest.Config, namespace: Any = None) -> bool:

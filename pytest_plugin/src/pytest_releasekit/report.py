@@ -18,6 +18,7 @@ from .verdict import GateResult, Outcome, Verdict
 
 __all__ = [
     "JSON_SCHEMA",
+    "ReportError",
     "add_junit_properties",
     "format_measured",
     "format_threshold",
@@ -126,6 +127,10 @@ def to_json(
     return document
 
 
+class ReportError(Exception):
+    """The gate's report could not be written where it was asked for."""
+
+
 def write_json(path: Path, document: Mapping[str, Any]) -> None:
     jsonfile.write(path, document, indent=2)
 
@@ -141,18 +146,25 @@ def publish(
     """The gate's outputs besides the terminal: the JSON report (also when not evaluated) and
     the Markdown table appended to ``$GITHUB_STEP_SUMMARY`` when that is set."""
     if json_path is not None:
-        write_json(
-            json_path,
-            to_json(
-                result,
-                exit_status=exit_status,
-                pytest_exit_status=pytest_exit_status,
-                extra=extra,
-            ),
+        document = to_json(
+            result, exit_status=exit_status, pytest_exit_status=pytest_exit_status, extra=extra
         )
+        try:
+            write_json(json_path, document)
+        except OSError as exc:
+            raise ReportError(
+                f"releasekit: --gate-report={str(json_path)!r}: cannot write it "
+                f"({exc.strerror}) (choose another path)"
+            ) from None
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if result is not None and summary:
-        append_markdown(Path(summary), markdown(result, exit_status))
+        try:
+            append_markdown(Path(summary), markdown(result, exit_status))
+        except OSError as exc:
+            raise ReportError(
+                f"releasekit: GITHUB_STEP_SUMMARY={summary!r}: cannot append the gate's "
+                f"table ({exc.strerror}) (point it at a writable file, or unset it)"
+            ) from None
 
 
 def _cell(text: str) -> str:

@@ -376,17 +376,20 @@ class GateSession:
         if analysed is not None:
             extra["coverage"] = coverage_summary(analysed, self.config.rootpath)
         extra["duration_s"] = round(time.time() - self.started, 3)
-        report.publish(
-            self.result,
-            exit_status=self.exit_status,
-            pytest_exit_status=pytest_status,
-            extra=extra,
-            json_path=(
-                self.config.invocation_params.dir / self.options.report
-                if self.options.report
-                else None
-            ),
-        )
+        try:
+            report.publish(
+                self.result,
+                exit_status=self.exit_status,
+                pytest_exit_status=pytest_status,
+                extra=extra,
+                json_path=(
+                    self.config.invocation_params.dir / self.options.report
+                    if self.options.report
+                    else None
+                ),
+            )
+        except report.ReportError as exc:  # checked writable at the start; gone since (a full
+            raise pytest.UsageError(str(exc)) from None  # disk), or /dev/full
         if self.options.history or self.options.html:
             document = report.to_json(
                 self.result,
