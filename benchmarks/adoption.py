@@ -8,6 +8,7 @@ Python ``.gitignore`` when the sdist dropped the project's one, one commit, the 
 tag in the project's own style, a bare ``origin``), then run what a new user runs:
 
     releasekit init            (whatever it writes is committed, as a user would)
+    releasekit doctor          (its verdict recorded)
     releasekit release patch --to local --yes
 
 with a private ``RELEASEKIT_INDEX_DIR`` and nothing else: the gate is the project's default
@@ -21,13 +22,16 @@ in the project's own style (``v1.2.3``, ``1.2.3``, ``rel_1_2_3``): a tag in anot
 before the previous one (a "wrong changelog" otherwise: an entry appended at the end, or below
 older ones), and a release that changed no changelog where one at the top of the tree (or a
 README's changelog section) has the last release's entry wrote none: a "wrong changelog" too.
+When doctor said ready and preflight then refused the release, doctor missed a problem it could
+have named: counted, and the run fails.
 
 Prints a table (project, version, shape, result, failing step and its ERROR line) and, with
 ``--markdown``, writes it to ``docs/adoption.md`` with the date and the figures.
 
 Usage: ``python benchmarks/adoption.py [--subset ci|holdout] [--jobs 2] [--timeout 900]
 [--markdown docs/adoption.md] [--only NAME ...]``. Exit status: 1 if any wrong version was
-uploaded, or if fewer than ``--fail-under`` of the projects released; else 0.
+uploaded, if doctor said ready for a release preflight refused, or if fewer than ``--fail-under``
+of the projects released; else 0.
 """
 
 from __future__ import annotations
@@ -515,6 +519,14 @@ class Outcome:
     uploaded: list[str] = field(default_factory=list)
     wrong: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    #: ``releasekit doctor``'s exit status after init, before the release (None: not run)
+    doctor: int | None = None
+
+    @property
+    def doctor_missed(self) -> bool:
+        """doctor said ready, then preflight refused the release: a problem doctor could have
+        named (its checks are preflight's), the promise "doctor ready, release not refused"."""
+        return self.doctor == 0 and self.step == "preflight"
 
 
 # ---------------------------------------------------------------- the project as a repository
@@ -1233,7 +1245,9 @@ def run_one(
     if code == 0 and git(repo, "status", "--porcelain", runner=runner):
         git(repo, "add", "-A", runner=runner)
         git(repo, "commit", "-q", "-m", "Set up releasekit", runner=runner)
-    if code == 0:
+    if code == 0:  # what the maintainer asks first; it changes nothing
+        left = max(timeout - (time.monotonic() - started), 1.0)
+        outcome.doctor, _ = releasekit(runner, repo, env, min(left, 300.0), "doctor")
         left = max(timeout - (time.monotonic() - started), 1.0)
         before = dt.datetime.now(dt.UTC)
         code, output = releasekit(
@@ -1388,10 +1402,14 @@ def figures(outcomes: list[Outcome]) -> str:
     wrong = sum(bool(o.wrong) for o in outcomes)
     tags = sum(o.result == "wrong tag" for o in outcomes)
     logs = sum(o.result == "wrong changelog" for o in outcomes)
+    ready = sum(o.doctor == 0 for o in outcomes)
+    missed = [o.project.name for o in outcomes if o.doctor_missed]
     rate = released / len(outcomes) if outcomes else 0.0
     return (
         f"{released}/{len(outcomes)} released with no edit ({rate:.0%}); "
         f"wrong versions uploaded: {wrong}; wrong tags: {tags}; misplaced changelog entries: {logs}"
+        f"; doctor said ready for {ready}, and preflight then refused {len(missed)}"
+        + (f" ({', '.join(missed)})" if missed else "")
     )
 
 
@@ -1459,8 +1477,10 @@ def main(argv: list[str] | None = None) -> int:
         futures = [pool.submit(run_one, p, workdir, args.timeout, runner, pip) for p in chosen]
         for future in concurrent.futures.as_completed(futures):
             o = future.result()
+            doctor = "" if o.doctor is None else f", doctor exit {o.doctor}"
             print(
-                f"{o.project.name} {o.project.version}: {o.result} ({o.seconds:.0f} s)", flush=True
+                f"{o.project.name} {o.project.version}: {o.result} ({o.seconds:.0f} s{doctor})",
+                flush=True,
             )
             outcomes.append(o)
     outcomes.sort(key=lambda o: chosen.index(o.project))
@@ -1475,7 +1495,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.keep:
         shutil.rmtree(workdir, ignore_errors=True)
     released = sum(o.result == "released" for o in outcomes)
-    if any(o.wrong for o in outcomes):
+    if any(o.wrong for o in outcomes) or any(o.doctor_missed for o in outcomes):
         return 1
     return 1 if outcomes and released / len(outcomes) < args.fail_under else 0
 

@@ -555,3 +555,17 @@ def test_a_directory_of_notes_per_release_is_checked(
         "" if written else "docs/source/release-notes/: no 2.0.1 file, where 2.0.0's is"
     )
     assert adoption.describe_shape(repo).endswith(" / per-version docs/source/release-notes/")
+
+
+def test_doctor_ready_then_refused_by_preflight_counts_and_fails_the_run(
+    adoption: ModuleType,
+) -> None:
+    """The promise: if doctor says ready, the release is not refused for a reason doctor could
+    have known. A project doctor passed and preflight then stopped is named in the figures."""
+    flask = adoption.Project("flask", "3.1.1", "{version}")
+    missed = adoption.Outcome(flask, result="failed (exit 3)", step="preflight", doctor=0)
+    told = adoption.Outcome(flask, result="failed (exit 3)", step="preflight", doctor=3)
+    gate = adoption.Outcome(flask, result="failed (exit 4)", step="gate", doctor=0)
+    assert missed.doctor_missed and not told.doctor_missed and not gate.doctor_missed
+    line = adoption.figures([missed, told, gate])
+    assert "doctor said ready for 2, and preflight then refused 1 (flask)" in line
