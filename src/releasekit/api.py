@@ -38,7 +38,6 @@ from .tags import last_release_tag
 from .targets import Target, resolve_target
 from .ui import Reporter
 from .upload_window import window_note
-from .versioning import BUMP_HELP
 from .workspace import Workspace, load_workspace
 
 __all__ = [
@@ -77,11 +76,6 @@ def _project(
 
 
 def _choose_bump(root: Path, config: Config, bump: str | None, workspace: Workspace) -> str:
-    if bump is not None and not bump.strip():  # `releasekit release "$BUMP"`, BUMP unset
-        raise UsageError(
-            f"BUMP is empty ({bump!r}), so no bump was chosen",
-            hint=f"{BUMP_HELP}; or leave BUMP out for the one the changelog fragments call for",
-        )
     if bump:
         return bump
     last_tag = last_release_tag(root, config, [p.name for p in workspace.packages])

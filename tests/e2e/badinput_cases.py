@@ -395,10 +395,6 @@ CLI = [
     cli("cli-bump-same", ("release", "1.0.0", "--yes"), 2, "not greater"),
     cli("cli-bump-conflict", ("release", "major,minor", "--yes"), 2, "conflicting BUMP"),
     cli("cli-bump-empty", ("release", ",", "--yes"), 2, "BUMP"),
-    # `releasekit release "$BUMP" --yes` with BUMP unset released the fragments' minor bump
-    cli("cli-bump-blank", ("release", "", "--yes"), 2, "BUMP is empty ('')"),
-    cli("cli-bump-spaces", ("release", "  ", "--yes"), 2, "BUMP is empty ('  ')"),
-    cli("cli-bump-blank-plan", ("plan", ""), 2, "BUMP is empty"),
     cli("cli-bump-unicode", ("release", "\u2167", "--yes"), 2, "BUMP"),
     cli("cli-bump-undecodable", ("release", "\udcff", "--yes"), 2, "invalid BUMP"),
     cli("cli-to-undecodable", ("release", "minor", "--yes", "--to", "\udcff"), 2, "target"),
