@@ -76,7 +76,7 @@ def _project(
 
 
 def _choose_bump(root: Path, config: Config, bump: str | None, workspace: Workspace) -> str:
-    if bump:
+    if bump:  # "" as well as None is the fragments' bump: a workflow input left empty
         return bump
     last_tag = last_release_tag(root, config, [p.name for p in workspace.packages])
     return choose_bump(root, config, bump, last_tag)
