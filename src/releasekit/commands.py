@@ -133,6 +133,7 @@ def doctor(root: Path, to: str | None, reporter: Reporter) -> int:
     from .alerts import alert_problems
     from .context import Context
     from .journal import Journal
+    from .steps.changelog import pending_released
     from .steps.preflight import behind_releases, problems
     from .steps.verify import audit_installed
     from .targets import resolve_target
@@ -163,6 +164,9 @@ def doctor(root: Path, to: str | None, reporter: Reporter) -> int:
             behind = behind_releases(ctx)
             if behind is not None:
                 found.append(" -- ".join(behind))
+            for what, fix in pending_released(ctx):
+                if f"{what} -- {fix}" not in found:  # named with the project's version too
+                    found.append(f"{what} -- {fix}")
             found.extend(f"{what} -- {fix}" for what, fix in audit_installed(ctx))
             found.extend(f"{what} -- {fix}" for what, fix in alert_problems(config.alerts))
     except (ConfigError, ReleasekitError) as exc:

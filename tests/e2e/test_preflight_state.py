@@ -284,3 +284,27 @@ def test_a_version_behind_its_releases_is_found_by_doctor(tmp_path: Path) -> Non
     text = (sb.repo / "CHANGES.rst").read_text()
     assert text.index("Version 3.1.2") < text.index("Version 3.1.1\n---")
     assert "Version 3.1.1\n-------------\n\nReleased 2026-01-02\n" in text
+
+
+def test_a_released_version_s_entry_left_unreleased_is_found_by_doctor(tmp_path: Path) -> None:
+    """gunicorn 23.0.0 and html5lib 1.1 were released (tagged) with their changelogs' top entry
+    still "23.0.0 - unreleased" / "1.1 UNRELEASED": every release from there is refused in
+    preflight (it would list 23.0.0's changes as the new version's), but doctor, checking with
+    the project's own version, which is the entry's, said ready. Found by the adoption run's
+    doctor check; doctor now checks the least release the version leads to, as `release patch`
+    does, and says what preflight says."""
+    sb = make_sandbox(tmp_path, "shape-flask")  # CHANGES.rst "Version 3.1.1 / Unreleased"
+    path = sb.repo / "pyproject.toml"
+    path.write_text(path.read_text().replace('"3.1.1.dev"', '"3.1.1"', 1))
+    sb.git("commit", "-qam", "Release 3.1.1")  # as released, the entry left as it was
+    sb.git("tag", "3.1.1")
+    sb.git("push", "-q", "origin", "main", "3.1.1")
+    before = sb.snapshot()
+    doctor = sb.run("doctor")
+    changelog = "CHANGES.rst: the entry of unreleased changes is headed 3.1.1, a version released"
+    assert doctor.returncode == 3, doctor.stdout + doctor.stderr
+    assert_one_error_line(doctor, changelog, "mark its entry released")
+    refused = sb.run("release", "patch", "--to", "local", "--yes")
+    assert refused.returncode == 3
+    assert_one_error_line(refused, changelog)
+    assert sb.snapshot() == before

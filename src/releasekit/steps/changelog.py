@@ -7,6 +7,7 @@ the release commit holds exactly those, and keep the release notes for a forge r
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import os
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ from packaging.version import Version
 
 from ..changelogs import Changelog, ReleaseInfo, Towncrier, commits_since, resolve
 from ..changelogs.entries import line_version
-from ..errors import ConfigError
+from ..errors import ConfigError, ReleasekitError
 from ..git import Git
 from ..tags import last_release_tag, tag_names
 from .base import Facts, Plan, Problem, Step, StepRecord
@@ -24,7 +25,7 @@ from .base import Facts, Plan, Problem, Step, StepRecord
 if TYPE_CHECKING:
     from ..context import Context
 
-__all__ = ["ChangelogStep", "fragment_problems", "release_date"]
+__all__ = ["ChangelogStep", "fragment_problems", "pending_released", "release_date"]
 
 
 def release_date() -> str:
@@ -84,6 +85,22 @@ def _released_already(ctx: Context, kind: Changelog) -> Iterator[Problem]:
                 "released from here, mark its entry released (its date for the 'unreleased') and "
                 "release again: the next entry is written from the commits since",
             )
+
+
+def pending_released(ctx: Context) -> Iterator[Problem]:
+    """For doctor, which knows no BUMP and checks with the project's own version: the check
+    above for the least release that version leads to (its patch). gunicorn's news.rst heads its
+    unreleased entry ``23.0.0 - unreleased`` at 23.0.0, tagged: the entry's version is the
+    project's, so doctor said ready, and every release was refused in preflight."""
+    if ctx.config.changelog is False:
+        return
+    try:
+        version = ctx.workspace.next_version("patch")
+        kind = resolve(ctx.root, ctx.config)
+    except ReleasekitError:
+        return  # doctor's other checks name it
+    if kind is not None:
+        yield from _released_already(dataclasses.replace(ctx, version=version), kind)
 
 
 def _restore(ctx: Context, base: str, paths: list[str]) -> None:
