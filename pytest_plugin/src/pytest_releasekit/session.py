@@ -376,6 +376,7 @@ class GateSession:
         if analysed is not None:
             extra["coverage"] = coverage_summary(analysed, self.config.rootpath)
         extra["duration_s"] = round(time.time() - self.started, 3)
+        # writable when the run started (options' check); a full disk since is a usage error too
         try:
             report.publish(
                 self.result,
@@ -388,8 +389,8 @@ class GateSession:
                     else None
                 ),
             )
-        except report.ReportError as exc:  # checked writable at the start; gone since (a full
-            raise pytest.UsageError(str(exc)) from None  # disk), or /dev/full
+        except report.ReportError as exc:
+            raise pytest.UsageError(str(exc)) from None
         if self.options.history or self.options.html:
             document = report.to_json(
                 self.result,
