@@ -85,28 +85,12 @@ def _pull_and_run(registry: infra.LocalRegistry, digest: str, repository: str) -
     return done.stdout.strip()
 
 
-@pytest.mark.parametrize(
-    ("own_dockerfile", "namespace"),
-    [(False, ""), (True, ""), (False, "team")],
-    ids=["generated", "own-dockerfile", "registry-namespace"],
-)
-def test_release_with_image(
-    tmp_path: Path,
-    base_image: str,
-    registry: infra.LocalRegistry,
-    own_dockerfile: bool,
-    namespace: str,
-) -> None:
-    """A registry written with a namespace (``host:port/team``, like ``ghcr.io/OWNER``) is pushed
-    to and verified as ``team/simple-pkg`` on that host."""
-    files = {}
-    if own_dockerfile:
-        files["Dockerfile"] = (
-            f"FROM {base_image}\nARG WHEEL\nCOPY --from=wheels / /wheels/\n"
-            'RUN python3 -m venv /opt/app && /opt/app/bin/pip install --no-index "/wheels/$WHEEL"\n'
-            'USER 1000\nENTRYPOINT ["/opt/app/bin/simple-pkg"]\n'
-        )
-    sandbox = _with_image(tmp_path, registry, files, namespace)
+def test_release_with_image(tmp_path: Path, base_image: str, registry: infra.LocalRegistry) -> None:
+    """``releasekit release`` builds, pushes and verifies the image. A registry written with a
+    namespace (``host:port/team``, like ``ghcr.io/OWNER``) is pushed to and verified as
+    ``team/simple-pkg`` on that host. (A project's own Dockerfile, and a registry without a
+    namespace, are released in test_image_build.)"""
+    sandbox = _with_image(tmp_path, registry, {}, "team")
     done = sandbox.run("release", "minor", "--to", "local", "--yes", check=True)
     assert "Released simple-pkg 1.1.0" in done.stderr
     assert sorted(sandbox.index_files()) == [
@@ -114,11 +98,10 @@ def test_release_with_image(
         "simple_pkg-1.1.0.tar.gz",
     ]
     image = _facts(sandbox, "image")
-    assert image["generated"] is not own_dockerfile
-    repository = f"{namespace}/simple-pkg" if namespace else "simple-pkg"
-    assert image["name"] == repository
-    assert registry.tags(repository) == ["1.1.0", "latest"]
-    assert _pull_and_run(registry, str(image["digest"]), repository) == "simple-pkg 1.1.0"
+    assert image["generated"]
+    assert image["name"] == "team/simple-pkg"
+    assert registry.tags("team/simple-pkg") == ["1.1.0", "latest"]
+    assert _pull_and_run(registry, str(image["digest"]), "team/simple-pkg") == "simple-pkg 1.1.0"
 
 
 def test_docs_two_releases_and_rollback_of_the_second(tmp_path: Path) -> None:
