@@ -116,7 +116,10 @@ class Sandbox:
         tree = {}
         for name in sorted(set(filter(None, listed.split("\0")))):
             path = self.repo / name
-            tree[name] = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+            if path.is_file():
+                tree[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+            else:  # gone, or a named pipe or device a test put there: not read
+                tree[name] = f"mode {path.stat().st_mode:o}" if path.exists() else None
         dist = self.repo / "dist"
         return {
             "tree": tree,

@@ -44,7 +44,7 @@ from .git import branch_allowed, detect_remote, remote_default_branch
 from .tags import FIELDS as TAG_FIELDS
 from .tags import VERSION_FIELDS as TAG_VERSION_FIELDS
 from .tags import format_tag
-from .textfiles import decode
+from .textfiles import decode, read_bytes
 
 __all__ = [
     "Config",
@@ -312,17 +312,13 @@ def read_pyproject(path: Path) -> dict[str, Any]:
     no ``[tool.releasekit]`` and releasekit's defaults apply.
     """
     try:
-        raw = path.read_bytes()
+        raw = read_bytes(path)
     except FileNotFoundError:
         if is_legacy_project(path.parent):
             return {}
         raise ConfigError(
             f"{path}: no pyproject.toml here",
             hint="run releasekit from the project's root or pass --root",
-        ) from None
-    except OSError as exc:
-        raise ConfigError(
-            f"{path}: cannot read it ({exc.strerror})", hint="make it a readable file"
         ) from None
     if raw.startswith(b"\xef\xbb\xbf"):
         raise ConfigError(

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import configparser
 import contextlib
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import ConfigError
 
-__all__ = ["LEGACY", "decode", "encode", "ini_section", "read_encoded", "read_text"]
+__all__ = ["LEGACY", "decode", "encode", "ini_section", "read_bytes", "read_encoded", "read_text"]
 
 #: The encodings a file kept by hand is read in when it is not UTF-8: Windows' Western code
 #: page, then Latin-1, which reads any bytes and writes them back unchanged.
@@ -34,8 +35,27 @@ def decode(raw: bytes, path: Path) -> str:
         ) from None
 
 
-def _read_bytes(path: Path) -> bytes:
+#: What a path that is not a regular file is, as ``stat`` says.
+_KINDS = {
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFIFO: "a named pipe",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of ``path``; a missing file raises FileNotFoundError as :meth:`Path.read_bytes`
+    does. Anything but a regular file or a directory is a ConfigError before it is opened: a
+    ``pyproject.toml`` linked to ``/dev/zero`` would be read until memory runs out, a named
+    pipe until something writes to it."""
     try:
+        mode = path.stat().st_mode
+        kind = _KINDS.get(stat.S_IFMT(mode))
+        if kind:
+            raise ConfigError(
+                f"{path}: not a regular file but {kind}", hint="make it a regular file"
+            )
         return path.read_bytes()
     except FileNotFoundError:
         raise
@@ -48,7 +68,7 @@ def _read_bytes(path: Path) -> bytes:
 def read_text(path: Path) -> str:
     """The UTF-8 text of ``path``, newlines as they are; a missing file raises FileNotFoundError
     as :meth:`Path.read_text` does, any other unreadable file a ConfigError."""
-    return decode(_read_bytes(path), path)
+    return decode(read_bytes(path), path)
 
 
 def read_encoded(path: Path, encodings: Sequence[str] = ("utf-8",)) -> tuple[str, str]:
@@ -56,7 +76,7 @@ def read_encoded(path: Path, encodings: Sequence[str] = ("utf-8",)) -> tuple[str
     first); where none does, the ConfigError of :func:`read_text`. Text with NUL bytes (UTF-16)
     is no legacy 8-bit text: Latin-1 would read it, and an entry written in it would corrupt
     the file."""
-    raw = _read_bytes(path)
+    raw = read_bytes(path)
     for encoding in encodings if b"\0" not in raw else encodings[:1]:
         with contextlib.suppress(UnicodeDecodeError):
             return raw.decode(encoding), encoding

@@ -3,6 +3,7 @@ and nothing changed: not the work tree, not git (here or on the remote), not dis
 
 from __future__ import annotations
 
+import os
 import sys
 
 import pytest
@@ -78,6 +79,25 @@ def test_malformed_pyproject(sandbox: Sandbox) -> None:
     (sandbox.repo / "pyproject.toml").write_text(text.replace('name = "simple-pkg"', "name = "))
     _commit(sandbox)
     _refused(sandbox, ["release", "minor", "--yes"], 2, "pyproject.toml", "malformed TOML", "line")
+
+
+@pytest.mark.parametrize("kind", ["a named pipe", "a character device"])
+def test_a_pyproject_that_is_no_regular_file_is_not_read(sandbox: Sandbox, kind: str) -> None:
+    """A named pipe would be read until something writes to it (a release that never ends), a
+    link to /dev/zero until memory runs out (/dev/null stands for it here: the same kind of
+    file, and safe to read if releasekit did)."""
+    pyproject = sandbox.repo / "pyproject.toml"
+    pyproject.unlink()
+    if kind == "a named pipe":
+        os.mkfifo(pyproject)
+    else:
+        pyproject.symlink_to(os.devnull)
+        _commit(sandbox)
+    before = sandbox.snapshot()
+    done = sandbox.run("plan", "minor", timeout=60)  # reading the pipe would never end
+    assert_one_error_line(done, "pyproject.toml", f"not a regular file but {kind}")
+    assert done.returncode == 2, done.stderr
+    assert sandbox.snapshot() == before
 
 
 def test_unknown_config_key(sandbox: Sandbox) -> None:
