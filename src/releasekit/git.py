@@ -73,18 +73,6 @@ class Git:
         listed = process.run(["git", "ls-files", "-z"], cwd=self.root, what="git ls-files")
         return list(filter(None, listed.stdout.split("\0")))  # not stripped: names may have spaces
 
-    def tracked_links(self, *pathspecs: str) -> dict[str, str]:
-        """Every symbolic link git tracks (limited to ``pathspecs``), relative to the top level:
-        its path and its target, as committed."""
-        listed = self.run("ls-files", "-s", "-z", "--", *pathspecs, what="git ls-files")
-        links = {}
-        for entry in filter(None, listed.split("\0")):
-            meta, _, path = entry.partition("\t")
-            mode, sha, *_ = meta.split()
-            if mode == "120000":
-                links[path] = self.run("cat-file", "blob", sha, what="reading a link git tracks")
-        return links
-
     def _status(self, pathspecs: tuple[str, ...]) -> list[tuple[str, str]]:
         out = process.run(
             ["git", "status", "--porcelain", "-z", "--untracked-files=all", "--", *pathspecs],

@@ -9,10 +9,9 @@ Packages build in parallel (each in its own isolated environment, with uv when i
 from __future__ import annotations
 
 import contextlib
-import posixpath
 import shutil
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +22,7 @@ from ..index import sha256_of
 from ..supply.wheels import embed_runtime_sbom
 from ..venv import uv_binary
 from ..workspace import Package
-from .base import Facts, Plan, Problem, Step, StepRecord
+from .base import Facts, Plan, Step, StepRecord
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -100,30 +99,8 @@ def build_package(
     return built
 
 
-def _outward_links(root: Path, packages: Sequence[Package]) -> Iterator[Problem]:
-    """A link git tracks in a package that points outside the repository (an absolute target,
-    or one that climbs above the top): the release commit does not have what it names, so the
-    sdist holds a link to nothing (uv refuses to build from one with an absolute target) or, where
-    the backend follows links, a file of this machine's."""
-    top = Path(Git(root).run("rev-parse", "--show-toplevel")).resolve()
-    where = [str(p.path.resolve().relative_to(top)) for p in packages]
-    for path, target in Git(top).tracked_links(*where).items():
-        inside = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
-        if posixpath.isabs(target) or inside == ".." or inside.startswith("../"):
-            yield (
-                f"{path} is a link to {target}, outside the repository: the release commit does "
-                "not have what it points to, so the sdist would hold a link to nothing or a file "
-                "of this machine's",
-                "commit the file itself in place of the link, or link to a file inside the "
-                "repository",
-            )
-
-
 class BuildStep(Step):
     name = "build"
-
-    def check(self, ctx: Context) -> Iterator[Problem]:
-        yield from _outward_links(ctx.root, ctx.workspace.packages)
 
     def outdir(self, ctx: Context) -> Path:
         return ctx.release_dir / "dist"
