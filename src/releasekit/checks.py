@@ -125,6 +125,13 @@ def check_port(value: int) -> int:
 
 def writable_dir(path: Path) -> str | None:
     """Why ``path`` cannot be (or become) a writable directory; None when it can."""
+    try:
+        return _writable_dir(path)
+    except OSError as exc:  # a name too long for the file system, ...
+        return f"cannot be a directory: {exc.strerror}"
+
+
+def _writable_dir(path: Path) -> str | None:
     if path.exists():
         if not path.is_dir():
             return "exists and is not a directory"

@@ -37,6 +37,7 @@ from .config_tables import (
     StrictModel,
     SupplySettings,
     Text,
+    path_name,
 )
 from .errors import ConfigError
 from .forge.settings import ForgeSettings
@@ -257,6 +258,11 @@ class Config(StrictModel):
         except SettingsError as exc:  # the plugin's one-line message
             raise ValueError(str(exc).removeprefix("releasekit:").strip()) from None
         return value
+
+    @field_validator("changelog")
+    @classmethod
+    def _changelog(cls, value: bool | str | None) -> bool | str | None:
+        return path_name(value) if isinstance(value, str) else value
 
     @field_validator("target")
     @classmethod

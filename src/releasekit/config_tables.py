@@ -23,6 +23,7 @@ __all__ = [
     "SupplySettings",
     "Text",
     "Url",
+    "path_name",
 ]
 
 
@@ -43,8 +44,26 @@ _USER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]*
 _BUILD_ARG = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
+_NAME_MAX = 255  # bytes in one name: Linux's file systems, APFS, NTFS
+_PATH_MAX = 4095  # bytes in a path (Linux's PATH_MAX, less its NUL)
+
+
+def path_name(value: str) -> str:
+    """A path the file system can name: no NUL, no name longer than 255 bytes, no path longer
+    than 4095 (else every look-up fails with ``File name too long``)."""
+    if "\0" in value:
+        raise ValueError("must not contain a NUL character")
+    raw = value.encode("utf-8", "surrogateescape")
+    longest = max(len(name) for name in raw.split(b"/"))
+    if longest > _NAME_MAX:
+        raise ValueError(f"has a name of {longest} bytes, longer than a file system allows (255)")
+    if len(raw) > _PATH_MAX:
+        raise ValueError(f"is {len(raw)} bytes long, longer than a path can be (4095)")
+    return value
+
+
 def _relative_path(value: str) -> str:
-    non_empty(value)
+    non_empty(path_name(value))
     if Path(value).is_absolute() or ".." in Path(value).parts:
         raise ValueError("must be a path inside the repository, relative to its root")
     return value

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from releasekit import cli
+from releasekit import changelogs, cli
 from releasekit.config import ENV_KEYS, Config, load_config
 from releasekit.context import Context
 from releasekit.errors import ConfigError, ReleasekitError, UsageError
@@ -37,6 +37,7 @@ EXAMPLES = settings(
 TRICKY = [  # what people get wrong: templates, quoting, paths, URLs
     *("", " ", "{", "}", "{}", "{0}", "{version}", "{version:d}", "{version!r}", "v{versoin}"),
     *("{name}", "a 'b", "-x", "..", "/etc", "http://", "http://h:99999/", "ftp://h/"),
+    *("n" * 256, "d/" * 2048, "a\0b"),  # names no file system holds: ENAMETOOLONG, NUL
 ]
 scalars = (
     st.none()
@@ -77,13 +78,15 @@ def _overrides(key: str, value: Any) -> dict[str, Any]:
     return {head: {rest: value}} if rest else {head: value}
 
 
-def _use(config: Config) -> None:
-    """What the release does with the values first: templates, branch globs, the target."""
+def _use(root: Path, config: Config) -> None:
+    """What the release does with the values first: templates, branch globs, the target, the
+    changelog."""
     config.commit_message.format(version="1.2.3")
     if config.tag_format:
         config.tag_format.format(name="pkg", version="1.2.3")
     branch_allowed("main", config.branches)
     resolve_target(config.target, config)
+    changelogs.resolve(root, config)
 
 
 def _load(root: Path, overrides: dict[str, Any], environ: dict[str, str] | None = None) -> None:
@@ -92,7 +95,7 @@ def _load(root: Path, overrides: dict[str, Any], environ: dict[str, str] | None 
     except ReleasekitError:
         return
     with contextlib.suppress(ReleasekitError):
-        _use(config)
+        _use(root, config)
 
 
 @pytest.fixture
@@ -111,6 +114,8 @@ def test_every_key_is_covered() -> None:
 @pytest.mark.parametrize("key", KEYS)
 @EXAMPLES
 @given(value=values)
+@example(value="n" * 256)  # a name no file system holds: File name too long
+@example(value="d/" * 2048)  # a path longer than PATH_MAX
 def test_any_value_of_any_key(root: Path, key: str, value: Any) -> None:
     _load(root, _overrides(key, value))
 
@@ -139,6 +144,7 @@ def test_any_combination(root: Path, table: dict[str, Any]) -> None:
 @pytest.mark.parametrize("name", [*ENV_KEYS, "RELEASEKIT_INDEX_DIR"])
 @EXAMPLES
 @given(text=st.text())
+@example(text="q" * 256)  # a name too long for the file system
 def test_any_environment_value(root: Path, name: str, text: str) -> None:
     _load(root, {}, {name: text.replace("\0", "")})  # no NUL: an environment cannot hold one
 
