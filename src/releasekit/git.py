@@ -73,6 +73,15 @@ class Git:
         listed = process.run(["git", "ls-files", "-z"], cwd=self.root, what="git ls-files")
         return list(filter(None, listed.stdout.split("\0")))  # not stripped: names may have spaces
 
+    def tracked_links(self, *pathspecs: str) -> list[str]:
+        """The symbolic links git tracks below the root (relative to it), limited to
+        ``pathspecs`` when given."""
+        listed = process.run(
+            ["git", "ls-files", "-s", "-z", "--", *pathspecs], cwd=self.root, what="git ls-files"
+        )
+        entries = (entry.partition("\t") for entry in listed.stdout.split("\0") if entry)
+        return list(dict.fromkeys(path for meta, _, path in entries if meta.startswith("120000 ")))
+
     def _status(self, pathspecs: tuple[str, ...]) -> list[tuple[str, str]]:
         out = process.run(
             ["git", "status", "--porcelain", "-z", "--untracked-files=all", "--", *pathspecs],

@@ -196,6 +196,42 @@ def test_release_commit_holds_exactly_the_release_files_with_state_dir_ignored(
     assert sandbox.remote_git("rev-parse", "v1.1.0^{commit}") == sandbox.git("rev-parse", "HEAD")
 
 
+def test_a_link_to_a_file_outside_the_repository_is_refused_before_the_release(
+    sandbox: Sandbox,
+) -> None:
+    """The build checks out the release commit, which has the link but not its target: hatchling
+    put the link into the sdist and uv refused it (an absolute target) or the wheel's build from
+    the sdist found nothing there (a relative one), after the release commit. A link inside the
+    repository is the project's business and is built as before."""
+    outside = sandbox.base / "outside.txt"
+    outside.write_text("a file of this machine's\n")
+    data = sandbox.repo / "src" / "simple_pkg" / "data"
+    data.mkdir()
+    (data / "notes.txt").symlink_to("../../../../outside.txt")  # climbs out of the repository
+    (sandbox.repo / "NOTICE").symlink_to(outside)  # absolute
+    (sandbox.repo / "docs").mkdir()
+    (sandbox.repo / "docs" / "index.md").symlink_to("../README.md")  # inside: fine
+    sandbox.git("add", "-A")
+    sandbox.git("commit", "-qm", "links")
+    sandbox.git("push", "-q", "origin", "main")
+    line = _refused(sandbox, 3, "outside the repository", "commit the file itself")
+    assert line.startswith(f"ERROR NOTICE is a link to {outside}, "), line  # the first of two
+    doctor = sandbox.run("doctor")
+    assert doctor.returncode == 3, doctor.stderr
+    named = [x for x in doctor.stderr.splitlines() if "outside the repository" in x]
+    assert len(named) == 2, doctor.stderr
+    climbing = "ERROR src/simple_pkg/data/notes.txt is a link to ../../../../outside.txt, "
+    assert [x.startswith(climbing) for x in named] == [False, True], named
+    assert "docs/index.md" not in doctor.stderr
+
+    (data / "notes.txt").unlink()
+    (sandbox.repo / "NOTICE").unlink()
+    sandbox.git("add", "-A")
+    sandbox.git("commit", "-qm", "no links out")
+    sandbox.git("push", "-q", "origin", "main")
+    sandbox.run("release", "minor", "--to", "local", "--yes", check=True)
+
+
 def test_index_url_that_is_a_website_is_refused(sandbox: Sandbox) -> None:
     site = sandbox.base / "site"
     website(site)

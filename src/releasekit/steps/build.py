@@ -9,6 +9,7 @@ Packages build in parallel (each in its own isolated environment, with uv when i
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import sys
 from collections.abc import Iterator
@@ -17,12 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import process
+from ..changelogs import resolve
+from ..errors import ReleasekitError
 from ..git import Git
 from ..index import sha256_of
 from ..supply.wheels import embed_runtime_sbom
 from ..venv import uv_binary
 from ..workspace import Package
-from .base import Facts, Plan, Step, StepRecord
+from .base import Facts, Plan, Problem, Step, StepRecord
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -99,8 +102,47 @@ def build_package(
     return built
 
 
+def _changelog_paths(ctx: Context) -> list[str]:
+    """The paths the changelog step writes: its check names the links among them."""
+    try:
+        kind = resolve(ctx.root, ctx.config)
+    except ReleasekitError:  # the changelog step's check names it
+        return []
+    return kind.touched() if kind else []
+
+
+def _outward_links(ctx: Context) -> Iterator[Problem]:
+    """A link git tracks in a package that points outside the repository (an absolute target,
+    or one that climbs above the top): the release commit does not have what it names, so the
+    sdist holds a link to nothing (uv refuses to build from one with an absolute target) or,
+    where a backend follows links, a file of this machine's."""
+    repo = Git(ctx.root)
+    if repo.refusal() is not None:  # preflight names it
+        return
+    root = ctx.root.resolve()
+    top = Path(repo.run("rev-parse", "--show-toplevel")).resolve()
+    where = [f":(literal){p.path.resolve().relative_to(root)}" for p in ctx.workspace.packages]
+    skip = [f":(exclude,literal){path}" for path in _changelog_paths(ctx)]
+    for path in repo.tracked_links(*where, *skip):
+        link = root / path
+        if not link.is_symlink():  # changed in the tree: the clean-tree check names it
+            continue
+        target = os.readlink(link)
+        if not Path(os.path.normpath(link.parent / target)).is_relative_to(top):
+            yield (
+                f"{path} is a link to {target}, outside the repository: the release commit does "
+                "not have what it points to, so the sdist would hold a link to nothing or a file "
+                "of this machine's",
+                "commit the file itself in place of the link, or link to a file inside the "
+                "repository",
+            )
+
+
 class BuildStep(Step):
     name = "build"
+
+    def check(self, ctx: Context) -> Iterator[Problem]:
+        yield from _outward_links(ctx)
 
     def outdir(self, ctx: Context) -> Path:
         return ctx.release_dir / "dist"
