@@ -134,7 +134,7 @@ def doctor(root: Path, to: str | None, reporter: Reporter) -> int:
     from .context import Context
     from .journal import Journal
     from .steps.changelog import pending_released
-    from .steps.preflight import behind_releases, problems
+    from .steps.preflight import least_release_problems, problems
     from .steps.verify import audit_installed
     from .targets import resolve_target
     from .workspace import load_workspace
@@ -161,9 +161,7 @@ def doctor(root: Path, to: str | None, reporter: Reporter) -> int:
                 if "already exists" in what or " is already on " in what:
                     continue  # the current version being released already is no problem here
                 found.append(f"{what} -- {fix}")
-            behind = behind_releases(ctx)
-            if behind is not None:
-                found.append(" -- ".join(behind))
+            found.extend(f"{what} -- {fix}" for what, fix in least_release_problems(ctx))
             for what, fix in pending_released(ctx):
                 if f"{what} -- {fix}" not in found:  # named with the project's version too
                     found.append(f"{what} -- {fix}")

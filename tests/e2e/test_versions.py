@@ -164,3 +164,19 @@ def test_a_uv_lock_gets_the_new_version_without_uvs_cache(tmp_path: Path) -> Non
     )
     assert after != before
     assert sandbox.git("status", "--porcelain") == ""  # committed with the release
+
+
+def test_doctor_asks_bump_my_version_about_the_least_release(tmp_path: Path) -> None:
+    """doctor knows no BUMP, so it dry-runs bump-my-version for the least release (the patch):
+    a file its configuration names that is gone made doctor say ready while `release patch`
+    stopped at its plan."""
+    sandbox = make_sandbox(tmp_path, "shape-bumpmyversion")
+    sandbox.git("rm", "-q", "action.yml")
+    sandbox.git("commit", "-qm", "no action")
+    sandbox.git("push", "-q", "origin", "main")
+    before = sandbox.snapshot()
+    for args in (("doctor",), ("release", "patch", "--yes")):
+        done = sandbox.run(*args)
+        line = assert_one_error_line(done, "cannot bump 1.2.0 -> 1.2.1", "action.yml")
+        assert done.returncode == 3, line
+    assert sandbox.snapshot() == before

@@ -19,11 +19,18 @@ from ..versioning import next_version
 from .base import Facts, Plan, Problem, Step
 from .preflight_remote import remote_problems
 from .preflight_target import not_an_index, token_host_mismatch
+from .version import writing_problems
 
 if TYPE_CHECKING:
     from ..context import Context
 
-__all__ = ["PreflightStep", "behind_releases", "no_repository", "problems", "tag_names"]
+__all__ = [
+    "PreflightStep",
+    "least_release_problems",
+    "no_repository",
+    "problems",
+    "tag_names",
+]
 
 
 def no_repository(repo: gitmod.Git) -> Problem | None:
@@ -100,25 +107,31 @@ def _after_newest(ctx: Context) -> str:
     )
 
 
-def behind_releases(ctx: Context) -> Problem | None:
-    """For doctor, which knows no BUMP: the tree's version is behind its releases when the
-    least release it leads to (its patch: the final of a dev or pre version) is tagged already,
-    so ``release patch`` (and ``minor`` on a dev version) cannot go ahead. click's main at
-    ``8.5.0.dev`` after 8.5.0 was released from its stable branch; build's ``1.5.0`` after
-    1.5.1 was rolled back in the tree and left tagged."""
+def least_release_problems(ctx: Context) -> Iterator[Problem]:
+    """For doctor, which knows no BUMP: what stops the least release the tree's version leads to
+    (its patch: the final of a dev or pre version), so ``release patch`` (and ``minor`` on a dev
+    version) cannot go ahead.
+
+    - It is tagged already: the tree's version is behind its releases. click's main at
+      ``8.5.0.dev`` after 8.5.0 was released from its stable branch; build's ``1.5.0`` after
+      1.5.1 was rolled back in the tree and left tagged.
+    - It cannot be written exactly: bump-my-version's dry run fails (a file it names is missing),
+      or a version source cannot express it.
+    """
     try:
         version = ctx.workspace.next_version("patch")
     except ReleasekitError:
-        return None
+        return
     repo = gitmod.Git(ctx.root)
     for tag in tag_names(ctx, version):
         if repo.tag_sha(tag):
-            return (
+            yield (
                 f"the project's version {ctx.workspace.version} is behind its releases: the "
                 f"least release it leads to, {version}, is tagged already ({tag})",
                 f"{_after_newest(ctx)}; or set the project's version past {version}",
             )
-    return None
+            return
+    yield from writing_problems(ctx, version)
 
 
 def _remote_checks(ctx: Context) -> Iterator[Problem]:

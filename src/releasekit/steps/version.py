@@ -27,7 +27,7 @@ from .base import Facts, Plan, Problem, Step, StepRecord
 if TYPE_CHECKING:
     from ..context import Context
 
-__all__ = ["VersionStep"]
+__all__ = ["VersionStep", "writing_problems"]
 
 
 def _relative(ctx: Context, path: Path) -> str:
@@ -52,6 +52,23 @@ def _not_run(hooks: list[str]) -> str:
         f"bump-my-version's post_commit_hooks are not run ({'; '.join(hooks)}): releasekit "
         "makes the release commit, and tags and pushes last, itself"
     )
+
+
+def writing_problems(ctx: Context, version: str) -> Iterator[Problem]:
+    """Why ``version`` would not be written exactly: bump-my-version's own dry run where the
+    project configures it, else what each package's version source cannot express."""
+    if version == ctx.previous_version:
+        return
+    engine = ctx.workspace.bumpversion
+    if engine is not None:
+        problem = engine.problem(ctx.previous_version, version, _changelog_file(ctx))
+        if problem:
+            yield problem
+        return
+    for package in ctx.workspace.packages:
+        reason = package.source.cannot_hold(version)
+        if reason:
+            yield reason, "release a version it can express, or configure bump-my-version"
 
 
 class VersionStep(Step):
@@ -84,16 +101,7 @@ class VersionStep(Step):
     def check(self, ctx: Context) -> Iterator[Problem]:
         """bump-my-version's current_version agrees, and it would write exactly the plan."""
         yield from version_problems(ctx.workspace)
-        engine = ctx.workspace.bumpversion
-        if engine is not None and ctx.version != ctx.previous_version:
-            problem = engine.problem(ctx.previous_version, ctx.version, _changelog_file(ctx))
-            if problem:
-                yield problem
-        elif ctx.version != ctx.previous_version:
-            for package in ctx.workspace.packages:
-                reason = package.source.cannot_hold(ctx.version)
-                if reason:
-                    yield reason, "release a version it can express, or configure bump-my-version"
+        yield from writing_problems(ctx, ctx.version)
         locked = _locked(ctx)
         if locked and uv_binary() is None:
             yield (
