@@ -25,6 +25,7 @@ __all__ = [
     "check_ref_name",
     "check_url",
     "non_empty",
+    "path_name",
     "writable_dir",
 ]
 
@@ -120,6 +121,24 @@ def check_url(value: str) -> str:
 def check_port(value: int) -> int:
     if not 1 <= value <= 65535:
         raise ValueError(f"port {value} is out of range (1-65535)")
+    return value
+
+
+_NAME_MAX = 255  # bytes in one name: Linux's file systems, APFS, NTFS
+_PATH_MAX = 4095  # bytes in a path (Linux's PATH_MAX, less its NUL)
+
+
+def path_name(value: str) -> str:
+    """A path the file system can name: no NUL, no name longer than 255 bytes, no path longer
+    than 4095 (else every look-up fails with ``File name too long``)."""
+    if "\0" in value:
+        raise ValueError("must not contain a NUL character")
+    raw = value.encode("utf-8", "surrogateescape")
+    longest = max(len(name) for name in raw.split(b"/"))
+    if longest > _NAME_MAX:
+        raise ValueError(f"has a name of {longest} bytes, longer than a file system allows (255)")
+    if len(raw) > _PATH_MAX:
+        raise ValueError(f"is {len(raw)} bytes long, longer than a path can be (4095)")
     return value
 
 

@@ -24,7 +24,14 @@ from pydantic import (
 
 from .alert_settings import AlertSettings
 from .audit_settings import AuditSettings
-from .checks import check_command, check_format, check_ref_name, check_url, non_empty
+from .checks import (
+    check_command,
+    check_format,
+    check_ref_name,
+    check_url,
+    non_empty,
+    path_name,
+)
 from .config_errors import format_validation, show
 from .config_tables import (
     DocsSettings,
@@ -37,7 +44,6 @@ from .config_tables import (
     StrictModel,
     SupplySettings,
     Text,
-    path_name,
 )
 from .errors import ConfigError
 from .forge.settings import ForgeSettings

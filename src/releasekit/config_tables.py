@@ -9,7 +9,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-from .checks import check_command, check_history, check_ref_name, check_url, non_empty
+from .checks import (
+    check_command,
+    check_history,
+    check_ref_name,
+    check_url,
+    non_empty,
+    path_name,
+)
 
 __all__ = [
     "DocsSettings",
@@ -23,7 +30,6 @@ __all__ = [
     "SupplySettings",
     "Text",
     "Url",
-    "path_name",
 ]
 
 
@@ -42,24 +48,6 @@ _REGISTRY = re.compile(
 )
 _USER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]*)?$")
 _BUILD_ARG = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-_NAME_MAX = 255  # bytes in one name: Linux's file systems, APFS, NTFS
-_PATH_MAX = 4095  # bytes in a path (Linux's PATH_MAX, less its NUL)
-
-
-def path_name(value: str) -> str:
-    """A path the file system can name: no NUL, no name longer than 255 bytes, no path longer
-    than 4095 (else every look-up fails with ``File name too long``)."""
-    if "\0" in value:
-        raise ValueError("must not contain a NUL character")
-    raw = value.encode("utf-8", "surrogateescape")
-    longest = max(len(name) for name in raw.split(b"/"))
-    if longest > _NAME_MAX:
-        raise ValueError(f"has a name of {longest} bytes, longer than a file system allows (255)")
-    if len(raw) > _PATH_MAX:
-        raise ValueError(f"is {len(raw)} bytes long, longer than a path can be (4095)")
-    return value
 
 
 def _relative_path(value: str) -> str:

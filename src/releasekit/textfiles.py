@@ -14,9 +14,19 @@ import stat
 from collections.abc import Sequence
 from pathlib import Path
 
+from .checks import path_name
 from .errors import ConfigError
 
-__all__ = ["LEGACY", "decode", "encode", "ini_section", "read_bytes", "read_encoded", "read_text"]
+__all__ = [
+    "LEGACY",
+    "decode",
+    "encode",
+    "ini_section",
+    "named_path",
+    "read_bytes",
+    "read_encoded",
+    "read_text",
+]
 
 #: The encodings a file kept by hand is read in when it is not UTF-8: Windows' Western code
 #: page, then Latin-1, which reads any bytes and writes them back unchanged.
@@ -42,6 +52,16 @@ _KINDS = {
     stat.S_IFIFO: "a named pipe",
     stat.S_IFSOCK: "a socket",
 }
+
+
+def named_path(root: Path, value: str, where: str) -> Path:
+    """``root / value``, for a path a setting (``where``: its file and key) names; refused in one
+    line when no file system can name it, as every look-up of it would fail."""
+    try:
+        return root / path_name(value)
+    except ValueError as exc:
+        shown = repr(value) if len(value) <= 60 else repr(value[:57]) + "..."
+        raise ConfigError(f"{where} = {shown}: {exc}", hint="shorten it") from None
 
 
 def read_bytes(path: Path) -> bytes:

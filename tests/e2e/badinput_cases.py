@@ -709,4 +709,62 @@ PROJECT = [
     ),
 ]
 
-ALL = [*CONFIG, *SUBTABLES, *FILES, *ENVIRONMENT, *PYPIRC, *CLI, *STATE, *PROJECT]
+_LONG = b"n" * 300  # a name no file system holds: every look-up fails, File name too long
+_DYNAMIC = _HEAD + b'[project]\nname = "simple-pkg"\ndynamic = ["version"]\n'
+TOO_LONG = [  # paths the project's own tables name
+    project(
+        "towncrier-directory-too-long",
+        {"towncrier.toml": b'[tool.towncrier]\ndirectory = "' + _LONG + b'"\n'},
+        2,
+        "towncrier.toml: [tool.towncrier] directory = 'nnn",
+        "300 bytes",
+    ),
+    _p(
+        "hatch-path-too-long",
+        Case(
+            RELEASE,
+            2,
+            ("pyproject.toml: [tool.hatch.version] path = 'nnn", "300 bytes"),
+            pyproject=_DYNAMIC + b'[tool.hatch.version]\npath = "' + _LONG + b'"\n',
+        ),
+    ),
+    _p(
+        "setuptools-attr-too-long",
+        Case(
+            RELEASE,
+            2,
+            ("setuptools dynamic attr: attr = 'nnn", "300 bytes"),
+            pyproject=_DYNAMIC
+            + b'[tool.setuptools.dynamic]\nversion = {attr = "'
+            + _LONG
+            + b'.__version__"}\n',
+        ),
+    ),
+    _p(
+        "setuptools-file-too-long",
+        Case(
+            RELEASE,
+            2,
+            ("[tool.setuptools.dynamic] version file = 'nnn", "300 bytes"),
+            pyproject=_DYNAMIC
+            + b'[tool.setuptools.dynamic]\nversion = {file = "'
+            + _LONG
+            + b'"}\n',
+        ),
+    ),
+    _p(
+        "pdm-path-too-long",
+        Case(
+            RELEASE,
+            2,
+            ("[tool.pdm.version] path = 'nnn", "300 bytes"),
+            pyproject=_DYNAMIC + b'[tool.pdm.version]\nsource = "file"\npath = "' + _LONG + b'"\n',
+        ),
+    ),
+    _p(
+        "changelog-too-long",
+        Case(RELEASE, 2, ("key 'changelog'", "300 bytes"), table='changelog = "' + "n" * 300 + '"'),
+    ),
+]
+
+ALL = [*CONFIG, *SUBTABLES, *FILES, *ENVIRONMENT, *PYPIRC, *CLI, *STATE, *PROJECT, *TOO_LONG]

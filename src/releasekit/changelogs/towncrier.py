@@ -11,7 +11,7 @@ from typing import Any
 
 from .. import process
 from ..errors import ConfigError
-from ..textfiles import read_text
+from ..textfiles import named_path, read_text
 from ..versioning import (
     Fragment,
     find_fragments,
@@ -41,8 +41,21 @@ def towncrier_table(root: Path, pyproject: dict[str, Any]) -> dict[str, Any] | N
         except (tomllib.TOMLDecodeError, UnicodeDecodeError):
             settings = None
         if settings is not None:
-            return settings
-    return towncrier_settings(pyproject)
+            return _named_paths(root, settings, path)
+    settings = towncrier_settings(pyproject)
+    return None if settings is None else _named_paths(root, settings, root / "pyproject.toml")
+
+
+#: The keys of [tool.towncrier] that name a path in the project.
+_PATH_KEYS = ("filename", "directory", "template", "package_dir")
+
+
+def _named_paths(root: Path, settings: dict[str, Any], source: Path) -> dict[str, Any]:
+    """``settings``, once every path they name is one the file system can name."""
+    for key in _PATH_KEYS:
+        if isinstance(value := settings.get(key), str):
+            named_path(root, value, f"{source}: [tool.towncrier] {key}")
+    return settings
 
 
 class Towncrier(Changelog):

@@ -23,7 +23,7 @@ from typing import Any
 from packaging.version import InvalidVersion, Version
 
 from ..errors import ConfigError
-from ..textfiles import read_text
+from ..textfiles import named_path, read_text
 from .base import SlotVersion, TextSlot, VersionSource
 from .infotuple import TupleVersion, find_tuple
 from .parts import PartsVersion, find_parts
@@ -92,6 +92,8 @@ class HatchPathVersion(ModuleVersion):
         path = hatch.get("path")
         if not project.dynamic_version or not isinstance(path, str):
             return None
+        where = f"{project.root / 'pyproject.toml'}: [tool.hatch.version] path"
+        named_path(project.root, path, where)
         if hatch.get("source") == "code":  # hatch runs the file and reads ``expression``
             expression = hatch.get("expression", "__version__")
             kind = "[tool.hatch.version] code"
@@ -153,7 +155,10 @@ class SetuptoolsFileVersion(PlainFileVersion):
     def detect(cls, project: Project) -> VersionSource | None:
         files = _setuptools_dynamic(project).get("file")
         first = files if isinstance(files, str) else files[0] if isinstance(files, list) else None
-        return cls(project.root, project.root / str(first)) if first else None
+        if not first:
+            return None
+        where = f"{project.root / 'pyproject.toml'}: [tool.setuptools.dynamic] version file"
+        return cls(project.root, named_path(project.root, str(first), where))
 
 
 class PdmFileVersion(ModuleVersion):
@@ -165,7 +170,8 @@ class PdmFileVersion(ModuleVersion):
         path = pdm.get("path")
         if not project.dynamic_version or pdm.get("source") != "file" or not isinstance(path, str):
             return None
-        return cls(project.root, project.root / path)
+        where = f"{project.root / 'pyproject.toml'}: [tool.pdm.version] path"
+        return cls(project.root, named_path(project.root, path, where))
 
 
 class FlitModuleVersion(ModuleVersion):
@@ -291,6 +297,7 @@ def attr_file(root: Path, attr: str, *, kind: str, base: Path | None = None) -> 
             f"{root}: {kind}: attr {attr!r} is not 'module.attribute'",
             hint='write it like attr = "pkg.__version__"',
         )
+    named_path(root, module.replace(".", "/"), f"{root}: {kind}: attr")
     path = _reexported_from(_module_file(root, base or root, module, kind), name)
     return _computed_version(root, path, name, kind) or ModuleVersion(
         root, path, pattern=dunder_pattern(name), where=f'{name} = "..."', kind=kind
