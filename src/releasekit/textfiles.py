@@ -20,6 +20,7 @@ from .errors import ConfigError
 __all__ = [
     "LEGACY",
     "decode",
+    "describe_path",
     "encode",
     "ini_section",
     "named_path",
@@ -52,6 +53,20 @@ _KINDS = {
     stat.S_IFIFO: "a named pipe",
     stat.S_IFSOCK: "a socket",
 }
+
+
+def describe_path(path: Path) -> str:
+    """What ``path`` is, said where a regular file (or a directory) was wanted: "a directory",
+    "a link in a cycle", "a link to nothing", "a named pipe", "missing"."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "a link to nothing" if path.is_symlink() else "missing"
+    except OSError as exc:  # ELOOP: a link that leads back to itself
+        return "a link in a cycle" if path.is_symlink() else exc.strerror or "unreadable"
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    return _KINDS.get(stat.S_IFMT(mode), "a regular file")
 
 
 def named_path(root: Path, value: str, where: str) -> Path:

@@ -53,6 +53,7 @@ __all__ = [
     "next_version",
     "stray_fragments",
     "towncrier_settings",
+    "unreadable_fragments",
 ]
 
 PARTS = ("major", "minor", "patch")
@@ -247,6 +248,24 @@ _TEMPLATES = ("template.md", "template.rst")
 def _fragment_files(directory: Path, settings: dict[str, Any]) -> Iterator[Path]:
     """The files towncrier reads from ``directory``: not hidden, not its template, not a name
     it or the project's ``ignore`` list leaves out."""
+    return (path for path in _read_by_towncrier(directory, settings) if path.is_file())
+
+
+def unreadable_fragments(root: Path, settings: dict[str, Any]) -> list[Path]:
+    """What towncrier would open as a fragment but cannot read: a directory named as a fragment
+    (``123.feature.md/``), a link in a cycle or to nothing."""
+    directory = root / str(settings.get("directory", "newsfragments"))
+    if not directory.is_dir():
+        return []
+    types = fragment_types(settings)
+    return [
+        path
+        for path in _read_by_towncrier(directory, settings)
+        if not path.is_file() and _fragment_type(path.name, types)
+    ]
+
+
+def _read_by_towncrier(directory: Path, settings: dict[str, Any]) -> Iterator[Path]:
     ignored = [*_NOT_FRAGMENTS, *_TEMPLATES]
     template = settings.get("template")
     if isinstance(template, str):
@@ -256,10 +275,8 @@ def _fragment_files(directory: Path, settings: dict[str, Any]) -> Iterator[Path]
         ignored.extend(str(pattern).lower() for pattern in ignore)
     for path in sorted(directory.iterdir()):
         lowered = path.name.lower()
-        if (
-            path.is_file()
-            and not path.name.startswith(".")
-            and not any(fnmatch.fnmatch(lowered, pattern) for pattern in ignored)
+        if not path.name.startswith(".") and not any(
+            fnmatch.fnmatch(lowered, pattern) for pattern in ignored
         ):
             yield path
 

@@ -5,10 +5,13 @@ into the tree. The release commit holds exactly the files the release changed.""
 from __future__ import annotations
 
 import contextlib
+import shutil
 import subprocess
 import tarfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+import pytest
 
 from releasekit.git import Git
 
@@ -344,3 +347,65 @@ def test_a_released_version_s_entry_left_unreleased_is_found_by_doctor(tmp_path:
     assert refused.returncode == 3
     assert_one_error_line(refused, changelog)
     assert sb.snapshot() == before
+
+
+def _cycle(path: Path) -> None:
+    path.symlink_to(path.name)
+
+
+def _directory(path: Path) -> None:
+    path.mkdir()
+    (path / "keep.txt").write_text("a directory where a file belongs\n")
+
+
+def _file(path: Path) -> None:
+    path.write_text("a file where a directory belongs\n")
+
+
+@pytest.mark.parametrize(
+    ("rel", "make", "needles"),
+    [
+        ("noxfile.py", _cycle, ("noxfile.py is a link in a cycle", "sdist")),
+        (
+            "src/simple_pkg/__init__.py",
+            _cycle,
+            ("src/simple_pkg/__init__.py is a link in a cycle",),
+        ),
+        ("CHANGELOG.md", _cycle, ("CHANGELOG.md is a link in a cycle", "changelog")),
+        ("CHANGELOG.md", _directory, ("CHANGELOG.md is a directory, not a file",)),
+        ("changelog.d", _cycle, ("changelog.d: the fragment directory", "a link in a cycle")),
+        ("changelog.d", _file, ("changelog.d: the fragment directory", "a regular file")),
+        ("changelog.d/1.feature.md", _cycle, ("1.feature.md: named as a fragment", "cycle")),
+        ("changelog.d/2.feature.md", _directory, ("2.feature.md: named as a fragment",)),
+    ],
+    ids=[
+        "noxfile-cycle",
+        "module-cycle",
+        "changelog-cycle",
+        "changelog-dir",
+        "fragments-cycle",
+        "fragments-file",
+        "fragment-cycle",
+        "fragment-dir",
+    ],
+)
+def test_a_path_the_release_cannot_read_or_build_is_refused_before_it(
+    sandbox: Sandbox, rel: str, make: Callable[[Path], None], needles: tuple[str, ...]
+) -> None:
+    """What the build or towncrier would trip over after the release commit (uv cannot unpack
+    an sdist holding a link in a cycle; towncrier cannot read a fragment directory that is a
+    file, nor write a changelog that is a directory): doctor names it and the release is
+    refused before it changes anything. A traceback (a changelog linked to itself) before."""
+    path = sandbox.repo / rel
+    if path.is_dir():
+        shutil.rmtree(path)
+    elif path.exists():
+        path.unlink()
+    make(path)
+    sandbox.git("add", "-A")
+    sandbox.git("commit", "-qm", f"{rel} broken")
+    sandbox.git("push", "-q", "origin", "main")
+    doctor = sandbox.run("doctor")
+    assert_one_error_line(doctor, *needles)
+    assert doctor.returncode == 3, doctor.stderr
+    _refused(sandbox, 3, *needles)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from ..errors import ConfigError
-from ..textfiles import read_encoded
+from ..textfiles import describe_path, read_encoded
 from .commits import Commit
 
 __all__ = ["DOCS", "Applied", "Changelog", "Problem", "ReleaseInfo", "first_file", "in_tree"]
@@ -81,11 +81,22 @@ class Changelog(abc.ABC):
     def check(self) -> Iterator[Problem]:
         """What would make ``apply`` fail, known before anything changes."""
         if self.path is not None and self.path.is_symlink():
+            what = describe_path(self.path)
             yield (
-                f"{self.rel(self.path)} links to {self.path.resolve()}, outside the repository: "
-                "the release cannot commit the changelog it writes there",
+                (
+                    f"{self.rel(self.path)} links to {self.path.resolve()}, outside the "
+                    "repository: the release cannot commit the changelog it writes there"
+                    if what != "a link in a cycle"
+                    else f"{self.rel(self.path)} is {what}: the changelog cannot be written"
+                ),
                 "make it a file (or a link to one) inside the repository, or set [tool.releasekit] "
                 "changelog to the file to write",
+            )
+        elif self.path is not None and self.path.exists() and not self.path.is_file():
+            yield (
+                f"{self.rel(self.path)} is {describe_path(self.path)}, not a file: the changelog "
+                "cannot be written",
+                "make it a file, or set [tool.releasekit] changelog to the file to write",
             )
         if self.path is not None and self.path.is_file():
             try:
@@ -107,7 +118,10 @@ def in_tree(root: Path, path: Path | None) -> Path | None:
     the release commits and restores."""
     if path is None or not path.is_symlink():
         return path
-    target, top = path.resolve(), root.resolve()
+    try:
+        target, top = path.resolve(), root.resolve()
+    except (OSError, RuntimeError):  # a link in a cycle: the check names it
+        return path
     return root / target.relative_to(top) if target.is_relative_to(top) else path
 
 

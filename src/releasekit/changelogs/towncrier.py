@@ -11,13 +11,14 @@ from typing import Any
 
 from .. import process
 from ..errors import ConfigError
-from ..textfiles import named_path, read_text
+from ..textfiles import describe_path, named_path, read_text
 from ..versioning import (
     Fragment,
     find_fragments,
     fragment_types,
     stray_fragments,
     towncrier_settings,
+    unreadable_fragments,
 )
 from .base import Applied, Changelog, Problem, ReleaseInfo
 from .entries import VERSION, headings, line_version, pending
@@ -154,6 +155,19 @@ class Towncrier(Changelog):
                 f"line {line}, above the latest entry), or set [tool.towncrier] start_string",
             )
         settings = self._settings()
+        directory = self.root / self.directory
+        if (directory.exists() or directory.is_symlink()) and not directory.is_dir():
+            yield (
+                f"{self.directory}: the fragment directory is not a directory "
+                f"({describe_path(directory)}), so towncrier cannot read the fragments",
+                f"make {self.directory} a directory, or set [tool.towncrier] directory",
+            )
+        for path in unreadable_fragments(self.root, settings):
+            yield (
+                f"{self.rel(path)}: named as a fragment, but {describe_path(path)}: towncrier "
+                "would fail to read it",
+                "make it a file, or remove it",
+            )
         strays = stray_fragments(self.root, settings)
         if strays:
             names = ", ".join(self.rel(p) for p in strays[:5])

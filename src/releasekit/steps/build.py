@@ -23,6 +23,7 @@ from ..errors import ReleasekitError
 from ..git import Git
 from ..index import sha256_of
 from ..supply.wheels import embed_runtime_sbom
+from ..textfiles import describe_path
 from ..venv import uv_binary
 from ..workspace import Package
 from .base import Facts, Plan, Problem, Step, StepRecord
@@ -111,11 +112,15 @@ def _changelog_paths(ctx: Context) -> list[str]:
     return kind.touched() if kind else []
 
 
-def _outward_links(ctx: Context) -> Iterator[Problem]:
-    """A link git tracks in a package that points outside the repository (an absolute target,
-    or one that climbs above the top): the release commit does not have what it names, so the
-    sdist holds a link to nothing (uv refuses to build from one with an absolute target) or,
-    where a backend follows links, a file of this machine's."""
+def _broken_links(ctx: Context) -> Iterator[Problem]:
+    """A link git tracks in a package that leads nowhere a build can follow:
+
+    - outside the repository (an absolute target, or one that climbs above the top): the
+      release commit does not have what it names, so the sdist holds a link to nothing (uv
+      refuses to build from one with an absolute target) or, where a backend follows links, a
+      file of this machine's;
+    - in a cycle (``noxfile.py -> noxfile.py``): uv refuses to unpack an sdist holding one.
+    """
     repo = Git(ctx.root)
     if repo.refusal() is not None:  # preflight names it
         return
@@ -123,6 +128,7 @@ def _outward_links(ctx: Context) -> Iterator[Problem]:
     top = Path(repo.run("rev-parse", "--show-toplevel")).resolve()
     where = [f":(literal){p.path.resolve().relative_to(root)}" for p in ctx.workspace.packages]
     skip = [f":(exclude,literal){path}" for path in _changelog_paths(ctx)]
+    fix = "commit the file itself in place of the link, or link to a file inside the repository"
     for path in repo.tracked_links(*where, *skip):
         link = root / path
         if not link.is_symlink():  # changed in the tree: the clean-tree check names it
@@ -133,8 +139,13 @@ def _outward_links(ctx: Context) -> Iterator[Problem]:
                 f"{path} is a link to {target}, outside the repository: the release commit does "
                 "not have what it points to, so the sdist would hold a link to nothing or a file "
                 "of this machine's",
-                "commit the file itself in place of the link, or link to a file inside the "
-                "repository",
+                fix,
+            )
+        elif describe_path(link) == "a link in a cycle":
+            yield (
+                f"{path} is a link in a cycle ({path} -> {target}): the sdist would hold it, "
+                "and a build from the sdist cannot unpack it",
+                fix,
             )
 
 
@@ -142,7 +153,7 @@ class BuildStep(Step):
     name = "build"
 
     def check(self, ctx: Context) -> Iterator[Problem]:
-        yield from _outward_links(ctx)
+        yield from _broken_links(ctx)
 
     def outdir(self, ctx: Context) -> Path:
         return ctx.release_dir / "dist"
