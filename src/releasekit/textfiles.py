@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .checks import path_name
+from .config_errors import show
 from .errors import ConfigError
 
 __all__ = [
@@ -75,8 +76,7 @@ def named_path(root: Path, value: str, where: str) -> Path:
     try:
         return root / path_name(value)
     except ValueError as exc:
-        shown = repr(value) if len(value) <= 60 else repr(value[:57]) + "..."
-        raise ConfigError(f"{where} = {shown}: {exc}", hint="shorten it") from None
+        raise ConfigError(f"{where} = {show(value)}: {exc}", hint="shorten it") from None
 
 
 def read_bytes(path: Path) -> bytes:
