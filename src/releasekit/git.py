@@ -46,6 +46,13 @@ class Git:
         lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
         return (lines[0] if lines else "git rev-parse failed").removeprefix("fatal: ")
 
+    def is_shallow(self) -> bool:
+        """A shallow clone (``git clone --depth``, CI's default checkout): its history is cut."""
+        return self.run("rev-parse", "--is-shallow-repository") == "true"
+
+    def tags(self) -> set[str]:
+        return set(self.run("tag", "--list").splitlines())
+
     def has_commits(self) -> bool:
         """A git repository whose HEAD is a commit (``git init`` alone has none)."""
         return self.ok("rev-parse", "--verify", "--quiet", "HEAD^{commit}")

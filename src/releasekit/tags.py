@@ -87,6 +87,12 @@ def _split(tag: str) -> tuple[str, str, Version, str] | None:
     return None
 
 
+def is_version_tag(tag: str) -> bool:
+    """A tag that names a version in any of the styles releasekit learns (``v1.2.3``, ``1.2.3``,
+    ``name-1.2.3``, ``rel_1_2_3``)."""
+    return _split(tag) is not None
+
+
 @dataclass(frozen=True)
 class TagStyle:
     """A tag format learned from tags, and the tags it was learned from (oldest, newest)."""

@@ -6,9 +6,11 @@ Real tools throughout: git with a bare remote, bump-my-version, uv/build with th
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
-from ..conftest import PROJECTS, assert_one_error_line, make_sandbox
+from ..conftest import PROJECTS, Sandbox, assert_one_error_line, make_sandbox
 
 SIMPLE = (PROJECTS / "simple" / "pyproject.toml").read_text(encoding="utf-8")
 
@@ -180,3 +182,75 @@ def test_doctor_asks_bump_my_version_about_the_least_release(tmp_path: Path) -> 
         line = assert_one_error_line(done, "cannot bump 1.2.0 -> 1.2.1", "action.yml")
         assert done.returncode == 3, line
     assert sandbox.snapshot() == before
+
+
+def _tagged_vcs_project(tmp_path: Path) -> Sandbox:
+    sandbox = make_sandbox(tmp_path, "hatch_vcs")
+    sandbox.git("tag", "-a", "v2.3.0", "-m", "2.3.0")
+    (sandbox.repo / "src" / "vcs_demo" / "__init__.py").write_text('"""Changed."""\n')
+    sandbox.git("commit", "-qam", "a change after the tag")
+    (sandbox.repo / "src" / "vcs_demo" / "__init__.py").write_text('"""Changed again."""\n')
+    sandbox.git("commit", "-qam", "another change")
+    sandbox.git("push", "-q", "origin", "main", "v2.3.0")
+    return sandbox
+
+
+def test_a_clone_without_the_release_tags_makes_up_no_version(tmp_path: Path) -> None:
+    """CI's checkout (`git clone --no-tags`, actions/checkout's default): the tag IS the
+    version, and with none here the plan was 0.0.1 for a project at 2.3.0, released, uploaded
+    and tagged. The remote's release tags this clone lacks are named; fetched, it releases."""
+    sandbox = _tagged_vcs_project(tmp_path)
+    sandbox.git("tag", "-d", "v2.3.0")  # as a clone that fetched no tags has it
+    before = sandbox.snapshot()
+    for args in (("doctor",), ("release", "patch", "--yes")):
+        done = sandbox.run(*args)
+        line = assert_one_error_line(
+            done, "remote 'origin' has release tags this clone lacks (v2.3.0)", "git fetch origin"
+        )
+        assert done.returncode == 3, line
+    assert sandbox.snapshot() == before
+    assert not sandbox.index_files()
+
+    sandbox.git("fetch", "-q", "origin", "--tags")
+    done = sandbox.run("release", "patch", "--yes", check=True)
+    assert "Released vcs-demo 2.3.1 to local" in done.stderr
+
+
+def test_a_shallow_clone_is_refused(tmp_path: Path) -> None:
+    """A shallow clone (`git clone --depth 1`) cuts off the commits the tags point at: the
+    version from them, the notes since the last release and the tag style are not there."""
+    sandbox = _tagged_vcs_project(tmp_path)
+    shallow = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{sandbox.remote}", str(shallow)],
+        check=True,
+        env=sandbox.env,
+    )
+    assert (
+        "v2.3.0"
+        not in subprocess.run(
+            ["git", "tag"], cwd=shallow, capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    for args in (("doctor",), ("release", "patch", "--yes")):
+        done = subprocess.run(
+            [sys.executable, "-m", "releasekit", *args],
+            cwd=shallow,
+            check=False,
+            env={
+                **sandbox.env,
+                "GIT_AUTHOR_NAME": "T",
+                "GIT_AUTHOR_EMAIL": "t@example.invalid",
+                "GIT_COMMITTER_NAME": "T",
+                "GIT_COMMITTER_EMAIL": "t@example.invalid",
+            },
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert "the clone is shallow" in done.stderr, done.stderr
+        assert "git fetch --unshallow --tags" in done.stderr
+        assert "Traceback" not in done.stderr
+        assert done.returncode == 3, done.stderr
+    assert not sandbox.index_files()
+    assert sandbox.remote_git("tag").split() == ["v2.3.0"]

@@ -14,7 +14,7 @@ from .. import apicheck
 from .. import git as gitmod
 from ..errors import PreflightError, ReleasekitError
 from ..index import list_files
-from ..tags import effective_tag_format, latest_version_tag, tag_names
+from ..tags import effective_tag_format, is_version_tag, latest_version_tag, tag_names
 from ..versioning import next_version
 from .base import Facts, Plan, Problem, Step
 from .preflight_remote import remote_problems
@@ -60,6 +60,13 @@ def _git_checks(ctx: Context) -> Iterator[Problem]:
     if missing:
         yield missing
         return
+    if repo.is_shallow():
+        yield (
+            "the clone is shallow: the commits and tags the version, the release notes and the "
+            "tag style come from are cut off",
+            "fetch all of it (`git fetch --unshallow --tags`; GitHub Actions: actions/checkout "
+            "with fetch-depth: 0)",
+        )
     dirty = repo.dirty_paths()
     if dirty:
         shown = ", ".join(dirty[:5]) + (" ..." if len(dirty) > 5 else "")
@@ -157,6 +164,30 @@ def _remote_checks(ctx: Context) -> Iterator[Problem]:
             new_tags.append(tag)
     if branch is not None:
         yield from remote_problems(repo, ctx.config.remote, branch, new_tags)
+    yield from _lacking_tags(ctx, repo, remote_tags)
+
+
+def _lacking_tags(ctx: Context, repo: gitmod.Git, remote_tags: dict[str, str]) -> Iterator[Problem]:
+    """Release tags the remote has and this clone does not (``git clone --no-tags``, CI's
+    checkout): a version from the tags would be the newest one here (0.0.1 for a project at
+    2.3.0), the notes would reach back past the last release, the tag style would be guessed."""
+    local, planned = repo.tags(), set(tag_names(ctx))
+    lacking = sorted(
+        tag
+        for ref in remote_tags
+        if (tag := ref.removeprefix("refs/tags/")) not in local
+        and tag not in planned  # named above: the release's own tag exists there
+        and is_version_tag(tag)
+    )
+    if lacking:
+        more = len(lacking) - 5
+        shown = ", ".join(lacking[:5]) + (f" and {more} more" if more > 0 else "")
+        yield (
+            f"remote {ctx.config.remote!r} has release tags this clone lacks ({shown}): the "
+            "version, the release notes and the tag style come from the tags",
+            f"fetch them (`git fetch {ctx.config.remote} --tags`; GitHub Actions: "
+            "actions/checkout with fetch-depth: 0)",
+        )
 
 
 def _target_checks(ctx: Context) -> Iterator[Problem]:
