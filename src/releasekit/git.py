@@ -50,9 +50,6 @@ class Git:
         """A shallow clone (``git clone --depth``, CI's default checkout): its history is cut."""
         return self.run("rev-parse", "--is-shallow-repository") == "true"
 
-    def tags(self) -> set[str]:
-        return set(self.run("tag", "--list").splitlines())
-
     def has_commits(self) -> bool:
         """A git repository whose HEAD is a commit (``git init`` alone has none)."""
         return self.ok("rev-parse", "--verify", "--quiet", "HEAD^{commit}")

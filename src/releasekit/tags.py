@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +29,7 @@ __all__ = [
     "detect_tag_format",
     "effective_tag_format",
     "format_tag",
+    "lacking_version_tags",
     "last_release_tag",
     "latest_version_tag",
     "tag_names",
@@ -87,10 +88,12 @@ def _split(tag: str) -> tuple[str, str, Version, str] | None:
     return None
 
 
-def is_version_tag(tag: str) -> bool:
-    """A tag that names a version in any of the styles releasekit learns (``v1.2.3``, ``1.2.3``,
-    ``name-1.2.3``, ``rel_1_2_3``)."""
-    return _split(tag) is not None
+def lacking_version_tags(root: Path, names: Iterable[str]) -> list[str]:
+    """Those of the tags ``names`` (a remote's) that name a version in any style releasekit
+    learns (``v1.2.3``, ``1.2.3``, ``name-1.2.3``, ``rel_1_2_3``) and the repository at ``root``
+    does not have."""
+    local = set(_git_lines(root, "tag"))
+    return sorted(tag for tag in names if tag not in local and _split(tag) is not None)
 
 
 @dataclass(frozen=True)

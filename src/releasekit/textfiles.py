@@ -20,6 +20,7 @@ from .errors import ConfigError
 
 __all__ = [
     "LEGACY",
+    "LINK_CYCLE",
     "decode",
     "describe_path",
     "encode",
@@ -56,6 +57,10 @@ _KINDS = {
 }
 
 
+#: What :func:`describe_path` says of a link that leads back to itself.
+LINK_CYCLE = "a link in a cycle"
+
+
 def describe_path(path: Path) -> str:
     """What ``path`` is, said where a regular file (or a directory) was wanted: "a directory",
     "a link in a cycle", "a link to nothing", "a named pipe", "missing"."""
@@ -64,7 +69,7 @@ def describe_path(path: Path) -> str:
     except FileNotFoundError:
         return "a link to nothing" if path.is_symlink() else "missing"
     except OSError as exc:  # ELOOP: a link that leads back to itself
-        return "a link in a cycle" if path.is_symlink() else exc.strerror or "unreadable"
+        return LINK_CYCLE if path.is_symlink() else exc.strerror or "unreadable"
     if stat.S_ISDIR(mode):
         return "a directory"
     return _KINDS.get(stat.S_IFMT(mode), "a regular file")

@@ -245,6 +245,12 @@ _NOT_FRAGMENTS = (".gitignore", ".gitkeep", ".keep", "readme", "readme.md", "rea
 _TEMPLATES = ("template.md", "template.rst")
 
 
+def _fragment_directory(root: Path, settings: dict[str, Any]) -> Path | None:
+    """The fragment directory, when it is one."""
+    directory = root / str(settings.get("directory", "newsfragments"))
+    return directory if directory.is_dir() else None
+
+
 def _fragment_files(directory: Path, settings: dict[str, Any]) -> Iterator[Path]:
     """The files towncrier reads from ``directory``: not hidden, not its template, not a name
     it or the project's ``ignore`` list leaves out."""
@@ -254,8 +260,8 @@ def _fragment_files(directory: Path, settings: dict[str, Any]) -> Iterator[Path]
 def unreadable_fragments(root: Path, settings: dict[str, Any]) -> list[Path]:
     """What towncrier would open as a fragment but cannot read: a directory named as a fragment
     (``123.feature.md/``), a link in a cycle or to nothing."""
-    directory = root / str(settings.get("directory", "newsfragments"))
-    if not directory.is_dir():
+    directory = _fragment_directory(root, settings)
+    if directory is None:
         return []
     types = fragment_types(settings)
     return [
@@ -289,8 +295,8 @@ def _fragment_type(name: str, types: tuple[str, ...]) -> str | None:
 
 def _classified(root: Path, settings: dict[str, Any]) -> list[tuple[Path, str | None]]:
     """Each file towncrier reads from the fragment directory, with its type (None: none)."""
-    directory = root / str(settings.get("directory", "newsfragments"))
-    if not directory.is_dir():
+    directory = _fragment_directory(root, settings)
+    if directory is None:
         return []
     types = fragment_types(settings)
     files = _fragment_files(directory, settings)

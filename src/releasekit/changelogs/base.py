@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from ..errors import ConfigError
-from ..textfiles import describe_path, read_encoded
+from ..textfiles import LINK_CYCLE, describe_path, read_encoded
 from .commits import Commit
 
 __all__ = ["DOCS", "Applied", "Changelog", "Problem", "ReleaseInfo", "first_file", "in_tree"]
@@ -86,7 +86,7 @@ class Changelog(abc.ABC):
                 (
                     f"{self.rel(self.path)} links to {self.path.resolve()}, outside the "
                     "repository: the release cannot commit the changelog it writes there"
-                    if what != "a link in a cycle"
+                    if what != LINK_CYCLE
                     else f"{self.rel(self.path)} is {what}: the changelog cannot be written"
                 ),
                 "make it a file (or a link to one) inside the repository, or set [tool.releasekit] "

@@ -23,7 +23,7 @@ from ..errors import ReleasekitError
 from ..git import Git
 from ..index import sha256_of
 from ..supply.wheels import embed_runtime_sbom
-from ..textfiles import describe_path
+from ..textfiles import LINK_CYCLE, describe_path
 from ..venv import uv_binary
 from ..workspace import Package
 from .base import Facts, Plan, Problem, Step, StepRecord
@@ -141,7 +141,7 @@ def _broken_links(ctx: Context) -> Iterator[Problem]:
                 "of this machine's",
                 fix,
             )
-        elif describe_path(link) == "a link in a cycle":
+        elif describe_path(link) == LINK_CYCLE:
             yield (
                 f"{path} is a link in a cycle ({path} -> {target}): the sdist would hold it, "
                 "and a build from the sdist cannot unpack it",

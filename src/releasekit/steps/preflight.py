@@ -14,7 +14,7 @@ from .. import apicheck
 from .. import git as gitmod
 from ..errors import PreflightError, ReleasekitError
 from ..index import list_files
-from ..tags import effective_tag_format, is_version_tag, latest_version_tag, tag_names
+from ..tags import effective_tag_format, lacking_version_tags, latest_version_tag, tag_names
 from ..versioning import next_version
 from .base import Facts, Plan, Problem, Step
 from .preflight_remote import remote_problems
@@ -154,7 +154,8 @@ def _remote_checks(ctx: Context) -> Iterator[Problem]:
     branch = repo.branch()
     remote_tags = repo.remote_refs(ctx.config.remote, "refs/tags/*")
     new_tags = []
-    for tag in tag_names(ctx):
+    planned = tag_names(ctx)
+    for tag in planned:
         if f"refs/tags/{tag}" in remote_tags:
             yield (
                 f"tag {tag} already exists on remote {ctx.config.remote!r}",
@@ -164,21 +165,18 @@ def _remote_checks(ctx: Context) -> Iterator[Problem]:
             new_tags.append(tag)
     if branch is not None:
         yield from remote_problems(repo, ctx.config.remote, branch, new_tags)
-    yield from _lacking_tags(ctx, repo, remote_tags)
+    yield from _lacking_tags(ctx, remote_tags, planned)
 
 
-def _lacking_tags(ctx: Context, repo: gitmod.Git, remote_tags: dict[str, str]) -> Iterator[Problem]:
+def _lacking_tags(
+    ctx: Context, remote_tags: dict[str, str], planned: list[str]
+) -> Iterator[Problem]:
     """Release tags the remote has and this clone does not (``git clone --no-tags``, CI's
     checkout): a version from the tags would be the newest one here (0.0.1 for a project at
     2.3.0), the notes would reach back past the last release, the tag style would be guessed."""
-    local, planned = repo.tags(), set(tag_names(ctx))
-    lacking = sorted(
-        tag
-        for ref in remote_tags
-        if (tag := ref.removeprefix("refs/tags/")) not in local
-        and tag not in planned  # named above: the release's own tag exists there
-        and is_version_tag(tag)
-    )
+    remote = (ref.removeprefix("refs/tags/") for ref in remote_tags)
+    # the release's own tags, where the remote has them, are named above
+    lacking = lacking_version_tags(ctx.root, (tag for tag in remote if tag not in planned))
     if lacking:
         more = len(lacking) - 5
         shown = ", ".join(lacking[:5]) + (f" and {more} more" if more > 0 else "")
