@@ -767,4 +767,58 @@ TOO_LONG = [  # paths the project's own tables name
     ),
 ]
 
-ALL = [*CONFIG, *SUBTABLES, *FILES, *ENVIRONMENT, *PYPIRC, *CLI, *STATE, *PROJECT, *TOO_LONG]
+_NAMED = _HEAD + b'[project]\nname = "simple-pkg"\nversion = "1.0.0"\n'
+_COMMITTED = (("commit", "-qam", "metadata"),)
+METADATA_FILES = [  # files [project] names, which every backend reads: the build would fail
+    _p(
+        "readme-missing",
+        Case(
+            RELEASE,
+            3,
+            ("pyproject.toml: [project] readme = 'README.md' is missing", "commit README.md"),
+            git=(("rm", "-q", "README.md"), *_COMMITTED),
+        ),
+    ),
+    _p(
+        "readme-directory",
+        Case(
+            RELEASE,
+            3,
+            ("pyproject.toml: [project] readme = 'src' is a directory",),
+            pyproject=_NAMED + b'readme = "src"\n',
+            git=_COMMITTED,
+        ),
+    ),
+    _p(
+        "readme-file-missing",
+        Case(
+            RELEASE,
+            3,
+            ("pyproject.toml: [project] readme.file = 'READ.md' is missing",),
+            pyproject=_NAMED + b'readme = {file = "READ.md", content-type = "text/markdown"}\n',
+            git=_COMMITTED,
+        ),
+    ),
+    _p(
+        "license-file-missing",
+        Case(
+            RELEASE,
+            3,
+            ("pyproject.toml: [project] license.file = 'LICENSE' is missing",),
+            pyproject=_NAMED + b'license = {file = "LICENSE"}\n',
+            git=_COMMITTED,
+        ),
+    ),
+]
+ALL = [
+    *CONFIG,
+    *SUBTABLES,
+    *FILES,
+    *ENVIRONMENT,
+    *PYPIRC,
+    *CLI,
+    *STATE,
+    *PROJECT,
+    *TOO_LONG,
+    *METADATA_FILES,
+]

@@ -12,13 +12,14 @@ import contextlib
 import os
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import process
 from ..changelogs import resolve
+from ..config import read_pyproject
 from ..errors import ReleasekitError
 from ..git import Git
 from ..index import sha256_of
@@ -149,10 +150,40 @@ def _broken_links(ctx: Context) -> Iterator[Problem]:
             )
 
 
+def _metadata_files(ctx: Context) -> Iterator[Problem]:
+    """A file ``[project] readme`` or ``license`` names (PEP 621) that is not a file: every
+    backend reads it into the metadata, so the build would fail after the release commit."""
+    for package in ctx.workspace.packages:
+        path = package.path / "pyproject.toml"
+        project = read_pyproject(path).get("project") if path.is_file() else None
+        if not isinstance(project, Mapping):
+            continue
+        dynamic = project.get("dynamic")
+        for key in ("readme", "license"):
+            value = project.get(key)
+            if isinstance(dynamic, list) and key in dynamic:
+                continue
+            if isinstance(value, Mapping):
+                field, name = f"{key}.file", value.get("file")
+            else:  # a license string is an SPDX expression (PEP 639), not a file
+                field, name = key, value if key == "readme" else None
+            if not isinstance(name, str):
+                continue
+            what = describe_path(package.path / name)
+            if what not in ("a regular file", LINK_CYCLE):  # a cycle: _broken_links names it
+                where = path.relative_to(ctx.root)
+                yield (
+                    f"{where}: [project] {field} = {name!r} is {what}: the build reads it into "
+                    "the package's metadata, so it would fail after the release commit",
+                    f"commit {name}, or name the file the project has in [project] {field}",
+                )
+
+
 class BuildStep(Step):
     name = "build"
 
     def check(self, ctx: Context) -> Iterator[Problem]:
+        yield from _metadata_files(ctx)
         yield from _broken_links(ctx)
 
     def outdir(self, ctx: Context) -> Path:
