@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
+from packaging.utils import InvalidName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from .config import Config, is_legacy_project, project_file, read_pyproject
@@ -176,6 +176,14 @@ def _find_package(root: Path, rel: str) -> _Found:
             if not legacy
             else "add [metadata] name = ... to setup.cfg",
         )
+    try:
+        canonicalize_name(name, validate=True)
+    except InvalidName:  # an index URL, a file name and a tag are made of it
+        raise ConfigError(
+            f"{where}: the project name {name!r} is not a valid name (PEP 508)",
+            hint="use letters, digits, '-', '_' and '.', beginning and ending with a letter or "
+            "digit, e.g. 'simple-pkg'",
+        ) from None
     return _Found(path, where, data, name)
 
 

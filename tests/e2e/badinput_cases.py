@@ -769,7 +769,16 @@ TOO_LONG = [  # paths the project's own tables name
 
 _NAMED = _HEAD + b'[project]\nname = "simple-pkg"\nversion = "1.0.0"\n'
 _COMMITTED = (("commit", "-qam", "metadata"),)
-METADATA_FILES = [  # files [project] names, which every backend reads: the build would fail
+METADATA = [  # [project] as the build and the index see it: the release would fail at them
+    _p(
+        "project-name-space",
+        Case(
+            RELEASE,
+            2,
+            ("pyproject.toml", "the project name 'simple pkg' is not a valid name (PEP 508)"),
+            pyproject=_HEAD + b'[project]\nname = "simple pkg"\nversion = "1.0.0"\n',
+        ),
+    ),
     _p(
         "readme-missing",
         Case(
@@ -820,5 +829,5 @@ ALL = [
     *STATE,
     *PROJECT,
     *TOO_LONG,
-    *METADATA_FILES,
+    *METADATA,
 ]
