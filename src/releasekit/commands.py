@@ -133,6 +133,7 @@ def doctor(root: Path, to: str | None, reporter: Reporter) -> int:
     from .alerts import alert_problems
     from .context import Context
     from .journal import Journal
+    from .steps.build import trial_build_problems
     from .steps.changelog import pending_released
     from .steps.preflight import least_release_problems, problems
     from .steps.verify import audit_installed
@@ -162,6 +163,8 @@ def doctor(root: Path, to: str | None, reporter: Reporter) -> int:
                     continue  # the current version being released already is no problem here
                 found.append(f"{what} -- {fix}")
             found.extend(f"{what} -- {fix}" for what, fix in least_release_problems(ctx))
+            if not found:  # the build would not start past any of them
+                found.extend(f"{what} -- {fix}" for what, fix in trial_build_problems(ctx))
             for what, fix in pending_released(ctx):
                 if f"{what} -- {fix}" not in found:  # named with the project's version too
                     found.append(f"{what} -- {fix}")

@@ -282,6 +282,39 @@ def test_doctor_reports_every_problem_even_when_the_remote_is_unreachable(
     assert sandbox.snapshot() == before
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "cause"),
+    [
+        ('license = "MIT"', 'license = "MIT OR"', "Invalid license expression: 'MIT OR'"),
+        (
+            'license = "MIT"',
+            'license = "MIT"\nclassifiers = ["Programming Language :: Pyhton"]',
+            "Unknown classifier in field `project.classifiers`: Programming Language :: Pyhton",
+        ),
+        ('readme = "README.md"', "readme = 5", "Field `project.readme` must be a string"),
+    ],
+    ids=["license-expression", "classifier-typo", "readme-number"],
+)
+def test_doctor_builds_the_project_and_names_what_its_backend_refuses(
+    sandbox: Sandbox, old: str, new: str, cause: str
+) -> None:
+    """What the backend refuses in the metadata only it knows: doctor said ready, and the
+    release stopped at its build, after its commit (rolled back). doctor now builds HEAD in a
+    checkout of its own and names the backend's error; it changes nothing."""
+    path = sandbox.repo / "pyproject.toml"
+    path.write_text(path.read_text().replace(old, new, 1))
+    sandbox.git("commit", "-qam", "metadata")
+    sandbox.git("push", "-q", "origin", "main")
+    before = sandbox.snapshot()
+    done = sandbox.run("doctor")
+    line = assert_one_error_line(done, "a trial build of HEAD failed", cause)
+    assert done.returncode == 3, line
+    assert sandbox.snapshot() == before
+    assert not list(sandbox.repo.rglob("*.egg-info")) and not (sandbox.repo / "dist").exists()
+    released = sandbox.run("release", "patch", "--yes")  # what doctor saved the user from
+    assert released.returncode == 5 and cause in released.stderr, released.stderr
+
+
 def test_a_version_behind_its_releases_is_found_by_doctor(tmp_path: Path) -> None:
     """click's main stays at 8.5.0.dev, its CHANGES.md at "Version 8.5.0 / Unreleased", while
     8.5.0 is released from its stable branch: doctor said ready, `release patch` stopped on the

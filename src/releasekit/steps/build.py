@@ -12,6 +12,8 @@ import contextlib
 import os
 import shutil
 import sys
+import tempfile
+import time
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -32,7 +34,14 @@ from .base import Facts, Plan, Problem, Step, StepRecord
 if TYPE_CHECKING:
     from ..context import Context
 
-__all__ = ["BuildStep", "artifact_paths", "build_command", "build_package", "build_python"]
+__all__ = [
+    "BuildStep",
+    "artifact_paths",
+    "build_command",
+    "build_package",
+    "build_python",
+    "trial_build_problems",
+]
 
 
 def build_command() -> list[str]:
@@ -177,6 +186,29 @@ def _metadata_files(ctx: Context) -> Iterator[Problem]:
                     "the package's metadata, so it would fail after the release commit",
                     f"commit {name}, or name the file the project has in [project] {field}",
                 )
+
+
+def trial_build_problems(ctx: Context) -> Iterator[Problem]:
+    """For doctor: every package built from HEAD, as the build step builds them from the release
+    commit, into a temporary directory, and the backend's error if it fails. What a backend
+    refuses in the metadata (an unknown classifier, a license expression that does not parse, a
+    readme that is not a string or a table) only the backend knows; the release would meet it
+    after its commit. Nothing is written to the tree: the build runs in a checkout of HEAD."""
+    repo = Git(ctx.root)
+    if repo.refusal() is not None or not repo.has_commits():  # preflight names it
+        return
+    with (
+        tempfile.TemporaryDirectory(prefix="releasekit-trial-") as tmp,
+        checkout(ctx.root, repo.head(), Path(tmp) / "src") as tree,
+    ):
+        for package in ctx.workspace.packages:
+            source = tree / package.path.resolve().relative_to(ctx.root.resolve())
+            outdir = Path(tmp) / "dist"
+            try:
+                build_package(package, source, outdir, epoch=int(time.time()), version=ctx.version)
+            except ReleasekitError as exc:  # the message's first line: the cause
+                cause = exc.message.partition("\n")[0]
+                yield (f"a trial build of HEAD failed: {cause}", exc.hint or "")
 
 
 class BuildStep(Step):
