@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import graphlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ from packaging.utils import InvalidName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from .config import Config, is_legacy_project, project_file, read_pyproject
+from .config_errors import show
 from .errors import ConfigError
 from .tags import effective_tag_format
 from .textfiles import ini_section
@@ -143,6 +145,38 @@ def _requirement_names(project: dict[str, object], pyproject: Path) -> tuple[str
     return tuple(names)
 
 
+#: an entry point's object reference, as the entry points specification matches it; a script
+#: needs its callable (``:attr``), which installers refuse to do without
+_OBJECT_REFERENCE = re.compile(
+    r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?((?P<extras>\[.*\])\s*)?$"
+)
+
+
+def _script_names(project: dict[str, object], pyproject: Path) -> tuple[str, ...]:
+    """The names of ``[project.scripts]``. A script an installer refuses (its value not a
+    ``module:function`` reference) is a ConfigError: the built wheel could not be installed,
+    and no backend checks it when it builds."""
+    names: list[str] = []
+    for table in ("scripts", "gui-scripts"):
+        scripts = project.get(table) or {}
+        if not isinstance(scripts, dict):
+            raise ConfigError(
+                f"{pyproject}: [project] {table} = {show(scripts)} is not a table",
+                hint=f"write [project.{table}] with name = 'module:function' lines",
+            )
+        for name, value in scripts.items():
+            found = _OBJECT_REFERENCE.match(value) if isinstance(value, str) else None
+            if found is None or found["attr"] is None:
+                raise ConfigError(
+                    f"{pyproject}: [project.{table}] {name} = {show(value)} is not a "
+                    "'module:function' reference, so no installer can install the wheel",
+                    hint="write it as 'package.module:function', e.g. 'simple_pkg.cli:main'",
+                )
+        if table == "scripts":
+            names.extend(scripts)
+    return tuple(names)
+
+
 @dataclass(frozen=True)
 class _Found:
     """A package directory, its parsed pyproject.toml and its name (before its version).
@@ -199,13 +233,12 @@ def _load_package(found: _Found, source: VersionSource) -> Package:
         ) from None
     project = found.data.get("project")
     project = project if isinstance(project, dict) else {}
-    scripts = project.get("scripts") or {}
     return Package(
         name=found.name,
         path=found.path,
         version=version,
         dependencies=_requirement_names(project, found.pyproject),
-        scripts=tuple(scripts) if isinstance(scripts, dict) else (),
+        scripts=_script_names(project, found.pyproject),
         source=source,
     )
 

@@ -771,6 +771,15 @@ _NAMED = _HEAD + b'[project]\nname = "simple-pkg"\nversion = "1.0.0"\n'
 _COMMITTED = (("commit", "-qam", "metadata"),)
 METADATA = [  # [project] as the build and the index see it: the release would fail at them
     _p(
+        "project-script-not-a-reference",
+        Case(
+            RELEASE,
+            2,
+            ("pyproject.toml", "[project.scripts] x = 'simple_pkg:main:x y'", "'module:function'"),
+            pyproject=_NAMED + b'[project.scripts]\nx = "simple_pkg:main:x y"\n',
+        ),
+    ),
+    _p(
         "project-name-space",
         Case(
             RELEASE,

@@ -24,7 +24,7 @@ EXAMPLES = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-KEYS = ["name", "version", "dependencies", "scripts", "readme", "license", "dynamic"]
+KEYS = ["name", "version", "dependencies", "scripts", "gui-scripts", "readme", "license", "dynamic"]
 TRICKY = ["simple pkg", "-x", "x-", "x.", "pkg/evil", "p\u00e9", "", " ", "a\tb", "n" * 300]
 scalars = st.booleans() | st.integers() | st.floats() | st.text() | st.sampled_from(TRICKY)
 values = scalars | st.recursive(
@@ -77,3 +77,30 @@ def test_a_name_pep_508_does_not_allow_is_one_line(tmp_path: Path, name: str) ->
         load_workspace(tmp_path, config)
     assert f"the project name {name!r} is not a valid name (PEP 508)" in str(info.value)
     assert "pyproject.toml" in str(info.value)
+
+
+def _workspace(root: Path, project: dict[str, Any]) -> Any:
+    (root / "pyproject.toml").write_text(tomlkit.dumps({"project": project}), encoding="utf-8")
+    config = load_config(root, overrides={"remote": "origin", "branches": ["main"]}, environ={})
+    return load_workspace(root, config)
+
+
+@pytest.mark.parametrize(
+    "value", ["pkg:main:x y", "pkg", "pkg:", "pkg main", ":main", "pkg:main extra", 5]
+)
+def test_a_script_no_installer_accepts_is_one_line(tmp_path: Path, value: object) -> None:
+    """hatchling builds such a wheel; uv and pip refuse to install it (verify stopped there)."""
+    with pytest.raises(ConfigError) as info:
+        _workspace(tmp_path, {"name": "x", "version": "1.0", "scripts": {"x": value}})
+    assert f"[project.scripts] x = {value!r} is not a 'module:function' reference" in str(
+        info.value
+    )
+
+
+def test_scripts_installers_accept_load(tmp_path: Path) -> None:
+    scripts = {"a": "pkg:main", "b": "pkg.cli : main", "c": "pkg.cli:App.run [extra]"}
+    workspace = _workspace(
+        tmp_path,
+        {"name": "x", "version": "1.0", "scripts": scripts, "gui-scripts": {"g": "pkg.gui:run"}},
+    )
+    assert workspace.packages[0].scripts == ("a", "b", "c")
