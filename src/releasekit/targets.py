@@ -127,9 +127,12 @@ def _pypirc(name: str) -> configparser.SectionProxy | None:
 
 
 def _derive_index(upload_url: str) -> str:
-    if upload_url.rstrip("/").endswith("/legacy"):
-        return upload_url.rstrip("/")[: -len("legacy")] + "simple/"
-    return upload_url.rstrip("/") + "/simple/"
+    """The simple index beside an upload URL: PyPI's ``/legacy/`` has ``/simple/`` beside it,
+    pypiserver's root ``/simple/`` below it; a URL that ends in ``/simple`` is the index."""
+    url = upload_url.rstrip("/")
+    if url.endswith("/legacy"):
+        return url[: -len("legacy")] + "simple/"
+    return url + "/" if url.endswith("/simple") else url + "/simple/"
 
 
 _BARE_TOKEN_LEN = 16  # https://TOKEN@host/ -- shorter, it is a user name: https://bot@host/

@@ -56,6 +56,8 @@ def test_named_repository_and_url() -> None:
     assert corp.password_source == "RELEASEKIT_CORP_TOKEN"
     url = resolve_target("http://127.0.0.1:9/", config)
     assert url.index_url == "http://127.0.0.1:9/simple/"
+    index = resolve_target("http://127.0.0.1:9/simple", config)  # the index itself
+    assert index.index_url == "http://127.0.0.1:9/simple/"
 
 
 def test_pypirc_section(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
