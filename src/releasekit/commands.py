@@ -164,6 +164,7 @@ def doctor(root: Path, to: str | None, reporter: Reporter) -> int:
                 found.append(f"{what} -- {fix}")
             found.extend(f"{what} -- {fix}" for what, fix in least_release_problems(ctx))
             if not found:  # the build would not start past any of them
+                reporter.info("Building every package from HEAD, as the release will ...")
                 found.extend(f"{what} -- {fix}" for what, fix in trial_build_problems(ctx))
             for what, fix in pending_released(ctx):
                 if f"{what} -- {fix}" not in found:  # named with the project's version too
