@@ -85,7 +85,11 @@ _CAUSES = ("cause:", "Caused by:")
 
 
 #: The line that ends a Python traceback: the exception raised (``FileNotFoundError: ...``).
-RAISED = re.compile(r"(?:\w+\.)*\w+(?:Error|Exception|Warning|Exit|Interrupt)\b(?::.*)?")
+#: The line a Python traceback ends with: ``ValueError: ...``, and packaging's ``InvalidSpecifier``
+#: family, which setuptools raises for a bad ``python_requires`` or requirement in setup.cfg.
+RAISED = re.compile(
+    r"(?:\w+\.)*(?:\w+(?:Error|Exception|Warning|Exit|Interrupt)|Invalid[A-Z]\w*)\b(?::.*)?"
+)
 #: A line saying only that a command it ran failed (pypa/build's installer, any
 #: ``CalledProcessError``): the command's own error, printed before it, says why.
 _WRAPPER = re.compile(r"Command .+ returned non-zero exit status -?\d+\.?$")

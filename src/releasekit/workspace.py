@@ -152,29 +152,42 @@ _OBJECT_REFERENCE = re.compile(
 )
 
 
-def _script_names(project: dict[str, object], pyproject: Path) -> tuple[str, ...]:
+def _script_names(data: dict[str, Any], pyproject: Path) -> tuple[str, ...]:
     """The names of ``[project.scripts]``. A script an installer refuses (its value not a
     ``module:function`` reference) is a ConfigError: the built wheel could not be installed,
-    and no backend checks it when it builds."""
-    names: list[str] = []
-    for table in ("scripts", "gui-scripts"):
-        scripts = project.get(table) or {}
-        if not isinstance(scripts, dict):
+    and no backend checks it when it builds. Poetry's ``[tool.poetry.scripts]`` too (a string,
+    or a table's ``callable``/``reference`` unless it is a ``file`` script)."""
+    project = data.get("project")
+    tool = data.get("tool")
+    poetry = tool.get("poetry") if isinstance(tool, dict) else None
+    tables = (
+        [(f"project.{key}", project.get(key)) for key in ("scripts", "gui-scripts")]
+        if isinstance(project, dict)
+        else []
+    )
+    if isinstance(poetry, dict):
+        tables.append(("tool.poetry.scripts", poetry.get("scripts")))
+    for table, scripts in tables:
+        if not isinstance(scripts, dict | None):
             raise ConfigError(
-                f"{pyproject}: [project] {table} = {show(scripts)} is not a table",
-                hint=f"write [project.{table}] with name = 'module:function' lines",
+                f"{pyproject}: [{table}] = {show(scripts)} is not a table",
+                hint=f"write [{table}] with name = 'module:function' lines",
             )
-        for name, value in scripts.items():
+        for name, entry in (scripts or {}).items():
+            value = entry
+            if isinstance(entry, dict):  # poetry: {callable = ...}, {reference = ..., type = ...}
+                if entry.get("type", "console") != "console":
+                    continue
+                value = entry.get("callable", entry.get("reference"))
             found = _OBJECT_REFERENCE.match(value) if isinstance(value, str) else None
             if found is None or found["attr"] is None:
                 raise ConfigError(
-                    f"{pyproject}: [project.{table}] {name} = {show(value)} is not a "
+                    f"{pyproject}: [{table}] {name} = {show(value)} is not a "
                     "'module:function' reference, so no installer can install the wheel",
                     hint="write it as 'package.module:function', e.g. 'simple_pkg.cli:main'",
                 )
-        if table == "scripts":
-            names.extend(scripts)
-    return tuple(names)
+    scripts = project.get("scripts") if isinstance(project, dict) else None
+    return tuple(scripts) if isinstance(scripts, dict) else ()
 
 
 @dataclass(frozen=True)
@@ -238,7 +251,7 @@ def _load_package(found: _Found, source: VersionSource) -> Package:
         path=found.path,
         version=version,
         dependencies=_requirement_names(project, found.pyproject),
-        scripts=_script_names(project, found.pyproject),
+        scripts=_script_names(found.data, found.pyproject),
         source=source,
     )
 

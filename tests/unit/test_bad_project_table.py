@@ -104,3 +104,40 @@ def test_scripts_installers_accept_load(tmp_path: Path) -> None:
         {"name": "x", "version": "1.0", "scripts": scripts, "gui-scripts": {"g": "pkg.gui:run"}},
     )
     assert workspace.packages[0].scripts == ("a", "b", "c")
+
+
+@pytest.mark.parametrize(
+    ("scripts", "shown"),
+    [
+        ({"x": "tinypoetry:main:x y"}, "'tinypoetry:main:x y'"),
+        ({"x": {"callable": "tinypoetry"}}, "'tinypoetry'"),
+        ({"x": {"reference": "tiny poetry:main", "type": "console"}}, "'tiny poetry:main'"),
+    ],
+)
+def test_a_poetry_script_no_installer_accepts_is_one_line(
+    tmp_path: Path, scripts: dict[str, Any], shown: str
+) -> None:
+    """poetry-core builds such a wheel too: the release stopped at verify's install."""
+    poetry = {"name": "x", "version": "1.0", "scripts": scripts}
+    (tmp_path / "pyproject.toml").write_text(
+        tomlkit.dumps({"tool": {"poetry": poetry}}), encoding="utf-8"
+    )
+    config = load_config(tmp_path, overrides={"remote": "origin", "branches": ["main"]}, environ={})
+    with pytest.raises(ConfigError) as info:
+        load_workspace(tmp_path, config)
+    assert f"[tool.poetry.scripts] x = {shown} is not a 'module:function' reference" in str(
+        info.value
+    )
+
+
+def test_a_poetry_file_script_is_not_an_entry_point(tmp_path: Path) -> None:
+    poetry = {
+        "name": "x",
+        "version": "1.0",
+        "scripts": {"a": "x.cli:main", "b": {"reference": "bin/b.sh", "type": "file"}},
+    }
+    (tmp_path / "pyproject.toml").write_text(
+        tomlkit.dumps({"tool": {"poetry": poetry}}), encoding="utf-8"
+    )
+    config = load_config(tmp_path, overrides={"remote": "origin", "branches": ["main"]}, environ={})
+    assert load_workspace(tmp_path, config).packages[0].name == "x"

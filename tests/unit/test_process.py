@@ -90,6 +90,26 @@ def test_a_build_backend_traceback_names_the_exception_that_ended_it() -> None:
     assert "get_requires_for_build_wheel" in first  # what uv said is kept
 
 
+def test_packaging_s_invalid_exceptions_end_a_traceback_too() -> None:
+    """setuptools parses setup.cfg's python_requires with packaging: its InvalidSpecifier is
+    the cause, not uv's "Call to ... get_requires_for_build_sdist failed"."""
+    output = (
+        "Traceback (most recent call last):\n"
+        '  File "specifiers.py", line 388, in __init__\n'
+        '    raise InvalidSpecifier(f"Invalid specifier: {spec!r}")\n'
+        "packaging.specifiers.InvalidSpecifier: Invalid specifier: '>=3.x'\n"
+        "error: Failed to build `/tmp/tinycfg`\n"
+        "  cause: The build backend returned an error\n"
+        "  cause: Call to `setuptools.build_meta.get_requires_for_build_sdist` failed"
+        " (exit status: 1)\n"
+    )
+    script = f"import sys; sys.stderr.write({output!r}); sys.exit(2)"
+    with pytest.raises(ProcessError) as info:
+        process.run([sys.executable, "-c", script], what="building tinycfg (uv build)")
+    first = str(info.value).splitlines()[0]
+    assert first.endswith(": packaging.specifiers.InvalidSpecifier: Invalid specifier: '>=3.x'")
+
+
 def test_a_tool_without_a_traceback_is_quoted_as_before() -> None:
     script = "import sys; print('ValueError: only a word in its output'); sys.exit('error: bad')"
     with pytest.raises(ProcessError) as info:
