@@ -64,6 +64,14 @@ def test_a_failure_names_the_causes_uv_indents_under_its_error_line() -> None:
     )
 
 
+def _first_line_of_failure(output: str, what: str) -> str:
+    """The ERROR line's cause when a command writes ``output`` to stderr and exits 2."""
+    script = f"import sys; sys.stderr.write({output!r}); sys.exit(2)"
+    with pytest.raises(ProcessError) as info:
+        process.run([sys.executable, "-c", script], what=what)
+    return str(info.value).splitlines()[0]
+
+
 def test_a_build_backend_traceback_names_the_exception_that_ended_it() -> None:
     """asn1crypto's sdist lacks the readme.md its setup.py opens: uv says only that the
     backend's hook failed; the exception says why."""
@@ -79,10 +87,7 @@ def test_a_build_backend_traceback_names_the_exception_that_ended_it() -> None:
         " (exit status: 1)\n"
         "hint: Build failures usually indicate a problem with the package\n"
     )
-    script = f"import sys; sys.stderr.write({output!r}); sys.exit(2)"
-    with pytest.raises(ProcessError) as info:
-        process.run([sys.executable, "-c", script], what="building asn1crypto (uv build)")
-    first = str(info.value).splitlines()[0]
+    first = _first_line_of_failure(output, "building asn1crypto (uv build)")
     assert first.startswith("building asn1crypto (uv build) failed (exit 2): ")
     assert first.endswith(
         ": FileNotFoundError: [Errno 2] No such file or directory: '/b/asn1crypto-1.5.1/readme.md'"
@@ -103,10 +108,7 @@ def test_packaging_s_invalid_exceptions_end_a_traceback_too() -> None:
         "  cause: Call to `setuptools.build_meta.get_requires_for_build_sdist` failed"
         " (exit status: 1)\n"
     )
-    script = f"import sys; sys.stderr.write({output!r}); sys.exit(2)"
-    with pytest.raises(ProcessError) as info:
-        process.run([sys.executable, "-c", script], what="building tinycfg (uv build)")
-    first = str(info.value).splitlines()[0]
+    first = _first_line_of_failure(output, "building tinycfg (uv build)")
     assert first.endswith(": packaging.specifiers.InvalidSpecifier: Invalid specifier: '>=3.x'")
 
 
