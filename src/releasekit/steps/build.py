@@ -169,17 +169,17 @@ def _metadata_files(ctx: Context) -> Iterator[Problem]:
             continue
         dynamic = project.get("dynamic")
         for key in ("readme", "license"):
-            value = project.get(key)
             if isinstance(dynamic, list) and key in dynamic:
                 continue
+            value = project.get(key)
             if isinstance(value, Mapping):
                 field, name = f"{key}.file", value.get("file")
             else:  # a license string is an SPDX expression (PEP 639), not a file
                 field, name = key, value if key == "readme" else None
-            if not isinstance(name, str):
+            if not isinstance(name, str) or (package.path / name).is_file():
                 continue
             what = describe_path(package.path / name)
-            if what not in ("a regular file", LINK_CYCLE):  # a cycle: _broken_links names it
+            if what != LINK_CYCLE:  # a link in a cycle: _broken_links names it
                 where = path.relative_to(ctx.root)
                 yield (
                     f"{where}: [project] {field} = {name!r} is {what}: the build reads it into "
@@ -201,9 +201,9 @@ def trial_build_problems(ctx: Context) -> Iterator[Problem]:
         tempfile.TemporaryDirectory(prefix="releasekit-trial-") as tmp,
         checkout(ctx.root, repo.head(), Path(tmp) / "src") as tree,
     ):
+        outdir = Path(tmp) / "dist"
         for package in ctx.workspace.packages:
             source = tree / package.path.resolve().relative_to(ctx.root.resolve())
-            outdir = Path(tmp) / "dist"
             try:
                 build_package(package, source, outdir, epoch=int(time.time()), version=ctx.version)
             except ReleasekitError as exc:  # the message's first line: the cause
